@@ -1,0 +1,446 @@
+//! The command line: parses arguments, calls the engine, prints. Exit codes:
+//! 0 ok, 1 output could not be written, 2 bad arguments, 3 bad input data or
+//! session.
+
+// Doc comments here are the `--help` text, where backticks would show.
+#![allow(clippy::doc_markdown)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::core::dataset::Dataset;
+use crate::core::load::{self, InputFormat, LoadOptions};
+use crate::core::priority::SortKey;
+use crate::core::report::{self, ReportOptions};
+use crate::core::session::{Session, write_atomic};
+use crate::core::slices::DEFAULT_MIN_SUPPORT;
+use crate::core::tags::ReviewState;
+use crate::core::{generate, render};
+
+/// Exit code for bad input data or session.
+pub const EXIT_DATA: u8 = 3;
+/// Exit code for bad arguments (clap's own).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code for output that could not be written.
+pub const EXIT_OUTPUT: u8 = 1;
+
+/// Error analysis and slice audit for classifier predictions.
+#[derive(Debug, Parser)]
+#[command(name = "slicewise", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; without one, the desktop app opens (on FILE, or the bundled sample).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A predictions file to open in the desktop app.
+    pub file: Option<PathBuf>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the desktop app (on FILE, or the bundled sample).
+    Open {
+        /// The predictions file.
+        file: Option<PathBuf>,
+        /// Column roles and format.
+        #[command(flatten)]
+        columns: ColumnArgs,
+    },
+    /// Print the prioritisation table, overall, per-class and per-slice metrics.
+    Report(ReportArgs),
+    /// Write the prioritisation table as CSV, Markdown or HTML.
+    Export(ExportArgs),
+    /// Write deterministic synthetic predictions for trying Slicewise at scale.
+    Generate(GenerateArgs),
+}
+
+/// How to read the data file.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ColumnArgs {
+    /// True-label column (default: detected by name: label, y_true, target, ...).
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+    /// Prediction column (default: pred, prediction, y_pred, ...).
+    #[arg(long, value_name = "COL")]
+    pub pred: Option<String>,
+    /// Score column (default: score, prob, probability, confidence).
+    #[arg(long, value_name = "COL")]
+    pub score: Option<String>,
+    /// Id column that keys tags (default: id, example_id, uid). An empty value uses row numbers.
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Human-label column, for human-level performance (default: human, human_label, annotator).
+    #[arg(long, value_name = "COL")]
+    pub human: Option<String>,
+    /// Image-path column shown by the desktop app.
+    #[arg(long, value_name = "COL")]
+    pub image: Option<String>,
+    /// Text column shown by the desktop app.
+    #[arg(long, value_name = "COL")]
+    pub text: Option<String>,
+    /// Input format (default: from the extension).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub input_format: Option<InputFormat>,
+    /// Quantile bins for numeric slice columns with many values.
+    #[arg(long, value_name = "N", default_value_t = load::DEFAULT_BINS, value_parser = clap::value_parser!(usize))]
+    pub bins: usize,
+}
+
+fn parse_format(s: &str) -> Result<InputFormat, String> {
+    s.parse()
+}
+
+impl ColumnArgs {
+    /// The engine's load options.
+    #[must_use]
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            format: self.input_format,
+            label: self.label.clone(),
+            pred: self.pred.clone(),
+            score: self.score.clone(),
+            id: self.id.clone(),
+            human: self.human.clone(),
+            image: self.image.clone(),
+            text: self.text.clone(),
+            bins: Some(self.bins),
+            cancel: None,
+        }
+    }
+}
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned tables for a terminal.
+    Text,
+    /// The JSON contract (see README).
+    Json,
+    /// One tidy CSV: section,key,group,metric,value,ci_low,ci_high.
+    Csv,
+    /// Markdown.
+    Md,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The predictions file (CSV, Parquet or NDJSON).
+    pub data: PathBuf,
+    /// Session file (default: <data stem>.slicewise.ron beside the data, if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
+    /// Column roles and format.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+    /// Slice by a column; repeat for more slices; A,B slices by the intersection of A and B.
+    #[arg(long, value_name = "COL")]
+    pub by: Vec<String>,
+    /// Positive class for FPR, FNR, TPR, precision, selection rate and disparities.
+    #[arg(long, value_name = "VALUE")]
+    pub positive: Option<String>,
+    /// Reference group for disparity ratios (default: the largest group).
+    #[arg(long, value_name = "VALUE")]
+    pub reference: Option<String>,
+    /// Groups with fewer examples are flagged as low support.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_SUPPORT)]
+    pub min_support: u64,
+    /// Sort the prioritisation table by a column (e.g. priority, share_of_errors:asc).
+    #[arg(long, value_name = "COL[:asc|desc]", value_parser = parse_sort)]
+    pub sort: Option<(SortKey, bool)>,
+    /// Output format (default: from --out's extension, else text).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print the time of each phase to standard error.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+fn parse_sort(s: &str) -> Result<(SortKey, bool), String> {
+    let (name, dir) = s.split_once(':').unwrap_or((s, ""));
+    let key = SortKey::from_name(name).ok_or_else(|| {
+        format!(
+            "unknown column '{name}'; sort by one of {}",
+            SortKey::ALL.map(SortKey::name).join(", ")
+        )
+    })?;
+    let descending = match dir {
+        "" => key != SortKey::Tag,
+        "desc" => true,
+        "asc" => false,
+        other => return Err(format!("unknown direction '{other}'; use asc or desc")),
+    };
+    Ok((key, descending))
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The predictions file.
+    pub data: PathBuf,
+    /// Session file (default: <data stem>.slicewise.ron beside the data).
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
+    /// Output file; .csv, .md or .html.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Column roles and format.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+    /// Print the time of each phase to standard error.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// Arguments of `generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of rows.
+    #[arg(long, value_name = "N")]
+    pub rows: usize,
+    /// Output file; .csv, .parquet or .ndjson.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Also write the course example's session (rule tags and HLP) for the file.
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
+}
+
+/// An error with the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    /// Exit code.
+    pub code: u8,
+    /// The message.
+    pub error: anyhow::Error,
+}
+
+fn data_err(e: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        code: EXIT_DATA,
+        error: e.into(),
+    }
+}
+
+fn output_err(e: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        code: EXIT_OUTPUT,
+        error: e.into(),
+    }
+}
+
+/// Times the phases of a command.
+struct Timings {
+    enabled: bool,
+    start: Instant,
+    last: Instant,
+    phases: Vec<(&'static str, f64)>,
+}
+
+impl Timings {
+    fn new(enabled: bool) -> Self {
+        let now = Instant::now();
+        Self {
+            enabled,
+            start: now,
+            last: now,
+            phases: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.phases.push((phase, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+
+    fn print(&self) {
+        if !self.enabled {
+            return;
+        }
+        let parts: Vec<String> = self.phases.iter().map(|(p, s)| format!("{p} {s:.3} s")).collect();
+        eprintln!(
+            "timings: {}, total {:.3} s",
+            parts.join(", "),
+            self.start.elapsed().as_secs_f64()
+        );
+    }
+}
+
+/// Loads the data and its session (the given one, else the default one if it
+/// exists). Session warnings go to standard error.
+fn load_with_session(data: &Path, columns: &ColumnArgs, session: Option<&Path>) -> Result<(Dataset, ReviewState), Failure> {
+    let ds = load::load(data, &columns.load_options()).map_err(data_err)?;
+    let default = load::default_session_path(data);
+    let path = match session {
+        Some(p) if !p.exists() => {
+            return Err(data_err(anyhow::anyhow!(
+                "The session file does not exist. Check the path, or leave out --session to use {} when it exists: {}",
+                default.display(),
+                p.display()
+            )));
+        }
+        Some(p) => Some(p.to_path_buf()),
+        None => default.exists().then_some(default),
+    };
+    let state = match path {
+        None => ReviewState::new(&ds),
+        Some(p) => {
+            let session = Session::read(&p).map_err(data_err)?;
+            let (state, warnings) = ReviewState::from_session(&ds, &session);
+            for w in warnings {
+                eprintln!("warning: {w} ({})", p.display());
+            }
+            state
+        }
+    };
+    Ok((ds, state))
+}
+
+fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
+    match out {
+        Some(path) => write_atomic(path, text.as_bytes())
+            .map_err(|e| output_err(anyhow::anyhow!("Cannot write the output ({e}): {}", path.display()))),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
+            Ok(())
+        }
+    }
+}
+
+fn run_report(args: &ReportArgs) -> Result<(), Failure> {
+    let mut t = Timings::new(args.timings);
+    let (ds, state) = load_with_session(&args.data, &args.columns, args.session.as_deref())?;
+    t.lap("load");
+    let opts = ReportOptions {
+        by: args
+            .by
+            .iter()
+            .map(|b| b.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
+            .collect(),
+        positive: args.positive.clone(),
+        reference: args.reference.clone(),
+        min_support: args.min_support,
+        sort: args.sort,
+    };
+    let report = report::build(&ds, &state, &opts).map_err(|e| {
+        data_err(anyhow::anyhow!("{e}: {}", args.data.display()))
+    })?;
+    t.lap("compute");
+    let format = args.format.unwrap_or_else(|| {
+        match args.out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some("json") => ReportFormat::Json,
+            Some("csv") => ReportFormat::Csv,
+            Some("md" | "markdown") => ReportFormat::Md,
+            _ => ReportFormat::Text,
+        }
+    });
+    let text = match format {
+        ReportFormat::Text => render::report_text(&report),
+        ReportFormat::Md => render::report_markdown(&report),
+        ReportFormat::Csv => render::report_csv(&report),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&report::to_json(&report)).map_err(output_err)? + "\n"
+        }
+    };
+    write_output(args.out.as_deref(), &text)?;
+    t.lap("output");
+    t.print();
+    Ok(())
+}
+
+fn run_export(args: &ExportArgs) -> Result<(), Failure> {
+    let mut t = Timings::new(args.timings);
+    let (ds, state) = load_with_session(&args.data, &args.columns, args.session.as_deref())?;
+    t.lap("load");
+    let report = report::build(&ds, &state, &ReportOptions::default()).map_err(data_err)?;
+    t.lap("compute");
+    let ext = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let ctx = render::export_context(&report);
+    let text = match ext.as_str() {
+        "csv" => render::tags_csv(&report.tags),
+        "md" | "markdown" => render::tags_markdown(&report.tags, &ctx),
+        "html" | "htm" => render::tags_html(&report.tags, &ctx),
+        _ => {
+            return Err(Failure {
+                code: EXIT_USAGE,
+                error: anyhow::anyhow!(
+                    "Cannot tell the export format from '{}': name the file .csv, .md or .html",
+                    args.out.display()
+                ),
+            });
+        }
+    };
+    write_output(Some(&args.out), &text)?;
+    t.lap("output");
+    t.print();
+    if report.tags.is_empty() {
+        eprintln!("note: the session has no tags yet, so the table is empty ({})", args.out.display());
+    }
+    Ok(())
+}
+
+fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
+    if args.rows == 0 {
+        return Err(Failure {
+            code: EXIT_USAGE,
+            error: anyhow::anyhow!("--rows must be at least 1"),
+        });
+    }
+    let rows = generate::generate(args.rows, args.seed);
+    generate::write_file(&rows, &args.out).map_err(output_err)?;
+    if let Some(session_path) = &args.session {
+        let source = crate::core::dataset::SourceInfo {
+            path: args.out.clone(),
+            size: std::fs::metadata(&args.out).map_err(output_err)?.len(),
+            fingerprint: load::fingerprint(&args.out).map_err(output_err)?,
+        };
+        let mut session = generate::course_session();
+        session.data = crate::core::session::DataRef::of(&source);
+        session.key = crate::core::session::Key::Column("id".into());
+        session.write_atomic(session_path).map_err(output_err)?;
+    }
+    eprintln!("wrote {} rows to {}", render::count(args.rows as u64), args.out.display());
+    Ok(())
+}
+
+/// Runs a headless subcommand.
+///
+/// # Errors
+/// A [`Failure`] with its exit code.
+pub fn run(command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::Report(args) => run_report(args),
+        Command::Export(args) => run_export(args),
+        Command::Generate(args) => run_generate(args),
+        Command::Open { .. } => Err(Failure {
+            code: EXIT_USAGE,
+            error: anyhow::anyhow!("'open' starts the desktop app; call it from main"),
+        }),
+    }
+}
+
+/// Prints a failure as one paragraph on standard error and returns its exit code.
+#[must_use]
+pub fn report_failure(f: &Failure) -> ExitCode {
+    eprintln!("error: {:#}", f.error);
+    ExitCode::from(f.code)
+}

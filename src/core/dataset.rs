@@ -1,0 +1,443 @@
+//! The loaded prediction table in compact columnar form: class codes for the
+//! label and prediction, a correctness bitmap, categorical codes for every
+//! slice column. Every statistic is a count over these arrays.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+/// Code stored for a missing human label.
+pub const NO_HUMAN: u32 = u32::MAX;
+
+/// A fixed-size set of bits, one per row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bitmap {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bitmap {
+    /// `len` bits, all clear.
+    #[must_use]
+    pub fn new(len: usize) -> Self {
+        Self {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    /// Number of bits.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no bits at all.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bit at `i`.
+    #[must_use]
+    #[inline]
+    pub fn get(&self, i: usize) -> bool {
+        (self.words[i >> 6] >> (i & 63)) & 1 == 1
+    }
+
+    /// Sets the bit at `i` to `value`.
+    #[inline]
+    pub fn set(&mut self, i: usize, value: bool) {
+        let mask = 1u64 << (i & 63);
+        if value {
+            self.words[i >> 6] |= mask;
+        } else {
+            self.words[i >> 6] &= !mask;
+        }
+    }
+
+    /// Number of set bits.
+    #[must_use]
+    pub fn count_ones(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Indices of the set bits, in order.
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let tz = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                Some(w * 64 + tz)
+            })
+        })
+    }
+}
+
+/// Identifiers of the rows, which key tag assignments in a session.
+#[derive(Debug, Clone)]
+pub enum Ids {
+    /// No id column: rows are keyed by their 1-based row number.
+    RowNumber,
+    /// Integer ids.
+    Int(Vec<i64>),
+    /// String ids, stored back to back.
+    Str(StrColumn),
+}
+
+impl Ids {
+    /// The key of `row` as text, as it is written in a session file.
+    #[must_use]
+    pub fn key(&self, row: usize) -> Cow<'_, str> {
+        match self {
+            Self::RowNumber => Cow::Owned((row + 1).to_string()),
+            Self::Int(v) => Cow::Owned(v[row].to_string()),
+            Self::Str(s) => Cow::Borrowed(s.get(row)),
+        }
+    }
+
+    /// Whether rows are keyed by row number (no id column).
+    #[must_use]
+    pub fn is_row_number(&self) -> bool {
+        matches!(self, Self::RowNumber)
+    }
+}
+
+/// Many strings stored in one buffer with end offsets: one allocation instead
+/// of one per row.
+#[derive(Debug, Clone, Default)]
+pub struct StrColumn {
+    bytes: String,
+    ends: Vec<u64>,
+}
+
+impl StrColumn {
+    /// An empty column with room for `rows` strings.
+    #[must_use]
+    pub fn with_capacity(rows: usize, bytes: usize) -> Self {
+        Self {
+            bytes: String::with_capacity(bytes),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Appends a string.
+    pub fn push(&mut self, s: &str) {
+        self.bytes.push_str(s);
+        self.ends.push(self.bytes.len() as u64);
+    }
+
+    /// Number of strings.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no strings.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The string at `i`.
+    #[must_use]
+    #[allow(clippy::cast_possible_truncation)]
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+}
+
+/// A column grouped into a small number of values: each row has a code, each
+/// code a display label. Categorical columns are stored this way; numeric
+/// columns get one as distinct values or quantile bins.
+#[derive(Debug, Clone, Default)]
+pub struct Grouping {
+    /// Group code per row.
+    pub codes: Vec<u32>,
+    /// Display label per code.
+    pub labels: Vec<String>,
+}
+
+impl Grouping {
+    /// Number of groups.
+    #[must_use]
+    pub fn n_groups(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// The code of the group labelled `label`.
+    #[must_use]
+    pub fn code_of(&self, label: &str) -> Option<u32> {
+        self.labels
+            .iter()
+            .position(|l| l == label)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
+    /// The label of `row`'s group.
+    #[must_use]
+    pub fn label_of_row(&self, row: usize) -> &str {
+        &self.labels[self.codes[row] as usize]
+    }
+}
+
+/// The label shown for a missing value.
+pub const MISSING: &str = "(missing)";
+
+/// How a numeric column was grouped for slicing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NumericGrouping {
+    /// Few distinct values: one group per value.
+    Distinct,
+    /// Quantile bins with these edges (`edges.len() - 1` bins; the last is closed).
+    Bins(Vec<f64>),
+}
+
+/// The values of one metadata column.
+#[derive(Debug, Clone)]
+pub enum ColumnData {
+    /// Strings, booleans and other discrete values.
+    Categorical(Grouping),
+    /// Numbers (NaN for missing), with a grouping for slicing.
+    Numeric {
+        /// The raw values, used by rules (`snr < 10`).
+        values: Vec<f64>,
+        /// One group per distinct value or per quantile bin.
+        groups: Grouping,
+        /// How the groups were made.
+        grouping: NumericGrouping,
+    },
+}
+
+/// What a metadata column is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ColumnUse {
+    /// Available for slicing and rules.
+    Slice,
+    /// An image path, shown in the inspector.
+    Image,
+    /// Free text, shown in the inspector.
+    Text,
+}
+
+/// One metadata column (anything that is not label, prediction, score, id or human).
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The column's name in the file.
+    pub name: String,
+    /// What the column is for.
+    pub usage: ColumnUse,
+    /// The values.
+    pub data: ColumnData,
+}
+
+impl Column {
+    /// The grouping used for slicing.
+    #[must_use]
+    pub fn groups(&self) -> &Grouping {
+        match &self.data {
+            ColumnData::Categorical(g) | ColumnData::Numeric { groups: g, .. } => g,
+        }
+    }
+
+    /// The value of `row` as text (the raw number for numeric columns).
+    #[must_use]
+    pub fn display(&self, row: usize) -> Cow<'_, str> {
+        match &self.data {
+            ColumnData::Categorical(g) => Cow::Borrowed(g.label_of_row(row)),
+            ColumnData::Numeric { values, .. } => {
+                let v = values[row];
+                if v.is_nan() {
+                    Cow::Borrowed(MISSING)
+                } else {
+                    Cow::Owned(format_number(v))
+                }
+            }
+        }
+    }
+}
+
+/// Formats a number compactly: integers without a fraction, others with up to
+/// 6 significant digits.
+#[must_use]
+pub fn format_number(v: f64) -> String {
+    if v.is_nan() {
+        return MISSING.to_string();
+    }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{v:.0}");
+    }
+    let s = format!("{v:.6}");
+    let trimmed = s.trim_end_matches('0').trim_end_matches('.');
+    // Keep at most 6 significant digits for large magnitudes.
+    if v.abs() >= 1e6 {
+        format!("{v:.0}")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// The column names that play each role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Roles {
+    /// True label.
+    pub label: String,
+    /// Predicted label.
+    pub pred: String,
+    /// Model score (confidence or probability).
+    pub score: Option<String>,
+    /// Example id.
+    pub id: Option<String>,
+    /// Human label, for human-level performance.
+    pub human: Option<String>,
+    /// Image path.
+    pub image: Option<String>,
+    /// Free text.
+    pub text: Option<String>,
+}
+
+/// Where the data came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// The file.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub size: u64,
+    /// A content fingerprint (see [`crate::core::load::fingerprint`]).
+    pub fingerprint: String,
+}
+
+/// A loaded predictions table.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The file it was loaded from.
+    pub source: SourceInfo,
+    /// Which column plays which role.
+    pub roles: Roles,
+    /// Class names: the sorted union of label and prediction values.
+    pub classes: Vec<String>,
+    /// True class code per row.
+    pub label: Vec<u32>,
+    /// Predicted class code per row.
+    pub pred: Vec<u32>,
+    /// Whether the prediction equals the label, per row.
+    pub correct: Bitmap,
+    /// Model score per row (NaN where missing).
+    pub score: Option<Vec<f64>>,
+    /// Human label code per row ([`NO_HUMAN`] where missing); codes at or above
+    /// `classes.len()` index `human_extra_classes`.
+    pub human: Option<Vec<u32>>,
+    /// Human label values that are not classes of the model.
+    pub human_extra_classes: Vec<String>,
+    /// Row identifiers.
+    pub ids: Ids,
+    /// Metadata columns, in file order.
+    pub columns: Vec<Column>,
+    /// Things the user should know about the load (no id column, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Dataset {
+    /// Number of rows.
+    #[must_use]
+    pub fn rows(&self) -> usize {
+        self.label.len()
+    }
+
+    /// Number of misclassified rows.
+    #[must_use]
+    pub fn errors(&self) -> usize {
+        self.rows() - self.correct.count_ones()
+    }
+
+    /// Whether `row` is misclassified.
+    #[must_use]
+    #[inline]
+    pub fn is_error(&self, row: usize) -> bool {
+        !self.correct.get(row)
+    }
+
+    /// The column named `name` (case-sensitive first, then case-insensitive).
+    #[must_use]
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .or_else(|| self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)))
+    }
+
+    /// Columns offered for slicing.
+    pub fn slice_columns(&self) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(|c| c.usage == ColumnUse::Slice)
+    }
+
+    /// The code of the class named `name`.
+    #[must_use]
+    pub fn class_code(&self, name: &str) -> Option<u32> {
+        self.classes
+            .iter()
+            .position(|c| c == name)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
+    /// The name of a human-label code (class or extra value).
+    #[must_use]
+    pub fn human_value_name(&self, code: u32) -> Option<&str> {
+        if code == NO_HUMAN {
+            return None;
+        }
+        let code = code as usize;
+        self.classes
+            .get(code)
+            .or_else(|| self.human_extra_classes.get(code - self.classes.len()))
+            .map(String::as_str)
+    }
+
+    /// Whether the human label of `row` equals the true label; `None` without
+    /// a human column or when the human label is missing.
+    #[must_use]
+    #[inline]
+    pub fn human_correct(&self, row: usize) -> Option<bool> {
+        let human = self.human.as_ref()?[row];
+        (human != NO_HUMAN).then(|| human == self.label[row])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bitmap_sets_counts_and_iterates() {
+        let mut b = Bitmap::new(130);
+        for i in [0, 5, 63, 64, 129] {
+            b.set(i, true);
+        }
+        assert_eq!(b.count_ones(), 5);
+        assert_eq!(b.ones().collect::<Vec<_>>(), vec![0, 5, 63, 64, 129]);
+        b.set(63, false);
+        assert!(!b.get(63));
+        assert_eq!(b.count_ones(), 4);
+    }
+
+    #[test]
+    fn str_column_round_trips() {
+        let mut s = StrColumn::with_capacity(3, 10);
+        for v in ["a", "", "héllo"] {
+            s.push(v);
+        }
+        assert_eq!((s.get(0), s.get(1), s.get(2)), ("a", "", "héllo"));
+    }
+
+    #[test]
+    fn numbers_format_compactly() {
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(0.25), "0.25");
+        assert_eq!(format_number(1.0 / 3.0), "0.333333");
+        assert_eq!(format_number(-2.5), "-2.5");
+    }
+}

@@ -1,0 +1,150 @@
+//! Which examples the Review view lists: a filter over rows, evaluated in
+//! core so the desktop app only draws the result.
+
+use serde::{Deserialize, Serialize};
+
+use super::dataset::Dataset;
+use super::stats::Rng;
+use super::tags::ReviewState;
+
+/// Which examples by correctness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Scope {
+    /// Misclassified examples only.
+    #[default]
+    Errors,
+    /// Correctly classified examples only.
+    Correct,
+    /// Every example.
+    All,
+    /// Examples whose human label differs from the true label (candidate label errors).
+    HumanDisagrees,
+}
+
+/// Which examples by tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TagFilter {
+    /// Tagged or not.
+    #[default]
+    Any,
+    /// No tag (manual or rule) at all.
+    Untagged,
+    /// Carrying this tag.
+    Tagged(String),
+}
+
+/// Which examples by review state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ReviewedFilter {
+    /// Reviewed or not.
+    #[default]
+    Any,
+    /// Reviewed only.
+    Reviewed,
+    /// Not yet reviewed.
+    Unreviewed,
+}
+
+/// The Review view's filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewFilter {
+    /// Errors, correct, all, or human disagreements.
+    pub scope: Scope,
+    /// Only this true class.
+    pub truth: Option<String>,
+    /// Only this predicted class.
+    pub pred: Option<String>,
+    /// Only rows whose slice column has this value (all must hold).
+    pub slices: Vec<(String, String)>,
+    /// By tag.
+    pub tag: TagFilter,
+    /// By review state.
+    pub reviewed: ReviewedFilter,
+    /// Only scores at or above.
+    pub score_min: Option<f64>,
+    /// Only scores at or below.
+    pub score_max: Option<f64>,
+    /// Shuffle the rows (for unbiased review samples), seeded.
+    pub random_order: bool,
+    /// Seed of the shuffle.
+    pub seed: u64,
+}
+
+impl ReviewFilter {
+    /// The rows that pass, in file order (or shuffled when `random_order`).
+    /// Conditions that name something the data lacks match nothing.
+    #[must_use]
+    pub fn apply(&self, ds: &Dataset, review: &ReviewState) -> Vec<u32> {
+        let class = |name: &Option<String>| name.as_ref().map(|n| ds.class_code(n));
+        let truth = class(&self.truth);
+        let pred = class(&self.pred);
+        if matches!(truth, Some(None)) || matches!(pred, Some(None)) {
+            return Vec::new();
+        }
+        let mut slices = Vec::with_capacity(self.slices.len());
+        for (column, value) in &self.slices {
+            let Some(g) = ds.column(column).map(super::dataset::Column::groups) else {
+                return Vec::new();
+            };
+            let Some(code) = g.code_of(value) else {
+                return Vec::new();
+            };
+            slices.push((&g.codes, code));
+        }
+        let tag = match &self.tag {
+            TagFilter::Tagged(name) => match review.tag_by_name(name) {
+                Some(t) => Some(&t.members),
+                None => return Vec::new(),
+            },
+            _ => None,
+        };
+        let score = ds.score.as_deref();
+        let score_range = self.score_min.is_some() || self.score_max.is_some();
+        let mut out: Vec<u32> = (0..ds.rows())
+            .filter(|&r| {
+                let scope_ok = match self.scope {
+                    Scope::Errors => ds.is_error(r),
+                    Scope::Correct => !ds.is_error(r),
+                    Scope::All => true,
+                    Scope::HumanDisagrees => ds.human_correct(r) == Some(false),
+                };
+                scope_ok
+                    && truth.is_none_or(|t| t == Some(ds.label[r]))
+                    && pred.is_none_or(|p| p == Some(ds.pred[r]))
+                    && slices.iter().all(|(codes, code)| codes[r] == *code)
+                    && tag.is_none_or(|m| m.get(r))
+                    && (self.tag != TagFilter::Untagged || !review.has_any_tag(r))
+                    && match self.reviewed {
+                        ReviewedFilter::Any => true,
+                        ReviewedFilter::Reviewed => review.is_reviewed(r),
+                        ReviewedFilter::Unreviewed => !review.is_reviewed(r),
+                    }
+                    && (!score_range
+                        || score.is_some_and(|s| {
+                            let v = s[r];
+                            !v.is_nan()
+                                && self.score_min.is_none_or(|m| v >= m)
+                                && self.score_max.is_none_or(|m| v <= m)
+                        }))
+            })
+            .filter_map(|r| u32::try_from(r).ok())
+            .collect();
+        if self.random_order {
+            Rng::new(self.seed).shuffle(&mut out);
+        }
+        out
+    }
+
+    /// Whether the filter shows every row of its scope (nothing else narrows it).
+    #[must_use]
+    pub fn is_plain(&self) -> bool {
+        let base = Self {
+            scope: self.scope,
+            random_order: self.random_order,
+            seed: self.seed,
+            ..Self::default()
+        };
+        *self == base
+    }
+}

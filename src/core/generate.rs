@@ -1,0 +1,409 @@
+//! Deterministic synthetic predictions of a speech-command classifier, for
+//! trying Slicewise at any scale and for the bundled sample.
+//!
+//! Rows fall into the four conditions of the "prioritising what to work on"
+//! example, in exact proportions with exact accuracies and human-level
+//! performance, so that the sample session reproduces the course's table:
+//!
+//! | condition     | share | accuracy | HLP |
+//! |---------------|-------|----------|-----|
+//! | clean speech  | 60%   | 94%      | 95% |
+//! | car noise     | 4%    | 89%      | 93% |
+//! | people noise  | 30%   | 87%      | 89% |
+//! | low bandwidth | 6%    | 70%      | 70% |
+//!
+//! Inside each condition, which rows are errors depends on accent, device and
+//! gender, so slices and fairness views have something to find.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use super::session::{Session, TagDef};
+use super::stats::Rng;
+
+/// The ten command words.
+pub const CLASSES: [&str; 10] = ["yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"];
+/// The word each one is most often mistaken for.
+const CONFUSABLE: [usize; 10] = [4, 9, 7, 1, 5, 4, 7, 6, 2, 1];
+/// Relative frequency of each word.
+const CLASS_WEIGHTS: [f64; 10] = [1.4, 1.4, 1.0, 1.0, 0.9, 0.9, 1.0, 1.0, 0.7, 0.7];
+
+const DEVICES: [&str; 4] = ["phone", "laptop", "smart_speaker", "car_kit"];
+const DEVICE_RISK: [f64; 4] = [0.0, 0.03, 0.12, 0.06];
+const GENDERS: [&str; 2] = ["female", "male"];
+const GENDER_RISK: [f64; 2] = [0.06, 0.0];
+const ACCENTS: [&str; 6] = ["american", "british", "indian", "australian", "scottish", "welsh"];
+const ACCENT_WEIGHTS: [f64; 6] = [0.35, 0.2, 0.18, 0.12, 0.08, 0.07];
+const ACCENT_RISK: [f64; 6] = [0.0, 0.02, 0.08, 0.03, 0.25, 0.15];
+
+/// One recording condition of the course example.
+#[derive(Debug, Clone, Copy)]
+pub struct Condition {
+    /// Tag name.
+    pub tag: &'static str,
+    /// Value of the `noise` column.
+    pub noise: &'static str,
+    /// Value of the `bandwidth` column.
+    pub bandwidth: &'static str,
+    /// Share of rows.
+    pub share: f64,
+    /// Model accuracy.
+    pub accuracy: f64,
+    /// Human accuracy.
+    pub hlp: f64,
+    /// Mean and spread of the signal-to-noise ratio, dB.
+    snr: (f64, f64),
+    /// Probability of each device.
+    devices: [f64; 4],
+}
+
+/// The four conditions.
+pub const CONDITIONS: [Condition; 4] = [
+    Condition {
+        tag: "clean speech",
+        noise: "clean",
+        bandwidth: "wideband",
+        share: 0.60,
+        accuracy: 0.94,
+        hlp: 0.95,
+        snr: (30.0, 5.0),
+        devices: [0.4, 0.3, 0.25, 0.05],
+    },
+    Condition {
+        tag: "car noise",
+        noise: "car",
+        bandwidth: "wideband",
+        share: 0.04,
+        accuracy: 0.89,
+        hlp: 0.93,
+        snr: (8.0, 4.0),
+        devices: [0.25, 0.0, 0.0, 0.75],
+    },
+    Condition {
+        tag: "people noise",
+        noise: "people",
+        bandwidth: "wideband",
+        share: 0.30,
+        accuracy: 0.87,
+        hlp: 0.89,
+        snr: (12.0, 4.0),
+        devices: [0.45, 0.3, 0.25, 0.0],
+    },
+    Condition {
+        tag: "low bandwidth",
+        noise: "clean",
+        bandwidth: "narrowband",
+        share: 0.06,
+        accuracy: 0.70,
+        hlp: 0.70,
+        snr: (25.0, 5.0),
+        devices: [0.9, 0.0, 0.0, 0.1],
+    },
+];
+
+/// One generated row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// 1-based number (the id is `utt` + this, zero-padded).
+    pub number: usize,
+    /// True class index.
+    pub label: usize,
+    /// Predicted class index.
+    pub pred: usize,
+    /// Model confidence in the prediction.
+    pub score: f64,
+    /// Device index.
+    pub device: usize,
+    /// Gender index.
+    pub gender: usize,
+    /// Accent index.
+    pub accent: usize,
+    /// SNR in dB (one decimal).
+    pub snr: f64,
+    /// Condition index.
+    pub condition: usize,
+    /// Human label class index.
+    pub human: usize,
+}
+
+fn pick(rng: &mut Rng, weights: &[f64]) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut x = rng.next_f64() * total;
+    for (i, w) in weights.iter().enumerate() {
+        if x < *w {
+            return i;
+        }
+        x -= w;
+    }
+    weights.len() - 1
+}
+
+/// A wrong class for `label`: usually its confusable twin.
+#[allow(clippy::cast_possible_truncation)]
+fn wrong_class(rng: &mut Rng, label: usize) -> usize {
+    if rng.next_f64() < 0.6 {
+        CONFUSABLE[label]
+    } else {
+        let other = rng.below(CLASSES.len() as u64 - 1) as usize;
+        if other >= label { other + 1 } else { other }
+    }
+}
+
+/// Exact counts per condition for `rows` rows (the remainder goes to the first).
+#[must_use]
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+pub fn condition_counts(rows: usize) -> [usize; 4] {
+    let mut counts = CONDITIONS.map(|c| (rows as f64 * c.share).floor() as usize);
+    counts[0] += rows - counts.iter().sum::<usize>();
+    counts
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+fn exact_count(n: usize, rate: f64) -> usize {
+    ((n as f64 * rate).round() as usize).min(n)
+}
+
+/// Generates `rows` rows for `seed`. Same arguments, same rows, on every platform.
+#[must_use]
+#[allow(clippy::cast_possible_truncation)]
+pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
+    let mut rng = Rng::new(seed);
+    let counts = condition_counts(rows);
+    let mut conditions: Vec<u8> = Vec::with_capacity(rows);
+    for (i, &n) in counts.iter().enumerate() {
+        conditions.extend(std::iter::repeat_n(i as u8, n));
+    }
+    rng.shuffle(&mut conditions);
+
+    let mut out: Vec<Row> = Vec::with_capacity(rows);
+    let mut risk: Vec<f32> = Vec::with_capacity(rows);
+    for (i, &cond) in conditions.iter().enumerate() {
+        let c = &CONDITIONS[cond as usize];
+        let label = pick(&mut rng, &CLASS_WEIGHTS);
+        let device = pick(&mut rng, &c.devices);
+        let gender = pick(&mut rng, &[0.5, 0.5]);
+        let accent = pick(&mut rng, &ACCENT_WEIGHTS);
+        let snr = ((c.snr.0 + c.snr.1 * rng.normal()) * 10.0).round() / 10.0;
+        // Low SNR, some accents, devices and speakers make errors likelier.
+        let r = rng.next_f64() + ACCENT_RISK[accent] + DEVICE_RISK[device] + GENDER_RISK[gender] - 0.01 * snr.clamp(-10.0, 50.0);
+        risk.push(r as f32);
+        out.push(Row {
+            number: i + 1,
+            label,
+            pred: label,
+            score: 0.0,
+            device,
+            gender,
+            accent,
+            snr,
+            condition: cond as usize,
+            human: label,
+        });
+    }
+
+    // Exact error and human-error counts per condition.
+    let mut by_condition: Vec<Vec<u32>> = vec![Vec::new(); CONDITIONS.len()];
+    for (i, row) in out.iter().enumerate() {
+        by_condition[row.condition].push(i as u32);
+    }
+    for (ci, members) in by_condition.iter_mut().enumerate() {
+        let c = &CONDITIONS[ci];
+        let n_err = exact_count(members.len(), 1.0 - c.accuracy);
+        // The riskiest rows are the errors.
+        if n_err > 0 {
+            members.select_nth_unstable_by(n_err - 1, |&a, &b| risk[b as usize].total_cmp(&risk[a as usize]));
+            for &r in &members[..n_err] {
+                let row = &mut out[r as usize];
+                row.pred = wrong_class(&mut rng, row.label);
+            }
+        }
+        // Human errors: a uniform random subset.
+        let n_human = exact_count(members.len(), 1.0 - c.hlp);
+        members.sort_unstable();
+        for k in 0..n_human {
+            let j = k + rng.below((members.len() - k) as u64) as usize;
+            members.swap(k, j);
+            let row = &mut out[members[k] as usize];
+            row.human = wrong_class(&mut rng, row.label);
+        }
+    }
+    for row in &mut out {
+        let u = rng.next_f64();
+        row.score = if row.pred == row.label {
+            0.55 + 0.45 * u.sqrt()
+        } else {
+            0.25 + 0.55 * u
+        };
+        row.score = (row.score * 10_000.0).round() / 10_000.0;
+    }
+    out
+}
+
+/// Width of the zero-padded id number for `rows` rows.
+fn id_width(rows: usize) -> usize {
+    rows.max(1).to_string().len().max(5)
+}
+
+/// The header of the generated CSV.
+pub const HEADER: &str = "id,label,pred,score,device,gender,accent,snr,noise,bandwidth,human";
+
+/// Writes rows as CSV.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_csv(rows: &[Row], out: impl Write) -> std::io::Result<()> {
+    let mut w = BufWriter::with_capacity(1 << 20, out);
+    writeln!(w, "{HEADER}")?;
+    let width = id_width(rows.len());
+    for r in rows {
+        let c = &CONDITIONS[r.condition];
+        writeln!(
+            w,
+            "utt{:0width$},{},{},{:.4},{},{},{},{:.1},{},{},{}",
+            r.number,
+            CLASSES[r.label],
+            CLASSES[r.pred],
+            r.score,
+            DEVICES[r.device],
+            GENDERS[r.gender],
+            ACCENTS[r.accent],
+            r.snr,
+            c.noise,
+            c.bandwidth,
+            CLASSES[r.human],
+        )?;
+    }
+    w.flush()
+}
+
+/// Writes rows as NDJSON (one object per line).
+///
+/// # Errors
+/// When writing fails.
+pub fn write_ndjson(rows: &[Row], out: impl Write) -> std::io::Result<()> {
+    let mut w = BufWriter::with_capacity(1 << 20, out);
+    let width = id_width(rows.len());
+    for r in rows {
+        let c = &CONDITIONS[r.condition];
+        writeln!(
+            w,
+            r#"{{"id":"utt{:0width$}","label":"{}","pred":"{}","score":{:.4},"device":"{}","gender":"{}","accent":"{}","snr":{:.1},"noise":"{}","bandwidth":"{}","human":"{}"}}"#,
+            r.number,
+            CLASSES[r.label],
+            CLASSES[r.pred],
+            r.score,
+            DEVICES[r.device],
+            GENDERS[r.gender],
+            ACCENTS[r.accent],
+            r.snr,
+            c.noise,
+            c.bandwidth,
+            CLASSES[r.human],
+        )?;
+    }
+    w.flush()
+}
+
+/// Writes rows as Parquet.
+///
+/// # Errors
+/// When building the frame or writing fails.
+pub fn write_parquet(rows: &[Row], out: impl Write) -> Result<(), polars::prelude::PolarsError> {
+    use polars::prelude::{Column, DataFrame, NamedFrom, ParquetWriter, Series};
+    let width = id_width(rows.len());
+    let strings = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
+    let col = |name: &str, values: Vec<String>| Column::from(Series::new(name.into(), values));
+    let mut df = DataFrame::new_infer_height(vec![
+        col("id", strings(&|r| format!("utt{:0width$}", r.number))),
+        col("label", strings(&|r| CLASSES[r.label].to_string())),
+        col("pred", strings(&|r| CLASSES[r.pred].to_string())),
+        Column::from(Series::new("score".into(), rows.iter().map(|r| r.score).collect::<Vec<f64>>())),
+        col("device", strings(&|r| DEVICES[r.device].to_string())),
+        col("gender", strings(&|r| GENDERS[r.gender].to_string())),
+        col("accent", strings(&|r| ACCENTS[r.accent].to_string())),
+        Column::from(Series::new("snr".into(), rows.iter().map(|r| r.snr).collect::<Vec<f64>>())),
+        col("noise", strings(&|r| CONDITIONS[r.condition].noise.to_string())),
+        col("bandwidth", strings(&|r| CONDITIONS[r.condition].bandwidth.to_string())),
+        col("human", strings(&|r| CLASSES[r.human].to_string())),
+    ])?;
+    ParquetWriter::new(out).finish(&mut df)?;
+    Ok(())
+}
+
+/// Writes generated rows to `path` in the format its extension names
+/// (`.parquet`, `.ndjson`/`.jsonl`, otherwise CSV).
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_file(rows: &[Row], path: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    match super::load::InputFormat::from_path(path) {
+        Some(super::load::InputFormat::Parquet) => write_parquet(rows, file)?,
+        Some(super::load::InputFormat::Ndjson) => write_ndjson(rows, file)?,
+        _ => write_csv(rows, file)?,
+    }
+    Ok(())
+}
+
+/// The session of the course example: the four conditions as rule tags with
+/// their HLP typed in, plus manual tags (with hotkeys) for reviewing errors.
+#[must_use]
+pub fn course_session() -> Session {
+    let palette = super::tags::PALETTE;
+    let mut tags: Vec<TagDef> = CONDITIONS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let rule = format!("noise == \"{}\" and bandwidth == \"{}\"", c.noise, c.bandwidth);
+            TagDef {
+                hlp: Some(c.hlp),
+                description: format!("Recordings with {} (from the noise and bandwidth columns)", c.tag),
+                ..TagDef::rule(c.tag, palette[i], &rule)
+            }
+        })
+        .collect();
+    for (i, (name, description)) in [
+        ("mumbling", "Speaker mumbles or trails off"),
+        ("wrong label", "The true label itself looks wrong"),
+        ("cut off", "The word is clipped at the start or end"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        tags.push(TagDef {
+            hotkey: u8::try_from(i + 1).ok(),
+            description: (*description).to_string(),
+            ..TagDef::manual(name, palette[4 + i])
+        });
+    }
+    Session {
+        tags,
+        ..Session::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_deterministic_and_exact() {
+        let a = generate(10_000, 42);
+        assert_eq!(a, generate(10_000, 42));
+        assert_ne!(a, generate(10_000, 43));
+        for (ci, c) in CONDITIONS.iter().enumerate() {
+            let rows: Vec<&Row> = a.iter().filter(|r| r.condition == ci).collect();
+            let n = rows.len();
+            let correct = rows.iter().filter(|r| r.pred == r.label).count();
+            let human = rows.iter().filter(|r| r.human == r.label).count();
+            #[allow(clippy::cast_precision_loss)]
+            {
+                assert!((n as f64 / 10_000.0 - c.share).abs() < 1e-12, "{}", c.tag);
+                assert!((correct as f64 / n as f64 - c.accuracy).abs() < 1e-12, "{}", c.tag);
+                assert!((human as f64 / n as f64 - c.hlp).abs() < 1e-12, "{}", c.tag);
+            }
+        }
+        assert!(a.iter().all(|r| r.pred != r.label || r.score >= 0.55));
+    }
+}

@@ -1,0 +1,464 @@
+//! Classification metrics with scikit-learn semantics: confusion matrix,
+//! accuracy, balanced accuracy, per-class precision/recall/F1 and their
+//! micro/macro/weighted averages, one-vs-rest rates for a positive class.
+//!
+//! Undefined values (0/0) are `None`. Averages follow scikit-learn with
+//! `zero_division=np.nan`: undefined per-class values are left out of the
+//! macro and weighted averages instead of counting as 0.
+
+use serde::Serialize;
+
+use super::stats::{Interval, Proportion, ratio_u};
+
+/// A confusion matrix: rows are true classes, columns predicted classes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Confusion {
+    n: usize,
+    counts: Vec<u64>,
+}
+
+/// How to normalise a confusion matrix (scikit-learn's `normalize`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Normalize {
+    /// Raw counts.
+    #[default]
+    None,
+    /// Each row sums to 1 (recall on the diagonal).
+    True,
+    /// Each column sums to 1 (precision on the diagonal).
+    Pred,
+    /// The whole matrix sums to 1.
+    All,
+}
+
+impl Confusion {
+    /// An all-zero matrix over `n` classes.
+    #[must_use]
+    pub fn new(n: usize) -> Self {
+        Self {
+            n,
+            counts: vec![0; n * n],
+        }
+    }
+
+    /// Counts (label, prediction) pairs.
+    #[must_use]
+    pub fn from_codes(label: &[u32], pred: &[u32], n_classes: usize) -> Self {
+        let mut m = Self::new(n_classes);
+        for (&t, &p) in label.iter().zip(pred) {
+            m.counts[t as usize * n_classes + p as usize] += 1;
+        }
+        m
+    }
+
+    /// Adds one example.
+    #[inline]
+    pub fn add(&mut self, truth: u32, pred: u32) {
+        self.counts[truth as usize * self.n + pred as usize] += 1;
+    }
+
+    /// Removes one example (used by incremental updates).
+    #[inline]
+    pub fn remove(&mut self, truth: u32, pred: u32) {
+        let cell = &mut self.counts[truth as usize * self.n + pred as usize];
+        *cell = cell.saturating_sub(1);
+    }
+
+    /// Number of classes.
+    #[must_use]
+    pub fn n_classes(&self) -> usize {
+        self.n
+    }
+
+    /// The count of examples of class `truth` predicted as `pred`.
+    #[must_use]
+    #[inline]
+    pub fn get(&self, truth: usize, pred: usize) -> u64 {
+        self.counts[truth * self.n + pred]
+    }
+
+    /// Examples whose true class is `class` (its support).
+    #[must_use]
+    pub fn row_sum(&self, class: usize) -> u64 {
+        self.counts[class * self.n..(class + 1) * self.n].iter().sum()
+    }
+
+    /// Examples predicted as `class`.
+    #[must_use]
+    pub fn col_sum(&self, class: usize) -> u64 {
+        (0..self.n).map(|t| self.get(t, class)).sum()
+    }
+
+    /// All examples.
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Correctly classified examples (the diagonal).
+    #[must_use]
+    pub fn correct(&self) -> u64 {
+        (0..self.n).map(|c| self.get(c, c)).sum()
+    }
+
+    /// The matrix as rows of counts.
+    #[must_use]
+    pub fn rows(&self) -> Vec<Vec<u64>> {
+        self.counts.chunks(self.n.max(1)).map(<[u64]>::to_vec).collect()
+    }
+
+    /// The matrix normalised; cells with a zero denominator are `None`.
+    #[must_use]
+    pub fn normalized(&self, how: Normalize) -> Vec<Vec<Option<f64>>> {
+        let total = self.total();
+        let rows: Vec<u64> = (0..self.n).map(|c| self.row_sum(c)).collect();
+        let cols: Vec<u64> = (0..self.n).map(|c| self.col_sum(c)).collect();
+        #[allow(clippy::cast_precision_loss)]
+        (0..self.n)
+            .map(|t| {
+                (0..self.n)
+                    .map(|p| {
+                        let v = self.get(t, p);
+                        match how {
+                            Normalize::None => Some(v as f64),
+                            Normalize::True => ratio_u(v, rows[t]),
+                            Normalize::Pred => ratio_u(v, cols[p]),
+                            Normalize::All => ratio_u(v, total),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Accuracy (`accuracy_score`).
+    #[must_use]
+    pub fn accuracy(&self) -> Proportion {
+        Proportion::new(self.correct(), self.total())
+    }
+
+    /// Balanced accuracy (`balanced_accuracy_score`): the mean recall over
+    /// classes that occur in the true labels.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn balanced_accuracy(&self) -> Option<f64> {
+        let recalls: Vec<f64> = (0..self.n)
+            .filter_map(|c| ratio_u(self.get(c, c), self.row_sum(c)))
+            .collect();
+        (!recalls.is_empty()).then(|| recalls.iter().sum::<f64>() / recalls.len() as f64)
+    }
+
+    /// One-vs-rest counts for `positive`.
+    #[must_use]
+    pub fn binary(&self, positive: usize) -> BinaryCounts {
+        let tp = self.get(positive, positive);
+        let fn_ = self.row_sum(positive) - tp;
+        let fp = self.col_sum(positive) - tp;
+        let tn = self.total() - tp - fn_ - fp;
+        BinaryCounts { tp, fp, fn_, tn }
+    }
+
+    /// Per-class precision, recall, F1 and support.
+    #[must_use]
+    pub fn per_class(&self, classes: &[String]) -> Vec<ClassMetrics> {
+        (0..self.n)
+            .map(|c| {
+                let tp = self.get(c, c);
+                let support = self.row_sum(c);
+                let predicted = self.col_sum(c);
+                ClassMetrics {
+                    class: classes.get(c).cloned().unwrap_or_default(),
+                    precision: ratio_u(tp, predicted),
+                    recall: ratio_u(tp, support),
+                    f1: ratio_u(2 * tp, support + predicted),
+                    support,
+                    predicted,
+                    precision_ci: Proportion::new(tp, predicted).ci(),
+                    recall_ci: Proportion::new(tp, support).ci(),
+                }
+            })
+            .collect()
+    }
+
+    /// Micro, macro and weighted averages of precision, recall and F1.
+    #[must_use]
+    pub fn averages(&self) -> Averages {
+        let per_class = self.per_class(&[]);
+        let tp: u64 = self.correct();
+        let support: u64 = per_class.iter().map(|c| c.support).sum();
+        let predicted: u64 = per_class.iter().map(|c| c.predicted).sum();
+        let micro = Prf {
+            precision: ratio_u(tp, predicted),
+            recall: ratio_u(tp, support),
+            f1: ratio_u(2 * tp, support + predicted),
+        };
+        let pick = |f: fn(&ClassMetrics) -> Option<f64>| -> Vec<(Option<f64>, u64)> {
+            per_class.iter().map(|c| (f(c), c.support)).collect()
+        };
+        let avg = |weighted: bool| Prf {
+            precision: nan_average(&pick(|c| c.precision), weighted),
+            recall: nan_average(&pick(|c| c.recall), weighted),
+            f1: nan_average(&pick(|c| c.f1), weighted),
+        };
+        Averages {
+            micro,
+            macro_avg: avg(false),
+            weighted: avg(true),
+        }
+    }
+}
+
+/// scikit-learn's `_nanaverage`: the (weighted) mean of the defined values;
+/// when all their weights are 0, the plain mean.
+#[allow(clippy::cast_precision_loss)]
+fn nan_average(values: &[(Option<f64>, u64)], weighted: bool) -> Option<f64> {
+    let defined: Vec<(f64, u64)> = values.iter().filter_map(|&(v, w)| v.map(|v| (v, w))).collect();
+    if defined.is_empty() {
+        return None;
+    }
+    let weight_sum: u64 = defined.iter().map(|(_, w)| w).sum();
+    if weighted && weight_sum > 0 {
+        Some(defined.iter().map(|&(v, w)| v * w as f64).sum::<f64>() / weight_sum as f64)
+    } else {
+        Some(defined.iter().map(|(v, _)| v).sum::<f64>() / defined.len() as f64)
+    }
+}
+
+/// Precision, recall and F1 of one class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassMetrics {
+    /// Class name.
+    pub class: String,
+    /// TP / predicted as this class.
+    pub precision: Option<f64>,
+    /// TP / truly this class.
+    pub recall: Option<f64>,
+    /// 2 TP / (support + predicted).
+    pub f1: Option<f64>,
+    /// Examples truly of this class.
+    pub support: u64,
+    /// Examples predicted as this class.
+    pub predicted: u64,
+    /// Wilson 95% interval of precision.
+    pub precision_ci: Option<Interval>,
+    /// Wilson 95% interval of recall.
+    pub recall_ci: Option<Interval>,
+}
+
+/// Precision, recall and F1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Prf {
+    /// Precision.
+    pub precision: Option<f64>,
+    /// Recall.
+    pub recall: Option<f64>,
+    /// F1.
+    pub f1: Option<f64>,
+}
+
+/// The three averages of `classification_report`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Averages {
+    /// Pooled over all examples.
+    pub micro: Prf,
+    /// Unweighted mean over classes.
+    #[serde(rename = "macro")]
+    pub macro_avg: Prf,
+    /// Mean weighted by support.
+    pub weighted: Prf,
+}
+
+/// One-vs-rest counts for a positive class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct BinaryCounts {
+    /// Positive, predicted positive.
+    pub tp: u64,
+    /// Negative, predicted positive.
+    pub fp: u64,
+    /// Positive, predicted negative.
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+    /// Negative, predicted negative.
+    pub tn: u64,
+}
+
+impl BinaryCounts {
+    /// All examples.
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.tp + self.fp + self.fn_ + self.tn
+    }
+
+    /// Adds one example.
+    #[inline]
+    pub fn add(&mut self, actual_positive: bool, predicted_positive: bool) {
+        match (actual_positive, predicted_positive) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, false) => self.tn += 1,
+        }
+    }
+
+    /// True positive rate (recall, sensitivity): TP / (TP + FN).
+    #[must_use]
+    pub fn tpr(&self) -> Proportion {
+        Proportion::new(self.tp, self.tp + self.fn_)
+    }
+
+    /// False positive rate: FP / (FP + TN).
+    #[must_use]
+    pub fn fpr(&self) -> Proportion {
+        Proportion::new(self.fp, self.fp + self.tn)
+    }
+
+    /// False negative rate: FN / (TP + FN).
+    #[must_use]
+    pub fn fnr(&self) -> Proportion {
+        Proportion::new(self.fn_, self.tp + self.fn_)
+    }
+
+    /// True negative rate (specificity): TN / (FP + TN).
+    #[must_use]
+    pub fn tnr(&self) -> Proportion {
+        Proportion::new(self.tn, self.fp + self.tn)
+    }
+
+    /// Precision: TP / (TP + FP).
+    #[must_use]
+    pub fn precision(&self) -> Proportion {
+        Proportion::new(self.tp, self.tp + self.fp)
+    }
+
+    /// Selection rate (fairlearn): predicted positive / all.
+    #[must_use]
+    pub fn selection_rate(&self) -> Proportion {
+        Proportion::new(self.tp + self.fp, self.total())
+    }
+
+    /// Prevalence: actually positive / all.
+    #[must_use]
+    pub fn prevalence(&self) -> Proportion {
+        Proportion::new(self.tp + self.fn_, self.total())
+    }
+
+    /// Binary accuracy: (TP + TN) / all.
+    #[must_use]
+    pub fn accuracy(&self) -> Proportion {
+        Proportion::new(self.tp + self.tn, self.total())
+    }
+
+    /// The named rates with their intervals.
+    #[must_use]
+    pub fn rates(&self) -> BinaryRates {
+        BinaryRates {
+            tp: self.tp,
+            fp: self.fp,
+            fn_: self.fn_,
+            tn: self.tn,
+            tpr: self.tpr().into(),
+            fpr: self.fpr().into(),
+            fnr: self.fnr().into(),
+            tnr: self.tnr().into(),
+            precision: self.precision().into(),
+            selection_rate: self.selection_rate().into(),
+            prevalence: self.prevalence().into(),
+        }
+    }
+}
+
+/// A proportion as reported: value and Wilson interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rate {
+    /// Point estimate (`None` when undefined).
+    pub value: Option<f64>,
+    /// Wilson 95% interval.
+    pub ci: Option<Interval>,
+}
+
+impl From<Proportion> for Rate {
+    fn from(p: Proportion) -> Self {
+        Self {
+            value: p.value(),
+            ci: p.ci(),
+        }
+    }
+}
+
+/// One-vs-rest rates for a positive class.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BinaryRates {
+    /// True positives.
+    pub tp: u64,
+    /// False positives.
+    pub fp: u64,
+    /// False negatives.
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+    /// True negatives.
+    pub tn: u64,
+    /// True positive rate.
+    pub tpr: Rate,
+    /// False positive rate.
+    pub fpr: Rate,
+    /// False negative rate.
+    pub fnr: Rate,
+    /// True negative rate.
+    pub tnr: Rate,
+    /// Precision.
+    pub precision: Rate,
+    /// Selection rate.
+    pub selection_rate: Rate,
+    /// Prevalence.
+    pub prevalence: Rate,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn abc() -> Vec<String> {
+        vec!["a".into(), "b".into(), "c".into()]
+    }
+
+    #[test]
+    fn confusion_counts_and_normalises() {
+        // y_true = [a a b b c], y_pred = [a b b b a]
+        let m = Confusion::from_codes(&[0, 0, 1, 1, 2], &[0, 1, 1, 1, 0], 3);
+        assert_eq!(m.rows(), vec![vec![1, 1, 0], vec![0, 2, 0], vec![1, 0, 0]]);
+        assert_eq!(m.accuracy().value(), Some(0.6));
+        let by_pred = m.normalized(Normalize::Pred);
+        assert_eq!(by_pred[0][2], None, "nothing predicted as c");
+        assert_eq!(by_pred[0][0], Some(0.5));
+    }
+
+    #[test]
+    fn undefined_precision_is_none_and_left_out_of_macro() {
+        let m = Confusion::from_codes(&[0, 0, 1, 1, 2], &[0, 1, 1, 1, 0], 3);
+        let pc = m.per_class(&abc());
+        assert_eq!(pc[2].precision, None);
+        assert_eq!(pc[2].recall, Some(0.0));
+        assert_eq!(pc[2].f1, Some(0.0));
+        let avg = m.averages();
+        // precision a = 1/2, b = 2/3, c undefined -> mean of two.
+        let expected = f64::midpoint(0.5, 2.0 / 3.0);
+        assert!((avg.macro_avg.precision.unwrap() - expected).abs() < 1e-12);
+        assert_eq!(avg.micro.precision, Some(0.6));
+    }
+
+    #[test]
+    fn balanced_accuracy_skips_absent_true_classes() {
+        // class c never occurs as a true label
+        let m = Confusion::from_codes(&[0, 0, 1, 1], &[0, 2, 1, 1], 3);
+        assert_eq!(m.balanced_accuracy(), Some(0.75));
+    }
+
+    #[test]
+    fn binary_rates_one_vs_rest() {
+        let m = Confusion::from_codes(&[0, 0, 1, 1, 2], &[0, 1, 1, 1, 0], 3);
+        let b = m.binary(0);
+        assert_eq!((b.tp, b.fp, b.fn_, b.tn), (1, 1, 1, 2));
+        assert_eq!(b.selection_rate().value(), Some(0.4));
+        assert_eq!(b.fpr().value(), Some(1.0 / 3.0));
+    }
+}

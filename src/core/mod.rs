@@ -1,0 +1,17 @@
+//! The engine: loading, statistics, sessions and exports. Never imports egui.
+
+pub mod dataset;
+pub mod error;
+pub mod filter;
+pub mod hash;
+pub mod load;
+pub mod metrics;
+pub mod priority;
+pub mod rules;
+pub mod session;
+pub mod slices;
+pub mod stats;
+pub mod tags;
+pub mod generate;
+pub mod render;
+pub mod report;

@@ -1,0 +1,407 @@
+//! The prioritisation table ("prioritising what to work on"): per tag, share
+//! of errors, error rate inside the tag, share of data, accuracy, human-level
+//! performance, gap to HLP, expected accuracy lift = gap × share of data, and
+//! priority = lift × importance / effort.
+//!
+//! Manual tags are usually applied to a review sample, not to every row. The
+//! estimates are then stratified by correct/incorrect: the share of errors
+//! comes from the reviewed errors; the share of data and the error rate inside
+//! the tag also need reviewed correct examples, and are unknown (with the
+//! reason) until there are some. Rule tags and fully reviewed data are exact.
+
+use serde::Serialize;
+
+use super::dataset::Dataset;
+use super::stats::{Interval, Proportion, ratio, ratio_u, wilson};
+use super::tags::{ReviewState, Tag, TagCounts, TagId};
+
+/// Where a tag's HLP comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HlpSource {
+    /// Typed into the session.
+    Typed,
+    /// Accuracy of the human-label column inside the tag.
+    HumanColumn,
+}
+
+impl HlpSource {
+    /// Short text for tables.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Typed => "typed",
+            Self::HumanColumn => "human column",
+        }
+    }
+}
+
+/// A value with its 95% interval; both `None` when unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Estimate {
+    /// Point estimate.
+    pub value: Option<f64>,
+    /// 95% interval.
+    pub ci: Option<Interval>,
+}
+
+impl Estimate {
+    const UNKNOWN: Self = Self { value: None, ci: None };
+
+    fn of(p: Proportion) -> Self {
+        Self {
+            value: p.value(),
+            ci: p.ci(),
+        }
+    }
+}
+
+/// One row of the prioritisation table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagRow {
+    /// Tag name.
+    pub tag: String,
+    /// Tag id (for the desktop app).
+    #[serde(skip)]
+    pub id: TagId,
+    /// The rule, for rule tags.
+    pub rule: Option<String>,
+    /// Colour.
+    pub colour: String,
+    /// Tagged examples seen (reviewed ones for manual tags).
+    pub tagged: u64,
+    /// Tagged misclassified examples seen.
+    pub tagged_errors: u64,
+    /// Tagged errors / errors.
+    pub share_of_errors: Estimate,
+    /// Tagged errors / tagged examples.
+    pub error_rate: Estimate,
+    /// Tagged examples / all examples.
+    pub share_of_data: Estimate,
+    /// Accuracy inside the tag.
+    pub accuracy: Estimate,
+    /// Human-level performance inside the tag.
+    pub hlp: Option<f64>,
+    /// Where the HLP comes from.
+    pub hlp_source: Option<HlpSource>,
+    /// HLP − accuracy.
+    pub gap: Estimate,
+    /// max(gap, 0) × share of data: the accuracy the whole model gains by
+    /// bringing this tag to HLP.
+    pub expected_lift: Estimate,
+    /// Expected lift × importance / effort.
+    pub priority: Option<f64>,
+    /// Importance, 1–5.
+    pub importance: u8,
+    /// Effort, 1–5.
+    pub effort: u8,
+    /// Reviewed errors / errors (1 for rule tags).
+    pub coverage: f64,
+    /// Whether the numbers are exact (rule tag, or every row reviewed).
+    pub exact: bool,
+    /// Why some values are unknown or how they were estimated.
+    pub notes: Vec<String>,
+}
+
+/// Interval product for `a` (any sign) times `b` (non-negative).
+fn interval_product(a: Interval, b: Interval) -> Interval {
+    let corners = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
+    Interval::new(
+        corners.iter().copied().fold(f64::INFINITY, f64::min),
+        corners.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    )
+}
+
+/// The HLP of a tag from the human column: exact over all tagged rows, or
+/// stratified by error/correct with the estimated stratum sizes as weights.
+#[allow(clippy::cast_precision_loss)]
+fn human_hlp(c: &TagCounts, weight_errors: f64, weight_correct: f64) -> Option<f64> {
+    let h_e = ratio_u(c.human_ok_errors, c.human_n_errors);
+    let h_c = ratio_u(c.human_ok_correct, c.human_n_correct);
+    match (h_e, h_c) {
+        (Some(e), Some(k)) => ratio(weight_errors * e + weight_correct * k, weight_errors + weight_correct),
+        (e, k) => e.or(k),
+    }
+}
+
+/// Computes the table row of one tag.
+#[must_use]
+#[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
+pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
+    let c = tag.counts();
+    let n = ds.rows() as u64;
+    let errors = ds.errors() as u64;
+    let correct = n - errors;
+    let (r_e, r_c) = (state.reviewed_errors(), state.reviewed_correct());
+    let exact = tag.is_rule() || (r_e == errors && r_c == correct);
+    let mut notes = Vec::new();
+    if let Some(err) = &tag.rule_error {
+        notes.push(format!("The rule does not fit this data: {err}"));
+    }
+
+    let (share_of_errors, error_rate, share_of_data, accuracy, hlp_weights);
+    if exact {
+        let tagged = c.tagged();
+        share_of_errors = Estimate::of(Proportion::new(c.errors, errors));
+        error_rate = Estimate::of(Proportion::new(c.errors, tagged));
+        share_of_data = Estimate::of(Proportion::new(tagged, n));
+        accuracy = Estimate::of(Proportion::new(c.correct, tagged));
+        hlp_weights = Some((c.errors as f64, c.correct as f64));
+        if errors == 0 {
+            notes.push("The model makes no errors, so the share of errors is undefined.".to_string());
+        }
+    } else {
+        // Per-stratum proportions: p of errors carry the tag, q of correct ones.
+        let p = if errors == 0 {
+            Some((0.0, Interval::new(0.0, 0.0)))
+        } else {
+            ratio_u(c.errors, r_e).zip(wilson(c.errors, r_e))
+        };
+        let q = if correct == 0 {
+            Some((0.0, Interval::new(0.0, 0.0)))
+        } else {
+            ratio_u(c.correct, r_c).zip(wilson(c.correct, r_c))
+        };
+        share_of_errors = if errors == 0 {
+            Estimate::UNKNOWN
+        } else {
+            p.map_or(Estimate::UNKNOWN, |(v, ci)| Estimate {
+                value: Some(v),
+                ci: Some(ci),
+            })
+        };
+        if p.is_none() {
+            notes.push("No errors reviewed yet: review some to estimate the share of errors.".to_string());
+        } else if r_e < errors {
+            notes.push(format!(
+                "Estimated from a review sample: {r_e} of {errors} errors reviewed ({:.0}% coverage).",
+                100.0 * r_e as f64 / errors as f64
+            ));
+        }
+        match (p, q) {
+            (Some((p, p_ci)), Some((q, q_ci))) => {
+                let (e, k, total) = (errors as f64, correct as f64, n as f64);
+                let t_hat = e * p + k * q;
+                share_of_data = Estimate {
+                    value: ratio(t_hat, total),
+                    ci: Some(Interval::new(
+                        (e * p_ci.lo + k * q_ci.lo) / total,
+                        (e * p_ci.hi + k * q_ci.hi) / total,
+                    )),
+                };
+                let err_lo = ratio(e * p_ci.lo, e * p_ci.lo + k * q_ci.hi).unwrap_or(0.0);
+                let err_hi = ratio(e * p_ci.hi, e * p_ci.hi + k * q_ci.lo).unwrap_or(1.0);
+                let err = ratio(e * p, t_hat);
+                let err_ci = err.map(|_| Interval::new(err_lo, err_hi));
+                error_rate = Estimate { value: err, ci: err_ci };
+                accuracy = Estimate {
+                    value: err.map(|v| 1.0 - v),
+                    ci: err_ci.map(Interval::complement),
+                };
+                hlp_weights = Some((e * p, k * q));
+                notes.push(format!(
+                    "Share of data and error rate are estimated from {r_c} reviewed correct example(s) of {correct}; the intervals combine both strata."
+                ));
+            }
+            _ => {
+                share_of_data = Estimate::UNKNOWN;
+                error_rate = Estimate::UNKNOWN;
+                accuracy = Estimate::UNKNOWN;
+                hlp_weights = (c.errors > 0).then_some((1.0, 0.0));
+                if q.is_none() {
+                    notes.push(
+                        "Share of data, error rate and accuracy are unknown: no correctly classified examples were reviewed. Review a random sample that includes correct predictions (Review: All, Random order)."
+                            .to_string(),
+                    );
+                }
+            }
+        }
+    }
+
+    let (hlp, hlp_source) = match tag.def.hlp {
+        Some(h) => (Some(h), Some(HlpSource::Typed)),
+        None => match hlp_weights.and_then(|(we, wc)| human_hlp(&c, we, wc)) {
+            Some(h) => (Some(h), Some(HlpSource::HumanColumn)),
+            None => (None, None),
+        },
+    };
+    if hlp.is_none() {
+        notes.push(if ds.human.is_some() {
+            "No HLP: no tagged example has a human label; type an HLP for this tag.".to_string()
+        } else {
+            "No HLP: type one for this tag, or load a human-label column (--human COL).".to_string()
+        });
+    } else if hlp_source == Some(HlpSource::HumanColumn) && accuracy.value.is_none() {
+        notes.push("HLP from the human labels of the reviewed tagged errors only.".to_string());
+    }
+
+    let gap = match (hlp, accuracy.value) {
+        (Some(h), Some(a)) => Estimate {
+            value: Some(h - a),
+            ci: accuracy.ci.map(|ci| Interval::new(h - ci.hi, h - ci.lo)),
+        },
+        _ => Estimate::UNKNOWN,
+    };
+    let expected_lift = match (gap.value, share_of_data.value) {
+        (Some(g), Some(s)) => {
+            if g < 0.0 {
+                notes.push("The model beats HLP here, so the expected lift is 0.".to_string());
+            }
+            Estimate {
+                value: Some(g.max(0.0) * s),
+                ci: gap.ci.zip(share_of_data.ci).map(|(g, s)| {
+                    let p = interval_product(g, s);
+                    Interval::new(p.lo.max(0.0), p.hi.max(0.0))
+                }),
+            }
+        }
+        _ => Estimate::UNKNOWN,
+    };
+    let priority = expected_lift
+        .value
+        .map(|l| l * f64::from(tag.def.importance) / f64::from(tag.def.effort.max(1)));
+
+    TagRow {
+        tag: tag.def.name.clone(),
+        id: tag.id,
+        rule: tag.def.rule.clone(),
+        colour: tag.def.colour.clone(),
+        tagged: c.tagged(),
+        tagged_errors: c.errors,
+        share_of_errors,
+        error_rate,
+        share_of_data,
+        accuracy,
+        hlp,
+        hlp_source,
+        gap,
+        expected_lift,
+        priority,
+        importance: tag.def.importance,
+        effort: tag.def.effort,
+        coverage: if tag.is_rule() || errors == 0 {
+            1.0
+        } else {
+            r_e as f64 / errors as f64
+        },
+        exact,
+        notes,
+    }
+}
+
+/// The prioritisation table, sorted by expected lift (unknown last).
+#[must_use]
+pub fn prioritise(ds: &Dataset, state: &ReviewState) -> Vec<TagRow> {
+    let mut rows: Vec<TagRow> = state.tags().iter().map(|t| tag_row(ds, state, t)).collect();
+    sort_rows(&mut rows, SortKey::ExpectedLift, true);
+    rows
+}
+
+/// A column of the prioritisation table to sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum SortKey {
+    /// Tag name.
+    Tag,
+    /// Tagged examples.
+    Tagged,
+    /// Tagged errors.
+    TaggedErrors,
+    /// Share of errors.
+    ShareOfErrors,
+    /// Error rate inside the tag.
+    ErrorRate,
+    /// Share of data.
+    ShareOfData,
+    /// Accuracy inside the tag.
+    Accuracy,
+    /// HLP.
+    Hlp,
+    /// Gap to HLP.
+    Gap,
+    /// Expected lift.
+    #[default]
+    ExpectedLift,
+    /// Priority.
+    Priority,
+    /// Review coverage.
+    Coverage,
+}
+
+impl SortKey {
+    /// Every key, in table column order.
+    pub const ALL: [Self; 12] = [
+        Self::Tag,
+        Self::Tagged,
+        Self::TaggedErrors,
+        Self::ShareOfErrors,
+        Self::ErrorRate,
+        Self::ShareOfData,
+        Self::Accuracy,
+        Self::Hlp,
+        Self::Gap,
+        Self::ExpectedLift,
+        Self::Priority,
+        Self::Coverage,
+    ];
+
+    /// The column name used by the CLI and exports.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tag => "tag",
+            Self::Tagged => "tagged",
+            Self::TaggedErrors => "tagged_errors",
+            Self::ShareOfErrors => "share_of_errors",
+            Self::ErrorRate => "error_rate",
+            Self::ShareOfData => "share_of_data",
+            Self::Accuracy => "accuracy",
+            Self::Hlp => "hlp",
+            Self::Gap => "gap",
+            Self::ExpectedLift => "expected_lift",
+            Self::Priority => "priority",
+            Self::Coverage => "coverage",
+        }
+    }
+
+    /// Parses a column name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name.trim().to_ascii_lowercase().replace(' ', "_"))
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn number(self, r: &TagRow) -> Option<f64> {
+        match self {
+            Self::Tag => None,
+            Self::Tagged => Some(r.tagged as f64),
+            Self::TaggedErrors => Some(r.tagged_errors as f64),
+            Self::ShareOfErrors => r.share_of_errors.value,
+            Self::ErrorRate => r.error_rate.value,
+            Self::ShareOfData => r.share_of_data.value,
+            Self::Accuracy => r.accuracy.value,
+            Self::Hlp => r.hlp,
+            Self::Gap => r.gap.value,
+            Self::ExpectedLift => r.expected_lift.value,
+            Self::Priority => r.priority,
+            Self::Coverage => Some(r.coverage),
+        }
+    }
+}
+
+/// Sorts table rows by a column; unknown values always go last, ties by name.
+pub fn sort_rows(rows: &mut [TagRow], key: SortKey, descending: bool) {
+    rows.sort_by(|a, b| {
+        let ord = if key == SortKey::Tag {
+            a.tag.to_lowercase().cmp(&b.tag.to_lowercase())
+        } else {
+            match (key.number(a), key.number(b)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => return std::cmp::Ordering::Less,
+                (None, Some(_)) => return std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+        };
+        let ord = if descending { ord.reverse() } else { ord };
+        ord.then_with(|| a.tag.cmp(&b.tag))
+    });
+}

@@ -1,0 +1,543 @@
+//! Per-slice metrics and fairness disparities (Fairlearn's `between_groups`
+//! differences and ratios, Aequitas-style disparity against a reference group).
+
+use serde::Serialize;
+
+use super::dataset::{Dataset, Grouping};
+use super::metrics::BinaryCounts;
+use super::stats::{Proportion, ratio};
+
+/// Groups below this many examples are flagged by default.
+pub const DEFAULT_MIN_SUPPORT: u64 = 30;
+/// The Aequitas fairness band: a disparity inside `[LOW, 1/LOW]` is fair.
+pub const AEQUITAS_LOW: f64 = 0.8;
+/// Intersections with more cells than this are refused (they would not fit a table anyway).
+pub const MAX_CELLS: usize = 1 << 22;
+
+/// Why a slice could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SliceError {
+    /// No such column.
+    #[error(
+        "--by names column '{column}', which is not a slice column of the data. Slice columns: {}",
+        super::error::list(available)
+    )]
+    NoSuchColumn {
+        /// The column asked for.
+        column: String,
+        /// The columns available.
+        available: Vec<String>,
+    },
+    /// The intersection has too many possible cells.
+    #[error("the intersection {columns} has {cells} possible groups, more than {max}; slice by fewer or coarser columns")]
+    TooManyGroups {
+        /// The columns.
+        columns: String,
+        /// Possible groups.
+        cells: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// `--reference` names a group that does not exist.
+    #[error("--reference '{value}' is not a group of {column}. Groups: {}", super::error::list(groups))]
+    NoSuchReference {
+        /// The slice.
+        column: String,
+        /// The value asked for.
+        value: String,
+        /// The groups available.
+        groups: Vec<String>,
+    },
+}
+
+/// Counts of one group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct GroupCounts {
+    /// Examples.
+    pub n: u64,
+    /// Correctly classified examples.
+    pub correct: u64,
+    /// One-vs-rest counts for the positive class (zero without one).
+    pub binary: BinaryCounts,
+    /// Examples with a human label.
+    pub human_n: u64,
+    /// Examples whose human label equals the true label.
+    pub human_correct: u64,
+}
+
+/// One group of a slice with its counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// The group's value per slice column (one for a plain slice).
+    pub values: Vec<String>,
+    /// Its counts.
+    pub counts: GroupCounts,
+}
+
+impl Group {
+    /// The display name: the values joined by " & ".
+    #[must_use]
+    pub fn name(&self) -> String {
+        self.values.join(" & ")
+    }
+}
+
+/// A slice column, or the intersection of several, resolved against a dataset.
+#[derive(Debug, Clone)]
+pub struct SliceKey<'a> {
+    /// Column names, in order.
+    pub columns: Vec<String>,
+    groupings: Vec<&'a Grouping>,
+    strides: Vec<usize>,
+    cells: usize,
+}
+
+impl<'a> SliceKey<'a> {
+    /// Resolves `columns` (one, or several for an intersection).
+    ///
+    /// # Errors
+    /// When a column is not a slice column or the intersection is too large.
+    pub fn new(ds: &'a Dataset, columns: &[String]) -> Result<Self, SliceError> {
+        let mut groupings = Vec::with_capacity(columns.len());
+        let mut names = Vec::with_capacity(columns.len());
+        for name in columns {
+            let col = ds
+                .column(name.trim())
+                .ok_or_else(|| SliceError::NoSuchColumn {
+                    column: name.clone(),
+                    available: ds.slice_columns().map(|c| c.name.clone()).collect(),
+                })?;
+            groupings.push(col.groups());
+            names.push(col.name.clone());
+        }
+        let mut strides = vec![1; groupings.len()];
+        let mut cells: usize = 1;
+        for (i, g) in groupings.iter().enumerate().rev() {
+            strides[i] = cells;
+            cells = cells.saturating_mul(g.n_groups().max(1));
+        }
+        if cells > MAX_CELLS {
+            return Err(SliceError::TooManyGroups {
+                columns: names.join(","),
+                cells,
+                max: MAX_CELLS,
+            });
+        }
+        Ok(Self {
+            columns: names,
+            groupings,
+            strides,
+            cells,
+        })
+    }
+
+    /// The display name of the slice: columns joined by " & ".
+    #[must_use]
+    pub fn name(&self) -> String {
+        self.columns.join(" & ")
+    }
+
+    /// The cell (combined group code) of `row`.
+    #[must_use]
+    #[inline]
+    pub fn cell(&self, row: usize) -> usize {
+        self.groupings
+            .iter()
+            .zip(&self.strides)
+            .map(|(g, s)| g.codes[row] as usize * s)
+            .sum()
+    }
+
+    /// Number of possible cells.
+    #[must_use]
+    pub fn cells(&self) -> usize {
+        self.cells
+    }
+
+    /// The values of a cell.
+    #[must_use]
+    pub fn values(&self, cell: usize) -> Vec<String> {
+        self.groupings
+            .iter()
+            .zip(&self.strides)
+            .map(|(g, s)| g.labels[(cell / s) % g.n_groups().max(1)].clone())
+            .collect()
+    }
+}
+
+/// How the model's decisions are read off a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    /// The prediction column as it is.
+    Model,
+    /// One-vs-rest on the score: predicted positive when `score >= threshold`.
+    Threshold {
+        /// The score threshold.
+        threshold: f64,
+    },
+}
+
+/// Counts every group of `key` in one pass over the rows. With a positive
+/// class, also one-vs-rest counts. Only groups with examples are returned.
+#[must_use]
+pub fn count_groups(ds: &Dataset, key: &SliceKey<'_>, positive: Option<u32>) -> Vec<Group> {
+    count_groups_with(ds, key, positive, Decision::Model, None)
+}
+
+/// [`count_groups`] with a choice of decision and, optionally, per-cell
+/// thresholds (what-if only: the data is never changed).
+#[must_use]
+pub fn count_groups_with(
+    ds: &Dataset,
+    key: &SliceKey<'_>,
+    positive: Option<u32>,
+    decision: Decision,
+    cell_thresholds: Option<&[f64]>,
+) -> Vec<Group> {
+    let mut cells = vec![GroupCounts::default(); key.cells()];
+    let score = ds.score.as_deref();
+    for row in 0..ds.rows() {
+        let c = &mut cells[key.cell(row)];
+        c.n += 1;
+        if let Some(pos) = positive {
+            let actual = ds.label[row] == pos;
+            let predicted = match (decision, score) {
+                (Decision::Threshold { threshold }, Some(s)) => {
+                    let t = cell_thresholds.map_or(threshold, |ts| ts[key.cell(row)]);
+                    s[row] >= t
+                }
+                _ => ds.pred[row] == pos,
+            };
+            c.binary.add(actual, predicted);
+            if matches!(decision, Decision::Threshold { .. }) {
+                c.correct += u64::from(actual == predicted);
+            } else {
+                c.correct += u64::from(ds.correct.get(row));
+            }
+        } else {
+            c.correct += u64::from(ds.correct.get(row));
+        }
+        if let Some(h) = ds.human_correct(row) {
+            c.human_n += 1;
+            c.human_correct += u64::from(h);
+        }
+    }
+    cells
+        .into_iter()
+        .enumerate()
+        .filter(|(_, c)| c.n > 0)
+        .map(|(cell, counts)| Group {
+            values: key.values(cell),
+            counts,
+        })
+        .collect()
+}
+
+/// Fairlearn's `between_groups` disparities over a slice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Disparity {
+    /// Largest minus smallest selection rate (needs a positive class).
+    pub demographic_parity_difference: Option<f64>,
+    /// Smallest over largest selection rate.
+    pub demographic_parity_ratio: Option<f64>,
+    /// The larger of the TPR and FPR differences.
+    pub equalized_odds_difference: Option<f64>,
+    /// The smaller of the TPR and FPR ratios.
+    pub equalized_odds_ratio: Option<f64>,
+    /// Largest minus smallest accuracy.
+    pub accuracy_difference: Option<f64>,
+    /// Smallest over largest accuracy.
+    pub accuracy_ratio: Option<f64>,
+}
+
+/// Max − min and min / max of the defined values (groups where the metric is
+/// undefined, e.g. TPR without positives, are left out; fairlearn would
+/// count them as 0).
+fn spread(values: impl Iterator<Item = Option<f64>>) -> (Option<f64>, Option<f64>) {
+    let defined: Vec<f64> = values.flatten().collect();
+    if defined.is_empty() {
+        return (None, None);
+    }
+    let max = defined.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let min = defined.iter().copied().fold(f64::INFINITY, f64::min);
+    (Some(max - min), ratio(min, max))
+}
+
+/// The disparities between `groups`.
+#[must_use]
+pub fn disparity(groups: &[Group], with_positive: bool) -> Disparity {
+    let (acc_diff, acc_ratio) = spread(groups.iter().map(|g| Proportion::new(g.counts.correct, g.counts.n).value()));
+    if !with_positive {
+        return Disparity {
+            accuracy_difference: acc_diff,
+            accuracy_ratio: acc_ratio,
+            ..Disparity::default()
+        };
+    }
+    let (dp_diff, dp_ratio) = spread(groups.iter().map(|g| g.counts.binary.selection_rate().value()));
+    let (tpr_diff, tpr_ratio) = spread(groups.iter().map(|g| g.counts.binary.tpr().value()));
+    let (fpr_diff, fpr_ratio) = spread(groups.iter().map(|g| g.counts.binary.fpr().value()));
+    let worst = |a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64| match (a, b) {
+        (Some(a), Some(b)) => Some(pick(a, b)),
+        (a, b) => a.or(b),
+    };
+    Disparity {
+        demographic_parity_difference: dp_diff,
+        demographic_parity_ratio: dp_ratio,
+        equalized_odds_difference: worst(tpr_diff, fpr_diff, f64::max),
+        equalized_odds_ratio: worst(tpr_ratio, fpr_ratio, f64::min),
+        accuracy_difference: acc_diff,
+        accuracy_ratio: acc_ratio,
+    }
+}
+
+/// The metrics Aequitas-style disparity is reported for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisparityMetric {
+    /// Accuracy.
+    Accuracy,
+    /// Error rate.
+    ErrorRate,
+    /// Selection rate (Aequitas "pprev").
+    SelectionRate,
+    /// True positive rate.
+    Tpr,
+    /// False positive rate.
+    Fpr,
+    /// False negative rate.
+    Fnr,
+    /// Precision.
+    Precision,
+}
+
+impl DisparityMetric {
+    /// Metrics that need no positive class.
+    pub const ALWAYS: [Self; 2] = [Self::Accuracy, Self::ErrorRate];
+    /// Metrics that need a positive class.
+    pub const WITH_POSITIVE: [Self; 5] = [
+        Self::SelectionRate,
+        Self::Tpr,
+        Self::Fpr,
+        Self::Fnr,
+        Self::Precision,
+    ];
+
+    /// The JSON / column name.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Accuracy => "accuracy",
+            Self::ErrorRate => "error_rate",
+            Self::SelectionRate => "selection_rate",
+            Self::Tpr => "tpr",
+            Self::Fpr => "fpr",
+            Self::Fnr => "fnr",
+            Self::Precision => "precision",
+        }
+    }
+
+    /// The proportion for a group.
+    #[must_use]
+    pub fn of(self, c: &GroupCounts) -> Proportion {
+        match self {
+            Self::Accuracy => Proportion::new(c.correct, c.n),
+            Self::ErrorRate => Proportion::new(c.n - c.correct, c.n),
+            Self::SelectionRate => c.binary.selection_rate(),
+            Self::Tpr => c.binary.tpr(),
+            Self::Fpr => c.binary.fpr(),
+            Self::Fnr => c.binary.fnr(),
+            Self::Precision => c.binary.precision(),
+        }
+    }
+}
+
+/// One group's disparity on one metric against the reference group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GroupDisparity {
+    /// The metric.
+    pub metric: DisparityMetric,
+    /// Group value / reference value (`None` when either is undefined or the reference is 0).
+    pub ratio: Option<f64>,
+    /// Whether the ratio falls outside the 0.8–1.25 band.
+    pub flagged: bool,
+}
+
+/// Picks the reference group: the named one, else the largest.
+///
+/// # Errors
+/// When `name` is given but no group has that value.
+pub fn reference_group(groups: &[Group], slice: &str, name: Option<&str>) -> Result<Option<usize>, SliceError> {
+    match name {
+        Some(value) => groups
+            .iter()
+            .position(|g| g.name() == value || g.values.iter().any(|v| v == value) && g.values.len() == 1)
+            .map(Some)
+            .ok_or_else(|| SliceError::NoSuchReference {
+                column: slice.to_string(),
+                value: value.to_string(),
+                groups: groups.iter().map(Group::name).collect(),
+            }),
+        None => Ok(groups
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.counts.n.cmp(&b.1.counts.n).then(b.0.cmp(&a.0)))
+            .map(|(i, _)| i)),
+    }
+}
+
+/// Aequitas disparity of `group` against `reference` on every metric.
+#[must_use]
+pub fn aequitas(group: &GroupCounts, reference: &GroupCounts, with_positive: bool) -> Vec<GroupDisparity> {
+    let metrics = DisparityMetric::ALWAYS
+        .iter()
+        .chain(if with_positive { &DisparityMetric::WITH_POSITIVE[..] } else { &[] });
+    metrics
+        .map(|&metric| {
+            let r = match (metric.of(group).value(), metric.of(reference).value()) {
+                (Some(g), Some(r)) => ratio(g, r),
+                _ => None,
+            };
+            GroupDisparity {
+                metric,
+                ratio: r,
+                flagged: r.is_some_and(|r| !(AEQUITAS_LOW..=1.0 / AEQUITAS_LOW).contains(&r)),
+            }
+        })
+        .collect()
+}
+
+/// A slice with its groups and disparities: what the report and the Slices
+/// view show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SliceAnalysis {
+    /// The slice columns.
+    pub columns: Vec<String>,
+    /// Its groups, in label order.
+    pub groups: Vec<Group>,
+    /// All rows of the dataset (for shares).
+    pub total: u64,
+    /// The positive class, if any.
+    pub positive: Option<u32>,
+    /// Groups below this support are flagged.
+    pub min_support: u64,
+    /// Fairlearn disparities.
+    pub disparity: Disparity,
+    /// Index of the reference group for Aequitas disparities.
+    pub reference: Option<usize>,
+    /// Per group, the Aequitas disparities against the reference.
+    pub aequitas: Vec<Vec<GroupDisparity>>,
+}
+
+impl SliceAnalysis {
+    /// Computes everything for `columns` (one, or several = intersection).
+    ///
+    /// # Errors
+    /// A [`SliceError`] for an unknown column or reference group.
+    pub fn compute(
+        ds: &Dataset,
+        columns: &[String],
+        positive: Option<u32>,
+        min_support: u64,
+        reference: Option<&str>,
+    ) -> Result<Self, SliceError> {
+        let key = SliceKey::new(ds, columns)?;
+        let groups = count_groups(ds, &key, positive);
+        Self::from_groups(&key, groups, ds.rows() as u64, positive, min_support, reference)
+    }
+
+    /// Builds the analysis from already counted groups.
+    ///
+    /// # Errors
+    /// When `reference` names no group.
+    pub fn from_groups(
+        key: &SliceKey<'_>,
+        groups: Vec<Group>,
+        total: u64,
+        positive: Option<u32>,
+        min_support: u64,
+        reference: Option<&str>,
+    ) -> Result<Self, SliceError> {
+        let with_positive = positive.is_some();
+        let reference = reference_group(&groups, &key.name(), reference)?;
+        let aequitas = reference.map_or_else(Vec::new, |r| {
+            groups
+                .iter()
+                .map(|g| aequitas(&g.counts, &groups[r].counts, with_positive))
+                .collect()
+        });
+        Ok(Self {
+            columns: key.columns.clone(),
+            disparity: disparity(&groups, with_positive),
+            groups,
+            total,
+            positive,
+            min_support,
+            reference,
+            aequitas,
+        })
+    }
+
+    /// The display name: columns joined by " & ".
+    #[must_use]
+    pub fn name(&self) -> String {
+        self.columns.join(" & ")
+    }
+
+    /// Whether group `i` has fewer examples than the minimum support.
+    #[must_use]
+    pub fn low_support(&self, i: usize) -> bool {
+        self.groups[i].counts.n < self.min_support
+    }
+
+    /// Share of all rows in group `i`.
+    #[must_use]
+    pub fn share(&self, i: usize) -> Proportion {
+        Proportion::new(self.groups[i].counts.n, self.total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(n: u64, correct: u64, tp: u64, fp: u64, fn_: u64, tn: u64) -> Group {
+        Group {
+            values: vec![format!("g{n}")],
+            counts: GroupCounts {
+                n,
+                correct,
+                binary: BinaryCounts { tp, fp, fn_, tn },
+                human_n: 0,
+                human_correct: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn disparity_is_max_minus_min_and_min_over_max() {
+        let groups = vec![group(10, 8, 4, 1, 1, 4), group(20, 10, 2, 6, 4, 8)];
+        let d = disparity(&groups, true);
+        // selection rates 5/10 and 8/20
+        assert!((d.demographic_parity_difference.unwrap() - 0.1).abs() < 1e-12);
+        assert!((d.demographic_parity_ratio.unwrap() - 0.8).abs() < 1e-12);
+        // tpr 0.8 vs 1/3, fpr 0.2 vs 6/14
+        let tpr_diff = 0.8 - 1.0 / 3.0;
+        assert!((d.equalized_odds_difference.unwrap() - tpr_diff).abs() < 1e-12);
+        let eo_ratio = ((1.0 / 3.0) / 0.8_f64).min(0.2 / (6.0 / 14.0));
+        assert!((d.equalized_odds_ratio.unwrap() - eo_ratio).abs() < 1e-12);
+        assert!((d.accuracy_difference.unwrap() - 0.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn aequitas_flags_outside_the_band() {
+        let reference = group(100, 90, 0, 0, 0, 0).counts;
+        let worse = group(50, 40, 0, 0, 0, 0).counts;
+        let d = aequitas(&worse, &reference, false);
+        let err = d.iter().find(|d| d.metric == DisparityMetric::ErrorRate).unwrap();
+        assert!((err.ratio.unwrap() - 2.0).abs() < 1e-12);
+        assert!(err.flagged);
+        let acc = d.iter().find(|d| d.metric == DisparityMetric::Accuracy).unwrap();
+        assert!(!acc.flagged, "0.8 / 0.9 is inside the band: {acc:?}");
+    }
+}
