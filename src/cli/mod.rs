@@ -30,7 +30,12 @@ pub const EXIT_OUTPUT: u8 = 1;
 
 /// Error analysis and slice audit for classifier predictions.
 #[derive(Debug, Parser)]
-#[command(name = "slicewise", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "slicewise",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do; without one, the desktop app opens (on FILE, or the bundled sample).
     #[command(subcommand)]
@@ -268,7 +273,11 @@ impl Timings {
         if !self.enabled {
             return;
         }
-        let parts: Vec<String> = self.phases.iter().map(|(p, s)| format!("{p} {s:.3} s")).collect();
+        let parts: Vec<String> = self
+            .phases
+            .iter()
+            .map(|(p, s)| format!("{p} {s:.3} s"))
+            .collect();
         eprintln!(
             "timings: {}, total {:.3} s",
             parts.join(", "),
@@ -279,7 +288,11 @@ impl Timings {
 
 /// Loads the data and its session (the given one, else the default one if it
 /// exists). Session warnings go to standard error.
-fn load_with_session(data: &Path, columns: &ColumnArgs, session: Option<&Path>) -> Result<(Dataset, ReviewState), Failure> {
+fn load_with_session(
+    data: &Path,
+    columns: &ColumnArgs,
+    session: Option<&Path>,
+) -> Result<(Dataset, ReviewState), Failure> {
     let ds = load::load(data, &columns.load_options()).map_err(data_err)?;
     let default = load::default_session_path(data);
     let path = match session {
@@ -309,8 +322,12 @@ fn load_with_session(data: &Path, columns: &ColumnArgs, session: Option<&Path>) 
 
 fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
     match out {
-        Some(path) => write_atomic(path, text.as_bytes())
-            .map_err(|e| output_err(anyhow::anyhow!("Cannot write the output ({e}): {}", path.display()))),
+        Some(path) => write_atomic(path, text.as_bytes()).map_err(|e| {
+            output_err(anyhow::anyhow!(
+                "Cannot write the output ({e}): {}",
+                path.display()
+            ))
+        }),
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.
@@ -329,19 +346,28 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         by: args
             .by
             .iter()
-            .map(|b| b.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
+            .map(|b| {
+                b.split(',')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
             .collect(),
         positive: args.positive.clone(),
         reference: args.reference.clone(),
         min_support: args.min_support,
         sort: args.sort,
     };
-    let report = report::build(&ds, &state, &opts).map_err(|e| {
-        data_err(anyhow::anyhow!("{e}: {}", args.data.display()))
-    })?;
+    let report = report::build(&ds, &state, &opts)
+        .map_err(|e| data_err(anyhow::anyhow!("{e}: {}", args.data.display())))?;
     t.lap("compute");
     let format = args.format.unwrap_or_else(|| {
-        match args.out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+        match args
+            .out
+            .as_ref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+        {
             Some("json") => ReportFormat::Json,
             Some("csv") => ReportFormat::Csv,
             Some("md" | "markdown") => ReportFormat::Md,
@@ -393,7 +419,10 @@ fn run_export(args: &ExportArgs) -> Result<(), Failure> {
     t.lap("output");
     t.print();
     if report.tags.is_empty() {
-        eprintln!("note: the session has no tags yet, so the table is empty ({})", args.out.display());
+        eprintln!(
+            "note: the session has no tags yet, so the table is empty ({})",
+            args.out.display()
+        );
     }
     Ok(())
 }
@@ -418,7 +447,11 @@ fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
         session.key = crate::core::session::Key::Column("id".into());
         session.write_atomic(session_path).map_err(output_err)?;
     }
-    eprintln!("wrote {} rows to {}", render::count(args.rows as u64), args.out.display());
+    eprintln!(
+        "wrote {} rows to {}",
+        render::count(args.rows as u64),
+        args.out.display()
+    );
     Ok(())
 }
 

@@ -364,10 +364,11 @@ impl Dataset {
     /// The column named `name` (case-sensitive first, then case-insensitive).
     #[must_use]
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns
-            .iter()
-            .find(|c| c.name == name)
-            .or_else(|| self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)))
+        self.columns.iter().find(|c| c.name == name).or_else(|| {
+            self.columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(name))
+        })
     }
 
     /// Columns offered for slicing.

@@ -22,7 +22,9 @@ use super::session::{Session, TagDef};
 use super::stats::Rng;
 
 /// The ten command words.
-pub const CLASSES: [&str; 10] = ["yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"];
+pub const CLASSES: [&str; 10] = [
+    "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go",
+];
 /// The word each one is most often mistaken for.
 const CONFUSABLE: [usize; 10] = [4, 9, 7, 1, 5, 4, 7, 6, 2, 1];
 /// Relative frequency of each word.
@@ -32,7 +34,14 @@ const DEVICES: [&str; 4] = ["phone", "laptop", "smart_speaker", "car_kit"];
 const DEVICE_RISK: [f64; 4] = [0.0, 0.03, 0.12, 0.06];
 const GENDERS: [&str; 2] = ["female", "male"];
 const GENDER_RISK: [f64; 2] = [0.06, 0.0];
-const ACCENTS: [&str; 6] = ["american", "british", "indian", "australian", "scottish", "welsh"];
+const ACCENTS: [&str; 6] = [
+    "american",
+    "british",
+    "indian",
+    "australian",
+    "scottish",
+    "welsh",
+];
 const ACCENT_WEIGHTS: [f64; 6] = [0.35, 0.2, 0.18, 0.12, 0.08, 0.07];
 const ACCENT_RISK: [f64; 6] = [0.0, 0.02, 0.08, 0.03, 0.25, 0.15];
 
@@ -151,14 +160,22 @@ fn wrong_class(rng: &mut Rng, label: usize) -> usize {
 
 /// Exact counts per condition for `rows` rows (the remainder goes to the first).
 #[must_use]
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
 pub fn condition_counts(rows: usize) -> [usize; 4] {
     let mut counts = CONDITIONS.map(|c| (rows as f64 * c.share).floor() as usize);
     counts[0] += rows - counts.iter().sum::<usize>();
     counts
 }
 
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
 fn exact_count(n: usize, rate: f64) -> usize {
     ((n as f64 * rate).round() as usize).min(n)
 }
@@ -185,7 +202,8 @@ pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
         let accent = pick(&mut rng, &ACCENT_WEIGHTS);
         let snr = ((c.snr.0 + c.snr.1 * rng.normal()) * 10.0).round() / 10.0;
         // Low SNR, some accents, devices and speakers make errors likelier.
-        let r = rng.next_f64() + ACCENT_RISK[accent] + DEVICE_RISK[device] + GENDER_RISK[gender] - 0.01 * snr.clamp(-10.0, 50.0);
+        let r = rng.next_f64() + ACCENT_RISK[accent] + DEVICE_RISK[device] + GENDER_RISK[gender]
+            - 0.01 * snr.clamp(-10.0, 50.0);
         risk.push(r as f32);
         out.push(Row {
             number: i + 1,
@@ -211,7 +229,9 @@ pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
         let n_err = exact_count(members.len(), 1.0 - c.accuracy);
         // The riskiest rows are the errors.
         if n_err > 0 {
-            members.select_nth_unstable_by(n_err - 1, |&a, &b| risk[b as usize].total_cmp(&risk[a as usize]));
+            members.select_nth_unstable_by(n_err - 1, |&a, &b| {
+                risk[b as usize].total_cmp(&risk[a as usize])
+            });
             for &r in &members[..n_err] {
                 let row = &mut out[r as usize];
                 row.pred = wrong_class(&mut rng, row.label);
@@ -317,13 +337,25 @@ pub fn write_parquet(rows: &[Row], out: impl Write) -> Result<(), polars::prelud
         col("id", strings(&|r| format!("utt{:0width$}", r.number))),
         col("label", strings(&|r| CLASSES[r.label].to_string())),
         col("pred", strings(&|r| CLASSES[r.pred].to_string())),
-        Column::from(Series::new("score".into(), rows.iter().map(|r| r.score).collect::<Vec<f64>>())),
+        Column::from(Series::new(
+            "score".into(),
+            rows.iter().map(|r| r.score).collect::<Vec<f64>>(),
+        )),
         col("device", strings(&|r| DEVICES[r.device].to_string())),
         col("gender", strings(&|r| GENDERS[r.gender].to_string())),
         col("accent", strings(&|r| ACCENTS[r.accent].to_string())),
-        Column::from(Series::new("snr".into(), rows.iter().map(|r| r.snr).collect::<Vec<f64>>())),
-        col("noise", strings(&|r| CONDITIONS[r.condition].noise.to_string())),
-        col("bandwidth", strings(&|r| CONDITIONS[r.condition].bandwidth.to_string())),
+        Column::from(Series::new(
+            "snr".into(),
+            rows.iter().map(|r| r.snr).collect::<Vec<f64>>(),
+        )),
+        col(
+            "noise",
+            strings(&|r| CONDITIONS[r.condition].noise.to_string()),
+        ),
+        col(
+            "bandwidth",
+            strings(&|r| CONDITIONS[r.condition].bandwidth.to_string()),
+        ),
         col("human", strings(&|r| CLASSES[r.human].to_string())),
     ])?;
     ParquetWriter::new(out).finish(&mut df)?;
@@ -337,7 +369,8 @@ pub fn write_parquet(rows: &[Row], out: impl Write) -> Result<(), polars::prelud
 /// When the file cannot be written.
 pub fn write_file(rows: &[Row], path: &Path) -> anyhow::Result<()> {
     use anyhow::Context;
-    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     match super::load::InputFormat::from_path(path) {
         Some(super::load::InputFormat::Parquet) => write_parquet(rows, file)?,
         Some(super::load::InputFormat::Ndjson) => write_ndjson(rows, file)?,
@@ -355,10 +388,16 @@ pub fn course_session() -> Session {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let rule = format!("noise == \"{}\" and bandwidth == \"{}\"", c.noise, c.bandwidth);
+            let rule = format!(
+                "noise == \"{}\" and bandwidth == \"{}\"",
+                c.noise, c.bandwidth
+            );
             TagDef {
                 hlp: Some(c.hlp),
-                description: format!("Recordings with {} (from the noise and bandwidth columns)", c.tag),
+                description: format!(
+                    "Recordings with {} (from the noise and bandwidth columns)",
+                    c.tag
+                ),
                 ..TagDef::rule(c.tag, palette[i], &rule)
             }
         })
@@ -400,7 +439,11 @@ mod tests {
             #[allow(clippy::cast_precision_loss)]
             {
                 assert!((n as f64 / 10_000.0 - c.share).abs() < 1e-12, "{}", c.tag);
-                assert!((correct as f64 / n as f64 - c.accuracy).abs() < 1e-12, "{}", c.tag);
+                assert!(
+                    (correct as f64 / n as f64 - c.accuracy).abs() < 1e-12,
+                    "{}",
+                    c.tag
+                );
                 assert!((human as f64 / n as f64 - c.hlp).abs() < 1e-12, "{}", c.tag);
             }
         }

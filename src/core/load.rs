@@ -157,12 +157,9 @@ fn normalise(name: &str) -> String {
 
 /// Finds the first column whose normalised name is in `candidates`.
 fn find_by_name(columns: &[String], candidates: &[&str]) -> Option<String> {
-    candidates.iter().find_map(|cand| {
-        columns
-            .iter()
-            .find(|c| normalise(c) == *cand)
-            .cloned()
-    })
+    candidates
+        .iter()
+        .find_map(|cand| columns.iter().find(|c| normalise(c) == *cand).cloned())
 }
 
 /// Resolves a column named by a flag: exact match first, then case-insensitive.
@@ -190,21 +187,29 @@ fn resolve_named(
 /// # Errors
 /// When a flag names a missing column, no label or prediction column is
 /// found, or one column is given two roles.
-pub fn detect_roles(path: &Path, columns: &[String], opts: &LoadOptions) -> Result<Roles, LoadError> {
-    let pick = |flag: &str, given: &Option<String>, candidates: &[&str]| -> Result<Option<String>, LoadError> {
+pub fn detect_roles(
+    path: &Path,
+    columns: &[String],
+    opts: &LoadOptions,
+) -> Result<Roles, LoadError> {
+    let pick = |flag: &str,
+                given: &Option<String>,
+                candidates: &[&str]|
+     -> Result<Option<String>, LoadError> {
         match given {
             Some(name) if !name.is_empty() => resolve_named(path, columns, flag, name).map(Some),
             Some(_) => Ok(None),
             None => Ok(find_by_name(columns, candidates)),
         }
     };
-    let missing = |role: &'static str, flag: &'static str, candidates: &[&str]| LoadError::MissingRole {
-        path: path.to_path_buf(),
-        role,
-        flag,
-        candidates: candidates.join(", "),
-        columns: columns.to_vec(),
-    };
+    let missing =
+        |role: &'static str, flag: &'static str, candidates: &[&str]| LoadError::MissingRole {
+            path: path.to_path_buf(),
+            role,
+            flag,
+            candidates: candidates.join(", "),
+            columns: columns.to_vec(),
+        };
     let label = pick("--label", &opts.label, names::LABEL)?
         .ok_or_else(|| missing("true-label", "--label", names::LABEL))?;
     let pred = pick("--pred", &opts.pred, names::PRED)?
@@ -264,7 +269,9 @@ pub fn fingerprint(path: &Path) -> std::io::Result<String> {
     for start in starts {
         file.seek(SeekFrom::Start(start))?;
         buf.clear();
-        (&mut file).take(if size <= 3 * BLOCK { size } else { BLOCK }).read_to_end(&mut buf)?;
+        (&mut file)
+            .take(if size <= 3 * BLOCK { size } else { BLOCK })
+            .read_to_end(&mut buf)?;
         hash = fnv1a(hash, &buf);
     }
     Ok(format!("fnv1a64:{hash:016x}"))
@@ -292,9 +299,10 @@ pub fn resolve_format(path: &Path, format: Option<InputFormat>) -> Result<InputF
         .or_else(|| InputFormat::from_path(path))
         .ok_or_else(|| LoadError::UnknownFormat {
             path: path.to_path_buf(),
-            ext: path
-                .extension()
-                .map_or_else(|| "(none)".to_string(), |e| e.to_string_lossy().into_owned()),
+            ext: path.extension().map_or_else(
+                || "(none)".to_string(),
+                |e| e.to_string_lossy().into_owned(),
+            ),
         })
 }
 
@@ -356,7 +364,12 @@ fn column_names(df: &DataFrame) -> Vec<String> {
 fn polars_error(path: &Path, err: &PolarsError) -> LoadError {
     LoadError::Parse {
         path: path.to_path_buf(),
-        message: err.to_string().lines().next().unwrap_or_default().to_string(),
+        message: err
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 
@@ -404,7 +417,9 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     let mut header_best: Option<(u8, usize)> = None;
     for &delim in &CANDIDATES {
         let counts = count_fields_per_line(complete, delim, 50);
-        let Some(&first) = counts.first() else { continue };
+        let Some(&first) = counts.first() else {
+            continue;
+        };
         if first > 1 && header_best.is_none_or(|(_, n)| first > n) {
             header_best = Some((delim, first));
         }
@@ -473,7 +488,8 @@ fn categorical(name: &str) -> DataType {
 fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadError> {
     let head = read_head(path)?;
     let delimiter = sniff_delimiter(&head);
-    let fail = |e: &PolarsError| diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e));
+    let fail =
+        |e: &PolarsError| diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e));
 
     // A first read of a few thousand rows gives column names and types.
     let sample = csv_options(delimiter)
@@ -498,17 +514,23 @@ fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadE
     // (4 bytes a row instead of a string), numbers as f64.
     let mut schema = Schema::with_capacity(columns.len());
     for ((name, dtype), clean) in sample.schema().iter().zip(&columns) {
-        let chosen = if *clean == roles.label || *clean == roles.pred || roles.human.as_ref() == Some(clean) {
-            categorical(clean)
-        } else if roles.id.as_ref() == Some(clean) {
-            if dtype.is_integer() { DataType::Int64 } else { DataType::String }
-        } else if roles.image.as_ref() == Some(clean) || roles.text.as_ref() == Some(clean) {
-            DataType::String
-        } else if dtype.is_primitive_numeric() || roles.score.as_ref() == Some(clean) {
-            DataType::Float64
-        } else {
-            categorical(clean)
-        };
+        let chosen =
+            if *clean == roles.label || *clean == roles.pred || roles.human.as_ref() == Some(clean)
+            {
+                categorical(clean)
+            } else if roles.id.as_ref() == Some(clean) {
+                if dtype.is_integer() {
+                    DataType::Int64
+                } else {
+                    DataType::String
+                }
+            } else if roles.image.as_ref() == Some(clean) || roles.text.as_ref() == Some(clean) {
+                DataType::String
+            } else if dtype.is_primitive_numeric() || roles.score.as_ref() == Some(clean) {
+                DataType::Float64
+            } else {
+                categorical(clean)
+            };
         schema.with_column(name.clone(), chosen);
     }
     // A column typed from the sample may hold text further down: read it as
@@ -537,7 +559,8 @@ fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadE
                     } else {
                         categorical(&col)
                     };
-                    (*dtype != fallback && !matches!(dtype, DataType::Categorical(..))).then(|| (name.clone(), fallback))
+                    (*dtype != fallback && !matches!(dtype, DataType::Categorical(..)))
+                        .then(|| (name.clone(), fallback))
                 });
                 match retyped {
                     Some((name, dtype)) => {
@@ -773,7 +796,10 @@ fn encode_strings<'a>(values: impl Iterator<Item = Option<&'a str>>, out: &mut E
 /// when every value is a number, otherwise by bytes.
 #[must_use]
 pub fn sort_classes(mut values: Vec<String>) -> Vec<String> {
-    let numeric: Option<Vec<f64>> = values.iter().map(|v| v.trim().parse::<f64>().ok()).collect();
+    let numeric: Option<Vec<f64>> = values
+        .iter()
+        .map(|v| v.trim().parse::<f64>().ok())
+        .collect();
     match numeric {
         Some(nums) => {
             let mut pairs: Vec<(f64, String)> = nums.into_iter().zip(values).collect();
@@ -788,7 +814,8 @@ pub fn sort_classes(mut values: Vec<String>) -> Vec<String> {
 }
 
 fn take(df: &mut DataFrame, name: &str) -> Result<Series, PolarsError> {
-    df.drop_in_place(name).map(polars::prelude::Column::take_materialized_series)
+    df.drop_in_place(name)
+        .map(polars::prelude::Column::take_materialized_series)
 }
 
 /// Turns the polars frame into the compact dataset, dropping each polars
@@ -862,7 +889,13 @@ fn build_dataset(
             Some(
                 enc.codes
                     .iter()
-                    .map(|&c| if c == NULL_CODE { NO_HUMAN } else { table[c as usize] })
+                    .map(|&c| {
+                        if c == NULL_CODE {
+                            NO_HUMAN
+                        } else {
+                            table[c as usize]
+                        }
+                    })
                     .collect(),
             )
         }
@@ -884,7 +917,13 @@ fn build_dataset(
                                     .zip(cast.f64().ok()?.iter())
                                     .enumerate()
                                     .find(|(_, (raw, num))| raw.is_some() && num.is_none())
-                                    .map(|(row, (raw, _))| format!("'{}' on data row {}", raw.unwrap_or_default(), row + 1))
+                                    .map(|(row, (raw, _))| {
+                                        format!(
+                                            "'{}' on data row {}",
+                                            raw.unwrap_or_default(),
+                                            row + 1
+                                        )
+                                    })
                             })
                         })
                         .unwrap_or_else(|| series.dtype().to_string());
@@ -961,7 +1000,12 @@ fn build_dataset(
     })
 }
 
-fn check_nulls(path: &Path, role: &'static str, column: &str, enc: &Encoded) -> Result<(), LoadError> {
+fn check_nulls(
+    path: &Path,
+    role: &'static str,
+    column: &str,
+    enc: &Encoded,
+) -> Result<(), LoadError> {
     if enc.null_count == 0 {
         return Ok(());
     }
@@ -988,7 +1032,13 @@ fn grouping_from(enc: &Encoded) -> Grouping {
     let codes = enc
         .codes
         .iter()
-        .map(|&c| if c == NULL_CODE { missing_code } else { table[c as usize] })
+        .map(|&c| {
+            if c == NULL_CODE {
+                missing_code
+            } else {
+                table[c as usize]
+            }
+        })
         .collect();
     let mut labels = sorted;
     if enc.null_count > 0 {
@@ -1177,7 +1227,8 @@ pub fn quantile_edges(values: &[f64], bins: usize) -> Vec<f64> {
         let lo = pos.floor() as usize;
         let frac = pos - lo as f64;
         // Partition only the part not yet ordered: positions only grow.
-        let (_, &mut lo_value, right) = finite[from..].select_nth_unstable_by(lo - from, f64::total_cmp);
+        let (_, &mut lo_value, right) =
+            finite[from..].select_nth_unstable_by(lo - from, f64::total_cmp);
         let hi_value = if frac > 0.0 {
             right.iter().copied().fold(f64::INFINITY, f64::min)
         } else {
@@ -1198,7 +1249,11 @@ fn bin_grouping(values: &[f64], edges: &[f64], has_missing: bool) -> Grouping {
     let mut labels: Vec<String> = (0..n_bins)
         .map(|i| {
             let close = if i + 1 == n_bins { ']' } else { ')' };
-            format!("[{}, {}{close}", format_edge(edges[i]), format_edge(edges[i + 1]))
+            format!(
+                "[{}, {}{close}",
+                format_edge(edges[i]),
+                format_edge(edges[i + 1])
+            )
         })
         .collect();
     let missing = next_code(n_bins);
@@ -1330,7 +1385,10 @@ mod tests {
     #[test]
     fn quantile_edges_match_numpy() {
         let values: Vec<f64> = (0..=10).map(f64::from).collect();
-        assert_eq!(quantile_edges(&values, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(
+            quantile_edges(&values, 5),
+            vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+        );
         let values = [1.0, 2.0, 3.0, 4.0];
         // np.quantile([1,2,3,4], [0, .5, 1]) = [1, 2.5, 4]
         assert_eq!(quantile_edges(&values, 2), vec![1.0, 2.5, 4.0]);

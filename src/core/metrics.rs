@@ -80,7 +80,9 @@ impl Confusion {
     /// Examples whose true class is `class` (its support).
     #[must_use]
     pub fn row_sum(&self, class: usize) -> u64 {
-        self.counts[class * self.n..(class + 1) * self.n].iter().sum()
+        self.counts[class * self.n..(class + 1) * self.n]
+            .iter()
+            .sum()
     }
 
     /// Examples predicted as `class`.
@@ -104,7 +106,10 @@ impl Confusion {
     /// The matrix as rows of counts.
     #[must_use]
     pub fn rows(&self) -> Vec<Vec<u64>> {
-        self.counts.chunks(self.n.max(1)).map(<[u64]>::to_vec).collect()
+        self.counts
+            .chunks(self.n.max(1))
+            .map(<[u64]>::to_vec)
+            .collect()
     }
 
     /// The matrix normalised; cells with a zero denominator are `None`.
@@ -212,7 +217,10 @@ impl Confusion {
 /// when all their weights are 0, the plain mean.
 #[allow(clippy::cast_precision_loss)]
 fn nan_average(values: &[(Option<f64>, u64)], weighted: bool) -> Option<f64> {
-    let defined: Vec<(f64, u64)> = values.iter().filter_map(|&(v, w)| v.map(|v| (v, w))).collect();
+    let defined: Vec<(f64, u64)> = values
+        .iter()
+        .filter_map(|&(v, w)| v.map(|v| (v, w)))
+        .collect();
     if defined.is_empty() {
         return None;
     }

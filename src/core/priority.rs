@@ -46,7 +46,10 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    const UNKNOWN: Self = Self { value: None, ci: None };
+    const UNKNOWN: Self = Self {
+        value: None,
+        ci: None,
+    };
 
     fn of(p: Proportion) -> Self {
         Self {
@@ -119,7 +122,10 @@ fn human_hlp(c: &TagCounts, weight_errors: f64, weight_correct: f64) -> Option<f
     let h_e = ratio_u(c.human_ok_errors, c.human_n_errors);
     let h_c = ratio_u(c.human_ok_correct, c.human_n_correct);
     match (h_e, h_c) {
-        (Some(e), Some(k)) => ratio(weight_errors * e + weight_correct * k, weight_errors + weight_correct),
+        (Some(e), Some(k)) => ratio(
+            weight_errors * e + weight_correct * k,
+            weight_errors + weight_correct,
+        ),
         (e, k) => e.or(k),
     }
 }
@@ -148,7 +154,9 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
         accuracy = Estimate::of(Proportion::new(c.correct, tagged));
         hlp_weights = Some((c.errors as f64, c.correct as f64));
         if errors == 0 {
-            notes.push("The model makes no errors, so the share of errors is undefined.".to_string());
+            notes.push(
+                "The model makes no errors, so the share of errors is undefined.".to_string(),
+            );
         }
     } else {
         // Per-stratum proportions: p of errors carry the tag, q of correct ones.
@@ -171,7 +179,9 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
             })
         };
         if p.is_none() {
-            notes.push("No errors reviewed yet: review some to estimate the share of errors.".to_string());
+            notes.push(
+                "No errors reviewed yet: review some to estimate the share of errors.".to_string(),
+            );
         } else if r_e < errors {
             notes.push(format!(
                 "Estimated from a review sample: {r_e} of {errors} errors reviewed ({:.0}% coverage).",
@@ -193,7 +203,10 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
                 let err_hi = ratio(e * p_ci.hi, e * p_ci.hi + k * q_ci.lo).unwrap_or(1.0);
                 let err = ratio(e * p, t_hat);
                 let err_ci = err.map(|_| Interval::new(err_lo, err_hi));
-                error_rate = Estimate { value: err, ci: err_ci };
+                error_rate = Estimate {
+                    value: err,
+                    ci: err_ci,
+                };
                 accuracy = Estimate {
                     value: err.map(|v| 1.0 - v),
                     ci: err_ci.map(Interval::complement),
@@ -366,7 +379,9 @@ impl SortKey {
     /// Parses a column name.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name.trim().to_ascii_lowercase().replace(' ', "_"))
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name() == name.trim().to_ascii_lowercase().replace(' ', "_"))
     }
 
     #[allow(clippy::cast_precision_loss)]

@@ -20,7 +20,9 @@ pub fn pct(v: Option<f64>, decimals: usize) -> String {
 /// An interval as `[lo, hi]` in percent, or empty.
 #[must_use]
 pub fn pct_ci(ci: Option<Interval>, decimals: usize) -> String {
-    ci.map_or_else(String::new, |c| format!("[{:.decimals$}, {:.decimals$}]", c.lo * 100.0, c.hi * 100.0))
+    ci.map_or_else(String::new, |c| {
+        format!("[{:.decimals$}, {:.decimals$}]", c.lo * 100.0, c.hi * 100.0)
+    })
 }
 
 /// A plain number with `decimals` decimals, or `n/a`.
@@ -100,7 +102,9 @@ impl Table {
             s.trim_end().to_string() + "\n"
         };
         let mut out = line(&self.headers);
-        out.push_str(&line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>()));
+        out.push_str(&line(
+            &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
+        ));
         for row in &self.rows {
             out.push_str(&line(row));
         }
@@ -111,14 +115,29 @@ impl Table {
     #[must_use]
     pub fn to_markdown(&self) -> String {
         let esc = |s: &str| s.replace('|', "\\|");
-        let mut out = format!("| {} |\n", self.headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "));
+        let mut out = format!(
+            "| {} |\n",
+            self.headers
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
         out.push('|');
         for i in 0..self.headers.len() {
-            out.push_str(if self.numeric.get(i).copied().unwrap_or(false) { " ---: |" } else { " --- |" });
+            out.push_str(if self.numeric.get(i).copied().unwrap_or(false) {
+                " ---: |"
+            } else {
+                " --- |"
+            });
         }
         out.push('\n');
         for row in &self.rows {
-            let _ = writeln!(out, "| {} |", row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "));
+            let _ = writeln!(
+                out,
+                "| {} |",
+                row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+            );
         }
         out
     }
@@ -145,7 +164,12 @@ pub fn csv_field(s: &str) -> String {
 }
 
 fn csv_line(cells: &[String]) -> String {
-    cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",") + "\n"
+    cells
+        .iter()
+        .map(|c| csv_field(c))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n"
 }
 
 /// Escapes text for HTML.
@@ -184,11 +208,17 @@ pub fn tags_table(rows: &[TagRow], with_ci: bool) -> Table {
     let mut t = Table::new(&headers);
     for r in rows {
         let hlp = match (r.hlp, r.hlp_source) {
-            (Some(h), Some(super::priority::HlpSource::HumanColumn)) => format!("{} (human)", pct(Some(h), 1)),
+            (Some(h), Some(super::priority::HlpSource::HumanColumn)) => {
+                format!("{} (human)", pct(Some(h), 1))
+            }
             (h, _) => pct(h, 1),
         };
         let mut row = vec![
-            if r.rule.is_some() { format!("{} (rule)", r.tag) } else { r.tag.clone() },
+            if r.rule.is_some() {
+                format!("{} (rule)", r.tag)
+            } else {
+                r.tag.clone()
+            },
             count(r.tagged),
             count(r.tagged_errors),
             est_pct(&r.share_of_errors, 1),
@@ -199,7 +229,11 @@ pub fn tags_table(rows: &[TagRow], with_ci: bool) -> Table {
             est_pct(&r.gap, 1),
             est_pct(&r.expected_lift, 2),
             pct(r.priority, 2),
-            if r.exact { "exact".to_string() } else { pct(Some(r.coverage), 0) },
+            if r.exact {
+                "exact".to_string()
+            } else {
+                pct(Some(r.coverage), 0)
+            },
         ];
         if with_ci {
             row.push(pct_ci(r.expected_lift.ci, 2));
@@ -219,7 +253,25 @@ pub fn tags_csv(rows: &[TagRow]) -> String {
     for m in metrics {
         names.extend([m.to_string(), format!("{m}_ci_low"), format!("{m}_ci_high")]);
     }
-    names.extend(["hlp", "hlp_source", "gap", "gap_ci_low", "gap_ci_high", "expected_lift", "expected_lift_ci_low", "expected_lift_ci_high", "priority", "importance", "effort", "coverage", "exact", "notes"].map(String::from));
+    names.extend(
+        [
+            "hlp",
+            "hlp_source",
+            "gap",
+            "gap_ci_low",
+            "gap_ci_high",
+            "expected_lift",
+            "expected_lift_ci_low",
+            "expected_lift_ci_high",
+            "priority",
+            "importance",
+            "effort",
+            "coverage",
+            "exact",
+            "notes",
+        ]
+        .map(String::from),
+    );
     headers.extend(names.iter().map(String::as_str));
     let mut t = Table::new(&headers);
     let v = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
@@ -231,12 +283,19 @@ pub fn tags_csv(rows: &[TagRow]) -> String {
             r.tagged.to_string(),
             r.tagged_errors.to_string(),
         ];
-        for e in [&r.share_of_errors, &r.error_rate, &r.share_of_data, &r.accuracy] {
+        for e in [
+            &r.share_of_errors,
+            &r.error_rate,
+            &r.share_of_data,
+            &r.accuracy,
+        ] {
             row.extend([v(e.value), v(e.ci.map(|c| c.lo)), v(e.ci.map(|c| c.hi))]);
         }
         row.extend([
             v(r.hlp),
-            r.hlp_source.map(|s| s.label().to_string()).unwrap_or_default(),
+            r.hlp_source
+                .map(|s| s.label().to_string())
+                .unwrap_or_default(),
             v(r.gap.value),
             v(r.gap.ci.map(|c| c.lo)),
             v(r.gap.ci.map(|c| c.hi)),
@@ -323,12 +382,23 @@ pub fn tags_html(rows: &[TagRow], ctx: &ExportContext) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Prioritise what to work on</title>\n</head>\n<body style=\"font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;margin:24px;\">\n",
     );
-    let _ = writeln!(out, "<h2 style=\"margin:0 0 4px 0;\">Prioritise what to work on</h2>");
-    let _ = writeln!(out, "<p style=\"margin:0 0 12px 0;color:#555;\">{}</p>", html_escape(&ctx.summary()));
+    let _ = writeln!(
+        out,
+        "<h2 style=\"margin:0 0 4px 0;\">Prioritise what to work on</h2>"
+    );
+    let _ = writeln!(
+        out,
+        "<p style=\"margin:0 0 12px 0;color:#555;\">{}</p>",
+        html_escape(&ctx.summary())
+    );
     out.push_str("<table style=\"border-collapse:collapse;font-size:14px;\">\n<thead><tr>");
     for (i, h) in table.headers.iter().enumerate() {
         let align = if table.numeric[i] { "right" } else { "left" };
-        let _ = write!(out, "<th style=\"{cell}text-align:{align};border-bottom:2px solid #444;\">{}</th>", html_escape(h));
+        let _ = write!(
+            out,
+            "<th style=\"{cell}text-align:{align};border-bottom:2px solid #444;\">{}</th>",
+            html_escape(h)
+        );
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for (r, row) in rows.iter().zip(&table.rows) {
@@ -343,7 +413,11 @@ pub fn tags_html(rows: &[TagRow], ctx: &ExportContext) -> String {
                     html_escape(c)
                 );
             } else {
-                let _ = write!(out, "<td style=\"{cell}text-align:{align};\">{}</td>", html_escape(c));
+                let _ = write!(
+                    out,
+                    "<td style=\"{cell}text-align:{align};\">{}</td>",
+                    html_escape(c)
+                );
             }
         }
         out.push_str("</tr>\n");
@@ -379,10 +453,26 @@ pub fn export_context(r: &Report) -> ExportContext {
 fn per_class_table(r: &Report) -> Table {
     let mut t = Table::new(&["class", "precision", "recall", "f1", "support"]);
     for c in &r.per_class {
-        t.push(vec![c.class.clone(), pct(c.precision, 1), pct(c.recall, 1), pct(c.f1, 1), count(c.support)]);
+        t.push(vec![
+            c.class.clone(),
+            pct(c.precision, 1),
+            pct(c.recall, 1),
+            pct(c.f1, 1),
+            count(c.support),
+        ]);
     }
-    for (name, p) in [("micro avg", &r.averages.micro), ("macro avg", &r.averages.macro_avg), ("weighted avg", &r.averages.weighted)] {
-        t.push(vec![name.to_string(), pct(p.precision, 1), pct(p.recall, 1), pct(p.f1, 1), count(r.rows)]);
+    for (name, p) in [
+        ("micro avg", &r.averages.micro),
+        ("macro avg", &r.averages.macro_avg),
+        ("weighted avg", &r.averages.weighted),
+    ] {
+        t.push(vec![
+            name.to_string(),
+            pct(p.precision, 1),
+            pct(p.recall, 1),
+            pct(p.f1, 1),
+            count(r.rows),
+        ]);
     }
     t
 }
@@ -401,7 +491,14 @@ fn confusion_table(r: &Report) -> Table {
 
 fn slice_table(s: &SliceAnalysis) -> Table {
     let with_positive = s.positive.is_some();
-    let mut headers = vec!["group", "count", "share", "accuracy", "95% interval", "error rate"];
+    let mut headers = vec![
+        "group",
+        "count",
+        "share",
+        "accuracy",
+        "95% interval",
+        "error rate",
+    ];
     if with_positive {
         headers.extend(["FPR", "FNR", "TPR", "precision", "selection rate"]);
     }
@@ -420,7 +517,10 @@ fn slice_table(s: &SliceAnalysis) -> Table {
         ];
         if with_positive {
             let b = &c.binary;
-            row.extend([b.fpr(), b.fnr(), b.tpr(), b.precision(), b.selection_rate()].map(|p| pct(p.value(), 1)));
+            row.extend(
+                [b.fpr(), b.fnr(), b.tpr(), b.precision(), b.selection_rate()]
+                    .map(|p| pct(p.value(), 1)),
+            );
         }
         let mut flags = Vec::new();
         if s.low_support(i) {
@@ -429,7 +529,11 @@ fn slice_table(s: &SliceAnalysis) -> Table {
         if s.reference == Some(i) {
             flags.push("reference".to_string());
         } else if let Some(d) = s.aequitas.get(i) {
-            let out: Vec<&str> = d.iter().filter(|x| x.flagged).map(|x| x.metric.key()).collect();
+            let out: Vec<&str> = d
+                .iter()
+                .filter(|x| x.flagged)
+                .map(|x| x.metric.key())
+                .collect();
             if !out.is_empty() {
                 flags.push(format!("disparity: {}", out.join(", ")));
             }
@@ -471,7 +575,11 @@ fn overall_lines(r: &Report) -> Vec<String> {
             r.classes.len(),
             count(r.errors)
         ),
-        format!("accuracy {} {}", pct(r.accuracy.value, 2), pct_ci(r.accuracy.ci, 2)),
+        format!(
+            "accuracy {} {}",
+            pct(r.accuracy.value, 2),
+            pct_ci(r.accuracy.ci, 2)
+        ),
         format!("balanced accuracy {}", pct(r.balanced_accuracy, 2)),
         format!(
             "reviewed {} errors ({} coverage) and {} correct examples",
@@ -560,7 +668,9 @@ pub fn report_markdown(r: &Report) -> String {
     out.push_str("\n## Per class\n\n");
     out.push_str(&per_class_table(r).to_markdown());
     if r.classes.len() <= 15 {
-        out.push_str("\n## Confusion matrix\n\nRows are true classes, columns predicted classes.\n\n");
+        out.push_str(
+            "\n## Confusion matrix\n\nRows are true classes, columns predicted classes.\n\n",
+        );
         out.push_str(&confusion_table(r).to_markdown());
     }
     for s in &r.slices {
@@ -574,9 +684,16 @@ pub fn report_markdown(r: &Report) -> String {
 /// The report as one tidy CSV: `section,key,group,metric,value,ci_low,ci_high`.
 #[must_use]
 pub fn report_csv(r: &Report) -> String {
-    let mut t = Table::new(&["section", "key", "group", "metric", "value", "ci_low", "ci_high"]);
+    let mut t = Table::new(&[
+        "section", "key", "group", "metric", "value", "ci_low", "ci_high",
+    ]);
     let v = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
-    let mut add = |section: &str, key: &str, group: &str, metric: &str, value: Option<f64>, ci: Option<Interval>| {
+    let mut add = |section: &str,
+                   key: &str,
+                   group: &str,
+                   metric: &str,
+                   value: Option<f64>,
+                   ci: Option<Interval>| {
         t.push(vec![
             section.to_string(),
             key.to_string(),
@@ -592,22 +709,61 @@ pub fn report_csv(r: &Report) -> String {
         add("overall", "", "", "rows", Some(r.rows as f64), None);
         add("overall", "", "", "errors", Some(r.errors as f64), None);
     }
-    add("overall", "", "", "accuracy", r.accuracy.value, r.accuracy.ci);
-    add("overall", "", "", "balanced_accuracy", r.balanced_accuracy, None);
+    add(
+        "overall",
+        "",
+        "",
+        "accuracy",
+        r.accuracy.value,
+        r.accuracy.ci,
+    );
+    add(
+        "overall",
+        "",
+        "",
+        "balanced_accuracy",
+        r.balanced_accuracy,
+        None,
+    );
     for (i, row) in r.confusion.rows().iter().enumerate() {
         for (j, &c) in row.iter().enumerate() {
             #[allow(clippy::cast_precision_loss)]
-            add("confusion", &r.classes[i], &r.classes[j], "count", Some(c as f64), None);
+            add(
+                "confusion",
+                &r.classes[i],
+                &r.classes[j],
+                "count",
+                Some(c as f64),
+                None,
+            );
         }
     }
     for c in &r.per_class {
-        add("per_class", &c.class, "", "precision", c.precision, c.precision_ci);
+        add(
+            "per_class",
+            &c.class,
+            "",
+            "precision",
+            c.precision,
+            c.precision_ci,
+        );
         add("per_class", &c.class, "", "recall", c.recall, c.recall_ci);
         add("per_class", &c.class, "", "f1", c.f1, None);
         #[allow(clippy::cast_precision_loss)]
-        add("per_class", &c.class, "", "support", Some(c.support as f64), None);
+        add(
+            "per_class",
+            &c.class,
+            "",
+            "support",
+            Some(c.support as f64),
+            None,
+        );
     }
-    for (name, p) in [("micro", &r.averages.micro), ("macro", &r.averages.macro_avg), ("weighted", &r.averages.weighted)] {
+    for (name, p) in [
+        ("micro", &r.averages.micro),
+        ("macro", &r.averages.macro_avg),
+        ("weighted", &r.averages.weighted),
+    ] {
         add("averages", name, "", "precision", p.precision, None);
         add("averages", name, "", "recall", p.recall, None);
         add("averages", name, "", "f1", p.f1, None);
@@ -641,15 +797,31 @@ pub fn report_csv(r: &Report) -> String {
             add("slices", &name, &group, "error_rate", err.value(), err.ci());
             if s.positive.is_some() {
                 let b = &c.binary;
-                for (m, p) in [("fpr", b.fpr()), ("fnr", b.fnr()), ("tpr", b.tpr()), ("precision", b.precision()), ("selection_rate", b.selection_rate())] {
+                for (m, p) in [
+                    ("fpr", b.fpr()),
+                    ("fnr", b.fnr()),
+                    ("tpr", b.tpr()),
+                    ("precision", b.precision()),
+                    ("selection_rate", b.selection_rate()),
+                ] {
                     add("slices", &name, &group, m, p.value(), p.ci());
                 }
             }
-            add("slices", &name, &group, "low_support", Some(if s.low_support(i) { 1.0 } else { 0.0 }), None);
+            add(
+                "slices",
+                &name,
+                &group,
+                "low_support",
+                Some(if s.low_support(i) { 1.0 } else { 0.0 }),
+                None,
+            );
         }
         let d = &s.disparity;
         for (m, x) in [
-            ("demographic_parity_difference", d.demographic_parity_difference),
+            (
+                "demographic_parity_difference",
+                d.demographic_parity_difference,
+            ),
             ("demographic_parity_ratio", d.demographic_parity_ratio),
             ("equalized_odds_difference", d.equalized_odds_difference),
             ("equalized_odds_ratio", d.equalized_odds_ratio),
@@ -662,8 +834,22 @@ pub fn report_csv(r: &Report) -> String {
     for tag in &r.tags {
         #[allow(clippy::cast_precision_loss)]
         {
-            add("tags", &tag.tag, "", "tagged", Some(tag.tagged as f64), None);
-            add("tags", &tag.tag, "", "tagged_errors", Some(tag.tagged_errors as f64), None);
+            add(
+                "tags",
+                &tag.tag,
+                "",
+                "tagged",
+                Some(tag.tagged as f64),
+                None,
+            );
+            add(
+                "tags",
+                &tag.tag,
+                "",
+                "tagged_errors",
+                Some(tag.tagged_errors as f64),
+                None,
+            );
         }
         for (m, e) in [
             ("share_of_errors", &tag.share_of_errors),
@@ -675,7 +861,14 @@ pub fn report_csv(r: &Report) -> String {
         }
         add("tags", &tag.tag, "", "hlp", tag.hlp, None);
         add("tags", &tag.tag, "", "gap", tag.gap.value, tag.gap.ci);
-        add("tags", &tag.tag, "", "expected_lift", tag.expected_lift.value, tag.expected_lift.ci);
+        add(
+            "tags",
+            &tag.tag,
+            "",
+            "expected_lift",
+            tag.expected_lift.value,
+            tag.expected_lift.ci,
+        );
         add("tags", &tag.tag, "", "priority", tag.priority, None);
         add("tags", &tag.tag, "", "coverage", Some(tag.coverage), None);
     }

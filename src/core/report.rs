@@ -34,7 +34,10 @@ pub enum ReportError {
     #[error(transparent)]
     Slice(#[from] SliceError),
     /// The positive class is not a class.
-    #[error("--positive '{value}' is not a class of this data. Classes: {}", super::error::list(classes))]
+    #[error(
+        "--positive '{value}' is not a class of this data. Classes: {}",
+        super::error::list(classes)
+    )]
     NotAClass {
         /// The value given.
         value: String,
@@ -125,26 +128,37 @@ const BINARY_PAIRS: [(&str, &str); 5] = [
 ///
 /// # Errors
 /// When `name` is not a class.
-pub fn resolve_positive(ds: &Dataset, name: Option<&str>) -> Result<Option<(u32, bool)>, ReportError> {
+pub fn resolve_positive(
+    ds: &Dataset,
+    name: Option<&str>,
+) -> Result<Option<(u32, bool)>, ReportError> {
     if let Some(value) = name {
         let found = ds.class_code(value).or_else(|| {
             let lower = value.to_lowercase();
             let num = value.trim().parse::<f64>().ok();
             ds.classes
                 .iter()
-                .position(|c| c.to_lowercase() == lower || num.is_some_and(|n| c.trim().parse::<f64>().ok() == Some(n)))
+                .position(|c| {
+                    c.to_lowercase() == lower
+                        || num.is_some_and(|n| c.trim().parse::<f64>().ok() == Some(n))
+                })
                 .and_then(|i| u32::try_from(i).ok())
         });
-        return found.map(|c| Some((c, false))).ok_or_else(|| ReportError::NotAClass {
-            value: value.to_string(),
-            classes: ds.classes.clone(),
-        });
+        return found
+            .map(|c| Some((c, false)))
+            .ok_or_else(|| ReportError::NotAClass {
+                value: value.to_string(),
+                classes: ds.classes.clone(),
+            });
     }
     if ds.classes.len() == 2 {
         let lower: Vec<String> = ds.classes.iter().map(|c| c.to_lowercase()).collect();
         for (neg, pos) in BINARY_PAIRS {
             if lower.iter().any(|c| c == neg) && lower.iter().any(|c| c == pos) {
-                let code = lower.iter().position(|c| c == pos).and_then(|i| u32::try_from(i).ok());
+                let code = lower
+                    .iter()
+                    .position(|c| c == pos)
+                    .and_then(|i| u32::try_from(i).ok());
                 return Ok(code.map(|c| (c, true)));
             }
         }
@@ -173,7 +187,13 @@ pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
         accuracy: Proportion::new(agree, total).into(),
         labelled: total,
         per_class: (0..k)
-            .map(|c| (ds.classes[c].clone(), Proportion::new(ok[c], n[c]).into(), n[c]))
+            .map(|c| {
+                (
+                    ds.classes[c].clone(),
+                    Proportion::new(ok[c], n[c]).into(),
+                    n[c],
+                )
+            })
             .collect(),
     })
 }
@@ -182,7 +202,11 @@ pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
 ///
 /// # Errors
 /// An unknown slice column, positive class or reference group.
-pub fn build(ds: &Dataset, state: &ReviewState, opts: &ReportOptions) -> Result<Report, ReportError> {
+pub fn build(
+    ds: &Dataset,
+    state: &ReviewState,
+    opts: &ReportOptions,
+) -> Result<Report, ReportError> {
     let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
     let positive = resolve_positive(ds, opts.positive.as_deref())?;
     let mut warnings = ds.warnings.clone();
@@ -196,7 +220,13 @@ pub fn build(ds: &Dataset, state: &ReviewState, opts: &ReportOptions) -> Result<
         .by
         .iter()
         .map(|cols| {
-            SliceAnalysis::compute(ds, cols, positive.map(|p| p.0), opts.min_support, opts.reference.as_deref())
+            SliceAnalysis::compute(
+                ds,
+                cols,
+                positive.map(|p| p.0),
+                opts.min_support,
+                opts.reference.as_deref(),
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut tags = prioritise(ds, state);
@@ -236,11 +266,21 @@ fn ci_json(ci: Option<Interval>) -> Value {
 }
 
 fn rate_ci(pairs: &[(&str, Option<Interval>)]) -> Value {
-    Value::Object(pairs.iter().map(|(k, ci)| ((*k).to_string(), ci_json(*ci))).collect())
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, ci)| ((*k).to_string(), ci_json(*ci)))
+            .collect(),
+    )
 }
 
 fn estimate_ci(pairs: &[(&str, &Estimate)]) -> Value {
-    Value::Object(pairs.iter().map(|(k, e)| ((*k).to_string(), ci_json(e.ci))).collect())
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, e)| ((*k).to_string(), ci_json(e.ci)))
+            .collect(),
+    )
 }
 
 /// The prioritisation table as JSON rows.
@@ -300,7 +340,11 @@ fn slice_json(s: &SliceAnalysis, classes: &[String]) -> Value {
             let err = Proportion::new(c.n - c.correct, c.n);
             let b = &c.binary;
             let opt = |p: Proportion| if with_positive { p.value() } else { None };
-            let mut cis = vec![("share", share.ci()), ("accuracy", acc.ci()), ("error_rate", err.ci())];
+            let mut cis = vec![
+                ("share", share.ci()),
+                ("accuracy", acc.ci()),
+                ("error_rate", err.ci()),
+            ];
             if with_positive {
                 cis.extend([
                     ("fpr", b.fpr().ci()),
@@ -311,11 +355,18 @@ fn slice_json(s: &SliceAnalysis, classes: &[String]) -> Value {
                 ]);
             }
             let aequitas = s.aequitas.get(i).map_or(Value::Null, |d| {
-                let mut m: serde_json::Map<String, Value> =
-                    d.iter().map(|x| (x.metric.key().to_string(), json!(x.ratio))).collect();
+                let mut m: serde_json::Map<String, Value> = d
+                    .iter()
+                    .map(|x| (x.metric.key().to_string(), json!(x.ratio)))
+                    .collect();
                 m.insert(
                     "flagged".into(),
-                    json!(d.iter().filter(|x| x.flagged).map(|x| x.metric.key()).collect::<Vec<_>>()),
+                    json!(
+                        d.iter()
+                            .filter(|x| x.flagged)
+                            .map(|x| x.metric.key())
+                            .collect::<Vec<_>>()
+                    ),
                 );
                 Value::Object(m)
             });

@@ -195,15 +195,26 @@ fn lex(src: &str) -> Result<Vec<(Token, usize)>, RuleError> {
                         s.push(ch);
                     }
                 }
-                out.push((if quote == '`' { Token::Ident(s) } else { Token::Str(s) }, pos));
+                out.push((
+                    if quote == '`' {
+                        Token::Ident(s)
+                    } else {
+                        Token::Str(s)
+                    },
+                    pos,
+                ));
             }
-            c if c.is_ascii_digit() || (c == '-' || c == '.') && next.is_some_and(|n| n.is_ascii_digit() || n == '.') => {
+            c if c.is_ascii_digit()
+                || (c == '-' || c == '.')
+                    && next.is_some_and(|n| n.is_ascii_digit() || n == '.') =>
+            {
                 let start = i;
                 i += 1;
-                while chars
-                    .get(i)
-                    .is_some_and(|&(_, ch)| ch.is_ascii_alphanumeric() || ch == '.' || ((ch == '-' || ch == '+') && matches!(chars[i - 1].1, 'e' | 'E')))
-                {
+                while chars.get(i).is_some_and(|&(_, ch)| {
+                    ch.is_ascii_alphanumeric()
+                        || ch == '.'
+                        || ((ch == '-' || ch == '+') && matches!(chars[i - 1].1, 'e' | 'E'))
+                }) {
                     i += 1;
                 }
                 let text: String = chars[start..i].iter().map(|&(_, ch)| ch).collect();
@@ -393,7 +404,9 @@ pub fn parse(src: &str) -> Result<Expr, RuleError> {
     };
     let e = p.or()?;
     if p.pos < p.tokens.len() {
-        return Err(p.error("unexpected text after the end of the rule (join conditions with 'and' / 'or')"));
+        return Err(p.error(
+            "unexpected text after the end of the rule (join conditions with 'and' / 'or')",
+        ));
     }
     Ok(e)
 }
@@ -434,15 +447,27 @@ fn resolve<'a>(ds: &'a Dataset, column: &str, at: usize) -> Result<Operand<'a>, 
     }
     match ds.column(column) {
         Some(col) => Ok(match &col.data {
-            ColumnData::Categorical(Grouping { codes, labels }) => Operand::Codes(codes, labels.clone()),
+            ColumnData::Categorical(Grouping { codes, labels }) => {
+                Operand::Codes(codes, labels.clone())
+            }
             ColumnData::Numeric { values, .. } => Operand::Numbers(values),
         }),
         None => {
             let mut names: Vec<String> = vec![roles.label.clone(), roles.pred.clone()];
-            names.extend(roles.score.iter().chain(&roles.human).chain(&roles.id).cloned());
+            names.extend(
+                roles
+                    .score
+                    .iter()
+                    .chain(&roles.human)
+                    .chain(&roles.id)
+                    .cloned(),
+            );
             names.extend(ds.columns.iter().map(|c| c.name.clone()));
             Err(RuleError {
-                message: format!("there is no column '{column}'. Columns: {}", names.join(", ")),
+                message: format!(
+                    "there is no column '{column}'. Columns: {}",
+                    names.join(", ")
+                ),
                 at,
             })
         }
@@ -454,7 +479,14 @@ fn resolve<'a>(ds: &'a Dataset, column: &str, at: usize) -> Result<Operand<'a>, 
 fn compare_label(label: &str, value: &Value) -> Option<std::cmp::Ordering> {
     match value {
         Value::Num(n) => label.trim().parse::<f64>().ok().map(|l| l.total_cmp(n)),
-        Value::Bool(b) => Some(label.to_ascii_lowercase().as_str().cmp(if *b { "true" } else { "false" })),
+        Value::Bool(b) => {
+            Some(
+                label
+                    .to_ascii_lowercase()
+                    .as_str()
+                    .cmp(if *b { "true" } else { "false" }),
+            )
+        }
         Value::Str(s) => Some(label.cmp(s.as_str())),
     }
 }
@@ -480,18 +512,30 @@ fn eval_into(ds: &Dataset, e: &Expr) -> Result<Bitmap, RuleError> {
             let left = eval_into(ds, a)?;
             let right = eval_into(ds, b)?;
             let and = matches!(e, Expr::And(..));
-            Ok(from_fn(&|r| if and { left.get(r) && right.get(r) } else { left.get(r) || right.get(r) }))
+            Ok(from_fn(&|r| {
+                if and {
+                    left.get(r) && right.get(r)
+                } else {
+                    left.get(r) || right.get(r)
+                }
+            }))
         }
         Expr::Not(inner) => {
             let m = eval_into(ds, inner)?;
             Ok(from_fn(&|r| !m.get(r)))
         }
-        Expr::Cmp { column, op, value, at } => match resolve(ds, column, *at)? {
+        Expr::Cmp {
+            column,
+            op,
+            value,
+            at,
+        } => match resolve(ds, column, *at)? {
             Operand::Codes(codes, labels) => {
                 let set = code_set(&labels, |l| {
                     // Missing values are a value of their own, "(missing)".
                     let equal = l == value.as_text()
-                        || (l != MISSING && compare_label(l, value) == Some(std::cmp::Ordering::Equal));
+                        || (l != MISSING
+                            && compare_label(l, value) == Some(std::cmp::Ordering::Equal));
                     match op {
                         CmpOp::Eq => equal,
                         CmpOp::Ne => !equal,
@@ -503,7 +547,9 @@ fn eval_into(ds: &Dataset, e: &Expr) -> Result<Bitmap, RuleError> {
             Operand::Numbers(values) => {
                 let Value::Num(x) = value else {
                     return Err(RuleError {
-                        message: format!("column '{column}' holds numbers; compare it with a number, e.g. {column} < 10"),
+                        message: format!(
+                            "column '{column}' holds numbers; compare it with a number, e.g. {column} < 10"
+                        ),
                         at: *at,
                     });
                 };
@@ -519,15 +565,20 @@ fn eval_into(ds: &Dataset, e: &Expr) -> Result<Bitmap, RuleError> {
             }
             Operand::Ids(ids) => {
                 let text = value.as_text();
-                Ok(from_fn(&|r| op.holds(compare_label(&ids.key(r), value).unwrap_or_else(|| ids.key(r).as_ref().cmp(text.as_str())))))
+                Ok(from_fn(&|r| {
+                    op.holds(
+                        compare_label(&ids.key(r), value)
+                            .unwrap_or_else(|| ids.key(r).as_ref().cmp(text.as_str())),
+                    )
+                }))
             }
         },
         Expr::In { column, values, at } => match resolve(ds, column, *at)? {
             Operand::Codes(codes, labels) => {
                 let set = code_set(&labels, |l| {
-                    values
-                        .iter()
-                        .any(|v| l == v.as_text() || compare_label(l, v) == Some(std::cmp::Ordering::Equal))
+                    values.iter().any(|v| {
+                        l == v.as_text() || compare_label(l, v) == Some(std::cmp::Ordering::Equal)
+                    })
                 });
                 Ok(from_fn(&|r| set[codes[r] as usize]))
             }
@@ -536,7 +587,9 @@ fn eval_into(ds: &Dataset, e: &Expr) -> Result<Bitmap, RuleError> {
                 for v in values {
                     let Value::Num(x) = v else {
                         return Err(RuleError {
-                            message: format!("column '{column}' holds numbers; list numbers, e.g. {column} in [1, 2]"),
+                            message: format!(
+                                "column '{column}' holds numbers; list numbers, e.g. {column} in [1, 2]"
+                            ),
                             at: *at,
                         });
                     };
@@ -570,11 +623,20 @@ pub fn quote(value: &str) -> String {
 /// Quotes a column name when it is not a plain identifier.
 #[must_use]
 pub fn quote_column(name: &str) -> String {
-    let plain = name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
         && !name.is_empty()
         && !name.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && !matches!(name.to_ascii_lowercase().as_str(), "and" | "or" | "not" | "in" | "true" | "false");
-    if plain { name.to_string() } else { format!("`{name}`") }
+        && !matches!(
+            name.to_ascii_lowercase().as_str(),
+            "and" | "or" | "not" | "in" | "true" | "false"
+        );
+    if plain {
+        name.to_string()
+    } else {
+        format!("`{name}`")
+    }
 }
 
 #[cfg(test)]
@@ -583,12 +645,17 @@ mod tests {
 
     #[test]
     fn parses_comparisons_and_logic() {
-        let e = parse(r#"device == "car" and (snr < 10 or not accent in ["scottish", 'welsh'])"#).unwrap();
-        let Expr::And(left, right) = e else { panic!("{e:?}") };
+        let e = parse(r#"device == "car" and (snr < 10 or not accent in ["scottish", 'welsh'])"#)
+            .unwrap();
+        let Expr::And(left, right) = e else {
+            panic!("{e:?}")
+        };
         assert!(matches!(*left, Expr::Cmp { op: CmpOp::Eq, .. }));
         assert!(matches!(*right, Expr::Or(..)));
         assert!(matches!(parse("x not in [1, 2]").unwrap(), Expr::Not(_)));
-        assert!(matches!(parse("`my col` >= -1.5e3").unwrap(), Expr::Cmp { value: Value::Num(n), .. } if (n + 1500.0).abs() < 1e-9));
+        assert!(
+            matches!(parse("`my col` >= -1.5e3").unwrap(), Expr::Cmp { value: Value::Num(n), .. } if (n + 1500.0).abs() < 1e-9)
+        );
     }
 
     #[test]
@@ -605,7 +672,9 @@ mod tests {
     #[test]
     fn quoting_round_trips() {
         let rule = format!("{} == {}", quote_column("my col"), quote(r#"say "hi""#));
-        let Expr::Cmp { column, value, .. } = parse(&rule).unwrap() else { panic!() };
+        let Expr::Cmp { column, value, .. } = parse(&rule).unwrap() else {
+            panic!()
+        };
         assert_eq!(column, "my col");
         assert_eq!(value, Value::Str(r#"say "hi""#.to_string()));
     }

@@ -348,7 +348,8 @@ mod tests {
             key: Key::Column("id".into()),
             ..Session::default()
         };
-        s.tags.push(TagDef::rule("car noise", "#e45756", r#"noise == "car""#));
+        s.tags
+            .push(TagDef::rule("car noise", "#e45756", r#"noise == "car""#));
         s.tags.push(TagDef {
             hotkey: Some(1),
             hlp: Some(0.93),
@@ -370,15 +371,22 @@ mod tests {
 
     #[test]
     fn corrupt_files_report_line_and_column() {
-        let err = Session::from_ron("(\n  version: 1,\n  tags: [,\n)", Path::new("s.ron")).unwrap_err();
-        let SessionError::Corrupt { line, .. } = err else { panic!("{err}") };
+        let err =
+            Session::from_ron("(\n  version: 1,\n  tags: [,\n)", Path::new("s.ron")).unwrap_err();
+        let SessionError::Corrupt { line, .. } = err else {
+            panic!("{err}")
+        };
         assert_eq!(line, 3);
     }
 
     #[test]
     fn newer_versions_are_refused() {
-        let err = Session::from_ron("(version: 99, future_field: 1)", Path::new("s.ron")).unwrap_err();
-        assert!(matches!(err, SessionError::TooNew { found: 99, .. }), "{err}");
+        let err =
+            Session::from_ron("(version: 99, future_field: 1)", Path::new("s.ron")).unwrap_err();
+        assert!(
+            matches!(err, SessionError::TooNew { found: 99, .. }),
+            "{err}"
+        );
     }
 
     #[test]

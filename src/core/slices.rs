@@ -29,7 +29,9 @@ pub enum SliceError {
         available: Vec<String>,
     },
     /// The intersection has too many possible cells.
-    #[error("the intersection {columns} has {cells} possible groups, more than {max}; slice by fewer or coarser columns")]
+    #[error(
+        "the intersection {columns} has {cells} possible groups, more than {max}; slice by fewer or coarser columns"
+    )]
     TooManyGroups {
         /// The columns.
         columns: String,
@@ -39,7 +41,10 @@ pub enum SliceError {
         max: usize,
     },
     /// `--reference` names a group that does not exist.
-    #[error("--reference '{value}' is not a group of {column}. Groups: {}", super::error::list(groups))]
+    #[error(
+        "--reference '{value}' is not a group of {column}. Groups: {}",
+        super::error::list(groups)
+    )]
     NoSuchReference {
         /// The slice.
         column: String,
@@ -266,7 +271,11 @@ fn spread(values: impl Iterator<Item = Option<f64>>) -> (Option<f64>, Option<f64
 /// The disparities between `groups`.
 #[must_use]
 pub fn disparity(groups: &[Group], with_positive: bool) -> Disparity {
-    let (acc_diff, acc_ratio) = spread(groups.iter().map(|g| Proportion::new(g.counts.correct, g.counts.n).value()));
+    let (acc_diff, acc_ratio) = spread(
+        groups
+            .iter()
+            .map(|g| Proportion::new(g.counts.correct, g.counts.n).value()),
+    );
     if !with_positive {
         return Disparity {
             accuracy_difference: acc_diff,
@@ -274,7 +283,11 @@ pub fn disparity(groups: &[Group], with_positive: bool) -> Disparity {
             ..Disparity::default()
         };
     }
-    let (dp_diff, dp_ratio) = spread(groups.iter().map(|g| g.counts.binary.selection_rate().value()));
+    let (dp_diff, dp_ratio) = spread(
+        groups
+            .iter()
+            .map(|g| g.counts.binary.selection_rate().value()),
+    );
     let (tpr_diff, tpr_ratio) = spread(groups.iter().map(|g| g.counts.binary.tpr().value()));
     let (fpr_diff, fpr_ratio) = spread(groups.iter().map(|g| g.counts.binary.fpr().value()));
     let worst = |a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64| match (a, b) {
@@ -367,11 +380,17 @@ pub struct GroupDisparity {
 ///
 /// # Errors
 /// When `name` is given but no group has that value.
-pub fn reference_group(groups: &[Group], slice: &str, name: Option<&str>) -> Result<Option<usize>, SliceError> {
+pub fn reference_group(
+    groups: &[Group],
+    slice: &str,
+    name: Option<&str>,
+) -> Result<Option<usize>, SliceError> {
     match name {
         Some(value) => groups
             .iter()
-            .position(|g| g.name() == value || g.values.iter().any(|v| v == value) && g.values.len() == 1)
+            .position(|g| {
+                g.name() == value || g.values.iter().any(|v| v == value) && g.values.len() == 1
+            })
             .map(Some)
             .ok_or_else(|| SliceError::NoSuchReference {
                 column: slice.to_string(),
@@ -388,10 +407,16 @@ pub fn reference_group(groups: &[Group], slice: &str, name: Option<&str>) -> Res
 
 /// Aequitas disparity of `group` against `reference` on every metric.
 #[must_use]
-pub fn aequitas(group: &GroupCounts, reference: &GroupCounts, with_positive: bool) -> Vec<GroupDisparity> {
-    let metrics = DisparityMetric::ALWAYS
-        .iter()
-        .chain(if with_positive { &DisparityMetric::WITH_POSITIVE[..] } else { &[] });
+pub fn aequitas(
+    group: &GroupCounts,
+    reference: &GroupCounts,
+    with_positive: bool,
+) -> Vec<GroupDisparity> {
+    let metrics = DisparityMetric::ALWAYS.iter().chain(if with_positive {
+        &DisparityMetric::WITH_POSITIVE[..]
+    } else {
+        &[]
+    });
     metrics
         .map(|&metric| {
             let r = match (metric.of(group).value(), metric.of(reference).value()) {
@@ -443,7 +468,14 @@ impl SliceAnalysis {
     ) -> Result<Self, SliceError> {
         let key = SliceKey::new(ds, columns)?;
         let groups = count_groups(ds, &key, positive);
-        Self::from_groups(&key, groups, ds.rows() as u64, positive, min_support, reference)
+        Self::from_groups(
+            &key,
+            groups,
+            ds.rows() as u64,
+            positive,
+            min_support,
+            reference,
+        )
     }
 
     /// Builds the analysis from already counted groups.
@@ -534,10 +566,16 @@ mod tests {
         let reference = group(100, 90, 0, 0, 0, 0).counts;
         let worse = group(50, 40, 0, 0, 0, 0).counts;
         let d = aequitas(&worse, &reference, false);
-        let err = d.iter().find(|d| d.metric == DisparityMetric::ErrorRate).unwrap();
+        let err = d
+            .iter()
+            .find(|d| d.metric == DisparityMetric::ErrorRate)
+            .unwrap();
         assert!((err.ratio.unwrap() - 2.0).abs() < 1e-12);
         assert!(err.flagged);
-        let acc = d.iter().find(|d| d.metric == DisparityMetric::Accuracy).unwrap();
+        let acc = d
+            .iter()
+            .find(|d| d.metric == DisparityMetric::Accuracy)
+            .unwrap();
         assert!(!acc.flagged, "0.8 / 0.9 is inside the band: {acc:?}");
     }
 }

@@ -64,7 +64,10 @@ pub fn wilson(successes: u64, trials: u64) -> Option<Interval> {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    Some(Interval::new((centre - half).max(0.0), (centre + half).min(1.0)))
+    Some(Interval::new(
+        (centre - half).max(0.0),
+        (centre + half).min(1.0),
+    ))
 }
 
 /// A proportion `k / n` with its Wilson 95% interval; both `None` when `n` is 0.

@@ -19,8 +19,8 @@ pub type TagId = u32;
 
 /// Colours handed to new tags in turn (Tableau 10).
 pub const PALETTE: [&str; 10] = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-    "#bab0ac",
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac",
 ];
 
 /// A tag edit that cannot be applied.
@@ -47,7 +47,9 @@ pub enum TagError {
     #[error("hotkeys are 1 to 9, not {0}")]
     BadHotkey(u8),
     /// Rule tags follow their rule; they cannot be toggled by hand.
-    #[error("'{0}' is a rule tag: it applies to every row matching its rule and cannot be toggled by hand")]
+    #[error(
+        "'{0}' is a rule tag: it applies to every row matching its rule and cannot be toggled by hand"
+    )]
     RuleTag(String),
     /// The rule does not parse or fit the data.
     #[error("rule of '{name}': {error}")]
@@ -235,7 +237,9 @@ fn check_weight(what: &str, v: u8) -> Result<(), TagError> {
     if (1..=5).contains(&v) {
         Ok(())
     } else {
-        Err(TagError::OutOfRange(format!("{what} is on a 1–5 scale, not {v}")))
+        Err(TagError::OutOfRange(format!(
+            "{what} is on a 1–5 scale, not {v}"
+        )))
     }
 }
 
@@ -295,7 +299,10 @@ impl ReviewState {
     }
 
     fn position(&self, id: TagId) -> Result<usize, TagError> {
-        self.tags.iter().position(|t| t.id == id).ok_or(TagError::NoSuchTag)
+        self.tags
+            .iter()
+            .position(|t| t.id == id)
+            .ok_or(TagError::NoSuchTag)
     }
 
     /// The lowest hotkey no tag uses.
@@ -388,7 +395,9 @@ impl ReviewState {
 
     /// Undoes the last edit. Returns whether there was one.
     pub fn undo(&mut self, ds: &Dataset) -> bool {
-        let Some(edit) = self.undo.pop() else { return false };
+        let Some(edit) = self.undo.pop() else {
+            return false;
+        };
         match self.apply(ds, edit) {
             Ok(inverse) => {
                 self.redo.push(inverse);
@@ -400,7 +409,9 @@ impl ReviewState {
 
     /// Redoes the last undone edit. Returns whether there was one.
     pub fn redo(&mut self, ds: &Dataset) -> bool {
-        let Some(edit) = self.redo.pop() else { return false };
+        let Some(edit) = self.redo.pop() else {
+            return false;
+        };
         match self.apply(ds, edit) {
             Ok(inverse) => {
                 self.undo.push(inverse);
@@ -446,14 +457,22 @@ impl ReviewState {
                     note: old.unwrap_or_default(),
                 }
             }
-            Edit::AddTag { index, id, def, members } => self.add_tag(ds, index, id, def, &members)?,
+            Edit::AddTag {
+                index,
+                id,
+                def,
+                members,
+            } => self.add_tag(ds, index, id, def, &members)?,
             Edit::RemoveTag { tag } => {
                 let pos = self.position(tag)?;
                 let t = self.tags.remove(pos);
                 let members = if t.is_rule() {
                     Vec::new()
                 } else {
-                    t.members.ones().filter_map(|r| u32::try_from(r).ok()).collect()
+                    t.members
+                        .ones()
+                        .filter_map(|r| u32::try_from(r).ok())
+                        .collect()
                 };
                 Edit::AddTag {
                     index: pos,
@@ -502,7 +521,13 @@ impl ReviewState {
         true
     }
 
-    fn set_tag(&mut self, ds: &Dataset, tag: TagId, on: bool, rows: &[u32]) -> Result<Edit, TagError> {
+    fn set_tag(
+        &mut self,
+        ds: &Dataset,
+        tag: TagId,
+        on: bool,
+        rows: &[u32],
+    ) -> Result<Edit, TagError> {
         let pos = self.position(tag)?;
         if self.tags[pos].is_rule() {
             return Err(TagError::RuleTag(self.tags[pos].def.name.clone()));
@@ -567,7 +592,11 @@ impl ReviewState {
             rows: changed,
             reviewed: !reviewed,
         }];
-        inverse.extend(removed.into_iter().map(|(tag, rows)| Edit::SetTag { tag, on: true, rows }));
+        inverse.extend(removed.into_iter().map(|(tag, rows)| Edit::SetTag {
+            tag,
+            on: true,
+            rows,
+        }));
         if inverse.len() == 1 {
             inverse.remove(0)
         } else {
@@ -665,7 +694,8 @@ impl ReviewState {
         let old = &self.tags[pos];
         if old.is_rule() != def.rule.is_some() {
             return Err(TagError::OutOfRange(
-                "a manual tag cannot become a rule tag or back; create a new tag instead".to_string(),
+                "a manual tag cannot become a rule tag or back; create a new tag instead"
+                    .to_string(),
             ));
         }
         if def.rule.is_some() && def.rule != old.def.rule {
@@ -684,7 +714,12 @@ impl ReviewState {
     ///
     /// # Errors
     /// When the name is empty or taken.
-    pub fn create_tag(&mut self, ds: &Dataset, name: &str, rows: &[u32]) -> Result<TagId, TagError> {
+    pub fn create_tag(
+        &mut self,
+        ds: &Dataset,
+        name: &str,
+        rows: &[u32],
+    ) -> Result<TagId, TagError> {
         let def = TagDef {
             hotkey: self.free_hotkey(),
             colour: self.next_colour().to_string(),
@@ -722,7 +757,11 @@ impl ReviewState {
             (None, None) => Edit::SetTag {
                 tag: into,
                 on: true,
-                rows: src.members.ones().filter_map(|r| u32::try_from(r).ok()).collect(),
+                rows: src
+                    .members
+                    .ones()
+                    .filter_map(|r| u32::try_from(r).ok())
+                    .collect(),
             },
             (Some(a), Some(b)) => Edit::UpdateTag {
                 tag: into,
@@ -752,12 +791,21 @@ impl ReviewState {
         }
         for def in &session.tags {
             let mut def = def.clone();
-            if def.hotkey.is_some_and(|k| state.tag_by_hotkey(k).is_some() || !(1..=9).contains(&k)) {
-                warnings.push(format!("Tag '{}': its hotkey was taken or invalid and was dropped.", def.name));
+            if def
+                .hotkey
+                .is_some_and(|k| state.tag_by_hotkey(k).is_some() || !(1..=9).contains(&k))
+            {
+                warnings.push(format!(
+                    "Tag '{}': its hotkey was taken or invalid and was dropped.",
+                    def.name
+                ));
                 def.hotkey = None;
             }
             while state.tag_by_name(def.name.trim()).is_some() {
-                warnings.push(format!("Two tags are named '{}'; the second was renamed.", def.name));
+                warnings.push(format!(
+                    "Two tags are named '{}'; the second was renamed.",
+                    def.name
+                ));
                 def.name.push_str(" (2)");
             }
             def.importance = def.importance.clamp(1, 5);
@@ -789,7 +837,11 @@ impl ReviewState {
                 ds.roles.id.as_deref().map_or_else(|| "missing (row numbers are used)".to_string(), |c| format!("'{c}'"))
             ));
         }
-        let rows = match_keys(&ds.ids, session.examples.keys().map(String::as_str), ds.rows());
+        let rows = match_keys(
+            &ds.ids,
+            session.examples.keys().map(String::as_str),
+            ds.rows(),
+        );
         let mut per_tag: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut reviewed = Vec::new();
         for ((key, example), row) in session.examples.iter().zip(rows) {
@@ -822,7 +874,9 @@ impl ReviewState {
                 }
                 Some(t) => t.id,
                 None => {
-                    warnings.push(format!("Tag '{name}' is used by examples but not defined; it was added."));
+                    warnings.push(format!(
+                        "Tag '{name}' is used by examples but not defined; it was added."
+                    ));
                     let def = TagDef::manual(name, state.next_colour());
                     let index = state.tags.len();
                     match state.add_tag(ds, index, None, def, &[]) {
@@ -850,7 +904,12 @@ impl ReviewState {
     pub fn to_session(&self, ds: &Dataset) -> Session {
         let mut examples = self.unmatched.clone();
         let mut rows: Vec<usize> = self.reviewed.ones().collect();
-        rows.extend(self.notes.keys().map(|&r| r as usize).filter(|&r| !self.reviewed.get(r)));
+        rows.extend(
+            self.notes
+                .keys()
+                .map(|&r| r as usize)
+                .filter(|&r| !self.reviewed.get(r)),
+        );
         for row in rows {
             examples.insert(
                 ds.ids.key(row).into_owned(),
@@ -907,7 +966,8 @@ fn match_keys<'a>(ids: &Ids, keys: impl Iterator<Item = &'a str>, rows: usize) -
             }
         }
         Ids::Str(values) => {
-            let wanted: FxHashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+            let wanted: FxHashMap<&str, usize> =
+                keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
             for row in 0..values.len() {
                 if let Some(&i) = wanted.get(values.get(row)) {
                     out[i] = u32::try_from(row).ok();
