@@ -466,7 +466,28 @@ fn count_fields_per_line(bytes: &[u8], delim: u8, max_lines: usize) -> Vec<usize
     counts
 }
 
-fn csv_options(delimiter: u8) -> CsvReadOptions {
+/// Whether numbers in a `;`-separated file use a decimal comma (`0,5`): some
+/// field of the first lines is digits, a comma, digits.
+#[must_use]
+pub fn sniff_decimal_comma(head: &[u8], delimiter: u8) -> bool {
+    if delimiter == b',' {
+        return false;
+    }
+    let text = String::from_utf8_lossy(head);
+    text.lines().skip(1).take(50).any(|line| {
+        line.split(char::from(delimiter)).any(|field| {
+            let f = field.trim().trim_start_matches('-');
+            f.split_once(',').is_some_and(|(a, b)| {
+                !a.is_empty()
+                    && !b.is_empty()
+                    && a.bytes().all(|c| c.is_ascii_digit())
+                    && b.bytes().all(|c| c.is_ascii_digit())
+            })
+        })
+    })
+}
+
+fn csv_options(delimiter: u8, decimal_comma: bool) -> CsvReadOptions {
     CsvReadOptions::default()
         .with_has_header(true)
         .with_parse_options(
@@ -474,7 +495,8 @@ fn csv_options(delimiter: u8) -> CsvReadOptions {
                 .with_separator(delimiter)
                 .with_quote_char(Some(b'"'))
                 .with_encoding(CsvEncoding::Utf8)
-                .with_missing_is_null(true),
+                .with_missing_is_null(true)
+                .with_decimal_comma(decimal_comma),
         )
 }
 
@@ -488,11 +510,12 @@ fn categorical(name: &str) -> DataType {
 fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadError> {
     let head = read_head(path)?;
     let delimiter = sniff_delimiter(&head);
+    let decimal_comma = sniff_decimal_comma(&head, delimiter);
     let fail =
         |e: &PolarsError| diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e));
 
     // A first read of a few thousand rows gives column names and types.
-    let sample = csv_options(delimiter)
+    let sample = csv_options(delimiter, decimal_comma)
         .with_n_rows(Some(INFER_ROWS))
         .with_infer_schema_length(Some(INFER_ROWS))
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
@@ -536,7 +559,7 @@ fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadE
     // A column typed from the sample may hold text further down: read it as
     // text and try again (once per column at most).
     for _ in 0..=columns.len() {
-        let result = csv_options(delimiter)
+        let result = csv_options(delimiter, decimal_comma)
             .with_schema(Some(Arc::new(schema.clone())))
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(SerReader::finish);
@@ -905,38 +928,15 @@ fn build_dataset(
         None => None,
         Some(name) => {
             let series = take(df, name).map_err(perr)?;
-            if !series.dtype().is_primitive_numeric() && !series.dtype().is_null() {
-                let cast = series.cast(&DataType::Float64).map_err(perr)?;
-                if cast.null_count() > series.null_count() {
-                    let bad = series
-                        .cast(&DataType::String)
-                        .ok()
-                        .and_then(|s| {
-                            s.str().ok().and_then(|ca| {
-                                ca.iter()
-                                    .zip(cast.f64().ok()?.iter())
-                                    .enumerate()
-                                    .find(|(_, (raw, num))| raw.is_some() && num.is_none())
-                                    .map(|(row, (raw, _))| {
-                                        format!(
-                                            "'{}' on data row {}",
-                                            raw.unwrap_or_default(),
-                                            row + 1
-                                        )
-                                    })
-                            })
-                        })
-                        .unwrap_or_else(|| series.dtype().to_string());
-                    return Err(LoadError::NotNumeric {
-                        path,
-                        role: "score",
-                        flag: "--score",
-                        column: name.clone(),
-                        found: bad,
-                    });
-                }
-            }
-            Some(to_f64(&series).map_err(perr)?)
+            Some(
+                to_f64_checked(&series).map_err(|found| LoadError::NotNumeric {
+                    path: path.clone(),
+                    role: "score",
+                    flag: "--score",
+                    column: name.clone(),
+                    found,
+                })?,
+            )
         }
     };
 
@@ -1045,6 +1045,29 @@ fn grouping_from(enc: &Encoded) -> Grouping {
         labels.push(MISSING.to_string());
     }
     Grouping { codes, labels }
+}
+
+/// Converts a column to numbers; text that is not a number is an error
+/// naming the first such value and its row.
+fn to_f64_checked(series: &Series) -> Result<Vec<f64>, String> {
+    if series.dtype().is_primitive_numeric() || series.dtype().is_null() {
+        return to_f64(series).map_err(|e| e.to_string());
+    }
+    let text = series.cast(&DataType::String).map_err(|e| e.to_string())?;
+    let nums = text.cast(&DataType::Float64).map_err(|e| e.to_string())?;
+    if nums.null_count() > text.null_count() {
+        let (Ok(raw), Ok(parsed)) = (text.str(), nums.f64()) else {
+            return Err(series.dtype().to_string());
+        };
+        let bad = raw
+            .iter()
+            .zip(parsed.iter())
+            .enumerate()
+            .find(|(_, (r, p))| r.is_some() && p.is_none())
+            .map(|(row, (r, _))| format!("'{}' on data row {}", r.unwrap_or_default(), row + 1));
+        return Err(bad.unwrap_or_else(|| series.dtype().to_string()));
+    }
+    to_f64(&nums).map_err(|e| e.to_string())
 }
 
 fn to_f64(series: &Series) -> Result<Vec<f64>, PolarsError> {
@@ -1307,8 +1330,9 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
     let format = resolve_format(path, format)?;
     let df = match format {
         InputFormat::Csv => {
-            let delimiter = sniff_delimiter(&read_head(path)?);
-            csv_options(delimiter)
+            let head = read_head(path)?;
+            let delimiter = sniff_delimiter(&head);
+            csv_options(delimiter, sniff_decimal_comma(&head, delimiter))
                 .with_n_rows(Some(20))
                 .with_infer_schema_length(Some(0))
                 .try_into_reader_with_file_path(Some(path.to_path_buf()))

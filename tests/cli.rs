@@ -1,0 +1,618 @@
+//! The `slicewise` binary as a user runs it: reports on the sample, exports,
+//! generation, and a clear error with exit code 3 for every kind of bad input.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn slicewise(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_slicewise"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Runs a report that must fail with exit 3 and an error naming `file`;
+/// returns the message.
+fn bad_input(args: &[&str], file: &str) -> String {
+    let o = slicewise(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "exit code for {args:?}: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(
+        err.contains(file),
+        "the message names the file {file}: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one paragraph: {err}");
+    err
+}
+
+#[test]
+fn report_on_the_sample_prints_every_section() {
+    let sample = common::sample_csv();
+    let o = slicewise(&[
+        "report",
+        path(&sample),
+        "--by",
+        "device",
+        "--by",
+        "gender,accent",
+        "--positive",
+        "yes",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for section in [
+        "Prioritise what to work on",
+        "== Overall ==",
+        "== Per class ==",
+        "== Confusion matrix",
+        "== Slice: device ==",
+        "== Slice: gender & accent ==",
+    ] {
+        assert!(out.contains(section), "missing {section}:\n{out}");
+    }
+    // The course's table, as percentages.
+    let clean = out.lines().find(|l| l.starts_with("clean speech")).unwrap();
+    for cell in ["6,000", "60.0%", "94.0%", "95.0%", "1.0%", "0.60%"] {
+        assert!(clean.contains(cell), "{cell} in {clean}");
+    }
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("low bandwidth") && l.contains("0.00%"))
+    );
+    assert!(out.contains("Disparity: accuracy difference"));
+}
+
+#[test]
+fn json_report_follows_the_contract() {
+    let o = slicewise(&[
+        "report",
+        path(&common::sample_csv()),
+        "--by",
+        "device",
+        "--positive",
+        "yes",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in [
+        "rows",
+        "classes",
+        "accuracy",
+        "balanced_accuracy",
+        "confusion",
+        "per_class",
+        "averages",
+        "positive",
+        "slices",
+        "tags",
+        "human",
+    ] {
+        assert!(j.get(key).is_some(), "missing top-level key {key}");
+    }
+    assert_eq!(j["rows"], 10_000);
+    assert_eq!(j["confusion"]["labels"].as_array().unwrap().len(), 10);
+    for key in ["class", "precision", "recall", "f1", "support"] {
+        assert!(j["per_class"][0].get(key).is_some(), "per_class.{key}");
+    }
+    for avg in ["micro", "macro", "weighted"] {
+        for key in ["precision", "recall", "f1"] {
+            assert!(j["averages"][avg][key].is_number(), "averages.{avg}.{key}");
+        }
+    }
+    for key in [
+        "class",
+        "tpr",
+        "fpr",
+        "fnr",
+        "tnr",
+        "precision",
+        "selection_rate",
+    ] {
+        assert!(j["positive"].get(key).is_some(), "positive.{key}");
+    }
+    let slice = &j["slices"][0];
+    assert_eq!(slice["column"], "device");
+    for key in [
+        "value",
+        "count",
+        "share",
+        "accuracy",
+        "error_rate",
+        "fpr",
+        "fnr",
+        "tpr",
+        "precision",
+        "selection_rate",
+        "ci",
+        "low_support",
+    ] {
+        assert!(slice["groups"][0].get(key).is_some(), "groups.{key}");
+    }
+    for key in [
+        "demographic_parity_difference",
+        "demographic_parity_ratio",
+        "equalized_odds_difference",
+        "equalized_odds_ratio",
+        "accuracy_difference",
+    ] {
+        assert!(slice["disparity"][key].is_number(), "disparity.{key}");
+    }
+    let tag = j["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tag"] == "car noise")
+        .unwrap();
+    for key in [
+        "tag",
+        "tagged",
+        "tagged_errors",
+        "share_of_errors",
+        "error_rate",
+        "share_of_data",
+        "accuracy",
+        "hlp",
+        "hlp_source",
+        "gap",
+        "expected_lift",
+        "priority",
+        "coverage",
+        "ci",
+    ] {
+        assert!(tag.get(key).is_some(), "tags.{key}");
+    }
+    assert!((tag["expected_lift"].as_f64().unwrap() - 0.0016).abs() < 1e-12);
+    assert_eq!(tag["hlp_source"], "typed");
+    // Undefined values are null, not 0: nothing is reviewed, so manual tags have no share of errors.
+    let manual = j["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tag"] == "mumbling")
+        .unwrap();
+    assert!(manual["share_of_errors"].is_null());
+    assert!(j["human"]["accuracy"].is_number() && j["human"]["per_class"].is_array());
+}
+
+#[test]
+fn csv_and_markdown_reports_and_out_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = common::sample_csv();
+    let csv = dir.path().join("r.csv");
+    let o = slicewise(&[
+        "report",
+        path(&sample),
+        "--by",
+        "device",
+        "--out",
+        path(&csv),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "--out writes the file, not stdout");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("section,key,group,metric,value,ci_low,ci_high\n"));
+    assert!(text.contains("slices,device,phone,accuracy,"));
+    assert!(text.contains("tags,car noise,,expected_lift,0.0016"));
+    let md = slicewise(&["report", path(&sample), "--format", "md"]);
+    assert!(stdout(&md).contains("| tag | tagged |"), "{}", stdout(&md));
+}
+
+#[test]
+fn timings_go_to_stderr() {
+    let o = slicewise(&[
+        "report",
+        path(&common::sample_csv()),
+        "--timings",
+        "--format",
+        "json",
+    ]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("timings: load")
+            && err.contains("compute")
+            && err.contains("output")
+            && err.contains("total"),
+        "{err}"
+    );
+    assert!(
+        serde_json::from_slice::<Value>(&o.stdout).is_ok(),
+        "stdout stays clean JSON"
+    );
+}
+
+#[test]
+fn export_writes_csv_markdown_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = common::sample_csv();
+    let session = common::sample_session();
+    for ext in ["csv", "md", "html"] {
+        let out = dir.path().join(format!("table.{ext}"));
+        let o = slicewise(&[
+            "export",
+            path(&sample),
+            "--session",
+            path(&session),
+            "--out",
+            path(&out),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            text.contains("clean speech") && text.contains("people noise"),
+            "{ext}: {text}"
+        );
+        match ext {
+            "csv" => {
+                let header = text.lines().next().unwrap();
+                assert!(header.starts_with(
+                    "tag,kind,rule,tagged,tagged_errors,share_of_errors,share_of_errors_ci_low"
+                ));
+                // Sorted by expected lift: low bandwidth (0) after car noise (0.16%).
+                let order: Vec<&str> = text
+                    .lines()
+                    .skip(1)
+                    .map(|l| l.split(',').next().unwrap())
+                    .collect();
+                let pos = |t: &str| order.iter().position(|x| *x == t).unwrap();
+                assert!(pos("car noise") < pos("low bandwidth"));
+            }
+            "md" => assert!(text.contains("| clean speech (rule) | 6,000 |")),
+            _ => {
+                assert!(text.starts_with("<!DOCTYPE html>") && text.contains("</table>"));
+                assert!(!text.contains("<script"), "self-contained and inert");
+                assert!(text.len() < 20_000, "small: {} bytes", text.len());
+            }
+        }
+    }
+    let bad = slicewise(&[
+        "export",
+        path(&sample),
+        "--out",
+        path(&dir.path().join("table.xlsx")),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains(".csv, .md or .html"));
+}
+
+#[test]
+fn generate_is_deterministic_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    for p in [&a, &b] {
+        assert!(
+            slicewise(&[
+                "generate",
+                "--rows",
+                "2000",
+                "--seed",
+                "7",
+                "--out",
+                path(p)
+            ])
+            .status
+            .success()
+        );
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    // Parquet and NDJSON load to the same numbers as CSV.
+    let report = |p: &Path| -> Value {
+        let o = slicewise(&["report", path(p), "--by", "device", "--format", "json"]);
+        assert!(o.status.success(), "{}: {}", p.display(), stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let csv = report(&a);
+    for ext in ["parquet", "ndjson"] {
+        let p = dir.path().join(format!("a.{ext}"));
+        assert!(
+            slicewise(&[
+                "generate",
+                "--rows",
+                "2000",
+                "--seed",
+                "7",
+                "--out",
+                path(&p)
+            ])
+            .status
+            .success()
+        );
+        let other = report(&p);
+        for key in ["rows", "accuracy", "per_class", "confusion", "slices"] {
+            assert_eq!(other[key], csv[key], "{ext}: {key}");
+        }
+    }
+}
+
+#[test]
+fn delimiters_are_sniffed_and_roles_can_be_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let semi = common::write(
+        dir.path(),
+        "semi.csv",
+        "ID;Truth;Guess;Conf;site\n1;a;a;0,9;x\n2;b;a;0,4;y\n3;b;b;0,8;x\n",
+    );
+    let o = slicewise(&[
+        "report",
+        path(&semi),
+        "--pred",
+        "Guess",
+        "--score",
+        "Conf",
+        "--format",
+        "json",
+        "--by",
+        "site",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!((j["accuracy"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    let tab = common::write(
+        dir.path(),
+        "t.tsv",
+        "label\tprediction\tnote\n1\t1\t\"a\tb\"\n0\t1\tc\n",
+    );
+    let o = slicewise(&[
+        "report",
+        path(&tab),
+        "--input-format",
+        "csv",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["rows"], 2);
+    assert_eq!(j["classes"], serde_json::json!(["0", "1"]));
+}
+
+#[test]
+fn labels_and_predictions_share_one_class_dictionary() {
+    let dir = tempfile::tempdir().unwrap();
+    // Integer labels and string predictions: 1 and "1" are one class; "3" is predicted only.
+    let f = common::write(
+        dir.path(),
+        "mixed.ndjson",
+        "{\"label\": 1, \"pred\": \"1\"}\n{\"label\": 2, \"pred\": \"3\"}\n{\"label\": 2, \"pred\": \"2\"}\n",
+    );
+    let o = slicewise(&["report", path(&f), "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["classes"], serde_json::json!(["1", "2", "3"]));
+    assert!((j["accuracy"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    let bools = common::write(
+        dir.path(),
+        "b.csv",
+        "y_true,y_pred\ntrue,true\nfalse,true\n",
+    );
+    let j: Value =
+        serde_json::from_slice(&slicewise(&["report", path(&bools), "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(
+        j["positive"]["class"], "true",
+        "binary true/false gets its positive class"
+    );
+}
+
+#[test]
+fn bad_input_files_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cases: Vec<(&str, &[u8], &[&str])> = vec![
+        ("empty.csv", b"", &["empty"]),
+        (
+            "header.csv",
+            b"id,label,pred\n",
+            &["no data rows", "id, label, pred"],
+        ),
+        (
+            "noroles.csv",
+            b"a,b,c\n1,2,3\n",
+            &[
+                "No true-label column",
+                "Columns seen: a, b, c",
+                "--label COL",
+            ],
+        ),
+        (
+            "nopred.csv",
+            b"label,b\n1,2\n",
+            &["No prediction column", "--pred COL"],
+        ),
+        (
+            "nulls.csv",
+            b"id,label,pred\n1,a,a\n2,,a\n3,b,b\n4,,b\n",
+            &["'label'", "2 empty value(s)", "data rows 2, 4"],
+        ),
+        (
+            "prednull.csv",
+            b"id,label,pred\n1,a,a\n2,b,\n",
+            &["prediction column 'pred'", "data rows 2"],
+        ),
+        (
+            "short.csv",
+            b"id,label,pred\n1,a,a\n2,b,a\n3,a\n",
+            &["Line 4", "2 field(s)", "header has 3"],
+        ),
+        (
+            "long.csv",
+            b"id,label,pred\n1,a,a\n2,b,a,x\n",
+            &["Line 3", "4 field(s)"],
+        ),
+        (
+            "latin1.csv",
+            b"id,label,pred\n1,caf\xe9,a\n",
+            &["Line 2", "not valid UTF-8", "iconv"],
+        ),
+        (
+            "dups.csv",
+            b"id,label,pred\n7,a,a\n8,b,a\n7,a,b\n",
+            &["id column 'id'", "'7' on data rows 1, 3", "--id COL"],
+        ),
+        (
+            "score.csv",
+            b"label,pred,score\na,a,0.5\nb,a,high\n",
+            &["score column 'score'", "'high' on data row 2"],
+        ),
+        ("data.xlsx", b"PK", &["extension 'xlsx'", "--input-format"]),
+    ];
+    for (name, bytes, needles) in cases {
+        let p = d.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let err = bad_input(&["report", path(&p)], name);
+        for n in needles {
+            assert!(err.contains(n), "{name}: '{n}' not in: {err}");
+        }
+    }
+    let err = bad_input(
+        &["report", path(&d.join("nothing-here.csv"))],
+        "nothing-here.csv",
+    );
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn bad_options_against_the_data_get_clear_errors() {
+    let sample = common::sample_csv();
+    let s = path(&sample);
+    let err = bad_input(&["report", s, "--by", "devcie"], "speech_commands.csv");
+    assert!(
+        err.contains("'devcie'") && err.contains("device, gender, accent"),
+        "{err}"
+    );
+    let err = bad_input(&["report", s, "--positive", "maybe"], "speech_commands.csv");
+    assert!(
+        err.contains("'maybe' is not a class") && err.contains("yes"),
+        "{err}"
+    );
+    let err = bad_input(&["report", s, "--label", "truth"], "speech_commands.csv");
+    assert!(err.contains("--label names column 'truth'"), "{err}");
+    let err = bad_input(
+        &["report", s, "--by", "device", "--reference", "toaster"],
+        "speech_commands.csv",
+    );
+    assert!(err.contains("'toaster' is not a group of device"), "{err}");
+}
+
+#[test]
+fn bad_arguments_exit_with_2() {
+    assert_eq!(slicewise(&["report"]).status.code(), Some(2));
+    assert_eq!(
+        slicewise(&["report", "x.csv", "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        slicewise(&["report", "x.csv", "--sort", "bogus"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        slicewise(&["generate", "--rows", "0", "--out", "/tmp/x.csv"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn bad_sessions_get_clear_errors_and_foreign_ones_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::copy_sample(dir.path());
+    let session = common::write(
+        dir.path(),
+        "broken.slicewise.ron",
+        "(\n  version: 1,\n  tags: [(name: \"x\",, )],\n)\n",
+    );
+    let err = bad_input(
+        &["report", path(&data), "--session", path(&session)],
+        "broken.slicewise.ron",
+    );
+    assert!(err.contains("line 3, column"), "{err}");
+    let newer = common::write(
+        dir.path(),
+        "newer.slicewise.ron",
+        "(version: 7, tags: [])\n",
+    );
+    let err = bad_input(
+        &["report", path(&data), "--session", path(&newer)],
+        "newer.slicewise.ron",
+    );
+    assert!(
+        err.contains("version 7") && err.contains("Update Slicewise"),
+        "{err}"
+    );
+    let err = bad_input(
+        &[
+            "report",
+            path(&data),
+            "--session",
+            path(&dir.path().join("none.ron")),
+        ],
+        "none.ron",
+    );
+    assert!(err.contains("does not exist"), "{err}");
+
+    // A session made for another file: a warning, and tags still apply by id.
+    let mut text = std::fs::read_to_string(&data).unwrap();
+    text.push_str("utt99999,yes,no,0.5,phone,male,american,20.0,clean,wideband,yes\n");
+    let other = common::write(dir.path(), "other.csv", &text);
+    let o = slicewise(&[
+        "report",
+        path(&other),
+        "--session",
+        path(&common::sample_session()),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: This session was made for 'speech_commands.csv'")
+            && err.contains("matched by id"),
+        "{err}"
+    );
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["rows"], 10_001);
+}
+
+#[test]
+fn the_default_session_beside_the_data_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::copy_sample(dir.path());
+    let o = slicewise(&["report", path(&data), "--format", "json"]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["tags"].as_array().unwrap().len(), 0, "no session yet");
+    std::fs::copy(
+        common::sample_session(),
+        dir.path().join("speech_commands.slicewise.ron"),
+    )
+    .unwrap();
+    let o = slicewise(&["report", path(&data), "--format", "json"]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["tags"].as_array().unwrap().len(), 7);
+}
