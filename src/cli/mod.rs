@@ -250,6 +250,7 @@ struct Timings {
     start: Instant,
     last: Instant,
     phases: Vec<(&'static str, f64)>,
+    details: Vec<(&'static str, String)>,
 }
 
 impl Timings {
@@ -260,6 +261,15 @@ impl Timings {
             start: now,
             last: now,
             phases: Vec::new(),
+            details: Vec::new(),
+        }
+    }
+
+    /// Splits the last lap into the given sub-phases (they end at the last lap).
+    fn detail(&mut self, parts: &[(&'static str, f64)]) {
+        if let Some((name, _)) = self.phases.last().copied() {
+            let detail: Vec<String> = parts.iter().map(|(p, s)| format!("{p} {s:.3} s")).collect();
+            self.details.push((name, detail.join(", ")));
         }
     }
 
@@ -276,7 +286,10 @@ impl Timings {
         let parts: Vec<String> = self
             .phases
             .iter()
-            .map(|(p, s)| format!("{p} {s:.3} s"))
+            .map(|(p, s)| match self.details.iter().find(|(d, _)| d == p) {
+                Some((_, detail)) => format!("{p} {s:.3} s ({detail})"),
+                None => format!("{p} {s:.3} s"),
+            })
             .collect();
         eprintln!(
             "timings: {}, total {:.3} s",
@@ -342,6 +355,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let mut t = Timings::new(args.timings);
     let (ds, state) = load_with_session(&args.data, &args.columns, args.session.as_deref())?;
     t.lap("load");
+    t.detail(&ds.load_phases);
     let opts = ReportOptions {
         by: args
             .by
@@ -392,6 +406,7 @@ fn run_export(args: &ExportArgs) -> Result<(), Failure> {
     let mut t = Timings::new(args.timings);
     let (ds, state) = load_with_session(&args.data, &args.columns, args.session.as_deref())?;
     t.lap("load");
+    t.detail(&ds.load_phases);
     let report = report::build(&ds, &state, &ReportOptions::default()).map_err(data_err)?;
     t.lap("compute");
     let ext = args

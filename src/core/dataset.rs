@@ -339,6 +339,8 @@ pub struct Dataset {
     pub columns: Vec<Column>,
     /// Things the user should know about the load (no id column, ...).
     pub warnings: Vec<String>,
+    /// Seconds spent in each phase of loading, for `--timings`.
+    pub load_phases: Vec<(&'static str, f64)>,
 }
 
 impl Dataset {

@@ -325,6 +325,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         });
     }
     let format = resolve_format(path, opts.format)?;
+    let started = std::time::Instant::now();
     let (mut df, roles) = match format {
         InputFormat::Csv => read_csv(path, opts)?,
         InputFormat::Parquet | InputFormat::Ndjson => {
@@ -351,7 +352,13 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         size: meta.len(),
         fingerprint,
     };
-    build_dataset(&mut df, roles, source, opts)
+    let parse_secs = started.elapsed().as_secs_f64();
+    let mut ds = build_dataset(&mut df, roles, source, opts)?;
+    ds.load_phases = vec![
+        ("parse", parse_secs),
+        ("encode", started.elapsed().as_secs_f64() - parse_secs),
+    ];
+    Ok(ds)
 }
 
 fn column_names(df: &DataFrame) -> Vec<String> {
@@ -841,9 +848,98 @@ fn take(df: &mut DataFrame, name: &str) -> Result<Series, PolarsError> {
         .map(polars::prelude::Column::take_materialized_series)
 }
 
-/// Turns the polars frame into the compact dataset, dropping each polars
-/// column as soon as it is converted to keep peak memory low.
-#[allow(clippy::too_many_lines)]
+/// One column's conversion, run on a worker thread.
+enum Job {
+    /// Label, prediction or human label: codes over values.
+    Encode(Series),
+    /// The score column (name, values).
+    Score(String, Series),
+    /// The id column (name, values).
+    Ids(String, Series),
+    /// A metadata column (name, use, values).
+    Column(String, ColumnUse, Series),
+}
+
+/// A finished [`Job`].
+enum Done {
+    Encoded(Encoded),
+    Score(Vec<f64>),
+    Ids(Ids),
+    Column(Column),
+}
+
+fn run_job(job: Job, path: &Path, bins: usize) -> Result<Done, LoadError> {
+    let perr = |e: PolarsError| polars_error(path, &e);
+    Ok(match job {
+        Job::Encode(series) => Done::Encoded(encode(&series).map_err(perr)?),
+        Job::Score(name, series) => {
+            Done::Score(
+                to_f64_checked(&series).map_err(|found| LoadError::NotNumeric {
+                    path: path.to_path_buf(),
+                    role: "score",
+                    flag: "--score",
+                    column: name,
+                    found,
+                })?,
+            )
+        }
+        Job::Ids(name, series) => {
+            let ids = to_ids(&series).map_err(perr)?;
+            check_ids(path, &name, &series, &ids)?;
+            Done::Ids(ids)
+        }
+        Job::Column(name, usage, series) => {
+            let data = if series.dtype().is_primitive_numeric() && usage == ColumnUse::Slice {
+                numeric_column(to_f64(&series).map_err(perr)?, bins)
+            } else {
+                ColumnData::Categorical(grouping_from(&encode(&series).map_err(perr)?))
+            };
+            Done::Column(Column { name, usage, data })
+        }
+    })
+}
+
+/// Maps `f` over `items` on all cores, keeping the order. Falls back to the
+/// calling thread when no thread can be started.
+fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    use std::sync::{Mutex, PoisonError};
+    let n = items.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(n)
+        .max(1);
+    let queue: Mutex<std::collections::VecDeque<(usize, T)>> =
+        Mutex::new(items.into_iter().enumerate().collect());
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..n).map(|_| None).collect());
+    let work = || {
+        loop {
+            let next = queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop_front();
+            let Some((i, item)) = next else { break };
+            let r = f(item);
+            results.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(r);
+        }
+    };
+    std::thread::scope(|s| {
+        for t in 1..threads {
+            let _ = std::thread::Builder::new()
+                .name(format!("slicewise-encode-{t}"))
+                .spawn_scoped(s, work);
+        }
+        work();
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Turns the polars frame into the compact dataset. Columns are converted in
+/// parallel; each polars column is dropped as soon as it is converted.
 fn build_dataset(
     df: &mut DataFrame,
     roles: Roles,
@@ -854,11 +950,76 @@ fn build_dataset(
     let perr = |e: PolarsError| polars_error(&path, &e);
     let rows = df.height();
     let mut warnings = Vec::new();
+    let bins = opts.bins.unwrap_or(DEFAULT_BINS).max(1);
+
+    let mut jobs = vec![
+        Job::Encode(take(df, &roles.label).map_err(perr)?),
+        Job::Encode(take(df, &roles.pred).map_err(perr)?),
+    ];
+    if let Some(name) = &roles.human {
+        jobs.push(Job::Encode(take(df, name).map_err(perr)?));
+    }
+    if let Some(name) = &roles.score {
+        jobs.push(Job::Score(name.clone(), take(df, name).map_err(perr)?));
+    }
+    if let Some(name) = &roles.id {
+        jobs.push(Job::Ids(name.clone(), take(df, name).map_err(perr)?));
+    }
+    for name in column_names(df) {
+        let series = take(df, &name).map_err(perr)?;
+        let clean = name.trim_start_matches('\u{feff}').to_string();
+        let usage = if roles.image.as_ref() == Some(&clean) {
+            ColumnUse::Image
+        } else if roles.text.as_ref() == Some(&clean) {
+            ColumnUse::Text
+        } else {
+            ColumnUse::Slice
+        };
+        jobs.push(Job::Column(clean, usage, series));
+    }
+    let expected = jobs.len();
+    let done = parallel_map(jobs, |job| run_job(job, &path, bins))
+        .into_iter()
+        .collect::<Result<Vec<Done>, LoadError>>()?;
+    if done.len() != expected {
+        return Err(LoadError::Parse {
+            path,
+            message: "a column could not be converted".to_string(),
+        });
+    }
+    if opts.cancelled() {
+        return Err(LoadError::Cancelled { path });
+    }
+    let mut done = done.into_iter();
+    let mut next_encoded = || match done.next() {
+        Some(Done::Encoded(e)) => Some(e),
+        _ => None,
+    };
+    let (Some(label_enc), Some(pred_enc)) = (next_encoded(), next_encoded()) else {
+        return Err(LoadError::Parse {
+            path,
+            message: "the label and prediction columns could not be converted".to_string(),
+        });
+    };
+    let human_enc = if roles.human.is_some() {
+        next_encoded()
+    } else {
+        None
+    };
+    let mut score = None;
+    let mut ids = Ids::RowNumber;
+    let mut columns = Vec::new();
+    for d in done {
+        match d {
+            Done::Score(s) => score = Some(s),
+            Done::Ids(i) => ids = i,
+            Done::Column(c) => columns.push(c),
+            Done::Encoded(_) => {}
+        }
+    }
 
     // Label and prediction share one class dictionary.
-    let label_enc = encode(&take(df, &roles.label).map_err(perr)?).map_err(perr)?;
     check_nulls(&path, "true-label", &roles.label, &label_enc)?;
-    let pred_enc = encode(&take(df, &roles.pred).map_err(perr)?).map_err(perr)?;
     check_nulls(&path, "prediction", &roles.pred, &pred_enc)?;
     let mut union: Vec<String> = label_enc.values.clone();
     for v in &pred_enc.values {
@@ -889,10 +1050,8 @@ fn build_dataset(
 
     // Human labels map onto the same classes; values the model never uses are extra.
     let mut human_extra_classes = Vec::new();
-    let human = match &roles.human {
-        None => None,
-        Some(name) => {
-            let enc = encode(&take(df, name).map_err(perr)?).map_err(perr)?;
+    let human = match (&roles.human, human_enc) {
+        (Some(name), Some(enc)) => {
             let table: Vec<u32> = enc
                 .values
                 .iter()
@@ -922,66 +1081,12 @@ fn build_dataset(
                     .collect(),
             )
         }
+        _ => None,
     };
-
-    let score = match &roles.score {
-        None => None,
-        Some(name) => {
-            let series = take(df, name).map_err(perr)?;
-            Some(
-                to_f64_checked(&series).map_err(|found| LoadError::NotNumeric {
-                    path: path.clone(),
-                    role: "score",
-                    flag: "--score",
-                    column: name.clone(),
-                    found,
-                })?,
-            )
-        }
-    };
-
-    let ids = match &roles.id {
-        None => {
-            warnings.push(
-                "There is no id column, so tags are keyed by row number: re-sorting or filtering the file will detach them. Add an id column (or name one with --id COL).".to_string(),
-            );
-            Ids::RowNumber
-        }
-        Some(name) => {
-            let series = take(df, name).map_err(perr)?;
-            let ids = to_ids(&series).map_err(perr)?;
-            check_ids(&path, name, &series, &ids)?;
-            ids
-        }
-    };
-
-    if opts.cancelled() {
-        return Err(LoadError::Cancelled { path });
-    }
-
-    let bins = opts.bins.unwrap_or(DEFAULT_BINS).max(1);
-    let mut columns = Vec::new();
-    for name in column_names(df) {
-        let series = take(df, &name).map_err(perr)?;
-        let clean = name.trim_start_matches('\u{feff}').to_string();
-        let usage = if roles.image.as_ref() == Some(&clean) {
-            ColumnUse::Image
-        } else if roles.text.as_ref() == Some(&clean) {
-            ColumnUse::Text
-        } else {
-            ColumnUse::Slice
-        };
-        let data = if series.dtype().is_primitive_numeric() && usage == ColumnUse::Slice {
-            numeric_column(to_f64(&series).map_err(perr)?, bins)
-        } else {
-            let enc = encode(&series).map_err(perr)?;
-            ColumnData::Categorical(grouping_from(&enc))
-        };
-        columns.push(Column {
-            name: clean,
-            usage,
-            data,
-        });
+    if roles.id.is_none() {
+        warnings.push(
+            "There is no id column, so tags are keyed by row number: re-sorting or filtering the file will detach them. Add an id column (or name one with --id COL).".to_string(),
+        );
     }
 
     Ok(Dataset {
@@ -997,6 +1102,7 @@ fn build_dataset(
         ids,
         columns,
         warnings,
+        load_phases: Vec::new(),
     })
 }
 
