@@ -17,7 +17,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn open(_file: Option<std::path::PathBuf>, _columns: &cli::ColumnArgs) -> ExitCode {
-    eprintln!("error: the desktop app is not built yet");
-    ExitCode::from(cli::EXIT_USAGE)
+fn open(file: Option<std::path::PathBuf>, columns: &cli::ColumnArgs) -> ExitCode {
+    slicewise::gui::run(slicewise::gui::Startup {
+        file,
+        options: columns.load_options(),
+        blocking: false,
+    })
 }

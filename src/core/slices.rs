@@ -172,13 +172,18 @@ impl<'a> SliceKey<'a> {
 
 /// How the model's decisions are read off a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Decision {
+pub enum Decision<'a> {
     /// The prediction column as it is.
     Model,
-    /// One-vs-rest on the score: predicted positive when `score >= threshold`.
+    /// One-vs-rest on a positive-class score: predicted positive when
+    /// `scores[row] >= threshold` (or the row's cell threshold, what-if only).
     Threshold {
-        /// The score threshold.
+        /// The positive-class score per row (NaN: never predicted positive).
+        scores: &'a [f64],
+        /// The threshold.
         threshold: f64,
+        /// A threshold per cell of the slice, overriding `threshold`.
+        per_cell: Option<&'a [f64]>,
     },
 }
 
@@ -186,41 +191,43 @@ pub enum Decision {
 /// class, also one-vs-rest counts. Only groups with examples are returned.
 #[must_use]
 pub fn count_groups(ds: &Dataset, key: &SliceKey<'_>, positive: Option<u32>) -> Vec<Group> {
-    count_groups_with(ds, key, positive, Decision::Model, None)
+    count_groups_with(ds, key, positive, Decision::Model)
 }
 
-/// [`count_groups`] with a choice of decision and, optionally, per-cell
-/// thresholds (what-if only: the data is never changed).
+/// [`count_groups`] with a choice of how decisions are made. With a
+/// threshold, "correct" means the one-vs-rest decision matches the label.
 #[must_use]
 pub fn count_groups_with(
     ds: &Dataset,
     key: &SliceKey<'_>,
     positive: Option<u32>,
-    decision: Decision,
-    cell_thresholds: Option<&[f64]>,
+    decision: Decision<'_>,
 ) -> Vec<Group> {
     let mut cells = vec![GroupCounts::default(); key.cells()];
-    let score = ds.score.as_deref();
     for row in 0..ds.rows() {
-        let c = &mut cells[key.cell(row)];
+        let cell = key.cell(row);
+        let c = &mut cells[cell];
         c.n += 1;
-        if let Some(pos) = positive {
-            let actual = ds.label[row] == pos;
-            let predicted = match (decision, score) {
-                (Decision::Threshold { threshold }, Some(s)) => {
-                    let t = cell_thresholds.map_or(threshold, |ts| ts[key.cell(row)]);
-                    s[row] >= t
-                }
-                _ => ds.pred[row] == pos,
-            };
-            c.binary.add(actual, predicted);
-            if matches!(decision, Decision::Threshold { .. }) {
+        match (positive, decision) {
+            (
+                Some(pos),
+                Decision::Threshold {
+                    scores,
+                    threshold,
+                    per_cell,
+                },
+            ) => {
+                let actual = ds.label[row] == pos;
+                let t = per_cell.map_or(threshold, |ts| ts[cell]);
+                let predicted = scores[row] >= t;
+                c.binary.add(actual, predicted);
                 c.correct += u64::from(actual == predicted);
-            } else {
+            }
+            (Some(pos), Decision::Model) => {
+                c.binary.add(ds.label[row] == pos, ds.pred[row] == pos);
                 c.correct += u64::from(ds.correct.get(row));
             }
-        } else {
-            c.correct += u64::from(ds.correct.get(row));
+            (None, _) => c.correct += u64::from(ds.correct.get(row)),
         }
         if let Some(h) = ds.human_correct(row) {
             c.human_n += 1;

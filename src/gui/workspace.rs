@@ -1,0 +1,334 @@
+//! The open document: a dataset, its review state and session file, the
+//! Review list with its selection, and caches of what core computed. Nothing
+//! here draws; nothing here computes statistics itself.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::core::dataset::Dataset;
+use crate::core::filter::ReviewFilter;
+use crate::core::metrics::Confusion;
+use crate::core::priority::{SortKey, TagRow, prioritise, sort_rows};
+use crate::core::session::{SessionError, ViewState};
+use crate::core::tags::{Edit, ReviewState, TagError, TagId};
+
+/// Autosave runs this long after the last change (and so within 2 s).
+pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
+
+/// Headline numbers computed once per load.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Confusion matrix.
+    pub confusion: Confusion,
+    /// Misclassified rows.
+    pub errors: usize,
+}
+
+/// An open predictions file with its session.
+pub struct Workspace {
+    /// The data (shared with background jobs).
+    pub ds: Arc<Dataset>,
+    /// Tags, reviewed marks, notes.
+    pub state: ReviewState,
+    /// Where the session is saved.
+    pub session_path: PathBuf,
+    /// Load and session warnings to show.
+    pub warnings: Vec<String>,
+    /// Headline numbers.
+    pub summary: Summary,
+    /// The Review filter.
+    pub filter: ReviewFilter,
+    /// Rows the filter shows, in list order.
+    pub rows: Vec<u32>,
+    /// Position of the cursor in `rows`.
+    pub cursor: Option<usize>,
+    /// Other end of a range selection.
+    pub anchor: Option<usize>,
+    /// Scroll the list to the cursor on the next frame.
+    pub scroll_to_cursor: bool,
+    /// Sort order of the prioritisation table.
+    pub sort: (SortKey, bool),
+    table: Vec<TagRow>,
+    table_generation: Option<u64>,
+    saved_generation: u64,
+    changed_at: Option<Instant>,
+    view_changed: bool,
+    /// The last save error, shown until a save succeeds.
+    pub save_error: Option<String>,
+}
+
+impl Workspace {
+    /// Opens a workspace on loaded data; restores the saved filter and selection.
+    #[must_use]
+    pub fn new(
+        ds: Dataset,
+        state: ReviewState,
+        session_path: PathBuf,
+        warnings: Vec<String>,
+    ) -> Self {
+        let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
+        let errors = ds.errors();
+        let filter = state.view.filter.clone();
+        let selected = state.view.selected.clone();
+        let saved_generation = state.generation();
+        let mut ws = Self {
+            ds: Arc::new(ds),
+            state,
+            session_path,
+            warnings,
+            summary: Summary { confusion, errors },
+            filter,
+            rows: Vec::new(),
+            cursor: None,
+            anchor: None,
+            scroll_to_cursor: true,
+            sort: (SortKey::ExpectedLift, true),
+            table: Vec::new(),
+            table_generation: None,
+            saved_generation,
+            changed_at: None,
+            view_changed: false,
+            save_error: None,
+        };
+        ws.refresh_rows();
+        if let Some(key) = selected
+            && let Some(pos) = ws
+                .rows
+                .iter()
+                .position(|&r| ws.ds.ids.key(r as usize) == key)
+        {
+            ws.cursor = Some(pos);
+            ws.anchor = Some(pos);
+        }
+        ws
+    }
+
+    /// The file name of the data.
+    #[must_use]
+    pub fn file_name(&self) -> String {
+        self.ds
+            .source
+            .path
+            .file_name()
+            .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
+    }
+
+    /// Re-applies the filter (on filter changes only: tagging never reorders the list).
+    pub fn refresh_rows(&mut self) {
+        let keep = self.cursor_row();
+        self.rows = self.filter.apply(&self.ds, &self.state);
+        self.cursor = keep
+            .and_then(|r| self.rows.iter().position(|&x| x as usize == r))
+            .or_else(|| (!self.rows.is_empty()).then_some(0));
+        self.anchor = self.cursor;
+        self.scroll_to_cursor = true;
+    }
+
+    /// Replaces the filter.
+    pub fn set_filter(&mut self, filter: ReviewFilter) {
+        if filter != self.filter {
+            self.filter = filter;
+            self.refresh_rows();
+            self.view_changed = true;
+        }
+    }
+
+    /// The row under the cursor.
+    #[must_use]
+    pub fn cursor_row(&self) -> Option<usize> {
+        self.cursor
+            .and_then(|c| self.rows.get(c))
+            .map(|&r| r as usize)
+    }
+
+    /// The selected range of list positions.
+    #[must_use]
+    pub fn selected_range(&self) -> Option<(usize, usize)> {
+        let c = self.cursor?;
+        let a = self.anchor.unwrap_or(c);
+        Some((a.min(c), a.max(c)))
+    }
+
+    /// Whether list position `i` is selected.
+    #[must_use]
+    pub fn is_selected(&self, i: usize) -> bool {
+        self.selected_range()
+            .is_some_and(|(lo, hi)| (lo..=hi).contains(&i))
+    }
+
+    /// The selected rows.
+    #[must_use]
+    pub fn selected_rows(&self) -> Vec<u32> {
+        self.selected_range()
+            .map(|(lo, hi)| self.rows[lo..=hi].to_vec())
+            .unwrap_or_default()
+    }
+
+    /// Moves the cursor by `delta` positions; `extend` keeps the anchor.
+    pub fn move_cursor(&mut self, delta: isize, extend: bool) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let last = self.rows.len() - 1;
+        let next = match self.cursor {
+            None => 0,
+            Some(c) => c.saturating_add_signed(delta).min(last),
+        };
+        self.select(next, extend);
+    }
+
+    /// Puts the cursor at list position `index`.
+    pub fn select(&mut self, index: usize, extend: bool) {
+        if index >= self.rows.len() {
+            return;
+        }
+        self.cursor = Some(index);
+        if !extend || self.anchor.is_none() {
+            self.anchor = Some(index);
+        }
+        self.scroll_to_cursor = true;
+        self.view_changed = true;
+    }
+
+    /// Applies an edit as one undo step.
+    ///
+    /// # Errors
+    /// When core refuses it.
+    pub fn edit(&mut self, edit: Edit) -> Result<(), TagError> {
+        self.state.edit(&self.ds, edit)?;
+        self.changed();
+        Ok(())
+    }
+
+    /// Toggles a tag on the selection.
+    ///
+    /// # Errors
+    /// When the tag is a rule tag or gone.
+    pub fn toggle(&mut self, tag: TagId) -> Result<(), TagError> {
+        let rows = self.selected_rows();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.state.toggle(&self.ds, tag, &rows)?;
+        self.changed();
+        Ok(())
+    }
+
+    /// Creates a manual tag on the selection.
+    ///
+    /// # Errors
+    /// When the name is empty or taken.
+    pub fn create_tag(&mut self, name: &str) -> Result<TagId, TagError> {
+        let rows = self.selected_rows();
+        let id = self.state.create_tag(&self.ds, name, &rows)?;
+        self.changed();
+        Ok(id)
+    }
+
+    /// Undo; returns whether anything was undone.
+    pub fn undo(&mut self) -> bool {
+        let done = self.state.undo(&self.ds);
+        if done {
+            self.changed();
+        }
+        done
+    }
+
+    /// Redo; returns whether anything was redone.
+    pub fn redo(&mut self) -> bool {
+        let done = self.state.redo(&self.ds);
+        if done {
+            self.changed();
+        }
+        done
+    }
+
+    /// Merges tags.
+    ///
+    /// # Errors
+    /// When core refuses.
+    pub fn merge(&mut self, from: TagId, into: TagId) -> Result<(), TagError> {
+        self.state.merge(&self.ds, from, into)?;
+        self.changed();
+        Ok(())
+    }
+
+    fn changed(&mut self) {
+        self.changed_at.get_or_insert_with(Instant::now);
+    }
+
+    /// Whether there are changes not yet written.
+    #[must_use]
+    pub fn unsaved(&self) -> bool {
+        self.state.generation() != self.saved_generation
+    }
+
+    /// Whether an autosave is due now.
+    #[must_use]
+    pub fn autosave_due(&self) -> bool {
+        (self.unsaved() || self.view_changed)
+            && self
+                .changed_at
+                .is_none_or(|t| t.elapsed() >= AUTOSAVE_AFTER)
+    }
+
+    /// How long until an autosave is due (to schedule a repaint).
+    #[must_use]
+    pub fn autosave_in(&self) -> Option<Duration> {
+        (self.unsaved() || self.view_changed).then(|| {
+            self.changed_at.map_or(Duration::ZERO, |t| {
+                AUTOSAVE_AFTER.saturating_sub(t.elapsed())
+            })
+        })
+    }
+
+    /// Writes the session (with the current filter and selection) atomically.
+    ///
+    /// # Errors
+    /// When writing fails; the old file stays.
+    pub fn save(&mut self) -> Result<(), SessionError> {
+        self.state.view = ViewState {
+            filter: self.filter.clone(),
+            selected: self.cursor_row().map(|r| self.ds.ids.key(r).into_owned()),
+        };
+        let result = self
+            .state
+            .to_session(&self.ds)
+            .write_atomic(&self.session_path);
+        match &result {
+            Ok(()) => {
+                self.saved_generation = self.state.generation();
+                self.changed_at = None;
+                self.view_changed = false;
+                self.save_error = None;
+            }
+            Err(e) => {
+                self.save_error = Some(format!("{e:#}"));
+                // Try again after the usual delay, not every frame.
+                self.changed_at = Some(Instant::now());
+            }
+        }
+        result
+    }
+
+    /// The prioritisation table, recomputed only when the tags changed.
+    pub fn table(&mut self) -> &[TagRow] {
+        if self.table_generation != Some(self.state.generation()) {
+            self.table = prioritise(&self.ds, &self.state);
+            sort_rows(&mut self.table, self.sort.0, self.sort.1);
+            self.table_generation = Some(self.state.generation());
+        }
+        &self.table
+    }
+
+    /// Sorts the table by `key`; the same key again reverses.
+    pub fn sort_by(&mut self, key: SortKey) {
+        self.sort = if self.sort.0 == key {
+            (key, !self.sort.1)
+        } else {
+            (key, key != SortKey::Tag)
+        };
+        self.table_generation = None;
+    }
+}

@@ -1,0 +1,367 @@
+//! The desktop app driven headless with `egui_kittest`: keys, clicks and the
+//! state a user would notice (counts, the prioritisation table, files).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use slicewise::core::filter::ReviewFilter;
+use slicewise::core::load::LoadOptions;
+use slicewise::gui::command::Command;
+use slicewise::gui::{App, Startup};
+
+/// A copy of the sample with its session in a fresh folder.
+fn sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::copy_sample(dir.path());
+    std::fs::copy(
+        common::sample_session(),
+        dir.path().join("speech_commands.slicewise.ron"),
+    )
+    .unwrap();
+    (dir, data)
+}
+
+fn open(path: &Path) -> Harness<'static, App> {
+    let path = path.to_path_buf();
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                Startup {
+                    file: Some(path),
+                    options: LoadOptions::default(),
+                    blocking: true,
+                },
+            )
+        });
+    harness.run();
+    harness
+}
+
+fn tagged(app: &App, tag: &str) -> u64 {
+    let ws = app.workspace.as_ref().unwrap();
+    ws.state.tag_by_name(tag).unwrap().counts().tagged()
+}
+
+fn table_row(app: &mut App, tag: &str) -> slicewise::core::priority::TagRow {
+    let ws = app.workspace.as_mut().unwrap();
+    ws.table().iter().find(|r| r.tag == tag).unwrap().clone()
+}
+
+fn cursor_row(app: &App) -> usize {
+    app.workspace.as_ref().unwrap().cursor_row().unwrap()
+}
+
+fn send(harness: &mut Harness<'_, App>, cmd: Command) {
+    harness.state_mut().pending.push(cmd);
+    harness.run();
+}
+
+#[test]
+fn pressing_1_tags_the_selected_error_and_updates_the_table() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    let first = cursor_row(harness.state());
+    let ds = harness.state().workspace.as_ref().unwrap().ds.clone();
+    assert!(
+        ds.is_error(first),
+        "the Review view starts on the first error"
+    );
+    let before = table_row(harness.state_mut(), "mumbling");
+    assert_eq!(before.share_of_errors.value, None);
+
+    harness.key_press(Key::Num1);
+    harness.run();
+
+    assert_eq!(tagged(harness.state(), "mumbling"), 1);
+    let after = table_row(harness.state_mut(), "mumbling");
+    assert_eq!(after.tagged, 1);
+    assert_eq!(
+        after.share_of_errors.value,
+        Some(1.0),
+        "1 of 1 reviewed errors"
+    );
+    assert!(
+        harness
+            .state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .state
+            .is_reviewed(first)
+    );
+    // The inspector's toggle for the tag is now on, and the title shows unsaved work.
+    assert!(
+        harness.state().title().starts_with('●'),
+        "{}",
+        harness.state().title()
+    );
+    harness.get_by_label("1 mumbling");
+}
+
+#[test]
+fn j_and_k_move_and_shift_extends_the_selection() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    let rows = harness.state().workspace.as_ref().unwrap().rows.clone();
+    harness.key_press(Key::J);
+    harness.run();
+    assert_eq!(cursor_row(harness.state()), rows[1] as usize);
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    harness.key_press(Key::K);
+    harness.run();
+    assert_eq!(cursor_row(harness.state()), rows[1] as usize);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::J);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
+    harness.run();
+    assert_eq!(
+        harness.state().workspace.as_ref().unwrap().selected_rows(),
+        rows[1..4].to_vec()
+    );
+    // A tag key applies to the whole selection.
+    harness.key_press(Key::Num2);
+    harness.run();
+    assert_eq!(tagged(harness.state(), "wrong label"), 3);
+}
+
+#[test]
+fn n_creates_a_tag_on_the_next_free_key_and_undo_removes_it() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    let row = cursor_row(harness.state());
+    harness.key_press(Key::N);
+    harness.run();
+    assert!(harness.state().new_tag.is_some(), "n opens the prompt");
+    harness.event(egui::Event::Text("car horn".into()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let app = harness.state();
+    assert!(app.new_tag.is_none(), "Enter closes the prompt");
+    let ws = app.workspace.as_ref().unwrap();
+    let tag = ws.state.tag_by_name("car horn").expect("the tag exists");
+    assert_eq!(tag.def.hotkey, Some(4), "1-3 belong to the sample's tags");
+    assert!(tag.members.get(row));
+    // Key 4 now toggles it off again on the same example.
+    harness.key_press(Key::Num4);
+    harness.run();
+    assert_eq!(tagged(harness.state(), "car horn"), 0);
+    // Undo twice: the toggle, then the creation.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(tagged(harness.state(), "car horn"), 1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .state
+            .tag_by_name("car horn")
+            .is_none()
+    );
+    // Redo brings it back.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(tagged(harness.state(), "car horn"), 1);
+}
+
+#[test]
+fn bulk_tagging_a_filter_is_one_undo_step() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    let filter = ReviewFilter {
+        truth: Some("yes".into()),
+        pred: Some("left".into()),
+        ..ReviewFilter::default()
+    };
+    send(&mut harness, Command::SetFilter(filter));
+    let shown = harness.state().workspace.as_ref().unwrap().rows.clone();
+    assert!(
+        shown.len() > 10,
+        "the sample confuses yes with left often: {}",
+        shown.len()
+    );
+    harness.get_by_label("Tag all shown…").click();
+    harness.run();
+    // The menu lists the manual tags; pick "cut off".
+    let buttons = harness.get_all_by_label("cut off").collect::<Vec<_>>();
+    buttons.last().unwrap().click();
+    harness.run();
+    assert_eq!(tagged(harness.state(), "cut off"), shown.len() as u64);
+    let ds = harness.state().workspace.as_ref().unwrap().ds.clone();
+    let yes = ds.class_code("yes").unwrap();
+    let ws = harness.state().workspace.as_ref().unwrap();
+    assert!(
+        ws.state
+            .tag_by_name("cut off")
+            .unwrap()
+            .members
+            .ones()
+            .all(|r| ds.label[r] == yes)
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        tagged(harness.state(), "cut off"),
+        0,
+        "one undo removes all of them"
+    );
+}
+
+#[test]
+fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
+    let (dir, data) = sample_copy();
+    let mut harness = open(&data);
+    for (ext, needle) in [
+        ("csv", "tag,kind,rule"),
+        ("md", "| tag | tagged |"),
+        ("html", "<table"),
+    ] {
+        let out = dir.path().join(format!("out.{ext}"));
+        send(&mut harness, Command::Export(out.clone()));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            text.contains(needle) && text.contains("people noise"),
+            "{ext}: {text}"
+        );
+    }
+    send(&mut harness, Command::CopyMarkdown);
+    let copied = harness.output().platform_output.commands.iter().any(
+        |c| matches!(c, egui::OutputCommand::CopyText(t) if t.contains("| clean speech (rule) |")),
+    );
+    assert!(copied, "the table is on the clipboard");
+}
+
+#[test]
+fn reopening_restores_tags_notes_filter_and_selection() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    send(
+        &mut harness,
+        Command::SetFilter(ReviewFilter {
+            truth: Some("no".into()),
+            ..ReviewFilter::default()
+        }),
+    );
+    harness.key_press(Key::J);
+    harness.key_press(Key::J);
+    harness.run();
+    let row = cursor_row(harness.state());
+    harness.key_press(Key::Num3);
+    harness.run();
+    send(
+        &mut harness,
+        Command::SetNote(u32::try_from(row).unwrap(), "clipped at the start".into()),
+    );
+    // Autosave writes within 2 seconds of the last change.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    harness.step();
+    harness.run();
+    assert!(
+        !harness.state().title().starts_with('●'),
+        "saved: {}",
+        harness.state().title()
+    );
+    drop(harness);
+
+    let mut again = open(&data);
+    let app = again.state_mut();
+    let ws = app.workspace.as_ref().unwrap();
+    assert_eq!(ws.filter.truth.as_deref(), Some("no"));
+    assert_eq!(
+        ws.cursor_row(),
+        Some(row),
+        "the selected example is restored"
+    );
+    let tag = ws.state.tag_by_name("cut off").unwrap();
+    assert!(tag.members.get(row));
+    assert_eq!(ws.state.note(row), "clipped at the start");
+}
+
+#[test]
+fn question_mark_shows_the_shortcuts() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Questionmark);
+    harness.run();
+    assert!(harness.state().show_shortcuts);
+    assert!(harness.query_all_by_label("Keyboard shortcuts").count() >= 1);
+    harness.get_by_label("Toggle tag 1");
+}
+
+#[test]
+fn clicking_a_tag_button_in_the_inspector_toggles_it() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.get_by_label("2 wrong label").click();
+    harness.run();
+    assert_eq!(tagged(harness.state(), "wrong label"), 1);
+    assert!(harness.state().title().starts_with('●'));
+}
+
+#[test]
+fn views_switch_with_function_keys_and_show_the_table() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.key_press(Key::F4);
+    harness.run();
+    assert_eq!(
+        harness.state().prefs.view,
+        slicewise::gui::command::View::Prioritise
+    );
+    harness.get_by_label("Prioritise what to work on");
+    assert!(
+        harness.query_all_by_label("clean speech").count() >= 2,
+        "in the Tags panel and the table"
+    );
+    harness.key_press(Key::F2);
+    harness.run();
+    harness.get_by_label("Top tags by expected lift");
+}
+
+#[test]
+fn a_file_without_known_columns_opens_the_mapping_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(
+        dir.path(),
+        "odd.csv",
+        "truth_col,guess,when\na,a,1\nb,a,2\nb,b,3\n",
+    );
+    let mut harness = open(&path);
+    assert!(harness.state().workspace.is_none());
+    assert!(
+        harness.state().mapping.is_some(),
+        "roles could not be detected"
+    );
+    harness.get_by_label("Which column is which?");
+    let dialog = harness.state_mut().mapping.as_mut().unwrap();
+    dialog.choice.label = "truth_col".into();
+    dialog.choice.pred = "guess".into();
+    harness.get_by_label("Open").click();
+    // The load runs in the background (with a spinner); wait for it.
+    for _ in 0..100 {
+        if harness.state().workspace.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    let ws = harness
+        .state()
+        .workspace
+        .as_ref()
+        .expect("opened with the chosen roles");
+    assert_eq!(ws.ds.roles.label, "truth_col");
+    assert_eq!(ws.ds.rows(), 3);
+}
