@@ -1,5 +1,6 @@
 //! The engine: loading, statistics, sessions and exports. Never imports egui.
 
+pub mod bootstrap;
 pub mod dataset;
 pub mod error;
 pub mod filter;
@@ -15,3 +16,5 @@ pub mod session;
 pub mod slices;
 pub mod stats;
 pub mod tags;
+pub mod thresholds;
+pub mod watch;

@@ -1,0 +1,177 @@
+//! Costly confusions: (true, predicted) pairs that matter more than their
+//! count — a word mistaken for an offensive one, a defect passed as good.
+
+use serde::Serialize;
+
+use super::dataset::Dataset;
+use super::metrics::Confusion;
+use super::session::WatchPair;
+use super::stats::{Interval, Proportion};
+
+/// How many example ids a watch entry lists.
+pub const EXAMPLES: usize = 20;
+
+/// A watch pair that does not fit the data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WatchError {
+    /// Not `TRUE:PRED`.
+    #[error("--watch '{0}' is not of the form TRUE:PRED, e.g. --watch yes:no")]
+    Syntax(String),
+    /// A side is not a class.
+    #[error(
+        "--watch '{pair}': '{class}' is not a class of this data. Classes: {}",
+        super::error::list(classes)
+    )]
+    NotAClass {
+        /// The pair as given.
+        pair: String,
+        /// The unknown class.
+        class: String,
+        /// The classes.
+        classes: Vec<String>,
+    },
+}
+
+/// Parses `TRUE:PRED` (the last `:` splits, so classes may contain colons).
+///
+/// # Errors
+/// When there is no `:` or a side is empty.
+pub fn parse_pair(s: &str) -> Result<WatchPair, WatchError> {
+    let (truth, pred) = s
+        .rsplit_once(':')
+        .ok_or_else(|| WatchError::Syntax(s.to_string()))?;
+    if truth.is_empty() || pred.is_empty() {
+        return Err(WatchError::Syntax(s.to_string()));
+    }
+    Ok(WatchPair {
+        truth: truth.to_string(),
+        pred: pred.to_string(),
+    })
+}
+
+/// Resolves a pair to class codes.
+///
+/// # Errors
+/// When a side is not a class.
+pub fn resolve(ds: &Dataset, pair: &WatchPair) -> Result<(u32, u32), WatchError> {
+    let code = |c: &str| {
+        ds.class_code(c).ok_or_else(|| WatchError::NotAClass {
+            pair: format!("{}:{}", pair.truth, pair.pred),
+            class: c.to_string(),
+            classes: ds.classes.clone(),
+        })
+    };
+    Ok((code(&pair.truth)?, code(&pair.pred)?))
+}
+
+/// A watched confusion with its numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WatchStat {
+    /// True class.
+    pub truth: String,
+    /// Predicted class.
+    pub pred: String,
+    /// Examples of `truth` predicted as `pred`.
+    pub count: u64,
+    /// count / examples of `truth`.
+    pub rate: Option<f64>,
+    /// Wilson 95% interval of the rate.
+    pub rate_ci: Option<Interval>,
+    /// count / all examples.
+    pub share_of_data: Option<f64>,
+    /// count / all errors.
+    pub share_of_errors: Option<f64>,
+    /// The first few example ids.
+    pub examples: Vec<String>,
+}
+
+/// The numbers behind each watched pair.
+///
+/// # Errors
+/// When a pair names something that is not a class.
+pub fn stats(
+    ds: &Dataset,
+    confusion: &Confusion,
+    pairs: &[WatchPair],
+) -> Result<Vec<WatchStat>, WatchError> {
+    let codes = pairs
+        .iter()
+        .map(|p| resolve(ds, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut examples: Vec<Vec<String>> = vec![Vec::new(); pairs.len()];
+    let mut still_looking = pairs.len();
+    for row in 0..ds.rows() {
+        if still_looking == 0 {
+            break;
+        }
+        for (i, &(t, p)) in codes.iter().enumerate() {
+            if ds.label[row] == t && ds.pred[row] == p && examples[i].len() < EXAMPLES {
+                examples[i].push(ds.ids.key(row).into_owned());
+                if examples[i].len() == EXAMPLES {
+                    still_looking -= 1;
+                }
+            }
+        }
+    }
+    let total = confusion.total();
+    let errors = total - confusion.correct();
+    Ok(pairs
+        .iter()
+        .zip(codes)
+        .zip(examples)
+        .map(|((pair, (t, p)), examples)| {
+            let count = confusion.get(t as usize, p as usize);
+            let of_truth = Proportion::new(count, confusion.row_sum(t as usize));
+            WatchStat {
+                truth: pair.truth.clone(),
+                pred: pair.pred.clone(),
+                count,
+                rate: of_truth.value(),
+                rate_ci: of_truth.ci(),
+                share_of_data: Proportion::new(count, total).value(),
+                share_of_errors: if t == p {
+                    None
+                } else {
+                    Proportion::new(count, errors).value()
+                },
+                examples,
+            }
+        })
+        .collect())
+}
+
+/// False positives and false negatives of each class (one-vs-rest).
+#[must_use]
+pub fn fp_fn(confusion: &Confusion) -> Vec<(u64, u64)> {
+    (0..confusion.n_classes())
+        .map(|c| {
+            let tp = confusion.get(c, c);
+            (confusion.col_sum(c) - tp, confusion.row_sum(c) - tp)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_parse_on_the_last_colon() {
+        assert_eq!(
+            parse_pair("yes:no").unwrap(),
+            WatchPair {
+                truth: "yes".into(),
+                pred: "no".into()
+            }
+        );
+        assert_eq!(parse_pair("a:b:c").unwrap().truth, "a:b");
+        assert!(parse_pair("yes").is_err());
+        assert!(parse_pair(":no").is_err());
+    }
+
+    #[test]
+    fn fp_and_fn_per_class() {
+        let m = Confusion::from_codes(&[0, 0, 1, 1, 2], &[0, 1, 1, 1, 0], 3);
+        assert_eq!(fp_fn(&m), vec![(1, 1), (1, 0), (0, 1)]);
+    }
+}
