@@ -616,3 +616,144 @@ fn the_default_session_beside_the_data_is_used() {
     let j: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["tags"].as_array().unwrap().len(), 7);
 }
+
+#[test]
+fn scores_watch_list_and_bootstrap_in_the_report() {
+    let sample = common::sample_csv();
+    let o = slicewise(&[
+        "report",
+        path(&sample),
+        "--positive",
+        "yes",
+        "--watch",
+        "yes:left",
+        "--watch",
+        "no:go",
+        "--by",
+        "gender",
+        "--bootstrap",
+        "200",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["roc_auc"].as_f64().unwrap() > 0.5);
+    assert!(j["average_precision"].is_number());
+    assert_eq!(
+        j["scores"]["meaning"], "confidence",
+        "the generator's score is the confidence in the prediction"
+    );
+    assert_eq!(j["scores"]["sweep"].as_array().unwrap().len(), 19);
+    let watch = j["watch"].as_array().unwrap();
+    assert_eq!(watch.len(), 2);
+    let yes = j["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c == "yes")
+        .unwrap();
+    let left = j["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c == "left")
+        .unwrap();
+    assert_eq!(watch[0]["count"], j["confusion"]["matrix"][yes][left]);
+    assert!(j["slices"][0]["disparity_ci"]["equalized_odds_difference"].is_array());
+    assert!(
+        stderr(&o).is_empty(),
+        "no warnings on stderr: {}",
+        stderr(&o)
+    );
+    let text = stdout(&slicewise(&[
+        "report",
+        path(&sample),
+        "--positive",
+        "yes",
+        "--watch",
+        "yes:left",
+    ]));
+    assert!(
+        text.contains("== Costly confusions ==") && text.contains("yes → left"),
+        "{text}"
+    );
+    assert!(
+        text.contains("== Scores ==") && text.contains("ROC AUC"),
+        "{text}"
+    );
+}
+
+#[test]
+fn thresholds_change_the_slice_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = common::write(
+        dir.path(),
+        "b.csv",
+        "label,pred,score,g\n1,1,0.9,a\n1,0,0.4,a\n0,0,0.2,b\n0,1,0.6,b\n1,1,0.7,b\n0,0,0.1,a\n",
+    );
+    let at = |t: &str| -> Value {
+        let o = slicewise(&[
+            "report",
+            path(&f),
+            "--by",
+            "g",
+            "--threshold",
+            t,
+            "--score-is",
+            "positive",
+            "--format",
+            "json",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let low = at("0.3");
+    let high = at("0.65");
+    let fpr = |j: &Value, g: &str| {
+        j["slices"][0]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["value"] == g)
+            .unwrap()["fpr"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(
+        (fpr(&low, "b") - 0.5).abs() < 1e-12,
+        "0.6 >= 0.3 is a false positive in b"
+    );
+    assert!(fpr(&high, "b").abs() < 1e-12, "0.6 < 0.65 is not");
+    assert_eq!(low["slices"][0]["threshold"], 0.3);
+}
+
+#[test]
+fn bad_score_and_watch_options_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = common::write(dir.path(), "noscore.csv", "label,pred\n1,1\n0,1\n");
+    let err = bad_input(&["report", path(&f), "--threshold", "0.5"], "noscore.csv");
+    assert!(err.contains("--threshold needs a score column"), "{err}");
+    let err = bad_input(
+        &[
+            "report",
+            path(&common::sample_csv()),
+            "--watch",
+            "yes:maybe",
+        ],
+        "speech_commands.csv",
+    );
+    assert!(err.contains("'maybe' is not a class"), "{err}");
+    assert_eq!(
+        slicewise(&["report", path(&f), "--watch", "nocolon"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        slicewise(&["report", path(&f), "--score-is", "sometimes"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

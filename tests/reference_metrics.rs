@@ -268,3 +268,201 @@ fn numeric_slices_use_numpy_quantile_bins() {
         groups.labels
     );
 }
+
+#[test]
+fn scores_match_sklearn_roc_and_precision_recall() {
+    let r = reference();
+    let expected = &r["binary"]["scores"];
+    let ds = load("binary.csv");
+    let opts = ReportOptions {
+        positive: Some("1".into()),
+        score_meaning: Some(slicewise::core::thresholds::ScoreMeaning::Positive),
+        ..ReportOptions::default()
+    };
+    let report = report::build(&ds, &ReviewState::new(&ds), &opts).unwrap();
+    let actual = report::to_json(&report);
+    assert_close(&actual["roc_auc"], &expected["roc_auc"], "roc_auc");
+    assert_close(
+        &actual["average_precision"],
+        &expected["average_precision"],
+        "average_precision",
+    );
+    assert_close(
+        &actual["scores"]["roc"],
+        &expected["roc_curve"],
+        "roc_curve",
+    );
+    assert_close(
+        &actual["scores"]["pr"],
+        &expected["pr_curve"],
+        "precision_recall_curve",
+    );
+}
+
+#[test]
+fn threshold_decisions_match_sklearn_and_fairlearn_per_slice() {
+    let r = reference();
+    let ds = load("binary.csv");
+    for point in r["binary"]["thresholds"].as_array().unwrap() {
+        let t = point["threshold"].as_f64().unwrap();
+        let opts = ReportOptions {
+            by: vec![vec!["sex".into()]],
+            positive: Some("1".into()),
+            score_meaning: Some(slicewise::core::thresholds::ScoreMeaning::Positive),
+            threshold: Some(t),
+            ..ReportOptions::default()
+        };
+        let report = report::build(&ds, &ReviewState::new(&ds), &opts).unwrap();
+        let j = report::to_json(&report);
+        // Overall counts at the threshold, from the sweep machinery.
+        let scores = slicewise::core::thresholds::positive_scores(
+            &ds,
+            1,
+            slicewise::core::thresholds::ScoreMeaning::Positive,
+        )
+        .unwrap();
+        let actual_pos: Vec<bool> = ds
+            .label
+            .iter()
+            .map(|&l| l == ds.class_code("1").unwrap())
+            .collect();
+        let c = slicewise::core::thresholds::counts_at(&actual_pos, &scores, t);
+        assert_eq!(
+            (c.tp, c.fp, c.fn_, c.tn),
+            (
+                point["tp"].as_u64().unwrap(),
+                point["fp"].as_u64().unwrap(),
+                point["fn"].as_u64().unwrap(),
+                point["tn"].as_u64().unwrap()
+            ),
+            "counts at {t}"
+        );
+        assert_close(
+            &serde_json::json!(c.accuracy().value()),
+            &point["accuracy"],
+            "accuracy at t",
+        );
+        let slice = &j["slices"][0];
+        assert_eq!(slice["threshold"], t);
+        for (group, rates) in point["per_group"].as_object().unwrap() {
+            let g = slice["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| &g["value"] == group)
+                .unwrap();
+            assert_close(&g["fpr"], &rates["fpr"], &format!("fpr {group} at {t}"));
+            assert_close(&g["fnr"], &rates["fnr"], &format!("fnr {group} at {t}"));
+        }
+    }
+}
+
+#[test]
+fn watch_list_counts_and_fp_fn_match_the_confusion_matrix() {
+    let r = reference();
+    let expected = &r["multiclass"];
+    let ds = load("multiclass.csv");
+    let watch: Vec<_> = expected["watch"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            slicewise::core::watch::parse_pair(&format!(
+                "{}:{}",
+                w["truth"].as_str().unwrap(),
+                w["pred"].as_str().unwrap()
+            ))
+            .unwrap()
+        })
+        .collect();
+    let opts = ReportOptions {
+        watch,
+        ..ReportOptions::default()
+    };
+    let j = report::to_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap());
+    for (got, want) in j["watch"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(expected["watch"].as_array().unwrap())
+    {
+        assert_close(got, want, "watch");
+        assert_eq!(
+            got["examples"].as_array().unwrap().len().min(20),
+            got["count"].as_u64().unwrap().min(20) as usize
+        );
+    }
+    for (got, want) in j["per_class"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(expected["fp_fn"].as_array().unwrap())
+    {
+        assert_eq!(got["class"], want["class"]);
+        assert_eq!((&got["fp"], &got["fn"]), (&want["fp"], &want["fn"]));
+    }
+}
+
+#[test]
+fn human_agreement_per_slice_matches_fairlearn() {
+    let r = reference();
+    for (file, column, key) in [
+        ("binary.csv", "sex", "human_by_sex"),
+        ("multiclass.csv", "region", "human_by_region"),
+    ] {
+        let ds = load(file);
+        let j = report_json(&ds, &[&[column]], None);
+        let name = file.trim_end_matches(".csv");
+        for (group, acc) in r[name][key].as_object().unwrap() {
+            let g = j["slices"][0]["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| &g["value"] == group)
+                .unwrap();
+            assert_close(
+                &g["human_accuracy"],
+                acc,
+                &format!("{file} human accuracy in {group}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn bootstrap_intervals_are_seeded_and_contain_the_estimate() {
+    let ds = load("binary.csv");
+    let run = |seed: u64| {
+        let opts = ReportOptions {
+            by: vec![vec!["race".into()], vec!["sex".into()]],
+            positive: Some("1".into()),
+            bootstrap: Some((400, seed)),
+            ..ReportOptions::default()
+        };
+        report::to_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap())
+    };
+    let (a, b, c) = (run(11), run(11), run(12));
+    for (i, slice) in a["slices"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(
+            slice["disparity_ci"], b["slices"][i]["disparity_ci"],
+            "same seed, same intervals"
+        );
+        assert_ne!(
+            slice["disparity_ci"], c["slices"][i]["disparity_ci"],
+            "another seed, other intervals"
+        );
+        for (metric, point) in slice["disparity"].as_object().unwrap() {
+            let ci = &slice["disparity_ci"][metric];
+            let (lo, hi, p) = (
+                ci[0].as_f64().unwrap(),
+                ci[1].as_f64().unwrap(),
+                point.as_f64().unwrap(),
+            );
+            assert!(lo <= p && p <= hi, "{metric}: {p} in [{lo}, {hi}]");
+            assert!(
+                hi - lo > 0.0 && hi - lo < 0.5,
+                "{metric}: a real interval [{lo}, {hi}]"
+            );
+        }
+    }
+}

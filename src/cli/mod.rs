@@ -16,9 +16,10 @@ use crate::core::dataset::Dataset;
 use crate::core::load::{self, InputFormat, LoadOptions};
 use crate::core::priority::SortKey;
 use crate::core::report::{self, ReportOptions};
-use crate::core::session::{Session, write_atomic};
+use crate::core::session::{Session, WatchPair, write_atomic};
 use crate::core::slices::DEFAULT_MIN_SUPPORT;
 use crate::core::tags::ReviewState;
+use crate::core::thresholds::ScoreMeaning;
 use crate::core::{generate, render};
 
 /// Exit code for bad input data or session.
@@ -154,6 +155,22 @@ pub struct ReportArgs {
     /// Groups with fewer examples are flagged as low support.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_SUPPORT)]
     pub min_support: u64,
+    /// How to read the score column: positive (a score for the positive class) or
+    /// confidence (the model's confidence in its prediction). Default: detected.
+    #[arg(long, value_name = "MEANING", value_parser = parse_meaning)]
+    pub score_is: Option<ScoreMeaning>,
+    /// Decide one-vs-rest at this score threshold for the slices, instead of the predictions.
+    #[arg(long, value_name = "T")]
+    pub threshold: Option<f64>,
+    /// Bootstrap intervals for the disparity metrics, with N resamples (e.g. 1000).
+    #[arg(long, value_name = "N")]
+    pub bootstrap: Option<usize>,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// A costly confusion to watch, TRUE:PRED (repeatable), added to the session's list.
+    #[arg(long, value_name = "TRUE:PRED", value_parser = parse_watch)]
+    pub watch: Vec<WatchPair>,
     /// Sort the prioritisation table by a column (e.g. priority, share_of_errors:asc).
     #[arg(long, value_name = "COL[:asc|desc]", value_parser = parse_sort)]
     pub sort: Option<(SortKey, bool)>,
@@ -166,6 +183,14 @@ pub struct ReportArgs {
     /// Print the time of each phase to standard error.
     #[arg(long)]
     pub timings: bool,
+}
+
+fn parse_meaning(s: &str) -> Result<ScoreMeaning, String> {
+    ScoreMeaning::from_name(s).ok_or_else(|| format!("'{s}': use positive or confidence"))
+}
+
+fn parse_watch(s: &str) -> Result<WatchPair, String> {
+    crate::core::watch::parse_pair(s).map_err(|e| e.to_string())
 }
 
 fn parse_sort(s: &str) -> Result<(SortKey, bool), String> {
@@ -371,6 +396,10 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         reference: args.reference.clone(),
         min_support: args.min_support,
         sort: args.sort,
+        score_meaning: args.score_is,
+        threshold: args.threshold,
+        bootstrap: args.bootstrap.filter(|&n| n > 0).map(|n| (n, args.seed)),
+        watch: args.watch.clone(),
     };
     let report = report::build(&ds, &state, &opts)
         .map_err(|e| data_err(anyhow::anyhow!("{e}: {}", args.data.display())))?;

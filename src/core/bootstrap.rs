@@ -279,6 +279,11 @@ pub fn disparity_intervals(
             .collect();
         draws.push(disparity(&resampled, with_positive));
     }
+    let point = disparity(groups, with_positive);
+    // Percentile intervals. The spread statistics (max − min, min / max) are
+    // biased away from "no disparity", so when groups are nearly equal every
+    // resample can land on one side of the estimate: the interval is then
+    // extended to include the estimate itself.
     let interval = |pick: fn(&Disparity) -> Option<f64>| {
         let mut v: Vec<f64> = draws
             .iter()
@@ -289,10 +294,9 @@ pub fn disparity_intervals(
             return None;
         }
         v.sort_by(f64::total_cmp);
-        Some(Interval::new(
-            quantile_sorted(&v, 0.025)?,
-            quantile_sorted(&v, 0.975)?,
-        ))
+        let (lo, hi) = (quantile_sorted(&v, 0.025)?, quantile_sorted(&v, 0.975)?);
+        let p = pick(&point)?;
+        Some(Interval::new(lo.min(p), hi.max(p)))
     };
     DisparityIntervals {
         replicates,

@@ -178,6 +178,8 @@ impl Confusion {
                     f1: ratio_u(2 * tp, support + predicted),
                     support,
                     predicted,
+                    false_positives: predicted - tp,
+                    false_negatives: support - tp,
                     precision_ci: Proportion::new(tp, predicted).ci(),
                     recall_ci: Proportion::new(tp, support).ci(),
                 }
@@ -247,6 +249,10 @@ pub struct ClassMetrics {
     pub support: u64,
     /// Examples predicted as this class.
     pub predicted: u64,
+    /// Examples wrongly predicted as this class.
+    pub false_positives: u64,
+    /// Examples of this class predicted as another.
+    pub false_negatives: u64,
     /// Wilson 95% interval of precision.
     pub precision_ci: Option<Interval>,
     /// Wilson 95% interval of recall.

@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 
 use super::priority::{Estimate, TagRow};
-use super::report::Report;
+use super::report::{Report, ScoreSummary};
 use super::slices::SliceAnalysis;
 use super::stats::{Interval, Proportion};
+use super::thresholds::ScoreMeaning;
 
 /// Shown for a value that is undefined or unknown.
 pub const NA: &str = "n/a";
@@ -232,7 +233,7 @@ pub fn tags_table(rows: &[TagRow], with_ci: bool) -> Table {
             if r.exact {
                 "exact".to_string()
             } else {
-                pct(Some(r.coverage), 0)
+                pct(Some(r.coverage), 1)
             },
         ];
         if with_ci {
@@ -451,7 +452,7 @@ pub fn export_context(r: &Report) -> ExportContext {
 }
 
 fn per_class_table(r: &Report) -> Table {
-    let mut t = Table::new(&["class", "precision", "recall", "f1", "support"]);
+    let mut t = Table::new(&["class", "precision", "recall", "f1", "support", "FP", "FN"]);
     for c in &r.per_class {
         t.push(vec![
             c.class.clone(),
@@ -459,6 +460,8 @@ fn per_class_table(r: &Report) -> Table {
             pct(c.recall, 1),
             pct(c.f1, 1),
             count(c.support),
+            count(c.false_positives),
+            count(c.false_negatives),
         ]);
     }
     for (name, p) in [
@@ -472,8 +475,88 @@ fn per_class_table(r: &Report) -> Table {
             pct(p.recall, 1),
             pct(p.f1, 1),
             count(r.rows),
+            String::new(),
+            String::new(),
         ]);
     }
+    t
+}
+
+/// An interval of a difference (percent) or a ratio, for disparity lines.
+fn interval_text(ci: Option<Interval>, as_pct: bool) -> String {
+    match ci {
+        Some(c) if as_pct => format!(" [{:.1}, {:.1}]", c.lo * 100.0, c.hi * 100.0),
+        Some(c) => format!(" [{:.3}, {:.3}]", c.lo, c.hi),
+        None => String::new(),
+    }
+}
+
+fn sweep_table(s: &ScoreSummary) -> Table {
+    let mut t = Table::new(&[
+        "threshold",
+        "TPR",
+        "FPR",
+        "precision",
+        "accuracy",
+        "F1",
+        "selected",
+    ]);
+    for p in &s.sweep {
+        let c = &p.counts;
+        t.push(vec![
+            format!("{:.3}", p.threshold),
+            pct(c.tpr().value(), 1),
+            pct(c.fpr().value(), 1),
+            pct(c.precision().value(), 1),
+            pct(c.accuracy().value(), 1),
+            pct(
+                crate::core::stats::ratio_u(2 * c.tp, 2 * c.tp + c.fp + c.fn_),
+                1,
+            ),
+            pct(c.selection_rate().value(), 1),
+        ]);
+    }
+    t
+}
+
+fn scores_line(s: &ScoreSummary) -> String {
+    format!(
+        "positive class '{}', score read as {}: ROC AUC {}, average precision {}",
+        s.positive,
+        match s.meaning {
+            ScoreMeaning::Positive => "the positive-class score",
+            ScoreMeaning::Confidence => "the confidence in the prediction",
+        },
+        num(s.roc_auc, 4),
+        num(s.average_precision, 4)
+    )
+}
+
+fn watch_table(r: &Report) -> Table {
+    let mut t = Table::new(&[
+        "true → predicted",
+        "count",
+        "rate of true class",
+        "95% interval",
+        "share of errors",
+        "examples",
+    ]);
+    for w in &r.watch {
+        t.push(vec![
+            format!("{} → {}", w.truth, w.pred),
+            count(w.count),
+            pct(w.rate, 2),
+            pct_ci(w.rate_ci, 2),
+            pct(w.share_of_errors, 2),
+            w.examples
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]);
+    }
+    t.numeric[5] = false;
     t
 }
 
@@ -547,24 +630,37 @@ fn slice_table(s: &SliceAnalysis) -> Table {
 
 fn disparity_line(s: &SliceAnalysis) -> String {
     let d = &s.disparity;
+    let b = s.disparity_ci.unwrap_or_default();
     let mut parts = vec![format!(
-        "accuracy difference {} (ratio {})",
+        "accuracy difference {}{} (ratio {}{})",
         pct(d.accuracy_difference, 1),
-        num(d.accuracy_ratio, 3)
+        interval_text(b.accuracy_difference, true),
+        num(d.accuracy_ratio, 3),
+        interval_text(b.accuracy_ratio, false)
     )];
     if s.positive.is_some() {
         parts.push(format!(
-            "demographic parity difference {} (ratio {})",
+            "demographic parity difference {}{} (ratio {}{})",
             pct(d.demographic_parity_difference, 1),
-            num(d.demographic_parity_ratio, 3)
+            interval_text(b.demographic_parity_difference, true),
+            num(d.demographic_parity_ratio, 3),
+            interval_text(b.demographic_parity_ratio, false)
         ));
         parts.push(format!(
-            "equalized odds difference {} (ratio {})",
+            "equalized odds difference {}{} (ratio {}{})",
             pct(d.equalized_odds_difference, 1),
-            num(d.equalized_odds_ratio, 3)
+            interval_text(b.equalized_odds_difference, true),
+            num(d.equalized_odds_ratio, 3),
+            interval_text(b.equalized_odds_ratio, false)
         ));
     }
-    format!("Disparity: {}", parts.join("; "))
+    let boot = s.disparity_ci.map_or_else(String::new, |b| {
+        format!(
+            " (bootstrap 95% intervals, {} resamples, seed {})",
+            b.replicates, b.seed
+        )
+    });
+    format!("Disparity{boot}: {}", parts.join("; "))
 }
 
 fn overall_lines(r: &Report) -> Vec<String> {
@@ -641,12 +737,26 @@ pub fn report_text(r: &Report) -> String {
         out.push_str("\n== Confusion matrix (rows: true, columns: predicted) ==\n");
         out.push_str(&confusion_table(r).to_text());
     }
+    if !r.watch.is_empty() {
+        out.push_str("\n== Costly confusions ==\n");
+        out.push_str(&watch_table(r).to_text());
+    }
+    if let Some(s) = &r.scores {
+        out.push_str("\n== Scores ==\n");
+        let _ = writeln!(out, "{}", scores_line(s));
+        out.push_str(&sweep_table(s).to_text());
+    }
     for s in &r.slices {
-        let _ = writeln!(out, "\n== Slice: {} ==", s.name());
+        let _ = writeln!(out, "\n== Slice: {}{} ==", s.name(), slice_suffix(s));
         out.push_str(&slice_table(s).to_text());
         let _ = writeln!(out, "{}", disparity_line(s));
     }
     out
+}
+
+fn slice_suffix(s: &SliceAnalysis) -> String {
+    s.threshold
+        .map_or_else(String::new, |t| format!(" (decisions at score >= {t})"))
 }
 
 /// The report as Markdown.
@@ -673,8 +783,17 @@ pub fn report_markdown(r: &Report) -> String {
         );
         out.push_str(&confusion_table(r).to_markdown());
     }
+    if !r.watch.is_empty() {
+        out.push_str("\n## Costly confusions\n\n");
+        out.push_str(&watch_table(r).to_markdown());
+    }
+    if let Some(sc) = &r.scores {
+        out.push_str("\n## Scores\n\n");
+        let _ = writeln!(out, "{}\n", scores_line(sc));
+        out.push_str(&sweep_table(sc).to_markdown());
+    }
     for s in &r.slices {
-        let _ = writeln!(out, "\n## Slice: {}\n", s.name());
+        let _ = writeln!(out, "\n## Slice: {}{}\n", s.name(), slice_suffix(s));
         out.push_str(&slice_table(s).to_markdown());
         let _ = writeln!(out, "\n{}", disparity_line(s));
     }
@@ -817,18 +936,36 @@ pub fn report_csv(r: &Report) -> String {
             );
         }
         let d = &s.disparity;
-        for (m, x) in [
+        let b = s.disparity_ci.unwrap_or_default();
+        for (m, x, ci) in [
             (
                 "demographic_parity_difference",
                 d.demographic_parity_difference,
+                b.demographic_parity_difference,
             ),
-            ("demographic_parity_ratio", d.demographic_parity_ratio),
-            ("equalized_odds_difference", d.equalized_odds_difference),
-            ("equalized_odds_ratio", d.equalized_odds_ratio),
-            ("accuracy_difference", d.accuracy_difference),
-            ("accuracy_ratio", d.accuracy_ratio),
+            (
+                "demographic_parity_ratio",
+                d.demographic_parity_ratio,
+                b.demographic_parity_ratio,
+            ),
+            (
+                "equalized_odds_difference",
+                d.equalized_odds_difference,
+                b.equalized_odds_difference,
+            ),
+            (
+                "equalized_odds_ratio",
+                d.equalized_odds_ratio,
+                b.equalized_odds_ratio,
+            ),
+            (
+                "accuracy_difference",
+                d.accuracy_difference,
+                b.accuracy_difference,
+            ),
+            ("accuracy_ratio", d.accuracy_ratio, b.accuracy_ratio),
         ] {
-            add("disparity", &name, "", m, x, None);
+            add("disparity", &name, "", m, x, ci);
         }
     }
     for tag in &r.tags {
@@ -877,6 +1014,67 @@ pub fn report_csv(r: &Report) -> String {
         for (c, rate, _) in &h.per_class {
             add("human", c, "", "accuracy", rate.value, rate.ci);
         }
+    }
+    if let Some(s) = &r.scores {
+        add("scores", &s.positive, "", "roc_auc", s.roc_auc, None);
+        add(
+            "scores",
+            &s.positive,
+            "",
+            "average_precision",
+            s.average_precision,
+            None,
+        );
+        for p in &s.sweep {
+            let c = &p.counts;
+            let t = format!("{}", p.threshold);
+            add(
+                "sweep",
+                &s.positive,
+                &t,
+                "tpr",
+                c.tpr().value(),
+                c.tpr().ci(),
+            );
+            add(
+                "sweep",
+                &s.positive,
+                &t,
+                "fpr",
+                c.fpr().value(),
+                c.fpr().ci(),
+            );
+            add(
+                "sweep",
+                &s.positive,
+                &t,
+                "precision",
+                c.precision().value(),
+                c.precision().ci(),
+            );
+            add(
+                "sweep",
+                &s.positive,
+                &t,
+                "accuracy",
+                c.accuracy().value(),
+                c.accuracy().ci(),
+            );
+        }
+    }
+    for w in &r.watch {
+        let key = format!("{}:{}", w.truth, w.pred);
+        #[allow(clippy::cast_precision_loss)]
+        add("watch", &key, "", "count", Some(w.count as f64), None);
+        add("watch", &key, "", "rate", w.rate, w.rate_ci);
+        add(
+            "watch",
+            &key,
+            "",
+            "share_of_errors",
+            w.share_of_errors,
+            None,
+        );
     }
     t.to_csv()
 }

@@ -8,9 +8,12 @@ use serde_json::{Value, json};
 use super::dataset::Dataset;
 use super::metrics::{Averages, BinaryRates, ClassMetrics, Confusion, Normalize, Rate};
 use super::priority::{Estimate, SortKey, TagRow, prioritise, sort_rows};
-use super::slices::{SliceAnalysis, SliceError};
+use super::session::WatchPair;
+use super::slices::{Decision, SliceAnalysis, SliceError};
 use super::stats::{Interval, Proportion};
 use super::tags::ReviewState;
+use super::thresholds::{self, PrCurve, Roc, ScoreMeaning, SweepPoint};
+use super::watch::{self, WatchError, WatchStat};
 
 /// What to report.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +28,14 @@ pub struct ReportOptions {
     pub min_support: u64,
     /// Sort order of the prioritisation table (default: expected lift, descending).
     pub sort: Option<(SortKey, bool)>,
+    /// How to read the score column (default: detected).
+    pub score_meaning: Option<ScoreMeaning>,
+    /// Slices decide one-vs-rest at this score threshold instead of using the predictions.
+    pub threshold: Option<f64>,
+    /// Bootstrap replicates and seed for disparity intervals.
+    pub bootstrap: Option<(usize, u64)>,
+    /// Costly confusions to report, besides the session's watch list.
+    pub watch: Vec<WatchPair>,
 }
 
 /// A report cannot be built with these options.
@@ -43,6 +54,21 @@ pub enum ReportError {
         value: String,
         /// The classes.
         classes: Vec<String>,
+    },
+    /// A watch pair does not fit.
+    #[error(transparent)]
+    Watch(#[from] WatchError),
+    /// An option needs a score column.
+    #[error("{what} needs a score column; name it with --score COL")]
+    NeedsScore {
+        /// The option.
+        what: &'static str,
+    },
+    /// An option needs a positive class.
+    #[error("{what} needs a positive class; name it with --positive VALUE")]
+    NeedsPositive {
+        /// The option.
+        what: &'static str,
     },
 }
 
@@ -64,8 +90,58 @@ pub struct HumanSummary {
     pub accuracy: Rate,
     /// Examples with a human label.
     pub labelled: u64,
+    /// Examples whose human label differs from the true label (candidate label errors).
+    pub disagreements: u64,
     /// Per true class: (class, agreement, examples).
     pub per_class: Vec<(String, Rate, u64)>,
+}
+
+/// What the score says about the positive class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreSummary {
+    /// The positive class.
+    pub positive: String,
+    /// How the score column was read.
+    pub meaning: ScoreMeaning,
+    /// Whether the meaning was detected (not given).
+    pub detected: bool,
+    /// Area under the ROC curve.
+    pub roc_auc: Option<f64>,
+    /// Average precision.
+    pub average_precision: Option<f64>,
+    /// The ROC curve.
+    pub roc: Option<Roc>,
+    /// The precision–recall curve.
+    pub pr: Option<PrCurve>,
+    /// Counts at a range of thresholds.
+    pub sweep: Vec<SweepPoint>,
+}
+
+/// Scores, curves and sweep for the positive class.
+#[must_use]
+pub fn score_summary(
+    ds: &Dataset,
+    positive: u32,
+    meaning: Option<ScoreMeaning>,
+) -> Option<ScoreSummary> {
+    let detected = meaning.is_none();
+    let meaning = meaning.unwrap_or_else(|| ScoreMeaning::detect(ds, positive));
+    let scores = thresholds::positive_scores(ds, positive, meaning)?;
+    let actual: Vec<bool> = ds.label.iter().map(|&l| l == positive).collect();
+    let grid = thresholds::default_thresholds(&scores);
+    let curve = thresholds::ScoreCurve::new(&actual, &scores);
+    let roc = curve.roc();
+    let pr = curve.pr();
+    Some(ScoreSummary {
+        positive: ds.classes[positive as usize].clone(),
+        meaning,
+        detected,
+        roc_auc: roc.as_ref().map(|r| thresholds::trapezoid(&r.fpr, &r.tpr)),
+        average_precision: curve.average_precision(),
+        roc,
+        pr,
+        sweep: curve.sweep(&grid),
+    })
 }
 
 /// Review progress.
@@ -110,6 +186,10 @@ pub struct Report {
     pub human: Option<HumanSummary>,
     /// Review progress.
     pub review: ReviewSummary,
+    /// Score analysis, with a score column and a positive class.
+    pub scores: Option<ScoreSummary>,
+    /// Costly confusions.
+    pub watch: Vec<WatchStat>,
     /// Things to know.
     pub warnings: Vec<String>,
 }
@@ -186,6 +266,7 @@ pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
     Some(HumanSummary {
         accuracy: Proportion::new(agree, total).into(),
         labelled: total,
+        disagreements: total - agree,
         per_class: (0..k)
             .map(|c| {
                 (
@@ -216,19 +297,92 @@ pub fn build(
             ds.classes[code as usize]
         ));
     }
-    let slices = opts
-        .by
-        .iter()
-        .map(|cols| {
-            SliceAnalysis::compute(
-                ds,
-                cols,
-                positive.map(|p| p.0),
-                opts.min_support,
-                opts.reference.as_deref(),
-            )
+    let pos_code = positive.map(|p| p.0);
+    if opts.threshold.is_some() && ds.score.is_none() {
+        return Err(ReportError::NeedsScore {
+            what: "--threshold",
+        });
+    }
+    if opts.threshold.is_some() && pos_code.is_none() {
+        return Err(ReportError::NeedsPositive {
+            what: "--threshold",
+        });
+    }
+    let scores = pos_code.and_then(|p| score_summary(ds, p, opts.score_meaning));
+    if let Some(s) = &scores
+        && s.detected
+    {
+        warnings.push(format!(
+            "The score column is read as {} (detected); pass --score-is positive|confidence to choose.",
+            match s.meaning {
+                ScoreMeaning::Positive => "the score of the positive class",
+                ScoreMeaning::Confidence => "the model's confidence in its prediction",
+            }
+        ));
+    }
+    let positive_scores = match (pos_code, opts.threshold) {
+        (Some(p), Some(_)) => thresholds::positive_scores(
+            ds,
+            p,
+            scores
+                .as_ref()
+                .map_or(ScoreMeaning::Positive, |s| s.meaning),
+        ),
+        _ => None,
+    };
+    let decision = match (&positive_scores, opts.threshold) {
+        (Some(scores), Some(threshold)) => Decision::Threshold {
+            scores,
+            threshold,
+            per_cell: None,
+        },
+        _ => Decision::Model,
+    };
+    // The reference group applies to the slices that have it; the others
+    // fall back to their largest group. Only a reference no slice has is an error.
+    let mut slices = Vec::with_capacity(opts.by.len());
+    let mut missing_reference = None;
+    for cols in &opts.by {
+        let compute = |reference: Option<&str>| {
+            SliceAnalysis::compute_with(ds, cols, pos_code, opts.min_support, reference, decision)
+        };
+        match compute(opts.reference.as_deref()) {
+            Err(e @ SliceError::NoSuchReference { .. }) => {
+                warnings.push(format!("{e}; the largest group is the reference there."));
+                missing_reference.get_or_insert(e);
+                slices.push(compute(None)?);
+            }
+            other => slices.push(other?),
+        }
+    }
+    if let Some(e) = missing_reference
+        && slices.iter().all(|s| {
+            s.reference
+                .is_none_or(|r| opts.reference.as_deref() != Some(s.groups[r].name().as_str()))
         })
-        .collect::<Result<Vec<_>, _>>()?;
+    {
+        return Err(e.into());
+    }
+    if let Some((replicates, seed)) = opts.bootstrap {
+        for s in &mut slices {
+            s.bootstrap(replicates, seed);
+        }
+    }
+    // The session's watch list may name classes this file lacks: warn, skip.
+    let mut pairs = Vec::new();
+    for p in &state.watch {
+        match watch::resolve(ds, p) {
+            Ok(_) => pairs.push(p.clone()),
+            Err(e) => warnings.push(format!("Watch list in the session: {e}")),
+        }
+    }
+    for p in &opts.watch {
+        watch::resolve(ds, p)?;
+        if !pairs.contains(p) {
+            pairs.push(p.clone());
+        }
+    }
+    let watch = watch::stats(ds, &confusion, &pairs)?;
     let mut tags = prioritise(ds, state);
     if let Some((key, descending)) = opts.sort {
         sort_rows(&mut tags, key, descending);
@@ -257,6 +411,8 @@ pub fn build(
             reviewed_correct: state.reviewed_correct(),
             coverage: super::stats::ratio_u(state.reviewed_errors(), errors),
         },
+        scores,
+        watch,
         warnings,
     })
 }
@@ -405,6 +561,63 @@ fn slice_json(s: &SliceAnalysis, classes: &[String]) -> Value {
             "accuracy_difference": d.accuracy_difference,
             "accuracy_ratio": d.accuracy_ratio,
         },
+        "threshold": s.threshold,
+        "disparity_ci": s.disparity_ci.map(|b| json!({
+            "replicates": b.replicates,
+            "seed": b.seed,
+            "demographic_parity_difference": ci_json(b.demographic_parity_difference),
+            "demographic_parity_ratio": ci_json(b.demographic_parity_ratio),
+            "equalized_odds_difference": ci_json(b.equalized_odds_difference),
+            "equalized_odds_ratio": ci_json(b.equalized_odds_ratio),
+            "accuracy_difference": ci_json(b.accuracy_difference),
+            "accuracy_ratio": ci_json(b.accuracy_ratio),
+        })),
+    })
+}
+
+/// Finite numbers as they are, infinities as `null` (JSON has no infinity).
+fn finite(v: &[f64]) -> Vec<Option<f64>> {
+    v.iter().map(|x| x.is_finite().then_some(*x)).collect()
+}
+
+fn scores_json(s: &ScoreSummary) -> Value {
+    json!({
+        "positive": s.positive,
+        "meaning": s.meaning,
+        "detected": s.detected,
+        "roc_auc": s.roc_auc,
+        "average_precision": s.average_precision,
+        "roc": s.roc.as_ref().map(|r| json!({
+            "fpr": r.fpr, "tpr": r.tpr, "thresholds": finite(&r.thresholds),
+        })),
+        "pr": s.pr.as_ref().map(|p| json!({
+            "precision": p.precision, "recall": p.recall, "thresholds": finite(&p.thresholds),
+        })),
+        "sweep": s.sweep.iter().map(|p| {
+            let c = &p.counts;
+            json!({
+                "threshold": p.threshold,
+                "tp": c.tp, "fp": c.fp, "fn": c.fn_, "tn": c.tn,
+                "tpr": c.tpr().value(), "fpr": c.fpr().value(),
+                "precision": c.precision().value(),
+                "accuracy": c.accuracy().value(),
+                "f1": super::stats::ratio_u(2 * c.tp, 2 * c.tp + c.fp + c.fn_),
+                "selection_rate": c.selection_rate().value(),
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+fn watch_json(w: &WatchStat) -> Value {
+    json!({
+        "truth": w.truth,
+        "pred": w.pred,
+        "count": w.count,
+        "rate": w.rate,
+        "rate_ci": ci_json(w.rate_ci),
+        "share_of_data": w.share_of_data,
+        "share_of_errors": w.share_of_errors,
+        "examples": w.examples,
     })
 }
 
@@ -434,6 +647,8 @@ pub fn to_json(r: &Report) -> Value {
             "recall": c.recall,
             "f1": c.f1,
             "support": c.support,
+            "fp": c.false_positives,
+            "fn": c.false_negatives,
             "ci": rate_ci(&[("precision", c.precision_ci), ("recall", c.recall_ci)]),
         })).collect::<Vec<_>>(),
         "averages": {
@@ -461,11 +676,18 @@ pub fn to_json(r: &Report) -> Value {
             ]),
         });
     }
+    if let Some(s) = &r.scores {
+        out["scores"] = scores_json(s);
+        out["roc_auc"] = json!(s.roc_auc);
+        out["average_precision"] = json!(s.average_precision);
+    }
+    out["watch"] = Value::Array(r.watch.iter().map(watch_json).collect());
     if let Some(h) = &r.human {
         out["human"] = json!({
             "accuracy": h.accuracy.value,
             "accuracy_ci": ci_json(h.accuracy.ci),
             "labelled": h.labelled,
+            "disagreements": h.disagreements,
             "per_class": h.per_class.iter().map(|(c, rate, n)| json!({
                 "class": c, "accuracy": rate.value, "count": n, "ci": ci_json(rate.ci),
             })).collect::<Vec<_>>(),

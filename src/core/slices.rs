@@ -459,6 +459,10 @@ pub struct SliceAnalysis {
     pub reference: Option<usize>,
     /// Per group, the Aequitas disparities against the reference.
     pub aequitas: Vec<Vec<GroupDisparity>>,
+    /// The score threshold the decisions were made at, when not the predictions.
+    pub threshold: Option<f64>,
+    /// Bootstrap intervals of the disparities, when asked for.
+    pub disparity_ci: Option<super::bootstrap::DisparityIntervals>,
 }
 
 impl SliceAnalysis {
@@ -473,16 +477,52 @@ impl SliceAnalysis {
         min_support: u64,
         reference: Option<&str>,
     ) -> Result<Self, SliceError> {
+        Self::compute_with(
+            ds,
+            columns,
+            positive,
+            min_support,
+            reference,
+            Decision::Model,
+        )
+    }
+
+    /// [`SliceAnalysis::compute`] with decisions read at a score threshold.
+    ///
+    /// # Errors
+    /// A [`SliceError`] for an unknown column or reference group.
+    pub fn compute_with(
+        ds: &Dataset,
+        columns: &[String],
+        positive: Option<u32>,
+        min_support: u64,
+        reference: Option<&str>,
+        decision: Decision<'_>,
+    ) -> Result<Self, SliceError> {
         let key = SliceKey::new(ds, columns)?;
-        let groups = count_groups(ds, &key, positive);
-        Self::from_groups(
+        let groups = count_groups_with(ds, &key, positive, decision);
+        let mut analysis = Self::from_groups(
             &key,
             groups,
             ds.rows() as u64,
             positive,
             min_support,
             reference,
-        )
+        )?;
+        if let Decision::Threshold { threshold, .. } = decision {
+            analysis.threshold = Some(threshold);
+        }
+        Ok(analysis)
+    }
+
+    /// Adds bootstrap intervals of the disparities.
+    pub fn bootstrap(&mut self, replicates: usize, seed: u64) {
+        self.disparity_ci = Some(super::bootstrap::disparity_intervals(
+            &self.groups,
+            self.positive.is_some(),
+            replicates,
+            seed,
+        ));
     }
 
     /// Builds the analysis from already counted groups.
@@ -514,6 +554,8 @@ impl SliceAnalysis {
             min_support,
             reference,
             aequitas,
+            threshold: None,
+            disparity_ci: None,
         })
     }
 

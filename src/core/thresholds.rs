@@ -34,28 +34,44 @@ impl ScoreMeaning {
         }
     }
 
-    /// Guesses the meaning: scores that stay at or above 0.5 although the
-    /// model predicts both classes are confidences; anything else is read
-    /// as a score for the positive class.
+    /// Guesses the meaning. A score of the positive class separates the
+    /// model's positive predictions from its negative ones (they are made by
+    /// thresholding it); a confidence barely differs between them. So: the
+    /// gap between the mean score of predicted positives and of predicted
+    /// negatives, in pooled standard deviations, above 1.5 (or scores outside
+    /// [0, 1], which cannot be confidences) means a positive-class score.
     #[must_use]
     pub fn detect(ds: &Dataset, positive: u32) -> Self {
         let Some(score) = &ds.score else {
             return Self::Positive;
         };
-        let (mut n, mut high, mut pred_neg) = (0u64, 0u64, 0u64);
+        // Welford-free two-group moments: n, sum, sum of squares.
+        let mut acc = [[0.0f64; 3]; 2];
+        let mut in_unit = true;
         for (row, &s) in score.iter().enumerate() {
             if s.is_nan() {
                 continue;
             }
-            n += 1;
-            high += u64::from(s >= 0.5);
-            pred_neg += u64::from(ds.pred[row] != positive);
+            in_unit &= (0.0..=1.0).contains(&s);
+            let g = &mut acc[usize::from(ds.pred[row] == positive)];
+            g[0] += 1.0;
+            g[1] += s;
+            g[2] += s * s;
         }
-        let in_unit = score.iter().all(|s| s.is_nan() || (0.0..=1.0).contains(s));
-        if in_unit && n > 0 && pred_neg > 0 && pred_neg < n && high * 100 >= n * 99 {
-            Self::Confidence
-        } else {
+        let [neg, pos] = acc;
+        if !in_unit || neg[0] < 2.0 || pos[0] < 2.0 {
+            return Self::Positive;
+        }
+        let mean = |g: [f64; 3]| g[1] / g[0];
+        let var = |g: [f64; 3]| ((g[2] - g[1] * g[1] / g[0]) / (g[0] - 1.0)).max(0.0);
+        let pooled = ((var(neg) * (neg[0] - 1.0) + var(pos) * (pos[0] - 1.0))
+            / (neg[0] + pos[0] - 2.0))
+            .sqrt();
+        let gap = mean(pos) - mean(neg);
+        if pooled == 0.0 || gap / pooled > 1.5 {
             Self::Positive
+        } else {
+            Self::Confidence
         }
     }
 }
@@ -75,43 +91,160 @@ pub fn positive_scores(ds: &Dataset, positive: u32, meaning: ScoreMeaning) -> Op
 }
 
 /// Cumulative false and true positives at each distinct score, descending
-/// (scikit-learn's `_binary_clf_curve`).
-#[derive(Debug, Clone, PartialEq)]
-struct ClfCurve {
+/// (scikit-learn's `_binary_clf_curve`), computed with one sort; every
+/// score-based metric and the counts at any threshold derive from it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScoreCurve {
     fps: Vec<f64>,
     tps: Vec<f64>,
     thresholds: Vec<f64>,
+    positives: u64,
+    negatives: u64,
 }
 
-#[allow(clippy::cast_precision_loss)]
-fn binary_clf_curve(actual: &[bool], scores: &[f64]) -> ClfCurve {
-    let mut order: Vec<usize> = (0..scores.len()).filter(|&i| !scores[i].is_nan()).collect();
-    // Stable sort by score descending, as numpy's mergesort on -score.
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
-    let mut curve = ClfCurve {
-        fps: Vec::new(),
-        tps: Vec::new(),
-        thresholds: Vec::new(),
-    };
-    let mut tp = 0.0;
-    for (k, &i) in order.iter().enumerate() {
-        if actual[i] {
-            tp += 1.0;
+impl ScoreCurve {
+    /// Builds the curve of `scores` (NaN rows are left out) against `actual`.
+    #[must_use]
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
+    pub fn new(actual: &[bool], scores: &[f64]) -> Self {
+        let mut pairs: Vec<(f64, bool)> = scores
+            .iter()
+            .zip(actual)
+            .filter(|(s, _)| !s.is_nan())
+            .map(|(&s, &a)| (s, a))
+            .collect();
+        // Descending by score, as numpy's stable sort on -score.
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut curve = Self::default();
+        let mut tp = 0.0;
+        for (k, &(s, a)) in pairs.iter().enumerate() {
+            if a {
+                tp += 1.0;
+            }
+            let last_of_value = pairs
+                .get(k + 1)
+                .is_none_or(|next| next.0.total_cmp(&s).is_ne());
+            if last_of_value {
+                curve.tps.push(tp);
+                curve.fps.push((k + 1) as f64 - tp);
+                curve.thresholds.push(s);
+            }
         }
-        let last_of_value = order
-            .get(k + 1)
-            .is_none_or(|&j| scores[j].total_cmp(&scores[i]).is_ne());
-        if last_of_value {
-            curve.tps.push(tp);
-            curve.fps.push((k + 1) as f64 - tp);
-            curve.thresholds.push(scores[i]);
+        curve.positives = tp as u64;
+        curve.negatives = pairs.len() as u64 - curve.positives;
+        curve
+    }
+
+    /// The ROC curve with `drop_intermediate=True`; `None` without both classes.
+    #[must_use]
+    pub fn roc(&self) -> Option<Roc> {
+        let n = self.fps.len();
+        let (total_fp, total_tp) = (*self.fps.last()?, *self.tps.last()?);
+        if total_fp == 0.0 || total_tp == 0.0 {
+            return None;
+        }
+        let keep = (0..n).filter(|&i| {
+            n <= 2 || i == 0 || i == n - 1 || {
+                let d2 = |v: &[f64]| v[i + 1] - 2.0 * v[i] + v[i - 1];
+                d2(&self.fps) != 0.0 || d2(&self.tps) != 0.0
+            }
+        });
+        let mut roc = Roc {
+            fpr: vec![0.0],
+            tpr: vec![0.0],
+            thresholds: vec![f64::INFINITY],
+        };
+        for i in keep {
+            roc.fpr.push(self.fps[i] / total_fp);
+            roc.tpr.push(self.tps[i] / total_tp);
+            roc.thresholds.push(self.thresholds[i]);
+        }
+        Some(roc)
+    }
+
+    /// Area under the ROC curve.
+    #[must_use]
+    pub fn roc_auc(&self) -> Option<f64> {
+        self.roc().map(|r| trapezoid(&r.fpr, &r.tpr))
+    }
+
+    /// The precision–recall curve; `None` without positives.
+    #[must_use]
+    pub fn pr(&self) -> Option<PrCurve> {
+        let total_tp = *self.tps.last()?;
+        if total_tp == 0.0 {
+            return None;
+        }
+        let mut precision: Vec<f64> = self
+            .tps
+            .iter()
+            .zip(&self.fps)
+            .map(|(&tp, &fp)| if tp + fp == 0.0 { 0.0 } else { tp / (tp + fp) })
+            .collect();
+        let mut recall: Vec<f64> = self.tps.iter().map(|&tp| tp / total_tp).collect();
+        let mut thresholds = self.thresholds.clone();
+        precision.reverse();
+        recall.reverse();
+        thresholds.reverse();
+        precision.push(1.0);
+        recall.push(0.0);
+        Some(PrCurve {
+            precision,
+            recall,
+            thresholds,
+        })
+    }
+
+    /// Average precision: the sum over thresholds of the recall step times the precision.
+    #[must_use]
+    pub fn average_precision(&self) -> Option<f64> {
+        let pr = self.pr()?;
+        Some(
+            -pr.recall
+                .windows(2)
+                .zip(&pr.precision)
+                .map(|(r, p)| (r[1] - r[0]) * p)
+                .sum::<f64>(),
+        )
+    }
+
+    /// Counts when predicting positive at `score >= threshold` (binary search).
+    #[must_use]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn counts_at(&self, threshold: f64) -> BinaryCounts {
+        let k = self.thresholds.partition_point(|&t| t >= threshold);
+        let (tp, fp) = if k == 0 {
+            (0, 0)
+        } else {
+            (self.tps[k - 1] as u64, self.fps[k - 1] as u64)
+        };
+        BinaryCounts {
+            tp,
+            fp,
+            fn_: self.positives - tp,
+            tn: self.negatives - fp,
         }
     }
-    curve
+
+    /// Counts at each threshold.
+    #[must_use]
+    pub fn sweep(&self, thresholds: &[f64]) -> Vec<SweepPoint> {
+        thresholds
+            .iter()
+            .map(|&threshold| SweepPoint {
+                threshold,
+                counts: self.counts_at(threshold),
+            })
+            .collect()
+    }
 }
 
 /// A ROC curve: false and true positive rates at decreasing thresholds; the
-/// first threshold is +infinity (`None` in JSON).
+/// first threshold is +infinity (`null` in JSON).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Roc {
     /// False positive rates.
@@ -122,40 +255,10 @@ pub struct Roc {
     pub thresholds: Vec<f64>,
 }
 
-/// `roc_curve(y_true, y_score)` with `drop_intermediate=True`. `None` when
-/// there are no positives or no negatives (the rates are undefined).
+/// `roc_curve(y_true, y_score)` with `drop_intermediate=True`.
 #[must_use]
 pub fn roc_curve(actual: &[bool], scores: &[f64]) -> Option<Roc> {
-    let c = binary_clf_curve(actual, scores);
-    let n = c.fps.len();
-    let keep: Vec<usize> = if n > 2 {
-        (0..n)
-            .filter(|&i| {
-                i == 0 || i == n - 1 || {
-                    let d2 = |v: &[f64]| v[i + 1] - 2.0 * v[i] + v[i - 1];
-                    d2(&c.fps) != 0.0 || d2(&c.tps) != 0.0
-                }
-            })
-            .collect()
-    } else {
-        (0..n).collect()
-    };
-    let total_fp = *c.fps.last()?;
-    let total_tp = *c.tps.last()?;
-    if total_fp == 0.0 || total_tp == 0.0 {
-        return None;
-    }
-    let mut roc = Roc {
-        fpr: vec![0.0],
-        tpr: vec![0.0],
-        thresholds: vec![f64::INFINITY],
-    };
-    for i in keep {
-        roc.fpr.push(c.fps[i] / total_fp);
-        roc.tpr.push(c.tps[i] / total_tp);
-        roc.thresholds.push(c.thresholds[i]);
-    }
-    Some(roc)
+    ScoreCurve::new(actual, scores).roc()
 }
 
 /// Area under a curve by the trapezoidal rule (`sklearn.metrics.auc`).
@@ -170,7 +273,7 @@ pub fn trapezoid(x: &[f64], y: &[f64]) -> f64 {
 /// `roc_auc_score` for a binary problem; `None` when only one class occurs.
 #[must_use]
 pub fn roc_auc(actual: &[bool], scores: &[f64]) -> Option<f64> {
-    roc_curve(actual, scores).map(|r| trapezoid(&r.fpr, &r.tpr))
+    ScoreCurve::new(actual, scores).roc_auc()
 }
 
 /// A precision–recall curve in scikit-learn's order: recall decreasing,
@@ -188,46 +291,16 @@ pub struct PrCurve {
 /// `precision_recall_curve(y_true, y_score)`; `None` without positives.
 #[must_use]
 pub fn pr_curve(actual: &[bool], scores: &[f64]) -> Option<PrCurve> {
-    let c = binary_clf_curve(actual, scores);
-    let total_tp = *c.tps.last()?;
-    if total_tp == 0.0 {
-        return None;
-    }
-    let mut precision: Vec<f64> = c
-        .tps
-        .iter()
-        .zip(&c.fps)
-        .map(|(&tp, &fp)| if tp + fp == 0.0 { 0.0 } else { tp / (tp + fp) })
-        .collect();
-    let mut recall: Vec<f64> = c.tps.iter().map(|&tp| tp / total_tp).collect();
-    let mut thresholds = c.thresholds;
-    precision.reverse();
-    recall.reverse();
-    thresholds.reverse();
-    precision.push(1.0);
-    recall.push(0.0);
-    Some(PrCurve {
-        precision,
-        recall,
-        thresholds,
-    })
+    ScoreCurve::new(actual, scores).pr()
 }
 
-/// `average_precision_score`: the sum over thresholds of the recall step times
-/// the precision; `None` without positives.
+/// `average_precision_score`; `None` without positives.
 #[must_use]
 pub fn average_precision(actual: &[bool], scores: &[f64]) -> Option<f64> {
-    let pr = pr_curve(actual, scores)?;
-    Some(
-        -pr.recall
-            .windows(2)
-            .zip(&pr.precision)
-            .map(|(r, p)| (r[1] - r[0]) * p)
-            .sum::<f64>(),
-    )
+    ScoreCurve::new(actual, scores).average_precision()
 }
 
-/// Confusion counts when predicting positive at `score >= threshold`.
+/// Confusion counts when predicting positive at `score >= threshold` (one pass).
 #[must_use]
 pub fn counts_at(actual: &[bool], scores: &[f64], threshold: f64) -> BinaryCounts {
     let mut c = BinaryCounts::default();
@@ -248,55 +321,31 @@ pub struct SweepPoint {
     pub counts: BinaryCounts,
 }
 
-/// Counts at each threshold (sorting once, then one pass: O(n log n)).
+/// Counts at each threshold.
 #[must_use]
 pub fn sweep(actual: &[bool], scores: &[f64], thresholds: &[f64]) -> Vec<SweepPoint> {
-    let mut pairs: Vec<(f64, bool)> = scores
-        .iter()
-        .zip(actual)
-        .filter(|(s, _)| !s.is_nan())
-        .map(|(&s, &a)| (s, a))
-        .collect();
-    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let positives = pairs.iter().filter(|p| p.1).count() as u64;
-    let negatives = pairs.len() as u64 - positives;
-    let mut ts: Vec<(usize, f64)> = thresholds.iter().copied().enumerate().collect();
-    ts.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut out = vec![
-        SweepPoint {
-            threshold: 0.0,
-            counts: BinaryCounts::default()
-        };
-        thresholds.len()
-    ];
-    let (mut k, mut tp, mut fp) = (0usize, 0u64, 0u64);
-    for (idx, t) in ts {
-        while k < pairs.len() && pairs[k].0 >= t {
-            if pairs[k].1 {
-                tp += 1;
-            } else {
-                fp += 1;
-            }
-            k += 1;
-        }
-        out[idx] = SweepPoint {
-            threshold: t,
-            counts: BinaryCounts {
-                tp,
-                fp,
-                fn_: positives - tp,
-                tn: negatives - fp,
-            },
-        };
-    }
-    out
+    ScoreCurve::new(actual, scores).sweep(thresholds)
 }
 
-/// The default sweep: 0.05 to 0.95 in steps of 0.05 for scores in [0, 1],
-/// else 19 evenly spaced thresholds between the smallest and largest score.
+/// The default sweep: every distinct score when there are at most 30 (a
+/// decile score, say); else 0.05 to 0.95 in steps of 0.05 for scores in
+/// [0, 1]; else 19 evenly spaced thresholds between the smallest and largest.
 #[must_use]
 #[allow(clippy::cast_precision_loss)]
 pub fn default_thresholds(scores: &[f64]) -> Vec<f64> {
+    let mut distinct: Vec<f64> = Vec::new();
+    for &s in scores.iter().filter(|s| s.is_finite()) {
+        if distinct.len() > 30 {
+            break;
+        }
+        if !distinct.contains(&s) {
+            distinct.push(s);
+        }
+    }
+    if (1..=30).contains(&distinct.len()) {
+        distinct.sort_by(f64::total_cmp);
+        return distinct;
+    }
     let finite = scores.iter().copied().filter(|s| s.is_finite());
     let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
         (a.min(s), b.max(s))

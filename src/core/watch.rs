@@ -140,17 +140,6 @@ pub fn stats(
         .collect())
 }
 
-/// False positives and false negatives of each class (one-vs-rest).
-#[must_use]
-pub fn fp_fn(confusion: &Confusion) -> Vec<(u64, u64)> {
-    (0..confusion.n_classes())
-        .map(|c| {
-            let tp = confusion.get(c, c);
-            (confusion.col_sum(c) - tp, confusion.row_sum(c) - tp)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,11 +156,5 @@ mod tests {
         assert_eq!(parse_pair("a:b:c").unwrap().truth, "a:b");
         assert!(parse_pair("yes").is_err());
         assert!(parse_pair(":no").is_err());
-    }
-
-    #[test]
-    fn fp_and_fn_per_class() {
-        let m = Confusion::from_codes(&[0, 0, 1, 1, 2], &[0, 1, 1, 1, 0], 3);
-        assert_eq!(fp_fn(&m), vec![(1, 1), (1, 0), (0, 1)]);
     }
 }

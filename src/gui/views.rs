@@ -536,7 +536,7 @@ pub fn prioritise(app: &mut App, ui: &mut Ui) {
         TableBuilder::new(ui)
             .striped(true)
             .max_scroll_height(table_height)
-            .cell_layout(Layout::left_to_right(Align::Center))
+            .cell_layout(Layout::right_to_left(Align::Center))
             .column(Column::auto().at_least(140.0).resizable(true))
             .columns(Column::auto().at_least(64.0), COLUMNS.len() - 1)
             .header(22.0, |mut h| {
@@ -562,11 +562,13 @@ pub fn prioritise(app: &mut App, ui: &mut Ui) {
                     let r = &rows[row.index()];
                     let why = &r.notes;
                     row.col(|ui| {
-                        widgets::swatch(ui, hex_colour(&r.colour));
-                        let label = ui.label(RichText::new(&r.tag).strong());
-                        if let Some(rule) = &r.rule {
-                            label.on_hover_text(format!("Rule: {rule}"));
-                        }
+                        ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                            widgets::swatch(ui, hex_colour(&r.colour));
+                            let label = ui.label(RichText::new(&r.tag).strong());
+                            if let Some(rule) = &r.rule {
+                                label.on_hover_text(format!("Rule: {rule}"));
+                            }
+                        });
                     });
                     row.col(|ui| {
                         ui.label(render::count(r.tagged));
@@ -610,7 +612,7 @@ pub fn prioritise(app: &mut App, ui: &mut Ui) {
                         let text = if r.exact {
                             "exact".to_string()
                         } else {
-                            render::pct(Some(r.coverage), 0)
+                            render::pct(Some(r.coverage), 1)
                         };
                         ui.label(text).on_hover_text(if r.exact {
                             "Every row is covered: the numbers are exact"

@@ -277,6 +277,13 @@ def human_reference(y, h, labels):
     }
 
 
+def human_by_group(df, y, h, column):
+    """Human agreement with the true label per group (fairlearn MetricFrame)."""
+    sf = df[column].fillna("(missing)").astype(str)
+    mf = MetricFrame(metrics=accuracy_score, y_true=y, y_pred=h, sensitive_features=sf)
+    return {str(g): float(mf.by_group.loc[g]) for g in mf.by_group.index}
+
+
 def score_reference(y, score, pos):
     yb = (y == pos).astype(int)
     fpr, tpr, thr = roc_curve(yb, score)
@@ -341,6 +348,7 @@ def main():
         slice_reference(binary, y, p, ["sex", "race"], 1),
     ]
     b["human"] = human_reference(y, binary["human"].to_numpy(), labels)
+    b["human_by_sex"] = human_by_group(binary, y, binary["human"].to_numpy(), "sex")
     b["scores"] = score_reference(y, binary["score"].to_numpy(), 1)
     b["thresholds"] = threshold_reference(binary, y, binary["score"].to_numpy(), 1, [0.3, 0.5, 0.7], "sex")
     # Age is binned by the engine into 5 quantile bins: give the edges numpy uses.
@@ -361,6 +369,25 @@ def main():
         slice_reference(multi, y, p, ["region", "device"], None),
     ]
     m["human"] = human_reference(y, multi["annotator"].to_numpy(), labels)
+    m["human_by_region"] = human_by_group(multi, y, multi["annotator"].to_numpy(), "region")
+    # Costly confusions: the count of each (true, predicted) cell, its rate
+    # within the true class, and the false positives / negatives per class.
+    cm = confusion_matrix(y, p, labels=labels)
+    m["watch"] = [
+        {
+            "truth": t,
+            "pred": q,
+            "count": int(cm[labels.index(t), labels.index(q)]),
+            "rate": cm[labels.index(t), labels.index(q)] / cm[labels.index(t)].sum(),
+            "share_of_data": cm[labels.index(t), labels.index(q)] / cm.sum(),
+            "share_of_errors": cm[labels.index(t), labels.index(q)] / (cm.sum() - np.trace(cm)),
+        }
+        for t, q in [("cat", "dog"), ("dog", "fox"), ("ferret", "cat")]
+    ]
+    m["fp_fn"] = [
+        {"class": c, "fp": int(cm[:, i].sum() - cm[i, i]), "fn": int(cm[i].sum() - cm[i, i])}
+        for i, c in enumerate(labels)
+    ]
     ref["multiclass"] = m
 
     y, p = numeric["target"].to_numpy(), numeric["prediction"].to_numpy()
