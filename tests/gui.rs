@@ -365,3 +365,203 @@ fn a_file_without_known_columns_opens_the_mapping_dialog() {
     assert_eq!(ws.ds.roles.label, "truth_col");
     assert_eq!(ws.ds.rows(), 3);
 }
+
+fn click_at(harness: &mut Harness<'_, App>, pos: egui::Pos2) {
+    harness.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.run();
+}
+
+#[test]
+fn clicking_a_confusion_cell_reviews_exactly_that_cell() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.key_press(Key::F5);
+    harness.run();
+    assert_eq!(
+        harness.state().prefs.view,
+        slicewise::gui::command::View::Confusion
+    );
+    let (transform, labels) = harness
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .audit
+        .confusion_layout
+        .clone()
+        .unwrap();
+    let n = labels.len();
+    let (t, p) = (
+        labels.iter().position(|l| l == "yes").unwrap(),
+        labels.iter().position(|l| l == "left").unwrap(),
+    );
+    // Row t is drawn from the top; plot y grows upwards.
+    let centre = egui_plot::PlotPoint::new(p as f64 + 0.5, (n - 1 - t) as f64 + 0.5);
+    click_at(&mut harness, transform.position_from_point(&centre));
+    let app = harness.state();
+    assert_eq!(
+        app.prefs.view,
+        slicewise::gui::command::View::Review,
+        "the click opens Review"
+    );
+    let ws = app.workspace.as_ref().unwrap();
+    let (yes, left) = (
+        ws.ds.class_code("yes").unwrap(),
+        ws.ds.class_code("left").unwrap(),
+    );
+    assert_eq!(ws.filter.truth.as_deref(), Some("yes"));
+    assert_eq!(ws.filter.pred.as_deref(), Some("left"));
+    assert_eq!(
+        ws.rows.len() as u64,
+        ws.summary.confusion.get(yes as usize, left as usize)
+    );
+    assert!(
+        ws.rows
+            .iter()
+            .all(|&r| ws.ds.label[r as usize] == yes && ws.ds.pred[r as usize] == left)
+    );
+    // A diagonal cell lists correct predictions too.
+    harness.key_press(Key::F5);
+    harness.run();
+    let centre = egui_plot::PlotPoint::new(t as f64 + 0.5, (n - 1 - t) as f64 + 0.5);
+    click_at(&mut harness, transform.position_from_point(&centre));
+    let ws = harness.state().workspace.as_ref().unwrap();
+    assert_eq!(
+        ws.rows.len() as u64,
+        ws.summary.confusion.get(yes as usize, yes as usize)
+    );
+}
+
+#[test]
+fn a_slice_group_becomes_a_rule_tag_in_the_prioritisation_table() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.key_press(Key::F7);
+    harness.run();
+    let before = harness
+        .state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .table()
+        .len();
+    // The first group of the default slice (device) is car_kit.
+    let buttons: Vec<_> = harness.get_all_by_label("Rule tag").collect();
+    assert_eq!(buttons.len(), 4, "one per device");
+    buttons[0].click();
+    harness.run();
+    let app = harness.state_mut();
+    let ws = app.workspace.as_mut().unwrap();
+    let car_kit = ws
+        .ds
+        .column("device")
+        .unwrap()
+        .groups()
+        .code_of("car_kit")
+        .unwrap();
+    let expected = ws
+        .ds
+        .column("device")
+        .unwrap()
+        .groups()
+        .codes
+        .iter()
+        .filter(|&&c| c == car_kit)
+        .count() as u64;
+    let table = ws.table().to_vec();
+    assert_eq!(table.len(), before + 1);
+    let row = table
+        .iter()
+        .find(|r| r.tag == "car_kit")
+        .expect("a row for the group");
+    assert_eq!(row.tagged, expected);
+    assert!(row.exact && row.rule.as_deref() == Some("device == \"car_kit\""));
+    // Undo removes it again.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        harness
+            .state_mut()
+            .workspace
+            .as_mut()
+            .unwrap()
+            .table()
+            .len(),
+        before
+    );
+}
+
+#[test]
+fn the_watch_list_is_shown_and_saved_in_the_session() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    send(
+        &mut harness,
+        Command::AddWatch(slicewise::core::session::WatchPair {
+            truth: "yes".into(),
+            pred: "no".into(),
+        }),
+    );
+    harness.key_press(Key::F2);
+    harness.run();
+    harness.get_by_label("yes ➡ no");
+    send(&mut harness, Command::Save);
+    let saved = slicewise::core::session::Session::read(
+        &data.with_file_name("speech_commands.slicewise.ron"),
+    )
+    .unwrap();
+    assert_eq!(saved.watch.len(), 1);
+    // Clicking the pair reviews its examples.
+    harness.get_by_label("yes ➡ no").click();
+    harness.run();
+    assert_eq!(
+        harness.state().prefs.view,
+        slicewise::gui::command::View::Review
+    );
+    assert_eq!(
+        harness
+            .state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .filter
+            .pred
+            .as_deref(),
+        Some("no")
+    );
+}
+
+#[test]
+fn every_audit_view_draws_on_the_sample() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    for (key, text) in [
+        (Key::F5, "Hide the diagonal"),
+        (Key::F6, "macro avg"),
+        (Key::F7, "Fairlearn, between groups"),
+        (Key::F8, "Threshold"),
+        (Key::F9, "Review the disagreements"),
+    ] {
+        harness.key_press(key);
+        harness.run();
+        assert!(harness.query_all_by_label(text).count() >= 1, "{text}");
+    }
+    // Label consistency opens the disagreements in Review.
+    harness.get_by_label("Review the disagreements").click();
+    harness.run();
+    let ws = harness.state().workspace.as_ref().unwrap();
+    assert!(!ws.rows.is_empty());
+    assert!(
+        ws.rows
+            .iter()
+            .all(|&r| ws.ds.human_correct(r as usize) == Some(false))
+    );
+}

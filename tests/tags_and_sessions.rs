@@ -503,3 +503,27 @@ fn rules_select_exactly_the_matching_rows() {
     });
     assert!(slicewise::core::rules::evaluate(&ds, "snr < \"loud\"").is_err());
 }
+
+#[test]
+fn every_slice_group_becomes_a_rule_selecting_exactly_it() {
+    use slicewise::core::slices::{SliceKey, count_groups, group_rule};
+    let ds = common::load(&common::sample_csv());
+    for columns in [
+        vec!["device"],
+        vec!["snr"],
+        vec!["gender", "accent"],
+        vec!["score"],
+    ] {
+        let columns: Vec<String> = columns.iter().map(ToString::to_string).collect();
+        let Ok(key) = SliceKey::new(&ds, &columns) else {
+            // score is a role column, not a slice column
+            assert_eq!(columns, vec!["score".to_string()]);
+            continue;
+        };
+        for g in count_groups(&ds, &key, None) {
+            let rule = group_rule(&ds, &columns, &g.values).unwrap();
+            let matched = slicewise::core::rules::evaluate(&ds, &rule).unwrap();
+            assert_eq!(matched.count_ones() as u64, g.counts.n, "{rule}");
+        }
+    }
+}

@@ -427,6 +427,133 @@ pub struct BinaryRates {
     pub prevalence: Rate,
 }
 
+/// How to order classes in a confusion matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum ClassOrder {
+    /// As in the data (sorted names).
+    #[default]
+    Name,
+    /// Most frequent true class first.
+    Support,
+    /// Most misclassified true class first.
+    Errors,
+}
+
+/// The label of the bucket that collects the classes beyond the top N.
+pub const OTHER: &str = "(other)";
+
+impl Confusion {
+    /// Class indices in the requested order (ties keep name order).
+    #[must_use]
+    pub fn class_order(&self, order: ClassOrder) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..self.n).collect();
+        match order {
+            ClassOrder::Name => {}
+            ClassOrder::Support => idx.sort_by_key(|&c| std::cmp::Reverse(self.row_sum(c))),
+            ClassOrder::Errors => {
+                idx.sort_by_key(|&c| std::cmp::Reverse(self.row_sum(c) - self.get(c, c)));
+            }
+        }
+        idx
+    }
+
+    /// The matrix over the first `top` classes of `order`, with every other
+    /// class summed into one [`OTHER`] row and column. Returns the labels too.
+    #[must_use]
+    pub fn collapse(&self, classes: &[String], order: &[usize], top: usize) -> (Vec<String>, Self) {
+        let keep = top.min(order.len());
+        let has_other = keep < order.len();
+        let size = keep + usize::from(has_other);
+        let mut slot = vec![keep; self.n];
+        for (i, &c) in order.iter().take(keep).enumerate() {
+            slot[c] = i;
+        }
+        let mut m = Self::new(size);
+        for t in 0..self.n {
+            for p in 0..self.n {
+                m.counts[slot[t] * size + slot[p]] += self.get(t, p);
+            }
+        }
+        let mut labels: Vec<String> = order
+            .iter()
+            .take(keep)
+            .map(|&c| classes[c].clone())
+            .collect();
+        if has_other {
+            labels.push(OTHER.to_string());
+        }
+        (labels, m)
+    }
+}
+
+/// A warning when classes are so unequal that accuracy misleads: the largest
+/// class has more than ten times the examples of the smallest, or a class
+/// holds under 1% of the examples.
+#[must_use]
+pub fn skew_warning(per_class: &[ClassMetrics]) -> Option<String> {
+    let present: Vec<&ClassMetrics> = per_class.iter().filter(|c| c.support > 0).collect();
+    let total: u64 = present.iter().map(|c| c.support).sum();
+    let largest = present.iter().max_by_key(|c| c.support)?;
+    let smallest = present.iter().min_by_key(|c| c.support)?;
+    let rare: Vec<&str> = present
+        .iter()
+        .filter(|c| c.support * 100 < total)
+        .map(|c| c.class.as_str())
+        .collect();
+    let ratio = largest.support as f64 / smallest.support as f64;
+    if ratio <= 10.0 && rare.is_empty() {
+        return None;
+    }
+    let mut why = Vec::new();
+    if ratio > 10.0 {
+        why.push(format!(
+            "'{}' has {:.0}× the examples of '{}'",
+            largest.class, ratio, smallest.class
+        ));
+    }
+    if !rare.is_empty() {
+        why.push(format!("{} under 1% of the data", rare.join(", ")));
+    }
+    Some(format!(
+        "The classes are skewed ({}): a model can score high accuracy while missing the rare classes. Judge it by per-class recall and F1, and the macro average.",
+        why.join("; ")
+    ))
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn collapsing_keeps_every_count() {
+        // classes a, b, c, d; c is the most frequent, then a.
+        let m = Confusion::from_codes(&[0, 0, 2, 2, 2, 1, 3], &[0, 2, 2, 2, 0, 3, 3], 4);
+        let names: Vec<String> = ["a", "b", "c", "d"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let order = m.class_order(ClassOrder::Support);
+        assert_eq!(order[..2], [2, 0]);
+        let (labels, top) = m.collapse(&names, &order, 2);
+        assert_eq!(labels, vec!["c", "a", OTHER]);
+        assert_eq!(top.total(), m.total());
+        assert_eq!(top.get(0, 0), 2, "c predicted c");
+        assert_eq!(top.get(2, 2), 2, "b->d and d->d both fall inside other");
+        assert_eq!(top.get(0, 1), 1, "c predicted a");
+    }
+
+    #[test]
+    fn skew_is_reported_when_accuracy_misleads() {
+        let m = Confusion::from_codes(&[0; 0], &[0; 0], 2);
+        assert_eq!(skew_warning(&m.per_class(&["x".into(), "y".into()])), None);
+        let mut label = vec![0u32; 990];
+        label.extend([1u32; 9]);
+        let m = Confusion::from_codes(&label, &label, 2);
+        let w = skew_warning(&m.per_class(&["common".into(), "rare".into()])).unwrap();
+        assert!(w.contains("110×") && w.contains("rare under 1%"), "{w}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -578,6 +578,43 @@ impl SliceAnalysis {
     }
 }
 
+/// A rule that selects exactly one group of a slice, for turning a group into
+/// a rule tag: `device == "car_kit"`, `snr >= 10.2 and snr < 14.9`, or both
+/// joined with `and` for an intersection. `None` if a value is not a group.
+#[must_use]
+pub fn group_rule(ds: &Dataset, columns: &[String], values: &[String]) -> Option<String> {
+    use super::dataset::{ColumnData, MISSING, NumericGrouping};
+    use super::rules::{quote, quote_column};
+    let mut parts = Vec::with_capacity(columns.len());
+    for (name, value) in columns.iter().zip(values) {
+        let col = ds.column(name)?;
+        let code = col.groups().code_of(value)? as usize;
+        let q = quote_column(&col.name);
+        let part = match &col.data {
+            ColumnData::Numeric {
+                grouping: NumericGrouping::Bins(edges),
+                ..
+            } if value != MISSING => {
+                let (lo, hi) = (edges.get(code)?, edges.get(code + 1)?);
+                let upper = if code + 2 == edges.len() { "<=" } else { "<" };
+                format!("{q} >= {lo} and {q} {upper} {hi}")
+            }
+            ColumnData::Numeric { values: nums, .. } if value != MISSING => {
+                // One group per distinct value: compare the exact number.
+                let row = col
+                    .groups()
+                    .codes
+                    .iter()
+                    .position(|&c| c as usize == code)?;
+                format!("{q} == {}", nums[row])
+            }
+            _ => format!("{q} == {}", quote(value)),
+        };
+        parts.push(part);
+    }
+    Some(parts.join(" and "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

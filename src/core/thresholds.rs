@@ -385,6 +385,58 @@ pub fn slice_counts_at(
     )
 }
 
+/// A [`ScoreCurve`] per group of a slice, so that per-group counts at any
+/// threshold take a binary search instead of a pass over the rows.
+#[derive(Debug, Clone, Default)]
+pub struct GroupCurves {
+    /// Group values, as [`Group::values`].
+    pub groups: Vec<Vec<String>>,
+    /// Rows per group.
+    pub sizes: Vec<u64>,
+    /// The curve per group.
+    pub curves: Vec<ScoreCurve>,
+}
+
+impl GroupCurves {
+    /// Builds a curve for every non-empty group of `key`.
+    #[must_use]
+    pub fn new(ds: &Dataset, key: &SliceKey<'_>, positive: u32, positive_scores: &[f64]) -> Self {
+        let mut cells: Vec<(Vec<f64>, Vec<bool>)> = vec![(Vec::new(), Vec::new()); key.cells()];
+        for row in 0..ds.rows() {
+            let (scores, actual) = &mut cells[key.cell(row)];
+            scores.push(positive_scores[row]);
+            actual.push(ds.label[row] == positive);
+        }
+        let mut out = Self::default();
+        for (cell, (scores, actual)) in cells.into_iter().enumerate() {
+            if scores.is_empty() {
+                continue;
+            }
+            out.groups.push(key.values(cell));
+            out.sizes.push(scores.len() as u64);
+            out.curves.push(ScoreCurve::new(&actual, &scores));
+        }
+        out
+    }
+
+    /// Counts per group at one threshold, or at a threshold per group.
+    #[must_use]
+    pub fn counts_at(&self, threshold: f64, per_group: Option<&[f64]>) -> Vec<BinaryCounts> {
+        self.curves
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.counts_at(
+                    per_group
+                        .and_then(|t| t.get(i))
+                        .copied()
+                        .unwrap_or(threshold),
+                )
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::audit;
 use super::command::{Command, ExportFormat, RoleChoice, View};
 use super::jobs::{DialogJob, DialogPurpose, ImageCache, LoadFailure, LoadJob, Loaded};
 use super::panels;
@@ -528,6 +529,34 @@ impl App {
                 ws.set_filter(f);
             }
             Command::SortTable(key) => ws.sort_by(key),
+            Command::ShowCell { truth, pred } => {
+                ws.set_filter(crate::core::filter::ReviewFilter {
+                    scope: crate::core::filter::Scope::All,
+                    truth: Some(truth.clone()),
+                    pred: Some(pred.clone()),
+                    ..crate::core::filter::ReviewFilter::default()
+                });
+                self.prefs.view = View::Review;
+                message = Some(Ok(format!(
+                    "{} examples of {truth} predicted as {pred}",
+                    render::count(ws.rows.len() as u64)
+                )));
+            }
+            Command::ShowHumanDisagreements => {
+                ws.set_filter(crate::core::filter::ReviewFilter {
+                    scope: crate::core::filter::Scope::HumanDisagrees,
+                    ..crate::core::filter::ReviewFilter::default()
+                });
+                self.prefs.view = View::Review;
+            }
+            Command::AddWatch(pair) if !ws.state.watch.contains(&pair) => {
+                ws.state.watch.push(pair);
+                ws.touch();
+            }
+            Command::RemoveWatch(i) if i < ws.state.watch.len() => {
+                ws.state.watch.remove(i);
+                ws.touch();
+            }
             Command::CopyMarkdown => {
                 let md = export_text(ws, ExportFormat::Markdown);
                 ctx.copy_text(md);
@@ -584,7 +613,7 @@ impl App {
         if let Some(images) = &mut self.images {
             images.poll(ctx);
         }
-        // Files dropped on the window open like File → Open.
+        // Files dropped on the window open like File, Open.
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -660,6 +689,9 @@ impl eframe::App for App {
                 ctx.request_repaint_after(wait);
             }
         }
+        if let Some(ws) = &mut self.workspace {
+            ws.audit.refresh(&ws.ds, &ws.state, self.prefs.view);
+        }
         self.update_title(ctx);
         if self.loading.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));
@@ -682,9 +714,16 @@ impl eframe::App for App {
             } else {
                 views::tabs(self, ui);
                 match self.prefs.view {
-                    View::Overview => views::overview(self, ui),
+                    View::Overview => {
+                        egui::ScrollArea::vertical().show(ui, |ui| views::overview(self, ui));
+                    }
                     View::Review => views::review(self, ui),
                     View::Prioritise => views::prioritise(self, ui),
+                    View::Confusion => audit::confusion(self, ui),
+                    View::Classes => audit::classes(self, ui),
+                    View::Slices => audit::slices(self, ui),
+                    View::Thresholds => audit::thresholds_view(self, ui),
+                    View::Labels => audit::labels(self, ui),
                 }
             }
         });

@@ -21,11 +21,30 @@ pub enum View {
     Review,
     /// The prioritisation table and chart.
     Prioritise,
+    /// The confusion matrix.
+    Confusion,
+    /// Per-class metrics.
+    Classes,
+    /// Slices and fairness.
+    Slices,
+    /// Score thresholds.
+    Thresholds,
+    /// Human labels against true labels.
+    Labels,
 }
 
 impl View {
     /// All views, in tab order.
-    pub const ALL: [Self; 3] = [Self::Overview, Self::Review, Self::Prioritise];
+    pub const ALL: [Self; 8] = [
+        Self::Overview,
+        Self::Review,
+        Self::Prioritise,
+        Self::Confusion,
+        Self::Classes,
+        Self::Slices,
+        Self::Thresholds,
+        Self::Labels,
+    ];
 
     /// Tab label.
     #[must_use]
@@ -34,6 +53,11 @@ impl View {
             Self::Overview => "Overview",
             Self::Review => "Review",
             Self::Prioritise => "Prioritise",
+            Self::Confusion => "Confusion",
+            Self::Classes => "Classes",
+            Self::Slices => "Slices",
+            Self::Thresholds => "Thresholds",
+            Self::Labels => "Labels",
         }
     }
 
@@ -44,6 +68,11 @@ impl View {
             Self::Overview => Key::F2,
             Self::Review => Key::F3,
             Self::Prioritise => Key::F4,
+            Self::Confusion => Key::F5,
+            Self::Classes => Key::F6,
+            Self::Slices => Key::F7,
+            Self::Thresholds => Key::F8,
+            Self::Labels => Key::F9,
         }
     }
 }
@@ -177,6 +206,19 @@ pub enum Command {
     SortTable(SortKey),
     /// Switch between dark and light.
     ToggleTheme,
+    /// Review the examples of one confusion cell.
+    ShowCell {
+        /// True class.
+        truth: String,
+        /// Predicted class.
+        pred: String,
+    },
+    /// Review the examples whose human label differs from the true label.
+    ShowHumanDisagreements,
+    /// Add a costly confusion to the watch list.
+    AddWatch(crate::core::session::WatchPair),
+    /// Remove an entry of the watch list.
+    RemoveWatch(usize),
 }
 
 const NONE: Modifiers = Modifiers::NONE;
@@ -245,6 +287,10 @@ impl Command {
             Self::Reshuffle => "Reshuffle".into(),
             Self::SortTable(k) => format!("Sort by {}", k.name()),
             Self::ToggleTheme => "Dark / light theme".into(),
+            Self::ShowCell { truth, pred } => format!("Review {truth} ➡ {pred}"),
+            Self::ShowHumanDisagreements => "Review the disagreements".into(),
+            Self::AddWatch(_) => "Watch".into(),
+            Self::RemoveWatch(_) => "Remove".into(),
         }
     }
 
@@ -287,6 +333,21 @@ impl Command {
             Self::ShowView(View::Overview) => "Rows, accuracy, review coverage and the top tags",
             Self::ShowView(View::Review) => "Review and tag examples",
             Self::ShowView(View::Prioritise) => "What to work on first: the prioritisation table",
+            Self::ShowView(View::Confusion) => {
+                "The confusion matrix; click a cell to review its examples"
+            }
+            Self::ShowView(View::Classes) => "Precision, recall and F1 per class",
+            Self::ShowView(View::Slices) => "Metrics per slice, fairness disparities",
+            Self::ShowView(View::Thresholds) => {
+                "ROC and precision-recall curves, and a threshold to move"
+            }
+            Self::ShowView(View::Labels) => "Human labels against the true labels",
+            Self::ShowCell { .. } => "Open the Review view on these examples",
+            Self::ShowHumanDisagreements => {
+                "Open the Review view on the examples whose human label differs"
+            }
+            Self::AddWatch(_) => "Add this pair to the watch list",
+            Self::RemoveWatch(_) => "Remove this pair from the watch list",
             Self::ToggleShortcuts => "Show every keyboard shortcut",
             Self::SetFilter(_) => "Change which examples are listed",
             Self::Reshuffle => "Draw a new random order",
@@ -362,6 +423,11 @@ impl Command {
             Self::ShowView(View::Overview),
             Self::ShowView(View::Review),
             Self::ShowView(View::Prioritise),
+            Self::ShowView(View::Confusion),
+            Self::ShowView(View::Classes),
+            Self::ShowView(View::Slices),
+            Self::ShowView(View::Thresholds),
+            Self::ShowView(View::Labels),
             Self::OpenDialog,
             Self::Save,
             Self::ExportDialog(ExportFormat::Csv),

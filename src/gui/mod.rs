@@ -2,6 +2,7 @@
 //! commands; never computes statistics itself.
 
 pub mod app;
+pub mod audit;
 pub mod command;
 pub mod jobs;
 pub mod panels;

@@ -150,6 +150,29 @@ pub fn overview(app: &mut App, ui: &mut Ui) {
     if ui.button("Open the prioritisation table").clicked() {
         pending.push(Command::ShowView(View::Prioritise));
     }
+    ui.add_space(16.0);
+    super::audit::watch_list(ws, ui, pending);
+    ui.add_space(8.0);
+    let per_class = ws.summary.confusion.per_class(&ws.ds.classes);
+    egui::CollapsingHeader::new("False positives and false negatives per class").show(ui, |ui| {
+        egui::Grid::new("fp-fn")
+            .num_columns(3)
+            .striped(true)
+            .show(ui, |ui| {
+                ui.strong("class");
+                ui.strong("FP");
+                ui.strong("FN");
+                ui.end_row();
+                for c in &per_class {
+                    ui.label(&c.class);
+                    ui.label(render::count(c.false_positives))
+                        .on_hover_text("Examples wrongly predicted as this class");
+                    ui.label(render::count(c.false_negatives))
+                        .on_hover_text("Examples of this class predicted as another");
+                    ui.end_row();
+                }
+            });
+    });
     if !ws.warnings.is_empty() {
         ui.add_space(16.0);
         ui.heading("Notes on this file");

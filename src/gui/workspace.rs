@@ -56,6 +56,8 @@ pub struct Workspace {
     view_changed: bool,
     /// The last save error, shown until a save succeeds.
     pub save_error: Option<String>,
+    /// Options and caches of the audit views.
+    pub audit: super::audit::AuditState,
 }
 
 impl Workspace {
@@ -72,6 +74,7 @@ impl Workspace {
         let filter = state.view.filter.clone();
         let selected = state.view.selected.clone();
         let saved_generation = state.generation();
+        let audit = super::audit::AuditState::new(&ds);
         let mut ws = Self {
             ds: Arc::new(ds),
             state,
@@ -90,6 +93,7 @@ impl Workspace {
             changed_at: None,
             view_changed: false,
             save_error: None,
+            audit,
         };
         ws.refresh_rows();
         if let Some(key) = selected
@@ -252,6 +256,12 @@ impl Workspace {
         self.state.merge(&self.ds, from, into)?;
         self.changed();
         Ok(())
+    }
+
+    /// Marks a change made outside the undoable edits (the watch list).
+    pub fn touch(&mut self) {
+        self.state.touch();
+        self.changed();
     }
 
     fn changed(&mut self) {
