@@ -757,3 +757,24 @@ fn bad_score_and_watch_options_get_clear_errors() {
         Some(2)
     );
 }
+
+#[test]
+fn small_and_multiline_files_load_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // One row and no newline at the end.
+    let one = common::write(dir.path(), "one.csv", "label,pred\na,b");
+    let j: Value =
+        serde_json::from_slice(&slicewise(&["report", path(&one), "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(j["rows"], 1);
+    // A quoted value with a line break inside.
+    let multi = common::write(
+        dir.path(),
+        "multi.csv",
+        "id,label,pred,text\n1,a,a,\"two\nlines\"\n2,b,a,plain\n",
+    );
+    let o = slicewise(&["report", path(&multi), "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["rows"], 2);
+}

@@ -521,12 +521,30 @@ fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadE
     let fail =
         |e: &PolarsError| diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e));
 
-    // A first read of a few thousand rows gives column names and types.
-    let sample = csv_options(delimiter, decimal_comma)
-        .with_n_rows(Some(INFER_ROWS))
-        .with_infer_schema_length(Some(INFER_ROWS))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(SerReader::finish)
+    // A first read of a few thousand rows gives column names and types. It
+    // parses a prefix of the file held in memory: given the whole file,
+    // polars would scan all of it even for a few rows.
+    let sample_options = || {
+        csv_options(delimiter, decimal_comma)
+            .with_n_rows(Some(INFER_ROWS))
+            .with_infer_schema_length(Some(INFER_ROWS))
+    };
+    let sample = read_prefix(path, INFER_ROWS)
+        .ok()
+        .and_then(|prefix| {
+            sample_options()
+                .into_reader_with_file_handle(std::io::Cursor::new(prefix))
+                .finish()
+                .ok()
+        })
+        .map_or_else(
+            || {
+                sample_options()
+                    .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                    .and_then(SerReader::finish)
+            },
+            Ok,
+        )
         .map_err(|e| fail(&e))?;
     let columns: Vec<String> = column_names(&sample)
         .into_iter()
@@ -605,6 +623,29 @@ fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadE
         path: path.to_path_buf(),
         message: "could not settle the column types".to_string(),
     })
+}
+
+/// The header and up to `rows` complete lines from the start of a file (at
+/// most 8 MiB). A cut inside a quoted field makes the caller fall back to the
+/// whole file.
+fn read_prefix(path: &Path, rows: usize) -> std::io::Result<Vec<u8>> {
+    const LIMIT: u64 = 8 << 20;
+    let file = File::open(path)?;
+    let whole = file.metadata()?.len() <= LIMIT;
+    let mut buf = Vec::with_capacity(1 << 20);
+    file.take(LIMIT).read_to_end(&mut buf)?;
+    let mut newlines = buf.iter().enumerate().filter(|&(_, &b)| b == b'\n');
+    let end = match newlines.nth(rows) {
+        Some((i, _)) => i + 1,
+        // The whole file is here: keep it, last line included.
+        None if whole => buf.len(),
+        None => buf
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(buf.len(), |i| i + 1),
+    };
+    buf.truncate(end);
+    Ok(buf)
 }
 
 /// The column named in polars' "could not parse `x` as dtype `f64` at column 'c'" error.

@@ -111,31 +111,55 @@ impl ScoreCurve {
         clippy::cast_sign_loss
     )]
     pub fn new(actual: &[bool], scores: &[f64]) -> Self {
-        let mut pairs: Vec<(f64, bool)> = scores
+        // Scores as order-preserving integers, sorted per class, then merged
+        // from the top: integer sorts are much faster than float comparisons,
+        // and ties need no order since only the end of each run of equal
+        // scores becomes a point of the curve.
+        let positives = actual
             .iter()
-            .zip(actual)
-            .filter(|(s, _)| !s.is_nan())
-            .map(|(&s, &a)| (s, a))
-            .collect();
-        // Descending by score, as numpy's stable sort on -score.
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut curve = Self::default();
-        let mut tp = 0.0;
-        for (k, &(s, a)) in pairs.iter().enumerate() {
-            if a {
-                tp += 1.0;
+            .zip(scores)
+            .filter(|(a, s)| **a && !s.is_nan())
+            .count();
+        let mut pos = Vec::with_capacity(positives);
+        let mut neg = Vec::with_capacity(scores.len() - positives);
+        for (&s, &a) in scores.iter().zip(actual) {
+            if s.is_nan() {
+                continue;
             }
-            let last_of_value = pairs
-                .get(k + 1)
-                .is_none_or(|next| next.0.total_cmp(&s).is_ne());
-            if last_of_value {
-                curve.tps.push(tp);
-                curve.fps.push((k + 1) as f64 - tp);
-                curve.thresholds.push(s);
+            if a {
+                pos.push(sort_key(s));
+            } else {
+                neg.push(sort_key(s));
             }
         }
-        curve.positives = tp as u64;
-        curve.negatives = pairs.len() as u64 - curve.positives;
+        pos.sort_unstable();
+        neg.sort_unstable();
+        let mut curve = Self {
+            positives: pos.len() as u64,
+            negatives: neg.len() as u64,
+            ..Self::default()
+        };
+        let (mut i, mut j) = (pos.len(), neg.len());
+        let (mut tp, mut fp) = (0u64, 0u64);
+        while i > 0 || j > 0 {
+            let top = match (i.checked_sub(1), j.checked_sub(1)) {
+                (Some(a), Some(b)) => pos[a].max(neg[b]),
+                (Some(a), None) => pos[a],
+                (None, Some(b)) => neg[b],
+                (None, None) => break,
+            };
+            while i > 0 && pos[i - 1] == top {
+                tp += 1;
+                i -= 1;
+            }
+            while j > 0 && neg[j - 1] == top {
+                fp += 1;
+                j -= 1;
+            }
+            curve.tps.push(tp as f64);
+            curve.fps.push(fp as f64);
+            curve.thresholds.push(from_sort_key(top));
+        }
         curve
     }
 
@@ -241,6 +265,21 @@ impl ScoreCurve {
             })
             .collect()
     }
+}
+
+/// Maps a non-NaN score to an integer with the same order (0.0 and -0.0 equal).
+fn sort_key(s: f64) -> u64 {
+    let bits = (s + 0.0).to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// The inverse of [`sort_key`].
+fn from_sort_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
 /// A ROC curve: false and true positive rates at decreasing thresholds; the
@@ -461,6 +500,18 @@ mod tests {
         let pr = pr_curve(&actual, &scores).unwrap();
         assert_eq!(pr.recall, vec![1.0, 1.0, 0.5, 0.5, 0.0]);
         assert_eq!(pr.thresholds, vec![0.1, 0.35, 0.4, 0.8]);
+    }
+
+    #[test]
+    fn sort_keys_keep_the_order_of_scores() {
+        let xs = [-3.5, -1e-300, -0.0, 0.0, 1e-300, 0.25, 7.0, f64::INFINITY];
+        for w in xs.windows(2) {
+            assert!(sort_key(w[0]) <= sort_key(w[1]), "{} vs {}", w[0], w[1]);
+        }
+        assert_eq!(sort_key(-0.0), sort_key(0.0));
+        for x in xs {
+            assert_eq!(from_sort_key(sort_key(x)).to_bits(), (x + 0.0).to_bits());
+        }
     }
 
     #[test]

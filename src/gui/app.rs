@@ -20,6 +20,22 @@ use crate::core::tags::Edit;
 const RECENT: usize = 10;
 /// Rows jumped by Page Up / Page Down.
 const PAGE: isize = 25;
+/// Frames per line of `SLICEWISE_FRAME_STATS` output.
+const FRAME_STATS_EVERY: usize = 100;
+
+/// Mean, median, 95th percentile and maximum of frame times, in ms.
+fn frame_stats(log: &mut [Duration]) -> String {
+    log.sort_unstable();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mean = log.iter().map(|d| ms(*d)).sum::<f64>() / log.len() as f64;
+    format!(
+        "{} frames, ui() mean {mean:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        log.len(),
+        ms(log[log.len() / 2]),
+        ms(log[log.len() * 95 / 100]),
+        ms(log[log.len() - 1])
+    )
+}
 
 /// Preferences kept across runs in eframe's storage.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -355,6 +371,7 @@ impl App {
                 });
             }
             Command::ShowView(view) => self.prefs.view = view,
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::NewTagPrompt => {
                 if self
                     .workspace
@@ -734,6 +751,11 @@ impl eframe::App for App {
         self.frame_time = started.elapsed();
         if let Some(log) = &mut self.frame_log {
             log.push(self.frame_time);
+            if log.len() == FRAME_STATS_EVERY {
+                let view = self.prefs.view.label();
+                eprintln!("{view}: {}", frame_stats(log));
+                log.clear();
+            }
         }
     }
 
@@ -745,16 +767,7 @@ impl eframe::App for App {
         if let Some(log) = &mut self.frame_log
             && !log.is_empty()
         {
-            log.sort_unstable();
-            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-            let mean = log.iter().map(|d| ms(*d)).sum::<f64>() / log.len() as f64;
-            eprintln!(
-                "frames: {}, ui() mean {mean:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
-                log.len(),
-                ms(log[log.len() / 2]),
-                ms(log[log.len() * 95 / 100]),
-                ms(log[log.len() - 1])
-            );
+            eprintln!("{}: {}", self.prefs.view.label(), frame_stats(log));
         }
         if let Some(ws) = &mut self.workspace
             && ws.unsaved()

@@ -219,6 +219,8 @@ pub enum Command {
     AddWatch(crate::core::session::WatchPair),
     /// Remove an entry of the watch list.
     RemoveWatch(usize),
+    /// Save and close the window.
+    Quit,
 }
 
 const NONE: Modifiers = Modifiers::NONE;
@@ -291,6 +293,7 @@ impl Command {
             Self::ShowHumanDisagreements => "Review the disagreements".into(),
             Self::AddWatch(_) => "Watch".into(),
             Self::RemoveWatch(_) => "Remove".into(),
+            Self::Quit => "Quit".into(),
         }
     }
 
@@ -348,6 +351,7 @@ impl Command {
             }
             Self::AddWatch(_) => "Add this pair to the watch list",
             Self::RemoveWatch(_) => "Remove this pair from the watch list",
+            Self::Quit => "Save the session and close the window",
             Self::ToggleShortcuts => "Show every keyboard shortcut",
             Self::SetFilter(_) => "Change which examples are listed",
             Self::Reshuffle => "Draw a new random order",
@@ -382,6 +386,7 @@ impl Command {
             Self::ShowView(v) => shortcut(NONE, v.key()),
             Self::ToggleShortcuts => shortcut(Modifiers::SHIFT, Key::Questionmark),
             Self::CancelLoad => shortcut(NONE, Key::Escape),
+            Self::Quit => shortcut(Modifiers::COMMAND, Key::Q),
             _ => None,
         }
     }
@@ -433,6 +438,7 @@ impl Command {
             Self::ExportDialog(ExportFormat::Csv),
             Self::CopyMarkdown,
             Self::ToggleShortcuts,
+            Self::Quit,
         ]);
         v
     }
@@ -449,6 +455,7 @@ impl Command {
                 | Self::ToggleShortcuts
                 | Self::ToggleTheme
                 | Self::ShowView(_)
+                | Self::Quit
         )
     }
 }

@@ -90,6 +90,8 @@ pub fn menu_bar(app: &mut App, ui: &mut Ui) {
                     command_button(ui, &Command::ExportDialog(f), pending);
                 }
                 command_button(ui, &Command::CopyMarkdown, pending);
+                ui.separator();
+                command_button(ui, &Command::Quit, pending);
             });
             ui.menu_button("Edit", |ui| {
                 command_button(ui, &Command::Undo, pending);

@@ -570,13 +570,17 @@ pub fn prioritise(app: &mut App, ui: &mut Ui) {
                         } else {
                             ""
                         };
-                        if ui
-                            .button(RichText::new(format!("{name}{arrow}")).strong())
-                            .on_hover_text(tip)
-                            .clicked()
-                        {
-                            pending.push(Command::SortTable(key));
-                        }
+                        let layout = if key == SortKey::Tag {
+                            Layout::left_to_right(Align::Center)
+                        } else {
+                            Layout::right_to_left(Align::Center)
+                        };
+                        ui.with_layout(layout, |ui| {
+                            let text = RichText::new(format!("{name}{arrow}")).strong();
+                            if ui.button(text).on_hover_text(tip).clicked() {
+                                pending.push(Command::SortTable(key));
+                            }
+                        });
                     });
                 }
             })
