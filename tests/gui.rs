@@ -230,6 +230,21 @@ fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
     ] {
         let out = dir.path().join(format!("out.{ext}"));
         send(&mut harness, Command::Export(out.clone()));
+        // The file is written on a background thread.
+        for _ in 0..200 {
+            if harness.state().exports.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            harness.step();
+        }
+        assert!(
+            harness
+                .state()
+                .status
+                .as_ref()
+                .is_some_and(|s| s.text.starts_with("Exported"))
+        );
         let text = std::fs::read_to_string(&out).unwrap();
         assert!(
             text.contains(needle) && text.contains("people noise"),

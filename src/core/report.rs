@@ -309,6 +309,12 @@ pub fn build(
         });
     }
     let scores = pos_code.and_then(|p| score_summary(ds, p, opts.score_meaning));
+    if ds.score.is_some() && pos_code.is_none() {
+        warnings.push(
+            "There is a score column: pass --positive VALUE for ROC AUC, average precision and a threshold sweep."
+                .to_string(),
+        );
+    }
     if let Some(s) = &scores
         && s.detected
     {

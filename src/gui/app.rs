@@ -8,7 +8,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::audit;
 use super::command::{Command, ExportFormat, RoleChoice, View};
-use super::jobs::{DialogJob, DialogPurpose, ImageCache, LoadFailure, LoadJob, Loaded};
+use super::jobs::{DialogJob, DialogPurpose, ExportJob, ImageCache, LoadFailure, LoadJob, Loaded};
 use super::panels;
 use super::views;
 use super::workspace::Workspace;
@@ -117,6 +117,8 @@ pub struct App {
     /// Editing state of the panels.
     pub panels: panels::PanelState,
     dialog: Option<DialogJob>,
+    /// Exports being written.
+    pub exports: Vec<ExportJob>,
     title: String,
     /// Duration of the last `ui()` call, for the status bar.
     pub frame_time: Duration,
@@ -177,6 +179,7 @@ impl App {
             images: Some(ImageCache::new(ctx)),
             panels: panels::PanelState::default(),
             dialog: None,
+            exports: Vec::new(),
             title: String::new(),
             frame_time: Duration::ZERO,
             frame_log: std::env::var_os("SLICEWISE_FRAME_STATS").map(|_| Vec::new()),
@@ -590,13 +593,10 @@ impl App {
                     Some("html" | "htm") => ExportFormat::Html,
                     _ => ExportFormat::Csv,
                 };
+                // The table is rendered here (it is cached and small); the
+                // file is written on a background thread.
                 let text = export_text(ws, format);
-                message = Some(
-                    match crate::core::session::write_atomic(&path, text.as_bytes()) {
-                        Ok(()) => Ok(format!("Exported {}", path.display())),
-                        Err(e) => Err(format!("Cannot write {} ({e})", path.display())),
-                    },
-                );
+                self.exports.push(ExportJob::start(path, text, ctx));
             }
             _ => {}
         }
@@ -608,6 +608,20 @@ impl App {
     }
 
     fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let mut finished = Vec::new();
+        self.exports.retain(|job| match job.poll() {
+            Some(result) => {
+                finished.push(result);
+                false
+            }
+            None => true,
+        });
+        for result in finished {
+            match result {
+                Ok(path) => self.say(format!("Exported {}", path.display())),
+                Err(e) => self.say_error(e),
+            }
+        }
         if let Some(job) = &mut self.loading
             && let Some(result) = job.poll()
         {

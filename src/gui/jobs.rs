@@ -226,6 +226,42 @@ impl DialogJob {
     }
 }
 
+/// An export written on the "slicewise-export" thread.
+pub struct ExportJob {
+    rx: Receiver<Result<PathBuf, String>>,
+}
+
+impl ExportJob {
+    /// Writes `text` to `path` atomically in the background.
+    #[must_use]
+    pub fn start(path: PathBuf, text: String, ctx: &egui::Context) -> Self {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let write = move || {
+            let result = crate::core::session::write_atomic(&path, text.as_bytes())
+                .map(|()| path.clone())
+                .map_err(|e| format!("Cannot write the export ({e}): {}", path.display()));
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("slicewise-export".into())
+            .spawn(write)
+        {
+            let (tx, rx) = channel();
+            let _ = tx.send(Err(format!("Cannot start the export: {e}")));
+            return Self { rx };
+        }
+        Self { rx }
+    }
+
+    /// The result, once written.
+    #[must_use]
+    pub fn poll(&self) -> Option<Result<PathBuf, String>> {
+        self.rx.try_recv().ok()
+    }
+}
+
 /// The longest side of a decoded image preview, in pixels.
 const MAX_IMAGE_SIDE: u32 = 1024;
 /// Decoded images kept as textures.

@@ -145,6 +145,11 @@ pub fn status_bar(app: &mut App, ui: &mut Ui) {
                 }
                 ui.separator();
             }
+            if !app.exports.is_empty() {
+                ui.spinner();
+                ui.label("Exporting…");
+                ui.separator();
+            }
             if let Some(ws) = &app.workspace {
                 ui.label(RichText::new(ws.file_name()).strong());
                 ui.label(format!(
