@@ -580,3 +580,57 @@ fn every_audit_view_draws_on_the_sample() {
             .all(|&r| ws.ds.human_correct(r as usize) == Some(false))
     );
 }
+
+#[test]
+fn a_note_still_being_typed_is_kept_by_save_and_not_carried_to_another_file() {
+    let (dir, data) = sample_copy();
+    let mut harness = open(&data);
+    let row = cursor_row(harness.state());
+    let note = harness.get_by_role(egui::accesskit::Role::MultilineTextInput);
+    note.focus();
+    harness.run();
+    harness
+        .get_by_role(egui::accesskit::Role::MultilineTextInput)
+        .type_text("half-typed thought");
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .panels
+            .note
+            .as_ref()
+            .is_some_and(|(_, t)| t == "half-typed thought")
+    );
+    // Ctrl+S while the field still has the keyboard: the menu command saves the draft too.
+    send(&mut harness, Command::Save);
+    let saved = slicewise::core::session::Session::read(
+        &data.with_file_name("speech_commands.slicewise.ron"),
+    )
+    .unwrap();
+    let key = harness
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .ds
+        .ids
+        .key(row)
+        .into_owned();
+    assert_eq!(saved.examples[&key].note, "half-typed thought");
+    // Opening another file starts with a clean draft.
+    let other = common::write(dir.path(), "other.csv", "id,label,pred\nx1,a,b\nx2,b,b\n");
+    harness
+        .state_mut()
+        .open_blocking(&other, &LoadOptions::default());
+    harness.run();
+    let app = harness.state();
+    assert!(
+        app.panels
+            .note
+            .as_ref()
+            .is_none_or(|(r, t)| *r == 0 && t.is_empty()),
+        "{:?}",
+        app.panels.note
+    );
+    assert_eq!(app.workspace.as_ref().unwrap().state.note(0), "");
+}

@@ -356,6 +356,12 @@ impl BinaryCounts {
         Proportion::new(self.tp + self.fn_, self.total())
     }
 
+    /// F1 of the positive class: 2 TP / (2 TP + FP + FN); `None` when 0/0.
+    #[must_use]
+    pub fn f1(&self) -> Option<f64> {
+        ratio_u(2 * self.tp, 2 * self.tp + self.fp + self.fn_)
+    }
+
     /// Binary accuracy: (TP + TN) / all.
     #[must_use]
     pub fn accuracy(&self) -> Proportion {

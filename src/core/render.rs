@@ -509,10 +509,7 @@ fn sweep_table(s: &ScoreSummary) -> Table {
             pct(c.fpr().value(), 1),
             pct(c.precision().value(), 1),
             pct(c.accuracy().value(), 1),
-            pct(
-                crate::core::stats::ratio_u(2 * c.tp, 2 * c.tp + c.fp + c.fn_),
-                1,
-            ),
+            pct(c.f1(), 1),
             pct(c.selection_rate().value(), 1),
         ]);
     }

@@ -607,7 +607,7 @@ fn scores_json(s: &ScoreSummary) -> Value {
                 "tpr": c.tpr().value(), "fpr": c.fpr().value(),
                 "precision": c.precision().value(),
                 "accuracy": c.accuracy().value(),
-                "f1": super::stats::ratio_u(2 * c.tp, 2 * c.tp + c.fp + c.fn_),
+                "f1": c.f1(),
                 "selection_rate": c.selection_rate().value(),
             })
         }).collect::<Vec<_>>(),

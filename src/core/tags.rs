@@ -65,6 +65,9 @@ pub enum TagError {
     /// Merging needs two tags of the same kind.
     #[error("cannot merge a rule tag with a manual tag")]
     MixedMerge,
+    /// The row is not in the data.
+    #[error("there is no row {0} in this data")]
+    NoSuchRow(u32),
 }
 
 /// Counts of tagged rows by stratum. For a manual tag these are reviewed
@@ -446,6 +449,9 @@ impl ReviewState {
         let inverse = match edit {
             Edit::SetTag { tag, on, rows } => self.set_tag(ds, tag, on, &rows)?,
             Edit::SetReviewed { rows, reviewed } => self.set_reviewed(ds, &rows, reviewed),
+            Edit::SetNote { row, .. } if row as usize >= ds.rows() => {
+                return Err(TagError::NoSuchRow(row));
+            }
             Edit::SetNote { row, note } => {
                 let old = if note.is_empty() {
                     self.notes.remove(&row)

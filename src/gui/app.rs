@@ -219,7 +219,10 @@ impl App {
     fn finish_load(&mut self, path: &Path, result: Result<Loaded, LoadFailure>) {
         match result {
             Ok(loaded) => {
+                // Finish the old file: its note draft and its session.
+                self.commit_note();
                 self.save_now();
+                self.panels = panels::PanelState::default();
                 let ws = Workspace::new(
                     loaded.ds,
                     loaded.state,
@@ -262,6 +265,26 @@ impl App {
                 if message != "Loading was cancelled" {
                     self.error = Some(message);
                 }
+            }
+        }
+    }
+
+    /// Commits a note still being typed, so saving or closing keeps it.
+    pub fn commit_note(&mut self) {
+        let (Some(ws), Some((row, text))) = (&mut self.workspace, &self.panels.note) else {
+            return;
+        };
+        if ws.state.note(*row as usize) != text.as_str() {
+            let edit = Edit::SetNote {
+                row: *row,
+                note: text.clone(),
+            };
+            if let Err(e) = ws.edit(edit) {
+                self.status = Some(Status {
+                    text: e.to_string(),
+                    is_error: true,
+                    at: Instant::now(),
+                });
             }
         }
     }
@@ -387,6 +410,7 @@ impl App {
                 }
             }
             Command::Save => {
+                self.commit_note();
                 if let Some(ws) = &mut self.workspace {
                     let result = ws.save().map(|()| ws.session_path.display().to_string());
                     match result {
@@ -703,6 +727,7 @@ impl eframe::App for App {
         self.read_keys(ctx);
         self.run_commands(ctx);
         if ctx.input(|i| i.viewport().close_requested()) {
+            self.commit_note();
             if let Some(ws) = &mut self.workspace
                 && (ws.unsaved() || ws.autosave_due())
                 && let Err(e) = ws.save()
@@ -778,6 +803,7 @@ impl eframe::App for App {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.commit_note();
         if let Some(log) = &mut self.frame_log
             && !log.is_empty()
         {

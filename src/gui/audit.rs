@@ -1206,10 +1206,7 @@ fn threshold_body(ui: &mut Ui, a: &mut AuditState, d: &ThresholdData) {
             pct(c.fpr().value(), 1),
             pct(c.precision().value(), 1),
             pct(c.accuracy().value(), 1),
-            pct(
-                crate::core::stats::ratio_u(2 * c.tp, 2 * c.tp + c.fp + c.fn_),
-                1
-            ),
+            pct(c.f1(), 1),
             pct(c.selection_rate().value(), 1)
         ));
         ui.separator();
