@@ -657,7 +657,13 @@ impl App {
             && let Some(choice) = dialog.poll()
         {
             let purpose = dialog.purpose;
+            let instant = dialog.started.elapsed() < Duration::from_millis(300);
             self.dialog = None;
+            if choice.is_none() && instant {
+                self.say_error(
+                    "No file dialog is available on this desktop (it needs xdg-desktop-portal). Drop the file on the window, or pass it on the command line: slicewise open FILE",
+                );
+            }
             if let Some(path) = choice {
                 self.pending.push(match purpose {
                     DialogPurpose::Open => Command::Open(path),

@@ -168,6 +168,8 @@ pub struct DialogJob {
     rx: Receiver<Option<PathBuf>>,
     /// What the chosen path is for.
     pub purpose: DialogPurpose,
+    /// When it was shown: a dialog that closes at once never appeared.
+    pub started: Instant,
 }
 
 /// What a dialog was opened for.
@@ -216,7 +218,11 @@ impl DialogJob {
                 ctx.request_repaint();
             })
             .ok()?;
-        Some(Self { rx, purpose })
+        Some(Self {
+            rx,
+            purpose,
+            started: Instant::now(),
+        })
     }
 
     /// `Some(choice)` once the dialog closed (`Some(None)`: cancelled).
