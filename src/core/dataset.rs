@@ -98,12 +98,6 @@ impl Ids {
             Self::Str(s) => Cow::Borrowed(s.get(row)),
         }
     }
-
-    /// Whether rows are keyed by row number (no id column).
-    #[must_use]
-    pub fn is_row_number(&self) -> bool {
-        matches!(self, Self::RowNumber)
-    }
 }
 
 /// Many strings stored in one buffer with end offsets: one allocation instead

@@ -3,7 +3,7 @@
 //! every cell of every categorical column, so the denial-of-service resistance of `SipHash` is not
 //! worth its cost here.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The Fx hasher.
@@ -66,8 +66,6 @@ impl Hasher for FxHasher {
 
 /// A `HashMap` using [`FxHasher`].
 pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A `HashSet` using [`FxHasher`].
-pub type FxHashSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// FNV-1a over bytes: stable across versions and platforms, used for file
 /// fingerprints that are written into session files.

@@ -482,8 +482,10 @@ fn per_class_table(r: &Report) -> Table {
     t
 }
 
-/// An interval of a difference (percent) or a ratio, for disparity lines.
-fn interval_text(ci: Option<Interval>, as_pct: bool) -> String {
+/// An interval of a difference (percent) or a ratio, for disparity lines:
+/// ` [1.2, 3.4]`, or empty.
+#[must_use]
+pub fn interval_text(ci: Option<Interval>, as_pct: bool) -> String {
     match ci {
         Some(c) if as_pct => format!(" [{:.1}, {:.1}]", c.lo * 100.0, c.hi * 100.0),
         Some(c) => format!(" [{:.3}, {:.3}]", c.lo, c.hi),

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::dataset::Dataset;
 use super::metrics::BinaryCounts;
-use super::slices::{Decision, Group, SliceKey, count_groups_with};
+use super::slices::SliceKey;
 
 /// What the score column means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -401,34 +401,11 @@ pub fn default_thresholds(scores: &[f64]) -> Vec<f64> {
     }
 }
 
-/// Per-slice counts when predicting positive at `score >= threshold` (or a
-/// threshold per cell of the slice: what-if only, the data is never changed).
-#[must_use]
-pub fn slice_counts_at(
-    ds: &Dataset,
-    key: &SliceKey<'_>,
-    positive: u32,
-    positive_scores: &[f64],
-    threshold: f64,
-    per_cell: Option<&[f64]>,
-) -> Vec<Group> {
-    count_groups_with(
-        ds,
-        key,
-        Some(positive),
-        Decision::Threshold {
-            scores: positive_scores,
-            threshold,
-            per_cell,
-        },
-    )
-}
-
 /// A [`ScoreCurve`] per group of a slice, so that per-group counts at any
 /// threshold take a binary search instead of a pass over the rows.
 #[derive(Debug, Clone, Default)]
 pub struct GroupCurves {
-    /// Group values, as [`Group::values`].
+    /// Group values, as [`super::slices::Group::values`].
     pub groups: Vec<Vec<String>>,
     /// Rows per group.
     pub sizes: Vec<u64>,

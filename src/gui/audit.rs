@@ -5,11 +5,13 @@
 
 use egui::{Align, Color32, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{Bar, BarChart, HLine, Heatmap, Line, Plot, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, HLine, Heatmap, Line, Plot, PlotPoints};
 
 use super::app::App;
 use super::command::{Command, View};
+use super::widgets;
 use super::workspace::Workspace;
+use crate::core::bootstrap::DEFAULT_REPLICATES;
 use crate::core::dataset::Dataset;
 use crate::core::metrics::{ClassOrder, Normalize, skew_warning};
 use crate::core::render::{count, pct, pct_ci};
@@ -24,7 +26,6 @@ use crate::core::thresholds::{self, GroupCurves, PrCurve, Roc, ScoreCurve, Score
 use crate::core::watch::{self, WatchStat};
 
 const RED: Color32 = Color32::from_rgb(230, 80, 80);
-const BOOTSTRAP_REPLICATES: usize = 1000;
 
 /// Options of the Slices view; the analysis is recomputed when they change.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,12 +149,18 @@ impl AuditState {
     }
 
     /// Recomputes whatever an option change made stale (called from `logic()`).
-    pub fn refresh(&mut self, ds: &Dataset, state: &ReviewState, view: View) {
+    pub fn refresh(
+        &mut self,
+        ds: &Dataset,
+        confusion: &crate::core::metrics::Confusion,
+        state: &ReviewState,
+        view: View,
+    ) {
         match view {
             View::Slices => self.refresh_slices(ds),
             View::Thresholds => self.refresh_thresholds(ds),
             View::Labels => self.refresh_human(ds),
-            View::Overview => self.refresh_watch(ds, state),
+            View::Overview => self.refresh_watch(ds, confusion, state),
             _ => {}
         }
     }
@@ -175,7 +182,7 @@ impl AuditState {
                 SliceAnalysis::compute(ds, &cols, o.positive, o.min_support, o.reference.as_deref())
                     .map(|mut s| {
                         if o.bootstrap {
-                            s.bootstrap(BOOTSTRAP_REPLICATES, 0);
+                            s.bootstrap(DEFAULT_REPLICATES, 0);
                         }
                         s
                     })
@@ -223,7 +230,12 @@ impl AuditState {
         self.human_cache = Some((self.human_column.clone(), analysis));
     }
 
-    fn refresh_watch(&mut self, ds: &Dataset, state: &ReviewState) {
+    fn refresh_watch(
+        &mut self,
+        ds: &Dataset,
+        confusion: &crate::core::metrics::Confusion,
+        state: &ReviewState,
+    ) {
         if self
             .watch_cache
             .as_ref()
@@ -231,15 +243,13 @@ impl AuditState {
         {
             return;
         }
-        let confusion =
-            crate::core::metrics::Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
         let valid: Vec<WatchPair> = state
             .watch
             .iter()
             .filter(|p| watch::resolve(ds, p).is_ok())
             .cloned()
             .collect();
-        let stats = watch::stats(ds, &confusion, &valid).unwrap_or_default();
+        let stats = watch::stats(ds, confusion, &valid).unwrap_or_default();
         self.watch_cache = Some((state.watch.clone(), stats));
     }
 
@@ -247,12 +257,6 @@ impl AuditState {
     #[must_use]
     pub fn slices(&self) -> Option<&Result<SliceAnalysis, String>> {
         self.slice_cache.as_ref().map(|(_, r)| r)
-    }
-
-    /// The threshold data, once computed.
-    #[must_use]
-    pub fn thresholds(&self) -> Option<&Result<ThresholdData, String>> {
-        self.threshold_cache.as_ref().map(|(_, r)| r)
     }
 }
 
@@ -308,17 +312,7 @@ fn combo_opt(
     options: &[String],
     none: &str,
 ) {
-    let name = ui.label(label);
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(value.clone().unwrap_or_else(|| none.to_string()))
-        .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, none);
-            for o in options {
-                ui.selectable_value(value, Some(o.clone()), o);
-            }
-        })
-        .response
-        .labelled_by(name.id);
+    widgets::labelled_combo(ui, id, label, value, &widgets::optional(options, none));
 }
 
 fn class_combo(
@@ -329,24 +323,7 @@ fn class_combo(
     classes: &[String],
     none: Option<&str>,
 ) {
-    let name = ui.label(label);
-    let text = value
-        .and_then(|c| classes.get(c as usize).cloned())
-        .unwrap_or_else(|| none.unwrap_or("").to_string());
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(text)
-        .show_ui(ui, |ui| {
-            if let Some(none) = none {
-                ui.selectable_value(value, None, none);
-            }
-            for (i, c) in classes.iter().enumerate() {
-                if let Ok(code) = u32::try_from(i) {
-                    ui.selectable_value(value, Some(code), c);
-                }
-            }
-        })
-        .response
-        .labelled_by(name.id);
+    widgets::labelled_combo(ui, id, label, value, &widgets::class_options(classes, none));
 }
 
 /// Places of cell centres on an axis of `n` unit tiles.
@@ -547,16 +524,9 @@ pub fn classes(app: &mut App, ui: &mut Ui) {
             .header(22.0, |mut h| {
                 for (i, name) in CLASS_COLUMNS.iter().enumerate() {
                     h.col(|ui| {
-                        let arrow = if col == i {
-                            if desc { " ⏷" } else { " ⏶" }
-                        } else {
-                            ""
-                        };
-                        if ui
-                            .button(RichText::new(format!("{name}{arrow}")).strong())
-                            .on_hover_text("Sort by this column; again to reverse")
-                            .clicked()
-                        {
+                        let sorted = (col == i).then_some(desc);
+                        let tip = "Sort by this column; again to reverse";
+                        if widgets::sort_header(ui, name, sorted, tip) {
                             ws.audit.class_sort = if col == i { (i, !desc) } else { (i, i > 0) };
                         }
                     });
@@ -639,28 +609,11 @@ pub fn classes(app: &mut App, ui: &mut Ui) {
         mk("recall", 0.0, Color32::from_rgb(242, 142, 43), |c| c.recall),
         mk("F1", 0.27, Color32::from_rgb(89, 161, 79), |c| c.f1),
     ];
-    Plot::new("class-chart")
+    widgets::category_plot("class-chart", names)
         .legend(egui_plot::Legend::default())
-        .allow_scroll(false)
         .include_y(0.0)
         .include_y(100.0)
         .y_axis_label("%")
-        .x_grid_spacer(move |_| {
-            (0..names.len())
-                .map(|i| egui_plot::GridMark {
-                    value: i as f64,
-                    step_size: 1.0,
-                })
-                .collect()
-        })
-        .x_axis_formatter({
-            let names: Vec<String> = per_class.iter().map(|c| c.class.clone()).collect();
-            move |mark, _| {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let i = mark.value.round() as usize;
-                names.get(i).cloned().unwrap_or_default()
-            }
-        })
         .show(ui, |plot| {
             for c in charts {
                 plot.bar_chart(c);
@@ -694,7 +647,7 @@ pub fn slices(app: &mut App, ui: &mut Ui) {
             .labelled_by(label.id);
         ui.checkbox(&mut o.bootstrap, "Bootstrap intervals")
             .on_hover_text(format!(
-                "{BOOTSTRAP_REPLICATES} resamples, seed 0, for the disparity metrics"
+                "{DEFAULT_REPLICATES} resamples, seed 0, for the disparity metrics"
             ));
     });
     let Some(result) = ws.audit.slices() else {
@@ -757,12 +710,8 @@ pub fn slices(app: &mut App, ui: &mut Ui) {
 fn disparity_panel(ui: &mut Ui, s: &SliceAnalysis) {
     let d = &s.disparity;
     let b = s.disparity_ci.unwrap_or_default();
-    let ci = |c: Option<crate::core::stats::Interval>, as_pct: bool| match c {
-        Some(c) if as_pct => format!(" [{:.1}, {:.1}]", c.lo * 100.0, c.hi * 100.0),
-        Some(c) => format!(" [{:.3}, {:.3}]", c.lo, c.hi),
-        None => String::new(),
-    };
-    let num = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.3}"));
+    let ci = crate::core::render::interval_text;
+    let num = |v: Option<f64>| crate::core::render::num(v, 3);
     egui::Grid::new("disparity")
         .num_columns(3)
         .spacing([24.0, 2.0])
@@ -962,32 +911,12 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric) {
         }
     }
     let text = ui.visuals().text_color();
-    Plot::new("slice-chart")
-        .allow_scroll(false)
+    widgets::category_plot("slice-chart", names.clone())
         .include_y(0.0)
         .y_axis_label(format!(
             "{} (%), 95% intervals; the band is 0.8–1.25 × the reference",
             metric.key()
         ))
-        .x_grid_spacer({
-            let n = names.len();
-            move |_| {
-                (0..n)
-                    .map(|i| egui_plot::GridMark {
-                        value: i as f64,
-                        step_size: 1.0,
-                    })
-                    .collect()
-            }
-        })
-        .x_axis_formatter({
-            let names = names.clone();
-            move |mark, _| {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let i = mark.value.round() as usize;
-                names.get(i).cloned().unwrap_or_default()
-            }
-        })
         .show(ui, |plot| {
             if let Some(Some(r)) = reference {
                 let band = egui_plot::Polygon::new(
@@ -1112,75 +1041,34 @@ fn threshold_body(ui: &mut Ui, a: &mut AuditState, d: &ThresholdData) {
         let point_roc = c.fpr().value().zip(c.tpr().value());
         let point_pr = c.tpr().value().zip(c.precision().value());
         let half = (ui.available_height() / 2.0 - 40.0).max(120.0);
-        ui.label(
-            RichText::new(format!(
-                "ROC curve, AUC {}",
-                d.auc.map_or_else(|| "n/a".into(), |v| format!("{v:.4}"))
-            ))
-            .strong(),
+        let value = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |v| format!("{v:.4}"));
+        ui.label(RichText::new(format!("ROC curve, AUC {}", value(d.auc))).strong());
+        let roc: Vec<[f64; 2]> = d
+            .roc
+            .iter()
+            .flat_map(|r| r.fpr.iter().zip(&r.tpr).map(|(&x, &y)| [x, y]))
+            .collect();
+        widgets::unit_curve(
+            ui,
+            "ROC",
+            half,
+            ("false positive rate", "true positive rate"),
+            roc,
+            true,
+            point_roc,
         );
-        Plot::new("roc")
-            .height(half)
-            .data_aspect(1.0)
-            .include_x(0.0)
-            .include_x(1.0)
-            .include_y(0.0)
-            .include_y(1.0)
-            .x_axis_label("false positive rate")
-            .y_axis_label("true positive rate")
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                if let Some(r) = &d.roc {
-                    let pts: Vec<[f64; 2]> =
-                        r.fpr.iter().zip(&r.tpr).map(|(&x, &y)| [x, y]).collect();
-                    plot.line(Line::new("ROC", PlotPoints::from(pts)));
-                }
-                plot.line(
-                    Line::new("chance", PlotPoints::from(vec![[0.0, 0.0], [1.0, 1.0]]))
-                        .color(Color32::GRAY),
-                );
-                if let Some((x, y)) = point_roc {
-                    plot.points(
-                        Points::new("threshold", PlotPoints::from(vec![[x, y]]))
-                            .radius(5.0)
-                            .color(RED),
-                    );
-                }
-            });
         ui.label(
             RichText::new(format!(
                 "Precision–recall curve, average precision {}",
-                d.ap.map_or_else(|| "n/a".into(), |v| format!("{v:.4}"))
+                value(d.ap)
             ))
             .strong(),
         );
-        Plot::new("pr")
-            .height(half)
-            .include_x(0.0)
-            .include_x(1.0)
-            .include_y(0.0)
-            .include_y(1.0)
-            .x_axis_label("recall")
-            .y_axis_label("precision")
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                if let Some(p) = &d.pr {
-                    let pts: Vec<[f64; 2]> = p
-                        .recall
-                        .iter()
-                        .zip(&p.precision)
-                        .map(|(&x, &y)| [x, y])
-                        .collect();
-                    plot.line(Line::new("PR", PlotPoints::from(pts)));
-                }
-                if let Some((x, y)) = point_pr {
-                    plot.points(
-                        Points::new("threshold", PlotPoints::from(vec![[x, y]]))
-                            .radius(5.0)
-                            .color(RED),
-                    );
-                }
-            });
+        let pr: Vec<[f64; 2]> =
+            d.pr.iter()
+                .flat_map(|p| p.recall.iter().zip(&p.precision).map(|(&x, &y)| [x, y]))
+                .collect();
+        widgets::unit_curve(ui, "PR", half, ("recall", "precision"), pr, false, point_pr);
         let ui = &mut cols[1];
         ui.label(RichText::new(format!("At score ≥ {t:.4}")).strong());
         egui::Grid::new("th-confusion")

@@ -459,9 +459,3 @@ impl Command {
         )
     }
 }
-
-/// Formats a shortcut for display ("Ctrl+Z", "J").
-#[must_use]
-pub fn shortcut_text(ctx: &egui::Context, s: &KeyboardShortcut) -> String {
-    ctx.format_shortcut(s)
-}

@@ -94,8 +94,11 @@ pub fn menu_bar(app: &mut App, ui: &mut Ui) {
                 command_button(ui, &Command::Quit, pending);
             });
             ui.menu_button("Edit", |ui| {
-                command_button(ui, &Command::Undo, pending);
-                command_button(ui, &Command::Redo, pending);
+                let (undo, redo) = app.workspace.as_ref().map_or((false, false), |ws| {
+                    (ws.state.can_undo(), ws.state.can_redo())
+                });
+                ui.add_enabled_ui(undo, |ui| command_button(ui, &Command::Undo, pending));
+                ui.add_enabled_ui(redo, |ui| command_button(ui, &Command::Redo, pending));
                 ui.separator();
                 command_button(ui, &Command::NewTagPrompt, pending);
                 command_button(ui, &Command::MarkReviewed, pending);

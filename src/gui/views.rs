@@ -182,29 +182,6 @@ pub fn overview(app: &mut App, ui: &mut Ui) {
     }
 }
 
-fn combo<T: PartialEq + Clone>(
-    ui: &mut Ui,
-    id: &str,
-    label: &str,
-    value: &mut T,
-    options: &[(T, String)],
-) {
-    let current = options
-        .iter()
-        .find(|(v, _)| v == value)
-        .map_or_else(String::new, |(_, l)| l.clone());
-    let name = ui.label(label);
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(current)
-        .show_ui(ui, |ui| {
-            for (v, l) in options {
-                ui.selectable_value(value, v.clone(), l);
-            }
-        })
-        .response
-        .labelled_by(name.id);
-}
-
 fn filter_bar(app: &mut App, ui: &mut Ui) {
     let App {
         workspace, pending, ..
@@ -221,12 +198,12 @@ fn filter_bar(app: &mut App, ui: &mut Ui) {
         if ds.human.is_some() {
             scopes.push((Scope::HumanDisagrees, "Human disagrees".to_string()));
         }
-        combo(ui, "scope", "Show", &mut f.scope, &scopes);
+        widgets::labelled_combo(ui, "scope", "Show", &mut f.scope, &scopes);
         let classes: Vec<(Option<String>, String)> = std::iter::once((None, "any".to_string()))
             .chain(ds.classes.iter().map(|c| (Some(c.clone()), c.clone())))
             .collect();
-        combo(ui, "truth", "True", &mut f.truth, &classes);
-        combo(ui, "pred", "Predicted", &mut f.pred, &classes);
+        widgets::labelled_combo(ui, "truth", "True", &mut f.truth, &classes);
+        widgets::labelled_combo(ui, "pred", "Predicted", &mut f.pred, &classes);
         let mut tags = vec![
             (TagFilter::Any, "any".to_string()),
             (TagFilter::Untagged, "untagged".to_string()),
@@ -237,8 +214,8 @@ fn filter_bar(app: &mut App, ui: &mut Ui) {
                 .iter()
                 .map(|t| (TagFilter::Tagged(t.def.name.clone()), t.def.name.clone())),
         );
-        combo(ui, "tagfilter", "Tag", &mut f.tag, &tags);
-        combo(
+        widgets::labelled_combo(ui, "tagfilter", "Tag", &mut f.tag, &tags);
+        widgets::labelled_combo(
             ui,
             "reviewed",
             "Reviewed",
@@ -565,19 +542,14 @@ pub fn prioritise(app: &mut App, ui: &mut Ui) {
             .header(22.0, |mut h| {
                 for (key, name, tip) in COLUMNS {
                     h.col(|ui| {
-                        let arrow = if sort.0 == key {
-                            if sort.1 { " ⏷" } else { " ⏶" }
-                        } else {
-                            ""
-                        };
+                        let sorted = (sort.0 == key).then_some(sort.1);
                         let layout = if key == SortKey::Tag {
                             Layout::left_to_right(Align::Center)
                         } else {
                             Layout::right_to_left(Align::Center)
                         };
                         ui.with_layout(layout, |ui| {
-                            let text = RichText::new(format!("{name}{arrow}")).strong();
-                            if ui.button(text).on_hover_text(tip).clicked() {
+                            if widgets::sort_header(ui, name, sorted, tip) {
                                 pending.push(Command::SortTable(key));
                             }
                         });
@@ -656,7 +628,7 @@ pub fn prioritise(app: &mut App, ui: &mut Ui) {
 
 /// Bars of expected lift per tag, with 95% interval whiskers.
 fn lift_chart(ui: &mut Ui, rows: &[TagRow]) {
-    use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints};
+    use egui_plot::{Bar, BarChart, Line, PlotPoints};
     let known: Vec<&TagRow> = rows
         .iter()
         .filter(|r| r.expected_lift.value.is_some())
@@ -677,25 +649,13 @@ fn lift_chart(ui: &mut Ui, rows: &[TagRow]) {
                 .width(0.6)
         })
         .collect();
-    let names_for_axis = names.clone();
     let height = ui.available_height().max(140.0);
     let text_colour = ui.visuals().text_color();
-    Plot::new("lift-chart")
+    widgets::category_plot("lift-chart", names)
         .height(height)
-        .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
         .y_axis_label("expected lift (accuracy points, %)")
-        .x_axis_formatter(move |mark, _range| {
-            let i = mark.value.round();
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let idx = i as usize;
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                names_for_axis.get(idx).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("expected lift", bars));
             #[allow(clippy::cast_precision_loss)]

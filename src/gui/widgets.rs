@@ -16,12 +16,6 @@ pub fn hex_colour(hex: &str) -> Color32 {
     }
 }
 
-/// Formats a colour as `#rrggbb`.
-#[must_use]
-pub fn colour_hex(c: Color32) -> String {
-    format!("#{:02x}{:02x}{:02x}", c.r(), c.g(), c.b())
-}
-
 /// A small filled square in a tag's colour.
 pub fn swatch(ui: &mut Ui, colour: Color32) -> Response {
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
@@ -86,4 +80,131 @@ pub fn bar(ui: &mut Ui, fraction: f32, width: f32, colour: Color32) -> Response 
     filled.set_width(width * fraction.clamp(0.0, 1.0));
     painter.rect_filled(filled, 2.0, colour);
     response
+}
+
+/// A label and a combo box over `(value, text)` options, the box named by the
+/// label for screen readers.
+pub fn labelled_combo<T: PartialEq + Clone>(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    value: &mut T,
+    options: &[(T, String)],
+) {
+    let current = options
+        .iter()
+        .find(|(v, _)| v == value)
+        .map_or_else(String::new, |(_, l)| l.clone());
+    let name = ui.label(label);
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for (v, l) in options {
+                ui.selectable_value(value, v.clone(), l);
+            }
+        })
+        .response
+        .labelled_by(name.id);
+}
+
+/// Options for an optional choice among names, `none` first.
+#[must_use]
+pub fn optional(names: &[String], none: &str) -> Vec<(Option<String>, String)> {
+    std::iter::once((None, none.to_string()))
+        .chain(names.iter().map(|n| (Some(n.clone()), n.clone())))
+        .collect()
+}
+
+/// Options for a choice of class code, optionally with `none` first.
+#[must_use]
+pub fn class_options(classes: &[String], none: Option<&str>) -> Vec<(Option<u32>, String)> {
+    none.map(|n| (None, n.to_string()))
+        .into_iter()
+        .chain(
+            classes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| u32::try_from(i).ok().map(|code| (Some(code), c.clone()))),
+        )
+        .collect()
+}
+
+/// A column header button that sorts; `sorted` is `Some(descending)` for the
+/// current sort column. Returns whether it was clicked.
+pub fn sort_header(ui: &mut Ui, name: &str, sorted: Option<bool>, tip: &str) -> bool {
+    let arrow = match sorted {
+        Some(true) => " ⏷",
+        Some(false) => " ⏶",
+        None => "",
+    };
+    ui.button(RichText::new(format!("{name}{arrow}")).strong())
+        .on_hover_text(tip)
+        .clicked()
+}
+
+/// A plot whose x axis names categories placed at 0, 1, 2, …
+#[must_use]
+pub fn category_plot<'a>(id: &str, names: Vec<String>) -> egui_plot::Plot<'a> {
+    let n = names.len();
+    egui_plot::Plot::new(id)
+        .allow_scroll(false)
+        .x_grid_spacer(move |_| {
+            (0..n)
+                .map(|i| egui_plot::GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let name = (i >= 0.0 && (mark.value - i).abs() < 1e-6)
+                .then(|| names.get(i as usize).cloned())
+                .flatten();
+            name.unwrap_or_default()
+        })
+}
+
+/// A curve in the unit square (ROC, precision–recall) with an optional
+/// diagonal and the current operating point.
+#[allow(clippy::too_many_arguments)]
+pub fn unit_curve(
+    ui: &mut Ui,
+    id: &str,
+    height: f32,
+    axes: (&str, &str),
+    points: Vec<[f64; 2]>,
+    diagonal: bool,
+    operating: Option<(f64, f64)>,
+) {
+    use egui_plot::{Line, PlotPoints, Points};
+    let mut plot = egui_plot::Plot::new(id)
+        .height(height)
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .x_axis_label(axes.0)
+        .y_axis_label(axes.1)
+        .allow_scroll(false);
+    if diagonal {
+        plot = plot.data_aspect(1.0);
+    }
+    plot.show(ui, |plot| {
+        plot.line(Line::new(id, PlotPoints::from(points)));
+        if diagonal {
+            plot.line(
+                Line::new("chance", PlotPoints::from(vec![[0.0, 0.0], [1.0, 1.0]]))
+                    .color(Color32::GRAY),
+            );
+        }
+        if let Some((x, y)) = operating {
+            plot.points(
+                Points::new("threshold", PlotPoints::from(vec![[x, y]]))
+                    .radius(5.0)
+                    .color(Color32::from_rgb(230, 80, 80)),
+            );
+        }
+    });
 }
