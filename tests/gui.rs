@@ -229,9 +229,14 @@ fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
         ("html", "<table"),
     ] {
         let out = dir.path().join(format!("out.{ext}"));
-        send(&mut harness, Command::Export(out.clone()));
-        // The file is written on a background thread.
-        for _ in 0..200 {
+        // The file is written on a background thread, and a spinner repaints
+        // until it is done, so step frame by frame instead of `run`.
+        harness
+            .state_mut()
+            .pending
+            .push(Command::Export(out.clone()));
+        harness.step();
+        for _ in 0..500 {
             if harness.state().exports.is_empty() {
                 break;
             }
