@@ -370,7 +370,7 @@ fn a_file_without_known_columns_opens_the_mapping_dialog() {
     dialog.choice.pred = "guess".into();
     harness.get_by_label("Open").click();
     // The load runs in the background (with a spinner); wait for it.
-    for _ in 0..100 {
+    for _ in 0..500 {
         if harness.state().workspace.is_some() {
             break;
         }
