@@ -639,3 +639,76 @@ fn a_note_still_being_typed_is_kept_by_save_and_not_carried_to_another_file() {
     );
     assert_eq!(app.workspace.as_ref().unwrap().state.note(0), "");
 }
+
+#[test]
+fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("large.csv");
+    let rows = slicewise::gui::jobs::INLINE_ROWS;
+    slicewise::core::generate::write_file(&slicewise::core::generate::generate(rows, 7), &data)
+        .unwrap();
+    let mut harness = open(&data);
+    harness.key_press(Key::F8);
+    harness.step();
+    harness.step();
+    // The first frames show progress instead of freezing on the score curves.
+    assert!(
+        harness
+            .state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .audit
+            .computing()
+    );
+    harness.get_by_label(&format!("Computing over {} rows…", "200,000"));
+    // Keys still work meanwhile: switch to Slices and back.
+    harness.key_press(Key::F7);
+    harness.step();
+    harness.key_press(Key::F8);
+    for _ in 0..1000 {
+        harness.step();
+        if harness.query_by_label_contains("ROC curve, AUC").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(harness.query_by_label_contains("ROC curve, AUC").is_some());
+    // The Slices view, started meanwhile, shows the groups of its column.
+    harness.key_press(Key::F7);
+    for _ in 0..1000 {
+        harness.step();
+        if harness
+            .state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .audit
+            .slices()
+            .is_some()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let analysis = harness.state().workspace.as_ref().unwrap().audit.slices();
+    let groups = analysis.unwrap().as_ref().unwrap().groups.len();
+    assert_eq!(groups, 4, "one group per device");
+    // The Labels view too: human agreement arrives from the worker.
+    harness.key_press(Key::F9);
+    for _ in 0..1000 {
+        harness.step();
+        if harness
+            .query_by_label_contains("Humans agree with the true label")
+            .is_some()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        harness
+            .query_by_label_contains("Humans agree with the true label")
+            .is_some()
+    );
+}

@@ -752,8 +752,13 @@ impl eframe::App for App {
             }
         }
         if let Some(ws) = &mut self.workspace {
-            ws.audit
-                .refresh(&ws.ds, &ws.summary.confusion, &ws.state, self.prefs.view);
+            ws.audit.refresh(
+                ctx,
+                &ws.ds,
+                &ws.summary.confusion,
+                &ws.state,
+                self.prefs.view,
+            );
         }
         self.update_title(ctx);
         if self.loading.is_some() {

@@ -3,19 +3,22 @@
 //! computed by core in [`AuditState::refresh`], which `logic()` calls, so the
 //! views only draw.
 
+use std::sync::Arc;
+
 use egui::{Align, Color32, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, HLine, Heatmap, Line, Plot, PlotPoints};
 
 use super::app::App;
 use super::command::{Command, View};
+use super::jobs::Computed;
 use super::widgets;
 use super::workspace::Workspace;
 use crate::core::bootstrap::DEFAULT_REPLICATES;
 use crate::core::dataset::Dataset;
 use crate::core::metrics::{ClassOrder, Normalize, skew_warning};
 use crate::core::render::{count, pct, pct_ci};
-use crate::core::report::resolve_positive;
+use crate::core::report::{HumanSummary, human_summary, resolve_positive};
 use crate::core::session::{TagDef, WatchPair};
 use crate::core::slices::{
     AEQUITAS_LOW, DEFAULT_MIN_SUPPORT, DisparityMetric, SliceAnalysis, SliceKey, group_rule,
@@ -85,7 +88,7 @@ pub struct AuditState {
     pub slice: SliceOptions,
     /// Slices: metric of the chart.
     pub chart_metric: DisparityMetric,
-    slice_cache: Option<(SliceOptions, Result<SliceAnalysis, String>)>,
+    slice_cache: Computed<SliceOptions, Result<SliceAnalysis, String>>,
     /// Thresholds: positive class.
     pub th_positive: Option<u32>,
     /// Thresholds: score meaning (`None`: detect).
@@ -98,10 +101,10 @@ pub struct AuditState {
     pub per_group: bool,
     /// Thresholds: the per-group thresholds.
     pub group_thresholds: Vec<f64>,
-    threshold_cache: Option<(ThresholdKey, Result<ThresholdData, String>)>,
+    threshold_cache: Computed<ThresholdKey, Result<ThresholdData, String>>,
     /// Labels: slice column for human agreement.
     pub human_column: Option<String>,
-    human_cache: Option<(Option<String>, Option<SliceAnalysis>)>,
+    human_cache: Computed<Option<String>, HumanView>,
     watch_cache: Option<(Vec<WatchPair>, Vec<WatchStat>)>,
     /// Watch list: the pair being added.
     pub new_watch: (Option<u32>, Option<u32>),
@@ -132,102 +135,67 @@ impl AuditState {
                 bootstrap: false,
             },
             chart_metric: DisparityMetric::Accuracy,
-            slice_cache: None,
+            slice_cache: Computed::default(),
             th_positive: positive.or(Some(0)),
             meaning: None,
             threshold: 0.5,
             th_column: first.clone(),
             per_group: false,
             group_thresholds: Vec::new(),
-            threshold_cache: None,
+            threshold_cache: Computed::default(),
             human_column: first,
-            human_cache: None,
+            human_cache: Computed::default(),
             watch_cache: None,
             new_watch: (None, None),
             confusion_layout: None,
         }
     }
 
-    /// Recomputes whatever an option change made stale (called from `logic()`).
+    /// Recomputes whatever an option change made stale (called from `logic()`);
+    /// over large data the work runs on a worker thread.
     pub fn refresh(
         &mut self,
-        ds: &Dataset,
+        ctx: &egui::Context,
+        ds: &Arc<Dataset>,
         confusion: &crate::core::metrics::Confusion,
         state: &ReviewState,
         view: View,
     ) {
         match view {
-            View::Slices => self.refresh_slices(ds),
-            View::Thresholds => self.refresh_thresholds(ds),
-            View::Labels => self.refresh_human(ds),
+            View::Slices => {
+                self.slice_cache
+                    .refresh(&self.slice, ds, ctx, slice_analysis);
+            }
+            View::Thresholds => self.refresh_thresholds(ctx, ds),
+            View::Labels => {
+                self.human_cache
+                    .refresh(&self.human_column, ds, ctx, human_analysis);
+            }
             View::Overview => self.refresh_watch(ds, confusion, state),
             _ => {}
         }
     }
 
-    fn refresh_slices(&mut self, ds: &Dataset) {
-        if self
-            .slice_cache
-            .as_ref()
-            .is_some_and(|(o, _)| *o == self.slice)
-        {
-            return;
-        }
-        let o = self.slice.clone();
-        let result = match &o.a {
-            None => Err("Choose a column to slice by".to_string()),
-            Some(a) => {
-                let mut cols = vec![a.clone()];
-                cols.extend(o.b.clone().filter(|b| b != a));
-                SliceAnalysis::compute(ds, &cols, o.positive, o.min_support, o.reference.as_deref())
-                    .map(|mut s| {
-                        if o.bootstrap {
-                            s.bootstrap(DEFAULT_REPLICATES, 0);
-                        }
-                        s
-                    })
-                    .map_err(|e| e.to_string())
-            }
-        };
-        self.slice_cache = Some((o, result));
+    fn threshold_key(&self) -> Option<ThresholdKey> {
+        self.th_positive
+            .map(|positive| (positive, self.meaning, self.th_column.clone()))
     }
 
-    fn refresh_thresholds(&mut self, ds: &Dataset) {
-        let Some(positive) = self.th_positive else {
+    fn refresh_thresholds(&mut self, ctx: &egui::Context, ds: &Arc<Dataset>) {
+        let Some(key) = self.threshold_key() else {
             return;
         };
-        let key: ThresholdKey = (positive, self.meaning, self.th_column.clone());
-        if self
-            .threshold_cache
-            .as_ref()
-            .is_some_and(|(k, _)| *k == key)
-        {
+        if !self.threshold_cache.refresh(&key, ds, ctx, threshold_data) {
             return;
         }
-        let result = threshold_data(ds, positive, self.meaning, self.th_column.as_deref());
-        if let Ok(d) = &result {
+        // New curves: keep the threshold inside their score range.
+        if let Some(Ok(d)) = self.threshold_cache.get(&key) {
             if !(d.range.0..=d.range.1).contains(&self.threshold) {
                 self.threshold = f64::midpoint(d.range.0, d.range.1);
             }
             let n = d.groups.as_ref().map_or(0, |g| g.curves.len());
             self.group_thresholds = vec![self.threshold; n];
         }
-        self.threshold_cache = Some((key, result));
-    }
-
-    fn refresh_human(&mut self, ds: &Dataset) {
-        if self
-            .human_cache
-            .as_ref()
-            .is_some_and(|(c, _)| *c == self.human_column)
-        {
-            return;
-        }
-        let analysis = self
-            .human_column
-            .as_ref()
-            .and_then(|c| SliceAnalysis::compute(ds, std::slice::from_ref(c), None, 0, None).ok());
-        self.human_cache = Some((self.human_column.clone(), analysis));
     }
 
     fn refresh_watch(
@@ -253,19 +221,57 @@ impl AuditState {
         self.watch_cache = Some((state.watch.clone(), stats));
     }
 
-    /// The slice analysis, once computed.
+    /// The slice analysis for the current options, once computed.
     #[must_use]
     pub fn slices(&self) -> Option<&Result<SliceAnalysis, String>> {
-        self.slice_cache.as_ref().map(|(_, r)| r)
+        self.slice_cache.get(&self.slice)
+    }
+
+    /// Whether a worker thread is computing one of the views.
+    #[must_use]
+    pub fn computing(&self) -> bool {
+        self.slice_cache.is_running()
+            || self.threshold_cache.is_running()
+            || self.human_cache.is_running()
     }
 }
 
-fn threshold_data(
-    ds: &Dataset,
-    positive: u32,
-    meaning: Option<ScoreMeaning>,
-    column: Option<&str>,
-) -> Result<ThresholdData, String> {
+fn slice_analysis(ds: &Dataset, o: &SliceOptions) -> Result<SliceAnalysis, String> {
+    let Some(a) = &o.a else {
+        return Err("Choose a column to slice by".to_string());
+    };
+    let mut cols = vec![a.clone()];
+    cols.extend(o.b.clone().filter(|b| b != a));
+    SliceAnalysis::compute(ds, &cols, o.positive, o.min_support, o.reference.as_deref())
+        .map(|mut s| {
+            if o.bootstrap {
+                s.bootstrap(DEFAULT_REPLICATES, 0);
+            }
+            s
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// What the Labels view shows: human agreement overall, per class and per
+/// group of the chosen column.
+#[derive(Clone)]
+pub struct HumanView {
+    summary: Option<HumanSummary>,
+    slices: Option<SliceAnalysis>,
+}
+
+#[allow(clippy::ref_option)] // the `fn(&Dataset, &K)` shape that `Computed` calls
+fn human_analysis(ds: &Dataset, column: &Option<String>) -> HumanView {
+    HumanView {
+        summary: human_summary(ds),
+        slices: column
+            .as_ref()
+            .and_then(|c| SliceAnalysis::compute(ds, std::slice::from_ref(c), None, 0, None).ok()),
+    }
+}
+
+fn threshold_data(ds: &Dataset, key: &ThresholdKey) -> Result<ThresholdData, String> {
+    let (positive, meaning, column) = (key.0, key.1, key.2.as_deref());
     if ds.score.is_none() {
         return Err("This file has no score column. Open it with --score COL (or choose one in the column dialog) to analyse thresholds.".into());
     }
@@ -324,6 +330,14 @@ fn class_combo(
     none: Option<&str>,
 ) {
     widgets::labelled_combo(ui, id, label, value, &widgets::class_options(classes, none));
+}
+
+/// Shown while a worker computes a view over large data.
+fn computing(ui: &mut Ui, rows: usize) {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(format!("Computing over {} rows…", count(rows as u64)));
+    });
 }
 
 /// Places of cell centres on an axis of `n` unit tiles.
@@ -651,7 +665,7 @@ pub fn slices(app: &mut App, ui: &mut Ui) {
             ));
     });
     let Some(result) = ws.audit.slices() else {
-        ui.spinner();
+        computing(ui, ds.rows());
         return;
     };
     let s = match result {
@@ -998,8 +1012,8 @@ pub fn thresholds_view(app: &mut App, ui: &mut Ui) {
         );
     });
     // Take the cached curves out while the slider changes the options.
-    let Some((key, result)) = a.threshold_cache.take() else {
-        ui.spinner();
+    let Some((key, result)) = a.threshold_key().and_then(|k| a.threshold_cache.take(&k)) else {
+        computing(ui, ds.rows());
         return;
     };
     match &result {
@@ -1008,7 +1022,7 @@ pub fn thresholds_view(app: &mut App, ui: &mut Ui) {
             ui.label(e.as_str());
         }
     }
-    a.threshold_cache = Some((key, result));
+    a.threshold_cache.put((key, result));
 }
 
 fn threshold_body(ui: &mut Ui, a: &mut AuditState, d: &ThresholdData) {
@@ -1148,7 +1162,11 @@ pub fn labels(app: &mut App, ui: &mut Ui) {
     } = app;
     let Some(ws) = workspace else { return };
     let ds = ws.ds.clone();
-    let Some(h) = crate::core::report::human_summary(&ds) else {
+    let Some(view) = ws.audit.human_cache.get(&ws.audit.human_column).cloned() else {
+        computing(ui, ds.rows());
+        return;
+    };
+    let Some(h) = view.summary else {
         ui.label("This file has no human-label column. Open it with --human COL (or choose one in the column dialog) to compare human labels with the true labels; that agreement is the human-level performance baseline.");
         return;
     };
@@ -1203,7 +1221,7 @@ pub fn labels(app: &mut App, ui: &mut Ui) {
             &columns,
             "(none)",
         );
-        if let Some((_, Some(s))) = &ws.audit.human_cache {
+        if let Some(s) = &view.slices {
             egui::Grid::new("human-slice")
                 .num_columns(3)
                 .striped(true)
