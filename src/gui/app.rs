@@ -22,6 +22,8 @@ const RECENT: usize = 10;
 const PAGE: isize = 25;
 /// Frames per line of `SLICEWISE_FRAME_STATS` output.
 const FRAME_STATS_EVERY: usize = 100;
+/// `logic()` slower than this is reported under `SLICEWISE_FRAME_STATS`.
+const SLOW_LOGIC: Duration = Duration::from_millis(16);
 
 /// Mean, median, 95th percentile and maximum of frame times, in ms.
 fn frame_stats(log: &mut [Duration]) -> String {
@@ -727,8 +729,10 @@ pub fn export_text(ws: &mut Workspace, format: ExportFormat) -> String {
     }
 }
 
-impl eframe::App for App {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+impl App {
+    /// Everything `logic()` does each frame: jobs, keys, commands, autosave,
+    /// the audit views' refresh.
+    fn logic_steps(&mut self, ctx: &egui::Context) {
         self.poll_jobs(ctx);
         self.read_keys(ctx);
         self.run_commands(ctx);
@@ -763,6 +767,21 @@ impl eframe::App for App {
         self.update_title(ctx);
         if self.loading.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        let started = Instant::now();
+        self.logic_steps(ctx);
+        let took = started.elapsed();
+        if self.frame_log.is_some() && took > SLOW_LOGIC {
+            eprintln!(
+                "{}: slow logic() {:.1} ms",
+                self.prefs.view.label(),
+                took.as_secs_f64() * 1000.0
+            );
         }
     }
 
