@@ -55,8 +55,25 @@ fn table_row(app: &mut App, tag: &str) -> slicewise::core::priority::TagRow {
     ws.table().iter().find(|r| r.tag == tag).unwrap().clone()
 }
 
+fn workspace<'a>(harness: &'a Harness<'_, App>) -> &'a slicewise::gui::workspace::Workspace {
+    harness.state().workspace.as_ref().unwrap()
+}
+
 fn cursor_row(app: &App) -> usize {
     app.workspace.as_ref().unwrap().cursor_row().unwrap()
+}
+
+/// Steps frame by frame (up to 10 s) until `done` holds, for work that runs
+/// on a background thread while a spinner keeps repainting.
+fn step_until(harness: &mut Harness<'_, App>, done: impl Fn(&Harness<'_, App>) -> bool) -> bool {
+    for _ in 0..1000 {
+        harness.step();
+        if done(harness) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
 }
 
 fn send(harness: &mut Harness<'_, App>, cmd: Command) {
@@ -235,14 +252,7 @@ fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
             .state_mut()
             .pending
             .push(Command::Export(out.clone()));
-        harness.step();
-        for _ in 0..500 {
-            if harness.state().exports.is_empty() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-            harness.step();
-        }
+        assert!(step_until(&mut harness, |h| h.state().exports.is_empty()));
         assert!(
             harness
                 .state()
@@ -370,13 +380,7 @@ fn a_file_without_known_columns_opens_the_mapping_dialog() {
     dialog.choice.pred = "guess".into();
     harness.get_by_label("Open").click();
     // The load runs in the background (with a spinner); wait for it.
-    for _ in 0..500 {
-        if harness.state().workspace.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        harness.step();
-    }
+    step_until(&mut harness, |h| h.state().workspace.is_some());
     let ws = harness
         .state()
         .workspace
@@ -652,63 +656,24 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
     harness.step();
     harness.step();
     // The first frames show progress instead of freezing on the score curves.
-    assert!(
-        harness
-            .state()
-            .workspace
-            .as_ref()
-            .unwrap()
-            .audit
-            .computing()
-    );
+    assert!(workspace(&harness).audit.computing());
     harness.get_by_label(&format!("Computing over {} rows…", "200,000"));
     // Keys still work meanwhile: switch to Slices and back.
     harness.key_press(Key::F7);
     harness.step();
     harness.key_press(Key::F8);
-    for _ in 0..1000 {
-        harness.step();
-        if harness.query_by_label_contains("ROC curve, AUC").is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(harness.query_by_label_contains("ROC curve, AUC").is_some());
+    assert!(step_until(&mut harness, |h| h
+        .query_by_label_contains("ROC curve, AUC")
+        .is_some()));
     // The Slices view, started meanwhile, shows the groups of its column.
     harness.key_press(Key::F7);
-    for _ in 0..1000 {
-        harness.step();
-        if harness
-            .state()
-            .workspace
-            .as_ref()
-            .unwrap()
-            .audit
-            .slices()
-            .is_some()
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let analysis = harness.state().workspace.as_ref().unwrap().audit.slices();
+    step_until(&mut harness, |h| workspace(h).audit.slices().is_some());
+    let analysis = workspace(&harness).audit.slices();
     let groups = analysis.unwrap().as_ref().unwrap().groups.len();
     assert_eq!(groups, 4, "one group per device");
     // The Labels view too: human agreement arrives from the worker.
     harness.key_press(Key::F9);
-    for _ in 0..1000 {
-        harness.step();
-        if harness
-            .query_by_label_contains("Humans agree with the true label")
-            .is_some()
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(
-        harness
-            .query_by_label_contains("Humans agree with the true label")
-            .is_some()
-    );
+    assert!(step_until(&mut harness, |h| h
+        .query_by_label_contains("Humans agree with the true label")
+        .is_some()));
 }
