@@ -677,3 +677,40 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
         .query_by_label_contains("Humans agree with the true label")
         .is_some()));
 }
+
+#[test]
+fn many_classes_show_the_largest_in_name_order_with_an_other_bucket() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,label,pred\n");
+    let mut id = 0;
+    // 45 classes; class k has k + 1 examples, a third of them mistaken for k + 1.
+    for k in 0..45 {
+        for i in 0..=k {
+            let pred = if i % 3 == 0 { (k + 1) % 45 } else { k };
+            writeln!(text, "{id},class_{k:02},class_{pred:02}").unwrap();
+            id += 1;
+        }
+    }
+    let data = common::write(dir.path(), "many.csv", &text);
+    let mut harness = open(&data);
+    harness.key_press(Key::F5);
+    harness.run();
+    let (transform, labels) = workspace(&harness).audit.confusion_layout.clone().unwrap();
+    let expected: Vec<String> = (15..45)
+        .map(|k| format!("class_{k:02}"))
+        .chain(["(other)".to_string()])
+        .collect();
+    assert_eq!(
+        labels, expected,
+        "the 30 largest classes, by name, then the rest"
+    );
+    // Clicking the "(other)" cell cannot list one cell's examples, so it stays.
+    let n = labels.len();
+    let corner = egui_plot::PlotPoint::new(n as f64 - 0.5, 0.5);
+    click_at(&mut harness, transform.position_from_point(&corner));
+    assert_eq!(
+        harness.state().prefs.view,
+        slicewise::gui::command::View::Confusion
+    );
+}

@@ -463,6 +463,29 @@ impl Confusion {
         idx
     }
 
+    /// Class order for a view that shows `top` classes: the `top` largest
+    /// (most errors when ordering by errors, else most examples) in `order`,
+    /// then the rest, for [`Confusion::collapse`]. Ordering by name must not
+    /// mean showing the alphabetically first classes.
+    #[must_use]
+    pub fn top_classes(&self, order: ClassOrder, top: usize) -> Vec<usize> {
+        let rank = match order {
+            ClassOrder::Errors => ClassOrder::Errors,
+            ClassOrder::Name | ClassOrder::Support => ClassOrder::Support,
+        };
+        let ranked = self.class_order(rank);
+        let keep = top.min(ranked.len());
+        let mut position = vec![0; self.n];
+        for (i, &c) in self.class_order(order).iter().enumerate() {
+            position[c] = i;
+        }
+        let (mut shown, mut rest) = (ranked[..keep].to_vec(), ranked[keep..].to_vec());
+        shown.sort_by_key(|&c| position[c]);
+        rest.sort_by_key(|&c| position[c]);
+        shown.extend(rest);
+        shown
+    }
+
     /// The matrix over the first `top` classes of `order`, with every other
     /// class summed into one [`OTHER`] row and column. Returns the labels too.
     #[must_use]
@@ -546,6 +569,28 @@ mod order_tests {
         assert_eq!(top.get(0, 0), 2, "c predicted c");
         assert_eq!(top.get(2, 2), 2, "b->d and d->d both fall inside other");
         assert_eq!(top.get(0, 1), 1, "c predicted a");
+    }
+
+    #[test]
+    fn the_top_classes_are_the_largest_whatever_the_order() {
+        // Supports: a 2, b 1, c 3, d 1. Errors: a 1 (a->c), b 1, c 1, d 0.
+        let m = Confusion::from_codes(&[0, 0, 2, 2, 2, 1, 3], &[0, 2, 2, 2, 0, 3, 3], 4);
+        assert_eq!(
+            m.top_classes(ClassOrder::Name, 2)[..2],
+            [0, 2],
+            "a and c, by name"
+        );
+        assert_eq!(m.top_classes(ClassOrder::Support, 2)[..2], [2, 0]);
+        assert_eq!(
+            m.top_classes(ClassOrder::Errors, 2)[..2],
+            [0, 1],
+            "ties by name"
+        );
+        let all = m.top_classes(ClassOrder::Name, 2);
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, [0, 1, 2, 3], "every class once");
+        assert_eq!(m.top_classes(ClassOrder::Name, 9), [0, 1, 2, 3]);
     }
 
     #[test]

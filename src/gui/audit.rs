@@ -16,7 +16,7 @@ use super::widgets;
 use super::workspace::Workspace;
 use crate::core::bootstrap::DEFAULT_REPLICATES;
 use crate::core::dataset::Dataset;
-use crate::core::metrics::{ClassOrder, Normalize, skew_warning};
+use crate::core::metrics::{ClassOrder, Normalize, OTHER, skew_warning};
 use crate::core::render::{count, pct, pct_ci};
 use crate::core::report::{HumanSummary, human_summary, resolve_positive};
 use crate::core::session::{TagDef, WatchPair};
@@ -29,6 +29,8 @@ use crate::core::thresholds::{self, GroupCurves, PrCurve, Roc, ScoreCurve, Score
 use crate::core::watch::{self, WatchStat};
 
 const RED: Color32 = Color32::from_rgb(230, 80, 80);
+/// Rough width of one character of an axis tick label, in points.
+const TICK_CHAR_PX: f32 = 8.0;
 
 /// Options of the Slices view; the analysis is recomputed when they change.
 #[derive(Debug, Clone, PartialEq)]
@@ -332,6 +334,24 @@ fn class_combo(
     widgets::labelled_combo(ui, id, label, value, &widgets::class_options(classes, none));
 }
 
+/// The heatmap colour of `t` in 0..=1 (clamped; NaN is the lowest), from
+/// dark through blue to yellow. `egui_plot`'s own palette panics on values
+/// above its range, which the "(other)" cells are.
+fn heat_colour(t: f64) -> Color32 {
+    const STOPS: [[f64; 3]; 3] = [
+        [20.0, 24.0, 36.0],
+        [40.0, 90.0, 160.0],
+        [250.0, 200.0, 80.0],
+    ];
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) } * 2.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let i = (t.floor() as usize).min(1);
+    let f = t - i as f64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let channel = |k: usize| (STOPS[i][k] + (STOPS[i + 1][k] - STOPS[i][k]) * f).round() as u8;
+    Color32::from_rgb(channel(0), channel(1), channel(2))
+}
+
 /// Shown while a worker computes a view over large data.
 fn computing(ui: &mut Ui, rows: usize) {
     ui.horizontal(|ui| {
@@ -398,8 +418,8 @@ pub fn confusion(app: &mut App, ui: &mut Ui) {
         }
     });
     let full = &ws.summary.confusion;
-    let order = full.class_order(a.order);
-    let (labels, m) = full.collapse(&ds.classes, &order, a.top_n.max(2));
+    let top = a.top_n.max(2);
+    let (labels, m) = full.collapse(&ds.classes, &full.top_classes(a.order, top), top);
     let n = labels.len();
     let norm = m.normalized(a.normalize);
     let by_true = m.normalized(Normalize::True);
@@ -407,26 +427,30 @@ pub fn confusion(app: &mut App, ui: &mut Ui) {
     let hide = a.hide_diagonal;
     // Rows from the bottom up: the first class at the top.
     let mut values = Vec::with_capacity(n * n);
+    // The colour scale leaves out the "(other)" row and column, which sum
+    // many classes and would wash out every real cell; they saturate instead.
+    let mut max = 0.0_f64;
     for (r, row) in norm.iter().enumerate().rev() {
         for (c, v) in row.iter().enumerate() {
             let v = v.unwrap_or(f64::NAN);
-            values.push(if hide && r == c { f64::NAN } else { v });
+            let v = if hide && r == c { f64::NAN } else { v };
+            let other = labels[r] == OTHER || labels[c] == OTHER;
+            if v.is_finite() && (!other || n == 1) {
+                max = max.max(v);
+            }
+            values.push(v);
         }
     }
-    let max = values
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .fold(0.0_f64, f64::max)
-        .max(1e-12);
+    let max = max.max(1e-12);
+    // Column names under the columns when they fit, else numbers, which the
+    // row names then carry too ("3 cat").
+    let cell = (ui.available_width() - 160.0).min(ui.available_height() - 60.0) / n as f32;
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+    let numbered = longest as f32 * TICK_CHAR_PX > cell;
     let counts_mode = a.normalize == Normalize::None;
     let heat = Heatmap::new(values, n)
         .range(0.0, max)
-        .palette(&[
-            Color32::from_rgb(20, 24, 36),
-            Color32::from_rgb(40, 90, 160),
-            Color32::from_rgb(250, 200, 80),
-        ])
+        .custom_mapping(Box::new(move |v| heat_colour(v / max)))
         .show_labels(n <= 20)
         .formatter(Box::new(move |v| {
             if v.is_nan() {
@@ -438,23 +462,45 @@ pub fn confusion(app: &mut App, ui: &mut Ui) {
             }
         }))
         .name("confusion");
-    let x_labels = labels.clone();
-    let y_labels = labels.clone();
+    let axis_label = |i: usize| -> String {
+        if numbered {
+            (i + 1).to_string()
+        } else {
+            labels[i].clone()
+        }
+    };
+    let x_labels: Vec<String> = (0..n).map(axis_label).collect();
+    let y_labels: Vec<String> = (0..n)
+        .map(|i| {
+            if numbered {
+                format!("{} {}", i + 1, labels[i])
+            } else {
+                labels[i].clone()
+            }
+        })
+        .collect();
     let hover_labels = labels.clone();
     let m_hover = m.clone();
     let response = Plot::new("confusion-plot")
         .data_aspect(1.0)
         .allow_scroll(false)
         .show_grid(false)
-        .x_axis_label("predicted")
         .y_axis_label("true")
         .x_grid_spacer(centre_marks(n))
         .y_grid_spacer(centre_marks(n))
-        .x_axis_formatter(move |mark, _| {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let i = mark.value.floor() as usize;
-            x_labels.get(i).cloned().unwrap_or_default()
-        })
+        .custom_x_axes(vec![
+            widgets::dense_x_axis()
+                .label(if numbered {
+                    "predicted (numbered as the rows)"
+                } else {
+                    "predicted"
+                })
+                .formatter(move |mark, _| {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let i = mark.value.floor() as usize;
+                    x_labels.get(i).cloned().unwrap_or_default()
+                }),
+        ])
         .y_axis_formatter(move |mark, _| {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let i = mark.value.floor() as usize;
@@ -486,8 +532,8 @@ pub fn confusion(app: &mut App, ui: &mut Ui) {
     if response.response.clicked()
         && let Some(pointer) = response.response.interact_pointer_pos()
         && let Some((t, p)) = cell_at(response.transform.value_from_position(pointer), n)
-        && labels[t] != crate::core::metrics::OTHER
-        && labels[p] != crate::core::metrics::OTHER
+        && labels[t] != OTHER
+        && labels[p] != OTHER
     {
         pending.push(Command::ShowCell {
             truth: labels[t].clone(),

@@ -142,6 +142,15 @@ pub fn sort_header(ui: &mut Ui, name: &str, sorted: Option<bool>, tip: &str) -> 
         .clicked()
 }
 
+/// An x axis that draws every tick label that fits in its space. `egui_plot`'s
+/// default hides all x labels closer than 60 points apart, which left
+/// category and confusion axes blank beyond about a dozen categories; it still
+/// skips a label wider than its space.
+#[must_use]
+pub fn dense_x_axis<'a>() -> egui_plot::AxisHints<'a> {
+    egui_plot::AxisHints::new_x().label_spacing(12.0..=16.0)
+}
+
 /// A plot whose x axis names categories placed at 0, 1, 2, …
 #[must_use]
 pub fn category_plot<'a>(id: &str, names: Vec<String>) -> egui_plot::Plot<'a> {
@@ -156,14 +165,14 @@ pub fn category_plot<'a>(id: &str, names: Vec<String>) -> egui_plot::Plot<'a> {
                 })
                 .collect()
         })
-        .x_axis_formatter(move |mark, _| {
+        .custom_x_axes(vec![dense_x_axis().formatter(move |mark, _| {
             let i = mark.value.round();
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let name = (i >= 0.0 && (mark.value - i).abs() < 1e-6)
                 .then(|| names.get(i as usize).cloned())
                 .flatten();
             name.unwrap_or_default()
-        })
+        })])
 }
 
 /// A curve in the unit square (ROC, precision–recall) with an optional
