@@ -656,8 +656,9 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
     harness.step();
     harness.step();
     // The first frames show progress instead of freezing on the score curves.
-    assert!(workspace(&harness).audit.computing());
+    assert_eq!(workspace(&harness).audit.computing(), Some("score curves"));
     harness.get_by_label(&format!("Computing over {} rows…", "200,000"));
+    harness.get_by_label("Computing score curves…");
     // Keys still work meanwhile: switch to Slices and back.
     harness.key_press(Key::F7);
     harness.step();

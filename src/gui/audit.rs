@@ -229,12 +229,16 @@ impl AuditState {
         self.slice_cache.get(&self.slice)
     }
 
-    /// Whether a worker thread is computing one of the views.
+    /// What a worker thread is computing for the views, if anything.
     #[must_use]
-    pub fn computing(&self) -> bool {
-        self.slice_cache.is_running()
-            || self.threshold_cache.is_running()
-            || self.human_cache.is_running()
+    pub fn computing(&self) -> Option<&'static str> {
+        [
+            (self.slice_cache.is_running(), "slice metrics"),
+            (self.threshold_cache.is_running(), "score curves"),
+            (self.human_cache.is_running(), "human agreement"),
+        ]
+        .into_iter()
+        .find_map(|(running, what)| running.then_some(what))
     }
 }
 

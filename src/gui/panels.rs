@@ -153,6 +153,11 @@ pub fn status_bar(app: &mut App, ui: &mut Ui) {
                 ui.label("Exporting…");
                 ui.separator();
             }
+            if let Some(what) = app.workspace.as_ref().and_then(|ws| ws.audit.computing()) {
+                ui.spinner();
+                ui.label(format!("Computing {what}…"));
+                ui.separator();
+            }
             if let Some(ws) = &app.workspace {
                 ui.label(RichText::new(ws.file_name()).strong());
                 ui.label(format!(
