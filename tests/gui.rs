@@ -715,3 +715,25 @@ fn many_classes_show_the_largest_in_name_order_with_an_other_bucket() {
         slicewise::gui::command::View::Confusion
     );
 }
+
+#[test]
+fn group_names_too_long_for_the_chart_are_numbered_in_table_and_chart() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.key_press(Key::F7);
+    harness.run();
+    // Four devices fit under the chart by name.
+    harness.get_by_label("car_kit");
+    harness
+        .state_mut()
+        .workspace
+        .as_mut()
+        .unwrap()
+        .audit
+        .slice
+        .b = Some("accent".into());
+    harness.run();
+    // 24 device × accent groups do not: the table numbers them as the chart does.
+    harness.get_by_label("1  car_kit & american");
+    assert!(harness.query_by_label("car_kit & american").is_none());
+}

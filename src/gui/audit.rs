@@ -29,8 +29,6 @@ use crate::core::thresholds::{self, GroupCurves, PrCurve, Roc, ScoreCurve, Score
 use crate::core::watch::{self, WatchStat};
 
 const RED: Color32 = Color32::from_rgb(230, 80, 80);
-/// Rough width of one character of an axis tick label, in points.
-const TICK_CHAR_PX: f32 = 8.0;
 
 /// Options of the Slices view; the analysis is recomputed when they change.
 #[derive(Debug, Clone, PartialEq)]
@@ -450,7 +448,7 @@ pub fn confusion(app: &mut App, ui: &mut Ui) {
     // row names then carry too ("3 cat").
     let cell = (ui.available_width() - 160.0).min(ui.available_height() - 60.0) / n as f32;
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
-    let numbered = longest as f32 * TICK_CHAR_PX > cell;
+    let numbered = longest as f32 * widgets::TICK_CHAR_PX > cell;
     let counts_mode = a.normalize == Normalize::None;
     let heat = Heatmap::new(values, n)
         .range(0.0, max)
@@ -578,6 +576,8 @@ pub fn classes(app: &mut App, ui: &mut Ui) {
         per_class.reverse();
     }
     let height = (ui.available_height() * 0.5).max(150.0);
+    let names: Vec<String> = per_class.iter().map(|c| c.class.clone()).collect();
+    let numbered = !widgets::names_fit(&names, ui.available_width());
     ui.push_id("class-table", |ui| {
         TableBuilder::new(ui)
             .striped(true)
@@ -602,7 +602,7 @@ pub fn classes(app: &mut App, ui: &mut Ui) {
                     if let Some(c) = per_class.get(i) {
                         row.col(|ui| {
                             ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                                ui.label(&c.class)
+                                ui.label(widgets::numbered_name(i, &c.class, numbered))
                             });
                         });
                         row.col(|ui| {
@@ -649,7 +649,6 @@ pub fn classes(app: &mut App, ui: &mut Ui) {
             });
     });
     ui.separator();
-    let names: Vec<String> = per_class.iter().map(|c| c.class.clone()).collect();
     let mk = |name: &str,
               offset: f64,
               colour: Color32,
@@ -673,7 +672,7 @@ pub fn classes(app: &mut App, ui: &mut Ui) {
         mk("recall", 0.0, Color32::from_rgb(242, 142, 43), |c| c.recall),
         mk("F1", 0.27, Color32::from_rgb(89, 161, 79), |c| c.f1),
     ];
-    widgets::category_plot("class-chart", names)
+    widgets::category_plot("class-chart", names, numbered)
         .legend(egui_plot::Legend::default())
         .include_y(0.0)
         .include_y(100.0)
@@ -766,9 +765,10 @@ pub fn slices(app: &mut App, ui: &mut Ui) {
     });
     disparity_panel(ui, &s);
     let height = (ui.available_height() * 0.45).max(140.0);
-    slice_table(ui, &ds, &s, height, pending);
+    let numbered = !widgets::names_fit(&groups, ui.available_width());
+    slice_table(ui, &ds, &s, height, numbered, pending);
     ui.separator();
-    slice_chart(ui, &s, ws.audit.chart_metric);
+    slice_chart(ui, &s, ws.audit.chart_metric, numbered);
 }
 
 fn disparity_panel(ui: &mut Ui, s: &SliceAnalysis) {
@@ -821,6 +821,7 @@ fn slice_table(
     ds: &Dataset,
     s: &SliceAnalysis,
     height: f32,
+    numbered: bool,
     pending: &mut Vec<Command>,
 ) {
     let with_positive = s.positive.is_some();
@@ -870,7 +871,7 @@ fn slice_table(
                     };
                     row.col(|ui| {
                         ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                            ui.label(weak(g.name()));
+                            ui.label(weak(widgets::numbered_name(i, &g.name(), numbered)));
                             if low {
                                 ui.label(
                                     RichText::new(format!("low support (<{})", s.min_support))
@@ -941,7 +942,7 @@ fn slice_table(
     });
 }
 
-fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric) {
+fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered: bool) {
     let names: Vec<String> = s
         .groups
         .iter()
@@ -975,7 +976,7 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric) {
         }
     }
     let text = ui.visuals().text_color();
-    widgets::category_plot("slice-chart", names.clone())
+    widgets::category_plot("slice-chart", names.clone(), numbered)
         .include_y(0.0)
         .y_axis_label(format!(
             "{} (%), 95% intervals; the band is 0.8–1.25 × the reference",

@@ -651,7 +651,7 @@ fn lift_chart(ui: &mut Ui, rows: &[TagRow]) {
         .collect();
     let height = ui.available_height().max(140.0);
     let text_colour = ui.visuals().text_color();
-    widgets::category_plot("lift-chart", names)
+    widgets::category_plot("lift-chart", names, false)
         .height(height)
         .allow_drag(false)
         .allow_zoom(false)

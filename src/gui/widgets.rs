@@ -151,9 +151,34 @@ pub fn dense_x_axis<'a>() -> egui_plot::AxisHints<'a> {
     egui_plot::AxisHints::new_x().label_spacing(12.0..=16.0)
 }
 
-/// A plot whose x axis names categories placed at 0, 1, 2, …
+/// Rough width of one character of an axis tick label, in points.
+pub const TICK_CHAR_PX: f32 = 8.0;
+
+/// Whether `names` fit side by side under a plot `width` points wide. When
+/// they do not, a chart numbers its categories and the table beside it shows
+/// the same numbers ([`numbered_name`]).
 #[must_use]
-pub fn category_plot<'a>(id: &str, names: Vec<String>) -> egui_plot::Plot<'a> {
+pub fn names_fit(names: &[String], width: f32) -> bool {
+    let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    #[allow(clippy::cast_precision_loss)]
+    let per_name = (width - 60.0) / names.len().max(1) as f32;
+    longest as f32 * TICK_CHAR_PX <= per_name
+}
+
+/// `name` with its chart number in front when the chart is numbered.
+#[must_use]
+pub fn numbered_name(i: usize, name: &str, numbered: bool) -> String {
+    if numbered {
+        format!("{}  {name}", i + 1)
+    } else {
+        name.to_string()
+    }
+}
+
+/// A plot whose x axis names categories placed at 0, 1, 2, … (or numbers
+/// them 1, 2, 3, … when `numbered`).
+#[must_use]
+pub fn category_plot<'a>(id: &str, names: Vec<String>, numbered: bool) -> egui_plot::Plot<'a> {
     let n = names.len();
     egui_plot::Plot::new(id)
         .allow_scroll(false)
@@ -169,7 +194,16 @@ pub fn category_plot<'a>(id: &str, names: Vec<String>) -> egui_plot::Plot<'a> {
             let i = mark.value.round();
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let name = (i >= 0.0 && (mark.value - i).abs() < 1e-6)
-                .then(|| names.get(i as usize).cloned())
+                .then(|| {
+                    let i = i as usize;
+                    names.get(i).map(|name| {
+                        if numbered {
+                            (i + 1).to_string()
+                        } else {
+                            name.clone()
+                        }
+                    })
+                })
                 .flatten();
             name.unwrap_or_default()
         })])
