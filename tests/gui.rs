@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use slicewise::core::filter::ReviewFilter;
 use slicewise::core::load::LoadOptions;
 use slicewise::gui::command::Command;
+use slicewise::gui::jobs::ImageSlot;
 use slicewise::gui::{App, Startup};
 
 /// A copy of the sample with its session in a fresh folder.
@@ -736,4 +737,37 @@ fn group_names_too_long_for_the_chart_are_numbered_in_table_and_chart() {
     // 24 device × accent groups do not: the table numbers them as the chart does.
     harness.get_by_label("1  car_kit & american");
     assert!(harness.query_by_label("car_kit & american").is_none());
+}
+
+#[test]
+fn the_inspector_shows_the_example_image_or_why_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("pics")).unwrap();
+    image::RgbImage::from_pixel(8, 6, image::Rgb([200, 30, 30]))
+        .save(dir.path().join("pics/red.png"))
+        .unwrap();
+    let data = common::write(
+        dir.path(),
+        "images.csv",
+        "id,label,pred,image_path\n1,cat,dog,pics/red.png\n2,dog,cat,pics/gone.png\n",
+    );
+    let mut harness = open(&data);
+    harness.key_press(Key::F3);
+    // Paths resolve against the data file's folder; decoding runs off the UI thread.
+    let red = dir.path().join("pics/red.png");
+    assert!(step_until(&mut harness, |h| {
+        let app = h.state();
+        app.images.as_ref().is_some_and(
+            |c| matches!(c.peek(&red), Some(ImageSlot::Ready(t)) if t.size() == [8, 6]),
+        )
+    }));
+    harness.key_press(Key::J);
+    assert!(step_until(&mut harness, |h| {
+        h.query_by_label_contains("cannot read").is_some_and(|n| {
+            // A plain label's text is its accessibility value.
+            n.accesskit_node()
+                .value()
+                .is_some_and(|l| l.contains("gone.png"))
+        })
+    }));
 }

@@ -338,6 +338,12 @@ impl ImageCache {
         }
     }
 
+    /// The slot of `path` if it was ever asked for, without asking.
+    #[must_use]
+    pub fn peek(&self, path: &Path) -> Option<&ImageSlot> {
+        self.slots.get(path)
+    }
+
     /// The image at `path`, requesting it when new.
     pub fn get(&mut self, path: &Path) -> &ImageSlot {
         if !self.slots.contains_key(path) {

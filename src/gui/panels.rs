@@ -14,6 +14,9 @@ use crate::core::render;
 use crate::core::session::TagDef;
 use crate::core::tags::{PALETTE, TagId};
 
+/// Tallest an example's image is drawn in the inspector, in points.
+const IMAGE_MAX_HEIGHT: f32 = 320.0;
+
 /// UI state of the Tags panel and inspector that is not document state.
 #[derive(Debug, Default)]
 pub struct PanelState {
@@ -747,12 +750,21 @@ pub fn inspector(app: &mut App, ui: &mut Ui) {
                                             ui.spinner();
                                         }
                                         ImageSlot::Ready(texture) => {
-                                            let width = ui.available_width();
+                                            // Fill the panel's width (small images such
+                                            // as 32×32 thumbnails are scaled up), at most
+                                            // IMAGE_MAX_HEIGHT tall.
+                                            let size = texture.size_vec2();
+                                            let scale = (ui.available_width() / size.x)
+                                                .min(IMAGE_MAX_HEIGHT / size.y);
                                             ui.add(
                                                 egui::Image::new(texture)
-                                                    .max_width(width)
+                                                    .fit_to_exact_size(size * scale)
                                                     .corner_radius(4.0),
-                                            );
+                                            )
+                                            .on_hover_text(format!(
+                                                "{} × {} pixels",
+                                                size.x, size.y
+                                            ));
                                         }
                                         ImageSlot::Failed(e) => {
                                             ui.colored_label(
