@@ -771,3 +771,46 @@ fn the_inspector_shows_the_example_image_or_why_it_cannot() {
         })
     }));
 }
+
+/// A file dropped on the window, as the windowing integration hands it over.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_file_on_the_window_opens_it_and_keeps_the_work_on_the_first() {
+    let (dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.key_press(Key::Num1);
+    harness.run();
+    let other = common::write(dir.path(), "other.csv", "id,label,pred\nx1,a,b\nx2,b,b\n");
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(other)));
+    assert!(step_until(&mut harness, |h| h
+        .state()
+        .workspace
+        .as_ref()
+        .is_some_and(|ws| ws.ds.rows() == 2)));
+    // The tag given before the drop is in the first file's session.
+    let saved = slicewise::core::session::Session::read(
+        &data.with_file_name("speech_commands.slicewise.ron"),
+    )
+    .unwrap();
+    let tagged = saved
+        .examples
+        .values()
+        .filter(|e| e.tags.iter().any(|t| t == "mumbling"))
+        .count();
+    assert_eq!(tagged, 1);
+}
