@@ -655,8 +655,8 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
     let mut harness = open(&data);
     harness.key_press(Key::F8);
     harness.step();
-    harness.step();
-    // The first frames show progress instead of freezing on the score curves.
+    // The frame that starts the work shows progress instead of freezing on the
+    // score curves (the worker's result is only taken in the next frame).
     assert_eq!(workspace(&harness).audit.computing(), Some("score curves"));
     harness.get_by_label(&format!("Computing over {} rows…", "200,000"));
     harness.get_by_label("Computing score curves…");
