@@ -804,7 +804,7 @@ fn encode(series: &Series) -> Result<Encoded, PolarsError> {
                 }
             }
         }
-        DataType::String => encode_strings(series.str()?.iter(), &mut out),
+        DataType::String => encode_string_views(series.str()?, &mut out),
         dt if dt.is_integer() => {
             let cast = series.cast(&DataType::Int64)?;
             let mut map: FxHashMap<i64, u32> = FxHashMap::default();
@@ -845,6 +845,36 @@ fn encode(series: &Series) -> Result<Encoded, PolarsError> {
         }
     }
     Ok(out)
+}
+
+/// [`encode_strings`] for polars' string arrays, whose values are 16-byte
+/// views: a string of up to 12 bytes lies inside its view (zero-padded, an
+/// invariant polars checks), so the view itself is the key and no bytes are
+/// hashed or compared. Labels and slice values are nearly always that short;
+/// from Parquet this halves the cost of encoding them.
+fn encode_string_views(ca: &polars::prelude::StringChunked, out: &mut Encoded) {
+    let mut inline: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut long: FxHashMap<&str, u32> = FxHashMap::default();
+    for arr in ca.downcast_iter() {
+        for (value, view) in arr.iter().zip(arr.views().iter()) {
+            let Some(value) = value else {
+                out.push_null();
+                continue;
+            };
+            let code = if view.is_inline() {
+                *inline.entry(view.as_u128()).or_insert_with(|| {
+                    out.values.push(value.to_string());
+                    next_code(out.values.len() - 1)
+                })
+            } else {
+                *long.entry(value).or_insert_with(|| {
+                    out.values.push(value.to_string());
+                    next_code(out.values.len() - 1)
+                })
+            };
+            out.codes.push(code);
+        }
+    }
 }
 
 fn encode_strings<'a>(values: impl Iterator<Item = Option<&'a str>>, out: &mut Encoded) {
@@ -1563,6 +1593,43 @@ mod tests {
         let values = [1.0, 2.0, 3.0, 4.0];
         // np.quantile([1,2,3,4], [0, .5, 1]) = [1, 2.5, 4]
         assert_eq!(quantile_edges(&values, 2), vec![1.0, 2.5, 4.0]);
+    }
+
+    #[test]
+    fn string_columns_encode_short_and_long_values_and_nulls() {
+        use polars::prelude::NamedFrom;
+        let long = "a value longer than twelve bytes";
+        let values = [
+            Some("car"),
+            None,
+            Some(long),
+            Some("car"),
+            Some(""),
+            Some(long),
+            Some("twelve bytes"),
+            Some("twelve bytes!"),
+            None,
+            Some(""),
+            Some("bus"),
+        ];
+        // Two chunks, so the value dictionary spans arrays.
+        let mut series = Series::new("s".into(), &values[..5]);
+        series
+            .append(&Series::new("s".into(), &values[5..]))
+            .unwrap();
+        assert_eq!(series.n_chunks(), 2);
+        let enc = encode(&series).unwrap();
+        let decoded: Vec<Option<&str>> = enc
+            .codes
+            .iter()
+            .map(|&c| (c != NULL_CODE).then(|| enc.values[c as usize].as_str()))
+            .collect();
+        assert_eq!(decoded, values);
+        assert_eq!(enc.values.len(), 6, "car, long, empty, twelve, thirteen, bus");
+        assert_eq!(
+            (enc.null_count, enc.first_null_rows.clone()),
+            (2, vec![1, 8])
+        );
     }
 
     #[test]
