@@ -417,6 +417,61 @@ fn labels_and_predictions_share_one_class_dictionary() {
 }
 
 #[test]
+fn ndjson_columns_whose_type_changes_late_are_read_whole() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    // Column types are inferred from the first 10,000 rows; here a slice
+    // column is empty and then text, another integer and then fractional.
+    let mut text = String::new();
+    for i in 0..10_050 {
+        let (device, snr) = if i < 10_020 {
+            ("null".to_string(), "3".to_string())
+        } else {
+            ("\"phone\"".to_string(), "2.5".to_string())
+        };
+        writeln!(
+            text,
+            "{{\"id\": {i}, \"label\": \"a\", \"pred\": \"a\", \"device\": {device}, \"snr\": {snr}}}"
+        )
+        .unwrap();
+    }
+    let f = common::write(dir.path(), "late.ndjson", &text);
+    let o = slicewise(&[
+        "report",
+        path(&f),
+        "--by",
+        "device",
+        "--by",
+        "snr",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let groups = |k: usize| -> Vec<(String, u64)> {
+        j["slices"][k]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                (
+                    g["value"].as_str().unwrap().to_string(),
+                    g["count"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        groups(0),
+        [("phone".to_string(), 30), ("(missing)".to_string(), 10_020)]
+    );
+    assert_eq!(
+        groups(1),
+        [("2.5".to_string(), 30), ("3".to_string(), 10_020)]
+    );
+}
+
+#[test]
 fn bad_input_files_get_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
