@@ -12,8 +12,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use slicewise::core::filter::ReviewFilter;
 use slicewise::core::load::LoadOptions;
-use slicewise::gui::command::Command;
-use slicewise::gui::jobs::ImageSlot;
+use slicewise::gui::actions::Action;
+use slicewise::gui::commands::Command;
+use slicewise::gui::images::ImageSlot;
 use slicewise::gui::{App, Startup};
 
 /// A copy of the sample with its session in a fresh folder.
@@ -47,21 +48,17 @@ fn open(path: &Path) -> Harness<'static, App> {
 }
 
 fn tagged(app: &App, tag: &str) -> u64 {
-    let ws = app.workspace.as_ref().unwrap();
+    let ws = app.doc().unwrap();
     ws.state.tag_by_name(tag).unwrap().counts().tagged()
 }
 
 fn table_row(app: &mut App, tag: &str) -> slicewise::core::priority::TagRow {
-    let ws = app.workspace.as_mut().unwrap();
+    let ws = app.doc_mut().unwrap();
     ws.table().iter().find(|r| r.tag == tag).unwrap().clone()
 }
 
-fn workspace<'a>(harness: &'a Harness<'_, App>) -> &'a slicewise::gui::workspace::Workspace {
-    harness.state().workspace.as_ref().unwrap()
-}
-
 fn cursor_row(app: &App) -> usize {
-    app.workspace.as_ref().unwrap().cursor_row().unwrap()
+    app.doc().unwrap().cursor_row().unwrap()
 }
 
 /// Steps frame by frame (up to 10 s) until `done` holds, for work that runs
@@ -77,8 +74,8 @@ fn step_until(harness: &mut Harness<'_, App>, done: impl Fn(&Harness<'_, App>) -
     false
 }
 
-fn send(harness: &mut Harness<'_, App>, cmd: Command) {
-    harness.state_mut().pending.push(cmd);
+fn send(harness: &mut Harness<'_, App>, cmd: impl Into<Command>) {
+    harness.state().send(cmd);
     harness.run();
 }
 
@@ -87,7 +84,7 @@ fn pressing_1_tags_the_selected_error_and_updates_the_table() {
     let (_dir, data) = sample_copy();
     let mut harness = open(&data);
     let first = cursor_row(harness.state());
-    let ds = harness.state().workspace.as_ref().unwrap().ds.clone();
+    let ds = harness.state().doc().unwrap().ds.clone();
     assert!(
         ds.is_error(first),
         "the Review view starts on the first error"
@@ -106,15 +103,7 @@ fn pressing_1_tags_the_selected_error_and_updates_the_table() {
         Some(1.0),
         "1 of 1 reviewed errors"
     );
-    assert!(
-        harness
-            .state()
-            .workspace
-            .as_ref()
-            .unwrap()
-            .state
-            .is_reviewed(first)
-    );
+    assert!(harness.state().doc().unwrap().state.is_reviewed(first));
     // The inspector's toggle for the tag is now on, and the title shows unsaved work.
     assert!(
         harness.state().title().starts_with('●'),
@@ -128,7 +117,7 @@ fn pressing_1_tags_the_selected_error_and_updates_the_table() {
 fn j_and_k_move_and_shift_extends_the_selection() {
     let (_dir, data) = sample_copy();
     let mut harness = open(&data);
-    let rows = harness.state().workspace.as_ref().unwrap().rows.clone();
+    let rows = harness.state().doc().unwrap().rows.clone();
     harness.key_press(Key::J);
     harness.run();
     assert_eq!(cursor_row(harness.state()), rows[1] as usize);
@@ -141,7 +130,7 @@ fn j_and_k_move_and_shift_extends_the_selection() {
     harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
     harness.run();
     assert_eq!(
-        harness.state().workspace.as_ref().unwrap().selected_rows(),
+        harness.state().doc().unwrap().selected_rows(),
         rows[1..4].to_vec()
     );
     // A tag key applies to the whole selection.
@@ -157,14 +146,17 @@ fn n_creates_a_tag_on_the_next_free_key_and_undo_removes_it() {
     let row = cursor_row(harness.state());
     harness.key_press(Key::N);
     harness.run();
-    assert!(harness.state().new_tag.is_some(), "n opens the prompt");
+    assert!(
+        harness.state().dialogs.new_tag.is_some(),
+        "n opens the prompt"
+    );
     harness.event(egui::Event::Text("car horn".into()));
     harness.run();
     harness.key_press(Key::Enter);
     harness.run();
     let app = harness.state();
-    assert!(app.new_tag.is_none(), "Enter closes the prompt");
-    let ws = app.workspace.as_ref().unwrap();
+    assert!(app.dialogs.new_tag.is_none(), "Enter closes the prompt");
+    let ws = app.doc().unwrap();
     let tag = ws.state.tag_by_name("car horn").expect("the tag exists");
     assert_eq!(tag.def.hotkey, Some(4), "1-3 belong to the sample's tags");
     assert!(tag.members.get(row));
@@ -181,8 +173,7 @@ fn n_creates_a_tag_on_the_next_free_key_and_undo_removes_it() {
     assert!(
         harness
             .state()
-            .workspace
-            .as_ref()
+            .doc()
             .unwrap()
             .state
             .tag_by_name("car horn")
@@ -204,7 +195,7 @@ fn bulk_tagging_a_filter_is_one_undo_step() {
         ..ReviewFilter::default()
     };
     send(&mut harness, Command::SetFilter(filter));
-    let shown = harness.state().workspace.as_ref().unwrap().rows.clone();
+    let shown = harness.state().doc().unwrap().rows.clone();
     assert!(
         shown.len() > 10,
         "the sample confuses yes with left often: {}",
@@ -217,9 +208,9 @@ fn bulk_tagging_a_filter_is_one_undo_step() {
     buttons.last().unwrap().click();
     harness.run();
     assert_eq!(tagged(harness.state(), "cut off"), shown.len() as u64);
-    let ds = harness.state().workspace.as_ref().unwrap().ds.clone();
+    let ds = harness.state().doc().unwrap().ds.clone();
     let yes = ds.class_code("yes").unwrap();
-    let ws = harness.state().workspace.as_ref().unwrap();
+    let ws = harness.state().doc().unwrap();
     assert!(
         ws.state
             .tag_by_name("cut off")
@@ -249,10 +240,7 @@ fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
         let out = dir.path().join(format!("out.{ext}"));
         // The file is written on a background thread, and a spinner repaints
         // until it is done, so step frame by frame instead of `run`.
-        harness
-            .state_mut()
-            .pending
-            .push(Command::Export(out.clone()));
+        harness.state().send(Command::Export(out.clone()));
         assert!(step_until(&mut harness, |h| h.state().exports.is_empty()));
         assert!(
             harness
@@ -267,7 +255,7 @@ fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
             "{ext}: {text}"
         );
     }
-    send(&mut harness, Command::CopyMarkdown);
+    send(&mut harness, Action::CopyMarkdown);
     let copied = harness.output().platform_output.commands.iter().any(
         |c| matches!(c, egui::OutputCommand::CopyText(t) if t.contains("| clean speech (rule) |")),
     );
@@ -308,7 +296,7 @@ fn reopening_restores_tags_notes_filter_and_selection() {
 
     let mut again = open(&data);
     let app = again.state_mut();
-    let ws = app.workspace.as_ref().unwrap();
+    let ws = app.doc().unwrap();
     assert_eq!(ws.filter.truth.as_deref(), Some("no"));
     assert_eq!(
         ws.cursor_row(),
@@ -326,7 +314,7 @@ fn question_mark_shows_the_shortcuts() {
     let mut harness = open(&data);
     harness.key_press_modifiers(Modifiers::SHIFT, Key::Questionmark);
     harness.run();
-    assert!(harness.state().show_shortcuts);
+    assert!(harness.state().dialogs.shortcuts);
     assert!(harness.query_all_by_label("Keyboard shortcuts").count() >= 1);
     harness.get_by_label("Toggle tag 1");
 }
@@ -349,7 +337,7 @@ fn views_switch_with_function_keys_and_show_the_table() {
     harness.run();
     assert_eq!(
         harness.state().prefs.view,
-        slicewise::gui::command::View::Prioritise
+        slicewise::gui::views::View::Prioritise
     );
     harness.get_by_label("Prioritise what to work on");
     assert!(
@@ -370,23 +358,19 @@ fn a_file_without_known_columns_opens_the_mapping_dialog() {
         "truth_col,guess,when\na,a,1\nb,a,2\nb,b,3\n",
     );
     let mut harness = open(&path);
-    assert!(harness.state().workspace.is_none());
+    assert!(harness.state().doc().is_none());
     assert!(
-        harness.state().mapping.is_some(),
+        harness.state().dialogs.mapping.is_some(),
         "roles could not be detected"
     );
     harness.get_by_label("Which column is which?");
-    let dialog = harness.state_mut().mapping.as_mut().unwrap();
+    let dialog = harness.state_mut().dialogs.mapping.as_mut().unwrap();
     dialog.choice.label = "truth_col".into();
     dialog.choice.pred = "guess".into();
     harness.get_by_label("Open").click();
     // The load runs in the background (with a spinner); wait for it.
-    step_until(&mut harness, |h| h.state().workspace.is_some());
-    let ws = harness
-        .state()
-        .workspace
-        .as_ref()
-        .expect("opened with the chosen roles");
+    step_until(&mut harness, |h| h.state().doc().is_some());
+    let ws = harness.state().doc().expect("opened with the chosen roles");
     assert_eq!(ws.ds.roles.label, "truth_col");
     assert_eq!(ws.ds.rows(), 3);
 }
@@ -412,15 +396,14 @@ fn clicking_a_confusion_cell_reviews_exactly_that_cell() {
     harness.run();
     assert_eq!(
         harness.state().prefs.view,
-        slicewise::gui::command::View::Confusion
+        slicewise::gui::views::View::Confusion
     );
     let (transform, labels) = harness
         .state()
-        .workspace
-        .as_ref()
+        .views()
         .unwrap()
-        .audit
-        .confusion_layout
+        .confusion
+        .layout
         .clone()
         .unwrap();
     let n = labels.len();
@@ -434,10 +417,10 @@ fn clicking_a_confusion_cell_reviews_exactly_that_cell() {
     let app = harness.state();
     assert_eq!(
         app.prefs.view,
-        slicewise::gui::command::View::Review,
+        slicewise::gui::views::View::Review,
         "the click opens Review"
     );
-    let ws = app.workspace.as_ref().unwrap();
+    let ws = app.doc().unwrap();
     let (yes, left) = (
         ws.ds.class_code("yes").unwrap(),
         ws.ds.class_code("left").unwrap(),
@@ -458,7 +441,7 @@ fn clicking_a_confusion_cell_reviews_exactly_that_cell() {
     harness.run();
     let centre = egui_plot::PlotPoint::new(t as f64 + 0.5, (n - 1 - t) as f64 + 0.5);
     click_at(&mut harness, transform.position_from_point(&centre));
-    let ws = harness.state().workspace.as_ref().unwrap();
+    let ws = harness.state().doc().unwrap();
     assert_eq!(
         ws.rows.len() as u64,
         ws.summary.confusion.get(yes as usize, yes as usize)
@@ -471,20 +454,14 @@ fn a_slice_group_becomes_a_rule_tag_in_the_prioritisation_table() {
     let mut harness = open(&data);
     harness.key_press(Key::F7);
     harness.run();
-    let before = harness
-        .state_mut()
-        .workspace
-        .as_mut()
-        .unwrap()
-        .table()
-        .len();
+    let before = harness.state_mut().doc_mut().unwrap().table().len();
     // The first group of the default slice (device) is car_kit.
     let buttons: Vec<_> = harness.get_all_by_label("Rule tag").collect();
     assert_eq!(buttons.len(), 4, "one per device");
     buttons[0].click();
     harness.run();
     let app = harness.state_mut();
-    let ws = app.workspace.as_mut().unwrap();
+    let ws = app.doc_mut().unwrap();
     let car_kit = ws
         .ds
         .column("device")
@@ -512,16 +489,7 @@ fn a_slice_group_becomes_a_rule_tag_in_the_prioritisation_table() {
     // Undo removes it again.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(
-        harness
-            .state_mut()
-            .workspace
-            .as_mut()
-            .unwrap()
-            .table()
-            .len(),
-        before
-    );
+    assert_eq!(harness.state_mut().doc_mut().unwrap().table().len(), before);
 }
 
 #[test]
@@ -538,7 +506,7 @@ fn the_watch_list_is_shown_and_saved_in_the_session() {
     harness.key_press(Key::F2);
     harness.run();
     harness.get_by_label("yes ➡ no");
-    send(&mut harness, Command::Save);
+    send(&mut harness, Action::Save);
     let saved = slicewise::core::session::Session::read(
         &data.with_file_name("speech_commands.slicewise.ron"),
     )
@@ -549,17 +517,10 @@ fn the_watch_list_is_shown_and_saved_in_the_session() {
     harness.run();
     assert_eq!(
         harness.state().prefs.view,
-        slicewise::gui::command::View::Review
+        slicewise::gui::views::View::Review
     );
     assert_eq!(
-        harness
-            .state()
-            .workspace
-            .as_ref()
-            .unwrap()
-            .filter
-            .pred
-            .as_deref(),
+        harness.state().doc().unwrap().filter.pred.as_deref(),
         Some("no")
     );
 }
@@ -582,7 +543,7 @@ fn every_audit_view_draws_on_the_sample() {
     // Label consistency opens the disagreements in Review.
     harness.get_by_label("Review the disagreements").click();
     harness.run();
-    let ws = harness.state().workspace.as_ref().unwrap();
+    let ws = harness.state().doc().unwrap();
     assert!(!ws.rows.is_empty());
     assert!(
         ws.rows
@@ -606,26 +567,18 @@ fn a_note_still_being_typed_is_kept_by_save_and_not_carried_to_another_file() {
     assert!(
         harness
             .state()
-            .panels
+            .inspector
             .note
             .as_ref()
             .is_some_and(|(_, t)| t == "half-typed thought")
     );
     // Ctrl+S while the field still has the keyboard: the menu command saves the draft too.
-    send(&mut harness, Command::Save);
+    send(&mut harness, Action::Save);
     let saved = slicewise::core::session::Session::read(
         &data.with_file_name("speech_commands.slicewise.ron"),
     )
     .unwrap();
-    let key = harness
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .ds
-        .ids
-        .key(row)
-        .into_owned();
+    let key = harness.state().doc().unwrap().ds.ids.key(row).into_owned();
     assert_eq!(saved.examples[&key].note, "half-typed thought");
     // Opening another file starts with a clean draft.
     let other = common::write(dir.path(), "other.csv", "id,label,pred\nx1,a,b\nx2,b,b\n");
@@ -635,14 +588,14 @@ fn a_note_still_being_typed_is_kept_by_save_and_not_carried_to_another_file() {
     harness.run();
     let app = harness.state();
     assert!(
-        app.panels
+        app.inspector
             .note
             .as_ref()
             .is_none_or(|(r, t)| *r == 0 && t.is_empty()),
         "{:?}",
-        app.panels.note
+        app.inspector.note
     );
-    assert_eq!(app.workspace.as_ref().unwrap().state.note(0), "");
+    assert_eq!(app.doc().unwrap().state.note(0), "");
 }
 
 #[test]
@@ -657,7 +610,7 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
     harness.step();
     // The frame that starts the work shows progress instead of freezing on the
     // score curves (the worker's result is only taken in the next frame).
-    assert_eq!(workspace(&harness).audit.computing(), Some("score curves"));
+    assert_eq!(harness.state().busy(), Some("score curves"));
     harness.get_by_label(&format!("Computing over {} rows…", "200,000"));
     harness.get_by_label("Computing score curves…");
     // Keys still work meanwhile: switch to Slices and back.
@@ -669,8 +622,10 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
         .is_some()));
     // The Slices view, started meanwhile, shows the groups of its column.
     harness.key_press(Key::F7);
-    step_until(&mut harness, |h| workspace(h).audit.slices().is_some());
-    let analysis = workspace(&harness).audit.slices();
+    step_until(&mut harness, |h| {
+        h.state().views().unwrap().slices.analysis().is_some()
+    });
+    let analysis = harness.state().views().unwrap().slices.analysis();
     let groups = analysis.unwrap().as_ref().unwrap().groups.len();
     assert_eq!(groups, 4, "one group per device");
     // The Labels view too: human agreement arrives from the worker.
@@ -698,7 +653,14 @@ fn many_classes_show_the_largest_in_name_order_with_an_other_bucket() {
     let mut harness = open(&data);
     harness.key_press(Key::F5);
     harness.run();
-    let (transform, labels) = workspace(&harness).audit.confusion_layout.clone().unwrap();
+    let (transform, labels) = harness
+        .state()
+        .views()
+        .unwrap()
+        .confusion
+        .layout
+        .clone()
+        .unwrap();
     let expected: Vec<String> = (15..45)
         .map(|k| format!("class_{k:02}"))
         .chain(["(other)".to_string()])
@@ -713,7 +675,7 @@ fn many_classes_show_the_largest_in_name_order_with_an_other_bucket() {
     click_at(&mut harness, transform.position_from_point(&corner));
     assert_eq!(
         harness.state().prefs.view,
-        slicewise::gui::command::View::Confusion
+        slicewise::gui::views::View::Confusion
     );
 }
 
@@ -727,12 +689,11 @@ fn group_names_too_long_for_the_chart_are_numbered_in_table_and_chart() {
     harness.get_by_label("car_kit");
     harness
         .state_mut()
-        .workspace
-        .as_mut()
+        .views_mut()
         .unwrap()
-        .audit
-        .slice
-        .b = Some("accent".into());
+        .slices
+        .options
+        .second = Some("accent".into());
     harness.run();
     // 24 device × accent groups do not: the table numbers them as the chart does.
     harness.get_by_label("1  car_kit & american");
@@ -757,9 +718,7 @@ fn the_inspector_shows_the_example_image_or_why_it_cannot() {
     let red = dir.path().join("pics/red.png");
     assert!(step_until(&mut harness, |h| {
         let app = h.state();
-        app.images.as_ref().is_some_and(
-            |c| matches!(c.peek(&red), Some(ImageSlot::Ready(t)) if t.size() == [8, 6]),
-        )
+        matches!(app.images().peek(&red), Some(ImageSlot::Ready(t)) if t.size() == [8, 6])
     }));
     harness.key_press(Key::J);
     assert!(step_until(&mut harness, |h| {
@@ -799,8 +758,7 @@ fn dropping_a_file_on_the_window_opens_it_and_keeps_the_work_on_the_first() {
         .push(std::sync::Arc::new(DroppedPath(other)));
     assert!(step_until(&mut harness, |h| h
         .state()
-        .workspace
-        .as_ref()
+        .doc()
         .is_some_and(|ws| ws.ds.rows() == 2)));
     // The tag given before the drop is in the first file's session.
     let saved = slicewise::core::session::Session::read(
@@ -813,4 +771,46 @@ fn dropping_a_file_on_the_window_opens_it_and_keeps_the_work_on_the_first() {
         .filter(|e| e.tags.iter().any(|t| t == "mumbling"))
         .count();
     assert_eq!(tagged, 1);
+}
+
+#[test]
+fn one_audit_worker_at_a_time_and_only_the_latest_options_count() {
+    use slicewise::gui::jobs::{Computed, INLINE_ROWS};
+    #[allow(clippy::trivially_copy_pass_by_ref)] // the shape Computed calls
+    fn slow_square(_: &slicewise::core::dataset::Dataset, k: &u64) -> u64 {
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        k * k
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("large.csv");
+    slicewise::core::generate::write_file(
+        &slicewise::core::generate::generate(INLINE_ROWS, 3),
+        &data,
+    )
+    .unwrap();
+    let ds =
+        std::sync::Arc::new(slicewise::core::load::load(&data, &LoadOptions::default()).unwrap());
+    let ctx = egui::Context::default();
+    let mut c: Computed<u64, u64> = Computed::default();
+    assert!(
+        !c.refresh(&2, &ds, &ctx, slow_square),
+        "started on a worker"
+    );
+    // Options change while it runs: no second worker until the first is done.
+    for k in 3..=9 {
+        assert!(!c.refresh(&k, &ds, &ctx, slow_square));
+        assert!(c.is_running());
+    }
+    let mut ready = false;
+    for _ in 0..500 {
+        if c.refresh(&9, &ds, &ctx, slow_square) {
+            ready = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(ready);
+    assert_eq!(c.get(&9), Some(&81), "the latest options, not the stale 2");
+    assert_eq!(c.get(&2), None);
+    assert!(!c.is_running());
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use slicewise::core::dataset::{ColumnData, Dataset, NumericGrouping};
 use slicewise::core::load::{self, LoadOptions};
+use slicewise::core::render;
 use slicewise::core::report::{self, ReportOptions};
 use slicewise::core::stats::wilson;
 use slicewise::core::tags::ReviewState;
@@ -66,7 +67,7 @@ fn report_json(ds: &Dataset, by: &[&[&str]], positive: Option<&str>) -> Value {
         ..ReportOptions::default()
     };
     let r = report::build(ds, &ReviewState::new(ds), &opts).unwrap();
-    report::to_json(&r)
+    render::report_json(&r)
 }
 
 fn check_overall(actual: &Value, expected: &Value, name: &str) {
@@ -280,7 +281,7 @@ fn scores_match_sklearn_roc_and_precision_recall() {
         ..ReportOptions::default()
     };
     let report = report::build(&ds, &ReviewState::new(&ds), &opts).unwrap();
-    let actual = report::to_json(&report);
+    let actual = render::report_json(&report);
     assert_close(&actual["roc_auc"], &expected["roc_auc"], "roc_auc");
     assert_close(
         &actual["average_precision"],
@@ -313,7 +314,7 @@ fn threshold_decisions_match_sklearn_and_fairlearn_per_slice() {
             ..ReportOptions::default()
         };
         let report = report::build(&ds, &ReviewState::new(&ds), &opts).unwrap();
-        let j = report::to_json(&report);
+        let j = render::report_json(&report);
         // Overall counts at the threshold, from the sweep machinery.
         let scores = slicewise::core::thresholds::positive_scores(
             &ds,
@@ -379,7 +380,7 @@ fn watch_list_counts_and_fp_fn_match_the_confusion_matrix() {
         watch,
         ..ReportOptions::default()
     };
-    let j = report::to_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap());
+    let j = render::report_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap());
     for (got, want) in j["watch"]
         .as_array()
         .unwrap()
@@ -439,7 +440,7 @@ fn bootstrap_intervals_are_seeded_and_contain_the_estimate() {
             bootstrap: Some((400, seed)),
             ..ReportOptions::default()
         };
-        report::to_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap())
+        render::report_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap())
     };
     let (a, b, c) = (run(11), run(11), run(12));
     for (i, slice) in a["slices"].as_array().unwrap().iter().enumerate() {

@@ -5,11 +5,13 @@
 
 mod common;
 
+use rand::RngExt as _;
+use rand::seq::SliceRandom as _;
 use slicewise::core::dataset::Dataset;
 use slicewise::core::generate;
 use slicewise::core::priority::{HlpSource, TagRow, prioritise};
 use slicewise::core::session::{Session, TagDef, backup_path};
-use slicewise::core::stats::Rng;
+use slicewise::core::stats::{Rng, rng};
 use slicewise::core::tags::{Edit, ReviewState, TagCounts, TagError};
 
 fn sample() -> (Dataset, ReviewState) {
@@ -133,16 +135,16 @@ fn incremental_counts_equal_a_recount_through_any_edits_and_undo() {
         .filter(|t| !t.is_rule())
         .map(|t| t.id)
         .collect();
-    let mut rng = Rng::new(9);
+    let mut rng = rng(9);
     let rows = ds.rows() as u64;
     for step in 0..400 {
         let pick = |rng: &mut Rng, n: usize| {
             (0..n)
-                .map(|_| u32::try_from(rng.below(rows)).unwrap())
+                .map(|_| u32::try_from(rng.random_range(0..rows)).unwrap())
                 .collect::<Vec<_>>()
         };
-        let tag = manual[usize::try_from(rng.below(manual.len() as u64)).unwrap()];
-        match rng.below(6) {
+        let tag = manual[usize::try_from(rng.random_range(0..manual.len() as u64)).unwrap()];
+        match rng.random_range(0..6) {
             0 | 1 => state.toggle(&ds, tag, &pick(&mut rng, 1)).unwrap(),
             2 => state.toggle(&ds, tag, &pick(&mut rng, 50)).unwrap(),
             3 => state
@@ -150,7 +152,7 @@ fn incremental_counts_equal_a_recount_through_any_edits_and_undo() {
                     &ds,
                     Edit::SetReviewed {
                         rows: pick(&mut rng, 5),
-                        reviewed: rng.below(2) == 0,
+                        reviewed: rng.random_range(0..2) == 0,
                     },
                 )
                 .unwrap(),
@@ -190,7 +192,7 @@ fn a_stratified_review_sample_estimates_the_exact_numbers() {
     let tag = state.create_tag(&ds, "people (by hand)", &[]).unwrap();
 
     // Review 300 random errors and 600 random correct rows, tagging those with people noise.
-    let mut rng = Rng::new(5);
+    let mut rng = rng(5);
     let mut errors: Vec<u32> = (0..ds.rows())
         .filter(|&r| ds.is_error(r))
         .map(|r| u32::try_from(r).unwrap())
@@ -199,8 +201,8 @@ fn a_stratified_review_sample_estimates_the_exact_numbers() {
         .filter(|&r| !ds.is_error(r))
         .map(|r| u32::try_from(r).unwrap())
         .collect();
-    rng.shuffle(&mut errors);
-    rng.shuffle(&mut correct);
+    errors.shuffle(&mut rng);
+    correct.shuffle(&mut rng);
     let review_errors_only = |state: &mut ReviewState, rows: &[u32]| {
         let (hit, miss): (Vec<u32>, Vec<u32>) = rows.iter().partition(|&&r| people.get(r as usize));
         state

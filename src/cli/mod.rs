@@ -13,10 +13,12 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::core::dataset::Dataset;
+use crate::core::export::{self, ExportFormat};
 use crate::core::load::{self, InputFormat, LoadOptions};
+use crate::core::open;
 use crate::core::priority::SortKey;
 use crate::core::report::{self, ReportOptions};
-use crate::core::session::{Session, WatchPair, write_atomic};
+use crate::core::session::{WatchPair, write_atomic};
 use crate::core::slices::DEFAULT_MIN_SUPPORT;
 use crate::core::tags::ReviewState;
 use crate::core::thresholds::ScoreMeaning;
@@ -324,38 +326,18 @@ impl Timings {
     }
 }
 
-/// Loads the data and its session (the given one, else the default one if it
-/// exists). Session warnings go to standard error.
-fn load_with_session(
+/// Opens the data with its session (the given one, else the default one if
+/// it exists). Session warnings go to standard error.
+fn open_with_session(
     data: &Path,
     columns: &ColumnArgs,
     session: Option<&Path>,
 ) -> Result<(Dataset, ReviewState), Failure> {
-    let ds = load::load(data, &columns.load_options()).map_err(data_err)?;
-    let default = load::default_session_path(data);
-    let path = match session {
-        Some(p) if !p.exists() => {
-            return Err(data_err(anyhow::anyhow!(
-                "The session file does not exist. Check the path, or leave out --session to use {} when it exists: {}",
-                default.display(),
-                p.display()
-            )));
-        }
-        Some(p) => Some(p.to_path_buf()),
-        None => default.exists().then_some(default),
-    };
-    let state = match path {
-        None => ReviewState::new(&ds),
-        Some(p) => {
-            let session = Session::read(&p).map_err(data_err)?;
-            let (state, warnings) = ReviewState::from_session(&ds, &session);
-            for w in warnings {
-                eprintln!("warning: {w} ({})", p.display());
-            }
-            state
-        }
-    };
-    Ok((ds, state))
+    let opened = open::open(data, &columns.load_options(), session).map_err(data_err)?;
+    for w in &opened.session_warnings {
+        eprintln!("warning: {w} ({})", opened.session_path.display());
+    }
+    Ok((opened.ds, opened.state))
 }
 
 fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
@@ -378,7 +360,7 @@ fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
 
 fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let mut t = Timings::new(args.timings);
-    let (ds, state) = load_with_session(&args.data, &args.columns, args.session.as_deref())?;
+    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
     t.lap("load");
     t.detail(&ds.load_phases);
     let opts = ReportOptions {
@@ -422,7 +404,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         ReportFormat::Md => render::report_markdown(&report),
         ReportFormat::Csv => render::report_csv(&report),
         ReportFormat::Json => {
-            serde_json::to_string_pretty(&report::to_json(&report)).map_err(output_err)? + "\n"
+            serde_json::to_string_pretty(&render::report_json(&report)).map_err(output_err)? + "\n"
         }
     };
     write_output(args.out.as_deref(), &text)?;
@@ -432,33 +414,17 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
 }
 
 fn run_export(args: &ExportArgs) -> Result<(), Failure> {
+    let format = ExportFormat::from_path(&args.out).map_err(|e| Failure {
+        code: EXIT_USAGE,
+        error: e.into(),
+    })?;
     let mut t = Timings::new(args.timings);
-    let (ds, state) = load_with_session(&args.data, &args.columns, args.session.as_deref())?;
+    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
     t.lap("load");
     t.detail(&ds.load_phases);
     let report = report::build(&ds, &state, &ReportOptions::default()).map_err(data_err)?;
     t.lap("compute");
-    let ext = args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let ctx = render::export_context(&report);
-    let text = match ext.as_str() {
-        "csv" => render::tags_csv(&report.tags),
-        "md" | "markdown" => render::tags_markdown(&report.tags, &ctx),
-        "html" | "htm" => render::tags_html(&report.tags, &ctx),
-        _ => {
-            return Err(Failure {
-                code: EXIT_USAGE,
-                error: anyhow::anyhow!(
-                    "Cannot tell the export format from '{}': name the file .csv, .md or .html",
-                    args.out.display()
-                ),
-            });
-        }
-    };
+    let text = export::table_text(&report.tags, &report.context, format);
     write_output(Some(&args.out), &text)?;
     t.lap("output");
     t.print();

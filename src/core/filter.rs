@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::dataset::Dataset;
-use super::stats::Rng;
+use rand::seq::SliceRandom as _;
+
+use super::stats::rng;
 use super::tags::ReviewState;
 
 /// Which examples by correctness.
@@ -131,7 +133,7 @@ impl ReviewFilter {
             .filter_map(|r| u32::try_from(r).ok())
             .collect();
         if self.random_order {
-            Rng::new(self.seed).shuffle(&mut out);
+            out.shuffle(&mut rng(self.seed));
         }
         out
     }

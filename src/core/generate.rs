@@ -19,7 +19,10 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::session::{Session, TagDef};
-use super::stats::Rng;
+use rand::RngExt as _;
+use rand::seq::SliceRandom as _;
+
+use super::stats::{Rng, rng};
 
 /// The ten command words.
 pub const CLASSES: [&str; 10] = [
@@ -137,7 +140,7 @@ pub struct Row {
 
 fn pick(rng: &mut Rng, weights: &[f64]) -> usize {
     let total: f64 = weights.iter().sum();
-    let mut x = rng.next_f64() * total;
+    let mut x = rng.random::<f64>() * total;
     for (i, w) in weights.iter().enumerate() {
         if x < *w {
             return i;
@@ -150,10 +153,10 @@ fn pick(rng: &mut Rng, weights: &[f64]) -> usize {
 /// A wrong class for `label`: usually its confusable twin.
 #[allow(clippy::cast_possible_truncation)]
 fn wrong_class(rng: &mut Rng, label: usize) -> usize {
-    if rng.next_f64() < 0.6 {
+    if rng.random::<f64>() < 0.6 {
         CONFUSABLE[label]
     } else {
-        let other = rng.below(CLASSES.len() as u64 - 1) as usize;
+        let other = rng.random_range(0..CLASSES.len() - 1);
         if other >= label { other + 1 } else { other }
     }
 }
@@ -184,13 +187,13 @@ fn exact_count(n: usize, rate: f64) -> usize {
 #[must_use]
 #[allow(clippy::cast_possible_truncation)]
 pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
-    let mut rng = Rng::new(seed);
+    let mut rng = rng(seed);
     let counts = condition_counts(rows);
     let mut conditions: Vec<u8> = Vec::with_capacity(rows);
     for (i, &n) in counts.iter().enumerate() {
         conditions.extend(std::iter::repeat_n(i as u8, n));
     }
-    rng.shuffle(&mut conditions);
+    conditions.shuffle(&mut rng);
 
     let mut out: Vec<Row> = Vec::with_capacity(rows);
     let mut risk: Vec<f32> = Vec::with_capacity(rows);
@@ -200,10 +203,13 @@ pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
         let device = pick(&mut rng, &c.devices);
         let gender = pick(&mut rng, &[0.5, 0.5]);
         let accent = pick(&mut rng, &ACCENT_WEIGHTS);
-        let snr = ((c.snr.0 + c.snr.1 * rng.normal()) * 10.0).round() / 10.0;
+        let snr = ((c.snr.0 + c.snr.1 * rng.sample::<f64, _>(rand_distr::StandardNormal)) * 10.0)
+            .round()
+            / 10.0;
         // Low SNR, some accents, devices and speakers make errors likelier.
-        let r = rng.next_f64() + ACCENT_RISK[accent] + DEVICE_RISK[device] + GENDER_RISK[gender]
-            - 0.01 * snr.clamp(-10.0, 50.0);
+        let r =
+            rng.random::<f64>() + ACCENT_RISK[accent] + DEVICE_RISK[device] + GENDER_RISK[gender]
+                - 0.01 * snr.clamp(-10.0, 50.0);
         risk.push(r as f32);
         out.push(Row {
             number: i + 1,
@@ -241,14 +247,14 @@ pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
         let n_human = exact_count(members.len(), 1.0 - c.hlp);
         members.sort_unstable();
         for k in 0..n_human {
-            let j = k + rng.below((members.len() - k) as u64) as usize;
+            let j = k + rng.random_range(0..members.len() - k);
             members.swap(k, j);
             let row = &mut out[members[k] as usize];
             row.human = wrong_class(&mut rng, row.label);
         }
     }
     for row in &mut out {
-        let u = rng.next_f64();
+        let u = rng.random::<f64>();
         row.score = if row.pred == row.label {
             0.55 + 0.45 * u.sqrt()
         } else {

@@ -515,6 +515,78 @@ impl Confusion {
     }
 }
 
+/// A column of the per-class table to sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassSortKey {
+    /// Class name, in the class order.
+    Class,
+    /// Precision.
+    Precision,
+    /// Recall.
+    Recall,
+    /// F1.
+    F1,
+    /// Support.
+    Support,
+    /// False positives.
+    FalsePositives,
+    /// False negatives.
+    FalseNegatives,
+}
+
+impl ClassSortKey {
+    /// Every column, in table order.
+    pub const ALL: [Self; 7] = [
+        Self::Class,
+        Self::Precision,
+        Self::Recall,
+        Self::F1,
+        Self::Support,
+        Self::FalsePositives,
+        Self::FalseNegatives,
+    ];
+
+    /// The column header.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Class => "class",
+            Self::Precision => "precision",
+            Self::Recall => "recall",
+            Self::F1 => "F1",
+            Self::Support => "support",
+            Self::FalsePositives => "FP",
+            Self::FalseNegatives => "FN",
+        }
+    }
+
+    fn number(self, c: &ClassMetrics) -> Option<f64> {
+        match self {
+            Self::Class => None,
+            Self::Precision => c.precision,
+            Self::Recall => c.recall,
+            Self::F1 => c.f1,
+            Self::Support => Some(c.support as f64),
+            Self::FalsePositives => Some(c.false_positives as f64),
+            Self::FalseNegatives => Some(c.false_negatives as f64),
+        }
+    }
+}
+
+/// Sorts per-class rows by a column, keeping the class order for `Class`
+/// and for ties; undefined values count as lowest.
+pub fn sort_classes(rows: &mut [ClassMetrics], key: ClassSortKey, descending: bool) {
+    if key != ClassSortKey::Class {
+        rows.sort_by(|a, b| {
+            let v = |c: &ClassMetrics| key.number(c).unwrap_or(-1.0);
+            v(a).total_cmp(&v(b))
+        });
+    }
+    if descending {
+        rows.reverse();
+    }
+}
+
 /// A warning when classes are so unequal that accuracy misleads: the largest
 /// class has more than ten times the examples of the smallest, or a class
 /// holds under 1% of the examples.

@@ -3,11 +3,12 @@
 pub mod bootstrap;
 pub mod dataset;
 pub mod error;
+pub mod export;
 pub mod filter;
 pub mod generate;
-pub mod hash;
 pub mod load;
 pub mod metrics;
+pub mod open;
 pub mod priority;
 pub mod render;
 pub mod report;

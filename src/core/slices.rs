@@ -70,6 +70,26 @@ pub struct GroupCounts {
     pub human_correct: u64,
 }
 
+impl GroupCounts {
+    /// Accuracy inside the group.
+    #[must_use]
+    pub fn accuracy(&self) -> Proportion {
+        Proportion::new(self.correct, self.n)
+    }
+
+    /// Error rate inside the group.
+    #[must_use]
+    pub fn error_rate(&self) -> Proportion {
+        Proportion::new(self.n - self.correct, self.n)
+    }
+
+    /// Agreement of the human labels with the true labels inside the group.
+    #[must_use]
+    pub fn human_accuracy(&self) -> Proportion {
+        Proportion::new(self.human_correct, self.human_n)
+    }
+}
+
 /// One group of a slice with its counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
@@ -361,8 +381,8 @@ impl DisparityMetric {
     #[must_use]
     pub fn of(self, c: &GroupCounts) -> Proportion {
         match self {
-            Self::Accuracy => Proportion::new(c.correct, c.n),
-            Self::ErrorRate => Proportion::new(c.n - c.correct, c.n),
+            Self::Accuracy => c.accuracy(),
+            Self::ErrorRate => c.error_rate(),
             Self::SelectionRate => c.binary.selection_rate(),
             Self::Tpr => c.binary.tpr(),
             Self::Fpr => c.binary.fpr(),
@@ -569,6 +589,29 @@ impl SliceAnalysis {
     #[must_use]
     pub fn low_support(&self, i: usize) -> bool {
         self.groups[i].counts.n < self.min_support
+    }
+
+    /// The metrics on which group `i` falls outside the Aequitas band against
+    /// the reference group (none for the reference itself).
+    #[must_use]
+    pub fn flagged(&self, i: usize) -> Vec<DisparityMetric> {
+        if self.reference == Some(i) {
+            return Vec::new();
+        }
+        self.aequitas.get(i).map_or_else(Vec::new, |d| {
+            d.iter().filter(|x| x.flagged).map(|x| x.metric).collect()
+        })
+    }
+
+    /// The metrics this analysis has: accuracy and error rate, and the
+    /// one-vs-rest rates with a positive class.
+    #[must_use]
+    pub fn metrics(&self) -> Vec<DisparityMetric> {
+        let mut m = DisparityMetric::ALWAYS.to_vec();
+        if self.positive.is_some() {
+            m.extend(DisparityMetric::WITH_POSITIVE);
+        }
+        m
     }
 
     /// Share of all rows in group `i`.

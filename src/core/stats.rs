@@ -99,57 +99,15 @@ impl Proportion {
     }
 }
 
-/// `SplitMix64`: a tiny, fast, well-mixed generator. Deterministic for a seed on
-/// every platform, which is what bootstrap intervals and generated data need.
-#[derive(Debug, Clone)]
-pub struct Rng {
-    state: u64,
-}
+/// The seeded random generator of bootstrap resamples, review shuffles and
+/// generated data: PCG-64 (MCG variant), whose output for a seed is fixed
+/// across platforms and `rand_pcg` versions.
+pub type Rng = rand_pcg::Pcg64Mcg;
 
-impl Rng {
-    /// A generator seeded with `seed`.
-    #[must_use]
-    pub const fn new(seed: u64) -> Self {
-        Self { state: seed }
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform float in `[0, 1)`.
-    #[allow(clippy::cast_precision_loss)]
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// A uniform integer in `0..n` (`n > 0`), without modulo bias worth noticing
-    /// (Lemire's multiply-shift).
-    #[allow(clippy::cast_possible_truncation)]
-    pub fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-
-    /// A standard normal variate (Box–Muller).
-    pub fn normal(&mut self) -> f64 {
-        let u1 = self.next_f64().max(f64::MIN_POSITIVE);
-        let u2 = self.next_f64();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-
-    /// Shuffles `items` in place (Fisher–Yates).
-    #[allow(clippy::cast_possible_truncation)]
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            items.swap(i, j);
-        }
-    }
+/// A generator seeded with `seed`.
+#[must_use]
+pub fn rng(seed: u64) -> Rng {
+    rand::SeedableRng::seed_from_u64(seed)
 }
 
 /// The `q`-quantile (0..=1) of sorted data with linear interpolation
@@ -188,15 +146,16 @@ mod tests {
 
     #[test]
     fn rng_is_deterministic_and_uniform_enough() {
-        let mut a = Rng::new(7);
-        let mut b = Rng::new(7);
+        use rand::{Rng as _, RngExt as _};
+        let mut a = rng(7);
+        let mut b = rng(7);
         let xs: Vec<u64> = (0..100).map(|_| a.next_u64()).collect();
         let ys: Vec<u64> = (0..100).map(|_| b.next_u64()).collect();
         assert_eq!(xs, ys);
-        let mut r = Rng::new(1);
-        let mean = (0..100_000).map(|_| r.next_f64()).sum::<f64>() / 100_000.0;
+        let mut r = rng(1);
+        let mean = (0..100_000).map(|_| r.random::<f64>()).sum::<f64>() / 100_000.0;
         assert!((mean - 0.5).abs() < 0.01);
-        assert!((0..1000).all(|_| r.below(6) < 6));
+        assert!((0..1000).all(|_| r.random_range(0..6u64) < 6));
     }
 
     #[test]

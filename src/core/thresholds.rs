@@ -34,6 +34,15 @@ impl ScoreMeaning {
         }
     }
 
+    /// How the score is read, in words ("the score of the positive class").
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Positive => "the score of the positive class",
+            Self::Confidence => "the model's confidence in its prediction",
+        }
+    }
+
     /// Guesses the meaning. A score of the positive class separates the
     /// model's positive predictions from its negative ones (they are made by
     /// thresholding it); a confidence barely differs between them. So: the
@@ -398,6 +407,88 @@ pub fn default_thresholds(scores: &[f64]) -> Vec<f64> {
         (1..20)
             .map(|i| lo + (hi - lo) * f64::from(i) / 20.0)
             .collect()
+    }
+}
+
+/// Everything score-based for one positive class: the curves, AUC and
+/// average precision that the report's score section and the Thresholds view
+/// both show.
+#[derive(Debug, Clone)]
+pub struct ScoreAnalysis {
+    /// The positive class.
+    pub positive: u32,
+    /// How the score column was read.
+    pub meaning: ScoreMeaning,
+    /// Whether the meaning was detected (not given).
+    pub detected: bool,
+    /// The positive-class score of every row (NaN where missing).
+    pub scores: Vec<f64>,
+    /// Counts at every threshold.
+    pub curve: ScoreCurve,
+    /// The ROC curve.
+    pub roc: Option<Roc>,
+    /// The precision–recall curve.
+    pub pr: Option<PrCurve>,
+    /// Area under the ROC curve.
+    pub roc_auc: Option<f64>,
+    /// Average precision.
+    pub average_precision: Option<f64>,
+    /// Smallest and largest finite positive-class score ((0, 1) without any).
+    pub range: (f64, f64),
+}
+
+impl ScoreAnalysis {
+    /// Analyses the score column for `positive`, reading it as `meaning`
+    /// (detected when `None`). `None` without a score column.
+    #[must_use]
+    pub fn compute(ds: &Dataset, positive: u32, meaning: Option<ScoreMeaning>) -> Option<Self> {
+        let detected = meaning.is_none();
+        let meaning = meaning.unwrap_or_else(|| ScoreMeaning::detect(ds, positive));
+        let scores = positive_scores(ds, positive, meaning)?;
+        let actual: Vec<bool> = ds.label.iter().map(|&l| l == positive).collect();
+        let curve = ScoreCurve::new(&actual, &scores);
+        let roc = curve.roc();
+        let range = scores
+            .iter()
+            .filter(|s| s.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &s| {
+                (a.min(s), b.max(s))
+            });
+        Some(Self {
+            positive,
+            meaning,
+            detected,
+            roc_auc: roc.as_ref().map(|r| trapezoid(&r.fpr, &r.tpr)),
+            average_precision: curve.average_precision(),
+            pr: curve.pr(),
+            roc,
+            curve,
+            range: if range.0.is_finite() {
+                range
+            } else {
+                (0.0, 1.0)
+            },
+            scores,
+        })
+    }
+
+    /// Counts at the default thresholds ([`default_thresholds`]).
+    #[must_use]
+    pub fn sweep(&self) -> Vec<SweepPoint> {
+        self.curve.sweep(&default_thresholds(&self.scores))
+    }
+
+    /// A curve per group of the slice `columns`, for per-group rates at any threshold.
+    ///
+    /// # Errors
+    /// When a column is not a slice column.
+    pub fn group_curves(
+        &self,
+        ds: &Dataset,
+        columns: &[String],
+    ) -> Result<GroupCurves, super::slices::SliceError> {
+        let key = SliceKey::new(ds, columns)?;
+        Ok(GroupCurves::new(ds, &key, self.positive, &self.scores))
     }
 }
 

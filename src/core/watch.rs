@@ -140,6 +140,36 @@ pub fn stats(
         .collect())
 }
 
+/// The watch list of a session plus `extra` pairs (given on the command
+/// line), with their numbers. Session pairs that name classes this data
+/// lacks are skipped with a warning each; an extra pair that does not fit is
+/// an error.
+///
+/// # Errors
+/// When an extra pair names something that is not a class.
+pub fn watch_list(
+    ds: &Dataset,
+    confusion: &Confusion,
+    session: &[WatchPair],
+    extra: &[WatchPair],
+) -> Result<(Vec<WatchStat>, Vec<String>), WatchError> {
+    let mut warnings = Vec::new();
+    let mut pairs = Vec::new();
+    for p in session {
+        match resolve(ds, p) {
+            Ok(_) => pairs.push(p.clone()),
+            Err(e) => warnings.push(format!("Watch list in the session: {e}")),
+        }
+    }
+    for p in extra {
+        resolve(ds, p)?;
+        if !pairs.contains(p) {
+            pairs.push(p.clone());
+        }
+    }
+    Ok((stats(ds, confusion, &pairs)?, warnings))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

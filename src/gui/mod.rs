@@ -1,14 +1,20 @@
 //! The desktop app (eframe/egui). Draws what `core` computes and sends
-//! commands; never computes statistics itself.
+//! commands; never computes statistics itself. See ARCHITECTURE.md for the
+//! layout.
 
+pub mod actions;
 pub mod app;
-pub mod audit;
-pub mod command;
+pub mod commands;
+pub mod context;
+pub mod dialogs;
+pub mod document;
+pub mod error;
+pub mod images;
 pub mod jobs;
 pub mod panels;
+pub mod theme;
 pub mod views;
 pub mod widgets;
-pub mod workspace;
 
 use std::process::ExitCode;
 

@@ -1,6 +1,7 @@
 //! The open document: a dataset, its review state and session file, the
-//! Review list with its selection, and caches of what core computed. Nothing
-//! here draws; nothing here computes statistics itself.
+//! Review list with its selection (saved in the session), and the
+//! prioritisation table core computed for it. No view options live here;
+//! nothing here draws or computes statistics itself.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::core::dataset::Dataset;
 use crate::core::filter::ReviewFilter;
 use crate::core::metrics::Confusion;
+use crate::core::open::Opened;
 use crate::core::priority::{SortKey, TagRow, prioritise, sort_rows};
 use crate::core::session::{SessionError, ViewState};
 use crate::core::tags::{Edit, ReviewState, TagError, TagId};
@@ -26,7 +28,7 @@ pub struct Summary {
 }
 
 /// An open predictions file with its session.
-pub struct Workspace {
+pub struct Document {
     /// The data (shared with background jobs).
     pub ds: Arc<Dataset>,
     /// Tags, reviewed marks, notes.
@@ -45,37 +47,38 @@ pub struct Workspace {
     pub cursor: Option<usize>,
     /// Other end of a range selection.
     pub anchor: Option<usize>,
-    /// Scroll the list to the cursor on the next frame.
-    pub scroll_to_cursor: bool,
-    /// Sort order of the prioritisation table.
+    /// Counts cursor moves and list changes, so the Review view knows when
+    /// to scroll the cursor into sight.
+    pub list_moves: u64,
+    /// Order of the prioritisation table (shown, exported and copied so).
     pub sort: (SortKey, bool),
     table: Vec<TagRow>,
-    table_generation: Option<u64>,
     saved_generation: u64,
     changed_at: Option<Instant>,
     view_changed: bool,
     /// The last save error, shown until a save succeeds.
     pub save_error: Option<String>,
-    /// Options and caches of the audit views.
-    pub audit: super::audit::AuditState,
 }
 
-impl Workspace {
-    /// Opens a workspace on loaded data; restores the saved filter and selection.
+impl Document {
+    /// A document on an opened file; restores the saved filter and selection.
     #[must_use]
-    pub fn new(
-        ds: Dataset,
-        state: ReviewState,
-        session_path: PathBuf,
-        warnings: Vec<String>,
-    ) -> Self {
+    pub fn new(opened: Opened) -> Self {
+        let Opened {
+            ds,
+            state,
+            session_path,
+            session_warnings,
+            ..
+        } = opened;
+        let mut warnings = ds.warnings.clone();
+        warnings.extend(session_warnings);
         let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
         let errors = ds.errors();
         let filter = state.view.filter.clone();
         let selected = state.view.selected.clone();
         let saved_generation = state.generation();
-        let audit = super::audit::AuditState::new(&ds);
-        let mut ws = Self {
+        let mut doc = Self {
             ds: Arc::new(ds),
             state,
             session_path,
@@ -85,27 +88,26 @@ impl Workspace {
             rows: Vec::new(),
             cursor: None,
             anchor: None,
-            scroll_to_cursor: true,
+            list_moves: 0,
             sort: (SortKey::ExpectedLift, true),
             table: Vec::new(),
-            table_generation: None,
             saved_generation,
             changed_at: None,
             view_changed: false,
             save_error: None,
-            audit,
         };
-        ws.refresh_rows();
+        doc.refresh_table();
+        doc.refresh_rows();
         if let Some(key) = selected
-            && let Some(pos) = ws
+            && let Some(pos) = doc
                 .rows
                 .iter()
-                .position(|&r| ws.ds.ids.key(r as usize) == key)
+                .position(|&r| doc.ds.ids.key(r as usize) == key)
         {
-            ws.cursor = Some(pos);
-            ws.anchor = Some(pos);
+            doc.cursor = Some(pos);
+            doc.anchor = Some(pos);
         }
-        ws
+        doc
     }
 
     /// The file name of the data.
@@ -126,7 +128,7 @@ impl Workspace {
             .and_then(|r| self.rows.iter().position(|&x| x as usize == r))
             .or_else(|| (!self.rows.is_empty()).then_some(0));
         self.anchor = self.cursor;
-        self.scroll_to_cursor = true;
+        self.list_moves += 1;
     }
 
     /// Replaces the filter.
@@ -191,7 +193,7 @@ impl Workspace {
         if !extend || self.anchor.is_none() {
             self.anchor = Some(index);
         }
-        self.scroll_to_cursor = true;
+        self.list_moves += 1;
         self.view_changed = true;
     }
 
@@ -232,20 +234,12 @@ impl Workspace {
 
     /// Undo; returns whether anything was undone.
     pub fn undo(&mut self) -> bool {
-        let done = self.state.undo(&self.ds);
-        if done {
-            self.changed();
-        }
-        done
+        self.step(false)
     }
 
     /// Redo; returns whether anything was redone.
     pub fn redo(&mut self) -> bool {
-        let done = self.state.redo(&self.ds);
-        if done {
-            self.changed();
-        }
-        done
+        self.step(true)
     }
 
     /// Merges tags.
@@ -266,6 +260,7 @@ impl Workspace {
 
     fn changed(&mut self) {
         self.changed_at.get_or_insert_with(Instant::now);
+        self.refresh_table();
     }
 
     /// Whether there are changes not yet written.
@@ -322,14 +317,16 @@ impl Workspace {
         result
     }
 
-    /// The prioritisation table, recomputed only when the tags changed.
-    pub fn table(&mut self) -> &[TagRow] {
-        if self.table_generation != Some(self.state.generation()) {
-            self.table = prioritise(&self.ds, &self.state);
-            sort_rows(&mut self.table, self.sort.0, self.sort.1);
-            self.table_generation = Some(self.state.generation());
-        }
+    /// The prioritisation table in its sort order. It is recomputed on every
+    /// change, which costs time proportional to the number of tags.
+    #[must_use]
+    pub fn table(&self) -> &[TagRow] {
         &self.table
+    }
+
+    fn refresh_table(&mut self) {
+        self.table = prioritise(&self.ds, &self.state);
+        sort_rows(&mut self.table, self.sort.0, self.sort.1);
     }
 
     /// Sorts the table by `key`; the same key again reverses.
@@ -339,6 +336,19 @@ impl Workspace {
         } else {
             (key, key != SortKey::Tag)
         };
-        self.table_generation = None;
+        self.refresh_table();
+    }
+
+    /// One undo (or redo) step; returns whether there was one.
+    fn step(&mut self, redo: bool) -> bool {
+        let done = if redo {
+            self.state.redo(&self.ds)
+        } else {
+            self.state.undo(&self.ds)
+        };
+        if done {
+            self.changed();
+        }
+        done
     }
 }

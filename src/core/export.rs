@@ -1,0 +1,156 @@
+//! Exporting the prioritisation table: the format chosen from a file name,
+//! the context line above the table, and the text of each format. The CLI's
+//! `export` and the desktop app's Export and Copy use these, so both write the
+//! same file for the same session.
+
+use std::path::Path;
+
+use super::dataset::Dataset;
+use super::priority::TagRow;
+use super::render::{count, pct, tags_csv, tags_html, tags_markdown};
+use super::stats::{Proportion, ratio_u};
+use super::tags::ReviewState;
+
+/// Export formats of the prioritisation table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// CSV for spreadsheets and scripts.
+    Csv,
+    /// Markdown for notes and tickets.
+    Markdown,
+    /// One self-contained HTML page for a planning document.
+    Html,
+}
+
+/// A file name that says no export format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Cannot tell the export format from '{}': name the file .csv, .md or .html", .path.display())]
+pub struct UnknownExportFormat {
+    /// The file.
+    pub path: std::path::PathBuf,
+}
+
+impl ExportFormat {
+    /// Every format, in menu order.
+    pub const ALL: [Self; 3] = [Self::Csv, Self::Markdown, Self::Html];
+
+    /// The format a file name asks for: `.csv`, `.md`/`.markdown`, `.html`/`.htm`.
+    ///
+    /// # Errors
+    /// Any other extension, or none.
+    pub fn from_path(path: &Path) -> Result<Self, UnknownExportFormat> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") => Ok(Self::Csv),
+            Some("md" | "markdown") => Ok(Self::Markdown),
+            Some("html" | "htm") => Ok(Self::Html),
+            _ => Err(UnknownExportFormat {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+
+    /// The file extension it is written with.
+    #[must_use]
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Markdown => "md",
+            Self::Html => "html",
+        }
+    }
+
+    /// Its name in menus.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Markdown => "Markdown",
+            Self::Html => "HTML",
+        }
+    }
+}
+
+/// Context printed above an exported table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExportContext {
+    /// Data file name.
+    pub file: String,
+    /// Rows.
+    pub rows: u64,
+    /// Errors.
+    pub errors: u64,
+    /// Overall accuracy.
+    pub accuracy: Option<f64>,
+    /// Reviewed errors / errors.
+    pub coverage: Option<f64>,
+}
+
+impl ExportContext {
+    /// The context of a dataset reviewed as `state`.
+    #[must_use]
+    pub fn of(ds: &Dataset, state: &ReviewState) -> Self {
+        let errors = ds.errors() as u64;
+        let rows = ds.rows() as u64;
+        Self {
+            file: ds
+                .source
+                .path
+                .file_name()
+                .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
+            rows,
+            errors,
+            accuracy: Proportion::new(rows - errors, rows).value(),
+            coverage: ratio_u(state.reviewed_errors(), errors),
+        }
+    }
+
+    /// The line printed above a table.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} examples, {} errors, accuracy {}, {} of errors reviewed",
+            self.file,
+            count(self.rows),
+            count(self.errors),
+            pct(self.accuracy, 2),
+            pct(self.coverage, 0)
+        )
+    }
+}
+
+/// The prioritisation table `rows` in `format`, with `ctx` above it.
+#[must_use]
+pub fn table_text(rows: &[TagRow], ctx: &ExportContext, format: ExportFormat) -> String {
+    match format {
+        ExportFormat::Csv => tags_csv(rows),
+        ExportFormat::Markdown => tags_markdown(rows, ctx),
+        ExportFormat::Html => tags_html(rows, ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_comes_from_the_extension_or_is_refused() {
+        assert_eq!(
+            ExportFormat::from_path(Path::new("a.CSV")),
+            Ok(ExportFormat::Csv)
+        );
+        assert_eq!(
+            ExportFormat::from_path(Path::new("a.markdown")),
+            Ok(ExportFormat::Markdown)
+        );
+        assert_eq!(
+            ExportFormat::from_path(Path::new("a.htm")),
+            Ok(ExportFormat::Html)
+        );
+        assert!(ExportFormat::from_path(Path::new("a.xlsx")).is_err());
+        assert!(ExportFormat::from_path(Path::new("table")).is_err());
+    }
+}

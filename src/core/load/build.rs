@@ -1,0 +1,377 @@
+//! Turning the polars frame into the compact [`Dataset`].
+
+use std::path::Path;
+
+use polars::prelude::{DataFrame, DataType, PolarsError, Series};
+use rustc_hash::FxHashMap;
+
+use super::encode::{
+    Done, Encoded, Job, NULL_CODE, next_code, parallel_map, run_job, sort_classes, take,
+};
+use super::{DEFAULT_BINS, LoadOptions, SHOW_ROWS, column_names, polars_error};
+use crate::core::dataset::{
+    Bitmap, ColumnUse, Dataset, Grouping, Ids, MISSING, NO_HUMAN, Roles, SourceInfo, StrColumn,
+};
+use crate::core::error::LoadError;
+
+/// Turns the polars frame into the compact dataset. Columns are converted in
+/// parallel; each polars column is dropped as soon as it is converted.
+pub(super) fn build_dataset(
+    df: &mut DataFrame,
+    roles: Roles,
+    source: SourceInfo,
+    opts: &LoadOptions,
+) -> Result<Dataset, LoadError> {
+    let path = source.path.clone();
+    let perr = |e: PolarsError| polars_error(&path, &e);
+    let rows = df.height();
+    let mut warnings = Vec::new();
+    let bins = opts.bins.unwrap_or(DEFAULT_BINS).max(1);
+
+    let mut jobs = vec![
+        Job::Encode(take(df, &roles.label).map_err(perr)?),
+        Job::Encode(take(df, &roles.pred).map_err(perr)?),
+    ];
+    if let Some(name) = &roles.human {
+        jobs.push(Job::Encode(take(df, name).map_err(perr)?));
+    }
+    if let Some(name) = &roles.score {
+        jobs.push(Job::Score(name.clone(), take(df, name).map_err(perr)?));
+    }
+    if let Some(name) = &roles.id {
+        jobs.push(Job::Ids(name.clone(), take(df, name).map_err(perr)?));
+    }
+    for name in column_names(df) {
+        let series = take(df, &name).map_err(perr)?;
+        let clean = name.trim_start_matches('\u{feff}').to_string();
+        let usage = if roles.image.as_ref() == Some(&clean) {
+            ColumnUse::Image
+        } else if roles.text.as_ref() == Some(&clean) {
+            ColumnUse::Text
+        } else {
+            ColumnUse::Slice
+        };
+        jobs.push(Job::Column(clean, usage, series));
+    }
+    let expected = jobs.len();
+    let done = parallel_map(jobs, |job| run_job(job, &path, bins))
+        .into_iter()
+        .collect::<Result<Vec<Done>, LoadError>>()?;
+    if done.len() != expected {
+        return Err(LoadError::Parse {
+            path,
+            message: "a column could not be converted".to_string(),
+        });
+    }
+    if opts.cancelled() {
+        return Err(LoadError::Cancelled { path });
+    }
+    let mut done = done.into_iter();
+    let mut next_encoded = || match done.next() {
+        Some(Done::Encoded(e)) => Some(e),
+        _ => None,
+    };
+    let (Some(label_enc), Some(pred_enc)) = (next_encoded(), next_encoded()) else {
+        return Err(LoadError::Parse {
+            path,
+            message: "the label and prediction columns could not be converted".to_string(),
+        });
+    };
+    let human_enc = if roles.human.is_some() {
+        next_encoded()
+    } else {
+        None
+    };
+    let mut score = None;
+    let mut ids = Ids::RowNumber;
+    let mut columns = Vec::new();
+    for d in done {
+        match d {
+            Done::Score(s) => score = Some(s),
+            Done::Ids(i) => ids = i,
+            Done::Column(c) => columns.push(c),
+            Done::Encoded(_) => {}
+        }
+    }
+
+    // Label and prediction share one class dictionary.
+    check_nulls(&path, "true-label", &roles.label, &label_enc)?;
+    check_nulls(&path, "prediction", &roles.pred, &pred_enc)?;
+    let mut union: Vec<String> = label_enc.values.clone();
+    for v in &pred_enc.values {
+        if !label_enc.values.contains(v) {
+            union.push(v.clone());
+        }
+    }
+    let classes = sort_classes(union);
+    let class_index: FxHashMap<&str, u32> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), next_code(i)))
+        .collect();
+    let remap = |enc: &Encoded| -> Vec<u32> {
+        let table: Vec<u32> = enc.values.iter().map(|v| class_index[v.as_str()]).collect();
+        enc.codes.iter().map(|&c| table[c as usize]).collect()
+    };
+    let label = remap(&label_enc);
+    drop(label_enc);
+    let pred = remap(&pred_enc);
+    drop(pred_enc);
+    let mut correct = Bitmap::new(rows);
+    for (i, (l, p)) in label.iter().zip(&pred).enumerate() {
+        if l == p {
+            correct.set(i, true);
+        }
+    }
+
+    // Human labels map onto the same classes; values the model never uses are extra.
+    let mut human_extra_classes = Vec::new();
+    let human = match (&roles.human, human_enc) {
+        (Some(name), Some(enc)) => {
+            let table: Vec<u32> = enc
+                .values
+                .iter()
+                .map(|v| {
+                    class_index.get(v.as_str()).copied().unwrap_or_else(|| {
+                        human_extra_classes.push(v.clone());
+                        next_code(classes.len() + human_extra_classes.len() - 1)
+                    })
+                })
+                .collect();
+            if enc.null_count > 0 {
+                warnings.push(format!(
+                    "The human-label column '{name}' is empty on {} row(s); those rows are left out of human-level performance.",
+                    enc.null_count
+                ));
+            }
+            Some(
+                enc.codes
+                    .iter()
+                    .map(|&c| {
+                        if c == NULL_CODE {
+                            NO_HUMAN
+                        } else {
+                            table[c as usize]
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        _ => None,
+    };
+    if roles.id.is_none() {
+        warnings.push(
+            "There is no id column, so tags are keyed by row number: re-sorting or filtering the file will detach them. Add an id column (or name one with --id COL).".to_string(),
+        );
+    }
+
+    Ok(Dataset {
+        source,
+        roles,
+        classes,
+        label,
+        pred,
+        correct,
+        score,
+        human,
+        human_extra_classes,
+        ids,
+        columns,
+        warnings,
+        load_phases: Vec::new(),
+    })
+}
+
+pub(super) fn check_nulls(
+    path: &Path,
+    role: &'static str,
+    column: &str,
+    enc: &Encoded,
+) -> Result<(), LoadError> {
+    if enc.null_count == 0 {
+        return Ok(());
+    }
+    Err(LoadError::Nulls {
+        path: path.to_path_buf(),
+        role,
+        column: column.to_string(),
+        count: enc.null_count,
+        first_rows: enc.first_null_rows.clone(),
+    })
+}
+
+/// Groups sorted by label (numerically when all are numbers), missing last.
+pub(super) fn grouping_from(enc: &Encoded) -> Grouping {
+    let sorted = sort_classes(enc.values.clone());
+    let mut position: FxHashMap<&str, u32> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.as_str(), next_code(i)))
+        .collect();
+    let table: Vec<u32> = enc.values.iter().map(|v| position[v.as_str()]).collect();
+    let missing_code = next_code(sorted.len());
+    position.clear();
+    let codes = enc
+        .codes
+        .iter()
+        .map(|&c| {
+            if c == NULL_CODE {
+                missing_code
+            } else {
+                table[c as usize]
+            }
+        })
+        .collect();
+    let mut labels = sorted;
+    if enc.null_count > 0 {
+        labels.push(MISSING.to_string());
+    }
+    Grouping { codes, labels }
+}
+
+/// Converts a column to numbers; text that is not a number is an error
+/// naming the first such value and its row.
+pub(super) fn to_f64_checked(series: &Series) -> Result<Vec<f64>, String> {
+    if series.dtype().is_primitive_numeric() || series.dtype().is_null() {
+        return to_f64(series).map_err(|e| e.to_string());
+    }
+    let text = series.cast(&DataType::String).map_err(|e| e.to_string())?;
+    let nums = text.cast(&DataType::Float64).map_err(|e| e.to_string())?;
+    if nums.null_count() > text.null_count() {
+        let (Ok(raw), Ok(parsed)) = (text.str(), nums.f64()) else {
+            return Err(series.dtype().to_string());
+        };
+        let bad = raw
+            .iter()
+            .zip(parsed.iter())
+            .enumerate()
+            .find(|(_, (r, p))| r.is_some() && p.is_none())
+            .map(|(row, (r, _))| format!("'{}' on data row {}", r.unwrap_or_default(), row + 1));
+        return Err(bad.unwrap_or_else(|| series.dtype().to_string()));
+    }
+    to_f64(&nums).map_err(|e| e.to_string())
+}
+
+pub(super) fn to_f64(series: &Series) -> Result<Vec<f64>, PolarsError> {
+    let cast = series.cast(&DataType::Float64)?;
+    let ca = cast.f64()?;
+    let mut out = Vec::with_capacity(ca.len());
+    let no_nulls = ca.null_count() == 0;
+    for arr in ca.downcast_iter() {
+        if no_nulls {
+            out.extend_from_slice(arr.values());
+        } else {
+            out.extend(arr.iter().map(|v| v.copied().unwrap_or(f64::NAN)));
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn to_ids(series: &Series) -> Result<Ids, PolarsError> {
+    if series.dtype().is_integer() {
+        let cast = series.cast(&DataType::Int64)?;
+        let ca = cast.i64()?;
+        let mut out = Vec::with_capacity(ca.len());
+        for arr in ca.downcast_iter() {
+            out.extend(arr.iter().map(|v| v.copied().unwrap_or(i64::MIN)));
+        }
+        return Ok(Ids::Int(out));
+    }
+    let cast = series.cast(&DataType::String)?;
+    let ca = cast.str()?;
+    let mut out = StrColumn::with_capacity(ca.len(), ca.len() * 8);
+    for v in ca.iter() {
+        out.push(v.unwrap_or_default());
+    }
+    Ok(Ids::Str(out))
+}
+
+/// Ids must be present and unique. Sorted ids (the common case) are checked
+/// in one pass; otherwise hashes are sorted and neighbours compared.
+pub(super) fn check_ids(
+    path: &Path,
+    column: &str,
+    series: &Series,
+    ids: &Ids,
+) -> Result<(), LoadError> {
+    if series.null_count() > 0 {
+        let first_rows: Vec<usize> = series
+            .is_null()
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.unwrap_or(false))
+            .map(|(i, _)| i)
+            .take(SHOW_ROWS)
+            .collect();
+        return Err(LoadError::NullIds {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+            count: series.null_count(),
+            first_rows,
+        });
+    }
+    let n = match ids {
+        Ids::RowNumber => return Ok(()),
+        Ids::Int(v) => v.len(),
+        Ids::Str(s) => s.len(),
+    };
+    let strictly_increasing = match ids {
+        Ids::Int(v) => v.windows(2).all(|w| w[0] < w[1]),
+        Ids::Str(s) => (1..n).all(|i| s.get(i - 1) < s.get(i)),
+        Ids::RowNumber => true,
+    };
+    if strictly_increasing {
+        return Ok(());
+    }
+    // Sort (hash, row) pairs; equal neighbours are duplicates (or, rarely, collisions).
+    let mut keyed: Vec<(u64, u32)> = (0..n)
+        .map(|i| {
+            let h = match ids {
+                Ids::Int(v) => v[i].cast_unsigned().wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                Ids::Str(s) => {
+                    std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, s.get(i))
+                }
+                Ids::RowNumber => 0,
+            };
+            (h, next_code(i))
+        })
+        .collect();
+    keyed.sort_unstable();
+    let mut dups: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    let mut order: Vec<String> = Vec::new();
+    for w in keyed.windows(2) {
+        let (a, b) = (w[0].1 as usize, w[1].1 as usize);
+        if w[0].0 == w[1].0 && ids.key(a) == ids.key(b) {
+            let key = ids.key(a).into_owned();
+            let rows = dups.entry(key.clone()).or_insert_with(|| {
+                order.push(key);
+                vec![a]
+            });
+            rows.push(b);
+        }
+    }
+    if dups.is_empty() {
+        return Ok(());
+    }
+    order.sort_by_key(|k| dups[k].iter().min().copied());
+    let examples = order
+        .iter()
+        .take(3)
+        .map(|k| {
+            let mut rows = dups[k].clone();
+            rows.sort_unstable();
+            rows.dedup();
+            format!(
+                "'{k}' on data rows {}",
+                crate::core::error::rows_list(&rows)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(LoadError::DuplicateIds {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        count: dups.len(),
+        examples,
+    })
+}

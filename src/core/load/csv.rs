@@ -1,0 +1,366 @@
+//! Reading CSV: delimiter and decimal-comma sniffing, a typed two-pass read,
+//! and diagnoses of the problems polars reports without a line number.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use polars::prelude::{
+    CategoricalPhysical, Categories, CsvEncoding, CsvParseOptions, CsvReadOptions, DataFrame,
+    DataType, PlSmallStr, PolarsError, Schema, SerReader,
+};
+
+use super::roles::detect_roles;
+use super::{INFER_ROWS, LoadOptions, column_names, diagnose_utf8, io_error, polars_error};
+use crate::core::dataset::Roles;
+use crate::core::error::LoadError;
+
+/// Reads at most 64 KiB from the start of the file.
+pub(super) fn read_head(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    let mut head = Vec::with_capacity(1 << 16);
+    file.take(1 << 16)
+        .read_to_end(&mut head)
+        .map_err(|e| io_error(path, e))?;
+    Ok(head)
+}
+
+/// Guesses the delimiter from the first lines: the candidate that appears the
+/// same, non-zero number of times (outside quotes) on every line wins; among
+/// those, the most frequent; without any, the most frequent in the header.
+#[must_use]
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+    // Only complete lines count (the last may be cut off by the 64 KiB window).
+    let complete = head
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(head, |end| &head[..end]);
+    let mut best: Option<(u8, usize)> = None;
+    let mut header_best: Option<(u8, usize)> = None;
+    for &delim in &CANDIDATES {
+        let counts = count_fields_per_line(complete, delim, 50);
+        let Some(&first) = counts.first() else {
+            continue;
+        };
+        if first > 1 && header_best.is_none_or(|(_, n)| first > n) {
+            header_best = Some((delim, first));
+        }
+        if first > 1 && counts.iter().all(|&c| c == first) && best.is_none_or(|(_, n)| first > n) {
+            best = Some((delim, first));
+        }
+    }
+    best.or(header_best).map_or(b',', |(d, _)| d)
+}
+
+/// Number of fields on each of the first `max_lines` records.
+pub(super) fn count_fields_per_line(bytes: &[u8], delim: u8, max_lines: usize) -> Vec<usize> {
+    let mut counts = Vec::new();
+    let mut fields = 1;
+    let mut in_quotes = false;
+    let mut line_has_content = false;
+    for &b in bytes {
+        match b {
+            b'"' => {
+                in_quotes = !in_quotes;
+                line_has_content = true;
+            }
+            b'\n' if !in_quotes => {
+                if line_has_content {
+                    counts.push(fields);
+                    if counts.len() >= max_lines {
+                        return counts;
+                    }
+                }
+                fields = 1;
+                line_has_content = false;
+            }
+            b'\r' => {}
+            _ if b == delim && !in_quotes => {
+                fields += 1;
+                line_has_content = true;
+            }
+            _ => line_has_content = true,
+        }
+    }
+    if line_has_content {
+        counts.push(fields);
+    }
+    counts
+}
+
+/// Whether numbers in a `;`-separated file use a decimal comma (`0,5`): some
+/// field of the first lines is digits, a comma, digits.
+#[must_use]
+pub fn sniff_decimal_comma(head: &[u8], delimiter: u8) -> bool {
+    if delimiter == b',' {
+        return false;
+    }
+    let text = String::from_utf8_lossy(head);
+    text.lines().skip(1).take(50).any(|line| {
+        line.split(char::from(delimiter)).any(|field| {
+            let f = field.trim().trim_start_matches('-');
+            f.split_once(',').is_some_and(|(a, b)| {
+                !a.is_empty()
+                    && !b.is_empty()
+                    && a.bytes().all(|c| c.is_ascii_digit())
+                    && b.bytes().all(|c| c.is_ascii_digit())
+            })
+        })
+    })
+}
+
+pub(super) fn csv_options(delimiter: u8, decimal_comma: bool) -> CsvReadOptions {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_parse_options(
+            CsvParseOptions::default()
+                .with_separator(delimiter)
+                .with_quote_char(Some(b'"'))
+                .with_encoding(CsvEncoding::Utf8)
+                .with_missing_is_null(true)
+                .with_decimal_comma(decimal_comma),
+        )
+}
+
+pub(super) fn categorical(name: &str) -> DataType {
+    DataType::from_categories(Categories::random(
+        PlSmallStr::from(name),
+        CategoricalPhysical::U32,
+    ))
+}
+
+pub(super) fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadError> {
+    let head = read_head(path)?;
+    let delimiter = sniff_delimiter(&head);
+    let decimal_comma = sniff_decimal_comma(&head, delimiter);
+    let fail =
+        |e: &PolarsError| diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e));
+
+    // A first read of a few thousand rows gives column names and types. It
+    // parses a prefix of the file held in memory: given the whole file,
+    // polars would scan all of it even for a few rows.
+    let sample_options = || {
+        csv_options(delimiter, decimal_comma)
+            .with_n_rows(Some(INFER_ROWS))
+            .with_infer_schema_length(Some(INFER_ROWS))
+    };
+    let sample = read_prefix(path, INFER_ROWS)
+        .ok()
+        .and_then(|prefix| {
+            sample_options()
+                .into_reader_with_file_handle(std::io::Cursor::new(prefix))
+                .finish()
+                .ok()
+        })
+        .map_or_else(
+            || {
+                sample_options()
+                    .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                    .and_then(SerReader::finish)
+            },
+            Ok,
+        )
+        .map_err(|e| fail(&e))?;
+    let columns: Vec<String> = column_names(&sample)
+        .into_iter()
+        .map(|c| c.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    if sample.height() == 0 {
+        return Err(LoadError::HeaderOnly {
+            path: path.to_path_buf(),
+            columns,
+        });
+    }
+    let roles = detect_roles(path, &columns, opts)?;
+
+    // The full read parses discrete columns straight into categorical codes
+    // (4 bytes a row instead of a string), numbers as f64.
+    let mut schema = Schema::with_capacity(columns.len());
+    for ((name, dtype), clean) in sample.schema().iter().zip(&columns) {
+        let chosen =
+            if *clean == roles.label || *clean == roles.pred || roles.human.as_ref() == Some(clean)
+            {
+                categorical(clean)
+            } else if roles.id.as_ref() == Some(clean) {
+                if dtype.is_integer() {
+                    DataType::Int64
+                } else {
+                    DataType::String
+                }
+            } else if roles.image.as_ref() == Some(clean) || roles.text.as_ref() == Some(clean) {
+                DataType::String
+            } else if dtype.is_primitive_numeric() || roles.score.as_ref() == Some(clean) {
+                DataType::Float64
+            } else {
+                categorical(clean)
+            };
+        schema.with_column(name.clone(), chosen);
+    }
+    // A column typed from the sample may hold text further down: read it as
+    // text and try again (once per column at most).
+    for _ in 0..=columns.len() {
+        let result = csv_options(delimiter, decimal_comma)
+            .with_schema(Some(Arc::new(schema.clone())))
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(SerReader::finish);
+        match result {
+            Ok(df) => {
+                if opts.cancelled() {
+                    return Err(LoadError::Cancelled {
+                        path: path.to_path_buf(),
+                    });
+                }
+                check_short_lines(path, delimiter, &df)?;
+                return Ok((df, roles));
+            }
+            Err(e) => {
+                let message = e.to_string();
+                let retyped = unparsable_column(&message).and_then(|col| {
+                    let (_, name, dtype) = schema.get_full(&col)?;
+                    let fallback = if roles.id.as_deref() == Some(col.as_str()) {
+                        DataType::String
+                    } else {
+                        categorical(&col)
+                    };
+                    (*dtype != fallback && !matches!(dtype, DataType::Categorical(..)))
+                        .then(|| (name.clone(), fallback))
+                });
+                match retyped {
+                    Some((name, dtype)) => {
+                        schema.with_column(name, dtype);
+                    }
+                    None => return Err(fail(&e)),
+                }
+            }
+        }
+    }
+    Err(LoadError::Parse {
+        path: path.to_path_buf(),
+        message: "could not settle the column types".to_string(),
+    })
+}
+
+/// The header and up to `rows` complete lines from the start of a file (at
+/// most 8 MiB). A cut inside a quoted field makes the caller fall back to the
+/// whole file.
+pub(super) fn read_prefix(path: &Path, rows: usize) -> std::io::Result<Vec<u8>> {
+    const LIMIT: u64 = 8 << 20;
+    let file = File::open(path)?;
+    let whole = file.metadata()?.len() <= LIMIT;
+    let mut buf = Vec::with_capacity(1 << 20);
+    file.take(LIMIT).read_to_end(&mut buf)?;
+    let mut newlines = buf.iter().enumerate().filter(|&(_, &b)| b == b'\n');
+    let end = match newlines.nth(rows) {
+        Some((i, _)) => i + 1,
+        // The whole file is here: keep it, last line included.
+        None if whole => buf.len(),
+        None => buf
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(buf.len(), |i| i + 1),
+    };
+    buf.truncate(end);
+    Ok(buf)
+}
+
+/// The column named in polars' "could not parse `x` as dtype `f64` at column 'c'" error.
+pub(super) fn unparsable_column(message: &str) -> Option<String> {
+    let rest = message.split("at column '").nth(1)?;
+    Some(rest.split('\'').next()?.to_string())
+}
+
+/// polars fills the missing trailing fields of a short line with nulls. A short
+/// line leaves a null in the last column, so only then is the file scanned.
+pub(super) fn check_short_lines(
+    path: &Path,
+    delimiter: u8,
+    df: &DataFrame,
+) -> Result<(), LoadError> {
+    let Some(last) = df.columns().last() else {
+        return Ok(());
+    };
+    if last.null_count() == 0 {
+        return Ok(());
+    }
+    match diagnose_csv(path, delimiter) {
+        Some(err @ (LoadError::Ragged { .. } | LoadError::NotUtf8 { .. })) => Err(err),
+        _ => Ok(()),
+    }
+}
+
+/// Scans a CSV file for the problems polars reports without a line number:
+/// bytes that are not UTF-8 and lines with the wrong number of fields.
+pub(super) fn diagnose_csv(path: &Path, delimiter: u8) -> Option<LoadError> {
+    if let Some(err) = diagnose_utf8(path) {
+        return Some(err);
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let mut expected = None;
+    let mut fields = 1;
+    let mut in_quotes = false;
+    let mut line = 1;
+    let mut record_line = 1;
+    let mut has_content = false;
+    let mut check = |fields: usize, record_line: usize| -> Option<LoadError> {
+        match expected {
+            None => {
+                expected = Some(fields);
+                None
+            }
+            Some(exp) if exp != fields => Some(LoadError::Ragged {
+                path: path.to_path_buf(),
+                line: record_line,
+                expected: exp,
+                found: fields,
+                delimiter: char::from(delimiter),
+            }),
+            Some(_) => None,
+        }
+    };
+    for &b in &bytes {
+        match b {
+            b'"' => {
+                in_quotes = !in_quotes;
+                has_content = true;
+            }
+            b'\n' => {
+                line += 1;
+                if !in_quotes {
+                    if has_content && let Some(err) = check(fields, record_line) {
+                        return Some(err);
+                    }
+                    fields = 1;
+                    has_content = false;
+                    record_line = line;
+                }
+            }
+            b'\r' => {}
+            _ if b == delimiter && !in_quotes => {
+                fields += 1;
+                has_content = true;
+            }
+            _ => has_content = true,
+        }
+    }
+    if has_content {
+        return check(fields, record_line);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_common_delimiters() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2,5;3\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b|c\n1|2|3\n"), b'|');
+        // A comma inside quotes does not count.
+        assert_eq!(sniff_delimiter(b"a;b\n\"x,y,z\";2\n"), b';');
+    }
+}

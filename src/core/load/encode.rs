@@ -1,0 +1,331 @@
+//! Encoding polars columns into compact codes, on all cores.
+
+use std::path::Path;
+
+use polars::prelude::{DataFrame, DataType, PolarsError, Series};
+use rustc_hash::FxHashMap;
+
+use super::bins::numeric_column;
+use super::build::{check_ids, grouping_from, to_f64, to_f64_checked, to_ids};
+use super::{SHOW_ROWS, polars_error};
+use crate::core::dataset::{Column, ColumnData, ColumnUse, Ids, format_number};
+use crate::core::error::LoadError;
+
+/// A column encoded as dense codes plus the value of each code.
+pub(super) struct Encoded {
+    pub(super) codes: Vec<u32>,
+    pub(super) values: Vec<String>,
+    pub(super) null_count: usize,
+    pub(super) first_null_rows: Vec<usize>,
+}
+
+pub(super) const NULL_CODE: u32 = u32::MAX;
+
+impl Encoded {
+    fn new(rows: usize) -> Self {
+        Self {
+            codes: Vec::with_capacity(rows),
+            values: Vec::new(),
+            null_count: 0,
+            first_null_rows: Vec::new(),
+        }
+    }
+
+    fn push_null(&mut self) {
+        if self.first_null_rows.len() < SHOW_ROWS {
+            self.first_null_rows.push(self.codes.len());
+        }
+        self.null_count += 1;
+        self.codes.push(NULL_CODE);
+    }
+}
+
+pub(super) fn next_code(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(NULL_CODE - 1)
+}
+
+/// Encodes any column as codes over its distinct values (as text). Integral
+/// floats are written without a fraction, so `1.0` and `1` are one value.
+pub(super) fn encode(series: &Series) -> Result<Encoded, PolarsError> {
+    let mut out = Encoded::new(series.len());
+    match series.dtype() {
+        DataType::Categorical(_, _) if series.cat32().is_ok() => {
+            let ca = series.cat32()?;
+            let mapping = ca.get_mapping();
+            let mut lookup: Vec<u32> = vec![NULL_CODE; mapping.num_cats_upper_bound()];
+            for arr in ca.physical().downcast_iter() {
+                for value in arr {
+                    let Some(&phys) = value else {
+                        out.push_null();
+                        continue;
+                    };
+                    let idx = phys as usize;
+                    if idx >= lookup.len() {
+                        lookup.resize(idx + 1, NULL_CODE);
+                    }
+                    if lookup[idx] == NULL_CODE {
+                        lookup[idx] = next_code(out.values.len());
+                        out.values
+                            .push(mapping.cat_to_str(phys).unwrap_or_default().to_string());
+                    }
+                    out.codes.push(lookup[idx]);
+                }
+            }
+        }
+        DataType::String => encode_string_views(series.str()?, &mut out),
+        dt if dt.is_integer() => {
+            let cast = series.cast(&DataType::Int64)?;
+            let mut map: FxHashMap<i64, u32> = FxHashMap::default();
+            for value in cast.i64()?.iter() {
+                match value {
+                    None => out.push_null(),
+                    Some(v) => {
+                        let code = *map.entry(v).or_insert_with(|| {
+                            out.values.push(v.to_string());
+                            next_code(out.values.len() - 1)
+                        });
+                        out.codes.push(code);
+                    }
+                }
+            }
+        }
+        dt if dt.is_float() => {
+            let cast = series.cast(&DataType::Float64)?;
+            let mut map: FxHashMap<u64, u32> = FxHashMap::default();
+            for value in cast.f64()?.iter() {
+                match value {
+                    None => out.push_null(),
+                    Some(v) if v.is_nan() => out.push_null(),
+                    Some(v) => {
+                        let v = if v == 0.0 { 0.0 } else { v };
+                        let code = *map.entry(v.to_bits()).or_insert_with(|| {
+                            out.values.push(format_number(v));
+                            next_code(out.values.len() - 1)
+                        });
+                        out.codes.push(code);
+                    }
+                }
+            }
+        }
+        _ => {
+            let cast = series.cast(&DataType::String)?;
+            encode_strings(cast.str()?.iter(), &mut out);
+        }
+    }
+    Ok(out)
+}
+
+/// [`encode_strings`] for polars' string arrays, whose values are 16-byte
+/// views: a string of up to 12 bytes lies inside its view (zero-padded, an
+/// invariant polars checks), so the view itself is the key and no bytes are
+/// hashed or compared. Labels and slice values are nearly always that short;
+/// from Parquet this halves the cost of encoding them.
+pub(super) fn encode_string_views(ca: &polars::prelude::StringChunked, out: &mut Encoded) {
+    let mut inline: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut long: FxHashMap<&str, u32> = FxHashMap::default();
+    for arr in ca.downcast_iter() {
+        for (value, view) in arr.iter().zip(arr.views().iter()) {
+            let Some(value) = value else {
+                out.push_null();
+                continue;
+            };
+            let code = if view.is_inline() {
+                *inline.entry(view.as_u128()).or_insert_with(|| {
+                    out.values.push(value.to_string());
+                    next_code(out.values.len() - 1)
+                })
+            } else {
+                *long.entry(value).or_insert_with(|| {
+                    out.values.push(value.to_string());
+                    next_code(out.values.len() - 1)
+                })
+            };
+            out.codes.push(code);
+        }
+    }
+}
+
+pub(super) fn encode_strings<'a>(values: impl Iterator<Item = Option<&'a str>>, out: &mut Encoded) {
+    let mut map: FxHashMap<&'a str, u32> = FxHashMap::default();
+    for value in values {
+        match value {
+            None => out.push_null(),
+            Some(s) => {
+                let code = *map.entry(s).or_insert_with(|| {
+                    out.values.push(s.to_string());
+                    next_code(out.values.len() - 1)
+                });
+                out.codes.push(code);
+            }
+        }
+    }
+}
+
+/// Sorts class names the way scikit-learn's `np.unique` would: numerically
+/// when every value is a number, otherwise by bytes.
+#[must_use]
+pub fn sort_classes(mut values: Vec<String>) -> Vec<String> {
+    let numeric: Option<Vec<f64>> = values
+        .iter()
+        .map(|v| v.trim().parse::<f64>().ok())
+        .collect();
+    match numeric {
+        Some(nums) => {
+            let mut pairs: Vec<(f64, String)> = nums.into_iter().zip(values).collect();
+            pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            pairs.into_iter().map(|(_, s)| s).collect()
+        }
+        None => {
+            values.sort();
+            values
+        }
+    }
+}
+
+pub(super) fn take(df: &mut DataFrame, name: &str) -> Result<Series, PolarsError> {
+    df.drop_in_place(name)
+        .map(polars::prelude::Column::take_materialized_series)
+}
+
+/// One column's conversion, run on a worker thread.
+pub(super) enum Job {
+    /// Label, prediction or human label: codes over values.
+    Encode(Series),
+    /// The score column (name, values).
+    Score(String, Series),
+    /// The id column (name, values).
+    Ids(String, Series),
+    /// A metadata column (name, use, values).
+    Column(String, ColumnUse, Series),
+}
+
+/// A finished [`Job`].
+pub(super) enum Done {
+    Encoded(Encoded),
+    Score(Vec<f64>),
+    Ids(Ids),
+    Column(Column),
+}
+
+pub(super) fn run_job(job: Job, path: &Path, bins: usize) -> Result<Done, LoadError> {
+    let perr = |e: PolarsError| polars_error(path, &e);
+    Ok(match job {
+        Job::Encode(series) => Done::Encoded(encode(&series).map_err(perr)?),
+        Job::Score(name, series) => {
+            Done::Score(
+                to_f64_checked(&series).map_err(|found| LoadError::NotNumeric {
+                    path: path.to_path_buf(),
+                    role: "score",
+                    flag: "--score",
+                    column: name,
+                    found,
+                })?,
+            )
+        }
+        Job::Ids(name, series) => {
+            let ids = to_ids(&series).map_err(perr)?;
+            check_ids(path, &name, &series, &ids)?;
+            Done::Ids(ids)
+        }
+        Job::Column(name, usage, series) => {
+            let data = if series.dtype().is_primitive_numeric() && usage == ColumnUse::Slice {
+                numeric_column(to_f64(&series).map_err(perr)?, bins)
+            } else {
+                ColumnData::Categorical(grouping_from(&encode(&series).map_err(perr)?))
+            };
+            Done::Column(Column { name, usage, data })
+        }
+    })
+}
+
+/// Maps `f` over `items` on all cores, keeping the order. Falls back to the
+/// calling thread when no thread can be started.
+pub(super) fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    use std::sync::{Mutex, PoisonError};
+    let n = items.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(n)
+        .max(1);
+    let queue: Mutex<std::collections::VecDeque<(usize, T)>> =
+        Mutex::new(items.into_iter().enumerate().collect());
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..n).map(|_| None).collect());
+    let work = || {
+        loop {
+            let next = queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop_front();
+            let Some((i, item)) = next else { break };
+            let r = f(item);
+            results.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(r);
+        }
+    };
+    std::thread::scope(|s| {
+        for t in 1..threads {
+            let _ = std::thread::Builder::new()
+                .name(format!("slicewise-encode-{t}"))
+                .spawn_scoped(s, work);
+        }
+        work();
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_sort_like_numpy_unique() {
+        let v = |xs: &[&str]| xs.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(sort_classes(v(&["10", "9", "1"])), v(&["1", "9", "10"]));
+        assert_eq!(sort_classes(v(&["b", "B", "a"])), v(&["B", "a", "b"]));
+    }
+
+    #[test]
+    fn string_columns_encode_short_and_long_values_and_nulls() {
+        use polars::prelude::NamedFrom;
+        let long = "a value longer than twelve bytes";
+        let values = [
+            Some("car"),
+            None,
+            Some(long),
+            Some("car"),
+            Some(""),
+            Some(long),
+            Some("twelve bytes"),
+            Some("twelve bytes!"),
+            None,
+            Some(""),
+            Some("bus"),
+        ];
+        // Two chunks, so the value dictionary spans arrays.
+        let mut series = Series::new("s".into(), &values[..5]);
+        series
+            .append(&Series::new("s".into(), &values[5..]))
+            .unwrap();
+        assert_eq!(series.n_chunks(), 2);
+        let enc = encode(&series).unwrap();
+        let decoded: Vec<Option<&str>> = enc
+            .codes
+            .iter()
+            .map(|&c| (c != NULL_CODE).then(|| enc.values[c as usize].as_str()))
+            .collect();
+        assert_eq!(decoded, values);
+        assert_eq!(
+            enc.values.len(),
+            6,
+            "car, long, empty, twelve, thirteen, bus"
+        );
+        assert_eq!(
+            (enc.null_count, enc.first_null_rows.clone()),
+            (2, vec![1, 8])
+        );
+    }
+}

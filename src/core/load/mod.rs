@@ -1,0 +1,328 @@
+//! Loading a predictions table (CSV, Parquet, NDJSON) with polars and turning
+//! it into the compact [`Dataset`].
+//!
+//! `mod.rs` holds the entry points ([`load`], [`preview`]) and options; the
+//! readers live in `csv`, `parquet` and `ndjson`, role detection in `roles`,
+//! the conversion into compact columns in `encode` and `build`, numeric
+//! binning in `bins`, and the file fingerprint in `fingerprint`.
+
+mod bins;
+mod build;
+mod csv;
+mod encode;
+mod fingerprint;
+mod ndjson;
+mod parquet;
+mod roles;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use polars::prelude::{DataFrame, DataType, PolarsError, SerReader};
+
+use build::build_dataset;
+use csv::{csv_options, read_csv, read_head};
+use roles::find_by_name;
+
+use super::dataset::{Dataset, Roles, SourceInfo};
+use super::error::LoadError;
+
+pub use bins::quantile_edges;
+pub use csv::{sniff_decimal_comma, sniff_delimiter};
+pub use encode::sort_classes;
+pub use fingerprint::fingerprint;
+pub use roles::{detect_roles, names};
+
+/// The file formats Slicewise reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Comma (or `;`, tab, `|`) separated values with a header row.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+    /// Newline-delimited JSON, one object per line.
+    Ndjson,
+}
+
+impl FromStr for InputFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "csv" | "tsv" | "txt" => Ok(Self::Csv),
+            "parquet" | "pq" => Ok(Self::Parquet),
+            "ndjson" | "jsonl" | "json" => Ok(Self::Ndjson),
+            other => Err(format!(
+                "unknown input format '{other}': use csv, parquet or ndjson"
+            )),
+        }
+    }
+}
+
+impl InputFormat {
+    /// The format implied by a file's extension.
+    #[must_use]
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?;
+        ext.parse().ok()
+    }
+}
+
+/// How to load a file: format and column roles (each `None` = detect).
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Input format; detected from the extension when `None`.
+    pub format: Option<InputFormat>,
+    /// True-label column.
+    pub label: Option<String>,
+    /// Prediction column.
+    pub pred: Option<String>,
+    /// Score column.
+    pub score: Option<String>,
+    /// Id column.
+    pub id: Option<String>,
+    /// Human-label column.
+    pub human: Option<String>,
+    /// Image-path column.
+    pub image: Option<String>,
+    /// Text column.
+    pub text: Option<String>,
+    /// Quantile bins for numeric slice columns (default 5).
+    pub bins: Option<usize>,
+    /// Set to `true` from another thread to stop the load early.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl LoadOptions {
+    /// These options with every role set explicitly, as chosen in the column
+    /// mapping dialog: a role left empty is "none", not "detect".
+    #[must_use]
+    pub fn with_roles(&self, roles: &Roles) -> Self {
+        let explicit = |r: &Option<String>| Some(r.clone().unwrap_or_default());
+        Self {
+            label: Some(roles.label.clone()),
+            pred: Some(roles.pred.clone()),
+            score: explicit(&roles.score),
+            id: explicit(&roles.id),
+            human: explicit(&roles.human),
+            image: explicit(&roles.image),
+            text: explicit(&roles.text),
+            ..self.clone()
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// Numeric slice columns with more distinct values than this are binned.
+pub const MAX_DISTINCT_NUMERIC: usize = 20;
+/// Default number of quantile bins.
+pub const DEFAULT_BINS: usize = 5;
+/// Rows read to infer CSV column types.
+const INFER_ROWS: usize = 10_000;
+/// How many offending rows an error message lists.
+const SHOW_ROWS: usize = 5;
+
+fn io_error(path: &Path, source: std::io::Error) -> LoadError {
+    if source.kind() == std::io::ErrorKind::NotFound {
+        LoadError::NotFound {
+            path: path.to_path_buf(),
+        }
+    } else {
+        LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// The format to read `path` with.
+///
+/// # Errors
+/// When neither `format` nor the extension says.
+pub fn resolve_format(path: &Path, format: Option<InputFormat>) -> Result<InputFormat, LoadError> {
+    format
+        .or_else(|| InputFormat::from_path(path))
+        .ok_or_else(|| LoadError::UnknownFormat {
+            path: path.to_path_buf(),
+            ext: path.extension().map_or_else(
+                || "(none)".to_string(),
+                |e| e.to_string_lossy().into_owned(),
+            ),
+        })
+}
+
+/// Loads a predictions table.
+///
+/// # Errors
+/// Any [`LoadError`]: a missing or unreadable file, no label or prediction
+/// column, empty labels, ragged CSV lines, non-UTF-8 bytes, duplicate ids, ...
+pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.is_dir() {
+        return Err(LoadError::Parse {
+            path: path.to_path_buf(),
+            message: "this is a folder, not a file".to_string(),
+        });
+    }
+    if meta.len() == 0 {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let format = resolve_format(path, opts.format)?;
+    let started = std::time::Instant::now();
+    let (mut df, roles) = match format {
+        InputFormat::Csv => read_csv(path, opts)?,
+        InputFormat::Parquet | InputFormat::Ndjson => {
+            let df = read_frame(path, format)?;
+            let columns = column_names(&df);
+            if df.height() == 0 {
+                return Err(LoadError::HeaderOnly {
+                    path: path.to_path_buf(),
+                    columns,
+                });
+            }
+            let roles = detect_roles(path, &columns, opts)?;
+            (df, roles)
+        }
+    };
+    if opts.cancelled() {
+        return Err(LoadError::Cancelled {
+            path: path.to_path_buf(),
+        });
+    }
+    let fingerprint = fingerprint(path).map_err(|e| io_error(path, e))?;
+    let source = SourceInfo {
+        path: path.to_path_buf(),
+        size: meta.len(),
+        fingerprint,
+    };
+    let parse_secs = started.elapsed().as_secs_f64();
+    let mut ds = build_dataset(&mut df, roles, source, opts)?;
+    ds.load_phases = vec![
+        ("parse", parse_secs),
+        ("encode", started.elapsed().as_secs_f64() - parse_secs),
+    ];
+    Ok(ds)
+}
+
+fn column_names(df: &DataFrame) -> Vec<String> {
+    df.get_column_names()
+        .into_iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn polars_error(path: &Path, err: &PolarsError) -> LoadError {
+    LoadError::Parse {
+        path: path.to_path_buf(),
+        message: err
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
+/// Finds the first non-UTF-8 byte in a file.
+fn diagnose_utf8(path: &Path) -> Option<LoadError> {
+    let bytes = std::fs::read(path).ok()?;
+    let err = std::str::from_utf8(&bytes).err()?;
+    let offset = err.valid_up_to();
+    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    Some(LoadError::NotUtf8 {
+        path: path.to_path_buf(),
+        line,
+        byte: bytes[offset],
+        offset,
+    })
+}
+
+/// Reads a whole Parquet or NDJSON file (CSV has its own reader, which
+/// needs the roles to choose column types).
+fn read_frame(path: &Path, format: InputFormat) -> Result<DataFrame, LoadError> {
+    match format {
+        InputFormat::Parquet => parquet::read(path),
+        _ => ndjson::read(path),
+    }
+}
+
+/// A peek at a file for choosing column roles by hand.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// Column names with their first values.
+    pub columns: Vec<(String, Vec<String>)>,
+    /// The roles detection would pick (label and pred may be empty).
+    pub detected: Roles,
+}
+
+/// Reads the first rows of a file and reports its columns and detected roles.
+///
+/// # Errors
+/// When the file cannot be read at all.
+pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, LoadError> {
+    let format = resolve_format(path, format)?;
+    let df = match format {
+        InputFormat::Csv => {
+            let head = read_head(path)?;
+            let delimiter = sniff_delimiter(&head);
+            csv_options(delimiter, sniff_decimal_comma(&head, delimiter))
+                .with_n_rows(Some(20))
+                .with_infer_schema_length(Some(0))
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(SerReader::finish)
+                .map_err(|e| polars_error(path, &e))?
+        }
+        _ => read_frame(path, format)?.head(Some(20)),
+    };
+    let names = column_names(&df);
+    let columns = df
+        .columns()
+        .iter()
+        .zip(&names)
+        .map(|(c, name)| {
+            let values = c
+                .cast(&DataType::String)
+                .ok()
+                .and_then(|s| {
+                    s.str().ok().map(|ca| {
+                        ca.iter()
+                            .take(5)
+                            .map(|v| v.unwrap_or("").to_string())
+                            .collect()
+                    })
+                })
+                .unwrap_or_default();
+            (name.trim_start_matches('\u{feff}').to_string(), values)
+        })
+        .collect::<Vec<_>>();
+    let plain: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+    let detected = Roles {
+        label: find_by_name(&plain, names::LABEL).unwrap_or_default(),
+        pred: find_by_name(&plain, names::PRED).unwrap_or_default(),
+        score: find_by_name(&plain, names::SCORE),
+        id: find_by_name(&plain, names::ID),
+        human: find_by_name(&plain, names::HUMAN),
+        image: find_by_name(&plain, names::IMAGE),
+        text: find_by_name(&plain, names::TEXT),
+    };
+    Ok(Preview { columns, detected })
+}
+
+/// The path a session for `data` is kept at by default: `<stem>.slicewise.ron`
+/// beside the data file.
+#[must_use]
+pub fn default_session_path(data: &Path) -> PathBuf {
+    let stem = data
+        .file_stem()
+        .map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
+    data.with_file_name(format!("{stem}.slicewise.ron"))
+}

@@ -1,0 +1,90 @@
+//! Opening a predictions file together with its session: the one path the
+//! command line and the desktop app both take, so they read the same data
+//! and the same tags.
+
+use std::path::{Path, PathBuf};
+
+use super::dataset::Dataset;
+use super::error::LoadError;
+use super::load::{self, LoadOptions};
+use super::session::{Session, SessionError};
+use super::tags::ReviewState;
+
+/// A data file opened with its session.
+#[derive(Debug)]
+pub struct Opened {
+    /// The data.
+    pub ds: Dataset,
+    /// Tags, reviewed marks and notes from the session (empty without one).
+    pub state: ReviewState,
+    /// Where the session is read from and saved to.
+    pub session_path: PathBuf,
+    /// Whether that session file existed.
+    pub had_session: bool,
+    /// What the user should know about binding the session to this data
+    /// (other file, unknown ids, rules that do not fit). Load warnings are in
+    /// `ds.warnings`.
+    pub session_warnings: Vec<String>,
+}
+
+/// Why a file could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The data could not be loaded.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// A session file was named but does not exist.
+    #[error(
+        "The session file does not exist. Check the path, or leave out --session to use {} when it exists: {}",
+        default.display(),
+        path.display()
+    )]
+    NoSession {
+        /// The path given.
+        path: PathBuf,
+        /// Where the default session would be.
+        default: PathBuf,
+    },
+    /// The session file is unreadable, damaged or too new. It is never
+    /// overwritten: opening stops instead.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+}
+
+/// Loads `data` and binds its session: the file at `session` if given (it
+/// must exist), else `<stem>.slicewise.ron` beside the data if it exists.
+///
+/// # Errors
+/// An [`OpenError`] naming the file and what to do.
+pub fn open(
+    data: &Path,
+    options: &LoadOptions,
+    session: Option<&Path>,
+) -> Result<Opened, OpenError> {
+    let ds = load::load(data, options)?;
+    let default = load::default_session_path(data);
+    let session_path = match session {
+        Some(p) if !p.exists() => {
+            return Err(OpenError::NoSession {
+                path: p.to_path_buf(),
+                default,
+            });
+        }
+        Some(p) => p.to_path_buf(),
+        None => default,
+    };
+    let had_session = session_path.exists();
+    let (state, session_warnings) = if had_session {
+        let session = Session::read(&session_path)?;
+        ReviewState::from_session(&ds, &session)
+    } else {
+        (ReviewState::new(&ds), Vec::new())
+    };
+    Ok(Opened {
+        ds,
+        state,
+        session_path,
+        had_session,
+        session_warnings,
+    })
+}

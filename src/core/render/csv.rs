@@ -1,0 +1,356 @@
+//! CSV: the prioritisation table for machines and the tidy report.
+
+use super::Table;
+use crate::core::priority::TagRow;
+use crate::core::report::Report;
+use crate::core::stats::Interval;
+
+/// The prioritisation table for machines: proportions as decimals with their
+/// intervals, one column each.
+#[must_use]
+pub fn tags_csv(rows: &[TagRow]) -> String {
+    let mut headers = vec!["tag", "kind", "rule", "tagged", "tagged_errors"];
+    let metrics = ["share_of_errors", "error_rate", "share_of_data", "accuracy"];
+    let mut names: Vec<String> = Vec::new();
+    for m in metrics {
+        names.extend([m.to_string(), format!("{m}_ci_low"), format!("{m}_ci_high")]);
+    }
+    names.extend(
+        [
+            "hlp",
+            "hlp_source",
+            "gap",
+            "gap_ci_low",
+            "gap_ci_high",
+            "expected_lift",
+            "expected_lift_ci_low",
+            "expected_lift_ci_high",
+            "priority",
+            "importance",
+            "effort",
+            "coverage",
+            "exact",
+            "notes",
+        ]
+        .map(String::from),
+    );
+    headers.extend(names.iter().map(String::as_str));
+    let mut t = Table::new(&headers);
+    let v = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
+    for r in rows {
+        let mut row = vec![
+            r.tag.clone(),
+            if r.rule.is_some() { "rule" } else { "manual" }.to_string(),
+            r.rule.clone().unwrap_or_default(),
+            r.tagged.to_string(),
+            r.tagged_errors.to_string(),
+        ];
+        for e in [
+            &r.share_of_errors,
+            &r.error_rate,
+            &r.share_of_data,
+            &r.accuracy,
+        ] {
+            row.extend([v(e.value), v(e.ci.map(|c| c.lo)), v(e.ci.map(|c| c.hi))]);
+        }
+        row.extend([
+            v(r.hlp),
+            r.hlp_source
+                .map(|s| s.label().to_string())
+                .unwrap_or_default(),
+            v(r.gap.value),
+            v(r.gap.ci.map(|c| c.lo)),
+            v(r.gap.ci.map(|c| c.hi)),
+            v(r.expected_lift.value),
+            v(r.expected_lift.ci.map(|c| c.lo)),
+            v(r.expected_lift.ci.map(|c| c.hi)),
+            v(r.priority),
+            r.importance.to_string(),
+            r.effort.to_string(),
+            format!("{}", r.coverage),
+            r.exact.to_string(),
+            r.notes.join(" "),
+        ]);
+        t.push(row);
+    }
+    t.to_csv()
+}
+
+/// The report as one tidy CSV: `section,key,group,metric,value,ci_low,ci_high`.
+#[must_use]
+pub fn report_csv(r: &Report) -> String {
+    let mut t = Table::new(&[
+        "section", "key", "group", "metric", "value", "ci_low", "ci_high",
+    ]);
+    let v = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
+    let mut add = |section: &str,
+                   key: &str,
+                   group: &str,
+                   metric: &str,
+                   value: Option<f64>,
+                   ci: Option<Interval>| {
+        t.push(vec![
+            section.to_string(),
+            key.to_string(),
+            group.to_string(),
+            metric.to_string(),
+            v(value),
+            v(ci.map(|c| c.lo)),
+            v(ci.map(|c| c.hi)),
+        ]);
+    };
+    #[allow(clippy::cast_precision_loss)]
+    {
+        add("overall", "", "", "rows", Some(r.rows as f64), None);
+        add("overall", "", "", "errors", Some(r.errors as f64), None);
+    }
+    add(
+        "overall",
+        "",
+        "",
+        "accuracy",
+        r.accuracy.value,
+        r.accuracy.ci,
+    );
+    add(
+        "overall",
+        "",
+        "",
+        "balanced_accuracy",
+        r.balanced_accuracy,
+        None,
+    );
+    for (i, row) in r.confusion.rows().iter().enumerate() {
+        for (j, &c) in row.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            add(
+                "confusion",
+                &r.classes[i],
+                &r.classes[j],
+                "count",
+                Some(c as f64),
+                None,
+            );
+        }
+    }
+    for c in &r.per_class {
+        add(
+            "per_class",
+            &c.class,
+            "",
+            "precision",
+            c.precision,
+            c.precision_ci,
+        );
+        add("per_class", &c.class, "", "recall", c.recall, c.recall_ci);
+        add("per_class", &c.class, "", "f1", c.f1, None);
+        #[allow(clippy::cast_precision_loss)]
+        add(
+            "per_class",
+            &c.class,
+            "",
+            "support",
+            Some(c.support as f64),
+            None,
+        );
+    }
+    for (name, p) in [
+        ("micro", &r.averages.micro),
+        ("macro", &r.averages.macro_avg),
+        ("weighted", &r.averages.weighted),
+    ] {
+        add("averages", name, "", "precision", p.precision, None);
+        add("averages", name, "", "recall", p.recall, None);
+        add("averages", name, "", "f1", p.f1, None);
+    }
+    if let Some(p) = &r.positive {
+        let b = &p.rates;
+        for (m, rate) in [
+            ("tpr", b.tpr),
+            ("fpr", b.fpr),
+            ("fnr", b.fnr),
+            ("tnr", b.tnr),
+            ("precision", b.precision),
+            ("selection_rate", b.selection_rate),
+            ("prevalence", b.prevalence),
+        ] {
+            add("positive", &p.class, "", m, rate.value, rate.ci);
+        }
+    }
+    for s in &r.slices {
+        let name = s.name();
+        for (i, g) in s.groups.iter().enumerate() {
+            let c = &g.counts;
+            let group = g.name();
+            #[allow(clippy::cast_precision_loss)]
+            add("slices", &name, &group, "count", Some(c.n as f64), None);
+            let share = s.share(i);
+            add("slices", &name, &group, "share", share.value(), share.ci());
+            let acc = c.accuracy();
+            add("slices", &name, &group, "accuracy", acc.value(), acc.ci());
+            let err = c.error_rate();
+            add("slices", &name, &group, "error_rate", err.value(), err.ci());
+            if s.positive.is_some() {
+                let b = &c.binary;
+                for (m, p) in [
+                    ("fpr", b.fpr()),
+                    ("fnr", b.fnr()),
+                    ("tpr", b.tpr()),
+                    ("precision", b.precision()),
+                    ("selection_rate", b.selection_rate()),
+                ] {
+                    add("slices", &name, &group, m, p.value(), p.ci());
+                }
+            }
+            add(
+                "slices",
+                &name,
+                &group,
+                "low_support",
+                Some(if s.low_support(i) { 1.0 } else { 0.0 }),
+                None,
+            );
+        }
+        let d = &s.disparity;
+        let b = s.disparity_ci.unwrap_or_default();
+        for (m, x, ci) in [
+            (
+                "demographic_parity_difference",
+                d.demographic_parity_difference,
+                b.demographic_parity_difference,
+            ),
+            (
+                "demographic_parity_ratio",
+                d.demographic_parity_ratio,
+                b.demographic_parity_ratio,
+            ),
+            (
+                "equalized_odds_difference",
+                d.equalized_odds_difference,
+                b.equalized_odds_difference,
+            ),
+            (
+                "equalized_odds_ratio",
+                d.equalized_odds_ratio,
+                b.equalized_odds_ratio,
+            ),
+            (
+                "accuracy_difference",
+                d.accuracy_difference,
+                b.accuracy_difference,
+            ),
+            ("accuracy_ratio", d.accuracy_ratio, b.accuracy_ratio),
+        ] {
+            add("disparity", &name, "", m, x, ci);
+        }
+    }
+    for tag in &r.tags {
+        #[allow(clippy::cast_precision_loss)]
+        {
+            add(
+                "tags",
+                &tag.tag,
+                "",
+                "tagged",
+                Some(tag.tagged as f64),
+                None,
+            );
+            add(
+                "tags",
+                &tag.tag,
+                "",
+                "tagged_errors",
+                Some(tag.tagged_errors as f64),
+                None,
+            );
+        }
+        for (m, e) in [
+            ("share_of_errors", &tag.share_of_errors),
+            ("error_rate", &tag.error_rate),
+            ("share_of_data", &tag.share_of_data),
+            ("accuracy", &tag.accuracy),
+        ] {
+            add("tags", &tag.tag, "", m, e.value, e.ci);
+        }
+        add("tags", &tag.tag, "", "hlp", tag.hlp, None);
+        add("tags", &tag.tag, "", "gap", tag.gap.value, tag.gap.ci);
+        add(
+            "tags",
+            &tag.tag,
+            "",
+            "expected_lift",
+            tag.expected_lift.value,
+            tag.expected_lift.ci,
+        );
+        add("tags", &tag.tag, "", "priority", tag.priority, None);
+        add("tags", &tag.tag, "", "coverage", Some(tag.coverage), None);
+    }
+    if let Some(h) = &r.human {
+        add("human", "", "", "accuracy", h.accuracy.value, h.accuracy.ci);
+        for (c, rate, _) in &h.per_class {
+            add("human", c, "", "accuracy", rate.value, rate.ci);
+        }
+    }
+    if let Some(s) = &r.scores {
+        add("scores", &s.positive, "", "roc_auc", s.roc_auc, None);
+        add(
+            "scores",
+            &s.positive,
+            "",
+            "average_precision",
+            s.average_precision,
+            None,
+        );
+        for p in &s.sweep {
+            let c = &p.counts;
+            let t = format!("{}", p.threshold);
+            add(
+                "sweep",
+                &s.positive,
+                &t,
+                "tpr",
+                c.tpr().value(),
+                c.tpr().ci(),
+            );
+            add(
+                "sweep",
+                &s.positive,
+                &t,
+                "fpr",
+                c.fpr().value(),
+                c.fpr().ci(),
+            );
+            add(
+                "sweep",
+                &s.positive,
+                &t,
+                "precision",
+                c.precision().value(),
+                c.precision().ci(),
+            );
+            add(
+                "sweep",
+                &s.positive,
+                &t,
+                "accuracy",
+                c.accuracy().value(),
+                c.accuracy().ci(),
+            );
+        }
+    }
+    for w in &r.watch {
+        let key = format!("{}:{}", w.truth, w.pred);
+        #[allow(clippy::cast_precision_loss)]
+        add("watch", &key, "", "count", Some(w.count as f64), None);
+        add("watch", &key, "", "rate", w.rate, w.rate_ci);
+        add(
+            "watch",
+            &key,
+            "",
+            "share_of_errors",
+            w.share_of_errors,
+            None,
+        );
+    }
+    t.to_csv()
+}

@@ -1,0 +1,66 @@
+//! Numbers for people: percentages, intervals, counts.
+
+use crate::core::stats::Interval;
+
+/// Shown for a value that is undefined or unknown.
+pub const NA: &str = "n/a";
+
+/// A proportion as a percentage with `decimals` decimals, or `n/a`.
+#[must_use]
+pub fn pct(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| NA.to_string(), |v| format!("{:.decimals$}%", v * 100.0))
+}
+
+/// An interval as `[lo, hi]` in percent, or empty.
+#[must_use]
+pub fn pct_ci(ci: Option<Interval>, decimals: usize) -> String {
+    ci.map_or_else(String::new, |c| {
+        format!("[{:.decimals$}, {:.decimals$}]", c.lo * 100.0, c.hi * 100.0)
+    })
+}
+
+/// A plain number with `decimals` decimals, or `n/a`.
+#[must_use]
+pub fn num(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| NA.to_string(), |v| format!("{v:.decimals$}"))
+}
+
+/// A count with thousands separators.
+#[must_use]
+pub fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// An interval of a difference (percent) or a ratio, for disparity lines:
+/// ` [1.2, 3.4]`, or empty.
+#[must_use]
+pub fn interval_text(ci: Option<Interval>, as_pct: bool) -> String {
+    match ci {
+        Some(c) if as_pct => format!(" [{:.1}, {:.1}]", c.lo * 100.0, c.hi * 100.0),
+        Some(c) => format!(" [{:.3}, {:.3}]", c.lo, c.hi),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_for_people() {
+        assert_eq!(pct(Some(0.006), 2), "0.60%");
+        assert_eq!(pct(None, 1), NA);
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(count(12), "12");
+        assert_eq!(super::super::csv_field("a,b"), "\"a,b\"");
+        assert_eq!(super::super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

@@ -1,0 +1,327 @@
+//! The tables and lines every output format shares.
+
+use super::Table;
+use super::format::{count, interval_text, num, pct, pct_ci};
+use crate::core::priority::{Estimate, HlpSource, TagRow};
+use crate::core::report::{Report, ScoreSummary};
+use crate::core::slices::{DisparityMetric, SliceAnalysis};
+
+pub(super) fn est_pct(e: &Estimate, decimals: usize) -> String {
+    pct(e.value, decimals)
+}
+
+/// The prioritisation table for people: percentages, HLP source, coverage.
+#[must_use]
+pub fn tags_table(rows: &[TagRow], with_ci: bool) -> Table {
+    let mut headers = vec![
+        "tag",
+        "tagged",
+        "tagged errors",
+        "share of errors",
+        "error rate",
+        "share of data",
+        "accuracy",
+        "HLP",
+        "gap",
+        "expected lift",
+        "priority",
+        "coverage",
+    ];
+    if with_ci {
+        headers.push("95% interval of lift");
+    }
+    let mut t = Table::new(&headers);
+    for r in rows {
+        let hlp = match (r.hlp, r.hlp_source) {
+            (Some(h), Some(HlpSource::HumanColumn)) => {
+                format!("{} (human)", pct(Some(h), 1))
+            }
+            (h, _) => pct(h, 1),
+        };
+        let mut row = vec![
+            if r.rule.is_some() {
+                format!("{} (rule)", r.tag)
+            } else {
+                r.tag.clone()
+            },
+            count(r.tagged),
+            count(r.tagged_errors),
+            est_pct(&r.share_of_errors, 1),
+            est_pct(&r.error_rate, 1),
+            est_pct(&r.share_of_data, 1),
+            est_pct(&r.accuracy, 1),
+            hlp,
+            est_pct(&r.gap, 1),
+            est_pct(&r.expected_lift, 2),
+            pct(r.priority, 2),
+            if r.exact {
+                "exact".to_string()
+            } else {
+                pct(Some(r.coverage), 1)
+            },
+        ];
+        if with_ci {
+            row.push(pct_ci(r.expected_lift.ci, 2));
+        }
+        t.push(row);
+    }
+    t
+}
+
+/// The notes under a table: one line per tag with something to explain.
+pub(super) fn tag_notes(rows: &[TagRow]) -> Vec<String> {
+    rows.iter()
+        .filter(|r| !r.notes.is_empty() || r.rule.is_some())
+        .map(|r| {
+            let mut parts = Vec::new();
+            if let Some(rule) = &r.rule {
+                parts.push(format!("rule `{rule}`"));
+            }
+            parts.extend(r.notes.iter().cloned());
+            format!("{}: {}", r.tag, parts.join(" "))
+        })
+        .collect()
+}
+
+pub(super) fn per_class_table(r: &Report) -> Table {
+    let mut t = Table::new(&["class", "precision", "recall", "f1", "support", "FP", "FN"]);
+    for c in &r.per_class {
+        t.push(vec![
+            c.class.clone(),
+            pct(c.precision, 1),
+            pct(c.recall, 1),
+            pct(c.f1, 1),
+            count(c.support),
+            count(c.false_positives),
+            count(c.false_negatives),
+        ]);
+    }
+    for (name, p) in [
+        ("micro avg", &r.averages.micro),
+        ("macro avg", &r.averages.macro_avg),
+        ("weighted avg", &r.averages.weighted),
+    ] {
+        t.push(vec![
+            name.to_string(),
+            pct(p.precision, 1),
+            pct(p.recall, 1),
+            pct(p.f1, 1),
+            count(r.rows),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    t
+}
+
+pub(super) fn sweep_table(s: &ScoreSummary) -> Table {
+    let mut t = Table::new(&[
+        "threshold",
+        "TPR",
+        "FPR",
+        "precision",
+        "accuracy",
+        "F1",
+        "selected",
+    ]);
+    for p in &s.sweep {
+        let c = &p.counts;
+        t.push(vec![
+            format!("{:.3}", p.threshold),
+            pct(c.tpr().value(), 1),
+            pct(c.fpr().value(), 1),
+            pct(c.precision().value(), 1),
+            pct(c.accuracy().value(), 1),
+            pct(c.f1(), 1),
+            pct(c.selection_rate().value(), 1),
+        ]);
+    }
+    t
+}
+
+pub(super) fn scores_line(s: &ScoreSummary) -> String {
+    format!(
+        "positive class '{}', score read as {}: ROC AUC {}, average precision {}",
+        s.positive,
+        s.meaning.describe(),
+        num(s.roc_auc, 4),
+        num(s.average_precision, 4)
+    )
+}
+
+pub(super) fn watch_table(r: &Report) -> Table {
+    let mut t = Table::new(&[
+        "true → predicted",
+        "count",
+        "rate of true class",
+        "95% interval",
+        "share of errors",
+        "examples",
+    ]);
+    for w in &r.watch {
+        t.push(vec![
+            format!("{} → {}", w.truth, w.pred),
+            count(w.count),
+            pct(w.rate, 2),
+            pct_ci(w.rate_ci, 2),
+            pct(w.share_of_errors, 2),
+            w.examples
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]);
+    }
+    t.numeric[5] = false;
+    t
+}
+
+pub(super) fn confusion_table(r: &Report) -> Table {
+    let mut headers: Vec<&str> = vec!["true \\ predicted"];
+    headers.extend(r.classes.iter().map(String::as_str));
+    let mut t = Table::new(&headers);
+    for (i, row) in r.confusion.rows().iter().enumerate() {
+        let mut cells = vec![r.classes[i].clone()];
+        cells.extend(row.iter().map(|&v| count(v)));
+        t.push(cells);
+    }
+    t
+}
+
+pub(super) fn slice_table(s: &SliceAnalysis) -> Table {
+    let with_positive = s.positive.is_some();
+    let mut headers = vec![
+        "group",
+        "count",
+        "share",
+        "accuracy",
+        "95% interval",
+        "error rate",
+    ];
+    if with_positive {
+        headers.extend(["FPR", "FNR", "TPR", "precision", "selection rate"]);
+    }
+    headers.push("flags");
+    let mut t = Table::new(&headers);
+    for (i, g) in s.groups.iter().enumerate() {
+        let c = &g.counts;
+        let acc = c.accuracy();
+        let mut row = vec![
+            g.name(),
+            count(c.n),
+            pct(s.share(i).value(), 1),
+            pct(acc.value(), 1),
+            pct_ci(acc.ci(), 1),
+            pct(c.error_rate().value(), 1),
+        ];
+        if with_positive {
+            let b = &c.binary;
+            row.extend(
+                [b.fpr(), b.fnr(), b.tpr(), b.precision(), b.selection_rate()]
+                    .map(|p| pct(p.value(), 1)),
+            );
+        }
+        let mut flags = Vec::new();
+        if s.low_support(i) {
+            flags.push(format!("low support (<{})", s.min_support));
+        }
+        let out: Vec<&str> = s.flagged(i).into_iter().map(DisparityMetric::key).collect();
+        if s.reference == Some(i) {
+            flags.push("reference".to_string());
+        } else if !out.is_empty() {
+            flags.push(format!("disparity: {}", out.join(", ")));
+        }
+        row.push(flags.join("; "));
+        t.push(row);
+    }
+    t.numeric[headers.len() - 1] = false;
+    t
+}
+
+pub(super) fn disparity_line(s: &SliceAnalysis) -> String {
+    let d = &s.disparity;
+    let b = s.disparity_ci.unwrap_or_default();
+    let mut parts = vec![format!(
+        "accuracy difference {}{} (ratio {}{})",
+        pct(d.accuracy_difference, 1),
+        interval_text(b.accuracy_difference, true),
+        num(d.accuracy_ratio, 3),
+        interval_text(b.accuracy_ratio, false)
+    )];
+    if s.positive.is_some() {
+        parts.push(format!(
+            "demographic parity difference {}{} (ratio {}{})",
+            pct(d.demographic_parity_difference, 1),
+            interval_text(b.demographic_parity_difference, true),
+            num(d.demographic_parity_ratio, 3),
+            interval_text(b.demographic_parity_ratio, false)
+        ));
+        parts.push(format!(
+            "equalized odds difference {}{} (ratio {}{})",
+            pct(d.equalized_odds_difference, 1),
+            interval_text(b.equalized_odds_difference, true),
+            num(d.equalized_odds_ratio, 3),
+            interval_text(b.equalized_odds_ratio, false)
+        ));
+    }
+    let boot = s.disparity_ci.map_or_else(String::new, |b| {
+        format!(
+            " (bootstrap 95% intervals, {} resamples, seed {})",
+            b.replicates, b.seed
+        )
+    });
+    format!("Disparity{boot}: {}", parts.join("; "))
+}
+
+pub(super) fn overall_lines(r: &Report) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "{} rows, {} classes, {} errors",
+            count(r.rows),
+            r.classes.len(),
+            count(r.errors)
+        ),
+        format!(
+            "accuracy {} {}",
+            pct(r.accuracy.value, 2),
+            pct_ci(r.accuracy.ci, 2)
+        ),
+        format!("balanced accuracy {}", pct(r.balanced_accuracy, 2)),
+        format!(
+            "reviewed {} errors ({} coverage) and {} correct examples",
+            count(r.review.reviewed_errors),
+            pct(r.review.coverage, 1),
+            count(r.review.reviewed_correct)
+        ),
+    ];
+    if let Some(p) = &r.positive {
+        let b = &p.rates;
+        lines.push(format!(
+            "positive class '{}'{}: TPR {}, FPR {}, FNR {}, TNR {}, precision {}, selection rate {}, prevalence {}",
+            p.class,
+            if p.automatic { " (automatic)" } else { "" },
+            pct(b.tpr.value, 1),
+            pct(b.fpr.value, 1),
+            pct(b.fnr.value, 1),
+            pct(b.tnr.value, 1),
+            pct(b.precision.value, 1),
+            pct(b.selection_rate.value, 1),
+            pct(b.prevalence.value, 1)
+        ));
+    }
+    if let Some(h) = &r.human {
+        lines.push(format!(
+            "human labels agree with the true label on {} {} of {} labelled examples",
+            pct(h.accuracy.value, 2),
+            pct_ci(h.accuracy.ci, 2),
+            count(h.labelled)
+        ));
+    }
+    lines
+}
+
+pub(super) fn slice_suffix(s: &SliceAnalysis) -> String {
+    s.threshold
+        .map_or_else(String::new, |t| format!(" (decisions at score >= {t})"))
+}

@@ -1,0 +1,450 @@
+//! Tags on examples, reviewed marks and notes, with undoable edits and the
+//! incremental counts behind the prioritisation table.
+//!
+//! Every change is an [`Edit`]; applying one returns its inverse, which is
+//! what undo applies. Toggling a tag on one example updates a handful of
+//! counters, so the table is recomputed in time proportional to the number
+//! of tags, not rows.
+//!
+//! `mod.rs` holds the types and queries, `apply` the edits themselves and
+//! `session` the binding to a session file.
+
+use std::collections::BTreeMap;
+
+mod apply;
+mod session;
+
+use rustc_hash::FxHashMap;
+
+use super::dataset::{Bitmap, Dataset};
+use super::rules;
+use super::session::{ExampleState, TagDef, ViewState, WatchPair};
+
+/// Stable identifier of a tag within one loaded session (survives renames,
+/// deletes and undo).
+pub type TagId = u32;
+
+/// Colours handed to new tags in turn (Tableau 10).
+pub const PALETTE: [&str; 10] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac",
+];
+
+/// A tag edit that cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagError {
+    /// The tag does not exist (any more).
+    #[error("there is no such tag")]
+    NoSuchTag,
+    /// Another tag already has the name.
+    #[error("a tag named '{0}' already exists; choose another name")]
+    DuplicateName(String),
+    /// The name is empty.
+    #[error("a tag needs a name")]
+    EmptyName,
+    /// Another tag already uses the hotkey.
+    #[error("key {key} already toggles '{other}'")]
+    HotkeyTaken {
+        /// The key.
+        key: u8,
+        /// The tag that has it.
+        other: String,
+    },
+    /// Hotkeys are 1–9.
+    #[error("hotkeys are 1 to 9, not {0}")]
+    BadHotkey(u8),
+    /// Rule tags follow their rule; they cannot be toggled by hand.
+    #[error(
+        "'{0}' is a rule tag: it applies to every row matching its rule and cannot be toggled by hand"
+    )]
+    RuleTag(String),
+    /// The rule does not parse or fit the data.
+    #[error("rule of '{name}': {error}")]
+    Rule {
+        /// The tag.
+        name: String,
+        /// What is wrong.
+        error: rules::RuleError,
+    },
+    /// HLP must be a proportion, importance and effort 1–5.
+    #[error("{0}")]
+    OutOfRange(String),
+    /// Merging needs two tags of the same kind.
+    #[error("cannot merge a rule tag with a manual tag")]
+    MixedMerge,
+    /// The row is not in the data.
+    #[error("there is no row {0} in this data")]
+    NoSuchRow(u32),
+}
+
+/// Counts of tagged rows by stratum. For a manual tag these are reviewed
+/// rows; for a rule tag, all rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TagCounts {
+    /// Tagged misclassified rows.
+    pub errors: u64,
+    /// Tagged correctly classified rows.
+    pub correct: u64,
+    /// Tagged errors with a human label.
+    pub human_n_errors: u64,
+    /// ... of which the human label is right.
+    pub human_ok_errors: u64,
+    /// Tagged correct rows with a human label.
+    pub human_n_correct: u64,
+    /// ... of which the human label is right.
+    pub human_ok_correct: u64,
+}
+
+impl TagCounts {
+    #[inline]
+    fn update(&mut self, ds: &Dataset, row: usize, add: bool) {
+        let step = |v: &mut u64| {
+            if add {
+                *v += 1;
+            } else {
+                *v = v.saturating_sub(1);
+            }
+        };
+        let human = ds.human_correct(row);
+        if ds.is_error(row) {
+            step(&mut self.errors);
+            if let Some(ok) = human {
+                step(&mut self.human_n_errors);
+                if ok {
+                    step(&mut self.human_ok_errors);
+                }
+            }
+        } else {
+            step(&mut self.correct);
+            if let Some(ok) = human {
+                step(&mut self.human_n_correct);
+                if ok {
+                    step(&mut self.human_ok_correct);
+                }
+            }
+        }
+    }
+
+    /// Counts over every member of a bitmap.
+    #[must_use]
+    pub fn of(ds: &Dataset, members: &Bitmap) -> Self {
+        let mut c = Self::default();
+        for row in members.ones() {
+            c.update(ds, row, true);
+        }
+        c
+    }
+
+    /// All tagged rows.
+    #[must_use]
+    pub fn tagged(&self) -> u64 {
+        self.errors + self.correct
+    }
+}
+
+/// A tag with its members.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// Stable id.
+    pub id: TagId,
+    /// Definition.
+    pub def: TagDef,
+    /// Rows carrying the tag (assigned by hand, or matching the rule).
+    pub members: Bitmap,
+    /// Why the rule matches nothing, when it does not fit this data.
+    pub rule_error: Option<String>,
+    counts: TagCounts,
+}
+
+impl Tag {
+    /// Whether it is a rule tag.
+    #[must_use]
+    pub fn is_rule(&self) -> bool {
+        self.def.rule.is_some()
+    }
+
+    /// Its counts.
+    #[must_use]
+    pub fn counts(&self) -> TagCounts {
+        self.counts
+    }
+}
+
+/// One change to the review state. Applying it returns its inverse.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Put a manual tag on rows (marking them reviewed) or take it off.
+    SetTag {
+        /// The tag.
+        tag: TagId,
+        /// On or off.
+        on: bool,
+        /// The rows.
+        rows: Vec<u32>,
+    },
+    /// Mark rows reviewed or not; un-reviewing removes their manual tags.
+    SetReviewed {
+        /// The rows.
+        rows: Vec<u32>,
+        /// Reviewed or not.
+        reviewed: bool,
+    },
+    /// Set a row's note (empty removes it).
+    SetNote {
+        /// The row.
+        row: u32,
+        /// The note.
+        note: String,
+    },
+    /// Add a tag at a position in the list.
+    AddTag {
+        /// Position in the tag list (clamped).
+        index: usize,
+        /// Id to reuse (undo of a delete), or `None` for a new one.
+        id: Option<TagId>,
+        /// Definition.
+        def: TagDef,
+        /// Rows of a manual tag (ignored for rule tags).
+        members: Vec<u32>,
+    },
+    /// Delete a tag (its rows stay reviewed).
+    RemoveTag {
+        /// The tag.
+        tag: TagId,
+    },
+    /// Change a tag's definition (name, colour, hotkey, HLP, weights, rule).
+    UpdateTag {
+        /// The tag.
+        tag: TagId,
+        /// The new definition.
+        def: TagDef,
+    },
+    /// Several edits as one undo step.
+    Batch(Vec<Edit>),
+}
+
+/// The tags, reviewed marks and notes of a session, bound to a dataset.
+#[derive(Debug, Clone)]
+pub struct ReviewState {
+    tags: Vec<Tag>,
+    next_id: TagId,
+    reviewed: Bitmap,
+    reviewed_errors: u64,
+    reviewed_correct: u64,
+    notes: FxHashMap<u32, String>,
+    /// Session entries whose key is not in this data; written back on save.
+    unmatched: BTreeMap<String, ExampleState>,
+    /// Costly confusions to watch.
+    pub watch: Vec<WatchPair>,
+    /// The desktop app's view.
+    pub view: ViewState,
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+    generation: u64,
+}
+
+fn check_weight(what: &str, v: u8) -> Result<(), TagError> {
+    if (1..=5).contains(&v) {
+        Ok(())
+    } else {
+        Err(TagError::OutOfRange(format!(
+            "{what} is on a 1–5 scale, not {v}"
+        )))
+    }
+}
+
+impl ReviewState {
+    /// An empty state for `ds`.
+    #[must_use]
+    pub fn new(ds: &Dataset) -> Self {
+        Self {
+            tags: Vec::new(),
+            next_id: 0,
+            reviewed: Bitmap::new(ds.rows()),
+            reviewed_errors: 0,
+            reviewed_correct: 0,
+            notes: FxHashMap::default(),
+            unmatched: BTreeMap::new(),
+            watch: Vec::new(),
+            view: ViewState::default(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            generation: 0,
+        }
+    }
+
+    /// Grows with every change; compare to know whether to save.
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Marks a change outside the edits (watch list, view).
+    pub fn touch(&mut self) {
+        self.generation += 1;
+    }
+
+    /// Tags in display order.
+    #[must_use]
+    pub fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+
+    /// The tag with `id`.
+    #[must_use]
+    pub fn tag(&self, id: TagId) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.id == id)
+    }
+
+    /// The tag named `name`.
+    #[must_use]
+    pub fn tag_by_name(&self, name: &str) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.def.name == name)
+    }
+
+    /// The manual tag toggled by `key` (1–9).
+    #[must_use]
+    pub fn tag_by_hotkey(&self, key: u8) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.def.hotkey == Some(key))
+    }
+
+    fn position(&self, id: TagId) -> Result<usize, TagError> {
+        self.tags
+            .iter()
+            .position(|t| t.id == id)
+            .ok_or(TagError::NoSuchTag)
+    }
+
+    /// The lowest hotkey no tag uses.
+    #[must_use]
+    pub fn free_hotkey(&self) -> Option<u8> {
+        (1..=9).find(|k| self.tag_by_hotkey(*k).is_none())
+    }
+
+    /// A colour for a new tag.
+    #[must_use]
+    pub fn next_colour(&self) -> &'static str {
+        PALETTE
+            .iter()
+            .find(|c| !self.tags.iter().any(|t| t.def.colour == **c))
+            .unwrap_or(&PALETTE[self.tags.len() % PALETTE.len()])
+    }
+
+    /// Whether `row` was reviewed.
+    #[must_use]
+    pub fn is_reviewed(&self, row: usize) -> bool {
+        self.reviewed.get(row)
+    }
+
+    /// Reviewed misclassified rows.
+    #[must_use]
+    pub fn reviewed_errors(&self) -> u64 {
+        self.reviewed_errors
+    }
+
+    /// Reviewed correctly classified rows.
+    #[must_use]
+    pub fn reviewed_correct(&self) -> u64 {
+        self.reviewed_correct
+    }
+
+    /// The note on `row`.
+    #[must_use]
+    pub fn note(&self, row: usize) -> &str {
+        u32::try_from(row)
+            .ok()
+            .and_then(|r| self.notes.get(&r))
+            .map_or("", String::as_str)
+    }
+
+    /// Whether `row` carries `tag`.
+    #[must_use]
+    pub fn has_tag(&self, row: usize, tag: TagId) -> bool {
+        self.tag(tag).is_some_and(|t| t.members.get(row))
+    }
+
+    /// Whether `row` carries any tag (manual or rule).
+    #[must_use]
+    pub fn has_any_tag(&self, row: usize) -> bool {
+        self.tags.iter().any(|t| t.members.get(row))
+    }
+
+    /// The tags on `row`, in display order.
+    pub fn tags_of(&self, row: usize) -> impl Iterator<Item = &Tag> {
+        self.tags.iter().filter(move |t| t.members.get(row))
+    }
+
+    /// Session entries that matched no row of this data (kept on save).
+    #[must_use]
+    pub fn unmatched(&self) -> usize {
+        self.unmatched.len()
+    }
+
+    /// Whether there is something to undo.
+    #[must_use]
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    #[must_use]
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Applies `edit` as one undo step.
+    ///
+    /// # Errors
+    /// When the edit is invalid; nothing changes then.
+    pub fn edit(&mut self, ds: &Dataset, edit: Edit) -> Result<(), TagError> {
+        let inverse = self.apply(ds, edit)?;
+        self.undo.push(inverse);
+        self.redo.clear();
+        Ok(())
+    }
+
+    /// Undoes the last edit. Returns whether there was one.
+    pub fn undo(&mut self, ds: &Dataset) -> bool {
+        let Some(edit) = self.undo.pop() else {
+            return false;
+        };
+        match self.apply(ds, edit) {
+            Ok(inverse) => {
+                self.redo.push(inverse);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Redoes the last undone edit. Returns whether there was one.
+    pub fn redo(&mut self, ds: &Dataset) -> bool {
+        let Some(edit) = self.redo.pop() else {
+            return false;
+        };
+        match self.apply(ds, edit) {
+            Ok(inverse) => {
+                self.undo.push(inverse);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Toggles a manual tag on `rows`: off when every row has it, else on.
+    ///
+    /// # Errors
+    /// When the tag does not exist or is a rule tag.
+    pub fn toggle(&mut self, ds: &Dataset, tag: TagId, rows: &[u32]) -> Result<(), TagError> {
+        let t = self.tag(tag).ok_or(TagError::NoSuchTag)?;
+        let on = !rows.iter().all(|&r| t.members.get(r as usize));
+        self.edit(
+            ds,
+            Edit::SetTag {
+                tag,
+                on,
+                rows: rows.to_vec(),
+            },
+        )
+    }
+}

@@ -1,0 +1,364 @@
+//! Running commands: one exhaustive `match` over [`Command`] and one over
+//! [`Action`], so a new command or action cannot silently do nothing.
+
+use std::path::Path;
+
+use super::App;
+use crate::core::export::{self, ExportContext, ExportFormat};
+use crate::core::filter::{ReviewFilter, Scope};
+use crate::core::render;
+use crate::core::tags::Edit;
+use crate::gui::actions::Action;
+use crate::gui::commands::Command;
+use crate::gui::dialogs::NewTagDialog;
+use crate::gui::document::Document;
+use crate::gui::error::GuiError;
+use crate::gui::jobs::{DialogJob, DialogPurpose, ExportJob, LoadJob};
+use crate::gui::views::View;
+
+/// Rows jumped by Page Up / Page Down.
+const PAGE: isize = 25;
+
+/// What a command tells the user: nothing, a message, or an error.
+type Outcome = Result<Option<String>, GuiError>;
+
+impl App {
+    /// Runs one command.
+    pub(super) fn run(&mut self, ctx: &egui::Context, command: Command) {
+        let outcome = match command {
+            Command::Act(action) => self.act(ctx, action),
+            Command::Open(path) => {
+                self.dialogs.mapping = None;
+                self.loading = Some(LoadJob::start(path, self.load_options.clone(), ctx));
+                Ok(None)
+            }
+            Command::OpenWithRoles(path, roles) => {
+                let options = self.load_options.with_roles(&roles);
+                self.dialogs.mapping = None;
+                self.loading = Some(LoadJob::start(path, options, ctx));
+                Ok(None)
+            }
+            Command::Export(path) => self.export(ctx, path),
+            Command::CreateTag(_) => {
+                let outcome = self.on_doc(command);
+                if outcome.is_ok() {
+                    self.dialogs.new_tag = None;
+                }
+                outcome
+            }
+            Command::ShowCell { .. } | Command::ShowHumanDisagreements => {
+                if self.file.is_some() {
+                    self.prefs.view = View::Review;
+                }
+                self.on_doc(command)
+            }
+            other => self.on_doc(other),
+        };
+        self.report(outcome);
+    }
+
+    fn on_doc(&mut self, command: Command) -> Outcome {
+        match self.doc_mut() {
+            Some(doc) => Self::run_on_doc(doc, command),
+            None => Ok(None),
+        }
+    }
+
+    fn report(&mut self, outcome: Outcome) {
+        match outcome {
+            Ok(Some(m)) => self.say(m),
+            Ok(None) => {}
+            Err(e) => self.say_error(&e),
+        }
+    }
+
+    /// Commands on the open document (the others are handled in [`App::run`]).
+    fn run_on_doc(doc: &mut Document, command: Command) -> Outcome {
+        match command {
+            Command::Act(_)
+            | Command::Open(_)
+            | Command::OpenWithRoles(..)
+            | Command::Export(_) => Ok(None),
+            Command::Select { index, extend } => {
+                doc.select(index, extend);
+                Ok(None)
+            }
+            Command::ToggleTag(id) => doc.toggle(id).map(|()| None).map_err(Into::into),
+            Command::CreateTag(name) => {
+                let id = doc.create_tag(&name)?;
+                let key = doc.state.tag(id).and_then(|t| t.def.hotkey);
+                Ok(Some(match key {
+                    Some(k) => format!("Created '{}' on key {k}", name.trim()),
+                    None => format!("Created '{}' (all 9 keys are taken)", name.trim()),
+                }))
+            }
+            Command::CreateRuleTag(def) => {
+                let index = doc.state.tags().len();
+                let name = def.name.clone();
+                doc.edit(Edit::AddTag {
+                    index,
+                    id: None,
+                    def,
+                    members: Vec::new(),
+                })?;
+                Ok(Some(format!("Created rule tag '{name}'")))
+            }
+            Command::BulkTag(id) => {
+                let rows = doc.rows.clone();
+                let n = rows.len();
+                doc.edit(Edit::SetTag {
+                    tag: id,
+                    on: true,
+                    rows,
+                })?;
+                Ok(Some(format!(
+                    "Tagged {} examples (one undo step)",
+                    render::count(n as u64)
+                )))
+            }
+            Command::SetNote(row, note) => {
+                if doc.state.note(row as usize) != note {
+                    doc.edit(Edit::SetNote { row, note })?;
+                }
+                Ok(None)
+            }
+            Command::UpdateTag(id, def) => {
+                doc.edit(Edit::UpdateTag { tag: id, def })?;
+                Ok(None)
+            }
+            Command::DeleteTag(id) => {
+                let name = doc
+                    .state
+                    .tag(id)
+                    .map(|t| t.def.name.clone())
+                    .unwrap_or_default();
+                doc.edit(Edit::RemoveTag { tag: id })?;
+                Ok(Some(format!("Deleted '{name}' (Ctrl+Z brings it back)")))
+            }
+            Command::MergeTags { from, into } => {
+                doc.merge(from, into)?;
+                Ok(None)
+            }
+            Command::SetFilter(filter) => {
+                doc.set_filter(filter);
+                Ok(None)
+            }
+            Command::Reshuffle => {
+                let mut f = doc.filter.clone();
+                f.random_order = true;
+                f.seed = f.seed.wrapping_add(1);
+                doc.set_filter(f);
+                Ok(None)
+            }
+            Command::SortTable(key) => {
+                doc.sort_by(key);
+                Ok(None)
+            }
+            Command::ShowCell { truth, pred } => {
+                doc.set_filter(ReviewFilter {
+                    scope: Scope::All,
+                    truth: Some(truth.clone()),
+                    pred: Some(pred.clone()),
+                    ..ReviewFilter::default()
+                });
+                Ok(Some(format!(
+                    "{} examples of {truth} predicted as {pred}",
+                    render::count(doc.rows.len() as u64)
+                )))
+            }
+            Command::ShowHumanDisagreements => {
+                doc.set_filter(ReviewFilter {
+                    scope: Scope::HumanDisagrees,
+                    ..ReviewFilter::default()
+                });
+                Ok(None)
+            }
+            Command::AddWatch(pair) => {
+                if !doc.state.watch.contains(&pair) {
+                    doc.state.watch.push(pair);
+                    doc.touch();
+                }
+                Ok(None)
+            }
+            Command::RemoveWatch(i) => {
+                if i < doc.state.watch.len() {
+                    doc.state.watch.remove(i);
+                    doc.touch();
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Runs one action.
+    fn act(&mut self, ctx: &egui::Context, action: Action) -> Outcome {
+        if action.needs_file() && self.file.is_none() {
+            return Ok(None);
+        }
+        match action {
+            Action::OpenDialog => self.start_dialog(ctx, DialogPurpose::Open),
+            Action::Export(format) => self.start_dialog(ctx, DialogPurpose::Export(format)),
+            Action::Save => {
+                self.commit_note();
+                let Some(doc) = self.doc_mut() else {
+                    return Ok(None);
+                };
+                doc.save()?;
+                Ok(Some(format!("Saved {}", doc.session_path.display())))
+            }
+            Action::CopyMarkdown => {
+                let Some(doc) = self.doc() else {
+                    return Ok(None);
+                };
+                ctx.copy_text(table_text(doc, ExportFormat::Markdown));
+                Ok(Some("Copied the prioritisation table as Markdown".into()))
+            }
+            Action::Undo | Action::Redo => {
+                let Some(doc) = self.doc_mut() else {
+                    return Ok(None);
+                };
+                let done = if action == Action::Undo {
+                    doc.undo()
+                } else {
+                    doc.redo()
+                };
+                Ok((!done).then(|| {
+                    if action == Action::Undo {
+                        "Nothing to undo".to_string()
+                    } else {
+                        "Nothing to redo".to_string()
+                    }
+                }))
+            }
+            Action::Next
+            | Action::Previous
+            | Action::ExtendNext
+            | Action::ExtendPrevious
+            | Action::PageDown
+            | Action::PageUp
+            | Action::First
+            | Action::Last => {
+                let (delta, extend) = match action {
+                    Action::Next => (1, false),
+                    Action::Previous => (-1, false),
+                    Action::ExtendNext => (1, true),
+                    Action::ExtendPrevious => (-1, true),
+                    Action::PageDown => (PAGE, false),
+                    Action::PageUp => (-PAGE, false),
+                    Action::First => (isize::MIN / 2, false),
+                    _ => (isize::MAX / 2, false),
+                };
+                if let Some(doc) = self.doc_mut() {
+                    doc.move_cursor(delta, extend);
+                }
+                Ok(None)
+            }
+            Action::TagKey(key) => {
+                let Some(doc) = self.doc_mut() else {
+                    return Ok(None);
+                };
+                let id = doc
+                    .state
+                    .tag_by_hotkey(key)
+                    .map(|t| t.id)
+                    .ok_or(GuiError::NoTagOnKey(key))?;
+                doc.toggle(id)?;
+                Ok(None)
+            }
+            Action::NewTag => {
+                if self.doc().is_some_and(|d| d.cursor.is_some()) {
+                    self.dialogs.new_tag = Some(NewTagDialog::default());
+                    Ok(None)
+                } else {
+                    Err(GuiError::NoSelection)
+                }
+            }
+            Action::MarkReviewed | Action::MarkUnreviewed => {
+                let Some(doc) = self.doc_mut() else {
+                    return Ok(None);
+                };
+                let rows = doc.selected_rows();
+                let reviewed = action == Action::MarkReviewed;
+                doc.edit(Edit::SetReviewed { rows, reviewed })?;
+                if reviewed && doc.selected_range().is_some_and(|(lo, hi)| lo == hi) {
+                    // Reviewing one example moves on, like tagging-and-moving on.
+                    doc.move_cursor(1, false);
+                }
+                Ok(None)
+            }
+            Action::Show(view) => {
+                self.prefs.view = view;
+                Ok(None)
+            }
+            Action::ToggleShortcuts => {
+                self.dialogs.shortcuts = !self.dialogs.shortcuts;
+                Ok(None)
+            }
+            Action::ToggleTheme => {
+                self.prefs.dark = !self.prefs.dark;
+                crate::gui::theme::apply(ctx, self.prefs.dark);
+                Ok(None)
+            }
+            Action::Escape => {
+                if let Some(job) = self.loading.take() {
+                    job.cancel();
+                    Ok(Some("Loading cancelled".into()))
+                } else {
+                    self.dialogs.new_tag = None;
+                    self.dialogs.shortcuts = false;
+                    self.dialogs.error = None;
+                    Ok(None)
+                }
+            }
+            Action::Quit => {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Writes the table to `path` on a background thread, in the format its
+    /// extension names.
+    fn export(&mut self, ctx: &egui::Context, path: std::path::PathBuf) -> Outcome {
+        let Some(doc) = self.doc() else {
+            return Ok(None);
+        };
+        let format = ExportFormat::from_path(&path)?;
+        // The table is rendered here (it is small); the file is written on a
+        // background thread.
+        let text = table_text(doc, format);
+        self.exports.push(ExportJob::start(path, text, ctx));
+        Ok(None)
+    }
+
+    fn start_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose) -> Outcome {
+        if self.dialog.is_some() {
+            return Ok(None);
+        }
+        let data = self.doc().map(|d| d.ds.source.path.clone());
+        let dir = data
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
+        let name = match purpose {
+            DialogPurpose::Open => String::new(),
+            DialogPurpose::Export(f) => {
+                let stem = data
+                    .as_deref()
+                    .and_then(Path::file_stem)
+                    .map_or_else(|| "slicewise".into(), |s| s.to_string_lossy().into_owned());
+                format!("{stem}-priorities.{}", f.extension())
+            }
+        };
+        self.dialog = DialogJob::start(purpose, dir, name, ctx);
+        if self.dialog.is_none() {
+            return Err(GuiError::NoDialog);
+        }
+        Ok(None)
+    }
+}
+
+/// The document's prioritisation table, in its order, as the CLI's export writes it.
+fn table_text(doc: &Document, format: ExportFormat) -> String {
+    export::table_text(doc.table(), &ExportContext::of(&doc.ds, &doc.state), format)
+}

@@ -1,0 +1,226 @@
+//! What `logic()` does each frame: take background results and dropped
+//! files, read keys, run the commands sent last frame, autosave, refresh the
+//! shown view, and keep the title in step.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{App, OpenFile};
+use crate::core::load::LoadOptions;
+use crate::core::open::Opened;
+use crate::core::render;
+use crate::core::tags::Edit;
+use crate::gui::actions::Action;
+use crate::gui::commands::Command;
+use crate::gui::context::ViewCtx;
+use crate::gui::dialogs::MappingDialog;
+use crate::gui::document::Document;
+use crate::gui::error::GuiError;
+use crate::gui::jobs::{DialogPurpose, LoadFailure, load_blocking};
+use crate::gui::views::Views;
+
+/// How many recent files are remembered.
+const RECENT: usize = 10;
+/// `logic()` slower than this is reported under `SLICEWISE_FRAME_STATS`.
+pub(super) const SLOW_LOGIC: Duration = Duration::from_millis(16);
+
+impl App {
+    /// Everything `logic()` does each frame.
+    pub(super) fn logic_steps(&mut self, ctx: &egui::Context) {
+        self.poll_jobs(ctx);
+        self.read_keys(ctx);
+        for command in self.commands.take() {
+            self.run(ctx, command);
+        }
+        if ctx.input(|i| i.viewport().close_requested()) {
+            self.commit_note();
+            if let Some(doc) = self.doc_mut()
+                && (doc.unsaved() || doc.autosave_due())
+                && let Err(e) = doc.save()
+            {
+                // Keep the window open rather than lose work.
+                let e = GuiError::from(e);
+                self.dialogs.error = Some(crate::gui::dialogs::ErrorDialog {
+                    message: format!(
+                        "Could not save before closing, so the window stays open. {e}"
+                    ),
+                });
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            }
+        } else if let Some(doc) = self.doc() {
+            if doc.autosave_due() {
+                self.save_now();
+            } else if let Some(wait) = doc.autosave_in() {
+                ctx.request_repaint_after(wait);
+            }
+        }
+        let view = self.prefs.view;
+        if let Some(OpenFile { doc, views }) = &mut self.file {
+            let view_ctx = ViewCtx {
+                doc,
+                commands: &self.commands,
+                egui: ctx,
+            };
+            views.get_mut(view).refresh(&view_ctx);
+        }
+        self.update_title(ctx);
+        if self.loading.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    /// Opens a file on this thread (tests, and nothing else that draws).
+    pub fn open_blocking(&mut self, path: &Path, options: &LoadOptions) {
+        let result = load_blocking(path, options, &|_| {});
+        self.finish_load(path, result);
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.prefs.recent.retain(|p| *p != path);
+        self.prefs.recent.insert(0, path);
+        self.prefs.recent.truncate(RECENT);
+    }
+
+    pub(super) fn finish_load(&mut self, path: &Path, result: Result<Opened, LoadFailure>) {
+        match result {
+            Ok(opened) => {
+                // Finish the old file: its note draft and its session.
+                self.commit_note();
+                self.save_now();
+                self.tags = crate::gui::panels::TagsPanel::default();
+                self.inspector = crate::gui::panels::InspectorPanel::default();
+                let had_session = opened.had_session;
+                let doc = Document::new(opened);
+                self.say(format!(
+                    "Opened {} ({} rows){}",
+                    doc.file_name(),
+                    render::count(doc.ds.rows() as u64),
+                    if had_session {
+                        ", with its session"
+                    } else {
+                        ""
+                    }
+                ));
+                self.remember_recent(path);
+                let views = Views::new(&doc);
+                self.file = Some(OpenFile { doc, views });
+                self.dialogs.mapping = None;
+            }
+            Err(LoadFailure::Roles { error, preview }) => {
+                self.dialogs.mapping = Some(MappingDialog::new(
+                    path.to_path_buf(),
+                    error.to_string(),
+                    *preview,
+                ));
+            }
+            Err(LoadFailure::Error(GuiError::Cancelled)) => {}
+            Err(LoadFailure::Error(e)) => self.show_error(&e),
+        }
+    }
+
+    /// Commits a note still being typed, so saving or closing keeps it.
+    pub fn commit_note(&mut self) {
+        let Some((row, text)) = self.inspector.note.clone() else {
+            return;
+        };
+        let Some(doc) = self.doc_mut() else { return };
+        if doc.state.note(row as usize) != text.as_str()
+            && let Err(e) = doc.edit(Edit::SetNote { row, note: text })
+        {
+            self.say_error(&e.into());
+        }
+    }
+
+    /// Writes the session if anything changed; a failure is shown in the
+    /// status bar and the file stays marked unsaved.
+    pub fn save_now(&mut self) {
+        let Some(doc) = self.doc_mut() else { return };
+        if !doc.unsaved() && !doc.autosave_due() {
+            return;
+        }
+        if let Err(e) = doc.save() {
+            self.say_error(&e.into());
+        }
+    }
+
+    /// Reads shortcuts, unless a text field or a dialog has the keyboard.
+    fn read_keys(&mut self, ctx: &egui::Context) {
+        if ctx.text_edit_focused()
+            || self.dialogs.new_tag.is_some()
+            || self.dialogs.mapping.is_some()
+        {
+            return;
+        }
+        for action in Action::pressed(ctx) {
+            self.send(action);
+        }
+    }
+
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let mut finished = Vec::new();
+        self.exports.retain(|job| match job.poll() {
+            Some(result) => {
+                finished.push(result);
+                false
+            }
+            None => true,
+        });
+        for result in finished {
+            match result {
+                Ok(path) => self.say(format!("Exported {}", path.display())),
+                Err(e) => self.say_error(&e),
+            }
+        }
+        if let Some(job) = &mut self.loading
+            && let Some(result) = job.poll()
+        {
+            let path = job.path.clone();
+            self.loading = None;
+            self.finish_load(&path, result);
+        }
+        if let Some(dialog) = &self.dialog
+            && let Some(choice) = dialog.poll()
+        {
+            let purpose = dialog.purpose;
+            let instant = dialog.started.elapsed() < Duration::from_millis(300);
+            self.dialog = None;
+            if choice.is_none() && instant {
+                self.say_error(&GuiError::NoDialog);
+            }
+            if let Some(path) = choice {
+                self.send(match purpose {
+                    DialogPurpose::Open => Command::Open(path),
+                    DialogPurpose::Export(_) => Command::Export(path),
+                });
+            }
+        }
+        self.images.poll(ctx);
+        // Files dropped on the window open like File, Open.
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.send(Command::Open(path));
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match self.doc() {
+            Some(doc) => format!(
+                "{}{} — Slicewise",
+                if doc.unsaved() { "● " } else { "" },
+                doc.file_name()
+            ),
+            None => "Slicewise".to_string(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! The desktop app. `logic()` applies background results, keys and the
+//! commands sent last frame, autosaves and refreshes the shown view
+//! (`logic.rs`, `commands.rs`); `ui()` only draws the panels, the view and
+//! the dialogs, which send commands.
+
+mod commands;
+mod logic;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::commands::{Command, CommandSender};
+use super::context::ViewCtx;
+use super::dialogs::{ErrorDialog, MappingDialog, NewTagDialog, shortcuts_ui};
+use super::document::Document;
+use super::error::GuiError;
+use super::images::ImageCache;
+use super::jobs::{DialogJob, ExportJob, LoadJob};
+use super::panels::status_bar::{Status, StatusState};
+use super::panels::{InspectorPanel, TagsPanel, menu_bar, status_bar};
+use super::views::{self, View, Views};
+use crate::core::load::LoadOptions;
+
+/// Frames per line of `SLICEWISE_FRAME_STATS` output.
+const FRAME_STATS_EVERY: usize = 100;
+
+/// Mean, median, 95th percentile and maximum of frame times, in ms.
+fn frame_stats(log: &mut [Duration]) -> String {
+    log.sort_unstable();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mean = log.iter().map(|d| ms(*d)).sum::<f64>() / log.len() as f64;
+    format!(
+        "{} frames, ui() mean {mean:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        log.len(),
+        ms(log[log.len() / 2]),
+        ms(log[log.len() * 95 / 100]),
+        ms(log[log.len() - 1])
+    )
+}
+
+/// Preferences kept across runs in eframe's storage.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// Dark theme (else light).
+    pub dark: bool,
+    /// Recently opened files, newest first.
+    pub recent: Vec<PathBuf>,
+    /// The view shown last.
+    pub view: View,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Self {
+            dark: true,
+            recent: Vec::new(),
+            view: View::Review,
+        }
+    }
+}
+
+/// What to open at start-up.
+#[derive(Debug, Clone, Default)]
+pub struct Startup {
+    /// The file (`None`: the bundled sample, if found).
+    pub file: Option<PathBuf>,
+    /// Column roles and format.
+    pub options: LoadOptions,
+    /// Load on the calling thread (tests) instead of in the background.
+    pub blocking: bool,
+}
+
+/// An open file: the document and the views' state for it.
+pub struct OpenFile {
+    /// The document.
+    pub doc: Document,
+    /// Every view's options and caches.
+    pub views: Views,
+}
+
+/// The dialogs that can be open.
+#[derive(Default)]
+pub struct Dialogs {
+    /// The new-tag prompt.
+    pub new_tag: Option<NewTagDialog>,
+    /// The column mapping dialog.
+    pub mapping: Option<MappingDialog>,
+    /// The keyboard shortcut help.
+    pub shortcuts: bool,
+    /// An error to acknowledge.
+    pub error: Option<ErrorDialog>,
+}
+
+/// The application.
+pub struct App {
+    /// Persisted preferences.
+    pub prefs: Prefs,
+    /// The open file, if any.
+    pub file: Option<OpenFile>,
+    /// A load in progress.
+    pub loading: Option<LoadJob>,
+    /// Open dialogs.
+    pub dialogs: Dialogs,
+    /// The last status message.
+    pub status: Option<Status>,
+    /// The Tags panel.
+    pub tags: TagsPanel,
+    /// The inspector.
+    pub inspector: InspectorPanel,
+    /// Exports being written.
+    pub exports: Vec<ExportJob>,
+    /// Commands sent during the frame, run in the next `logic()`.
+    commands: CommandSender,
+    images: ImageCache,
+    dialog: Option<DialogJob>,
+    title: String,
+    /// Duration of the last `ui()` call, for the status bar.
+    frame_time: Duration,
+    /// Every frame's `ui()` time when `SLICEWISE_FRAME_STATS` is set.
+    frame_log: Option<Vec<Duration>>,
+    load_options: LoadOptions,
+}
+
+/// Where the bundled sample is, when it can be found.
+#[must_use]
+pub fn bundled_sample() -> Option<PathBuf> {
+    let rel = Path::new("sample_data").join("speech_commands.csv");
+    [
+        rel.clone(),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+}
+
+impl App {
+    /// Creates the app and starts opening the start-up file.
+    #[must_use]
+    pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
+        let prefs: Prefs = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let mut app = Self::with_prefs(&cc.egui_ctx, prefs, startup.options.clone());
+        if let Some(file) = startup.file.or_else(bundled_sample) {
+            if startup.blocking {
+                app.open_blocking(&file, &startup.options);
+            } else {
+                app.send(Command::Open(file));
+            }
+        }
+        app
+    }
+
+    /// The app with these preferences, nothing open.
+    #[must_use]
+    pub fn with_prefs(ctx: &egui::Context, prefs: Prefs, load_options: LoadOptions) -> Self {
+        super::theme::apply(ctx, prefs.dark);
+        Self {
+            prefs,
+            file: None,
+            loading: None,
+            dialogs: Dialogs::default(),
+            status: None,
+            tags: TagsPanel::default(),
+            inspector: InspectorPanel::default(),
+            exports: Vec::new(),
+            commands: CommandSender::default(),
+            images: ImageCache::new(ctx),
+            dialog: None,
+            title: String::new(),
+            frame_time: Duration::ZERO,
+            frame_log: std::env::var_os("SLICEWISE_FRAME_STATS").map(|_| Vec::new()),
+            load_options,
+        }
+    }
+
+    /// Queues a command, as a click or key would.
+    pub fn send(&self, command: impl Into<Command>) {
+        self.commands.send(command);
+    }
+
+    /// The open document.
+    #[must_use]
+    pub fn doc(&self) -> Option<&Document> {
+        self.file.as_ref().map(|f| &f.doc)
+    }
+
+    /// The open document, to change.
+    pub fn doc_mut(&mut self) -> Option<&mut Document> {
+        self.file.as_mut().map(|f| &mut f.doc)
+    }
+
+    /// The views of the open file.
+    #[must_use]
+    pub fn views(&self) -> Option<&Views> {
+        self.file.as_ref().map(|f| &f.views)
+    }
+
+    /// The views of the open file, to change their options.
+    pub fn views_mut(&mut self) -> Option<&mut Views> {
+        self.file.as_mut().map(|f| &mut f.views)
+    }
+
+    /// The decoded images.
+    #[must_use]
+    pub fn images(&self) -> &ImageCache {
+        &self.images
+    }
+
+    /// What the shown view's worker is computing, if anything.
+    #[must_use]
+    pub fn busy(&self) -> Option<&'static str> {
+        self.views().and_then(|v| v.get(self.prefs.view).busy())
+    }
+
+    /// The window title (with "●" while there are unsaved changes).
+    #[must_use]
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            is_error: false,
+            at: Instant::now(),
+        });
+    }
+
+    fn say_error(&mut self, error: &GuiError) {
+        self.status = Some(Status {
+            text: error.to_string(),
+            is_error: true,
+            at: Instant::now(),
+        });
+    }
+
+    /// Shows an error in a dialog.
+    fn show_error(&mut self, error: &GuiError) {
+        self.dialogs.error = Some(ErrorDialog {
+            message: error.to_string(),
+        });
+    }
+
+    fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        let d = &mut self.dialogs;
+        if let Some(dialog) = &mut d.new_tag
+            && dialog.ui(ctx, &self.commands)
+        {
+            d.new_tag = None;
+        }
+        if let Some(dialog) = &mut d.mapping
+            && dialog.ui(ctx, &self.commands)
+        {
+            d.mapping = None;
+        }
+        if d.shortcuts {
+            d.shortcuts = shortcuts_ui(ctx);
+        }
+        if let Some(dialog) = &d.error
+            && dialog.ui(ctx)
+        {
+            d.error = None;
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        let started = Instant::now();
+        self.logic_steps(ctx);
+        let took = started.elapsed();
+        if self.frame_log.is_some() && took > logic::SLOW_LOGIC {
+            eprintln!(
+                "{}: slow logic() {:.1} ms",
+                self.prefs.view.label(),
+                took.as_secs_f64() * 1000.0
+            );
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let started = Instant::now();
+        let egui_ctx = ui.ctx().clone();
+        let (can_undo, can_redo) = self
+            .doc()
+            .map_or((false, false), |d| (d.state.can_undo(), d.state.can_redo()));
+        let menu = menu_bar::MenuState {
+            recent: &self.prefs.recent,
+            can_undo,
+            can_redo,
+        };
+        menu_bar::ui(ui, &menu, &self.commands);
+        let status = StatusState {
+            loading: self.loading.as_ref(),
+            exporting: !self.exports.is_empty(),
+            busy: self.busy(),
+            doc: self.doc(),
+            status: self.status.as_ref(),
+            frame_time: self.frame_time,
+        };
+        status_bar::ui(ui, &status, &self.commands);
+        let view = self.prefs.view;
+        match &mut self.file {
+            Some(OpenFile { doc, views }) => {
+                let ctx = ViewCtx {
+                    doc,
+                    commands: &self.commands,
+                    egui: &egui_ctx,
+                };
+                self.tags.ui(&ctx, ui);
+                if view == View::Review {
+                    self.inspector.ui(&ctx, ui, &mut self.images);
+                }
+                egui::CentralPanel::default().show(ui, |ui| {
+                    views::tabs_ui(ui, view, &self.commands);
+                    views.get_mut(view).ui(&ctx, ui);
+                });
+            }
+            None => {
+                let loading = self.loading.is_some();
+                egui::CentralPanel::default().show(ui, |ui| {
+                    views::welcome::ui(ui, &self.prefs.recent, loading, &self.commands);
+                });
+            }
+        }
+        self.dialogs_ui(&egui_ctx);
+        if !self.commands.is_empty() {
+            egui_ctx.request_repaint();
+        }
+        self.frame_time = started.elapsed();
+        if let Some(log) = &mut self.frame_log {
+            log.push(self.frame_time);
+            if log.len() == FRAME_STATS_EVERY {
+                eprintln!("{}: {}", view.label(), frame_stats(log));
+                log.clear();
+            }
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.commit_note();
+        if let Some(log) = &mut self.frame_log
+            && !log.is_empty()
+        {
+            eprintln!("{}: {}", self.prefs.view.label(), frame_stats(log));
+        }
+        if let Some(doc) = self.doc_mut()
+            && doc.unsaved()
+            && let Err(e) = doc.save()
+        {
+            // No window is left to show it in.
+            eprintln!("error: {e}");
+        }
+    }
+}

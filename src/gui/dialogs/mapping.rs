@@ -1,0 +1,126 @@
+//! The column mapping dialog, shown when the roles of a file's columns
+//! cannot be found by name.
+
+use std::path::PathBuf;
+
+use egui::RichText;
+
+use crate::core::dataset::Roles;
+use crate::core::load::Preview;
+use crate::gui::commands::{Command, CommandSender};
+
+/// The dialog's state.
+pub struct MappingDialog {
+    /// The file.
+    pub path: PathBuf,
+    /// Why it is shown.
+    pub error: String,
+    /// Columns and first values.
+    pub preview: Preview,
+    /// The roles chosen so far (detected ones filled in).
+    pub choice: Roles,
+}
+
+impl MappingDialog {
+    /// A dialog for `path`, with the roles detection found.
+    #[must_use]
+    pub fn new(path: PathBuf, error: String, preview: Preview) -> Self {
+        let choice = preview.detected.clone();
+        Self {
+            path,
+            error,
+            preview,
+            choice,
+        }
+    }
+
+    /// Draws the dialog; Open sends the command. Returns whether it should close.
+    pub fn ui(&mut self, ctx: &egui::Context, commands: &CommandSender) -> bool {
+        let mut cancel = false;
+        egui::Modal::new(egui::Id::unique("mapping")).show(ctx, |ui| {
+            ui.heading("Which column is which?");
+            ui.label(RichText::new(&self.error).weak());
+            ui.add_space(6.0);
+            let names: Vec<String> = self
+                .preview
+                .columns
+                .iter()
+                .map(|(n, _)| n.clone())
+                .collect();
+            egui::Grid::new("roles").num_columns(2).show(ui, |ui| {
+                let c = &mut self.choice;
+                for (label, value) in [("True label", &mut c.label), ("Prediction", &mut c.pred)] {
+                    required_ui(ui, label, value, &names);
+                }
+                for (label, value) in [
+                    ("Score", &mut c.score),
+                    ("Id", &mut c.id),
+                    ("Human label", &mut c.human),
+                    ("Image path", &mut c.image),
+                    ("Text", &mut c.text),
+                ] {
+                    optional_ui(ui, label, value, &names);
+                }
+            });
+            ui.add_space(6.0);
+            ui.label(RichText::new("First values").strong());
+            egui::ScrollArea::both().max_height(200.0).show(ui, |ui| {
+                egui::Grid::new("preview").striped(true).show(ui, |ui| {
+                    for (name, values) in &self.preview.columns {
+                        ui.label(RichText::new(name).strong());
+                        ui.label(values.join(", "));
+                        ui.end_row();
+                    }
+                });
+            });
+            ui.horizontal(|ui| {
+                let ready = !self.choice.label.is_empty() && !self.choice.pred.is_empty();
+                if ui.add_enabled(ready, egui::Button::new("Open")).clicked() {
+                    commands.send(Command::OpenWithRoles(
+                        self.path.clone(),
+                        self.choice.clone(),
+                    ));
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        cancel
+    }
+}
+
+fn required_ui(ui: &mut egui::Ui, label: &str, value: &mut String, names: &[String]) {
+    let name = ui.label(label);
+    egui::ComboBox::from_id_salt(label)
+        .selected_text(if value.is_empty() {
+            "(none)".to_string()
+        } else {
+            value.clone()
+        })
+        .width(200.0)
+        .show_ui(ui, |ui| {
+            for n in names {
+                ui.selectable_value(value, n.clone(), n);
+            }
+        })
+        .response
+        .labelled_by(name.id);
+    ui.end_row();
+}
+
+fn optional_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<String>, names: &[String]) {
+    let name = ui.label(label);
+    egui::ComboBox::from_id_salt(label)
+        .selected_text(value.clone().unwrap_or_else(|| "(none)".to_string()))
+        .width(200.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, "(none)");
+            for n in names {
+                ui.selectable_value(value, Some(n.clone()), n);
+            }
+        })
+        .response
+        .labelled_by(name.id);
+    ui.end_row();
+}

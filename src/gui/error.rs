@@ -1,0 +1,56 @@
+//! What can go wrong in the desktop app, typed: each error is shown once,
+//! in the status bar or a dialog, with what to do.
+
+use std::path::PathBuf;
+
+use crate::core::export::UnknownExportFormat;
+use crate::core::open::OpenError;
+use crate::core::session::SessionError;
+use crate::core::tags::TagError;
+
+/// An error of the desktop app.
+#[derive(Debug, thiserror::Error)]
+pub enum GuiError {
+    /// The file could not be opened.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The user cancelled a load.
+    #[error("Loading was cancelled")]
+    Cancelled,
+    /// The session could not be written.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// A tag edit was refused.
+    #[error("{0}")]
+    Tag(#[from] TagError),
+    /// An export path with no known format.
+    #[error(transparent)]
+    ExportFormat(#[from] UnknownExportFormat),
+    /// Writing an export failed.
+    #[error("Cannot write the export ({source}): {}", path.display())]
+    Export {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A background thread could not be started.
+    #[error("Cannot start {what} ({source})")]
+    Thread {
+        /// What the thread was for.
+        what: &'static str,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// No native file dialog can be shown on this desktop.
+    #[error(
+        "No file dialog is available on this desktop (it needs xdg-desktop-portal). Drop the file on the window, or pass it on the command line: slicewise open FILE"
+    )]
+    NoDialog,
+    /// A tag key with no tag on it.
+    #[error("No tag has key {0}; press n to create one")]
+    NoTagOnKey(u8),
+    /// An action that needs a selected example.
+    #[error("Select an example first")]
+    NoSelection,
+}

@@ -1,0 +1,48 @@
+//! Writing an export on the "slicewise-export" thread.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+
+use crate::gui::error::GuiError;
+
+/// An export written on the "slicewise-export" thread.
+pub struct ExportJob {
+    rx: Receiver<Result<PathBuf, GuiError>>,
+}
+
+impl ExportJob {
+    /// Writes `text` to `path` atomically in the background.
+    #[must_use]
+    pub fn start(path: PathBuf, text: String, ctx: &egui::Context) -> Self {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let write = move || {
+            let result = crate::core::session::write_atomic(&path, text.as_bytes())
+                .map(|()| path.clone())
+                .map_err(|source| GuiError::Export {
+                    path: path.clone(),
+                    source,
+                });
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        };
+        if let Err(source) = std::thread::Builder::new()
+            .name("slicewise-export".into())
+            .spawn(write)
+        {
+            let (tx, rx) = channel();
+            let _ = tx.send(Err(GuiError::Thread {
+                what: "the export",
+                source,
+            }));
+            return Self { rx };
+        }
+        Self { rx }
+    }
+
+    /// The result, once written.
+    #[must_use]
+    pub fn poll(&self) -> Option<Result<PathBuf, GuiError>> {
+        self.rx.try_recv().ok()
+    }
+}

@@ -1,0 +1,27 @@
+//! The panels around the central view: the menu bar, the status bar, the
+//! Tags panel and the inspector. They draw and send commands; nothing else.
+
+pub mod inspector;
+pub mod menu_bar;
+pub mod status_bar;
+pub mod tags;
+
+pub use inspector::InspectorPanel;
+pub use tags::TagsPanel;
+
+use egui::Ui;
+
+use super::actions::Action;
+use super::commands::CommandSender;
+
+/// A menu entry for an action, with its shortcut and tooltip.
+pub fn action_button(ui: &mut Ui, action: Action, commands: &CommandSender) {
+    let mut button = egui::Button::new(action.label());
+    if let Some(s) = action.shortcut() {
+        button = button.shortcut_text(ui.ctx().format_shortcut(&s));
+    }
+    if ui.add(button).on_hover_text(action.tooltip()).clicked() {
+        commands.send(action);
+        ui.close();
+    }
+}

@@ -1,0 +1,123 @@
+//! The status bar: a load in progress, background work, the file with its
+//! save state, the last message and the frame time.
+
+use std::time::{Duration, Instant};
+
+use egui::{Align, Layout, Panel, RichText, Ui};
+
+use crate::core::render::count;
+use crate::gui::actions::Action;
+use crate::gui::commands::CommandSender;
+use crate::gui::document::Document;
+use crate::gui::jobs::LoadJob;
+use crate::gui::theme;
+
+/// A short message in the status bar.
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a problem.
+    pub is_error: bool,
+    /// When it was set.
+    pub at: Instant,
+}
+
+/// How long a message stays.
+const SHOWN_FOR: Duration = Duration::from_secs(12);
+
+/// What the status bar shows.
+pub struct StatusState<'a> {
+    /// A load in progress.
+    pub loading: Option<&'a LoadJob>,
+    /// Whether exports are being written.
+    pub exporting: bool,
+    /// What a view's worker is computing.
+    pub busy: Option<&'static str>,
+    /// The open file.
+    pub doc: Option<&'a Document>,
+    /// The last message.
+    pub status: Option<&'a Status>,
+    /// Duration of the last `ui()`.
+    pub frame_time: Duration,
+}
+
+/// Draws the status bar.
+pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
+    Panel::bottom("status").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            if let Some(job) = state.loading {
+                ui.spinner();
+                let size = count(job.size / 1_000_000);
+                ui.label(format!(
+                    "{} {} ({size} MB), {:.1} s",
+                    job.phase,
+                    job.path
+                        .file_name()
+                        .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
+                    job.started.elapsed().as_secs_f32()
+                ));
+                ui.add(
+                    egui::ProgressBar::new(0.0)
+                        .animate(true)
+                        .desired_width(120.0),
+                );
+                if ui
+                    .button("Cancel")
+                    .on_hover_text(Action::Escape.tooltip())
+                    .clicked()
+                {
+                    commands.send(Action::Escape);
+                }
+                ui.separator();
+            }
+            if state.exporting {
+                ui.spinner();
+                ui.label("Exporting…");
+                ui.separator();
+            }
+            if let Some(what) = state.busy {
+                ui.spinner();
+                ui.label(format!("Computing {what}…"));
+                ui.separator();
+            }
+            if let Some(doc) = state.doc {
+                ui.label(RichText::new(doc.file_name()).strong());
+                ui.label(format!(
+                    "{} rows · {} errors",
+                    count(doc.ds.rows() as u64),
+                    count(doc.summary.errors as u64)
+                ));
+                ui.separator();
+                if let Some(e) = &doc.save_error {
+                    ui.colored_label(theme::RED, "Not saved").on_hover_text(e);
+                } else if doc.unsaved() {
+                    ui.label("• Unsaved changes")
+                        .on_hover_text("Saved automatically within 2 seconds");
+                } else {
+                    ui.label("Saved")
+                        .on_hover_text(doc.session_path.display().to_string());
+                }
+            }
+            if let Some(status) = state.status
+                && status.at.elapsed() < SHOWN_FOR
+            {
+                ui.separator();
+                if status.is_error {
+                    ui.colored_label(theme::RED, &status.text);
+                } else {
+                    ui.label(&status.text);
+                }
+            }
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "frame {:.1} ms",
+                        state.frame_time.as_secs_f32() * 1000.0
+                    ))
+                    .weak()
+                    .small(),
+                );
+            });
+        });
+    });
+}

@@ -1,0 +1,147 @@
+//! The Classes view: precision, recall and F1 per class in a sortable
+//! table with averages, and a grouped bar chart.
+
+use egui::{Align, Color32, Layout, Ui};
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Bar, BarChart};
+
+use super::AppView;
+use crate::core::metrics::{ClassMetrics, ClassSortKey, skew_warning, sort_classes};
+use crate::core::render::{count, pct, pct_ci};
+use crate::gui::commands::tips;
+use crate::gui::context::ViewCtx;
+use crate::gui::document::Document;
+use crate::gui::{theme, widgets};
+
+/// The Classes view's options.
+pub struct ClassesView {
+    /// Sort column and direction (descending).
+    pub sort: (ClassSortKey, bool),
+}
+
+impl AppView for ClassesView {
+    fn new(_doc: &Document) -> Self {
+        Self {
+            sort: (ClassSortKey::Class, false),
+        }
+    }
+
+    fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        let ds = &ctx.doc.ds;
+        let m = &ctx.doc.summary.confusion;
+        let mut per_class = m.per_class(&ds.classes);
+        let averages = m.averages();
+        if let Some(w) = skew_warning(&per_class) {
+            ui.colored_label(theme::AMBER, format!("⚠ {w}"));
+        }
+        let (col, desc) = self.sort;
+        sort_classes(&mut per_class, col, desc);
+        let height = (ui.available_height() * 0.5).max(150.0);
+        let names: Vec<String> = per_class.iter().map(|c| c.class.clone()).collect();
+        let numbered = !widgets::names_fit(&names, ui.available_width());
+        ui.push_id("class-table", |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .max_scroll_height(height)
+                .cell_layout(Layout::right_to_left(Align::Center))
+                .column(Column::auto().at_least(100.0))
+                .columns(Column::auto().at_least(70.0), ClassSortKey::ALL.len() - 1)
+                .header(22.0, |mut h| {
+                    for key in ClassSortKey::ALL {
+                        h.col(|ui| {
+                            let sorted = (col == key).then_some(desc);
+                            if widgets::sort_header(ui, key.name(), sorted, tips::SORT) {
+                                self.sort = if col == key {
+                                    (key, !desc)
+                                } else {
+                                    (key, key != ClassSortKey::Class)
+                                };
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(20.0, per_class.len() + 3, |mut row| {
+                        let i = row.index();
+                        if let Some(c) = per_class.get(i) {
+                            row.col(|ui| {
+                                ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                    ui.label(widgets::numbered_name(i, &c.class, numbered))
+                                });
+                            });
+                            row.col(|ui| {
+                                ui.label(pct(c.precision, 1))
+                                    .on_hover_text(format!("95% {}", pct_ci(c.precision_ci, 1)));
+                            });
+                            row.col(|ui| {
+                                ui.label(pct(c.recall, 1))
+                                    .on_hover_text(format!("95% {}", pct_ci(c.recall_ci, 1)));
+                            });
+                            row.col(|ui| {
+                                ui.label(pct(c.f1, 1));
+                            });
+                            row.col(|ui| {
+                                ui.label(count(c.support));
+                            });
+                            row.col(|ui| {
+                                ui.label(count(c.false_positives));
+                            });
+                            row.col(|ui| {
+                                ui.label(count(c.false_negatives));
+                            });
+                        } else {
+                            let (name, p) = match i - per_class.len() {
+                                0 => ("micro avg", averages.micro),
+                                1 => ("macro avg", averages.macro_avg),
+                                _ => ("weighted avg", averages.weighted),
+                            };
+                            row.col(|ui| {
+                                ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                    ui.strong(name)
+                                });
+                            });
+                            for v in [p.precision, p.recall, p.f1] {
+                                row.col(|ui| {
+                                    ui.strong(pct(v, 1));
+                                });
+                            }
+                            for _ in 0..3 {
+                                row.col(|_| {});
+                            }
+                        }
+                    });
+                });
+        });
+        ui.separator();
+        let mk = |name: &str, offset: f64, colour: Color32, f: fn(&ClassMetrics) -> Option<f64>| {
+            let bars: Vec<Bar> = per_class
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    Bar::new(i as f64 + offset, f(c).unwrap_or(0.0) * 100.0)
+                        .width(0.25)
+                        .fill(colour.gamma_multiply(0.8))
+                        .name(&c.class)
+                })
+                .collect();
+            BarChart::new(name, bars).color(colour)
+        };
+        let charts = [
+            mk("precision", -0.27, Color32::from_rgb(78, 121, 167), |c| {
+                c.precision
+            }),
+            mk("recall", 0.0, Color32::from_rgb(242, 142, 43), |c| c.recall),
+            mk("F1", 0.27, Color32::from_rgb(89, 161, 79), |c| c.f1),
+        ];
+        widgets::category_plot("class-chart", names, numbered)
+            .legend(egui_plot::Legend::default())
+            .include_y(0.0)
+            .include_y(100.0)
+            .y_axis_label("%")
+            .show(ui, |plot| {
+                for c in charts {
+                    plot.bar_chart(c);
+                }
+            });
+    }
+}

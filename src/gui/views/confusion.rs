@@ -1,0 +1,240 @@
+//! The Confusion view: the confusion matrix as a heatmap, counts or one of
+//! three normalisations; hover a cell for its count and both rates, click it
+//! to review its examples.
+
+use egui::{Color32, Ui};
+use egui_plot::{Heatmap, Plot};
+
+use super::AppView;
+use crate::core::metrics::{ClassOrder, Normalize, OTHER};
+use crate::core::render::{count, pct};
+use crate::gui::commands::Command;
+use crate::gui::context::ViewCtx;
+use crate::gui::document::Document;
+use crate::gui::widgets;
+
+/// The Confusion view's options.
+pub struct ConfusionView {
+    /// Counts, or normalised by true class, prediction or all.
+    pub normalize: Normalize,
+    /// Class order.
+    pub order: ClassOrder,
+    /// Blank the diagonal.
+    pub hide_diagonal: bool,
+    /// Classes shown before the rest go into "(other)".
+    pub top_n: usize,
+    /// Where the heatmap was last drawn (plot transform and labels), so
+    /// tests can click a cell.
+    #[cfg(feature = "testing")]
+    pub layout: Option<(egui_plot::PlotTransform, Vec<String>)>,
+}
+
+impl AppView for ConfusionView {
+    fn new(_doc: &Document) -> Self {
+        Self {
+            normalize: Normalize::None,
+            order: ClassOrder::Name,
+            hide_diagonal: false,
+            top_n: 30,
+            #[cfg(feature = "testing")]
+            layout: None,
+        }
+    }
+
+    fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        let ds = &ctx.doc.ds;
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Show");
+            for (n, label) in [
+                (Normalize::None, "counts"),
+                (Normalize::True, "by true class (recall)"),
+                (Normalize::Pred, "by prediction (precision)"),
+                (Normalize::All, "share of all"),
+            ] {
+                ui.selectable_value(&mut self.normalize, n, label);
+            }
+            ui.separator();
+            ui.label("Order");
+            for (o, label) in [
+                (ClassOrder::Name, "name"),
+                (ClassOrder::Support, "support"),
+                (ClassOrder::Errors, "errors"),
+            ] {
+                ui.selectable_value(&mut self.order, o, label);
+            }
+            ui.separator();
+            ui.checkbox(&mut self.hide_diagonal, "Hide the diagonal");
+            if ds.classes.len() > 8 {
+                ui.separator();
+                let label = ui.label("Top classes");
+                ui.add(egui::DragValue::new(&mut self.top_n).range(2..=ds.classes.len().max(2)))
+                    .labelled_by(label.id);
+            }
+        });
+        let full = &ctx.doc.summary.confusion;
+        let top = self.top_n.max(2);
+        let (labels, m) = full.collapse(&ds.classes, &full.top_classes(self.order, top), top);
+        let n = labels.len();
+        let norm = m.normalized(self.normalize);
+        let by_true = m.normalized(Normalize::True);
+        let by_pred = m.normalized(Normalize::Pred);
+        let hide = self.hide_diagonal;
+        // Rows from the bottom up: the first class at the top.
+        let mut values = Vec::with_capacity(n * n);
+        // The colour scale leaves out the "(other)" row and column, which sum
+        // many classes and would wash out every real cell; they saturate instead.
+        let mut max = 0.0_f64;
+        for (r, row) in norm.iter().enumerate().rev() {
+            for (c, v) in row.iter().enumerate() {
+                let v = v.unwrap_or(f64::NAN);
+                let v = if hide && r == c { f64::NAN } else { v };
+                let other = labels[r] == OTHER || labels[c] == OTHER;
+                if v.is_finite() && (!other || n == 1) {
+                    max = max.max(v);
+                }
+                values.push(v);
+            }
+        }
+        let max = max.max(1e-12);
+        // Column names under the columns when they fit, else numbers, which the
+        // row names then carry too ("3 cat").
+        let cell = (ui.available_width() - 160.0).min(ui.available_height() - 60.0) / n as f32;
+        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+        let numbered = longest as f32 * widgets::TICK_CHAR_PX > cell;
+        let counts_mode = self.normalize == Normalize::None;
+        let heat = Heatmap::new(values, n)
+            .range(0.0, max)
+            .custom_mapping(Box::new(move |v| heat_colour(v / max)))
+            .show_labels(n <= 20)
+            .formatter(Box::new(move |v| {
+                if v.is_nan() {
+                    String::new()
+                } else if counts_mode {
+                    format!("{v:.0}")
+                } else {
+                    format!("{:.1}%", v * 100.0)
+                }
+            }))
+            .name("confusion");
+        let axis_label = |i: usize| -> String {
+            if numbered {
+                (i + 1).to_string()
+            } else {
+                labels[i].clone()
+            }
+        };
+        let x_labels: Vec<String> = (0..n).map(axis_label).collect();
+        let y_labels: Vec<String> = (0..n)
+            .map(|i| {
+                if numbered {
+                    format!("{} {}", i + 1, labels[i])
+                } else {
+                    labels[i].clone()
+                }
+            })
+            .collect();
+        let hover_labels = labels.clone();
+        let m_hover = m.clone();
+        let response = Plot::new("confusion-plot")
+            .data_aspect(1.0)
+            .allow_scroll(false)
+            .show_grid(false)
+            .y_axis_label("true")
+            .x_grid_spacer(centre_marks(n))
+            .y_grid_spacer(centre_marks(n))
+            .custom_x_axes(vec![
+                widgets::dense_x_axis()
+                    .label(if numbered {
+                        "predicted (numbered as the rows)"
+                    } else {
+                        "predicted"
+                    })
+                    .formatter(move |mark, _| {
+                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                        let i = mark.value.floor() as usize;
+                        x_labels.get(i).cloned().unwrap_or_default()
+                    }),
+            ])
+            .y_axis_formatter(move |mark, _| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let i = mark.value.floor() as usize;
+                if i < n {
+                    y_labels[n - 1 - i].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .label_formatter(move |hover| {
+                let pos = match hover {
+                    egui_plot::HoverPosition::NearDataPoint { position, .. }
+                    | egui_plot::HoverPosition::Elsewhere { position } => *position,
+                };
+                let (t, p) = cell_at(pos, n)?;
+                Some(format!(
+                    "true {} ➡ predicted {}\n{} examples\n{} of true {}\n{} of predicted {}",
+                    hover_labels[t],
+                    hover_labels[p],
+                    count(m_hover.get(t, p)),
+                    pct(by_true[t][p], 1),
+                    hover_labels[t],
+                    pct(by_pred[t][p], 1),
+                    hover_labels[p]
+                ))
+            })
+            .show(ui, |plot| plot.add(heat));
+        #[cfg(feature = "testing")]
+        {
+            self.layout = Some((response.transform, labels.clone()));
+        }
+        if response.response.clicked()
+            && let Some(pointer) = response.response.interact_pointer_pos()
+            && let Some((t, p)) = cell_at(response.transform.value_from_position(pointer), n)
+            && labels[t] != OTHER
+            && labels[p] != OTHER
+        {
+            ctx.commands.send(Command::ShowCell {
+                truth: labels[t].clone(),
+                pred: labels[p].clone(),
+            });
+        }
+    }
+}
+
+/// The heatmap colour of `t` in 0..=1 (clamped; NaN is the lowest), from
+/// dark through blue to yellow. `egui_plot`'s own palette panics on values
+/// above its range, which the "(other)" cells are.
+fn heat_colour(t: f64) -> Color32 {
+    const STOPS: [[f64; 3]; 3] = [
+        [20.0, 24.0, 36.0],
+        [40.0, 90.0, 160.0],
+        [250.0, 200.0, 80.0],
+    ];
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) } * 2.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let i = (t.floor() as usize).min(1);
+    let f = t - i as f64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let channel = |k: usize| (STOPS[i][k] + (STOPS[i + 1][k] - STOPS[i][k]) * f).round() as u8;
+    Color32::from_rgb(channel(0), channel(1), channel(2))
+}
+
+/// Places of cell centres on an axis of `n` unit tiles.
+fn centre_marks(n: usize) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    move |_| {
+        (0..n)
+            .map(|i| egui_plot::GridMark {
+                value: i as f64 + 0.5,
+                step_size: 1.0,
+            })
+            .collect()
+    }
+}
+
+fn cell_at(p: egui_plot::PlotPoint, n: usize) -> Option<(usize, usize)> {
+    if p.x < 0.0 || p.y < 0.0 {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (col, row_from_bottom) = (p.x as usize, p.y as usize);
+    (col < n && row_from_bottom < n).then(|| (n - 1 - row_from_bottom, col))
+}

@@ -1,0 +1,253 @@
+//! The Prioritise view: the prioritisation table (sortable) with export
+//! buttons, and a chart of expected lift with intervals.
+
+use egui::{Align, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::AppView;
+use crate::core::export::ExportFormat;
+use crate::core::priority::{SortKey, TagRow};
+use crate::core::render;
+use crate::gui::actions::Action;
+use crate::gui::commands::Command;
+use crate::gui::context::ViewCtx;
+use crate::gui::document::Document;
+use crate::gui::widgets::{self, hex_colour};
+
+/// The Prioritise view (its sort order is the document's: exports follow it).
+pub struct PrioritiseView;
+
+const COLUMNS: [(SortKey, &str, &str); 12] = [
+    (SortKey::Tag, "tag", "Tag name"),
+    (
+        SortKey::Tagged,
+        "tagged",
+        "Tagged examples (among those reviewed, for manual tags)",
+    ),
+    (
+        SortKey::TaggedErrors,
+        "errors",
+        "Tagged misclassified examples",
+    ),
+    (
+        SortKey::ShareOfErrors,
+        "share of errors",
+        "Tagged errors / all errors",
+    ),
+    (
+        SortKey::ErrorRate,
+        "error rate",
+        "Tagged errors / tagged examples",
+    ),
+    (
+        SortKey::ShareOfData,
+        "share of data",
+        "Tagged examples / all examples",
+    ),
+    (
+        SortKey::Accuracy,
+        "accuracy",
+        "Model accuracy inside the tag",
+    ),
+    (
+        SortKey::Hlp,
+        "HLP",
+        "Human-level performance inside the tag",
+    ),
+    (SortKey::Gap, "gap", "HLP − accuracy"),
+    (
+        SortKey::ExpectedLift,
+        "expected lift",
+        "max(gap, 0) × share of data: what the whole model gains by reaching HLP here",
+    ),
+    (
+        SortKey::Priority,
+        "priority",
+        "Expected lift × importance / effort",
+    ),
+    (
+        SortKey::Coverage,
+        "coverage",
+        "Reviewed errors / errors; exact for rule tags",
+    ),
+];
+
+impl AppView for PrioritiseView {
+    fn new(_doc: &Document) -> Self {
+        Self
+    }
+
+    fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("Prioritise what to work on");
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                let actions = ExportFormat::ALL
+                    .into_iter()
+                    .rev()
+                    .map(Action::Export)
+                    .chain([Action::CopyMarkdown]);
+                for action in actions {
+                    if ui
+                        .button(action.label())
+                        .on_hover_text(action.tooltip())
+                        .clicked()
+                    {
+                        ctx.commands.send(action);
+                    }
+                }
+            });
+        });
+        table_ui(ctx, ui);
+    }
+}
+
+fn table_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
+    let doc = ctx.doc;
+    let sort = doc.sort;
+    let rows = doc.table();
+    if rows.is_empty() {
+        ui.label("No tags yet. Review errors and press n to create a tag, or add a rule tag in the Tags panel.");
+        return;
+    }
+    let table_height = (ui.available_height() * 0.55).max(160.0);
+    ui.push_id("priority-table", |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(table_height)
+            .cell_layout(Layout::right_to_left(Align::Center))
+            .column(Column::auto().at_least(140.0).resizable(true))
+            .columns(Column::auto().at_least(64.0), COLUMNS.len() - 1)
+            .header(22.0, |mut h| {
+                for (key, name, tip) in COLUMNS {
+                    h.col(|ui| {
+                        let sorted = (sort.0 == key).then_some(sort.1);
+                        let layout = if key == SortKey::Tag {
+                            Layout::left_to_right(Align::Center)
+                        } else {
+                            Layout::right_to_left(Align::Center)
+                        };
+                        ui.with_layout(layout, |ui| {
+                            if widgets::sort_header(ui, name, sorted, tip) {
+                                ctx.commands.send(Command::SortTable(key));
+                            }
+                        });
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(22.0, rows.len(), |mut row| {
+                    let r = &rows[row.index()];
+                    let why = &r.notes;
+                    row.col(|ui| {
+                        ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                            widgets::swatch(ui, hex_colour(&r.colour));
+                            let label = ui.label(RichText::new(&r.tag).strong());
+                            if let Some(rule) = &r.rule {
+                                label.on_hover_text(format!("Rule: {rule}"));
+                            }
+                        });
+                    });
+                    row.col(|ui| {
+                        ui.label(render::count(r.tagged));
+                    });
+                    row.col(|ui| {
+                        ui.label(render::count(r.tagged_errors));
+                    });
+                    for e in [
+                        &r.share_of_errors,
+                        &r.error_rate,
+                        &r.share_of_data,
+                        &r.accuracy,
+                    ] {
+                        row.col(|ui| {
+                            widgets::estimate(ui, e, 1, why);
+                        });
+                    }
+                    row.col(|ui| {
+                        let text = render::pct(r.hlp, 1);
+                        let source = r.hlp_source.map_or("", |s| s.label());
+                        let l = ui.label(text);
+                        if r.hlp.is_none() {
+                            l.on_hover_text(why.join("\n"));
+                        } else {
+                            l.on_hover_text(format!("From {source}"));
+                        }
+                    });
+                    row.col(|ui| {
+                        widgets::estimate(ui, &r.gap, 1, why);
+                    });
+                    row.col(|ui| {
+                        widgets::estimate(ui, &r.expected_lift, 2, why);
+                    });
+                    row.col(|ui| {
+                        ui.label(render::pct(r.priority, 2)).on_hover_text(format!(
+                            "importance {} / effort {}",
+                            r.importance, r.effort
+                        ));
+                    });
+                    row.col(|ui| {
+                        let text = if r.exact {
+                            "exact".to_string()
+                        } else {
+                            render::pct(Some(r.coverage), 1)
+                        };
+                        ui.label(text).on_hover_text(if r.exact {
+                            "Every row is covered: the numbers are exact"
+                        } else {
+                            "Share of errors reviewed; numbers are estimates from the review sample"
+                        });
+                    });
+                });
+            });
+    });
+    ui.separator();
+    lift_chart(ui, rows);
+}
+
+/// Bars of expected lift per tag, with 95% interval whiskers.
+fn lift_chart(ui: &mut Ui, rows: &[TagRow]) {
+    use egui_plot::{Bar, BarChart, Line, PlotPoints};
+    let known: Vec<&TagRow> = rows
+        .iter()
+        .filter(|r| r.expected_lift.value.is_some())
+        .collect();
+    if known.is_empty() {
+        ui.label("No tag has an expected lift yet (it needs an HLP and a known share of data).");
+        return;
+    }
+    let names: Vec<String> = known.iter().map(|r| r.tag.clone()).collect();
+    #[allow(clippy::cast_precision_loss)]
+    let bars: Vec<Bar> = known
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            Bar::new(i as f64, r.expected_lift.value.unwrap_or(0.0) * 100.0)
+                .name(&r.tag)
+                .fill(hex_colour(&r.colour))
+                .width(0.6)
+        })
+        .collect();
+    let height = ui.available_height().max(140.0);
+    let text_colour = ui.visuals().text_color();
+    widgets::category_plot("lift-chart", names, false)
+        .height(height)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .y_axis_label("expected lift (accuracy points, %)")
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("expected lift", bars));
+            #[allow(clippy::cast_precision_loss)]
+            for (i, r) in known.iter().enumerate() {
+                if let Some(ci) = r.expected_lift.ci {
+                    let x = i as f64;
+                    plot.line(
+                        Line::new(
+                            format!("{} interval", r.tag),
+                            PlotPoints::from(vec![[x, ci.lo * 100.0], [x, ci.hi * 100.0]]),
+                        )
+                        .color(text_colour),
+                    );
+                }
+            }
+        });
+}

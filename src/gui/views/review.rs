@@ -1,0 +1,279 @@
+//! The Review view: filters and the virtualised example list. The list and
+//! its selection belong to the document (they are saved in the session);
+//! the view only draws them and sends commands.
+
+use egui::{Align, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::AppView;
+use crate::core::filter::{ReviewFilter, ReviewedFilter, Scope, TagFilter};
+use crate::core::render::count;
+use crate::gui::commands::{Command, tips};
+use crate::gui::context::ViewCtx;
+use crate::gui::document::Document;
+use crate::gui::theme;
+use crate::gui::widgets::{self, hex_colour};
+
+/// The Review view's state.
+pub struct ReviewView {
+    /// The document's `list_moves` when the list last scrolled to the cursor.
+    scrolled_at: Option<u64>,
+}
+
+impl AppView for ReviewView {
+    fn new(_doc: &Document) -> Self {
+        Self { scrolled_at: None }
+    }
+
+    fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        filter_bar_ui(ctx, ui);
+        ui.separator();
+        self.list_ui(ctx, ui);
+    }
+}
+
+fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
+    let doc = ctx.doc;
+    let ds = &doc.ds;
+    let mut f: ReviewFilter = doc.filter.clone();
+    ui.horizontal_wrapped(|ui| {
+        let mut scopes = vec![
+            (Scope::Errors, "Errors".to_string()),
+            (Scope::Correct, "Correct".to_string()),
+            (Scope::All, "All".to_string()),
+        ];
+        if ds.human.is_some() {
+            scopes.push((Scope::HumanDisagrees, "Human disagrees".to_string()));
+        }
+        widgets::labelled_combo(ui, "scope", "Show", &mut f.scope, &scopes);
+        let classes = widgets::optional(&ds.classes, "any");
+        widgets::labelled_combo(ui, "truth", "True", &mut f.truth, &classes);
+        widgets::labelled_combo(ui, "pred", "Predicted", &mut f.pred, &classes);
+        let mut tags = vec![
+            (TagFilter::Any, "any".to_string()),
+            (TagFilter::Untagged, "untagged".to_string()),
+        ];
+        tags.extend(
+            doc.state
+                .tags()
+                .iter()
+                .map(|t| (TagFilter::Tagged(t.def.name.clone()), t.def.name.clone())),
+        );
+        widgets::labelled_combo(ui, "tagfilter", "Tag", &mut f.tag, &tags);
+        widgets::labelled_combo(
+            ui,
+            "reviewed",
+            "Reviewed",
+            &mut f.reviewed,
+            &[
+                (ReviewedFilter::Any, "any".to_string()),
+                (ReviewedFilter::Reviewed, "yes".to_string()),
+                (ReviewedFilter::Unreviewed, "no".to_string()),
+            ],
+        );
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Slice");
+        let mut remove = None;
+        for (i, (col, value)) in f.slices.iter().enumerate() {
+            if ui
+                .button(format!("{col} = {value} ✖"))
+                .on_hover_text("Remove this condition")
+                .clicked()
+            {
+                remove = Some(i);
+            }
+        }
+        if let Some(i) = remove {
+            f.slices.remove(i);
+        }
+        ui.menu_button("+", |ui| {
+            for col in ds.slice_columns() {
+                ui.menu_button(&col.name, |ui| {
+                    egui::ScrollArea::vertical()
+                        .max_height(300.0)
+                        .show(ui, |ui| {
+                            for value in &col.groups().labels {
+                                if ui.button(value).clicked() {
+                                    f.slices.retain(|(c, _)| *c != col.name);
+                                    f.slices.push((col.name.clone(), value.clone()));
+                                    ui.close();
+                                }
+                            }
+                        });
+                });
+            }
+        })
+        .response
+        .on_hover_text("Only examples with this value");
+        if ds.score.is_some() {
+            ui.separator();
+            let from = ui.label("Score");
+            let mut lo = f.score_min.unwrap_or(0.0);
+            let mut hi = f.score_max.unwrap_or(1.0);
+            let r1 = ui
+                .add(egui::DragValue::new(&mut lo).speed(0.01).max_decimals(3))
+                .labelled_by(from.id);
+            let to = ui.label("to");
+            let r2 = ui
+                .add(egui::DragValue::new(&mut hi).speed(0.01).max_decimals(3))
+                .labelled_by(to.id);
+            if r1.changed() {
+                f.score_min = Some(lo);
+            }
+            if r2.changed() {
+                f.score_max = Some(hi);
+            }
+            if (f.score_min.is_some() || f.score_max.is_some())
+                && ui.small_button("✖").on_hover_text("Any score").clicked()
+            {
+                f.score_min = None;
+                f.score_max = None;
+            }
+        }
+        ui.separator();
+        ui.checkbox(&mut f.random_order, "Random order")
+            .on_hover_text("Shuffle the list for an unbiased review sample");
+        if f.random_order
+            && ui
+                .small_button("⟲")
+                .on_hover_text(tips::RESHUFFLE)
+                .clicked()
+        {
+            ctx.commands.send(Command::Reshuffle);
+        }
+        ui.separator();
+        ui.label(RichText::new(format!("{} shown", count(doc.rows.len() as u64))).strong());
+        ui.menu_button("Tag all shown…", |ui| {
+            let manual: Vec<_> = doc.state.tags().iter().filter(|t| !t.is_rule()).collect();
+            if manual.is_empty() {
+                ui.label("Create a manual tag first (n)");
+            }
+            for tag in manual {
+                if ui
+                    .button(&tag.def.name)
+                    .on_hover_text(tips::BULK_TAG)
+                    .clicked()
+                {
+                    ctx.commands.send(Command::BulkTag(tag.id));
+                    ui.close();
+                }
+            }
+        });
+        if !f.is_plain() && ui.button("Clear filters").clicked() {
+            f = ReviewFilter {
+                scope: f.scope,
+                ..ReviewFilter::default()
+            };
+        }
+    });
+    if f != doc.filter {
+        ctx.commands.send(Command::SetFilter(f));
+    }
+}
+
+impl ReviewView {
+    fn list_ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        let doc = ctx.doc;
+        if doc.rows.is_empty() {
+            ui.label("No example matches the filter.");
+            return;
+        }
+        let ds = &doc.ds;
+        let shift = ui.input(|i| i.modifiers.shift);
+        let mut table = TableBuilder::new(ui)
+            .striped(true)
+            .sense(egui::Sense::click())
+            .cell_layout(Layout::left_to_right(Align::Center))
+            .column(Column::auto().at_least(56.0))
+            .column(Column::auto().at_least(90.0).resizable(true))
+            .column(Column::auto().at_least(70.0).resizable(true))
+            .column(Column::auto().at_least(70.0).resizable(true));
+        if ds.score.is_some() {
+            table = table.column(Column::auto().at_least(50.0));
+        }
+        table = table
+            .column(Column::remainder().at_least(120.0).clip(true))
+            .column(Column::exact(24.0))
+            .min_scrolled_height(200.0);
+        // Scroll the cursor into sight after it moved or the list changed.
+        if self.scrolled_at != Some(doc.list_moves)
+            && let Some(c) = doc.cursor
+        {
+            table = table.scroll_to_row(c, None);
+            self.scrolled_at = Some(doc.list_moves);
+        }
+        table
+            .header(20.0, |mut h| {
+                h.col(|ui| {
+                    ui.strong("#");
+                });
+                h.col(|ui| {
+                    ui.strong(ds.roles.id.as_deref().unwrap_or("row"));
+                });
+                h.col(|ui| {
+                    ui.strong("true");
+                });
+                h.col(|ui| {
+                    ui.strong("predicted");
+                });
+                if ds.score.is_some() {
+                    h.col(|ui| {
+                        ui.strong("score");
+                    });
+                }
+                h.col(|ui| {
+                    ui.strong("tags");
+                });
+                h.col(|ui| {
+                    ui.strong("✔").on_hover_text("Reviewed");
+                });
+            })
+            .body(|body| {
+                body.rows(22.0, doc.rows.len(), |mut row| {
+                    let i = row.index();
+                    let r = doc.rows[i] as usize;
+                    row.set_selected(doc.is_selected(i));
+                    row.col(|ui| {
+                        ui.label(RichText::new((i + 1).to_string()).weak());
+                    });
+                    row.col(|ui| {
+                        ui.label(ds.ids.key(r).as_ref());
+                    });
+                    row.col(|ui| {
+                        ui.label(&ds.classes[ds.label[r] as usize]);
+                    });
+                    row.col(|ui| {
+                        ui.label(
+                            RichText::new(&ds.classes[ds.pred[r] as usize])
+                                .color(theme::prediction(ds.is_error(r))),
+                        );
+                    });
+                    if let Some(score) = &ds.score {
+                        row.col(|ui| {
+                            ui.label(format!("{:.3}", score[r]));
+                        });
+                    }
+                    row.col(|ui| {
+                        for tag in doc.state.tags_of(r) {
+                            widgets::chip(ui, &tag.def.name, hex_colour(&tag.def.colour));
+                        }
+                        if !doc.state.note(r).is_empty() {
+                            ui.label("📝").on_hover_text(doc.state.note(r));
+                        }
+                    });
+                    row.col(|ui| {
+                        if doc.state.is_reviewed(r) {
+                            ui.label("✔");
+                        }
+                    });
+                    if row.response().clicked() {
+                        ctx.commands.send(Command::Select {
+                            index: i,
+                            extend: shift,
+                        });
+                    }
+                });
+            });
+    }
+}

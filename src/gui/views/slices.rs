@@ -1,0 +1,411 @@
+//! The Slices view: metrics per group of one column or the intersection of
+//! two, with intervals, fairness disparities (Fairlearn and Aequitas), and a
+//! button per group that turns it into a rule tag.
+
+use egui::{Align, Color32, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Bar, BarChart, HLine, Line, PlotPoints};
+
+use super::{AppView, computing_ui};
+use crate::core::bootstrap::DEFAULT_REPLICATES;
+use crate::core::dataset::Dataset;
+use crate::core::render::{count, pct, pct_ci};
+use crate::core::report::resolve_positive;
+use crate::core::session::TagDef;
+use crate::core::slices::{
+    AEQUITAS_LOW, DEFAULT_MIN_SUPPORT, DisparityMetric, SliceAnalysis, SliceError, group_rule,
+};
+use crate::core::stats::Proportion;
+use crate::gui::commands::{Command, CommandSender};
+use crate::gui::context::ViewCtx;
+use crate::gui::document::Document;
+use crate::gui::jobs::Computed;
+use crate::gui::{theme, widgets};
+
+/// What the slice analysis is computed for; it is recomputed when they change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliceOptions {
+    /// The column to slice by.
+    pub first: Option<String>,
+    /// A second column: slice by the intersection.
+    pub second: Option<String>,
+    /// Positive class for one-vs-rest rates.
+    pub positive: Option<u32>,
+    /// Reference group (`None`: the largest).
+    pub reference: Option<String>,
+    /// Minimum support.
+    pub min_support: u64,
+    /// Bootstrap the disparity metrics.
+    pub bootstrap: bool,
+}
+
+/// The Slices view's options and analysis.
+pub struct SlicesView {
+    /// What to compute.
+    pub options: SliceOptions,
+    /// The metric of the chart.
+    pub chart_metric: DisparityMetric,
+    analysis: Computed<SliceOptions, Result<SliceAnalysis, SliceError>>,
+}
+
+fn compute(ds: &Dataset, o: &SliceOptions) -> Result<SliceAnalysis, SliceError> {
+    let mut cols: Vec<String> = o.first.iter().cloned().collect();
+    cols.extend(o.second.clone().filter(|b| o.first.as_ref() != Some(b)));
+    let mut s =
+        SliceAnalysis::compute(ds, &cols, o.positive, o.min_support, o.reference.as_deref())?;
+    if o.bootstrap {
+        s.bootstrap(DEFAULT_REPLICATES, 0);
+    }
+    Ok(s)
+}
+
+impl SlicesView {
+    /// The analysis for the current options, once computed.
+    #[must_use]
+    pub fn analysis(&self) -> Option<&Result<SliceAnalysis, SliceError>> {
+        self.analysis.get(&self.options)
+    }
+}
+
+impl AppView for SlicesView {
+    fn new(doc: &Document) -> Self {
+        let ds = &doc.ds;
+        Self {
+            options: SliceOptions {
+                first: ds.slice_columns().next().map(|c| c.name.clone()),
+                second: None,
+                positive: resolve_positive(ds, None).ok().flatten().map(|p| p.0),
+                reference: None,
+                min_support: DEFAULT_MIN_SUPPORT,
+                bootstrap: false,
+            },
+            chart_metric: DisparityMetric::Accuracy,
+            analysis: Computed::default(),
+        }
+    }
+
+    fn refresh(&mut self, ctx: &ViewCtx<'_>) {
+        if self.options.first.is_some() {
+            self.analysis
+                .refresh(&self.options, &ctx.doc.ds, ctx.egui, compute);
+        }
+    }
+
+    fn busy(&self) -> Option<&'static str> {
+        self.analysis.is_running().then_some("slice metrics")
+    }
+
+    fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        let ds = &ctx.doc.ds;
+        let columns: Vec<String> = ds.slice_columns().map(|c| c.name.clone()).collect();
+        let o = &mut self.options;
+        ui.horizontal_wrapped(|ui| {
+            let optional = |none| widgets::optional(&columns, none);
+            widgets::labelled_combo(
+                ui,
+                "slice-a",
+                "Slice by",
+                &mut o.first,
+                &optional("(choose)"),
+            );
+            widgets::labelled_combo(ui, "slice-b", "and", &mut o.second, &optional("(nothing)"));
+            widgets::labelled_combo(
+                ui,
+                "slice-pos",
+                "Positive class",
+                &mut o.positive,
+                &widgets::class_options(&ds.classes, Some("(none: accuracy only)")),
+            );
+            let label = ui.label("Minimum support");
+            ui.add(egui::DragValue::new(&mut o.min_support).range(1..=100_000))
+                .labelled_by(label.id);
+            ui.checkbox(&mut o.bootstrap, "Bootstrap intervals")
+                .on_hover_text(format!(
+                    "{DEFAULT_REPLICATES} resamples, seed 0, for the disparity metrics"
+                ));
+        });
+        if self.options.first.is_none() {
+            ui.label("Choose a column to slice by");
+            return;
+        }
+        let Some(result) = self.analysis.get(&self.options) else {
+            computing_ui(ui, ds.rows());
+            return;
+        };
+        let s = match result {
+            Ok(s) => s.clone(),
+            Err(e) => {
+                ui.label(e.to_string());
+                return;
+            }
+        };
+        let groups: Vec<String> = s
+            .groups
+            .iter()
+            .map(crate::core::slices::Group::name)
+            .collect();
+        ui.horizontal_wrapped(|ui| {
+            widgets::labelled_combo(
+                ui,
+                "slice-ref",
+                "Reference group",
+                &mut self.options.reference,
+                &widgets::optional(&groups, "(largest)"),
+            );
+            let metrics = s.metrics();
+            if !metrics.contains(&self.chart_metric) {
+                self.chart_metric = DisparityMetric::Accuracy;
+            }
+            let choices: Vec<(DisparityMetric, String)> =
+                metrics.iter().map(|&m| (m, m.key().to_string())).collect();
+            widgets::labelled_combo(
+                ui,
+                "chart-metric",
+                "Chart",
+                &mut self.chart_metric,
+                &choices,
+            );
+        });
+        disparity_panel(ui, &s);
+        let height = (ui.available_height() * 0.45).max(140.0);
+        let numbered = !widgets::names_fit(&groups, ui.available_width());
+        slice_table(ui, ds, &s, height, numbered, ctx.commands);
+        ui.separator();
+        slice_chart(ui, &s, self.chart_metric, numbered);
+    }
+}
+
+fn disparity_panel(ui: &mut Ui, s: &SliceAnalysis) {
+    let d = &s.disparity;
+    let b = s.disparity_ci.unwrap_or_default();
+    let ci = crate::core::render::interval_text;
+    let num = |v: Option<f64>| crate::core::render::num(v, 3);
+    egui::Grid::new("disparity")
+        .num_columns(3)
+        .spacing([24.0, 2.0])
+        .show(ui, |ui| {
+            ui.strong("Fairlearn, between groups");
+            ui.strong("difference");
+            ui.strong("ratio");
+            ui.end_row();
+            let mut row = |name: &str, diff: Option<f64>, dci, ratio: Option<f64>, rci| {
+                ui.label(name);
+                ui.label(format!("{}{}", pct(diff, 1), ci(dci, true)));
+                ui.label(format!("{}{}", num(ratio), ci(rci, false)));
+                ui.end_row();
+            };
+            row(
+                "accuracy",
+                d.accuracy_difference,
+                b.accuracy_difference,
+                d.accuracy_ratio,
+                b.accuracy_ratio,
+            );
+            if s.positive.is_some() {
+                row(
+                    "demographic parity",
+                    d.demographic_parity_difference,
+                    b.demographic_parity_difference,
+                    d.demographic_parity_ratio,
+                    b.demographic_parity_ratio,
+                );
+                row(
+                    "equalized odds",
+                    d.equalized_odds_difference,
+                    b.equalized_odds_difference,
+                    d.equalized_odds_ratio,
+                    b.equalized_odds_ratio,
+                );
+            }
+        });
+}
+
+fn slice_table(
+    ui: &mut Ui,
+    ds: &Dataset,
+    s: &SliceAnalysis,
+    height: f32,
+    numbered: bool,
+    commands: &CommandSender,
+) {
+    let with_positive = s.positive.is_some();
+    let mut headers = vec!["group", "count", "share", "accuracy", "error rate"];
+    if with_positive {
+        headers.extend(["FPR", "FNR", "TPR", "precision", "selection"]);
+    }
+    headers.extend(["vs reference", ""]);
+    ui.push_id("slice-table", |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(height)
+            .cell_layout(Layout::right_to_left(Align::Center))
+            .column(Column::auto().at_least(140.0).resizable(true))
+            .columns(Column::auto().at_least(62.0), headers.len() - 3)
+            .column(Column::auto().at_least(150.0))
+            .column(Column::auto())
+            .header(20.0, |mut h| {
+                for (i, name) in headers.iter().enumerate() {
+                    h.col(|ui| {
+                        if i == 0 {
+                            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                ui.strong(*name)
+                            });
+                        } else {
+                            ui.strong(*name);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(20.0, s.groups.len(), |mut row| {
+                    let i = row.index();
+                    let g = &s.groups[i];
+                    let c = &g.counts;
+                    let low = s.low_support(i);
+                    let weak = |t: String| {
+                        if low {
+                            RichText::new(t).weak()
+                        } else {
+                            RichText::new(t)
+                        }
+                    };
+                    let rate = |ui: &mut Ui, p: Proportion| {
+                        ui.label(weak(pct(p.value(), 1)))
+                            .on_hover_text(format!("95% {}", pct_ci(p.ci(), 1)));
+                    };
+                    row.col(|ui| {
+                        ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                            ui.label(weak(widgets::numbered_name(i, &g.name(), numbered)));
+                            if low {
+                                ui.label(
+                                    RichText::new(format!("low support (<{})", s.min_support))
+                                        .small()
+                                        .color(theme::RED),
+                                );
+                            }
+                        });
+                    });
+                    row.col(|ui| {
+                        ui.label(weak(count(c.n)));
+                    });
+                    row.col(|ui| rate(ui, s.share(i)));
+                    row.col(|ui| rate(ui, c.accuracy()));
+                    row.col(|ui| rate(ui, c.error_rate()));
+                    if with_positive {
+                        let b = &c.binary;
+                        for p in [b.fpr(), b.fnr(), b.tpr(), b.precision(), b.selection_rate()] {
+                            row.col(|ui| rate(ui, p));
+                        }
+                    }
+                    row.col(|ui| {
+                        let out: Vec<&str> =
+                            s.flagged(i).into_iter().map(DisparityMetric::key).collect();
+                        if s.reference == Some(i) {
+                            ui.label(RichText::new("reference").weak());
+                        } else if let Some(d) = s.aequitas.get(i) {
+                            if out.is_empty() {
+                                ui.label(RichText::new("within 0.8–1.25").weak());
+                            } else {
+                                let detail: Vec<String> = d
+                                    .iter()
+                                    .map(|x| {
+                                        format!(
+                                            "{}: {}",
+                                            x.metric.key(),
+                                            x.ratio.map_or_else(
+                                                || "n/a".into(),
+                                                |r| format!("{r:.2}")
+                                            )
+                                        )
+                                    })
+                                    .collect();
+                                ui.colored_label(theme::RED, out.join(", "))
+                                    .on_hover_text(detail.join("\n"));
+                            }
+                        }
+                    });
+                    row.col(|ui| {
+                        let cmd = group_rule(ds, &s.columns, &g.values)
+                            .map(|rule| Command::CreateRuleTag(TagDef::rule(&g.name(), "", &rule)));
+                        if let Some(cmd) = cmd
+                            && ui
+                                .small_button("Rule tag")
+                                .on_hover_text(
+                                    "Add this group to the prioritisation table as a rule tag",
+                                )
+                                .clicked()
+                        {
+                            commands.send(cmd);
+                        }
+                    });
+                });
+            });
+    });
+}
+
+fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered: bool) {
+    let names: Vec<String> = s
+        .groups
+        .iter()
+        .map(crate::core::slices::Group::name)
+        .collect();
+    let reference = s.reference.map(|r| metric.of(&s.groups[r].counts).value());
+    let mut bars = Vec::new();
+    let mut whiskers = Vec::new();
+    for (i, g) in s.groups.iter().enumerate() {
+        let p = metric.of(&g.counts);
+        let Some(v) = p.value() else { continue };
+        let flagged = s.flagged(i).contains(&metric);
+        let colour = if s.low_support(i) {
+            Color32::GRAY
+        } else if flagged {
+            theme::RED
+        } else {
+            theme::BLUE
+        };
+        bars.push(
+            Bar::new(i as f64, v * 100.0)
+                .width(0.6)
+                .fill(colour)
+                .name(&names[i]),
+        );
+        if let Some(ci) = p.ci() {
+            whiskers.push((i as f64, ci.lo * 100.0, ci.hi * 100.0));
+        }
+    }
+    let text = ui.visuals().text_color();
+    widgets::category_plot("slice-chart", names.clone(), numbered)
+        .include_y(0.0)
+        .y_axis_label(format!(
+            "{} (%), 95% intervals; the band is 0.8–1.25 × the reference",
+            metric.key()
+        ))
+        .show(ui, |plot| {
+            if let Some(Some(r)) = reference {
+                let band = egui_plot::Polygon::new(
+                    "0.8–1.25 band",
+                    PlotPoints::from(vec![
+                        [-0.5, r * AEQUITAS_LOW * 100.0],
+                        [names.len() as f64 - 0.5, r * AEQUITAS_LOW * 100.0],
+                        [
+                            names.len() as f64 - 0.5,
+                            (r / AEQUITAS_LOW * 100.0).min(100.0),
+                        ],
+                        [-0.5, (r / AEQUITAS_LOW * 100.0).min(100.0)],
+                    ]),
+                )
+                .fill_color(Color32::from_rgba_unmultiplied(120, 200, 120, 30))
+                .stroke(egui::Stroke::NONE);
+                plot.polygon(band);
+                plot.hline(HLine::new("reference", r * 100.0).color(theme::GREEN));
+            }
+            plot.bar_chart(BarChart::new(metric.key(), bars));
+            for (x, lo, hi) in whiskers {
+                plot.line(
+                    Line::new("interval", PlotPoints::from(vec![[x, lo], [x, hi]]))
+                        .color(text)
+                        .width(2.0),
+                );
+            }
+        });
+}
