@@ -617,8 +617,9 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
     harness.key_press(Key::F7);
     harness.step();
     harness.key_press(Key::F8);
+    // A ten-class confidence gives risk–coverage, not one-vs-rest curves.
     assert!(step_until(&mut harness, |h| h
-        .query_by_label_contains("ROC curve, AUC")
+        .query_by_label_contains("Risk–coverage curve, area")
         .is_some()));
     // The Slices view, started meanwhile, shows the groups of its column.
     harness.key_press(Key::F7);
@@ -813,4 +814,34 @@ fn one_audit_worker_at_a_time_and_only_the_latest_options_count() {
     assert_eq!(c.get(&9), Some(&81), "the latest options, not the stale 2");
     assert_eq!(c.get(&2), None);
     assert!(!c.is_running());
+}
+
+#[test]
+fn the_thresholds_view_opens_at_the_model_threshold_with_the_confusion_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::write(dir.path(), "compas_like.csv", &common::compas_like());
+    let mut harness = open(&data);
+    harness.key_press(Key::F8);
+    assert!(step_until(&mut harness, |h| h
+        .query_by_label("model's threshold")
+        .is_some()));
+    let app = harness.state();
+    let view = &app.views().unwrap().thresholds;
+    assert_eq!(
+        (view.moving.threshold, view.moving.op),
+        (5.0, slicewise::core::thresholds::Op::AtLeast),
+        "decile scores predicted positive from 5"
+    );
+    let doc = app.doc().unwrap();
+    let one = doc.ds.class_code("1").unwrap() as usize;
+    let c = doc.summary.confusion.binary(one);
+    for text in [
+        format!("TP {}", c.tp),
+        format!("FP {}", c.fp),
+        format!("FN {}", c.fn_),
+        format!("TN {}", c.tn),
+    ] {
+        harness.get_by_label(&text);
+    }
+    harness.get_by_label("At score >= 5 (score)");
 }

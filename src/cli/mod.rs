@@ -96,6 +96,22 @@ pub struct ColumnArgs {
     /// Quantile bins for numeric slice columns with many values.
     #[arg(long, value_name = "N", default_value_t = load::DEFAULT_BINS, value_parser = clap::value_parser!(usize))]
     pub bins: usize,
+    /// Per-class probability columns are named PREFIX<class> (default: detected
+    /// from prob_, p_, proba_, score_ prefixes or a _prob suffix).
+    #[arg(long, value_name = "PREFIX")]
+    pub proba_prefix: Option<String>,
+    /// A probability column and its class, COL=CLASS (repeatable; replaces detection).
+    #[arg(long, value_name = "COL=CLASS", value_parser = parse_proba)]
+    pub proba: Vec<(String, String)>,
+}
+
+fn parse_proba(s: &str) -> Result<(String, String), String> {
+    match s.rsplit_once('=') {
+        Some((col, class)) if !col.trim().is_empty() && !class.trim().is_empty() => {
+            Ok((col.trim().to_string(), class.trim().to_string()))
+        }
+        _ => Err(format!("'{s}': write COL=CLASS, e.g. prob_cat=cat")),
+    }
 }
 
 fn parse_format(s: &str) -> Result<InputFormat, String> {
@@ -116,6 +132,8 @@ impl ColumnArgs {
             image: self.image.clone(),
             text: self.text.clone(),
             bins: Some(self.bins),
+            proba_prefix: self.proba_prefix.clone(),
+            proba: self.proba.clone(),
             cancel: None,
         }
     }
@@ -170,6 +188,10 @@ pub struct ReportArgs {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Reliability bins of the calibration (equal width on [0, 1]).
+    #[arg(long, value_name = "N", default_value_t = crate::core::calibration::DEFAULT_BINS,
+          value_parser = parse_calibration_bins)]
+    pub calibration_bins: usize,
     /// A costly confusion to watch, TRUE:PRED (repeatable), added to the session's list.
     #[arg(long, value_name = "TRUE:PRED", value_parser = parse_watch)]
     pub watch: Vec<WatchPair>,
@@ -185,6 +207,14 @@ pub struct ReportArgs {
     /// Print the time of each phase to standard error.
     #[arg(long)]
     pub timings: bool,
+}
+
+fn parse_calibration_bins(s: &str) -> Result<usize, String> {
+    let max = crate::core::calibration::MAX_BINS;
+    s.parse::<usize>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| format!("'{s}': give a whole number of bins from 1 to {max}"))
 }
 
 fn parse_meaning(s: &str) -> Result<ScoreMeaning, String> {
@@ -381,6 +411,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         score_meaning: args.score_is,
         threshold: args.threshold,
         bootstrap: args.bootstrap.filter(|&n| n > 0).map(|n| (n, args.seed)),
+        calibration_bins: args.calibration_bins,
         watch: args.watch.clone(),
     };
     let report = report::build(&ds, &state, &opts)

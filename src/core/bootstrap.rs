@@ -125,6 +125,7 @@ pub fn disparity_intervals(
             .map(|c| Group {
                 values: Vec::new(),
                 counts: from_cells(c, with_positive),
+                cell: 0,
             })
             .filter(|g| g.counts.n > 0)
             .collect();

@@ -275,6 +275,41 @@ pub fn format_number(v: f64) -> String {
     }
 }
 
+/// One class's probability column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbaColumn {
+    /// The class code.
+    pub class: u32,
+    /// The column's name in the file.
+    pub name: String,
+    /// The probability per row (NaN where missing).
+    pub values: Vec<f64>,
+}
+
+/// Per-class probability columns (`prob_<class>` and the like), in class order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Probas {
+    /// The columns found, one per class that has one.
+    pub columns: Vec<ProbaColumn>,
+}
+
+impl Probas {
+    /// The probabilities of class `class`, if it has a column.
+    #[must_use]
+    pub fn of(&self, class: u32) -> Option<&[f64]> {
+        self.columns
+            .iter()
+            .find(|c| c.class == class)
+            .map(|c| c.values.as_slice())
+    }
+
+    /// Whether every one of `n_classes` classes has a column.
+    #[must_use]
+    pub fn complete(&self, n_classes: usize) -> bool {
+        self.columns.len() == n_classes
+    }
+}
+
 /// The column names that play each role.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Roles {
@@ -322,6 +357,8 @@ pub struct Dataset {
     pub correct: Bitmap,
     /// Model score per row (NaN where missing).
     pub score: Option<Vec<f64>>,
+    /// Per-class probability columns, when the file has them.
+    pub probas: Option<Probas>,
     /// Human label code per row ([`NO_HUMAN`] where missing); codes at or above
     /// `classes.len()` index `human_extra_classes`.
     pub human: Option<Vec<u32>>,

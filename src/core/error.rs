@@ -198,6 +198,21 @@ pub enum LoadError {
         /// What was found instead (a dtype or a value).
         found: String,
     },
+    /// `--proba COL=CLASS` names a class the data does not have.
+    #[error(
+        "--proba names class '{class}' for column '{column}', but the classes are {}: {}",
+        list(classes), path.display()
+    )]
+    ProbaClass {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// The class asked for.
+        class: String,
+        /// The classes.
+        classes: Vec<String>,
+    },
     /// Two roles were given the same column.
     #[error(
         "Column '{column}' was chosen both as the {first} and as the {second} column; each role needs its own column: {}",

@@ -1,6 +1,7 @@
 //! The engine: loading, statistics, sessions and exports. Never imports egui.
 
 pub mod bootstrap;
+pub mod calibration;
 pub mod dataset;
 pub mod error;
 pub mod export;
@@ -10,6 +11,7 @@ pub mod load;
 pub mod metrics;
 pub mod open;
 pub mod priority;
+pub mod probas;
 pub mod render;
 pub mod report;
 pub mod rules;

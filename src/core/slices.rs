@@ -97,6 +97,9 @@ pub struct Group {
     pub values: Vec<String>,
     /// Its counts.
     pub counts: GroupCounts,
+    /// Its cell in the slice key ([`SliceKey::cell`]).
+    #[serde(skip)]
+    pub cell: usize,
 }
 
 impl Group {
@@ -261,6 +264,7 @@ pub fn count_groups_with(
         .map(|(cell, counts)| Group {
             values: key.values(cell),
             counts,
+            cell,
         })
         .collect()
 }
@@ -672,6 +676,7 @@ mod tests {
                 human_n: 0,
                 human_correct: 0,
             },
+            cell: 0,
         }
     }
 

@@ -41,3 +41,18 @@ pub fn copy_sample(dir: &Path) -> PathBuf {
     std::fs::copy(sample_csv(), &path).unwrap();
     path
 }
+
+/// COMPAS-like predictions: decile scores 1–10, predictions "decile ≥ 5",
+/// a group column `race`, 600 rows.
+pub fn compas_like() -> String {
+    use std::fmt::Write as _;
+    let mut text = String::from("id,label,pred,score,race\n");
+    for i in 0..600u32 {
+        let decile = 1 + (i * 7 + i / 13) % 10;
+        let race = ["a", "b", "c"][(i % 3) as usize];
+        let label = u32::from((i * 31 + decile * 17) % 23 < 3 + decile * 2);
+        let pred = u32::from(decile >= 5);
+        writeln!(text, "{i},{label},{pred},{decile},{race}").unwrap();
+    }
+    text
+}

@@ -104,6 +104,7 @@ pub(super) fn build_dataset(
         }
     }
     let classes = sort_classes(union);
+    let probas = super::probas::take_probas(&path, &mut columns, &classes, opts)?;
     let class_index: FxHashMap<&str, u32> = classes
         .iter()
         .enumerate()
@@ -173,6 +174,7 @@ pub(super) fn build_dataset(
         pred,
         correct,
         score,
+        probas,
         human,
         human_extra_classes,
         ids,

@@ -13,6 +13,7 @@ mod encode;
 mod fingerprint;
 mod ndjson;
 mod parquet;
+mod probas;
 mod roles;
 
 use std::path::{Path, PathBuf};
@@ -91,6 +92,11 @@ pub struct LoadOptions {
     pub text: Option<String>,
     /// Quantile bins for numeric slice columns (default 5).
     pub bins: Option<usize>,
+    /// Prefix of per-class probability columns (`PREFIX<class>`); `None`
+    /// detects `prob_`, `p_`, `proba_`, `score_` prefixes and a `_prob` suffix.
+    pub proba_prefix: Option<String>,
+    /// Probability columns named one by one: (column, class).
+    pub proba: Vec<(String, String)>,
     /// Set to `true` from another thread to stop the load early.
     pub cancel: Option<Arc<AtomicBool>>,
 }
@@ -262,6 +268,8 @@ pub struct Preview {
     pub columns: Vec<(String, Vec<String>)>,
     /// The roles detection would pick (label and pred may be empty).
     pub detected: Roles,
+    /// Columns that look like per-class probabilities: (column, class).
+    pub probas: Vec<(String, String)>,
 }
 
 /// Reads the first rows of a file and reports its columns and detected roles.
@@ -314,7 +322,12 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
         image: find_by_name(&plain, names::IMAGE),
         text: find_by_name(&plain, names::TEXT),
     };
-    Ok(Preview { columns, detected })
+    let probas = probas::candidates(&plain);
+    Ok(Preview {
+        columns,
+        detected,
+        probas,
+    })
 }
 
 /// The path a session for `data` is kept at by default: `<stem>.slicewise.ron`

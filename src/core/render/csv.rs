@@ -338,6 +338,108 @@ pub fn report_csv(r: &Report) -> String {
             );
         }
     }
+    if let Some(s) = &r.scores
+        && let Some(m) = s.model_threshold
+    {
+        add(
+            "scores",
+            &s.positive,
+            m.op.symbol(),
+            "model_threshold",
+            Some(m.value),
+            None,
+        );
+        #[allow(clippy::cast_precision_loss)]
+        add(
+            "scores",
+            &s.positive,
+            "",
+            "model_threshold_disagreements",
+            Some(m.disagreements as f64),
+            None,
+        );
+    }
+    if let Some(p) = &r.probabilities {
+        add(
+            "probabilities",
+            "",
+            "",
+            "roc_auc_ovr_macro",
+            p.roc_auc_macro,
+            None,
+        );
+        add(
+            "probabilities",
+            "",
+            "",
+            "roc_auc_ovr_weighted",
+            p.roc_auc_weighted,
+            None,
+        );
+        add("probabilities", "", "", "log_loss", p.log_loss, None);
+        add("probabilities", "", "", "brier", p.brier, None);
+        for t in &p.top_k {
+            add(
+                "probabilities",
+                "",
+                &t.k.to_string(),
+                "top_k_accuracy",
+                t.accuracy,
+                None,
+            );
+        }
+        for c in &p.per_class {
+            add("probabilities", &c.class, "", "roc_auc", c.roc_auc, None);
+            add(
+                "probabilities",
+                &c.class,
+                "",
+                "average_precision",
+                c.average_precision,
+                None,
+            );
+        }
+    }
+    if let Some(c) = &r.calibration {
+        add("calibration", "", "", "ece", c.ece, c.ece_ci);
+        add("calibration", "", "", "mce", c.mce, None);
+        add("calibration", "", "", "brier", c.brier, None);
+        for b in &c.reliability {
+            let bin = format!("{}-{}", b.low, b.high);
+            #[allow(clippy::cast_precision_loss)]
+            add("calibration", &bin, "", "count", Some(b.count as f64), None);
+            add("calibration", &bin, "", "confidence", b.confidence, None);
+            add(
+                "calibration",
+                &bin,
+                "",
+                "accuracy",
+                b.accuracy,
+                b.accuracy_ci,
+            );
+        }
+    }
+    if let Some(rc) = &r.risk_coverage {
+        add("risk_coverage", "", "", "aurc", rc.aurc, None);
+        for p in &rc.points {
+            let t = format!("{}", p.threshold);
+            add("risk_coverage", "", &t, "coverage", p.coverage, None);
+            add("risk_coverage", "", &t, "accuracy", p.accuracy, None);
+        }
+    }
+    for (s, scores) in r.slices.iter().zip(&r.slice_scores) {
+        for (g, sc) in s.groups.iter().zip(scores) {
+            add("slices", &s.name(), &g.name(), "ece", sc.ece, sc.ece_ci);
+            add(
+                "slices",
+                &s.name(),
+                &g.name(),
+                "log_loss",
+                sc.log_loss,
+                None,
+            );
+        }
+    }
     for w in &r.watch {
         let key = format!("{}:{}", w.truth, w.pred);
         #[allow(clippy::cast_precision_loss)]

@@ -2,9 +2,11 @@
 
 use serde_json::{Value, json};
 
+use crate::core::calibration::Calibration;
 use crate::core::metrics::{Normalize, Prf};
 use crate::core::priority::{Estimate, TagRow};
-use crate::core::report::{Report, ScoreSummary};
+use crate::core::probas::ProbaSummary;
+use crate::core::report::{GroupScores, Report, RiskSummary, ScoreSummary};
 use crate::core::slices::SliceAnalysis;
 use crate::core::stats::{Interval, Proportion};
 use crate::core::watch::WatchStat;
@@ -75,7 +77,7 @@ fn prf_json(p: &Prf) -> Value {
     json!({ "precision": p.precision, "recall": p.recall, "f1": p.f1 })
 }
 
-fn slice_json(s: &SliceAnalysis, classes: &[String]) -> Value {
+fn slice_json(s: &SliceAnalysis, classes: &[String], scores: &[GroupScores]) -> Value {
     let with_positive = s.positive.is_some();
     let groups: Vec<Value> = s
         .groups
@@ -134,6 +136,12 @@ fn slice_json(s: &SliceAnalysis, classes: &[String]) -> Value {
                 "ci": rate_ci(&cis),
                 "low_support": s.low_support(i),
                 "disparity_vs_reference": aequitas,
+                "calibration": scores.get(i).map(|g| json!({
+                    "ece": g.ece, "ece_ci": ci_json(g.ece_ci), "mce": g.mce, "brier": g.brier,
+                })),
+                "probabilities": scores.get(i).filter(|g| g.log_loss.is_some()).map(|g| json!({
+                    "log_loss": g.log_loss, "brier": g.proba_brier,
+                })),
             })
         })
         .collect();
@@ -175,8 +183,12 @@ fn finite(v: &[f64]) -> Vec<Option<f64>> {
 fn scores_json(s: &ScoreSummary) -> Value {
     json!({
         "positive": s.positive,
+        "column": s.column,
         "meaning": s.meaning,
         "detected": s.detected,
+        "model_threshold": s.model_threshold.map(|m| json!({
+            "value": m.value, "op": m.op.symbol(), "disagreements": m.disagreements, "missing": m.missing,
+        })),
         "roc_auc": s.roc_auc,
         "average_precision": s.average_precision,
         "roc": s.roc.as_ref().map(|r| json!({
@@ -197,6 +209,49 @@ fn scores_json(s: &ScoreSummary) -> Value {
                 "selection_rate": c.selection_rate().value(),
             })
         }).collect::<Vec<_>>(),
+    })
+}
+
+fn probabilities_json(p: &ProbaSummary) -> Value {
+    json!({
+        "columns": p.per_class.iter().map(|c| (c.class.clone(), json!(c.column))).collect::<serde_json::Map<_, _>>(),
+        "complete": p.complete,
+        "roc_auc_ovr": { "macro": p.roc_auc_macro, "weighted": p.roc_auc_weighted },
+        "per_class": p.per_class.iter().map(|c| json!({
+            "class": c.class, "support": c.support, "roc_auc": c.roc_auc, "average_precision": c.average_precision,
+        })).collect::<Vec<_>>(),
+        "top_k_accuracy": p.top_k.iter().map(|t| json!({ "k": t.k, "accuracy": t.accuracy })).collect::<Vec<_>>(),
+        "log_loss": p.log_loss,
+        "brier": p.brier,
+        "row_sum_off": p.row_sum_off,
+        "missing": p.missing,
+    })
+}
+
+fn calibration_json(c: &Calibration) -> Value {
+    json!({
+        "basis": c.basis,
+        "binning": c.binning,
+        "bins": c.bins,
+        "rows": c.rows,
+        "ece": c.ece,
+        "ece_ci": ci_json(c.ece_ci),
+        "mce": c.mce,
+        "brier": c.brier,
+        "reliability": c.reliability.iter().map(|b| json!({
+            "low": b.low, "high": b.high, "count": b.count,
+            "confidence": b.confidence, "accuracy": b.accuracy, "accuracy_ci": ci_json(b.accuracy_ci),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn risk_json(r: &RiskSummary) -> Value {
+    json!({
+        "rows": r.rows,
+        "aurc": r.aurc,
+        "points": r.points.iter().map(|p| json!({
+            "threshold": p.threshold, "kept": p.kept, "coverage": p.coverage, "accuracy": p.accuracy,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -248,7 +303,12 @@ pub fn report_json(r: &Report) -> Value {
             "macro": prf_json(&r.averages.macro_avg),
             "weighted": prf_json(&r.averages.weighted),
         },
-        "slices": r.slices.iter().map(|s| slice_json(s, &r.classes)).collect::<Vec<_>>(),
+        "slices": r
+            .slices
+            .iter()
+            .enumerate()
+            .map(|(i, s)| slice_json(s, &r.classes, r.slice_scores.get(i).map_or(&[][..], Vec::as_slice)))
+            .collect::<Vec<_>>(),
         "tags": tags_json(&r.tags),
         "review": r.review,
         "warnings": r.warnings,
@@ -269,10 +329,16 @@ pub fn report_json(r: &Report) -> Value {
         });
     }
     if let Some(s) = &r.scores {
-        out["scores"] = scores_json(s);
         out["roc_auc"] = json!(s.roc_auc);
         out["average_precision"] = json!(s.average_precision);
     }
+    out["scores"] = r.scores.as_ref().map_or(Value::Null, scores_json);
+    out["probabilities"] = r
+        .probabilities
+        .as_ref()
+        .map_or(Value::Null, probabilities_json);
+    out["calibration"] = r.calibration.as_ref().map_or(Value::Null, calibration_json);
+    out["risk_coverage"] = r.risk_coverage.as_ref().map_or(Value::Null, risk_json);
     out["watch"] = Value::Array(r.watch.iter().map(watch_json).collect());
     if let Some(h) = &r.human {
         out["human"] = json!({

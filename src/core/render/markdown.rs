@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::tables::{
-    confusion_table, disparity_line, overall_lines, per_class_table, scores_line, slice_suffix,
-    slice_table, sweep_table, tag_notes, tags_table, watch_table,
+    confusion_table, disparity_line, overall_lines, per_class_table, score_sections, scores_line,
+    slice_scores, slice_suffix, slice_table, sweep_table, tag_notes, tags_table, watch_table,
 };
 use crate::core::export::ExportContext;
 use crate::core::priority::TagRow;
@@ -59,9 +59,18 @@ pub fn report_markdown(r: &Report) -> String {
         let _ = writeln!(out, "{}\n", scores_line(sc));
         out.push_str(&sweep_table(sc).to_markdown());
     }
-    for s in &r.slices {
+    for section in score_sections(r) {
+        let _ = writeln!(out, "\n## {}\n", section.title);
+        for l in &section.lines {
+            let _ = writeln!(out, "{l}\n");
+        }
+        if let Some(t) = &section.table {
+            out.push_str(&t.to_markdown());
+        }
+    }
+    for (i, s) in r.slices.iter().enumerate() {
         let _ = writeln!(out, "\n## Slice: {}{}\n", s.name(), slice_suffix(s));
-        out.push_str(&slice_table(s).to_markdown());
+        out.push_str(&slice_table(s, slice_scores(r, i)).to_markdown());
         let _ = writeln!(out, "\n{}", disparity_line(s));
     }
     out

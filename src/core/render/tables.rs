@@ -2,8 +2,9 @@
 
 use super::Table;
 use super::format::{count, interval_text, num, pct, pct_ci};
+use crate::core::calibration::Basis;
 use crate::core::priority::{Estimate, HlpSource, TagRow};
-use crate::core::report::{Report, ScoreSummary};
+use crate::core::report::{GroupScores, Report, ScoreSummary};
 use crate::core::slices::{DisparityMetric, SliceAnalysis};
 
 pub(super) fn est_pct(e: &Estimate, decimals: usize) -> String {
@@ -140,13 +141,132 @@ pub(super) fn sweep_table(s: &ScoreSummary) -> Table {
 }
 
 pub(super) fn scores_line(s: &ScoreSummary) -> String {
+    let model = s.model_threshold.map_or_else(String::new, |m| {
+        let exact = if m.disagreements == 0 {
+            "reproduces every prediction".to_string()
+        } else {
+            format!("closest; {} row(s) differ", count(m.disagreements))
+        };
+        format!(
+            "; the model's threshold is score {} {} ({exact})",
+            m.op.symbol(),
+            m.value
+        )
+    });
     format!(
-        "positive class '{}', score read as {}: ROC AUC {}, average precision {}",
+        "positive class '{}', score '{}' read as {}: ROC AUC {}, average precision {}{model}",
         s.positive,
+        s.column,
         s.meaning.describe(),
         num(s.roc_auc, 4),
         num(s.average_precision, 4)
     )
+}
+
+/// A titled part of the report: lines, then a table.
+pub(super) struct Section {
+    /// The title.
+    pub(super) title: String,
+    /// Lines above the table.
+    pub(super) lines: Vec<String>,
+    /// The table, if any.
+    pub(super) table: Option<Table>,
+}
+
+/// The probability, calibration and risk–coverage sections.
+pub(super) fn score_sections(r: &Report) -> Vec<Section> {
+    let mut out = Vec::new();
+    if let Some(p) = &r.probabilities {
+        let mut lines = vec![format!(
+            "one-vs-rest ROC AUC: macro {}, weighted {}",
+            num(p.roc_auc_macro, 4),
+            num(p.roc_auc_weighted, 4)
+        )];
+        if p.complete {
+            let top: Vec<String> = p
+                .top_k
+                .iter()
+                .map(|t| format!("top-{} {}", t.k, pct(t.accuracy, 2)))
+                .collect();
+            lines.push(format!(
+                "log loss {}, Brier score {}{}",
+                num(p.log_loss, 4),
+                num(p.brier, 4),
+                if top.is_empty() {
+                    String::new()
+                } else {
+                    format!(", accuracy {}", top.join(", "))
+                }
+            ));
+        }
+        let mut t = Table::new(&["class", "column", "support", "ROC AUC", "average precision"]);
+        t.numeric[1] = false;
+        for c in &p.per_class {
+            t.push(vec![
+                c.class.clone(),
+                c.column.clone(),
+                count(c.support),
+                num(c.roc_auc, 4),
+                num(c.average_precision, 4),
+            ]);
+        }
+        out.push(Section {
+            title: "Probabilities".into(),
+            lines,
+            table: Some(t),
+        });
+    }
+    if let Some(c) = &r.calibration {
+        let what = match c.basis {
+            Basis::TopLabel => "confidence in the predicted class against being right",
+            Basis::Positive => "score of the positive class against being positive",
+        };
+        let lines = vec![format!(
+            "{what}, {} equal-width bins over {} rows: ECE {} {}, MCE {}, Brier score {}",
+            c.bins,
+            count(c.rows),
+            pct(c.ece, 2),
+            pct_ci(c.ece_ci, 2),
+            pct(c.mce, 2),
+            num(c.brier, 4)
+        )];
+        let mut t = Table::new(&["bin", "count", "mean score", "observed", "95% interval"]);
+        for b in c.reliability.iter().filter(|b| b.count > 0) {
+            t.push(vec![
+                format!("{:.3}–{:.3}", b.low, b.high),
+                count(b.count),
+                num(b.confidence, 3),
+                num(b.accuracy, 3),
+                interval_text(b.accuracy_ci, false).trim().to_string(),
+            ]);
+        }
+        out.push(Section {
+            title: "Calibration".into(),
+            lines,
+            table: Some(t),
+        });
+    }
+    if let Some(rc) = &r.risk_coverage {
+        let lines = vec![format!(
+            "abstaining below a confidence keeps the more confident rows; area under the risk–coverage curve {}",
+            num(rc.aurc, 4)
+        )];
+        let mut t = Table::new(&["keep confidence >=", "kept", "coverage", "accuracy"]);
+        for p in &rc.points {
+            t.push(vec![
+                format!("{:.3}", p.threshold),
+                count(p.kept),
+                pct(p.coverage, 1),
+                pct(p.accuracy, 2),
+            ]);
+        }
+        out.push(Section {
+            title: "Risk–coverage".into(),
+            lines,
+            table: Some(t),
+        });
+    }
+    out
 }
 
 pub(super) fn watch_table(r: &Report) -> Table {
@@ -189,7 +309,9 @@ pub(super) fn confusion_table(r: &Report) -> Table {
     t
 }
 
-pub(super) fn slice_table(s: &SliceAnalysis) -> Table {
+pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores]) -> Table {
+    let calibrated = scores.iter().any(|g| g.ece.is_some());
+    let with_loss = scores.iter().any(|g| g.log_loss.is_some());
     let with_positive = s.positive.is_some();
     let mut headers = vec![
         "group",
@@ -201,6 +323,12 @@ pub(super) fn slice_table(s: &SliceAnalysis) -> Table {
     ];
     if with_positive {
         headers.extend(["FPR", "FNR", "TPR", "precision", "selection rate"]);
+    }
+    if calibrated {
+        headers.extend(["ECE", "ECE 95% interval"]);
+    }
+    if with_loss {
+        headers.push("log loss");
     }
     headers.push("flags");
     let mut t = Table::new(&headers);
@@ -222,6 +350,14 @@ pub(super) fn slice_table(s: &SliceAnalysis) -> Table {
                     .map(|p| pct(p.value(), 1)),
             );
         }
+        let g_scores = scores.get(i);
+        if calibrated {
+            row.push(pct(g_scores.and_then(|g| g.ece), 1));
+            row.push(pct_ci(g_scores.and_then(|g| g.ece_ci), 1));
+        }
+        if with_loss {
+            row.push(num(g_scores.and_then(|g| g.log_loss), 4));
+        }
         let mut flags = Vec::new();
         if s.low_support(i) {
             flags.push(format!("low support (<{})", s.min_support));
@@ -237,6 +373,11 @@ pub(super) fn slice_table(s: &SliceAnalysis) -> Table {
     }
     t.numeric[headers.len() - 1] = false;
     t
+}
+
+/// The calibration and losses of slice `i`'s groups (empty without scores).
+pub(super) fn slice_scores(r: &Report, i: usize) -> &[GroupScores] {
+    r.slice_scores.get(i).map_or(&[][..], Vec::as_slice)
 }
 
 pub(super) fn disparity_line(s: &SliceAnalysis) -> String {

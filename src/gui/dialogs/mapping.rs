@@ -62,6 +62,23 @@ impl MappingDialog {
                     optional_ui(ui, label, value, &names);
                 }
             });
+            if !self.preview.probas.is_empty() {
+                ui.add_space(6.0);
+                ui.label(RichText::new("Per-class probabilities").strong());
+                let listed: Vec<String> = self
+                    .preview
+                    .probas
+                    .iter()
+                    .map(|(col, class)| format!("{col} → {class}"))
+                    .collect();
+                ui.label(listed.join(", "));
+                ui.label(
+                    RichText::new(
+                        "Used for the classes they name: one-vs-rest curves per class, log loss, top-k accuracy and calibration",
+                    )
+                    .weak(),
+                );
+            }
             ui.add_space(6.0);
             ui.label(RichText::new("First values").strong());
             egui::ScrollArea::both().max_height(200.0).show(ui, |ui| {

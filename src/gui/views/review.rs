@@ -18,21 +18,59 @@ use crate::gui::widgets::{self, hex_colour};
 pub struct ReviewView {
     /// The document's `list_moves` when the list last scrolled to the cursor.
     scrolled_at: Option<u64>,
+    /// The score column's range, and whether every score is a whole number.
+    score_range: Option<ScoreRange>,
+}
+
+/// The range of a score column, for the score filter.
+#[derive(Debug, Clone, Copy)]
+struct ScoreRange {
+    lo: f64,
+    hi: f64,
+    integral: bool,
+}
+
+impl ScoreRange {
+    fn of(scores: &[f64]) -> Option<Self> {
+        let mut r = Self {
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            integral: true,
+        };
+        for &s in scores.iter().filter(|s| s.is_finite()) {
+            r.lo = r.lo.min(s);
+            r.hi = r.hi.max(s);
+            r.integral &= s.fract() == 0.0;
+        }
+        r.lo.is_finite().then_some(r)
+    }
+
+    /// A score as the column writes it.
+    fn show(self, v: f64) -> String {
+        if self.integral {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.3}")
+        }
+    }
 }
 
 impl AppView for ReviewView {
-    fn new(_doc: &Document) -> Self {
-        Self { scrolled_at: None }
+    fn new(doc: &Document) -> Self {
+        Self {
+            scrolled_at: None,
+            score_range: doc.ds.score.as_deref().and_then(ScoreRange::of),
+        }
     }
 
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
-        filter_bar_ui(ctx, ui);
+        filter_bar_ui(ctx, ui, self.score_range);
         ui.separator();
         self.list_ui(ctx, ui);
     }
 }
 
-fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
+fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
     let doc = ctx.doc;
     let ds = &doc.ds;
     let mut f: ReviewFilter = doc.filter.clone();
@@ -106,18 +144,25 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
         })
         .response
         .on_hover_text("Only examples with this value");
-        if ds.score.is_some() {
+        if let Some(range) = range {
             ui.separator();
             let from = ui.label("Score");
-            let mut lo = f.score_min.unwrap_or(0.0);
-            let mut hi = f.score_max.unwrap_or(1.0);
-            let r1 = ui
-                .add(egui::DragValue::new(&mut lo).speed(0.01).max_decimals(3))
-                .labelled_by(from.id);
+            let mut lo = f.score_min.unwrap_or(range.lo);
+            let mut hi = f.score_max.unwrap_or(range.hi);
+            let (speed, decimals) = if range.integral {
+                (0.05, 0)
+            } else {
+                (((range.hi - range.lo) / 200.0).max(1e-6), 3)
+            };
+            let drag = |v| {
+                egui::DragValue::new(v)
+                    .range(range.lo..=range.hi)
+                    .speed(speed)
+                    .max_decimals(decimals)
+            };
+            let r1 = ui.add(drag(&mut lo)).labelled_by(from.id);
             let to = ui.label("to");
-            let r2 = ui
-                .add(egui::DragValue::new(&mut hi).speed(0.01).max_decimals(3))
-                .labelled_by(to.id);
+            let r2 = ui.add(drag(&mut hi)).labelled_by(to.id);
             if r1.changed() {
                 f.score_min = Some(lo);
             }
@@ -189,7 +234,7 @@ impl ReviewView {
             .column(Column::auto().at_least(90.0).resizable(true))
             .column(Column::auto().at_least(70.0).resizable(true))
             .column(Column::auto().at_least(70.0).resizable(true));
-        if ds.score.is_some() {
+        if self.score_range.is_some() {
             table = table.column(Column::auto().at_least(50.0));
         }
         table = table
@@ -217,7 +262,7 @@ impl ReviewView {
                 h.col(|ui| {
                     ui.strong("predicted");
                 });
-                if ds.score.is_some() {
+                if self.score_range.is_some() {
                     h.col(|ui| {
                         ui.strong("score");
                     });
@@ -249,9 +294,9 @@ impl ReviewView {
                                 .color(theme::prediction(ds.is_error(r))),
                         );
                     });
-                    if let Some(score) = &ds.score {
+                    if let (Some(score), Some(range)) = (&ds.score, self.score_range) {
                         row.col(|ui| {
-                            ui.label(format!("{:.3}", score[r]));
+                            ui.label(range.show(score[r]));
                         });
                     }
                     row.col(|ui| {

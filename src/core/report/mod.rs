@@ -3,8 +3,13 @@
 //! and review state. Its renderings (text, Markdown, CSV, JSON) are in
 //! [`super::render`].
 
+mod scores;
+
 use serde::Serialize;
 
+pub use scores::{GroupScores, RiskPoint, RiskSummary, ScoreSummary};
+
+use super::calibration::Calibration;
 use super::dataset::Dataset;
 use super::export::ExportContext;
 use super::metrics::{Averages, BinaryRates, ClassMetrics, Confusion, Rate};
@@ -13,7 +18,7 @@ use super::session::WatchPair;
 use super::slices::{Decision, SliceAnalysis, SliceError};
 use super::stats::Proportion;
 use super::tags::ReviewState;
-use super::thresholds::{PrCurve, Roc, ScoreAnalysis, ScoreMeaning, SweepPoint};
+use super::thresholds::{ScoreAnalysis, ScoreMeaning};
 use super::watch::{self, WatchError, WatchStat};
 
 /// What to report.
@@ -35,6 +40,8 @@ pub struct ReportOptions {
     pub threshold: Option<f64>,
     /// Bootstrap replicates and seed for disparity intervals.
     pub bootstrap: Option<(usize, u64)>,
+    /// Reliability bins of the calibration (0: the default, 15).
+    pub calibration_bins: usize,
     /// Costly confusions to report, besides the session's watch list.
     pub watch: Vec<WatchPair>,
 }
@@ -65,6 +72,11 @@ pub enum ReportError {
         /// The option.
         what: &'static str,
     },
+    /// An option needs a score of the positive class.
+    #[error(
+        "--threshold needs a score of the positive class: a probability column for it, or a score column read as that class's score (--score-is positive); a confidence column of a model with more than two classes has none"
+    )]
+    NeedsPositiveScore,
     /// An option needs a positive class.
     #[error("{what} needs a positive class; name it with --positive VALUE")]
     NeedsPositive {
@@ -95,44 +107,6 @@ pub struct HumanSummary {
     pub disagreements: u64,
     /// Per true class: (class, agreement, examples).
     pub per_class: Vec<(String, Rate, u64)>,
-}
-
-/// What the score says about the positive class.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScoreSummary {
-    /// The positive class.
-    pub positive: String,
-    /// How the score column was read.
-    pub meaning: ScoreMeaning,
-    /// Whether the meaning was detected (not given).
-    pub detected: bool,
-    /// Area under the ROC curve.
-    pub roc_auc: Option<f64>,
-    /// Average precision.
-    pub average_precision: Option<f64>,
-    /// The ROC curve.
-    pub roc: Option<Roc>,
-    /// The precision–recall curve.
-    pub pr: Option<PrCurve>,
-    /// Counts at a range of thresholds.
-    pub sweep: Vec<SweepPoint>,
-}
-
-impl ScoreSummary {
-    /// The report's view of a score analysis.
-    #[must_use]
-    pub fn of(ds: &Dataset, a: &ScoreAnalysis) -> Self {
-        Self {
-            positive: ds.classes[a.positive as usize].clone(),
-            meaning: a.meaning,
-            detected: a.detected,
-            roc_auc: a.roc_auc,
-            average_precision: a.average_precision,
-            roc: a.roc.clone(),
-            pr: a.pr.clone(),
-            sweep: a.sweep(),
-        }
-    }
 }
 
 /// Review progress.
@@ -177,8 +151,16 @@ pub struct Report {
     pub human: Option<HumanSummary>,
     /// Review progress.
     pub review: ReviewSummary,
-    /// Score analysis, with a score column and a positive class.
+    /// Score analysis, with a positive-class score and a positive class.
     pub scores: Option<ScoreSummary>,
+    /// Per-class probability metrics, with probability columns.
+    pub probabilities: Option<super::probas::ProbaSummary>,
+    /// Calibration of the probabilities or the score.
+    pub calibration: Option<Calibration>,
+    /// What abstaining on low confidence buys, with a confidence.
+    pub risk_coverage: Option<RiskSummary>,
+    /// Per slice (as `slices`), per group: calibration and losses.
+    pub slice_scores: Vec<Vec<GroupScores>>,
     /// Costly confusions.
     pub watch: Vec<WatchStat>,
     /// Things to know.
@@ -292,7 +274,7 @@ pub fn build(
         ));
     }
     let pos_code = positive.map(|p| p.0);
-    if opts.threshold.is_some() && ds.score.is_none() {
+    if opts.threshold.is_some() && ds.score.is_none() && ds.probas.is_none() {
         return Err(ReportError::NeedsScore {
             what: "--threshold",
         });
@@ -303,19 +285,14 @@ pub fn build(
         });
     }
     let analysis = pos_code.and_then(|p| ScoreAnalysis::compute(ds, p, opts.score_meaning));
-    if ds.score.is_some() && pos_code.is_none() {
-        warnings.push(
-            "There is a score column: pass --positive VALUE for ROC AUC, average precision and a threshold sweep."
-                .to_string(),
-        );
-    }
-    if let Some(a) = &analysis
-        && a.detected
-    {
-        warnings.push(format!(
-            "The score column is read as {} (detected); pass --score-is positive|confidence to choose.",
-            a.meaning.describe()
-        ));
+    warnings.extend(scores::warnings(
+        ds,
+        pos_code,
+        opts.score_meaning,
+        analysis.as_ref(),
+    ));
+    if opts.threshold.is_some() && analysis.is_none() {
+        return Err(ReportError::NeedsPositiveScore);
     }
     let decision = match (&analysis, opts.threshold) {
         (Some(a), Some(threshold)) => Decision::Threshold {
@@ -358,6 +335,13 @@ pub fn build(
     // The session's watch list may name classes this file lacks: warn, skip.
     let (watch, watch_warnings) = watch::watch_list(ds, &confusion, &state.watch, &opts.watch)?;
     warnings.extend(watch_warnings);
+    let scored = scores::ScoreReport::build(ds, pos_code, opts, &slices);
+    let scores::ScoreReport {
+        probabilities,
+        calibration,
+        risk_coverage,
+        slice_scores,
+    } = scored;
     let mut tags = prioritise(ds, state);
     if let Some((key, descending)) = opts.sort {
         sort_rows(&mut tags, key, descending);
@@ -387,6 +371,10 @@ pub fn build(
             coverage: super::stats::ratio_u(state.reviewed_errors(), errors),
         },
         scores: analysis.as_ref().map(|a| ScoreSummary::of(ds, a)),
+        probabilities,
+        calibration,
+        risk_coverage,
+        slice_scores,
         watch,
         warnings,
         context: ExportContext::of(ds, state),

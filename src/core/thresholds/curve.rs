@@ -1,103 +1,11 @@
-//! Score-based analysis for a positive class: ROC curve and AUC, the
-//! precision–recall curve and average precision (scikit-learn semantics),
-//! and the confusion counts at any threshold.
-//!
-//! A prediction file has one score column. It is read either as the
-//! probability of the positive class, or as the model's confidence in its
-//! own prediction; then the positive-class score is `s` where the model
-//! predicted the positive class and `1 - s` elsewhere.
+//! The score curve behind every score-based metric: cumulative true and
+//! false positives at each distinct score, and the ROC and precision–recall
+//! curves, AUC and average precision derived from it (scikit-learn semantics).
 
 use serde::Serialize;
 
-use super::dataset::Dataset;
-use super::metrics::BinaryCounts;
-use super::slices::SliceKey;
-
-/// What the score column means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScoreMeaning {
-    /// Higher means more likely the positive class (a probability or any risk score).
-    Positive,
-    /// The model's confidence in its predicted class.
-    Confidence,
-}
-
-impl ScoreMeaning {
-    /// Parses `positive` / `confidence`.
-    #[must_use]
-    pub fn from_name(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "positive" | "probability" | "proba" => Some(Self::Positive),
-            "confidence" | "conf" => Some(Self::Confidence),
-            _ => None,
-        }
-    }
-
-    /// How the score is read, in words ("the score of the positive class").
-    #[must_use]
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Positive => "the score of the positive class",
-            Self::Confidence => "the model's confidence in its prediction",
-        }
-    }
-
-    /// Guesses the meaning. A score of the positive class separates the
-    /// model's positive predictions from its negative ones (they are made by
-    /// thresholding it); a confidence barely differs between them. So: the
-    /// gap between the mean score of predicted positives and of predicted
-    /// negatives, in pooled standard deviations, above 1.5 (or scores outside
-    /// [0, 1], which cannot be confidences) means a positive-class score.
-    #[must_use]
-    pub fn detect(ds: &Dataset, positive: u32) -> Self {
-        let Some(score) = &ds.score else {
-            return Self::Positive;
-        };
-        // Welford-free two-group moments: n, sum, sum of squares.
-        let mut acc = [[0.0f64; 3]; 2];
-        let mut in_unit = true;
-        for (row, &s) in score.iter().enumerate() {
-            if s.is_nan() {
-                continue;
-            }
-            in_unit &= (0.0..=1.0).contains(&s);
-            let g = &mut acc[usize::from(ds.pred[row] == positive)];
-            g[0] += 1.0;
-            g[1] += s;
-            g[2] += s * s;
-        }
-        let [neg, pos] = acc;
-        if !in_unit || neg[0] < 2.0 || pos[0] < 2.0 {
-            return Self::Positive;
-        }
-        let mean = |g: [f64; 3]| g[1] / g[0];
-        let var = |g: [f64; 3]| ((g[2] - g[1] * g[1] / g[0]) / (g[0] - 1.0)).max(0.0);
-        let pooled = ((var(neg) * (neg[0] - 1.0) + var(pos) * (pos[0] - 1.0))
-            / (neg[0] + pos[0] - 2.0))
-            .sqrt();
-        let gap = mean(pos) - mean(neg);
-        if pooled == 0.0 || gap / pooled > 1.5 {
-            Self::Positive
-        } else {
-            Self::Confidence
-        }
-    }
-}
-
-/// The positive-class score of every row (NaN where the score is missing).
-#[must_use]
-pub fn positive_scores(ds: &Dataset, positive: u32, meaning: ScoreMeaning) -> Option<Vec<f64>> {
-    let score = ds.score.as_ref()?;
-    Some(match meaning {
-        ScoreMeaning::Positive => score.clone(),
-        ScoreMeaning::Confidence => score
-            .iter()
-            .zip(&ds.pred)
-            .map(|(&s, &p)| if p == positive { s } else { 1.0 - s })
-            .collect(),
-    })
-}
+use super::Op;
+use crate::core::metrics::BinaryCounts;
 
 /// Cumulative false and true positives at each distinct score, descending
 /// (scikit-learn's `_binary_clf_curve`), computed with one sort; every
@@ -247,9 +155,19 @@ impl ScoreCurve {
 
     /// Counts when predicting positive at `score >= threshold` (binary search).
     #[must_use]
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn counts_at(&self, threshold: f64) -> BinaryCounts {
-        let k = self.thresholds.partition_point(|&t| t >= threshold);
+        self.counts(threshold, Op::AtLeast)
+    }
+
+    /// Counts when predicting positive at `score >= threshold` or
+    /// `score > threshold` (binary search).
+    #[must_use]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn counts(&self, threshold: f64, op: Op) -> BinaryCounts {
+        let k = match op {
+            Op::AtLeast => self.thresholds.partition_point(|&t| t >= threshold),
+            Op::Above => self.thresholds.partition_point(|&t| t > threshold),
+        };
         let (tp, fp) = if k == 0 {
             (0, 0)
         } else {
@@ -374,176 +292,6 @@ pub struct SweepPoint {
 pub fn sweep(actual: &[bool], scores: &[f64], thresholds: &[f64]) -> Vec<SweepPoint> {
     ScoreCurve::new(actual, scores).sweep(thresholds)
 }
-
-/// The default sweep: every distinct score when there are at most 30 (a
-/// decile score, say); else 0.05 to 0.95 in steps of 0.05 for scores in
-/// [0, 1]; else 19 evenly spaced thresholds between the smallest and largest.
-#[must_use]
-#[allow(clippy::cast_precision_loss)]
-pub fn default_thresholds(scores: &[f64]) -> Vec<f64> {
-    let mut distinct: Vec<f64> = Vec::new();
-    for &s in scores.iter().filter(|s| s.is_finite()) {
-        if distinct.len() > 30 {
-            break;
-        }
-        if !distinct.contains(&s) {
-            distinct.push(s);
-        }
-    }
-    if (1..=30).contains(&distinct.len()) {
-        distinct.sort_by(f64::total_cmp);
-        return distinct;
-    }
-    let finite = scores.iter().copied().filter(|s| s.is_finite());
-    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
-        (a.min(s), b.max(s))
-    });
-    if !lo.is_finite() {
-        return Vec::new();
-    }
-    if lo >= 0.0 && hi <= 1.0 {
-        (1..20).map(|i| f64::from(i) * 0.05).collect()
-    } else {
-        (1..20)
-            .map(|i| lo + (hi - lo) * f64::from(i) / 20.0)
-            .collect()
-    }
-}
-
-/// Everything score-based for one positive class: the curves, AUC and
-/// average precision that the report's score section and the Thresholds view
-/// both show.
-#[derive(Debug, Clone)]
-pub struct ScoreAnalysis {
-    /// The positive class.
-    pub positive: u32,
-    /// How the score column was read.
-    pub meaning: ScoreMeaning,
-    /// Whether the meaning was detected (not given).
-    pub detected: bool,
-    /// The positive-class score of every row (NaN where missing).
-    pub scores: Vec<f64>,
-    /// Counts at every threshold.
-    pub curve: ScoreCurve,
-    /// The ROC curve.
-    pub roc: Option<Roc>,
-    /// The precision–recall curve.
-    pub pr: Option<PrCurve>,
-    /// Area under the ROC curve.
-    pub roc_auc: Option<f64>,
-    /// Average precision.
-    pub average_precision: Option<f64>,
-    /// Smallest and largest finite positive-class score ((0, 1) without any).
-    pub range: (f64, f64),
-}
-
-impl ScoreAnalysis {
-    /// Analyses the score column for `positive`, reading it as `meaning`
-    /// (detected when `None`). `None` without a score column.
-    #[must_use]
-    pub fn compute(ds: &Dataset, positive: u32, meaning: Option<ScoreMeaning>) -> Option<Self> {
-        let detected = meaning.is_none();
-        let meaning = meaning.unwrap_or_else(|| ScoreMeaning::detect(ds, positive));
-        let scores = positive_scores(ds, positive, meaning)?;
-        let actual: Vec<bool> = ds.label.iter().map(|&l| l == positive).collect();
-        let curve = ScoreCurve::new(&actual, &scores);
-        let roc = curve.roc();
-        let range = scores
-            .iter()
-            .filter(|s| s.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &s| {
-                (a.min(s), b.max(s))
-            });
-        Some(Self {
-            positive,
-            meaning,
-            detected,
-            roc_auc: roc.as_ref().map(|r| trapezoid(&r.fpr, &r.tpr)),
-            average_precision: curve.average_precision(),
-            pr: curve.pr(),
-            roc,
-            curve,
-            range: if range.0.is_finite() {
-                range
-            } else {
-                (0.0, 1.0)
-            },
-            scores,
-        })
-    }
-
-    /// Counts at the default thresholds ([`default_thresholds`]).
-    #[must_use]
-    pub fn sweep(&self) -> Vec<SweepPoint> {
-        self.curve.sweep(&default_thresholds(&self.scores))
-    }
-
-    /// A curve per group of the slice `columns`, for per-group rates at any threshold.
-    ///
-    /// # Errors
-    /// When a column is not a slice column.
-    pub fn group_curves(
-        &self,
-        ds: &Dataset,
-        columns: &[String],
-    ) -> Result<GroupCurves, super::slices::SliceError> {
-        let key = SliceKey::new(ds, columns)?;
-        Ok(GroupCurves::new(ds, &key, self.positive, &self.scores))
-    }
-}
-
-/// A [`ScoreCurve`] per group of a slice, so that per-group counts at any
-/// threshold take a binary search instead of a pass over the rows.
-#[derive(Debug, Clone, Default)]
-pub struct GroupCurves {
-    /// Group values, as [`super::slices::Group::values`].
-    pub groups: Vec<Vec<String>>,
-    /// Rows per group.
-    pub sizes: Vec<u64>,
-    /// The curve per group.
-    pub curves: Vec<ScoreCurve>,
-}
-
-impl GroupCurves {
-    /// Builds a curve for every non-empty group of `key`.
-    #[must_use]
-    pub fn new(ds: &Dataset, key: &SliceKey<'_>, positive: u32, positive_scores: &[f64]) -> Self {
-        let mut cells: Vec<(Vec<f64>, Vec<bool>)> = vec![(Vec::new(), Vec::new()); key.cells()];
-        for row in 0..ds.rows() {
-            let (scores, actual) = &mut cells[key.cell(row)];
-            scores.push(positive_scores[row]);
-            actual.push(ds.label[row] == positive);
-        }
-        let mut out = Self::default();
-        for (cell, (scores, actual)) in cells.into_iter().enumerate() {
-            if scores.is_empty() {
-                continue;
-            }
-            out.groups.push(key.values(cell));
-            out.sizes.push(scores.len() as u64);
-            out.curves.push(ScoreCurve::new(&actual, &scores));
-        }
-        out
-    }
-
-    /// Counts per group at one threshold, or at a threshold per group.
-    #[must_use]
-    pub fn counts_at(&self, threshold: f64, per_group: Option<&[f64]>) -> Vec<BinaryCounts> {
-        self.curves
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                c.counts_at(
-                    per_group
-                        .and_then(|t| t.get(i))
-                        .copied()
-                        .unwrap_or(threshold),
-                )
-            })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

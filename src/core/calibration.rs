@@ -1,0 +1,524 @@
+//! Calibration of probability-like scores, and what abstaining on low
+//! confidence buys.
+//!
+//! A score is calibrated when, among rows scored about `p`, a share `p` is
+//! right. The reliability diagram bins the scores (equal width on [0, 1] as
+//! scikit-learn's `calibration_curve(strategy="uniform")`, or equal mass) and
+//! compares each bin's mean score with its observed rate; the expected
+//! calibration error (ECE) is the count-weighted mean gap, the maximum
+//! calibration error (MCE) the largest. Two bases: the score of the positive
+//! class against "is positive", or the top-label confidence (the score of
+//! the predicted class) against "is correct".
+//!
+//! The risk–coverage curve ranks rows by confidence: abstaining below a
+//! threshold keeps a share of the rows (coverage) at some accuracy.
+
+use serde::Serialize;
+
+use super::dataset::Dataset;
+use super::stats::{Interval, quantile_sorted, rng, wilson};
+use super::thresholds::ScoreMeaning;
+
+/// Default number of reliability bins.
+pub const DEFAULT_BINS: usize = 15;
+/// Most reliability bins accepted.
+pub const MAX_BINS: usize = 1000;
+/// Bootstrap replicates of the ECE interval.
+const REPLICATES: usize = 1000;
+/// Bootstrap replicates of the ECE interval of each slice group.
+const GROUP_REPLICATES: usize = 200;
+
+/// What a calibration is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The score of the predicted class against "the prediction is right".
+    TopLabel,
+    /// The score of the positive class against "the row is positive".
+    Positive,
+}
+
+/// How the bins are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binning {
+    /// Equal width on [0, 1].
+    Uniform,
+    /// Equal numbers of rows (quantiles of the scores).
+    Quantile,
+}
+
+/// One bin of a reliability diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    /// Lower edge.
+    pub low: f64,
+    /// Upper edge.
+    pub high: f64,
+    /// Rows in the bin.
+    pub count: u64,
+    /// Mean score in the bin (`None` when empty).
+    pub confidence: Option<f64>,
+    /// Share of rows that are right (or positive) in the bin.
+    pub accuracy: Option<f64>,
+    /// Wilson 95% interval of that share.
+    pub accuracy_ci: Option<Interval>,
+}
+
+/// A calibration summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calibration {
+    /// What is calibrated.
+    pub basis: Basis,
+    /// How the bins are made.
+    pub binning: Binning,
+    /// Number of bins.
+    pub bins: usize,
+    /// Rows with a score.
+    pub rows: u64,
+    /// Expected calibration error.
+    pub ece: Option<f64>,
+    /// Its 95% interval (see [`calibrate`]).
+    pub ece_ci: Option<Interval>,
+    /// Maximum calibration error over non-empty bins.
+    pub mce: Option<f64>,
+    /// Brier score: mean squared difference of score and outcome.
+    pub brier: Option<f64>,
+    /// The reliability diagram.
+    pub reliability: Vec<ReliabilityBin>,
+}
+
+/// Bin edges: `bins + 1` values from 0 to 1, or quantiles of `scores`.
+#[allow(clippy::cast_precision_loss)]
+fn edges(scores: &[f64], bins: usize, binning: Binning) -> Vec<f64> {
+    match binning {
+        // As numpy's linspace: i * step, the last edge exactly 1.
+        Binning::Uniform => {
+            let step = 1.0 / bins as f64;
+            (0..=bins)
+                .map(|i| if i == bins { 1.0 } else { i as f64 * step })
+                .collect()
+        }
+        Binning::Quantile => {
+            let mut sorted: Vec<f64> = scores.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            (0..=bins)
+                .map(|i| quantile_sorted(&sorted, i as f64 / bins as f64).unwrap_or(0.0))
+                .collect()
+        }
+    }
+}
+
+/// Calibration of `scores` (NaN rows left out) against `outcome` (right, or
+/// positive), with `bins` bins. See [`calibrate_pairs`].
+#[must_use]
+pub fn calibrate(
+    scores: &[f64],
+    outcome: impl Fn(usize) -> bool,
+    bins: usize,
+    binning: Binning,
+    basis: Basis,
+) -> Calibration {
+    let pairs: Vec<(f64, bool)> = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.is_nan())
+        .map(|(i, &s)| (s, outcome(i)))
+        .collect();
+    calibrate_pairs(&pairs, bins, binning, basis)
+}
+
+/// Calibration of (score, outcome) pairs with `bins` bins. A score goes to
+/// the bin numpy's `searchsorted(inner_edges, score)` gives, as
+/// scikit-learn's `calibration_curve` does: bins are `(low, high]`, the
+/// first `[0, high]`. The ECE interval is a seeded bootstrap over the bins:
+/// each replicate redraws the rows per bin and the right ones per bin
+/// (multinomial, then binomial), keeping each bin's mean score; it costs the
+/// same at any row count.
+#[must_use]
+#[allow(clippy::cast_precision_loss)]
+pub fn calibrate_pairs(
+    pairs: &[(f64, bool)],
+    bins: usize,
+    binning: Binning,
+    basis: Basis,
+) -> Calibration {
+    calibrate_with(pairs, bins, binning, basis, REPLICATES)
+}
+
+fn calibrate_with(
+    pairs: &[(f64, bool)],
+    bins: usize,
+    binning: Binning,
+    basis: Basis,
+    replicates: usize,
+) -> Calibration {
+    let bins = bins.clamp(1, MAX_BINS);
+    let values: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let edges = edges(&values, bins, binning);
+    let inner = &edges[1..bins];
+    let mut count = vec![0u64; bins];
+    let mut sum = vec![0.0f64; bins];
+    let mut right = vec![0u64; bins];
+    let mut squares = 0.0;
+    for &(s, y) in pairs {
+        let b = inner.partition_point(|&e| e < s);
+        count[b] += 1;
+        sum[b] += s;
+        right[b] += u64::from(y);
+        let d = s - f64::from(u8::from(y));
+        squares += d * d;
+    }
+    let n = pairs.len() as u64;
+    let reliability: Vec<ReliabilityBin> = (0..bins)
+        .map(|b| ReliabilityBin {
+            low: edges[b],
+            high: edges[b + 1],
+            count: count[b],
+            confidence: (count[b] > 0).then(|| sum[b] / count[b] as f64),
+            accuracy: (count[b] > 0).then(|| right[b] as f64 / count[b] as f64),
+            accuracy_ci: wilson(right[b], count[b]),
+        })
+        .collect();
+    let (ece, mce) = errors(&reliability, n);
+    Calibration {
+        basis,
+        binning,
+        bins,
+        rows: n,
+        ece,
+        ece_ci: ece.and_then(|e| ece_interval(&reliability, n, e, replicates)),
+        mce,
+        brier: (n > 0).then(|| squares / n as f64),
+        reliability,
+    }
+}
+
+/// The calibration inputs of a dataset: the scores, the outcome per row and
+/// the basis. Complete per-class probabilities give the top-label
+/// confidence (the probability of the predicted class); a score column read
+/// as a confidence gives itself; read as the score of the positive class
+/// (with one), it is calibrated against "is positive". Only probabilities
+/// are calibrated: `None` when a score leaves [0, 1] (a decile score, a
+/// logit).
+#[must_use]
+pub fn inputs(
+    ds: &Dataset,
+    positive: Option<u32>,
+    meaning: ScoreMeaning,
+) -> Option<(Vec<f64>, Vec<bool>, Basis)> {
+    if let Some(conf) = top_label_confidence(ds, meaning) {
+        let right = (0..ds.rows()).map(|i| !ds.is_error(i)).collect();
+        return is_probability(&conf).then_some((conf, right, Basis::TopLabel));
+    }
+    let p = positive?;
+    let scores = ds.score.clone()?;
+    let is_positive = ds.label.iter().map(|&l| l == p).collect();
+    is_probability(&scores).then_some((scores, is_positive, Basis::Positive))
+}
+
+/// Whether every score that is present lies in [0, 1].
+#[must_use]
+pub fn is_probability(scores: &[f64]) -> bool {
+    scores
+        .iter()
+        .filter(|s| !s.is_nan())
+        .all(|s| (0.0..=1.0).contains(s))
+}
+
+/// The top-label confidence of each row (NaN where unknown): the probability
+/// of the predicted class when every class has a probability column, else
+/// the score column when it is read as a confidence.
+#[must_use]
+pub fn top_label_confidence(ds: &Dataset, meaning: ScoreMeaning) -> Option<Vec<f64>> {
+    if let Some(p) = &ds.probas
+        && p.complete(ds.classes.len())
+    {
+        return Some(
+            (0..ds.rows())
+                .map(|i| p.of(ds.pred[i]).map_or(f64::NAN, |v| v[i]))
+                .collect(),
+        );
+    }
+    match meaning {
+        ScoreMeaning::Confidence => ds.score.clone(),
+        ScoreMeaning::Positive => None,
+    }
+}
+
+/// Calibration per group: `cell` gives each row's group, of `groups`. The
+/// ECE intervals use fewer replicates than the overall one (200), so many
+/// groups stay cheap.
+#[must_use]
+pub fn by_group(
+    scores: &[f64],
+    outcome: &[bool],
+    cell: impl Fn(usize) -> usize,
+    groups: usize,
+    bins: usize,
+    basis: Basis,
+) -> Vec<Calibration> {
+    let mut pairs: Vec<Vec<(f64, bool)>> = vec![Vec::new(); groups];
+    for (i, &s) in scores.iter().enumerate() {
+        if !s.is_nan() {
+            pairs[cell(i)].push((s, outcome[i]));
+        }
+    }
+    pairs
+        .iter()
+        .map(|p| calibrate_with(p, bins, Binning::Uniform, basis, GROUP_REPLICATES))
+        .collect()
+}
+
+/// ECE and MCE of non-empty bins.
+#[allow(clippy::cast_precision_loss)]
+fn errors(bins: &[ReliabilityBin], n: u64) -> (Option<f64>, Option<f64>) {
+    if n == 0 {
+        return (None, None);
+    }
+    let gaps = bins.iter().filter_map(|b| {
+        let (c, a) = (b.confidence?, b.accuracy?);
+        Some((b.count, (a - c).abs()))
+    });
+    let (mut ece, mut mce) = (0.0, 0.0f64);
+    for (count, gap) in gaps {
+        ece += count as f64 / n as f64 * gap;
+        mce = mce.max(gap);
+    }
+    (Some(ece), Some(mce))
+}
+
+/// The bootstrap interval of the ECE (see [`calibrate`]), extended to hold
+/// the estimate.
+#[allow(clippy::cast_precision_loss)]
+fn ece_interval(
+    bins: &[ReliabilityBin],
+    n: u64,
+    estimate: f64,
+    replicates: usize,
+) -> Option<Interval> {
+    let weights: Vec<u64> = bins.iter().map(|b| b.count).collect();
+    let mut r = rng(0);
+    let mut draws = Vec::with_capacity(replicates);
+    for _ in 0..replicates {
+        let counts = super::bootstrap::multinomial(&mut r, n, &weights);
+        let mut ece = 0.0;
+        for (b, &k) in bins.iter().zip(&counts) {
+            let (Some(conf), Some(acc)) = (b.confidence, b.accuracy) else {
+                continue;
+            };
+            if k == 0 {
+                continue;
+            }
+            let right = super::bootstrap::binomial(&mut r, k, acc);
+            ece += k as f64 / n as f64 * (right as f64 / k as f64 - conf).abs();
+        }
+        draws.push(ece);
+    }
+    draws.sort_by(f64::total_cmp);
+    let (lo, hi) = (
+        quantile_sorted(&draws, 0.025)?,
+        quantile_sorted(&draws, 0.975)?,
+    );
+    Some(Interval::new(lo.min(estimate), hi.max(estimate)))
+}
+
+/// The risk–coverage curve: at each distinct confidence from the top, the
+/// share of rows kept (confidence at or above it) and their accuracy; with
+/// a class, also that class's one-vs-rest counts among the kept rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskCoverage {
+    /// Per threshold, among the kept rows: true positives, false positives
+    /// and false negatives of the class given to [`RiskCoverage::with_class`].
+    pub class_counts: Vec<[u64; 3]>,
+    /// Confidence thresholds, decreasing.
+    pub thresholds: Vec<f64>,
+    /// Share of rows with a confidence kept at each threshold.
+    pub coverage: Vec<f64>,
+    /// Accuracy of the kept rows.
+    pub accuracy: Vec<f64>,
+    /// Rows kept.
+    pub kept: Vec<u64>,
+    /// Area under the risk–coverage curve (mean selective risk; lower is
+    /// better).
+    pub aurc: Option<f64>,
+    /// Rows with a confidence.
+    pub rows: u64,
+}
+
+impl RiskCoverage {
+    /// The curve of `confidence` (NaN rows left out) against `correct`.
+    #[must_use]
+    pub fn new(confidence: &[f64], correct: impl Fn(usize) -> bool) -> Self {
+        Self::with_class(confidence, correct, |_| (false, false))
+    }
+
+    /// The curve of the rows `keep` accepts.
+    #[must_use]
+    pub fn of_rows(
+        confidence: &[f64],
+        correct: impl Fn(usize) -> bool,
+        keep: impl Fn(usize) -> bool,
+    ) -> Self {
+        let masked: Vec<f64> = confidence
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| if keep(i) { c } else { f64::NAN })
+            .collect();
+        Self::new(&masked, correct)
+    }
+
+    /// One curve per group: `cell` gives each row's group, of `groups`.
+    #[must_use]
+    pub fn by_group(
+        confidence: &[f64],
+        correct: impl Fn(usize) -> bool,
+        cell: impl Fn(usize) -> usize,
+        groups: usize,
+    ) -> Vec<Self> {
+        let mut members: Vec<Vec<(f64, bool)>> = vec![Vec::new(); groups];
+        for (i, &c) in confidence.iter().enumerate() {
+            if !c.is_nan() {
+                members[cell(i)].push((c, correct(i)));
+            }
+        }
+        members
+            .into_iter()
+            .map(|m| {
+                let conf: Vec<f64> = m.iter().map(|p| p.0).collect();
+                Self::new(&conf, |i| m[i].1)
+            })
+            .collect()
+    }
+
+    /// The curve with one class's counts: `class(i)` says whether row `i`
+    /// is truly of the class and whether it was predicted as it.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss, clippy::float_cmp)] // ties are exactly equal scores
+    pub fn with_class(
+        confidence: &[f64],
+        correct: impl Fn(usize) -> bool,
+        class: impl Fn(usize) -> (bool, bool),
+    ) -> Self {
+        let mut rows: Vec<(f64, bool, bool, bool)> = confidence
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_nan())
+            .map(|(i, &c)| {
+                let (actual, predicted) = class(i);
+                (c, correct(i), actual, predicted)
+            })
+            .collect();
+        rows.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        let n = rows.len() as u64;
+        let mut out = Self {
+            class_counts: Vec::new(),
+            thresholds: Vec::new(),
+            coverage: Vec::new(),
+            accuracy: Vec::new(),
+            kept: Vec::new(),
+            aurc: None,
+            rows: n,
+        };
+        let (mut kept, mut right) = (0u64, 0u64);
+        let mut counts = [0u64; 3];
+        let mut area = 0.0;
+        let mut i = 0;
+        while i < rows.len() {
+            let t = rows[i].0;
+            while i < rows.len() && rows[i].0 == t {
+                let (_, ok, actual, predicted) = rows[i];
+                kept += 1;
+                right += u64::from(ok);
+                counts[0] += u64::from(actual && predicted);
+                counts[1] += u64::from(!actual && predicted);
+                counts[2] += u64::from(actual && !predicted);
+                i += 1;
+            }
+            out.class_counts.push(counts);
+            out.thresholds.push(t);
+            out.coverage.push(kept as f64 / n as f64);
+            out.accuracy.push(right as f64 / kept as f64);
+            out.kept.push(kept);
+        }
+        // Mean over rows of the risk at the coverage each row enters
+        // (every row of a tie enters at the tie's coverage).
+        let mut prev = 0u64;
+        for (&k, &acc) in out.kept.iter().zip(&out.accuracy) {
+            area += (k - prev) as f64 * (1.0 - acc);
+            prev = k;
+        }
+        out.aurc = (n > 0).then(|| area / n as f64);
+        out
+    }
+
+    /// Coverage and accuracy when keeping rows with confidence at or above
+    /// `t`: (kept, coverage, accuracy).
+    #[must_use]
+    pub fn at(&self, t: f64) -> (u64, Option<f64>, Option<f64>) {
+        match self.index(t) {
+            None => (0, (self.rows > 0).then_some(0.0), None),
+            Some(k) => (self.kept[k], Some(self.coverage[k]), Some(self.accuracy[k])),
+        }
+    }
+
+    /// The class's (true positives, false positives, false negatives) among
+    /// the rows kept at `t`.
+    #[must_use]
+    pub fn class_counts_at(&self, t: f64) -> [u64; 3] {
+        self.index(t)
+            .and_then(|k| self.class_counts.get(k).copied())
+            .unwrap_or_default()
+    }
+
+    fn index(&self, t: f64) -> Option<usize> {
+        self.thresholds.partition_point(|&x| x >= t).checked_sub(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bins_follow_searchsorted_left_on_inner_edges() {
+        // 5 uniform bins: 0.2 falls in the first bin, 0.200_000_1 in the second.
+        let scores = [0.0, 0.2, 0.200_000_1, 0.5, 1.0, f64::NAN];
+        let c = calibrate(
+            &scores,
+            |i| i % 2 == 0,
+            5,
+            Binning::Uniform,
+            Basis::Positive,
+        );
+        let counts: Vec<u64> = c.reliability.iter().map(|b| b.count).collect();
+        assert_eq!(counts, vec![2, 1, 1, 0, 1]);
+        assert_eq!(c.rows, 5);
+    }
+
+    #[test]
+    fn a_calibrated_score_has_no_error_and_a_biased_one_has_its_bias() {
+        // Half of the rows scored 0.5 are right: perfectly calibrated.
+        let scores = [0.5, 0.5, 0.5, 0.5];
+        let c = calibrate(&scores, |i| i < 2, 10, Binning::Uniform, Basis::TopLabel);
+        assert!(c.ece.unwrap().abs() < 1e-12);
+        assert!((c.brier.unwrap() - 0.25).abs() < 1e-12);
+        // All scored 0.9, all wrong: ECE = MCE = 0.9.
+        let c = calibrate(&[0.9; 10], |_| false, 10, Binning::Uniform, Basis::TopLabel);
+        assert!((c.ece.unwrap() - 0.9).abs() < 1e-12);
+        assert!((c.mce.unwrap() - 0.9).abs() < 1e-12);
+        assert!(c.ece_ci.unwrap().contains(c.ece.unwrap()));
+    }
+
+    #[test]
+    fn risk_coverage_keeps_the_most_confident_first() {
+        let conf = [0.9, 0.8, 0.7, 0.6];
+        let correct = [true, true, false, false];
+        let rc = RiskCoverage::new(&conf, |i| correct[i]);
+        assert_eq!(rc.kept, vec![1, 2, 3, 4]);
+        assert_eq!(rc.accuracy, vec![1.0, 1.0, 2.0 / 3.0, 0.5]);
+        assert_eq!(rc.at(0.75), (2, Some(0.5), Some(1.0)));
+        // AURC: risks 0, 0, 1/3, 1/2 averaged.
+        assert!((rc.aurc.unwrap() - (1.0 / 3.0 + 0.5) / 4.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,201 @@
+//! Per-class probability columns: named with `--proba COL=CLASS`, by a
+//! prefix (`--proba-prefix`), or found by the usual names (`prob_<class>`,
+//! `p_<class>`, `proba_<class>`, `score_<class>`, `<class>_prob`). Found
+//! columns leave the slice columns.
+
+use std::path::Path;
+
+use super::LoadOptions;
+use crate::core::dataset::{Column, ColumnData, ColumnUse, ProbaColumn, Probas};
+use crate::core::error::LoadError;
+
+/// Prefixes that name a class's probability column.
+const PREFIXES: [&str; 5] = ["prob_", "proba_", "probability_", "p_", "score_"];
+/// Suffixes that do.
+const SUFFIXES: [&str; 3] = ["_prob", "_proba", "_probability"];
+
+/// The class a column name gives with a naming pattern, if any.
+fn class_of<'a>(name: &str, classes: &'a [String], pattern: &Pattern<'_>) -> Option<&'a String> {
+    let rest = match pattern {
+        Pattern::Prefix(p) => strip_prefix_ci(name, p)?,
+        Pattern::Suffix(s) => strip_suffix_ci(name, s)?,
+    };
+    classes
+        .iter()
+        .find(|c| c.as_str() == rest)
+        .or_else(|| classes.iter().find(|c| c.eq_ignore_ascii_case(rest)))
+}
+
+fn strip_prefix_ci<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = name.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &name[prefix.len()..])
+}
+
+fn strip_suffix_ci<'a>(name: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = name.len().checked_sub(suffix.len())?;
+    let tail = name.get(cut..)?;
+    tail.eq_ignore_ascii_case(suffix).then(|| &name[..cut])
+}
+
+/// A naming pattern.
+enum Pattern<'a> {
+    Prefix(&'a str),
+    Suffix(&'a str),
+}
+
+fn is_numeric(c: &Column) -> bool {
+    c.usage == ColumnUse::Slice && matches!(c.data, ColumnData::Numeric { .. })
+}
+
+/// Takes the probability columns out of `columns`.
+///
+/// # Errors
+/// When `--proba` names a column that is missing or not numeric, or a
+/// class the data does not have.
+pub(super) fn take_probas(
+    path: &Path,
+    columns: &mut Vec<Column>,
+    classes: &[String],
+    opts: &LoadOptions,
+) -> Result<Option<Probas>, LoadError> {
+    // (column index, class code)
+    let mut chosen: Vec<(usize, u32)> = Vec::new();
+    let code = |class: &String| {
+        classes
+            .iter()
+            .position(|c| c == class)
+            .and_then(|i| u32::try_from(i).ok())
+    };
+    if opts.proba.is_empty() {
+        let patterns: Vec<Pattern<'_>> = match &opts.proba_prefix {
+            Some(p) => vec![Pattern::Prefix(p)],
+            None => PREFIXES
+                .iter()
+                .map(|p| Pattern::Prefix(p))
+                .chain(SUFFIXES.iter().map(|s| Pattern::Suffix(s)))
+                .collect(),
+        };
+        // The pattern that names the most classes wins; detected by name,
+        // it must name at least two, so a lone `p_value` stays a column.
+        let need = if opts.proba_prefix.is_some() { 1 } else { 2 };
+        let mut best: Vec<(usize, u32)> = Vec::new();
+        for pattern in &patterns {
+            let mut found: Vec<(usize, u32)> = Vec::new();
+            for (i, col) in columns.iter().enumerate() {
+                if let Some(k) = class_of(&col.name, classes, pattern).and_then(&code)
+                    && is_numeric(col)
+                    && !found.iter().any(|(_, c)| *c == k)
+                {
+                    found.push((i, k));
+                }
+            }
+            if found.len() > best.len() {
+                best = found;
+            }
+        }
+        if best.len() >= need {
+            chosen = best;
+        }
+    } else {
+        let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+        for (column, class) in &opts.proba {
+            let i = columns
+                .iter()
+                .position(|c| c.name == *column)
+                .or_else(|| {
+                    columns
+                        .iter()
+                        .position(|c| c.name.eq_ignore_ascii_case(column))
+                })
+                .ok_or_else(|| LoadError::NoSuchColumn {
+                    path: path.to_path_buf(),
+                    flag: "--proba".to_string(),
+                    column: column.clone(),
+                    columns: names.clone(),
+                })?;
+            if !is_numeric(&columns[i]) {
+                return Err(LoadError::NotNumeric {
+                    path: path.to_path_buf(),
+                    role: "probability",
+                    flag: "--proba",
+                    column: column.clone(),
+                    found: "text".to_string(),
+                });
+            }
+            let k = classes
+                .iter()
+                .find(|c| c.as_str() == class.as_str())
+                .and_then(&code)
+                .ok_or_else(|| LoadError::ProbaClass {
+                    path: path.to_path_buf(),
+                    column: column.clone(),
+                    class: class.clone(),
+                    classes: classes.to_vec(),
+                })?;
+            chosen.push((i, k));
+        }
+    }
+    if chosen.is_empty() {
+        return Ok(None);
+    }
+    chosen.sort_by_key(|&(i, _)| std::cmp::Reverse(i));
+    let mut out: Vec<ProbaColumn> = Vec::with_capacity(chosen.len());
+    for (i, class) in chosen {
+        let col = columns.remove(i);
+        if let ColumnData::Numeric { values, .. } = col.data {
+            out.push(ProbaColumn {
+                class,
+                name: col.name,
+                values,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.class);
+    Ok(Some(Probas { columns: out }))
+}
+
+/// Probability columns as a preview can see them, before the classes are
+/// known: (column, class) for every column one naming pattern explains,
+/// when it explains at least two.
+#[must_use]
+pub fn candidates(columns: &[String]) -> Vec<(String, String)> {
+    let patterns = PREFIXES
+        .iter()
+        .map(|p| Pattern::Prefix(p))
+        .chain(SUFFIXES.iter().map(|s| Pattern::Suffix(s)));
+    let mut best: Vec<(String, String)> = Vec::new();
+    for pattern in patterns {
+        let found: Vec<(String, String)> = columns
+            .iter()
+            .filter_map(|c| {
+                let rest = match pattern {
+                    Pattern::Prefix(p) => strip_prefix_ci(c, p)?,
+                    Pattern::Suffix(s) => strip_suffix_ci(c, s)?,
+                };
+                (!rest.is_empty()).then(|| (c.clone(), rest.to_string()))
+            })
+            .collect();
+        if found.len() > best.len() {
+            best = found;
+        }
+    }
+    if best.len() >= 2 { best } else { Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_and_suffixes_name_classes_in_any_case() {
+        let classes: Vec<String> = ["cat", "dog"].iter().map(ToString::to_string).collect();
+        let p = Pattern::Prefix("prob_");
+        assert_eq!(class_of("prob_cat", &classes, &p), Some(&classes[0]));
+        assert_eq!(class_of("PROB_Dog", &classes, &p), Some(&classes[1]));
+        assert_eq!(class_of("prob_cow", &classes, &p), None);
+        let s = Pattern::Suffix("_prob");
+        assert_eq!(class_of("dog_prob", &classes, &s), Some(&classes[1]));
+        assert_eq!(class_of("_prob", &classes, &s), None);
+    }
+}

@@ -1,0 +1,281 @@
+//! The score parts of the report: the positive class's curves and the
+//! model's threshold, per-class probability metrics, calibration overall and
+//! per slice group, and the risk–coverage curve of a confidence.
+
+use serde::Serialize;
+
+use super::ReportOptions;
+use crate::core::calibration::{self, Calibration, DEFAULT_BINS, RiskCoverage};
+use crate::core::dataset::Dataset;
+use crate::core::probas::{self, ProbaSummary};
+use crate::core::slices::{SliceAnalysis, SliceKey};
+use crate::core::stats::Interval;
+use crate::core::thresholds::{
+    ModelThreshold, PrCurve, Roc, ScoreAnalysis, ScoreMeaning, SweepPoint, default_thresholds,
+};
+
+/// What the score says about the positive class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreSummary {
+    /// The positive class.
+    pub positive: String,
+    /// The column the score comes from.
+    pub column: String,
+    /// How the score column was read.
+    pub meaning: ScoreMeaning,
+    /// Whether the meaning was detected (not given).
+    pub detected: bool,
+    /// The threshold that reproduces the model's predictions.
+    pub model_threshold: Option<ModelThreshold>,
+    /// Area under the ROC curve.
+    pub roc_auc: Option<f64>,
+    /// Average precision.
+    pub average_precision: Option<f64>,
+    /// The ROC curve.
+    pub roc: Option<Roc>,
+    /// The precision–recall curve.
+    pub pr: Option<PrCurve>,
+    /// Counts at a range of thresholds.
+    pub sweep: Vec<SweepPoint>,
+}
+
+impl ScoreSummary {
+    /// The report's view of a score analysis.
+    #[must_use]
+    pub fn of(ds: &Dataset, a: &ScoreAnalysis) -> Self {
+        Self {
+            positive: ds.classes[a.positive as usize].clone(),
+            column: a.column.clone(),
+            meaning: a.meaning,
+            detected: a.detected,
+            model_threshold: a.model,
+            roc_auc: a.roc_auc,
+            average_precision: a.average_precision,
+            roc: a.roc.clone(),
+            pr: a.pr.clone(),
+            sweep: a.sweep(),
+        }
+    }
+}
+
+/// One point of the risk–coverage curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RiskPoint {
+    /// Keep rows with confidence at or above this.
+    pub threshold: f64,
+    /// Rows kept.
+    pub kept: u64,
+    /// Share of rows kept.
+    pub coverage: Option<f64>,
+    /// Accuracy of the kept rows.
+    pub accuracy: Option<f64>,
+}
+
+/// The risk–coverage curve at the default thresholds, with its area.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskSummary {
+    /// Rows with a confidence.
+    pub rows: u64,
+    /// Area under the risk–coverage curve.
+    pub aurc: Option<f64>,
+    /// The curve at the default thresholds.
+    pub points: Vec<RiskPoint>,
+}
+
+/// Calibration and losses of one slice group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupScores {
+    /// Expected calibration error.
+    pub ece: Option<f64>,
+    /// Its 95% interval.
+    pub ece_ci: Option<Interval>,
+    /// Maximum calibration error.
+    pub mce: Option<f64>,
+    /// Brier score of the calibrated score.
+    pub brier: Option<f64>,
+    /// Log loss of the probabilities.
+    pub log_loss: Option<f64>,
+    /// Brier score of the probabilities.
+    pub proba_brier: Option<f64>,
+}
+
+/// The score parts of a report.
+pub(super) struct ScoreReport {
+    pub(super) probabilities: Option<ProbaSummary>,
+    pub(super) calibration: Option<Calibration>,
+    pub(super) risk_coverage: Option<RiskSummary>,
+    pub(super) slice_scores: Vec<Vec<GroupScores>>,
+}
+
+/// What to tell the user about how the scores were read.
+pub(super) fn warnings(
+    ds: &Dataset,
+    positive: Option<u32>,
+    given: Option<ScoreMeaning>,
+    analysis: Option<&ScoreAnalysis>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if ds.score.is_some() && ds.probas.is_none() && positive.is_none() && ds.classes.len() <= 2 {
+        out.push(
+            "There is a score column: pass --positive VALUE for ROC AUC, average precision and a threshold sweep."
+                .to_string(),
+        );
+    }
+    if let (Some(p), None) = (positive, analysis)
+        && ds.score.is_some()
+    {
+        let (meaning, _) = ScoreMeaning::resolve(ds, Some(p), given);
+        if meaning == ScoreMeaning::Confidence {
+            out.push(format!(
+                "The score column is the model's confidence in its prediction, which says nothing about class '{}' where another class was predicted: with {} classes there are no one-vs-rest curves from it. See risk_coverage and calibration, or add per-class probability columns (prob_<class>).",
+                ds.classes[p as usize],
+                ds.classes.len()
+            ));
+        }
+    }
+    if let Some(a) = analysis {
+        if a.detected {
+            out.push(format!(
+                "The score column is read as {} (detected); pass --score-is positive|confidence to choose.",
+                a.meaning.describe()
+            ));
+        }
+        if let Some(m) = a.model
+            && m.disagreements > 0
+        {
+            out.push(format!(
+                "No threshold on '{}' reproduces the predictions of '{}': at the closest, score {} {}, {} row(s) differ.",
+                a.column,
+                ds.classes[a.positive as usize],
+                m.op.symbol(),
+                m.value,
+                m.disagreements
+            ));
+        }
+    }
+    if ds
+        .score
+        .as_ref()
+        .is_some_and(|s| !crate::core::calibration::is_probability(s))
+        && ds.probas.is_none()
+    {
+        out.push(
+            "The score column is not a probability (it has values outside [0, 1]), so it has no calibration."
+                .to_string(),
+        );
+    }
+    if let Some(p) = probas::summarize(ds) {
+        if !p.complete {
+            out.push(format!(
+                "Probability columns were found for {} of {} classes; log loss, Brier score and top-k accuracy need one per class.",
+                p.per_class.len(),
+                ds.classes.len()
+            ));
+        }
+        if p.row_sum_off > 0 {
+            out.push(format!(
+                "The probabilities of {} row(s) do not sum to 1 (within {}).",
+                p.row_sum_off,
+                probas::ROW_SUM_TOLERANCE
+            ));
+        }
+    }
+    out
+}
+
+impl ScoreReport {
+    /// Computes the score parts for the report's options and slices.
+    pub(super) fn build(
+        ds: &Dataset,
+        positive: Option<u32>,
+        opts: &ReportOptions,
+        slices: &[SliceAnalysis],
+    ) -> Self {
+        let bins = if opts.calibration_bins == 0 {
+            DEFAULT_BINS
+        } else {
+            opts.calibration_bins
+        };
+        let (meaning, _) = ScoreMeaning::resolve(ds, positive, opts.score_meaning);
+        let inputs = calibration::inputs(ds, positive, meaning);
+        let calibration = inputs.as_ref().map(|(scores, outcome, basis)| {
+            calibration::calibrate(
+                scores,
+                |i| outcome[i],
+                bins,
+                calibration::Binning::Uniform,
+                *basis,
+            )
+        });
+        let risk_coverage = calibration::top_label_confidence(ds, meaning).map(|conf| {
+            let rc = RiskCoverage::new(&conf, |i| !ds.is_error(i));
+            let points = default_thresholds(&conf)
+                .into_iter()
+                .map(|t| {
+                    let (kept, coverage, accuracy) = rc.at(t);
+                    RiskPoint {
+                        threshold: t,
+                        kept,
+                        coverage,
+                        accuracy,
+                    }
+                })
+                .collect();
+            RiskSummary {
+                rows: rc.rows,
+                aurc: rc.aurc,
+                points,
+            }
+        });
+        let slice_scores = slices
+            .iter()
+            .map(|s| group_scores(ds, s, inputs.as_ref(), bins))
+            .collect();
+        Self {
+            probabilities: probas::summarize(ds),
+            calibration,
+            risk_coverage,
+            slice_scores,
+        }
+    }
+}
+
+/// Calibration and losses per group of a slice (empty without scores).
+fn group_scores(
+    ds: &Dataset,
+    s: &SliceAnalysis,
+    inputs: Option<&(Vec<f64>, Vec<bool>, calibration::Basis)>,
+    bins: usize,
+) -> Vec<GroupScores> {
+    let Ok(key) = SliceKey::new(ds, &s.columns) else {
+        return Vec::new();
+    };
+    if inputs.is_none() && ds.probas.is_none() {
+        return Vec::new();
+    }
+    // Each row's group: groups are the non-empty cells of the key.
+    let mut group_of = vec![0u32; key.cells()];
+    for (i, g) in s.groups.iter().enumerate() {
+        group_of[g.cell] = u32::try_from(i).unwrap_or(u32::MAX);
+    }
+    let group = |row: usize| group_of[key.cell(row)] as usize;
+    let n = s.groups.len();
+    let calibrations = inputs.map(|(scores, outcome, basis)| {
+        calibration::by_group(scores, outcome, group, n, bins, *basis)
+    });
+    let losses = probas::group_losses(ds, group, n);
+    (0..n)
+        .map(|gi| {
+            let c = calibrations.as_ref().map(|c| &c[gi]);
+            let (log_loss, proba_brier) = losses[gi];
+            GroupScores {
+                ece: c.and_then(|c| c.ece),
+                ece_ci: c.and_then(|c| c.ece_ci),
+                mce: c.and_then(|c| c.mce),
+                brier: c.and_then(|c| c.brier),
+                log_loss,
+                proba_brier,
+            }
+        })
+        .collect()
+}
