@@ -845,3 +845,25 @@ fn the_thresholds_view_opens_at_the_model_threshold_with_the_confusion_counts() 
     }
     harness.get_by_label("At score >= 5 (score)");
 }
+
+#[test]
+fn risk_coverage_keeps_every_row_at_the_lowest_confidence() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three classes and a confidence with six decimals: the slider shows
+    // four, and must not round the lowest confidence away.
+    let data = common::write(
+        dir.path(),
+        "conf.csv",
+        "id,label,pred,score\n1,a,a,0.912345\n2,b,a,0.123456\n3,c,c,0.777777\n4,b,b,0.654321\n5,a,c,0.333333\n6,c,c,0.999999\n",
+    );
+    let mut harness = open(&data);
+    harness.key_press(Key::F8);
+    harness.run();
+    harness.get_by_label("Risk–coverage");
+    assert!(
+        harness
+            .query_by_label_contains("kept 6 of 6 rows (100.0%), accuracy 66.67%, 2 errors")
+            .is_some()
+    );
+    harness.get_by_label("class 'a' among the kept rows: TP 1 · FP 1 · FN 1");
+}

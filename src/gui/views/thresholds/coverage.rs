@@ -25,10 +25,13 @@ pub fn ui(
     }
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Threshold");
+        // Clamp on edits only: clamping every frame rounds the value to the
+        // shown decimals, and the lowest confidence would drop its rows.
         ui.add(
             egui::Slider::new(t, lo..=hi)
                 .max_decimals(4)
-                .min_decimals(2),
+                .min_decimals(2)
+                .clamping(egui::SliderClamping::Edits),
         )
         .labelled_by(label.id)
         .on_hover_text("Keep the rows whose confidence is at or above this; abstain on the others");

@@ -35,7 +35,10 @@ pub fn ui(
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Threshold");
         let mut t = m.threshold;
-        let mut slider = egui::Slider::new(&mut t, lo..=hi);
+        // Clamp on edits only: clamping every frame rounds the value to the
+        // shown decimals, which would move the model's threshold.
+        let mut slider =
+            egui::Slider::new(&mut t, lo..=hi).clamping(egui::SliderClamping::Edits);
         slider = if integral {
             slider.step_by(1.0).max_decimals(0)
         } else {
