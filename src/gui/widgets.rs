@@ -235,7 +235,9 @@ pub fn unit_curve(
         plot = plot.data_aspect(1.0);
     }
     plot.show(ui, |plot| {
-        plot.line(Line::new(id, PlotPoints::from(points)));
+        // No bands: egui_plot would fill a curve's vertical steps (a ROC
+        // curve's (0, 0)–(0, 1)) as a band, drawing a triangle.
+        plot.line(Line::new(id, PlotPoints::from(points)).allow_band(false));
         if diagonal {
             plot.line(
                 Line::new("chance", PlotPoints::from(vec![[0.0, 0.0], [1.0, 1.0]]))

@@ -188,6 +188,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_preview_lists_the_columns_one_pattern_explains() {
+        let cols: Vec<String> = [
+            "id", "label", "pred", "p_value", "prob_cat", "prob_dog", "cow_prob",
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            candidates(&cols),
+            vec![
+                ("prob_cat".to_string(), "cat".to_string()),
+                ("prob_dog".to_string(), "dog".to_string())
+            ]
+        );
+        // One column alone is not a family.
+        assert!(candidates(&cols[..5]).is_empty());
+    }
+
+    #[test]
     fn prefixes_and_suffixes_name_classes_in_any_case() {
         let classes: Vec<String> = ["cat", "dog"].iter().map(ToString::to_string).collect();
         let p = Pattern::Prefix("prob_");

@@ -82,7 +82,9 @@ pub fn ui(
                     }
                 }
                 plot.line(
-                    Line::new("reliability", PlotPoints::from(points.clone())).color(theme::BLUE),
+                    Line::new("reliability", PlotPoints::from(points.clone()))
+                        .color(theme::BLUE)
+                        .allow_band(false),
                 );
                 plot.points(
                     Points::new("bins", PlotPoints::from(points))
@@ -91,46 +93,50 @@ pub fn ui(
                 );
             });
         let ui = &mut cols[1];
-        egui::Grid::new("calibration-bins")
-            .num_columns(4)
-            .striped(true)
+        egui::ScrollArea::vertical()
+            .id_salt("right")
             .show(ui, |ui| {
-                ui.strong("bin");
-                ui.strong("rows");
-                ui.strong("mean score");
-                ui.strong("observed");
-                ui.end_row();
-                for b in &filled {
-                    ui.label(format!("{:.3}–{:.3}", b.low, b.high));
-                    ui.label(count(b.count));
-                    ui.label(num(b.confidence, 3));
-                    ui.label(num(b.accuracy, 3))
-                        .on_hover_text(format!("95% {}", pct_ci(b.accuracy_ci, 1)));
-                    ui.end_row();
+                egui::Grid::new("calibration-bins")
+                    .num_columns(4)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.strong("bin");
+                        ui.strong("rows");
+                        ui.strong("mean score");
+                        ui.strong("observed");
+                        ui.end_row();
+                        for b in &filled {
+                            ui.label(format!("{:.3}–{:.3}", b.low, b.high));
+                            ui.label(count(b.count));
+                            ui.label(num(b.confidence, 3));
+                            ui.label(num(b.accuracy, 3))
+                                .on_hover_text(format!("95% {}", pct_ci(b.accuracy_ci, 1)));
+                            ui.end_row();
+                        }
+                    });
+                if !groups.is_empty() {
+                    ui.separator();
+                    egui::Grid::new("calibration-groups")
+                        .num_columns(5)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            ui.strong("group");
+                            ui.strong("rows");
+                            ui.strong("ECE");
+                            ui.strong("MCE");
+                            ui.strong("Brier");
+                            ui.end_row();
+                            for (name, c) in groups {
+                                ui.label(name);
+                                ui.label(count(c.rows));
+                                ui.label(pct(c.ece, 1))
+                                    .on_hover_text(format!("95% {}", pct_ci(c.ece_ci, 1)));
+                                ui.label(pct(c.mce, 1));
+                                ui.label(num(c.brier, 4));
+                                ui.end_row();
+                            }
+                        });
                 }
             });
-        if !groups.is_empty() {
-            ui.separator();
-            egui::Grid::new("calibration-groups")
-                .num_columns(5)
-                .striped(true)
-                .show(ui, |ui| {
-                    ui.strong("group");
-                    ui.strong("rows");
-                    ui.strong("ECE");
-                    ui.strong("MCE");
-                    ui.strong("Brier");
-                    ui.end_row();
-                    for (name, c) in groups {
-                        ui.label(name);
-                        ui.label(count(c.rows));
-                        ui.label(pct(c.ece, 1))
-                            .on_hover_text(format!("95% {}", pct_ci(c.ece_ci, 1)));
-                        ui.label(pct(c.mce, 1));
-                        ui.label(num(c.brier, 4));
-                        ui.end_row();
-                    }
-                });
-        }
     });
 }

@@ -71,7 +71,7 @@ pub fn ui(
             .y_axis_label("accuracy of the kept rows")
             .allow_scroll(false)
             .show(ui, |plot| {
-                plot.line(Line::new("risk–coverage", PlotPoints::from(points)));
+                plot.line(Line::new("risk–coverage", PlotPoints::from(points)).allow_band(false));
                 if let Some((x, y)) = point {
                     plot.points(
                         Points::new("threshold", PlotPoints::from(vec![[x, y]]))
@@ -81,44 +81,48 @@ pub fn ui(
                 }
             });
         let ui = &mut cols[1];
-        ui.label(RichText::new(format!("Keeping confidence ≥ {:.4}", *t)).strong());
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let errors = kept - (accuracy.unwrap_or(0.0) * kept as f64).round() as u64;
-        ui.label(format!(
-            "kept {} of {} rows ({}), accuracy {}, {} errors",
-            count(kept),
-            count(overall.rows),
-            pct(coverage, 1),
-            pct(accuracy, 2),
-            count(errors)
-        ));
-        ui.label(format!(
-            "class '{class}' among the kept rows: TP {} · FP {} · FN {}",
-            count(tp),
-            count(fp),
-            count(fn_)
-        ))
-        .on_hover_text("Keeping everything, these equal the Classes view");
-        ui.separator();
-        if !groups.is_empty() {
-            egui::Grid::new("rc-groups")
-                .num_columns(4)
-                .striped(true)
-                .show(ui, |ui| {
-                    ui.strong("group");
-                    ui.strong("kept");
-                    ui.strong("coverage");
-                    ui.strong("accuracy");
-                    ui.end_row();
-                    for (name, rc) in groups {
-                        let (k, c, a) = rc.at(*t);
-                        ui.label(name);
-                        ui.label(count(k));
-                        ui.label(pct(c, 1));
-                        ui.label(pct(a, 2));
-                        ui.end_row();
-                    }
-                });
-        }
+        egui::ScrollArea::vertical()
+            .id_salt("right")
+            .show(ui, |ui| {
+                ui.label(RichText::new(format!("Keeping confidence ≥ {:.4}", *t)).strong());
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let errors = kept - (accuracy.unwrap_or(0.0) * kept as f64).round() as u64;
+                ui.label(format!(
+                    "kept {} of {} rows ({}), accuracy {}, {} errors",
+                    count(kept),
+                    count(overall.rows),
+                    pct(coverage, 1),
+                    pct(accuracy, 2),
+                    count(errors)
+                ));
+                ui.label(format!(
+                    "class '{class}' among the kept rows: TP {} · FP {} · FN {}",
+                    count(tp),
+                    count(fp),
+                    count(fn_)
+                ))
+                .on_hover_text("Keeping everything, these equal the Classes view");
+                ui.separator();
+                if !groups.is_empty() {
+                    egui::Grid::new("rc-groups")
+                        .num_columns(4)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            ui.strong("group");
+                            ui.strong("kept");
+                            ui.strong("coverage");
+                            ui.strong("accuracy");
+                            ui.end_row();
+                            for (name, rc) in groups {
+                                let (k, c, a) = rc.at(*t);
+                                ui.label(name);
+                                ui.label(count(k));
+                                ui.label(pct(c, 1));
+                                ui.label(pct(a, 2));
+                                ui.end_row();
+                            }
+                        });
+                }
+            });
     });
 }
