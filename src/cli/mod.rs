@@ -94,7 +94,7 @@ pub struct ColumnArgs {
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub input_format: Option<InputFormat>,
     /// Quantile bins for numeric slice columns with many values.
-    #[arg(long, value_name = "N", default_value_t = load::DEFAULT_BINS, value_parser = clap::value_parser!(usize))]
+    #[arg(long, value_name = "N", default_value_t = load::DEFAULT_BINS, value_parser = parse_bins)]
     pub bins: usize,
     /// Per-class probability columns are named PREFIX<class> (default: detected
     /// from prob_, p_, proba_, score_ prefixes or a _prob suffix).
@@ -103,6 +103,44 @@ pub struct ColumnArgs {
     /// A probability column and its class, COL=CLASS (repeatable; replaces detection).
     #[arg(long, value_name = "COL=CLASS", value_parser = parse_proba)]
     pub proba: Vec<(String, String)>,
+}
+
+/// Most quantile bins for a numeric slice column.
+pub const MAX_BINS: usize = 1000;
+/// Most bootstrap replicates.
+pub const MAX_REPLICATES: usize = 100_000;
+/// Most rows `generate` writes (it holds them in memory).
+pub const MAX_GENERATED_ROWS: usize = 200_000_000;
+
+fn parse_count(s: &str, what: &str, min: usize, max: usize) -> Result<usize, String> {
+    let n = s
+        .trim()
+        .parse::<u128>()
+        .map_err(|_| format!("'{s}' is not a whole number; give {what} from {min} to {max}"))?;
+    usize::try_from(n)
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| format!("{n} is out of range; give {what} from {min} to {max}"))
+}
+
+fn parse_bins(s: &str) -> Result<usize, String> {
+    parse_count(s, "a number of bins", 2, MAX_BINS)
+}
+
+fn parse_replicates(s: &str) -> Result<usize, String> {
+    parse_count(s, "a number of resamples (0 for none)", 0, MAX_REPLICATES)
+}
+
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|t| t.is_finite())
+        .ok_or_else(|| format!("'{s}' is not a threshold; give a finite number such as 0.5"))
+}
+
+fn parse_rows(s: &str) -> Result<usize, String> {
+    parse_count(s, "a number of rows", 1, MAX_GENERATED_ROWS)
 }
 
 fn parse_proba(s: &str) -> Result<(String, String), String> {
@@ -180,10 +218,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "MEANING", value_parser = parse_meaning)]
     pub score_is: Option<ScoreMeaning>,
     /// Decide one-vs-rest at this score threshold for the slices, instead of the predictions.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = parse_threshold)]
     pub threshold: Option<f64>,
     /// Bootstrap intervals for the disparity metrics, with N resamples (e.g. 1000).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_replicates)]
     pub bootstrap: Option<usize>,
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 0)]
@@ -265,7 +303,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// Number of rows.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_rows)]
     pub rows: usize,
     /// Output file; .csv, .parquet or .ndjson.
     #[arg(long, value_name = "FILE")]
@@ -410,12 +448,22 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         sort: args.sort,
         score_meaning: args.score_is,
         threshold: args.threshold,
-        bootstrap: args.bootstrap.filter(|&n| n > 0).map(|n| (n, args.seed)),
+        bootstrap: match args.bootstrap {
+            Some(0) => {
+                eprintln!(
+                    "note: --bootstrap 0 draws no resamples, so there are no bootstrap intervals"
+                );
+                None
+            }
+            other => other.map(|n| (n, args.seed)),
+        },
         calibration_bins: args.calibration_bins,
         watch: args.watch.clone(),
     };
-    let report = report::build(&ds, &state, &opts)
-        .map_err(|e| data_err(anyhow::anyhow!("{e}: {}", args.data.display())))?;
+    let report = report::build(&ds, &state, &opts).map_err(|e| Failure {
+        code: report_error_code(&e),
+        error: anyhow::anyhow!("{e}: {}", args.data.display()),
+    })?;
     t.lap("compute");
     let format = args.format.unwrap_or_else(|| {
         match args
@@ -444,6 +492,17 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Slicing by the label or another role column is a misuse of `--by`
+/// (exit 2); options that do not fit this data are data errors (exit 3).
+fn report_error_code(e: &report::ReportError) -> u8 {
+    match e {
+        report::ReportError::Slice(crate::core::slices::SliceError::RoleColumn { .. }) => {
+            EXIT_USAGE
+        }
+        _ => EXIT_DATA,
+    }
+}
+
 fn run_export(args: &ExportArgs) -> Result<(), Failure> {
     let format = ExportFormat::from_path(&args.out).map_err(|e| Failure {
         code: EXIT_USAGE,
@@ -469,10 +528,13 @@ fn run_export(args: &ExportArgs) -> Result<(), Failure> {
 }
 
 fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
-    if args.rows == 0 {
+    if InputFormat::from_path(&args.out).is_none() {
         return Err(Failure {
             code: EXIT_USAGE,
-            error: anyhow::anyhow!("--rows must be at least 1"),
+            error: anyhow::anyhow!(
+                "Cannot tell the format to write from '{}': name the file .csv, .parquet or .ndjson",
+                args.out.display()
+            ),
         });
     }
     let rows = generate::generate(args.rows, args.seed);

@@ -228,6 +228,70 @@ pub enum LoadError {
         /// The other.
         second: &'static str,
     },
+    /// Two columns have the same name.
+    #[error(
+        "Columns {first} and {second} are both named '{name}'. Give each column its own name in the header row: {}",
+        path.display()
+    )]
+    DuplicateColumn {
+        /// The file.
+        path: PathBuf,
+        /// The name.
+        name: String,
+        /// 1-based position of the first.
+        first: usize,
+        /// 1-based position of the second.
+        second: usize,
+    },
+    /// A role column holds objects or lists (NDJSON, Parquet).
+    #[error(
+        "The {role} column '{column}' holds {what}{}, not a class. Each row needs one plain value (text or a number) there: {}",
+        line.map(|l| format!(" (first on line {l})")).unwrap_or_default(),
+        path.display()
+    )]
+    NestedValue {
+        /// The file.
+        path: PathBuf,
+        /// Human name of the role.
+        role: &'static str,
+        /// The column.
+        column: String,
+        /// "objects" or "lists".
+        what: &'static str,
+        /// The first line (NDJSON) with one.
+        line: Option<usize>,
+    },
+    /// A line of an NDJSON file is not a JSON object.
+    #[error(
+        "Line {line} of the NDJSON file is not a valid JSON object ({message}). Each line must be one object such as {{\"label\": \"cat\", \"pred\": \"dog\"}}: {}",
+        path.display()
+    )]
+    JsonLine {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file is UTF-16 (it starts with a UTF-16 byte order mark).
+    #[error(
+        "The data file is UTF-16 text; Slicewise reads UTF-8. Save it as UTF-8 (in Excel: Save As, \"CSV UTF-8\"; or `iconv -f UTF-16 -t UTF-8`): {}",
+        path.display()
+    )]
+    Utf16 {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A Parquet file that is cut short or not Parquet at all.
+    #[error(
+        "The Parquet file is incomplete or not Parquet (it does not end with the Parquet footer; was it still being written, or cut short by a copy?). Export or copy it again: {}",
+        path.display()
+    )]
+    BadParquet {
+        /// The file.
+        path: PathBuf,
+    },
     /// The parser rejected the file.
     #[error("Cannot read the data file: {message}: {}", path.display())]
     Parse {

@@ -28,6 +28,19 @@ pub enum SliceError {
         /// The columns available.
         available: Vec<String>,
     },
+    /// `--by` names the label, prediction or another role column.
+    #[error(
+        "--by names '{column}', which is the {role} column; slice by a metadata column instead. Slice columns: {}",
+        super::error::list(available)
+    )]
+    RoleColumn {
+        /// The column.
+        column: String,
+        /// Its role ("true-label").
+        role: &'static str,
+        /// The columns available.
+        available: Vec<String>,
+    },
     /// The intersection has too many possible cells.
     #[error(
         "the intersection {columns} has {cells} possible groups, more than {max}; slice by fewer or coarser columns"
@@ -129,11 +142,29 @@ impl<'a> SliceKey<'a> {
         let mut groupings = Vec::with_capacity(columns.len());
         let mut names = Vec::with_capacity(columns.len());
         for name in columns {
+            let available = || ds.slice_columns().map(|c| c.name.clone()).collect();
+            let r = &ds.roles;
+            let role = [
+                ("true-label", Some(&r.label)),
+                ("prediction", Some(&r.pred)),
+                ("score", r.score.as_ref()),
+                ("id", r.id.as_ref()),
+                ("human-label", r.human.as_ref()),
+            ]
+            .into_iter()
+            .find(|(_, c)| c.is_some_and(|c| c.eq_ignore_ascii_case(name.trim())));
+            if let Some((role, _)) = role {
+                return Err(SliceError::RoleColumn {
+                    column: name.clone(),
+                    role,
+                    available: available(),
+                });
+            }
             let col = ds
                 .column(name.trim())
                 .ok_or_else(|| SliceError::NoSuchColumn {
                     column: name.clone(),
-                    available: ds.slice_columns().map(|c| c.name.clone()).collect(),
+                    available: available(),
                 })?;
             groupings.push(col.groups());
             names.push(col.name.clone());
@@ -228,6 +259,13 @@ pub fn count_groups_with(
 ) -> Vec<Group> {
     let mut cells = vec![GroupCounts::default(); key.cells()];
     for row in 0..ds.rows() {
+        // Decided at a threshold, a row without a score has no decision: it
+        // is left out (the loader warns about missing scores).
+        if let (Some(_), Decision::Threshold { scores, .. }) = (positive, decision)
+            && scores[row].is_nan()
+        {
+            continue;
+        }
         let cell = key.cell(row);
         let c = &mut cells[cell];
         c.n += 1;

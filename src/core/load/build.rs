@@ -44,6 +44,13 @@ pub(super) fn build_dataset(
     for name in column_names(df) {
         let series = take(df, &name).map_err(perr)?;
         let clean = name.trim_start_matches('\u{feff}').to_string();
+        if series.dtype().is_nested() {
+            warnings.push(format!(
+                "Column '{clean}' holds lists or objects ({}), which cannot be sliced by; it was left out.",
+                series.dtype()
+            ));
+            continue;
+        }
         let usage = if roles.image.as_ref() == Some(&clean) {
             ColumnUse::Image
         } else if roles.text.as_ref() == Some(&clean) {
@@ -82,7 +89,7 @@ pub(super) fn build_dataset(
     } else {
         None
     };
-    let mut score = None;
+    let mut score: Option<Vec<f64>> = None;
     let mut ids = Ids::RowNumber;
     let mut columns = Vec::new();
     for d in done {
@@ -94,29 +101,50 @@ pub(super) fn build_dataset(
         }
     }
 
+    let mut roles = roles;
+    if let (Some(name), Some(values)) = (roles.score.clone(), &score) {
+        match score_notes(&name, values) {
+            ScoreNotes::Empty => {
+                warnings.push(format!(
+                    "The score column '{name}' is empty in every row, so the file is read without a score."
+                ));
+                score = None;
+                roles.score = None;
+            }
+            ScoreNotes::Notes(notes) => warnings.extend(notes),
+        }
+    }
+
     // Label and prediction share one class dictionary.
     check_nulls(&path, "true-label", &roles.label, &label_enc)?;
     check_nulls(&path, "prediction", &roles.pred, &pred_enc)?;
-    let mut union: Vec<String> = label_enc.values.clone();
-    for v in &pred_enc.values {
-        if !label_enc.values.contains(v) {
-            union.push(v.clone());
-        }
-    }
-    let classes = sort_classes(union);
+    let unified = super::classes::unify(
+        &roles.label,
+        &label_enc.values,
+        &roles.pred,
+        &pred_enc.values,
+    );
+    warnings.extend(unified.warnings);
+    let classes = sort_classes(unified.names.clone());
     let probas = super::probas::take_probas(&path, &mut columns, &classes, opts)?;
-    let class_index: FxHashMap<&str, u32> = classes
+    // Unified index → position in the sorted classes.
+    let position: FxHashMap<&str, u32> = classes
         .iter()
         .enumerate()
         .map(|(i, c)| (c.as_str(), next_code(i)))
         .collect();
-    let remap = |enc: &Encoded| -> Vec<u32> {
-        let table: Vec<u32> = enc.values.iter().map(|v| class_index[v.as_str()]).collect();
+    let sorted: Vec<u32> = unified
+        .names
+        .iter()
+        .map(|n| position.get(n.as_str()).copied().unwrap_or(0))
+        .collect();
+    let remap = |enc: &Encoded, value_class: &[u32]| -> Vec<u32> {
+        let table: Vec<u32> = value_class.iter().map(|&u| sorted[u as usize]).collect();
         enc.codes.iter().map(|&c| table[c as usize]).collect()
     };
-    let label = remap(&label_enc);
+    let label = remap(&label_enc, &unified.label);
     drop(label_enc);
-    let pred = remap(&pred_enc);
+    let pred = remap(&pred_enc, &unified.pred);
     drop(pred_enc);
     let mut correct = Bitmap::new(rows);
     for (i, (l, p)) in label.iter().zip(&pred).enumerate() {
@@ -129,16 +157,8 @@ pub(super) fn build_dataset(
     let mut human_extra_classes = Vec::new();
     let human = match (&roles.human, human_enc) {
         (Some(name), Some(enc)) => {
-            let table: Vec<u32> = enc
-                .values
-                .iter()
-                .map(|v| {
-                    class_index.get(v.as_str()).copied().unwrap_or_else(|| {
-                        human_extra_classes.push(v.clone());
-                        next_code(classes.len() + human_extra_classes.len() - 1)
-                    })
-                })
-                .collect();
+            let table =
+                super::classes::human_codes(&enc.values, &classes, &mut human_extra_classes);
             if enc.null_count > 0 {
                 warnings.push(format!(
                     "The human-label column '{name}' is empty on {} row(s); those rows are left out of human-level performance.",
@@ -376,4 +396,59 @@ pub(super) fn check_ids(
         count: dups.len(),
         examples,
     })
+}
+
+/// What a score column's values call for.
+enum ScoreNotes {
+    /// No row has a score.
+    Empty,
+    /// Warnings about missing, infinite or out-of-range scores.
+    Notes(Vec<String>),
+}
+
+/// Counts the missing (NaN), infinite and, for a column that is otherwise a
+/// probability, out-of-[0, 1] scores, naming the first rows of each.
+fn score_notes(name: &str, values: &[f64]) -> ScoreNotes {
+    let rows = |f: &dyn Fn(f64) -> bool| -> (usize, Vec<usize>) {
+        let mut n = 0;
+        let mut first = Vec::new();
+        for (i, &v) in values.iter().enumerate() {
+            if f(v) {
+                n += 1;
+                if first.len() < SHOW_ROWS {
+                    first.push(i);
+                }
+            }
+        }
+        (n, first)
+    };
+    let (missing, first_missing) = rows(&|v| v.is_nan());
+    if missing == values.len() {
+        return ScoreNotes::Empty;
+    }
+    let mut notes = Vec::new();
+    let list = crate::core::error::rows_list;
+    if missing > 0 {
+        notes.push(format!(
+            "The score column '{name}' is empty or NaN on {missing} row(s) (data rows {}); they are left out of score curves, thresholds and calibration.",
+            list(&first_missing)
+        ));
+    }
+    let (infinite, first_infinite) = rows(&|v| v.is_infinite());
+    if infinite > 0 {
+        notes.push(format!(
+            "The score column '{name}' is infinite on {infinite} row(s) (data rows {}); they rank above (or below) every other score, and the column is not a probability.",
+            list(&first_infinite)
+        ));
+    }
+    let (outside, first_outside) = rows(&|v| v.is_finite() && !(0.0..=1.0).contains(&v));
+    let finite = values.len() - missing - infinite;
+    // Mostly in [0, 1]: a probability with some broken values, not another scale.
+    if outside > 0 && outside * 100 <= finite {
+        notes.push(format!(
+            "The score column '{name}' looks like a probability but is outside [0, 1] on {outside} row(s) (data rows {}); check how it was exported.",
+            list(&first_outside)
+        ));
+    }
+    ScoreNotes::Notes(notes)
 }

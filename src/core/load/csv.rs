@@ -138,31 +138,47 @@ pub(super) fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Ro
     let fail =
         |e: &PolarsError| diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e));
 
+    // Two columns of one name are an error, not `name_duplicated_0`.
+    check_header(path, &head, delimiter)?;
     // A first read of a few thousand rows gives column names and types. It
     // parses a prefix of the file held in memory: given the whole file,
-    // polars would scan all of it even for a few rows.
-    let sample_options = || {
-        csv_options(delimiter, decimal_comma)
-            .with_n_rows(Some(INFER_ROWS))
-            .with_infer_schema_length(Some(INFER_ROWS))
-    };
-    let sample = read_prefix(path, INFER_ROWS)
-        .ok()
-        .and_then(|prefix| {
+    // polars would scan all of it even for a few rows. A column whose values
+    // do not fit the inferred type (an integer too large for 64 bits, say)
+    // is read as text.
+    let prefix = read_prefix(path, INFER_ROWS).ok();
+    let mut as_text = Schema::default();
+    let sample = loop {
+        let sample_options = || {
+            csv_options(delimiter, decimal_comma)
+                .with_n_rows(Some(INFER_ROWS))
+                .with_infer_schema_length(Some(INFER_ROWS))
+                .with_schema_overwrite(Some(Arc::new(as_text.clone())))
+        };
+        let from_prefix = prefix.as_ref().and_then(|p| {
             sample_options()
-                .into_reader_with_file_handle(std::io::Cursor::new(prefix))
+                .into_reader_with_file_handle(std::io::Cursor::new(p.clone()))
                 .finish()
                 .ok()
-        })
-        .map_or_else(
-            || {
-                sample_options()
-                    .try_into_reader_with_file_path(Some(path.to_path_buf()))
-                    .and_then(SerReader::finish)
+                // A first data row longer than the prefix leaves only the
+                // header in it: read from the file instead.
+                .filter(|df| df.height() > 0)
+        });
+        let result = match from_prefix {
+            Some(df) => Ok(df),
+            None => sample_options()
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(SerReader::finish),
+        };
+        match result {
+            Ok(df) => break df,
+            Err(e) => match unparsable_column(&e.to_string()) {
+                Some(col) if as_text.get(col.as_str()).is_none() && as_text.len() < 1000 => {
+                    as_text.with_column(col.into(), DataType::String);
+                }
+                _ => return Err(fail(&e)),
             },
-            Ok,
-        )
-        .map_err(|e| fail(&e))?;
+        }
+    };
     let columns: Vec<String> = column_names(&sample)
         .into_iter()
         .map(|c| c.trim_start_matches('\u{feff}').to_string())
@@ -263,6 +279,41 @@ pub(super) fn read_prefix(path: &Path, rows: usize) -> std::io::Result<Vec<u8>> 
     };
     buf.truncate(end);
     Ok(buf)
+}
+
+/// The header's field names, split like the data (quotes respected).
+fn header_fields(head: &[u8], delimiter: u8) -> Vec<String> {
+    let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let line = String::from_utf8_lossy(&head[..line_end]);
+    let line = line.trim_end_matches('\r').trim_start_matches('\u{feff}');
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    for ch in line.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            c if c == char::from(delimiter) && !quoted => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// Refuses a header with two columns of one name.
+fn check_header(path: &Path, head: &[u8], delimiter: u8) -> Result<(), LoadError> {
+    let fields = header_fields(head, delimiter);
+    for (j, name) in fields.iter().enumerate() {
+        if let Some(i) = fields[..j].iter().position(|f| f == name) {
+            return Err(LoadError::DuplicateColumn {
+                path: path.to_path_buf(),
+                name: name.clone(),
+                first: i + 1,
+                second: j + 1,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The column named in polars' "could not parse `x` as dtype `f64` at column 'c'" error.

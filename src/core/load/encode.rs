@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::bins::numeric_column;
 use super::build::{check_ids, grouping_from, to_f64, to_f64_checked, to_ids};
 use super::{SHOW_ROWS, polars_error};
-use crate::core::dataset::{Column, ColumnData, ColumnUse, Ids, format_number};
+use crate::core::dataset::{Column, ColumnData, ColumnUse, Ids};
 use crate::core::error::LoadError;
 
 /// A column encoded as dense codes plus the value of each code.
@@ -99,7 +99,8 @@ pub(super) fn encode(series: &Series) -> Result<Encoded, PolarsError> {
                     Some(v) => {
                         let v = if v == 0.0 { 0.0 } else { v };
                         let code = *map.entry(v.to_bits()).or_insert_with(|| {
-                            out.values.push(format_number(v));
+                            // Shortest exact form: 1.0 is "1", 1e-7 stays itself.
+                            out.values.push(v.to_string());
                             next_code(out.values.len() - 1)
                         });
                         out.codes.push(code);

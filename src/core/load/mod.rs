@@ -8,6 +8,7 @@
 
 mod bins;
 mod build;
+mod classes;
 mod csv;
 mod encode;
 mod fingerprint;
@@ -31,6 +32,7 @@ use super::dataset::{Dataset, Roles, SourceInfo};
 use super::error::LoadError;
 
 pub use bins::quantile_edges;
+pub use classes::canonical_number;
 pub use csv::{sniff_decimal_comma, sniff_delimiter};
 pub use encode::sort_classes;
 pub use fingerprint::fingerprint;
@@ -183,6 +185,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         });
     }
     let format = resolve_format(path, opts.format)?;
+    if format != InputFormat::Parquet && starts_with_utf16_bom(path) {
+        return Err(LoadError::Utf16 {
+            path: path.to_path_buf(),
+        });
+    }
     let started = std::time::Instant::now();
     let (mut df, roles) = match format {
         InputFormat::Csv => read_csv(path, opts)?,
@@ -196,6 +203,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
                 });
             }
             let roles = detect_roles(path, &columns, opts)?;
+            check_roles_are_flat(path, &df, &roles, format)?;
             (df, roles)
         }
     };
@@ -236,6 +244,70 @@ fn polars_error(path: &Path, err: &PolarsError) -> LoadError {
             .unwrap_or_default()
             .to_string(),
     }
+}
+
+/// Whether a file starts with a UTF-16 byte order mark.
+fn starts_with_utf16_bom(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut bom = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut bom))
+        .is_ok_and(|()| bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF])
+}
+
+/// Whether a column holds lists, structs or other nested values.
+fn is_nested(dtype: &DataType) -> bool {
+    dtype.is_nested()
+}
+
+/// Refuses a label, prediction or human-label column of objects or lists
+/// (for NDJSON with the first line that has one).
+fn check_roles_are_flat(
+    path: &Path,
+    df: &DataFrame,
+    roles: &Roles,
+    format: InputFormat,
+) -> Result<(), LoadError> {
+    let named = [
+        ("true-label", Some(&roles.label)),
+        ("prediction", Some(&roles.pred)),
+        ("human-label", roles.human.as_ref()),
+    ];
+    for (role, column) in named {
+        let Some(column) = column else { continue };
+        let Ok(c) = df.column(column) else { continue };
+        let dtype = c.dtype();
+        // NDJSON with an object on some lines and text on others reads as
+        // text: look for the line when a value looks like JSON.
+        let looks_nested = format == InputFormat::Ndjson
+            && c.str().is_ok_and(|s| {
+                s.iter()
+                    .flatten()
+                    .any(|v| v.starts_with('{') || v.starts_with('['))
+            });
+        if !is_nested(dtype) && !looks_nested {
+            continue;
+        }
+        let line = (format == InputFormat::Ndjson)
+            .then(|| ndjson::first_nested_line(path, column))
+            .flatten();
+        if !is_nested(dtype) && line.is_none() {
+            continue;
+        }
+        let what = if matches!(dtype, DataType::Struct(_)) || !is_nested(dtype) {
+            "objects or lists"
+        } else {
+            "lists"
+        };
+        return Err(LoadError::NestedValue {
+            path: path.to_path_buf(),
+            role,
+            column: column.clone(),
+            what,
+            line,
+        });
+    }
+    Ok(())
 }
 
 /// Finds the first non-UTF-8 byte in a file.

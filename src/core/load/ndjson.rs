@@ -1,6 +1,7 @@
 //! Reading newline-delimited JSON.
 
 use std::fs::File;
+use std::io::{BufRead as _, BufReader};
 use std::path::Path;
 
 use polars::prelude::{DataFrame, JsonFormat, JsonReader, SerReader};
@@ -27,5 +28,45 @@ pub(super) fn read(path: &Path) -> Result<DataFrame, LoadError> {
         Ok(df) => Ok(df),
         Err(_) => read_with(None)?,
     };
-    result.map_err(|e| diagnose_utf8(path).unwrap_or_else(|| polars_error(path, &e)))
+    result.map_err(|e| {
+        diagnose_utf8(path)
+            .or_else(|| first_bad_line(path))
+            .unwrap_or_else(|| polars_error(path, &e))
+    })
+}
+
+/// The first line that is not a JSON object, as an error naming it.
+fn first_bad_line(path: &Path) -> Option<LoadError> {
+    let file = File::open(path).ok()?;
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.ok()?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Err(e) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&line) {
+            return Some(LoadError::JsonLine {
+                path: path.to_path_buf(),
+                line: i + 1,
+                message: e.to_string(),
+            });
+        }
+    }
+    None
+}
+
+/// The first line whose value of `column` is an object or a list.
+pub(super) fn first_nested_line(path: &Path, column: &str) -> Option<usize> {
+    let file = File::open(path).ok()?;
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&line.ok()?) else {
+            continue;
+        };
+        if map
+            .get(column)
+            .is_some_and(|v| v.is_object() || v.is_array())
+        {
+            return Some(i + 1);
+        }
+    }
+    None
 }

@@ -11,7 +11,15 @@ use crate::core::error::LoadError;
 /// Reads a whole Parquet file.
 pub(super) fn read(path: &Path) -> Result<DataFrame, LoadError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
-    ParquetReader::new(file)
-        .finish()
-        .map_err(|e| polars_error(path, &e))
+    ParquetReader::new(file).finish().map_err(|e| {
+        let message = e.to_string();
+        if message.contains("PAR1") || message.contains("footer") || message.contains("out of spec")
+        {
+            LoadError::BadParquet {
+                path: path.to_path_buf(),
+            }
+        } else {
+            polars_error(path, &e)
+        }
+    })
 }
