@@ -226,6 +226,10 @@ pub struct ReportArgs {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Print every class in the per-class tables and the whole confusion
+    /// matrix (by default the 100 largest classes and 1,000 largest cells).
+    #[arg(long)]
+    pub all_classes: bool,
     /// Reliability bins of the calibration (equal width on [0, 1]).
     #[arg(long, value_name = "N", default_value_t = crate::core::calibration::DEFAULT_BINS,
           value_parser = parse_calibration_bins)]
@@ -458,6 +462,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
             other => other.map(|n| (n, args.seed)),
         },
         calibration_bins: args.calibration_bins,
+        all_classes: args.all_classes,
         watch: args.watch.clone(),
     };
     let report = report::build(&ds, &state, &opts).map_err(|e| Failure {

@@ -10,11 +10,30 @@ use serde::Serialize;
 
 use super::stats::{Interval, Proportion, ratio_u};
 
+/// Classes up to which the matrix is stored densely; above, only its
+/// non-zero cells (at most one per row of data) are kept.
+pub const DENSE_CLASSES: usize = 512;
+
+/// The cells of a confusion matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+enum Cells {
+    /// `n * n` counts, row-major.
+    Dense(Vec<u64>),
+    /// Non-zero counts by `truth * n + pred`.
+    Sparse(rustc_hash::FxHashMap<u64, u64>),
+}
+
 /// A confusion matrix: rows are true classes, columns predicted classes.
+/// Row, column and diagonal sums are kept beside the cells, so every
+/// per-class number costs O(classes) whatever the storage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Confusion {
     n: usize,
-    counts: Vec<u64>,
+    cells: Cells,
+    row_sums: Vec<u64>,
+    col_sums: Vec<u64>,
+    diagonal: Vec<u64>,
+    total: u64,
 }
 
 /// How to normalise a confusion matrix (scikit-learn's `normalize`).
@@ -35,9 +54,18 @@ impl Confusion {
     /// An all-zero matrix over `n` classes.
     #[must_use]
     pub fn new(n: usize) -> Self {
+        let cells = if n <= DENSE_CLASSES {
+            Cells::Dense(vec![0; n * n])
+        } else {
+            Cells::Sparse(rustc_hash::FxHashMap::default())
+        };
         Self {
             n,
-            counts: vec![0; n * n],
+            cells,
+            row_sums: vec![0; n],
+            col_sums: vec![0; n],
+            diagonal: vec![0; n],
+            total: 0,
         }
     }
 
@@ -46,22 +74,50 @@ impl Confusion {
     pub fn from_codes(label: &[u32], pred: &[u32], n_classes: usize) -> Self {
         let mut m = Self::new(n_classes);
         for (&t, &p) in label.iter().zip(pred) {
-            m.counts[t as usize * n_classes + p as usize] += 1;
+            m.add(t, p);
         }
         m
+    }
+
+    fn bump(&mut self, t: usize, p: usize, up: bool) {
+        let step = |v: &mut u64| {
+            if up {
+                *v += 1;
+            } else {
+                *v = v.saturating_sub(1);
+            }
+        };
+        let key = t * self.n + p;
+        match &mut self.cells {
+            Cells::Dense(c) => step(&mut c[key]),
+            Cells::Sparse(c) => {
+                let v = c.entry(key as u64).or_insert(0);
+                step(v);
+                if *v == 0 {
+                    c.remove(&(key as u64));
+                }
+            }
+        }
+        step(&mut self.row_sums[t]);
+        step(&mut self.col_sums[p]);
+        if t == p {
+            step(&mut self.diagonal[t]);
+        }
+        step(&mut self.total);
     }
 
     /// Adds one example.
     #[inline]
     pub fn add(&mut self, truth: u32, pred: u32) {
-        self.counts[truth as usize * self.n + pred as usize] += 1;
+        self.bump(truth as usize, pred as usize, true);
     }
 
     /// Removes one example (used by incremental updates).
     #[inline]
     pub fn remove(&mut self, truth: u32, pred: u32) {
-        let cell = &mut self.counts[truth as usize * self.n + pred as usize];
-        *cell = cell.saturating_sub(1);
+        if self.get(truth as usize, pred as usize) > 0 {
+            self.bump(truth as usize, pred as usize, false);
+        }
     }
 
     /// Number of classes.
@@ -70,54 +126,82 @@ impl Confusion {
         self.n
     }
 
+    /// Whether only the non-zero cells are stored (more than [`DENSE_CLASSES`]).
+    #[must_use]
+    pub fn is_sparse(&self) -> bool {
+        matches!(self.cells, Cells::Sparse(_))
+    }
+
     /// The count of examples of class `truth` predicted as `pred`.
     #[must_use]
     #[inline]
     pub fn get(&self, truth: usize, pred: usize) -> u64 {
-        self.counts[truth * self.n + pred]
+        let key = truth * self.n + pred;
+        match &self.cells {
+            Cells::Dense(c) => c[key],
+            Cells::Sparse(c) => c.get(&(key as u64)).copied().unwrap_or(0),
+        }
+    }
+
+    /// The non-zero cells as (true class, predicted class, count), in no
+    /// particular order.
+    #[must_use]
+    pub fn nonzero(&self) -> Box<dyn Iterator<Item = (usize, usize, u64)> + '_> {
+        let n = self.n.max(1);
+        match &self.cells {
+            Cells::Dense(c) => Box::new(
+                c.iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v > 0)
+                    .map(move |(k, &v)| (k / n, k % n, v)),
+            ),
+            #[allow(clippy::cast_possible_truncation)]
+            Cells::Sparse(c) => Box::new(
+                c.iter()
+                    .map(move |(&k, &v)| (k as usize / n, k as usize % n, v)),
+            ),
+        }
     }
 
     /// Examples whose true class is `class` (its support).
     #[must_use]
     pub fn row_sum(&self, class: usize) -> u64 {
-        self.counts[class * self.n..(class + 1) * self.n]
-            .iter()
-            .sum()
+        self.row_sums[class]
     }
 
     /// Examples predicted as `class`.
     #[must_use]
     pub fn col_sum(&self, class: usize) -> u64 {
-        (0..self.n).map(|t| self.get(t, class)).sum()
+        self.col_sums[class]
     }
 
     /// All examples.
     #[must_use]
     pub fn total(&self) -> u64 {
-        self.counts.iter().sum()
+        self.total
     }
 
     /// Correctly classified examples (the diagonal).
     #[must_use]
     pub fn correct(&self) -> u64 {
-        (0..self.n).map(|c| self.get(c, c)).sum()
+        self.diagonal.iter().sum()
     }
 
-    /// The matrix as rows of counts.
+    /// The matrix as rows of counts: `n * n` numbers, so only for matrices
+    /// small enough to print (see [`DENSE_CLASSES`]).
     #[must_use]
     pub fn rows(&self) -> Vec<Vec<u64>> {
-        self.counts
-            .chunks(self.n.max(1))
-            .map(<[u64]>::to_vec)
+        (0..self.n)
+            .map(|t| (0..self.n).map(|p| self.get(t, p)).collect())
             .collect()
     }
 
-    /// The matrix normalised; cells with a zero denominator are `None`.
+    /// The matrix normalised; cells with a zero denominator are `None`
+    /// (`n * n` numbers, as [`Confusion::rows`]).
     #[must_use]
     pub fn normalized(&self, how: Normalize) -> Vec<Vec<Option<f64>>> {
         let total = self.total();
-        let rows: Vec<u64> = (0..self.n).map(|c| self.row_sum(c)).collect();
-        let cols: Vec<u64> = (0..self.n).map(|c| self.col_sum(c)).collect();
+        let (rows, cols) = (&self.row_sums, &self.col_sums);
         #[allow(clippy::cast_precision_loss)]
         (0..self.n)
             .map(|t| {
@@ -148,7 +232,7 @@ impl Confusion {
     #[allow(clippy::cast_precision_loss)]
     pub fn balanced_accuracy(&self) -> Option<f64> {
         let recalls: Vec<f64> = (0..self.n)
-            .filter_map(|c| ratio_u(self.get(c, c), self.row_sum(c)))
+            .filter_map(|c| ratio_u(self.diagonal[c], self.row_sums[c]))
             .collect();
         (!recalls.is_empty()).then(|| recalls.iter().sum::<f64>() / recalls.len() as f64)
     }
@@ -156,7 +240,7 @@ impl Confusion {
     /// One-vs-rest counts for `positive`.
     #[must_use]
     pub fn binary(&self, positive: usize) -> BinaryCounts {
-        let tp = self.get(positive, positive);
+        let tp = self.diagonal[positive];
         let fn_ = self.row_sum(positive) - tp;
         let fp = self.col_sum(positive) - tp;
         let tn = self.total() - tp - fn_ - fp;
@@ -168,9 +252,9 @@ impl Confusion {
     pub fn per_class(&self, classes: &[String]) -> Vec<ClassMetrics> {
         (0..self.n)
             .map(|c| {
-                let tp = self.get(c, c);
-                let support = self.row_sum(c);
-                let predicted = self.col_sum(c);
+                let tp = self.diagonal[c];
+                let support = self.row_sums[c];
+                let predicted = self.col_sums[c];
                 ClassMetrics {
                     class: classes.get(c).cloned().unwrap_or_default(),
                     precision: ratio_u(tp, predicted),
@@ -457,7 +541,7 @@ impl Confusion {
             ClassOrder::Name => {}
             ClassOrder::Support => idx.sort_by_key(|&c| std::cmp::Reverse(self.row_sum(c))),
             ClassOrder::Errors => {
-                idx.sort_by_key(|&c| std::cmp::Reverse(self.row_sum(c) - self.get(c, c)));
+                idx.sort_by_key(|&c| std::cmp::Reverse(self.row_sums[c] - self.diagonal[c]));
             }
         }
         idx
@@ -498,10 +582,19 @@ impl Confusion {
             slot[c] = i;
         }
         let mut m = Self::new(size);
-        for t in 0..self.n {
-            for p in 0..self.n {
-                m.counts[slot[t] * size + slot[p]] += self.get(t, p);
+        for (t, p, v) in self.nonzero() {
+            let (st, sp) = (slot[t], slot[p]);
+            if let Cells::Dense(c) = &mut m.cells {
+                c[st * size + sp] += v;
+            } else if let Cells::Sparse(c) = &mut m.cells {
+                *c.entry((st * size + sp) as u64).or_insert(0) += v;
             }
+            m.row_sums[st] += v;
+            m.col_sums[sp] += v;
+            if st == sp {
+                m.diagonal[st] += v;
+            }
+            m.total += v;
         }
         let mut labels: Vec<String> = order
             .iter()
@@ -624,6 +717,48 @@ pub fn skew_warning(per_class: &[ClassMetrics]) -> Option<String> {
 #[cfg(test)]
 mod order_tests {
     use super::*;
+
+    #[test]
+    fn a_sparse_matrix_gives_what_a_dense_one_gives() {
+        // 600 classes (sparse) against the same counts summed by hand.
+        let n = 600u32;
+        let label: Vec<u32> = (0..5000).map(|i| (i * 7) % n).collect();
+        let pred: Vec<u32> = label
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| if i % 3 == 0 { (t + 1) % n } else { t })
+            .collect();
+        let m = Confusion::from_codes(&label, &pred, n as usize);
+        assert!(m.is_sparse());
+        assert_eq!(m.total(), 5000);
+        let mut cells = std::collections::HashMap::new();
+        for (&t, &p) in label.iter().zip(&pred) {
+            *cells.entry((t as usize, p as usize)).or_insert(0u64) += 1;
+        }
+        for (&(t, p), &v) in &cells {
+            assert_eq!(m.get(t, p), v);
+        }
+        assert_eq!(m.nonzero().count(), cells.len());
+        let correct = label.iter().zip(&pred).filter(|(t, p)| t == p).count() as u64;
+        assert_eq!(m.correct(), correct);
+        let per = m.per_class(&[]);
+        for (c, row) in per.iter().enumerate() {
+            let support = label.iter().filter(|&&t| t as usize == c).count() as u64;
+            let predicted = pred.iter().filter(|&&p| p as usize == c).count() as u64;
+            assert_eq!((row.support, row.predicted), (support, predicted));
+        }
+        let mut m2 = m.clone();
+        m2.remove(label[0], pred[0]);
+        m2.add(label[0], pred[0]);
+        assert_eq!(m, m2);
+        let (labels, top) = m.collapse(
+            &vec![String::new(); n as usize],
+            &m.top_classes(ClassOrder::Name, 10),
+            10,
+        );
+        assert_eq!(labels.len(), 11);
+        assert_eq!(top.total(), 5000);
+    }
 
     #[test]
     fn collapsing_keeps_every_count() {

@@ -115,20 +115,6 @@ pub fn optional(names: &[String], none: &str) -> Vec<(Option<String>, String)> {
         .collect()
 }
 
-/// Options for a choice of class code, optionally with `none` first.
-#[must_use]
-pub fn class_options(classes: &[String], none: Option<&str>) -> Vec<(Option<u32>, String)> {
-    none.map(|n| (None, n.to_string()))
-        .into_iter()
-        .chain(
-            classes
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| u32::try_from(i).ok().map(|code| (Some(code), c.clone()))),
-        )
-        .collect()
-}
-
 /// A column header button that sorts; `sorted` is `Some(descending)` for the
 /// current sort column. Returns whether it was clicked.
 pub fn sort_header(ui: &mut Ui, name: &str, sorted: Option<bool>, tip: &str) -> bool {
@@ -252,4 +238,59 @@ pub fn unit_curve(
             );
         }
     });
+}
+
+/// Class pickers list at most this many classes; beyond, a filter box finds them.
+const PICKER_LIMIT: usize = 200;
+
+/// A label and a class picker over `classes` (codes), optionally with a
+/// `none` entry first. Nothing is built while it is closed, and with many
+/// classes the open list has a filter box and shows the first matches, so
+/// 100,000 classes cost no more than ten.
+pub fn class_picker(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    value: &mut Option<u32>,
+    classes: &[String],
+    none: Option<&str>,
+) {
+    let current = value
+        .and_then(|c| classes.get(c as usize))
+        .map_or_else(|| none.unwrap_or("").to_string(), Clone::clone);
+    let name = ui.label(label);
+    let filter_id = ui.make_persistent_id((id, "filter"));
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(current)
+        .height(320.0)
+        .show_ui(ui, |ui| {
+            let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
+            if classes.len() > PICKER_LIMIT / 4 {
+                ui.add(
+                    egui::TextEdit::singleline(&mut filter)
+                        .hint_text("type to find a class")
+                        .desired_width(180.0),
+                );
+                ui.data_mut(|d| d.insert_temp(filter_id, filter.clone()));
+            }
+            if let Some(n) = none {
+                ui.selectable_value(value, None, n);
+            }
+            let needle = filter.to_lowercase();
+            let mut shown = 0;
+            for (i, c) in classes.iter().enumerate() {
+                if !needle.is_empty() && !c.to_lowercase().contains(&needle) {
+                    continue;
+                }
+                if shown == PICKER_LIMIT {
+                    ui.label(RichText::new("… type to narrow the list").weak());
+                    break;
+                }
+                let code = u32::try_from(i).ok();
+                ui.selectable_value(value, code, c);
+                shown += 1;
+            }
+        })
+        .response
+        .labelled_by(name.id);
 }

@@ -120,8 +120,23 @@ pub fn report_csv(r: &Report) -> String {
         r.balanced_accuracy,
         None,
     );
-    for (i, row) in r.confusion.rows().iter().enumerate() {
-        for (j, &c) in row.iter().enumerate() {
+    let cells: Vec<(usize, usize, u64)> = if r.dense_confusion() {
+        r.confusion
+            .rows()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, row)| {
+                row.iter()
+                    .enumerate()
+                    .map(move |(j, &c)| (i, j, c))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    } else {
+        r.confusion_cells().0
+    };
+    for (i, j, c) in cells {
+        {
             #[allow(clippy::cast_precision_loss)]
             add(
                 "confusion",
@@ -133,7 +148,7 @@ pub fn report_csv(r: &Report) -> String {
             );
         }
     }
-    for c in &r.per_class {
+    for c in r.shown_classes().0 {
         add(
             "per_class",
             &c.class,

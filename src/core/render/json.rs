@@ -275,6 +275,25 @@ pub fn report_json(r: &Report) -> Value {
         let m: Vec<Vec<Option<f64>>> = r.confusion.normalized(how);
         json!(m)
     };
+    let confusion = if r.dense_confusion() {
+        json!({
+            "labels": r.classes,
+            "matrix": r.confusion.rows(),
+            "normalized": { "true": norm(Normalize::True), "pred": norm(Normalize::Pred), "all": norm(Normalize::All) },
+        })
+    } else {
+        let (cells, omitted) = r.confusion_cells();
+        json!({
+            "labels": r.classes,
+            "matrix": null,
+            "normalized": null,
+            "cells": cells.iter().map(|&(t, p, n)| json!({
+                "truth": r.classes[t], "pred": r.classes[p], "count": n,
+            })).collect::<Vec<_>>(),
+            "cells_omitted": omitted,
+        })
+    };
+    let (shown, omitted_classes) = r.shown_classes();
     let mut out = json!({
         "file": r.file,
         "rows": r.rows,
@@ -283,12 +302,9 @@ pub fn report_json(r: &Report) -> Value {
         "accuracy": r.accuracy.value,
         "accuracy_ci": ci_json(r.accuracy.ci),
         "balanced_accuracy": r.balanced_accuracy,
-        "confusion": {
-            "labels": r.classes,
-            "matrix": r.confusion.rows(),
-            "normalized": { "true": norm(Normalize::True), "pred": norm(Normalize::Pred), "all": norm(Normalize::All) },
-        },
-        "per_class": r.per_class.iter().map(|c| json!({
+        "confusion": confusion,
+        "per_class_omitted": omitted_classes,
+        "per_class": shown.iter().map(|c| json!({
             "class": c.class,
             "precision": c.precision,
             "recall": c.recall,

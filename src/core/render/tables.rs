@@ -86,7 +86,8 @@ pub(super) fn tag_notes(rows: &[TagRow]) -> Vec<String> {
 
 pub(super) fn per_class_table(r: &Report) -> Table {
     let mut t = Table::new(&["class", "precision", "recall", "f1", "support", "FP", "FN"]);
-    for c in &r.per_class {
+    let (shown, _) = r.shown_classes();
+    for c in shown {
         t.push(vec![
             c.class.clone(),
             pct(c.precision, 1),

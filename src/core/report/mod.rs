@@ -42,9 +42,17 @@ pub struct ReportOptions {
     pub bootstrap: Option<(usize, u64)>,
     /// Reliability bins of the calibration (0: the default, 15).
     pub calibration_bins: usize,
+    /// Print every class; else the [`CLASS_CAP`] largest.
+    pub all_classes: bool,
     /// Costly confusions to report, besides the session's watch list.
     pub watch: Vec<WatchPair>,
 }
+
+/// Classes printed per class (and confusion cells listed) unless
+/// `--all-classes` is given.
+pub const CLASS_CAP: usize = 100;
+/// Confusion cells listed for a matrix too large to print whole.
+pub const CELL_CAP: usize = 1000;
 
 /// A report cannot be built with these options.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -168,6 +176,9 @@ pub struct Report {
     /// The line above an exported prioritisation table.
     #[serde(skip)]
     pub context: ExportContext,
+    /// Print every class (`--all-classes`).
+    #[serde(skip)]
+    pub all_classes: bool,
 }
 
 /// Class names that mean "positive" in a binary problem, paired with their negatives.
@@ -346,6 +357,12 @@ pub fn build(
     if let Some((key, descending)) = opts.sort {
         sort_rows(&mut tags, key, descending);
     }
+    if !opts.all_classes && ds.classes.len() > CLASS_CAP {
+        warnings.push(format!(
+            "{} classes: the per-class tables show the {CLASS_CAP} largest and the confusion matrix its largest cells; pass --all-classes for every class.",
+            ds.classes.len()
+        ));
+    }
     let errors = ds.errors() as u64;
     Ok(Report {
         file: ds.source.path.display().to_string(),
@@ -378,5 +395,46 @@ pub fn build(
         watch,
         warnings,
         context: ExportContext::of(ds, state),
+        all_classes: opts.all_classes,
     })
+}
+
+impl Report {
+    /// The per-class rows to print: every class with `--all-classes` or up
+    /// to [`CLASS_CAP`] classes, else the [`CLASS_CAP`] largest (by support)
+    /// in class order; and how many were left out.
+    #[must_use]
+    pub fn shown_classes(&self) -> (Vec<&ClassMetrics>, usize) {
+        if self.all_classes || self.per_class.len() <= CLASS_CAP {
+            return (self.per_class.iter().collect(), 0);
+        }
+        let mut idx: Vec<usize> = (0..self.per_class.len()).collect();
+        idx.sort_by_key(|&i| std::cmp::Reverse(self.per_class[i].support));
+        idx.truncate(CLASS_CAP);
+        idx.sort_unstable();
+        let shown = idx.iter().map(|&i| &self.per_class[i]).collect();
+        (shown, self.per_class.len() - CLASS_CAP)
+    }
+
+    /// Whether the confusion matrix is small enough to print whole.
+    #[must_use]
+    pub fn dense_confusion(&self) -> bool {
+        let n = self.classes.len();
+        n <= CLASS_CAP || (self.all_classes && n <= super::metrics::DENSE_CLASSES)
+    }
+
+    /// The non-zero confusion cells, largest first, as (true, predicted,
+    /// count): all with `--all-classes`, else up to [`CELL_CAP`]; and how
+    /// many were left out.
+    #[must_use]
+    pub fn confusion_cells(&self) -> (Vec<(usize, usize, u64)>, usize) {
+        let mut cells: Vec<(usize, usize, u64)> = self.confusion.nonzero().collect();
+        cells.sort_unstable_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+        let total = cells.len();
+        if !self.all_classes {
+            cells.truncate(CELL_CAP);
+        }
+        let omitted = total - cells.len();
+        (cells, omitted)
+    }
 }

@@ -13,31 +13,69 @@ use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
 use crate::gui::{theme, widgets};
 
-/// The Classes view's options.
+/// Bars drawn in the chart: the first rows of the table.
+const CHART_CLASSES: usize = 50;
+
+/// The Classes view's options, and the table in its order.
 pub struct ClassesView {
     /// Sort column and direction (descending).
     pub sort: (ClassSortKey, bool),
+    /// Per-class rows sorted for `sort`, the averages and the skew warning
+    /// (computed once per sort: O(classes)).
+    table: Option<Table>,
+}
+
+struct Table {
+    sort: (ClassSortKey, bool),
+    rows: Vec<ClassMetrics>,
+    averages: crate::core::metrics::Averages,
+    skew: Option<String>,
 }
 
 impl AppView for ClassesView {
     fn new(_doc: &Document) -> Self {
         Self {
             sort: (ClassSortKey::Class, false),
+            table: None,
         }
     }
 
-    fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
-        let ds = &ctx.doc.ds;
+    fn refresh(&mut self, ctx: &ViewCtx<'_>) {
+        if self.table.as_ref().is_some_and(|t| t.sort == self.sort) {
+            return;
+        }
         let m = &ctx.doc.summary.confusion;
-        let mut per_class = m.per_class(&ds.classes);
-        let averages = m.averages();
-        if let Some(w) = skew_warning(&per_class) {
+        let mut rows = m.per_class(&ctx.doc.ds.classes);
+        let skew = skew_warning(&rows);
+        sort_classes(&mut rows, self.sort.0, self.sort.1);
+        self.table = Some(Table {
+            sort: self.sort,
+            rows,
+            averages: m.averages(),
+            skew,
+        });
+    }
+
+    fn ui(&mut self, _ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        let Some(table) = self.table.take() else {
+            return;
+        };
+        self.table_ui(ui, &table);
+        self.table = Some(table);
+    }
+}
+
+impl ClassesView {
+    fn table_ui(&mut self, ui: &mut Ui, table: &Table) {
+        let per_class = &table.rows;
+        let averages = &table.averages;
+        if let Some(w) = &table.skew {
             ui.colored_label(theme::AMBER, format!("⚠ {w}"));
         }
         let (col, desc) = self.sort;
-        sort_classes(&mut per_class, col, desc);
         let height = (ui.available_height() * 0.5).max(150.0);
-        let names: Vec<String> = per_class.iter().map(|c| c.class.clone()).collect();
+        let charted = &per_class[..per_class.len().min(CHART_CLASSES)];
+        let names: Vec<String> = charted.iter().map(|c| c.class.clone()).collect();
         let numbered = !widgets::names_fit(&names, ui.available_width());
         ui.push_id("class-table", |ui| {
             TableBuilder::new(ui)
@@ -113,8 +151,18 @@ impl AppView for ClassesView {
                 });
         });
         ui.separator();
+        if charted.len() < per_class.len() {
+            ui.label(
+                egui::RichText::new(format!(
+                    "The chart shows the first {} of {} classes in the table's order",
+                    charted.len(),
+                    per_class.len()
+                ))
+                .weak(),
+            );
+        }
         let mk = |name: &str, offset: f64, colour: Color32, f: fn(&ClassMetrics) -> Option<f64>| {
-            let bars: Vec<Bar> = per_class
+            let bars: Vec<Bar> = charted
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {

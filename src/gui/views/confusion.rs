@@ -13,6 +13,9 @@ use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
 use crate::gui::widgets;
 
+/// Most classes the heatmap shows before the rest go into "(other)".
+const MAX_SHOWN: usize = 200;
+
 /// The Confusion view's options.
 pub struct ConfusionView {
     /// Counts, or normalised by true class, prediction or all.
@@ -67,8 +70,11 @@ impl AppView for ConfusionView {
             if ds.classes.len() > 8 {
                 ui.separator();
                 let label = ui.label("Top classes");
-                ui.add(egui::DragValue::new(&mut self.top_n).range(2..=ds.classes.len().max(2)))
-                    .labelled_by(label.id);
+                ui.add(
+                    egui::DragValue::new(&mut self.top_n)
+                        .range(2..=ds.classes.len().clamp(2, MAX_SHOWN)),
+                )
+                .labelled_by(label.id);
             }
         });
         let full = &ctx.doc.summary.confusion;

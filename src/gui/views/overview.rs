@@ -180,9 +180,15 @@ impl OverviewView {
             });
         ui.horizontal(|ui| {
             let (t, p) = &mut self.new_watch;
-            let choose = widgets::class_options(classes, Some("(choose)"));
-            widgets::labelled_combo(ui, "watch-true", "True", t, &choose);
-            widgets::labelled_combo(ui, "watch-pred", "predicted as", p, &choose);
+            widgets::class_picker(ui, "watch-true", "True", t, classes, Some("(choose)"));
+            widgets::class_picker(
+                ui,
+                "watch-pred",
+                "predicted as",
+                p,
+                classes,
+                Some("(choose)"),
+            );
             let ready = t.is_some() && p.is_some() && t != p;
             if ui
                 .add_enabled(ready, egui::Button::new("Watch"))

@@ -84,9 +84,19 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
             scopes.push((Scope::HumanDisagrees, "Human disagrees".to_string()));
         }
         widgets::labelled_combo(ui, "scope", "Show", &mut f.scope, &scopes);
-        let classes = widgets::optional(&ds.classes, "any");
-        widgets::labelled_combo(ui, "truth", "True", &mut f.truth, &classes);
-        widgets::labelled_combo(ui, "pred", "Predicted", &mut f.pred, &classes);
+        // The filter names classes (it is saved in the session); the picker
+        // works on codes.
+        for (id, label, value) in [
+            ("truth", "True", &mut f.truth),
+            ("pred", "Predicted", &mut f.pred),
+        ] {
+            let before = value.as_deref().and_then(|v| ds.class_code(v));
+            let mut code = before;
+            widgets::class_picker(ui, id, label, &mut code, &ds.classes, Some("any"));
+            if code != before {
+                *value = code.map(|c| ds.classes[c as usize].clone());
+            }
+        }
         let mut tags = vec![
             (TagFilter::Any, "any".to_string()),
             (TagFilter::Untagged, "untagged".to_string()),

@@ -109,12 +109,13 @@ impl AppView for SlicesView {
                 &optional("(choose)"),
             );
             widgets::labelled_combo(ui, "slice-b", "and", &mut o.second, &optional("(nothing)"));
-            widgets::labelled_combo(
+            widgets::class_picker(
                 ui,
                 "slice-pos",
                 "Positive class",
                 &mut o.positive,
-                &widgets::class_options(&ds.classes, Some("(none: accuracy only)")),
+                &ds.classes,
+                Some("(none: accuracy only)"),
             );
             let label = ui.label("Minimum support");
             ui.add(egui::DragValue::new(&mut o.min_support).range(1..=100_000))

@@ -293,13 +293,7 @@ impl AppView for ThresholdsView {
         let ds = &ctx.doc.ds;
         let columns: Vec<String> = ds.slice_columns().map(|c| c.name.clone()).collect();
         ui.horizontal_wrapped(|ui| {
-            widgets::labelled_combo(
-                ui,
-                "th-pos",
-                "Class",
-                &mut self.class,
-                &widgets::class_options(&ds.classes, None),
-            );
+            widgets::class_picker(ui, "th-pos", "Class", &mut self.class, &ds.classes, None);
             if ds.score.is_some() {
                 widgets::labelled_combo(
                     ui,
