@@ -14,11 +14,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::core::dataset::Dataset;
 use crate::core::export::{self, ExportFormat};
+use crate::core::files;
 use crate::core::load::{self, InputFormat, LoadOptions};
 use crate::core::open;
 use crate::core::priority::SortKey;
 use crate::core::report::{self, ReportOptions};
-use crate::core::session::{WatchPair, write_atomic};
+use crate::core::session::WatchPair;
 use crate::core::slices::DEFAULT_MIN_SUPPORT;
 use crate::core::tags::ReviewState;
 use crate::core::thresholds::ScoreMeaning;
@@ -412,9 +413,31 @@ fn open_with_session(
     Ok((opened.ds, opened.state))
 }
 
+/// Refuses an output path that is one of the inputs (the data or a session).
+fn check_output(out: Option<&Path>, inputs: &[&Path]) -> Result<(), Failure> {
+    if let Some(out) = out
+        && let Some(input) = inputs.iter().find(|i| files::same_file(out, i))
+    {
+        return Err(Failure {
+            code: EXIT_USAGE,
+            error: anyhow::anyhow!(
+                "--out names an input file ({}); writing there would replace it. Choose another file: {}",
+                input.display(),
+                out.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The session files a command reads: the one given, or the default one.
+fn session_inputs(data: &Path, session: Option<&Path>) -> PathBuf {
+    session.map_or_else(|| load::default_session_path(data), Path::to_path_buf)
+}
+
 fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
     match out {
-        Some(path) => write_atomic(path, text.as_bytes()).map_err(|e| {
+        Some(path) => files::write(path, text.as_bytes(), false).map_err(|e| {
             output_err(anyhow::anyhow!(
                 "Cannot write the output ({e}): {}",
                 path.display()
@@ -431,6 +454,8 @@ fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
 }
 
 fn run_report(args: &ReportArgs) -> Result<(), Failure> {
+    let session = session_inputs(&args.data, args.session.as_deref());
+    check_output(args.out.as_deref(), &[&args.data, &session])?;
     let mut t = Timings::new(args.timings);
     let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
     t.lap("load");
@@ -513,6 +538,8 @@ fn run_export(args: &ExportArgs) -> Result<(), Failure> {
         code: EXIT_USAGE,
         error: e.into(),
     })?;
+    let session = session_inputs(&args.data, args.session.as_deref());
+    check_output(Some(&args.out), &[&args.data, &session])?;
     let mut t = Timings::new(args.timings);
     let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
     t.lap("load");

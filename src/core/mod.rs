@@ -5,6 +5,7 @@ pub mod calibration;
 pub mod dataset;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod filter;
 pub mod generate;
 pub mod load;

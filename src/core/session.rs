@@ -4,8 +4,6 @@
 //! version kept as `.bak`).
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -45,6 +43,18 @@ pub enum SessionError {
         column: usize,
         /// The parser's message.
         message: String,
+        /// A backup that exists, if any.
+        backup: Option<PathBuf>,
+    },
+    /// The file has nothing in it.
+    #[error(
+        "The session file is empty. Delete it to start a new session{}: {}",
+        backup.as_ref().map(|b| format!(", or restore the previous version from {}", b.display())).unwrap_or_default(),
+        path.display()
+    )]
+    Empty {
+        /// The file.
+        path: PathBuf,
         /// A backup that exists, if any.
         backup: Option<PathBuf>,
     },
@@ -229,19 +239,7 @@ struct VersionProbe {
     version: u32,
 }
 
-/// The `.bak` path kept beside a session.
-#[must_use]
-pub fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".bak");
-    path.with_file_name(name)
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
-}
+pub use super::files::backup_path;
 
 impl Session {
     /// Parses a session from RON text.
@@ -260,6 +258,13 @@ impl Session {
                 backup: backup.exists().then_some(backup),
             }
         };
+        if text.trim().is_empty() {
+            let backup = backup_path(path);
+            return Err(SessionError::Empty {
+                path: path.to_path_buf(),
+                backup: backup.exists().then_some(backup),
+            });
+        }
         let options = ron::Options::default();
         let probe: VersionProbe = options.from_str(text).map_err(corrupt)?;
         if probe.version > SESSION_VERSION {
@@ -302,40 +307,14 @@ impl Session {
     /// # Errors
     /// When any step fails; the old file is then untouched.
     pub fn write_atomic(&self, path: &Path) -> Result<(), SessionError> {
-        write_atomic(path, self.to_ron().as_bytes()).map_err(|source| SessionError::Io {
-            action: "write",
-            path: path.to_path_buf(),
-            source,
+        super::files::write(path, self.to_ron().as_bytes(), true).map_err(|source| {
+            SessionError::Io {
+                action: "write",
+                path: path.to_path_buf(),
+                source,
+            }
         })
     }
-}
-
-/// Writes `bytes` to `path` atomically, keeping the previous version as `.bak`.
-///
-/// # Errors
-/// When writing, syncing or renaming fails.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = temp_path(path);
-    {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    if path.exists() {
-        let bak = backup_path(path);
-        let _ = std::fs::remove_file(&bak);
-        if std::fs::hard_link(path, &bak).is_err() {
-            std::fs::copy(path, &bak)?;
-        }
-    }
-    std::fs::rename(&tmp, path)?;
-    // Make the rename itself durable.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Ok(d) = File::open(dir)
-    {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -393,10 +372,17 @@ mod tests {
     fn atomic_write_keeps_a_backup() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.slicewise.ron");
-        write_atomic(&path, b"one").unwrap();
-        write_atomic(&path, b"two").unwrap();
+        crate::core::files::write(&path, b"one", true).unwrap();
+        crate::core::files::write(&path, b"two", true).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(std::fs::read(backup_path(&path)).unwrap(), b"one");
-        assert!(!temp_path(&path).exists());
+        let temps = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            })
+            .count();
+        assert_eq!(temps, 0);
     }
 }

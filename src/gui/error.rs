@@ -26,6 +26,15 @@ pub enum GuiError {
     /// An export path with no known format.
     #[error(transparent)]
     ExportFormat(#[from] UnknownExportFormat),
+    /// An export would replace the data or its session.
+    #[error(
+        "Not exported: that file is the data or its session, which the export would replace. Choose another file: {}",
+        path.display()
+    )]
+    ExportOverInput {
+        /// The file.
+        path: PathBuf,
+    },
     /// Writing an export failed.
     #[error("Cannot write the export ({source}): {}", path.display())]
     Export {

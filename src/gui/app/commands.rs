@@ -324,6 +324,12 @@ impl App {
             return Ok(None);
         };
         let format = ExportFormat::from_path(&path)?;
+        if [&doc.ds.source.path, &doc.session_path]
+            .iter()
+            .any(|input| crate::core::files::same_file(&path, input))
+        {
+            return Err(GuiError::ExportOverInput { path });
+        }
         // The table is rendered here (it is small); the file is written on a
         // background thread.
         let text = table_text(doc, format);

@@ -17,7 +17,7 @@ impl ExportJob {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
         let write = move || {
-            let result = crate::core::session::write_atomic(&path, text.as_bytes())
+            let result = crate::core::files::write(&path, text.as_bytes(), false)
                 .map(|()| path.clone())
                 .map_err(|source| GuiError::Export {
                     path: path.clone(),
