@@ -9,6 +9,8 @@ pub mod files;
 pub mod filter;
 pub mod generate;
 pub mod load;
+pub mod lock;
+pub mod merge;
 pub mod metrics;
 pub mod open;
 pub mod priority;

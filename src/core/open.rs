@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::dataset::Dataset;
 use super::error::LoadError;
 use super::load::{self, LoadOptions};
-use super::session::{Session, SessionError};
+use super::session::{Session, SessionError, Stamp};
 use super::tags::ReviewState;
 
 /// A data file opened with its session.
@@ -21,6 +21,9 @@ pub struct Opened {
     pub session_path: PathBuf,
     /// Whether that session file existed.
     pub had_session: bool,
+    /// The session as read, and the stamp of the file then (the base for
+    /// merging what another window writes meanwhile).
+    pub session: Option<(Session, Stamp)>,
     /// What the user should know about binding the session to this data
     /// (other file, unknown ids, rules that do not fit). Load warnings are in
     /// `ds.warnings`.
@@ -74,17 +77,19 @@ pub fn open(
         None => default,
     };
     let had_session = session_path.exists();
-    let (state, session_warnings) = if had_session {
-        let session = Session::read(&session_path)?;
-        ReviewState::from_session(&ds, &session)
+    let (state, session_warnings, session) = if had_session {
+        let (session, stamp) = Session::read_stamped(&session_path)?;
+        let (state, warnings) = ReviewState::from_session(&ds, &session);
+        (state, warnings, Some((session, stamp)))
     } else {
-        (ReviewState::new(&ds), Vec::new())
+        (ReviewState::new(&ds), Vec::new(), None)
     };
     Ok(Opened {
         ds,
         state,
         session_path,
         had_session,
+        session,
         session_warnings,
     })
 }

@@ -241,6 +241,32 @@ struct VersionProbe {
 
 pub use super::files::backup_path;
 
+/// What a session file held when it was last read or written, to tell
+/// whether someone else wrote it since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    hash: u64,
+}
+
+impl Stamp {
+    /// The stamp of some contents.
+    #[must_use]
+    pub fn of_bytes(bytes: &[u8]) -> Self {
+        use std::hash::BuildHasher;
+        Self {
+            len: bytes.len() as u64,
+            hash: rustc_hash::FxBuildHasher.hash_one(bytes),
+        }
+    }
+
+    /// The stamp of the file at `path` now (`None` when it cannot be read).
+    #[must_use]
+    pub fn of_file(path: &Path) -> Option<Self> {
+        std::fs::read(path).ok().map(|b| Self::of_bytes(&b))
+    }
+}
+
 impl Session {
     /// Parses a session from RON text.
     ///
@@ -274,6 +300,21 @@ impl Session {
             });
         }
         options.from_str(text).map_err(corrupt)
+    }
+
+    /// Reads a session file with the stamp of what was read.
+    ///
+    /// # Errors
+    /// When the file cannot be read, is damaged or is too new.
+    pub fn read_stamped(path: &Path) -> Result<(Self, Stamp), SessionError> {
+        let bytes = std::fs::read(path).map_err(|source| SessionError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let stamp = Stamp::of_bytes(&bytes);
+        let text = String::from_utf8_lossy(&bytes);
+        Ok((Self::from_ron(&text, path)?, stamp))
     }
 
     /// Reads a session file.

@@ -9,11 +9,23 @@ use std::time::{Duration, Instant};
 
 use crate::core::dataset::Dataset;
 use crate::core::filter::ReviewFilter;
+use crate::core::lock::{Attempt, Lock, Owner};
+use crate::core::merge::{Conflict, merge};
 use crate::core::metrics::Confusion;
 use crate::core::open::Opened;
 use crate::core::priority::{SortKey, TagRow, prioritise, sort_rows};
-use crate::core::session::{SessionError, ViewState};
+use crate::core::session::{Session, SessionError, Stamp, ViewState};
 use crate::core::tags::{Edit, ReviewState, TagError, TagId};
+
+/// How long a save waits for another window's save to finish.
+const SAVE_LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// `path` with `suffix` after its file name.
+fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
 
 /// Autosave runs this long after the last change (and so within 2 s).
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
@@ -58,6 +70,15 @@ pub struct Document {
     view_changed: bool,
     /// The last save error, shown until a save succeeds.
     pub save_error: Option<String>,
+    /// The session as last read or written: the common base when another
+    /// window has written the file since.
+    base: Session,
+    /// The stamp of the file then.
+    disk: Option<Stamp>,
+    /// This window's lock on the session, or who else has it open.
+    presence: Option<Attempt>,
+    /// What the last save merged in from another writer, until shown.
+    pub merged: Option<Vec<Conflict>>,
 }
 
 impl Document {
@@ -69,10 +90,19 @@ impl Document {
             state,
             session_path,
             session_warnings,
+            session,
             ..
         } = opened;
         let mut warnings = ds.warnings.clone();
         warnings.extend(session_warnings);
+        let presence = Lock::try_take(&with_suffix(&session_path, ".lock")).ok();
+        if let Some(Attempt::HeldBy(owner)) = &presence {
+            warnings.push(format!(
+                "Another Slicewise ({owner}) has this session open. Each save merges both windows' changes, so neither loses the other's tags and notes."
+            ));
+        }
+        let (base, disk) =
+            session.map_or((Session::default(), None), |(s, stamp)| (s, Some(stamp)));
         let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
         let errors = ds.errors();
         let filter = state.view.filter.clone();
@@ -95,6 +125,10 @@ impl Document {
             changed_at: None,
             view_changed: false,
             save_error: None,
+            base,
+            disk,
+            presence,
+            merged: None,
         };
         doc.refresh_table();
         doc.refresh_rows();
@@ -293,14 +327,7 @@ impl Document {
     /// # Errors
     /// When writing fails; the old file stays.
     pub fn save(&mut self) -> Result<(), SessionError> {
-        self.state.view = ViewState {
-            filter: self.filter.clone(),
-            selected: self.cursor_row().map(|r| self.ds.ids.key(r).into_owned()),
-        };
-        let result = self
-            .state
-            .to_session(&self.ds)
-            .write_atomic(&self.session_path);
+        let result = self.save_merging();
         match &result {
             Ok(()) => {
                 self.saved_generation = self.state.generation();
@@ -315,6 +342,56 @@ impl Document {
             }
         }
         result
+    }
+
+    /// Writes the session under a short save lock. When the file changed
+    /// since this window last read or wrote it (another window, a
+    /// colleague), both versions are merged first ([`crate::core::merge`])
+    /// and this window takes the merged state.
+    fn save_merging(&mut self) -> Result<(), SessionError> {
+        let lock_error = |source| SessionError::Io {
+            action: "lock",
+            path: self.session_path.clone(),
+            source,
+        };
+        let saving = with_suffix(&self.session_path, ".saving");
+        let _lock = Lock::take(&saving, SAVE_LOCK_WAIT).map_err(lock_error)?;
+        self.state.view = ViewState {
+            filter: self.filter.clone(),
+            selected: self.cursor_row().map(|r| self.ds.ids.key(r).into_owned()),
+        };
+        let mut ours = self.state.to_session(&self.ds);
+        let changed = Stamp::of_file(&self.session_path).is_some_and(|now| Some(now) != self.disk);
+        if changed {
+            let (theirs, _) = Session::read_stamped(&self.session_path)?;
+            let (merged, conflicts) = merge(&self.base, &ours, &theirs);
+            let (state, _) = ReviewState::from_session(&self.ds, &merged);
+            self.state = state;
+            self.merged = Some(conflicts);
+            self.refresh_rows();
+            self.refresh_table();
+            ours = merged;
+        }
+        let text = ours.to_ron();
+        crate::core::files::write(&self.session_path, text.as_bytes(), true).map_err(|source| {
+            SessionError::Io {
+                action: "write",
+                path: self.session_path.clone(),
+                source,
+            }
+        })?;
+        self.disk = Some(Stamp::of_bytes(text.as_bytes()));
+        self.base = ours;
+        Ok(())
+    }
+
+    /// Whether another window had this session open when it was opened.
+    #[must_use]
+    pub fn shared_with(&self) -> Option<&Owner> {
+        match &self.presence {
+            Some(Attempt::HeldBy(owner)) => Some(owner),
+            _ => None,
+        }
     }
 
     /// The prioritisation table in its sort order. It is recomputed on every

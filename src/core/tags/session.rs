@@ -40,9 +40,28 @@ impl ReviewState {
                 ));
                 def.name.push_str(" (2)");
             }
-            def.importance = def.importance.clamp(1, 5);
-            def.effort = def.effort.clamp(1, 5);
-            def.hlp = def.hlp.filter(|h| (0.0..=1.0).contains(h));
+            for (what, value) in [
+                ("importance", &mut def.importance),
+                ("effort", &mut def.effort),
+            ] {
+                if !(1..=5).contains(value) {
+                    let fixed = (*value).clamp(1, 5);
+                    warnings.push(format!(
+                        "Tag '{}': {what} {value} is outside the 1–5 scale; it is read as {fixed}.",
+                        def.name
+                    ));
+                    *value = fixed;
+                }
+            }
+            if let Some(h) = def.hlp
+                && !(0.0..=1.0).contains(&h)
+            {
+                warnings.push(format!(
+                    "Tag '{}': HLP {h} is not a proportion between 0 and 1 (95% is 0.95); it was left empty, so the human-label column is used if there is one.",
+                    def.name
+                ));
+                def.hlp = None;
+            }
             let index = state.tags.len();
             match state.add_tag(ds, index, None, def.clone(), &[]) {
                 Ok(_) => {}

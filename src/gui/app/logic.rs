@@ -54,6 +54,7 @@ impl App {
                 ctx.request_repaint_after(wait);
             }
         }
+        self.report_merge();
         let view = self.prefs.view;
         if let Some(OpenFile { doc, views }) = &mut self.file {
             let view_ctx = ViewCtx {
@@ -116,6 +117,24 @@ impl App {
             }
             Err(LoadFailure::Error(GuiError::Cancelled)) => {}
             Err(LoadFailure::Error(e)) => self.show_error(&e),
+        }
+    }
+
+    /// Tells the user when a save merged in another window's changes, and
+    /// asks about the conflicts it kept both sides of.
+    fn report_merge(&mut self) {
+        let Some(conflicts) = self.doc_mut().and_then(|d| d.merged.take()) else {
+            return;
+        };
+        self.say("Merged the changes another window saved to this session (undo starts afresh)");
+        if !conflicts.is_empty() {
+            let lines: Vec<String> = conflicts.iter().map(|c| format!("• {c}")).collect();
+            self.dialogs.error = Some(crate::gui::dialogs::ErrorDialog {
+                message: format!(
+                    "Another window changed the same things as this one:\n{}\nBoth versions of each note are in the note; edit it to keep the right one.",
+                    lines.join("\n")
+                ),
+            });
         }
     }
 
