@@ -17,10 +17,19 @@ fn main() -> ExitCode {
     }
 }
 
+#[cfg(feature = "gui")]
 fn open(file: Option<std::path::PathBuf>, columns: &cli::ColumnArgs) -> ExitCode {
     slicewise::gui::run(slicewise::gui::Startup {
         file,
         options: columns.load_options(),
         blocking: false,
     })
+}
+
+#[cfg(not(feature = "gui"))]
+fn open(_file: Option<std::path::PathBuf>, _columns: &cli::ColumnArgs) -> ExitCode {
+    eprintln!(
+        "error: this build of Slicewise has no desktop app (built without the `gui` feature); use the headless commands: slicewise report FILE"
+    );
+    ExitCode::from(cli::EXIT_USAGE)
 }

@@ -42,6 +42,7 @@ fn valid_csv() -> &'static [u8] {
 }
 
 fn valid_ndjson() -> Vec<u8> {
+    use std::fmt::Write as _;
     let mut out = String::new();
     for (i, line) in String::from_utf8_lossy(valid_csv())
         .lines()
@@ -49,10 +50,11 @@ fn valid_ndjson() -> Vec<u8> {
         .enumerate()
     {
         let f: Vec<&str> = line.split(',').collect();
-        out.push_str(&format!(
-            "{{\"id\": {i}, \"label\": \"{}\", \"pred\": \"{}\", \"score\": {}, \"device\": \"{}\"}}\n",
+        let _ = writeln!(
+            out,
+            "{{\"id\": {i}, \"label\": \"{}\", \"pred\": \"{}\", \"score\": {}, \"device\": \"{}\"}}",
             f[1], f[2], f[3], f[4]
-        ));
+        );
     }
     out.into_bytes()
 }
