@@ -867,3 +867,79 @@ fn risk_coverage_keeps_every_row_at_the_lowest_confidence() {
     );
     harness.get_by_label("class 'a' among the kept rows: TP 1 · FP 1 · FN 1");
 }
+
+#[test]
+fn chosen_columns_are_remembered_by_the_app_and_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(
+        dir.path(),
+        "compas.csv",
+        "person,two_year_recid,high_risk,decile,race\n1,1,1,8,a\n2,0,0,2,b\n3,1,0,4,a\n4,0,1,6,b\n",
+    );
+    let mut harness = open(&path);
+    let dialog = harness.state_mut().dialogs.mapping.as_mut().unwrap();
+    dialog.choice.label = "two_year_recid".into();
+    dialog.choice.pred = "high_risk".into();
+    dialog.choice.score = Some("decile".into());
+    dialog.choice.id = Some("person".into());
+    harness.get_by_label("Open").click();
+    assert!(step_until(&mut harness, |h| h.state().doc().is_some()));
+    send(&mut harness, Action::Save);
+    drop(harness);
+    // Reopening needs no dialog: the session remembers the columns.
+    let harness = open(&path);
+    assert!(harness.state().dialogs.mapping.is_none());
+    let ds = &harness.state().doc().unwrap().ds;
+    assert_eq!(ds.roles.score.as_deref(), Some("decile"));
+    assert_eq!(ds.roles.id.as_deref(), Some("person"));
+    // And so does the command line; a flag still wins.
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_slicewise"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["report", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["scores"]["column"], "decile");
+    let o = run(&[
+        "report",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--score",
+        "",
+    ]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["scores"].is_null(), "--score '' means no score");
+}
+
+#[test]
+fn view_options_come_back_on_reopening() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    {
+        let views = harness.state_mut().views_mut().unwrap();
+        views.slices.options.second = Some("accent".into());
+        views.slices.chart_metric = slicewise::core::slices::DisparityMetric::ErrorRate;
+        views.confusion.hide_diagonal = true;
+    }
+    harness.key_press(Key::F7);
+    harness.run();
+    send(&mut harness, Action::Save);
+    drop(harness);
+    let harness = open(&data);
+    let views = harness.state().views().unwrap();
+    assert_eq!(views.slices.options.second.as_deref(), Some("accent"));
+    assert_eq!(
+        views.slices.chart_metric,
+        slicewise::core::slices::DisparityMetric::ErrorRate
+    );
+    assert!(views.confusion.hide_diagonal);
+}

@@ -39,7 +39,7 @@ pub enum Basis {
 }
 
 /// How the bins are made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Binning {
     /// Equal width on [0, 1].

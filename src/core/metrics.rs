@@ -609,7 +609,7 @@ impl Confusion {
 }
 
 /// A column of the per-class table to sort by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ClassSortKey {
     /// Class name, in the class order.
     Class,

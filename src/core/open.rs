@@ -64,7 +64,6 @@ pub fn open(
     options: &LoadOptions,
     session: Option<&Path>,
 ) -> Result<Opened, OpenError> {
-    let ds = load::load(data, options)?;
     let default = load::default_session_path(data);
     let session_path = match session {
         Some(p) if !p.exists() => {
@@ -77,13 +76,37 @@ pub fn open(
         None => default,
     };
     let had_session = session_path.exists();
-    let (state, session_warnings, session) = if had_session {
-        let (session, stamp) = Session::read_stamped(&session_path)?;
-        let (state, warnings) = ReviewState::from_session(&ds, &session);
-        (state, warnings, Some((session, stamp)))
+    // The session first: the column roles it remembers are used where no
+    // flag names a role.
+    let read = if had_session {
+        Some(Session::read_stamped(&session_path)?)
     } else {
-        (ReviewState::new(&ds), Vec::new(), None)
+        None
     };
+    let remembered = read.as_ref().and_then(|(s, _)| s.roles.as_ref());
+    let mut notes = Vec::new();
+    let ds = match remembered {
+        Some(roles) => match load::load(data, &options.or_roles(roles)) {
+            // The file's columns changed since: detect them afresh.
+            Err(e) if e.is_role_problem() => {
+                notes.push(format!(
+                    "The columns the session remembers (label '{}', prediction '{}') do not fit the file any more, so they were found afresh.",
+                    roles.label, roles.pred
+                ));
+                load::load(data, options)?
+            }
+            other => other?,
+        },
+        None => load::load(data, options)?,
+    };
+    let (state, mut session_warnings, session) = match read {
+        Some((session, stamp)) => {
+            let (state, warnings) = ReviewState::from_session(&ds, &session);
+            (state, warnings, Some((session, stamp)))
+        }
+        None => (ReviewState::new(&ds), Vec::new(), None),
+    };
+    session_warnings.extend(notes);
     Ok(Opened {
         ds,
         state,

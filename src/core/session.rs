@@ -197,6 +197,11 @@ pub struct ViewState {
     pub filter: super::filter::ReviewFilter,
     /// Key of the selected example.
     pub selected: Option<String>,
+    /// Each view's options (slice columns, positive class, chart metric,
+    /// ...), as RON text by view name, so they come back on reopening.
+    pub views: BTreeMap<String, String>,
+    /// The order of the prioritisation table: (column, descending).
+    pub table_sort: Option<(String, bool)>,
 }
 
 /// A session as stored on disk.
@@ -217,6 +222,9 @@ pub struct Session {
     pub watch: Vec<WatchPair>,
     /// The app's view.
     pub view: ViewState,
+    /// The columns that play each role, as last opened (chosen in the
+    /// column dialog or detected); used when no flag names a role.
+    pub roles: Option<super::dataset::Roles>,
 }
 
 impl Default for Session {
@@ -229,6 +237,7 @@ impl Default for Session {
             examples: BTreeMap::new(),
             watch: Vec::new(),
             view: ViewState::default(),
+            roles: None,
         }
     }
 }

@@ -374,7 +374,7 @@ pub fn disparity(groups: &[Group], with_positive: bool) -> Disparity {
 }
 
 /// The metrics Aequitas-style disparity is reported for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DisparityMetric {
     /// Accuracy.

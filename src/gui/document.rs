@@ -79,6 +79,10 @@ pub struct Document {
     presence: Option<Attempt>,
     /// What the last save merged in from another writer, until shown.
     pub merged: Option<Vec<Conflict>>,
+    /// Each view's options as RON by view name (saved in the session).
+    view_options: std::collections::BTreeMap<String, String>,
+    /// Whether the views have reported their options once.
+    views_known: bool,
 }
 
 impl Document {
@@ -106,6 +110,13 @@ impl Document {
         let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
         let errors = ds.errors();
         let filter = state.view.filter.clone();
+        let sort = state
+            .view
+            .table_sort
+            .as_ref()
+            .and_then(|(k, d)| SortKey::from_name(k).map(|k| (k, *d)))
+            .unwrap_or((SortKey::ExpectedLift, true));
+        let view_options = state.view.views.clone();
         let selected = state.view.selected.clone();
         let saved_generation = state.generation();
         let mut doc = Self {
@@ -119,7 +130,7 @@ impl Document {
             cursor: None,
             anchor: None,
             list_moves: 0,
-            sort: (SortKey::ExpectedLift, true),
+            sort,
             table: Vec::new(),
             saved_generation,
             changed_at: None,
@@ -129,6 +140,8 @@ impl Document {
             disk,
             presence,
             merged: None,
+            view_options,
+            views_known: false,
         };
         doc.refresh_table();
         doc.refresh_rows();
@@ -359,6 +372,8 @@ impl Document {
         self.state.view = ViewState {
             filter: self.filter.clone(),
             selected: self.cursor_row().map(|r| self.ds.ids.key(r).into_owned()),
+            views: self.view_options.clone(),
+            table_sort: Some((self.sort.0.name().to_string(), self.sort.1)),
         };
         let mut ours = self.state.to_session(&self.ds);
         let changed = Stamp::of_file(&self.session_path).is_some_and(|now| Some(now) != self.disk);
@@ -383,6 +398,21 @@ impl Document {
         self.disk = Some(Stamp::of_bytes(text.as_bytes()));
         self.base = ours;
         Ok(())
+    }
+
+    /// Records the views' options; a change is saved with the session.
+    pub fn set_view_options(&mut self, options: std::collections::BTreeMap<String, String>) {
+        // The first report is what the views opened with: nothing to save.
+        if !self.views_known {
+            self.views_known = true;
+            self.view_options = options;
+            return;
+        }
+        if options != self.view_options {
+            self.view_options = options;
+            self.view_changed = true;
+            self.changed_at.get_or_insert_with(Instant::now);
+        }
     }
 
     /// Whether another window had this session open when it was opened.

@@ -121,6 +121,27 @@ impl LoadOptions {
         }
     }
 
+    /// These options with the roles a session remembers filled in where no
+    /// flag names them (flags win).
+    #[must_use]
+    pub fn or_roles(&self, roles: &Roles) -> Self {
+        let fill = |given: &Option<String>, remembered: Option<&String>| {
+            given
+                .clone()
+                .or_else(|| Some(remembered.cloned().unwrap_or_default()))
+        };
+        Self {
+            label: fill(&self.label, Some(&roles.label)),
+            pred: fill(&self.pred, Some(&roles.pred)),
+            score: fill(&self.score, roles.score.as_ref()),
+            id: fill(&self.id, roles.id.as_ref()),
+            human: fill(&self.human, roles.human.as_ref()),
+            image: fill(&self.image, roles.image.as_ref()),
+            text: fill(&self.text, roles.text.as_ref()),
+            ..self.clone()
+        }
+    }
+
     fn cancelled(&self) -> bool {
         self.cancel
             .as_ref()

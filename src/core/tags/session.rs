@@ -183,6 +183,7 @@ impl ReviewState {
             examples,
             watch: self.watch.clone(),
             view: self.view.clone(),
+            roles: Some(ds.roles.clone()),
             ..Session::default()
         }
     }

@@ -57,6 +57,7 @@ impl App {
         self.report_merge();
         let view = self.prefs.view;
         if let Some(OpenFile { doc, views }) = &mut self.file {
+            doc.set_view_options(views.options());
             let view_ctx = ViewCtx {
                 doc,
                 commands: &self.commands,

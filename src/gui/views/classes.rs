@@ -33,11 +33,15 @@ struct Table {
 }
 
 impl AppView for ClassesView {
-    fn new(_doc: &Document) -> Self {
+    fn new(doc: &Document) -> Self {
         Self {
-            sort: (ClassSortKey::Class, false),
+            sort: super::saved(doc, super::View::Classes).unwrap_or((ClassSortKey::Class, false)),
             table: None,
         }
+    }
+
+    fn options(&self) -> Option<String> {
+        super::to_ron(&self.sort)
     }
 
     fn refresh(&mut self, ctx: &ViewCtx<'_>) {

@@ -32,16 +32,35 @@ pub struct ConfusionView {
     pub layout: Option<(egui_plot::PlotTransform, Vec<String>)>,
 }
 
+/// What the Confusion view keeps in the session.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    normalize: Normalize,
+    order: ClassOrder,
+    hide_diagonal: bool,
+    top_n: usize,
+}
+
 impl AppView for ConfusionView {
-    fn new(_doc: &Document) -> Self {
+    fn new(doc: &Document) -> Self {
+        let saved = super::saved::<Saved>(doc, super::View::Confusion);
         Self {
-            normalize: Normalize::None,
-            order: ClassOrder::Name,
-            hide_diagonal: false,
-            top_n: 30,
+            normalize: saved.as_ref().map_or(Normalize::None, |s| s.normalize),
+            order: saved.as_ref().map_or(ClassOrder::Name, |s| s.order),
+            hide_diagonal: saved.as_ref().is_some_and(|s| s.hide_diagonal),
+            top_n: saved.as_ref().map_or(30, |s| s.top_n.clamp(2, MAX_SHOWN)),
             #[cfg(feature = "testing")]
             layout: None,
         }
+    }
+
+    fn options(&self) -> Option<String> {
+        super::to_ron(&Saved {
+            normalize: self.normalize,
+            order: self.order,
+            hide_diagonal: self.hide_diagonal,
+            top_n: self.top_n,
+        })
     }
 
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {

@@ -40,10 +40,18 @@ fn compute(ds: &Dataset, column: &Option<String>) -> HumanView {
 
 impl AppView for LabelsView {
     fn new(doc: &Document) -> Self {
+        let saved: Option<Option<String>> = super::saved(doc, super::View::Labels);
         Self {
-            column: doc.ds.slice_columns().next().map(|c| c.name.clone()),
+            column: saved.map_or_else(
+                || doc.ds.slice_columns().next().map(|c| c.name.clone()),
+                |c| c.filter(|c| doc.ds.column(c).is_some()),
+            ),
             analysis: Computed::default(),
         }
+    }
+
+    fn options(&self) -> Option<String> {
+        super::to_ron(&self.column)
     }
 
     fn refresh(&mut self, ctx: &ViewCtx<'_>) {

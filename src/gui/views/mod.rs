@@ -47,6 +47,12 @@ pub trait AppView {
         None
     }
 
+    /// The view's options as RON, kept in the session so they come back on
+    /// reopening (`None`: nothing worth keeping).
+    fn options(&self) -> Option<String> {
+        None
+    }
+
     /// Draws the view.
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui);
 }
@@ -129,6 +135,18 @@ macro_rules! views {
                     $(View::$variant => &self.$field,)*
                 }
             }
+
+            /// Every view's options to keep, by tab label.
+            #[must_use]
+            pub fn options(&self) -> std::collections::BTreeMap<String, String> {
+                let mut out = std::collections::BTreeMap::new();
+                $(
+                    if let Some(o) = self.$field.options() {
+                        out.insert($label.to_string(), o);
+                    }
+                )*
+                out
+            }
         }
     };
 }
@@ -158,6 +176,19 @@ impl View {
         let i = Self::ALL.iter().position(|&v| v == self).unwrap_or(0);
         KEYS.get(i).copied().unwrap_or(egui::Key::F12)
     }
+}
+
+/// The options a view kept in the session, if they still parse.
+#[must_use]
+pub fn saved<T: serde::de::DeserializeOwned>(doc: &Document, view: View) -> Option<T> {
+    let text = doc.state.view.views.get(view.label())?;
+    ron::from_str(text).ok()
+}
+
+/// Options as RON for [`AppView::options`].
+#[must_use]
+pub fn to_ron<T: serde::Serialize>(options: &T) -> Option<String> {
+    ron::to_string(options).ok()
 }
 
 /// The tabs above the central view.

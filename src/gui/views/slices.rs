@@ -46,6 +46,8 @@ pub struct SlicesView {
     /// The metric of the chart.
     pub chart_metric: DisparityMetric,
     analysis: Computed<SliceOptions, Result<SliceAnalysis, SliceError>>,
+    /// The class names, to keep the positive class by name.
+    classes: std::sync::Arc<Dataset>,
 }
 
 fn compute(ds: &Dataset, o: &SliceOptions) -> Result<SliceAnalysis, SliceError> {
@@ -67,10 +69,22 @@ impl SlicesView {
     }
 }
 
+/// What the Slices view keeps in the session (classes by name).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    first: Option<String>,
+    second: Option<String>,
+    positive: Option<String>,
+    reference: Option<String>,
+    min_support: u64,
+    bootstrap: bool,
+    chart_metric: DisparityMetric,
+}
+
 impl AppView for SlicesView {
     fn new(doc: &Document) -> Self {
         let ds = &doc.ds;
-        Self {
+        let mut view = Self {
             options: SliceOptions {
                 first: ds.slice_columns().next().map(|c| c.name.clone()),
                 second: None,
@@ -81,7 +95,36 @@ impl AppView for SlicesView {
             },
             chart_metric: DisparityMetric::Accuracy,
             analysis: Computed::default(),
+            classes: std::sync::Arc::clone(&doc.ds),
+        };
+        if let Some(s) = super::saved::<Saved>(doc, super::View::Slices) {
+            let column = |c: Option<String>| c.filter(|c| ds.column(c).is_some());
+            view.options = SliceOptions {
+                first: column(s.first),
+                second: column(s.second),
+                positive: s.positive.and_then(|p| ds.class_code(&p)),
+                reference: s.reference,
+                min_support: s.min_support,
+                bootstrap: s.bootstrap,
+            };
+            view.chart_metric = s.chart_metric;
         }
+        view
+    }
+
+    fn options(&self) -> Option<String> {
+        let o = &self.options;
+        super::to_ron(&Saved {
+            first: o.first.clone(),
+            second: o.second.clone(),
+            positive: o
+                .positive
+                .and_then(|p| self.classes.classes.get(p as usize).cloned()),
+            reference: o.reference.clone(),
+            min_support: o.min_support,
+            bootstrap: o.bootstrap,
+            chart_metric: self.chart_metric,
+        })
     }
 
     fn refresh(&mut self, ctx: &ViewCtx<'_>) {

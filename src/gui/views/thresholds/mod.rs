@@ -26,7 +26,7 @@ use crate::gui::jobs::Computed;
 use crate::gui::widgets;
 
 /// The panels of the view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Panel {
     /// ROC and precision–recall curves with a threshold.
     Curves,
@@ -111,6 +111,8 @@ pub struct ThresholdsView {
     /// The thresholds.
     pub moving: Moving,
     analysis: Computed<Key, Analysis>,
+    /// The class names, to keep the class by name.
+    classes: std::sync::Arc<Dataset>,
 }
 
 /// Per-group names and each row's group, for a slice column.
@@ -244,17 +246,38 @@ impl ThresholdsView {
     }
 }
 
+/// What the Thresholds view keeps in the session (the class by name).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    class: Option<String>,
+    meaning: Option<ScoreMeaning>,
+    column: Option<String>,
+    panel: Panel,
+    bins: usize,
+    binning: Binning,
+}
+
 impl AppView for ThresholdsView {
     fn new(doc: &Document) -> Self {
         let ds = &doc.ds;
         let positive = resolve_positive(ds, None).ok().flatten().map(|p| p.0);
+        let saved = super::saved::<Saved>(doc, super::View::Thresholds);
+        let s = saved.as_ref();
         Self {
-            class: positive.or(Some(0)),
-            meaning: None,
-            column: ds.slice_columns().next().map(|c| c.name.clone()),
-            panel: Panel::Curves,
-            bins: DEFAULT_BINS,
-            binning: Binning::Uniform,
+            class: s
+                .and_then(|s| s.class.as_deref())
+                .and_then(|c| ds.class_code(c))
+                .or(positive)
+                .or(Some(0)),
+            meaning: s.and_then(|s| s.meaning),
+            column: s.map_or_else(
+                || ds.slice_columns().next().map(|c| c.name.clone()),
+                |s| s.column.clone().filter(|c| ds.column(c).is_some()),
+            ),
+            panel: s.map_or(Panel::Curves, |s| s.panel),
+            bins: s.map_or(DEFAULT_BINS, |s| s.bins.clamp(2, 50)),
+            binning: s.map_or(Binning::Uniform, |s| s.binning),
+            classes: std::sync::Arc::clone(&doc.ds),
             moving: Moving {
                 threshold: 0.5,
                 op: Op::AtLeast,
@@ -287,6 +310,19 @@ impl AppView for ThresholdsView {
 
     fn busy(&self) -> Option<&'static str> {
         self.analysis.is_running().then_some("score curves")
+    }
+
+    fn options(&self) -> Option<String> {
+        super::to_ron(&Saved {
+            class: self
+                .class
+                .and_then(|c| self.classes.classes.get(c as usize).cloned()),
+            meaning: self.meaning,
+            column: self.column.clone(),
+            panel: self.panel,
+            bins: self.bins,
+            binning: self.binning,
+        })
     }
 
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
