@@ -13,6 +13,7 @@ use serde_json::Value;
 fn slicewise(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_slicewise"))
         .args(args)
+        .env_remove("COLUMNS")
         .output()
         .expect("the binary runs")
 }
@@ -80,6 +81,58 @@ fn report_on_the_sample_prints_every_section() {
             .any(|l| l.starts_with("low bandwidth") && l.contains("0.00%"))
     );
     assert!(out.contains("Disparity: accuracy difference"));
+}
+
+#[test]
+fn text_reports_fit_the_terminal_width() {
+    let sample = common::sample_csv();
+    let args = [
+        "report",
+        path(&sample),
+        "--by",
+        "device",
+        "--positive",
+        "yes",
+    ];
+    let wide = stdout(&slicewise(&args));
+    assert!(
+        wide.lines().any(|l| l.chars().count() > 100),
+        "into a pipe nothing is left out"
+    );
+    let narrow = |o: Output| {
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest <= 80, "a line of {widest} characters:\n{out}");
+        assert!(
+            out.contains("left out to fit 80 columns: 95% interval of lift"),
+            "{out}"
+        );
+        // What a reader needs is still there.
+        let clean = out.lines().find(|l| l.starts_with("clean speech")).unwrap();
+        for cell in ["60.0%", "94.0%", "95.0%", "0.60%"] {
+            assert!(clean.contains(cell), "{cell} in {clean}");
+        }
+        out
+    };
+    let by_flag = narrow(slicewise(&[&args[..], &["--width", "80"]].concat()));
+    let by_env = narrow(
+        Command::new(env!("CARGO_BIN_EXE_slicewise"))
+            .args(args)
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(by_flag, by_env);
+    // --width 0 and a file never leave anything out.
+    assert_eq!(
+        stdout(&slicewise(&[&args[..], &["--width", "0"]].concat())),
+        wide
+    );
+    // Without --by, the report says how to get slices.
+    let plain = stdout(&slicewise(&["report", path(&sample)]));
+    assert!(plain.contains("No slices: pass --by COL"), "{plain}");
+    assert!(plain.contains("device"), "{plain}");
 }
 
 #[test]

@@ -247,9 +247,35 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Fit text tables into this many columns (0: never leave columns out).
+    /// Default: $COLUMNS, else the terminal's width; no limit into a file or pipe.
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
     /// Print the time of each phase to standard error.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// The width text reports fit: `--width` (0 is no limit), else `$COLUMNS`,
+/// else the terminal's when printing to one; no limit into a file or a pipe.
+fn text_width(flag: Option<usize>, out: Option<&Path>) -> Option<usize> {
+    use std::io::IsTerminal as _;
+    if let Some(w) = flag {
+        return (w > 0).then_some(w);
+    }
+    if out.is_some() {
+        return None;
+    }
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return (w > 0).then_some(w);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| usize::from(w))
 }
 
 fn parse_calibration_bins(s: &str) -> Result<usize, String> {
@@ -509,7 +535,9 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         }
     });
     let text = match format {
-        ReportFormat::Text => render::report_text(&report),
+        ReportFormat::Text => {
+            render::report_text_width(&report, text_width(args.width, args.out.as_deref()))
+        }
         ReportFormat::Md => render::report_markdown(&report),
         ReportFormat::Csv => render::report_csv(&report),
         ReportFormat::Json => {

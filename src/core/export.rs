@@ -117,7 +117,7 @@ impl ExportContext {
             count(self.rows),
             count(self.errors),
             pct(self.accuracy, 2),
-            pct(self.coverage, 0)
+            pct(self.coverage, 1)
         )
     }
 }

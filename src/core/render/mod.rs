@@ -19,7 +19,59 @@ pub use html::tags_html;
 pub use json::{report_json, tags_json};
 pub use markdown::{report_markdown, tags_markdown};
 pub use tables::tags_table;
-pub use text::report_text;
+pub use text::{report_text, report_text_width};
+
+/// `text` wrapped at `width` characters (when given), continuation lines
+/// indented by `indent` spaces.
+#[must_use]
+pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
+    let Some(width) = width.filter(|&w| w > indent + 20) else {
+        return text.to_string();
+    };
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(indent);
+        } else if len > 0 {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}
+
+/// The narrowest a trailing text column wraps to.
+const MIN_WRAP: usize = 20;
+/// The narrowest the first column's names are shortened to.
+const MIN_NAME: usize = 12;
+
+/// `text` in lines of at most `width` characters, broken at spaces (and
+/// inside words longer than a line).
+fn wrap_lines(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        } else if len > 0 {
+            line.push(' ');
+        }
+        while line.is_empty() && word.len() > width {
+            lines.push(word.drain(..width).collect());
+        }
+        line.extend(word);
+    }
+    lines.push(line);
+    lines
+}
 
 /// A simple table of strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,6 +82,8 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Columns to right-align (numbers).
     pub numeric: Vec<bool>,
+    /// Columns that may be left out to fit a narrow terminal, first to go first.
+    pub optional: Vec<usize>,
 }
 
 impl Table {
@@ -40,7 +94,130 @@ impl Table {
             headers: headers.iter().map(ToString::to_string).collect(),
             rows: Vec::new(),
             numeric: (0..headers.len()).map(|i| i > 0).collect(),
+            optional: Vec::new(),
         }
+    }
+
+    /// Marks the columns named `names` as droppable, in this order, to fit
+    /// a narrow terminal.
+    #[must_use]
+    pub fn droppable(mut self, names: &[&str]) -> Self {
+        self.optional = names
+            .iter()
+            .filter_map(|n| self.headers.iter().position(|h| h == n))
+            .collect();
+        self
+    }
+
+    /// Each column's width in characters.
+    fn widths(&self) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate().take(widths.len()) {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+        widths
+    }
+
+    /// Aligned plain text no wider than `width` (when given). To fit, a
+    /// trailing text column wraps onto more lines, droppable columns are
+    /// left out in order, and last the first column's names are shortened
+    /// with "…". Returns the text and the headers left out.
+    #[must_use]
+    pub fn to_text_width(&self, width: Option<usize>) -> (String, Vec<String>) {
+        let mut widths = self.widths();
+        let n = widths.len();
+        let Some(width) = width.filter(|_| n > 0) else {
+            return (self.lay_out(&widths, &vec![true; n]), Vec::new());
+        };
+        let mut keep = vec![true; n];
+        let total = |keep: &[bool], widths: &[usize]| -> usize {
+            let kept: Vec<usize> = (0..n).filter(|&i| keep[i]).map(|i| widths[i]).collect();
+            kept.iter().sum::<usize>() + 2 * kept.len().saturating_sub(1)
+        };
+        let last = n - 1;
+        let wraps = n > 1 && !self.numeric.get(last).copied().unwrap_or(true);
+        let mut least = widths.clone();
+        if wraps {
+            least[last] = least[last].min(MIN_WRAP);
+        }
+        let mut dropped = Vec::new();
+        for &i in &self.optional {
+            if total(&keep, &least) <= width {
+                break;
+            }
+            if keep[i] && i != 0 {
+                keep[i] = false;
+                dropped.push(self.headers[i].clone());
+            }
+        }
+        let excess = |widths: &[usize]| total(&keep, widths).saturating_sub(width);
+        if wraps && excess(&widths) > 0 {
+            widths[last] = widths[last]
+                .saturating_sub(excess(&widths))
+                .max(least[last]);
+        }
+        if excess(&widths) > 0 {
+            let first = widths[0].saturating_sub(excess(&widths));
+            widths[0] = first.max(MIN_NAME.min(widths[0]));
+        }
+        (self.lay_out(&widths, &keep), dropped)
+    }
+
+    /// Aligned plain text with the kept columns at these widths: longer
+    /// cells of the first column are shortened, of a trailing text column
+    /// wrapped.
+    fn lay_out(&self, widths: &[usize], keep: &[bool]) -> String {
+        let cols: Vec<usize> = (0..widths.len()).filter(|&i| keep[i]).collect();
+        let line = |cells: &[String]| -> String {
+            // Each kept cell as one or more lines.
+            let parts: Vec<Vec<String>> = cols
+                .iter()
+                .map(|&i| {
+                    let cell = cells.get(i).map_or("", String::as_str);
+                    let w = widths[i];
+                    if cell.chars().count() <= w {
+                        vec![cell.to_string()]
+                    } else if i == 0 {
+                        let short: String = cell.chars().take(w.saturating_sub(1)).collect();
+                        vec![short + "…"]
+                    } else {
+                        wrap_lines(cell, w)
+                    }
+                })
+                .collect();
+            let height = parts.iter().map(Vec::len).max().unwrap_or(1);
+            let mut out = String::new();
+            for k in 0..height {
+                let mut s = String::new();
+                for (j, &i) in cols.iter().enumerate() {
+                    let cell = parts[j].get(k).map_or("", String::as_str);
+                    let pad = widths[i].saturating_sub(cell.chars().count());
+                    if j > 0 {
+                        s.push_str("  ");
+                    }
+                    if self.numeric.get(i).copied().unwrap_or(false) {
+                        s.push_str(&" ".repeat(pad));
+                        s.push_str(cell);
+                    } else {
+                        s.push_str(cell);
+                        s.push_str(&" ".repeat(pad));
+                    }
+                }
+                out.push_str(s.trim_end());
+                out.push('\n');
+            }
+            out
+        };
+        let mut out = line(&self.headers);
+        out.push_str(&line(
+            &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
+        ));
+        for row in &self.rows {
+            out.push_str(&line(row));
+        }
+        out
     }
 
     /// Adds a row.
@@ -51,40 +228,7 @@ impl Table {
     /// Aligned plain text.
     #[must_use]
     pub fn to_text(&self) -> String {
-        let n = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
-        for row in &self.rows {
-            for (i, cell) in row.iter().enumerate().take(n) {
-                widths[i] = widths[i].max(cell.chars().count());
-            }
-        }
-        let line = |cells: &[String]| {
-            let mut s = String::new();
-            for (i, cell) in cells.iter().enumerate().take(n) {
-                let pad = widths[i].saturating_sub(cell.chars().count());
-                if i > 0 {
-                    s.push_str("  ");
-                }
-                if self.numeric.get(i).copied().unwrap_or(false) {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(cell);
-                } else {
-                    s.push_str(cell);
-                    if i + 1 < n {
-                        s.push_str(&" ".repeat(pad));
-                    }
-                }
-            }
-            s.trim_end().to_string() + "\n"
-        };
-        let mut out = line(&self.headers);
-        out.push_str(&line(
-            &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-        ));
-        for row in &self.rows {
-            out.push_str(&line(row));
-        }
-        out
+        self.to_text_width(None).0
     }
 
     /// A Markdown (GitHub) table.
@@ -168,5 +312,38 @@ mod tests {
         t.push(vec!["bb".into(), "100".into()]);
         assert_eq!(t.to_text(), "name    n\n----  ---\na       1\nbb    100\n");
         assert!(t.to_markdown().contains("| --- | ---: |"));
+    }
+
+    #[test]
+    fn narrow_tables_wrap_then_drop_then_shorten() {
+        let mut t = Table::new(&["name", "n", "extra", "flags"]);
+        t.numeric[3] = false;
+        t.push(vec![
+            "a rather long group name".into(),
+            "1".into(),
+            "12345".into(),
+            "disparity: fpr, fnr, error_rate".into(),
+        ]);
+        let t = t.droppable(&["extra"]);
+        let fits = |w: usize| {
+            let (text, dropped) = t.to_text_width(Some(w));
+            let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+            assert!(widest <= w, "{w}: {text}");
+            (text, dropped)
+        };
+        // Wide enough: nothing changes.
+        assert_eq!(fits(80), (t.to_text(), vec![]));
+        // The flags wrap before a column goes.
+        let (text, dropped) = fits(60);
+        assert!(dropped.is_empty(), "{text}");
+        assert!(text.contains("disparity: fpr, fnr,\n"), "{text}");
+        // Then the droppable column goes, then names are shortened.
+        let (text, dropped) = fits(50);
+        assert_eq!(dropped, ["extra"]);
+        assert!(text.contains("a rather long group name"), "{text}");
+        let (text, _) = fits(40);
+        assert!(text.contains("a rather long …  1"), "{text}");
+        // Words longer than a line are cut.
+        assert_eq!(wrap_lines("abcdefgh ij", 3), ["abc", "def", "gh", "ij"]);
     }
 }

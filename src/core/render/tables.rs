@@ -66,7 +66,16 @@ pub fn tags_table(rows: &[TagRow], with_ci: bool) -> Table {
         }
         t.push(row);
     }
-    t
+    t.droppable(&[
+        "95% interval of lift",
+        "coverage",
+        "tagged errors",
+        "priority",
+        "tagged",
+        "error rate",
+        "gap",
+        "share of errors",
+    ])
 }
 
 /// The notes under a table: one line per tag with something to explain.
@@ -138,7 +147,7 @@ pub(super) fn sweep_table(s: &ScoreSummary) -> Table {
             pct(c.selection_rate().value(), 1),
         ]);
     }
-    t
+    t.droppable(&["selected", "F1", "accuracy"])
 }
 
 pub(super) fn scores_line(s: &ScoreSummary) -> String {
@@ -295,7 +304,7 @@ pub(super) fn watch_table(r: &Report) -> Table {
         ]);
     }
     t.numeric[5] = false;
-    t
+    t.droppable(&["examples", "95% interval", "share of errors"])
 }
 
 pub(super) fn confusion_table(r: &Report) -> Table {
@@ -373,7 +382,16 @@ pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores]) -> Table {
         t.push(row);
     }
     t.numeric[headers.len() - 1] = false;
-    t
+    t.droppable(&[
+        "error rate",
+        "95% interval",
+        "ECE 95% interval",
+        "selection rate",
+        "precision",
+        "TPR",
+        "share",
+        "log loss",
+    ])
 }
 
 /// The calibration and losses of slice `i`'s groups (empty without scores).

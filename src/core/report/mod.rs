@@ -179,6 +179,9 @@ pub struct Report {
     /// Print every class (`--all-classes`).
     #[serde(skip)]
     pub all_classes: bool,
+    /// The columns `--by` can slice by.
+    #[serde(skip)]
+    pub slice_columns: Vec<String>,
 }
 
 /// Class names that mean "positive" in a binary problem, paired with their negatives.
@@ -396,6 +399,7 @@ pub fn build(
         warnings,
         context: ExportContext::of(ds, state),
         all_classes: opts.all_classes,
+        slice_columns: ds.slice_columns().map(|c| c.name.clone()).collect(),
     })
 }
 
