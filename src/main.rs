@@ -23,6 +23,7 @@ fn open(file: Option<std::path::PathBuf>, columns: &cli::ColumnArgs) -> ExitCode
         file,
         options: columns.load_options(),
         blocking: false,
+        builtin_dialogs: std::env::var("SLICEWISE_FILE_DIALOG").is_ok_and(|v| v == "builtin"),
     })
 }
 

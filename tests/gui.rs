@@ -40,6 +40,7 @@ fn open(path: &Path) -> Harness<'static, App> {
                     file: Some(path),
                     options: LoadOptions::default(),
                     blocking: true,
+                    builtin_dialogs: true,
                 },
             )
         });
@@ -942,4 +943,98 @@ fn view_options_come_back_on_reopening() {
         slicewise::core::slices::DisparityMetric::ErrorRate
     );
     assert!(views.confusion.hide_diagonal);
+}
+
+#[test]
+fn without_a_native_dialog_slicewise_shows_its_own_for_export_and_open() {
+    let (dir, data) = sample_copy();
+    let mut harness = open(&data);
+    // Export: the built-in dialog names the action and proposes a file in
+    // the data's folder.
+    send(
+        &mut harness,
+        Action::Export(slicewise::core::export::ExportFormat::Csv),
+    );
+    harness.get_by_label("Export the prioritisation table as CSV");
+    let dialog = harness.state().dialogs.file.as_ref().unwrap();
+    assert_eq!(dialog.dir(), dir.path());
+    assert_eq!(dialog.name, "speech_commands-priorities.csv");
+    assert!(dialog.listed().contains(&"speech_commands.csv"));
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()));
+    let out = dir.path().join("speech_commands-priorities.csv");
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("people noise")
+    );
+    assert!(harness.state().dialogs.file.is_none());
+    // Again: the file exists, so the first Save only asks.
+    std::fs::write(&out, "mine").unwrap();
+    send(
+        &mut harness,
+        Action::Export(slicewise::core::export::ExportFormat::Csv),
+    );
+    harness.get_by_label("Save").click();
+    harness.run();
+    harness.get_by_label_contains("already exists. Press Save again to replace it.");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("people noise")
+    );
+
+    // Open: a missing name is refused under the field, naming the action;
+    // a folder typed in is entered; a file is opened.
+    let sub = dir.path().join("runs");
+    std::fs::create_dir(&sub).unwrap();
+    let other = sub.join("other.csv");
+    std::fs::write(&other, "id,label,pred\n1,a,a\n2,a,b\n3,b,b\n").unwrap();
+    std::fs::write(sub.join("notes.pdf"), "x").unwrap();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    harness.get_by_label("Open predictions");
+    harness.state_mut().dialogs.file.as_mut().unwrap().name = "nothing.csv".into();
+    harness.get_by_label("Open").click();
+    harness.run();
+    let error = harness
+        .state()
+        .dialogs
+        .file
+        .as_ref()
+        .unwrap()
+        .error()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.starts_with("Open predictions: there is no file"),
+        "{error}"
+    );
+    harness.state_mut().dialogs.file.as_mut().unwrap().name = "runs".into();
+    harness.get_by_label("Open").click();
+    harness.run();
+    let dialog = harness.state().dialogs.file.as_ref().unwrap();
+    assert_eq!(dialog.dir(), sub);
+    // Only data files are listed until All files is ticked.
+    assert_eq!(dialog.listed(), ["other.csv"]);
+    harness.get_by_label("other.csv").click();
+    harness.run();
+    harness.get_by_label("Open").click();
+    // The file loads in the background, with a spinner.
+    harness.step();
+    harness.step();
+    assert!(harness.state().dialogs.file.is_none());
+    assert!(step_until(&mut harness, |h| h.state().loading.is_none()
+        && h.state().doc().is_some_and(|d| d.ds.source.path == other)));
+    // Esc closes it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.state().dialogs.file.is_none());
 }

@@ -51,11 +51,6 @@ pub enum GuiError {
         /// The OS error.
         source: std::io::Error,
     },
-    /// No native file dialog can be shown on this desktop.
-    #[error(
-        "No file dialog is available on this desktop (it needs xdg-desktop-portal). Drop the file on the window, or pass it on the command line: slicewise open FILE"
-    )]
-    NoDialog,
     /// A tag key with no tag on it.
     #[error("No tag has key {0}; press n to create one")]
     NoTagOnKey(u8),

@@ -10,6 +10,7 @@ use crate::core::render;
 use crate::core::tags::Edit;
 use crate::gui::actions::Action;
 use crate::gui::commands::Command;
+use crate::gui::dialogs::FileDialog;
 use crate::gui::dialogs::NewTagDialog;
 use crate::gui::document::Document;
 use crate::gui::error::GuiError;
@@ -196,8 +197,14 @@ impl App {
             return Ok(None);
         }
         match action {
-            Action::OpenDialog => self.start_dialog(ctx, DialogPurpose::Open),
-            Action::Export(format) => self.start_dialog(ctx, DialogPurpose::Export(format)),
+            Action::OpenDialog => {
+                self.start_dialog(ctx, DialogPurpose::Open);
+                Ok(None)
+            }
+            Action::Export(format) => {
+                self.start_dialog(ctx, DialogPurpose::Export(format));
+                Ok(None)
+            }
             Action::Save => {
                 self.commit_note();
                 let Some(doc) = self.doc_mut() else {
@@ -307,6 +314,7 @@ impl App {
                     self.dialogs.new_tag = None;
                     self.dialogs.shortcuts = false;
                     self.dialogs.error = None;
+                    self.dialogs.file = None;
                     Ok(None)
                 }
             }
@@ -337,9 +345,10 @@ impl App {
         Ok(None)
     }
 
-    fn start_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose) -> Outcome {
-        if self.dialog.is_some() {
-            return Ok(None);
+    /// Shows the native file dialog, or Slicewise's own where there is none.
+    fn start_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
+        if self.dialog.is_some() || self.dialogs.file.is_some() {
+            return;
         }
         let data = self.doc().map(|d| d.ds.source.path.clone());
         let dir = data
@@ -356,11 +365,12 @@ impl App {
                 format!("{stem}-priorities.{}", f.extension())
             }
         };
-        self.dialog = DialogJob::start(purpose, dir, name, ctx);
-        if self.dialog.is_none() {
-            return Err(GuiError::NoDialog);
+        if self.native_dialogs {
+            self.dialog = DialogJob::start(purpose, dir.clone(), name.clone(), ctx);
         }
-        Ok(None)
+        if self.dialog.is_none() {
+            self.dialogs.file = Some(FileDialog::new(purpose, dir, name, &self.prefs.recent));
+        }
     }
 }
 

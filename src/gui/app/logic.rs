@@ -13,10 +13,11 @@ use crate::core::tags::Edit;
 use crate::gui::actions::Action;
 use crate::gui::commands::Command;
 use crate::gui::context::ViewCtx;
+use crate::gui::dialogs::FileDialog;
 use crate::gui::dialogs::MappingDialog;
 use crate::gui::document::Document;
 use crate::gui::error::GuiError;
-use crate::gui::jobs::{DialogPurpose, LoadFailure, load_blocking};
+use crate::gui::jobs::{LoadFailure, load_blocking};
 use crate::gui::views::Views;
 
 /// How many recent files are remembered.
@@ -169,6 +170,7 @@ impl App {
         if ctx.text_edit_focused()
             || self.dialogs.new_tag.is_some()
             || self.dialogs.mapping.is_some()
+            || self.dialogs.file.is_some()
         {
             return;
         }
@@ -204,15 +206,21 @@ impl App {
         {
             let purpose = dialog.purpose;
             let instant = dialog.started.elapsed() < Duration::from_millis(300);
+            let dir = dialog.dir.clone();
+            let name = dialog.name.clone();
             self.dialog = None;
             if choice.is_none() && instant {
-                self.say_error(&GuiError::NoDialog);
+                // The native dialog never appeared (no desktop portal): use
+                // Slicewise's own, now and from now on.
+                self.native_dialogs = false;
+                self.say(format!(
+                    "{}: no native file dialog on this desktop (it needs xdg-desktop-portal), so Slicewise shows its own",
+                    purpose.title()
+                ));
+                self.dialogs.file = Some(FileDialog::new(purpose, dir, name, &self.prefs.recent));
             }
             if let Some(path) = choice {
-                self.send(match purpose {
-                    DialogPurpose::Open => Command::Open(path),
-                    DialogPurpose::Export(_) => Command::Export(path),
-                });
+                self.send(purpose.command(path));
             }
         }
         self.images.poll(ctx);

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::commands::{Command, CommandSender};
 use super::context::ViewCtx;
-use super::dialogs::{ErrorDialog, MappingDialog, NewTagDialog, shortcuts_ui};
+use super::dialogs::{ErrorDialog, FileDialog, MappingDialog, NewTagDialog, shortcuts_ui};
 use super::document::Document;
 use super::error::GuiError;
 use super::images::ImageCache;
@@ -69,6 +69,9 @@ pub struct Startup {
     pub options: LoadOptions,
     /// Load on the calling thread (tests) instead of in the background.
     pub blocking: bool,
+    /// Use Slicewise's own file dialog, never the native one
+    /// (`SLICEWISE_FILE_DIALOG=builtin`; tests).
+    pub builtin_dialogs: bool,
 }
 
 /// An open file: the document and the views' state for it.
@@ -90,6 +93,8 @@ pub struct Dialogs {
     pub shortcuts: bool,
     /// An error to acknowledge.
     pub error: Option<ErrorDialog>,
+    /// Slicewise's own file dialog, where no native one can be shown.
+    pub file: Option<FileDialog>,
 }
 
 /// The application.
@@ -114,6 +119,8 @@ pub struct App {
     commands: CommandSender,
     images: ImageCache,
     dialog: Option<DialogJob>,
+    /// Whether to try the native file dialog (off once it failed to appear).
+    native_dialogs: bool,
     title: String,
     /// Duration of the last `ui()` call, for the status bar.
     frame_time: Duration,
@@ -143,6 +150,7 @@ impl App {
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
         let mut app = Self::with_prefs(&cc.egui_ctx, prefs, startup.options.clone());
+        app.native_dialogs = !startup.builtin_dialogs;
         if let Some(file) = startup.file.or_else(bundled_sample) {
             if startup.blocking {
                 app.open_blocking(&file, &startup.options);
@@ -169,6 +177,7 @@ impl App {
             commands: CommandSender::default(),
             images: ImageCache::new(ctx),
             dialog: None,
+            native_dialogs: true,
             title: String::new(),
             frame_time: Duration::ZERO,
             frame_log: std::env::var_os("SLICEWISE_FRAME_STATS").map(|_| Vec::new()),
@@ -258,6 +267,11 @@ impl App {
         }
         if d.shortcuts {
             d.shortcuts = shortcuts_ui(ctx);
+        }
+        if let Some(dialog) = &mut d.file
+            && dialog.ui(ctx, &self.commands)
+        {
+            d.file = None;
         }
         if let Some(dialog) = &d.error
             && dialog.ui(ctx)

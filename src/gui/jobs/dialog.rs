@@ -5,6 +5,12 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::Instant;
 
 use crate::core::export::ExportFormat;
+use crate::gui::commands::Command;
+
+/// The extensions of data files.
+const DATA_EXTENSIONS: [&str; 8] = [
+    "csv", "tsv", "txt", "parquet", "pq", "ndjson", "jsonl", "json",
+];
 
 /// What a dialog was opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,11 +21,70 @@ pub enum DialogPurpose {
     Export(ExportFormat),
 }
 
+impl DialogPurpose {
+    /// The dialog's title, which also names the action in its errors.
+    #[must_use]
+    pub fn title(self) -> String {
+        match self {
+            Self::Open => "Open predictions".into(),
+            Self::Export(f) => format!("Export the prioritisation table as {}", f.name()),
+        }
+    }
+
+    /// The button that confirms.
+    #[must_use]
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::Export(_) => "Save",
+        }
+    }
+
+    /// Whether the dialog names a new file (else it picks an existing one).
+    #[must_use]
+    pub fn saves(self) -> bool {
+        !matches!(self, Self::Open)
+    }
+
+    /// The extensions listed (the first is added to a name without one).
+    #[must_use]
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Open => &DATA_EXTENSIONS,
+            Self::Export(ExportFormat::Csv) => &["csv"],
+            Self::Export(ExportFormat::Markdown) => &["md"],
+            Self::Export(ExportFormat::Html) => &["html"],
+        }
+    }
+
+    /// The hint in the empty file-name field.
+    #[must_use]
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::Open => "Pick a file above, or type its name or path",
+            Self::Export(_) => "Name of the file to write",
+        }
+    }
+
+    /// What to do with the chosen path.
+    #[must_use]
+    pub fn command(self, path: PathBuf) -> Command {
+        match self {
+            Self::Open => Command::Open(path),
+            Self::Export(_) => Command::Export(path),
+        }
+    }
+}
+
 /// A native file dialog on the "slicewise-dialog" thread.
 pub struct DialogJob {
     rx: Receiver<Option<PathBuf>>,
     /// What the chosen path is for.
     pub purpose: DialogPurpose,
+    /// The folder it started in.
+    pub dir: Option<PathBuf>,
+    /// The file name it proposed.
+    pub name: String,
     /// When it was shown: a dialog that closes at once never appeared.
     pub started: Instant,
 }
@@ -35,27 +100,24 @@ impl DialogJob {
     ) -> Option<Self> {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
+        let (dir, name) = (start_dir.clone(), default_name.clone());
         std::thread::Builder::new()
             .name("slicewise-dialog".into())
             .spawn(move || {
                 let mut dialog = rfd::FileDialog::new();
-                if let Some(dir) = start_dir {
+                if let Some(dir) = &start_dir {
                     dialog = dialog.set_directory(dir);
                 }
-                let picked = match purpose {
-                    DialogPurpose::Open => dialog
-                        .add_filter(
-                            "Predictions",
-                            &[
-                                "csv", "tsv", "txt", "parquet", "pq", "ndjson", "jsonl", "json",
-                            ],
-                        )
-                        .add_filter("All files", &["*"])
-                        .pick_file(),
-                    DialogPurpose::Export(format) => dialog
+                let picked = if purpose.saves() {
+                    dialog
                         .set_file_name(default_name)
-                        .add_filter(format.extension(), &[format.extension()])
-                        .save_file(),
+                        .add_filter(purpose.title(), purpose.extensions())
+                        .save_file()
+                } else {
+                    dialog
+                        .add_filter("Predictions", purpose.extensions())
+                        .add_filter("All files", &["*"])
+                        .pick_file()
                 };
                 let _ = tx.send(picked);
                 ctx.request_repaint();
@@ -64,6 +126,8 @@ impl DialogJob {
         Some(Self {
             rx,
             purpose,
+            dir,
+            name,
             started: Instant::now(),
         })
     }
