@@ -92,6 +92,14 @@ const DATA_ERRORS: &[(&str, &[&str], i32, &str)] = &[
     ("list_label.ndjson", &[], 3, "holds lists (first on line 1)"),
     ("broken.ndjson", &[], 3, "Line 2 of the NDJSON file"),
     ("not_json.ndjson", &[], 3, "Line 1 of the NDJSON file"),
+    // Found by `cargo fuzz run ndjson_load`: a number above i64::MAX made
+    // polars infer Int128, which it could not hold, and abort.
+    (
+        "huge_number_line.ndjson",
+        &[],
+        3,
+        "Line 1 of the NDJSON file",
+    ),
     ("truncated.parquet", &[], 3, "incomplete or not Parquet"),
     ("not_parquet.parquet", &[], 3, "incomplete or not Parquet"),
     ("list_label.parquet", &[], 3, "holds lists"),
@@ -236,6 +244,11 @@ fn odd_but_readable_files_load_with_a_warning_and_right_numbers() {
         &[],
         "outside [0, 1] on 1 row(s)",
     );
+    // Ids and labels above i64::MAX stay themselves (not nulls, not one id).
+    let j = warns(&bad("huge_integers.ndjson"), &[], "");
+    assert_eq!(j["rows"], 2);
+    assert_eq!(j["accuracy"], 0.5);
+    assert_eq!(j["classes"].as_array().unwrap().len(), 3);
     let j = warns(&bad("huge_integer_labels.csv"), &[], "");
     assert_eq!(j["classes"].as_array().unwrap().len(), 2);
     assert_eq!(j["accuracy"], 0.5);

@@ -290,7 +290,7 @@ pub(super) fn to_f64(series: &Series) -> Result<Vec<f64>, PolarsError> {
 }
 
 pub(super) fn to_ids(series: &Series) -> Result<Ids, PolarsError> {
-    if series.dtype().is_integer() {
+    if super::encode::fits_i64(series.dtype()) {
         let cast = series.cast(&DataType::Int64)?;
         let ca = cast.i64()?;
         let mut out = Vec::with_capacity(ca.len());

@@ -40,6 +40,17 @@ impl Encoded {
     }
 }
 
+/// Whether every value of an integer type is an `i64` (`UInt64` and the
+/// 128-bit types, which NDJSON gives numbers above `i64::MAX`, are not: they
+/// are read as text rather than cast to null).
+pub(super) fn fits_i64(dtype: &DataType) -> bool {
+    dtype.is_integer()
+        && !matches!(
+            dtype,
+            DataType::UInt64 | DataType::Int128 | DataType::UInt128
+        )
+}
+
 pub(super) fn next_code(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(NULL_CODE - 1)
 }
@@ -73,7 +84,7 @@ pub(super) fn encode(series: &Series) -> Result<Encoded, PolarsError> {
             }
         }
         DataType::String => encode_string_views(series.str()?, &mut out),
-        dt if dt.is_integer() => {
+        dt if fits_i64(dt) => {
             let cast = series.cast(&DataType::Int64)?;
             let mut map: FxHashMap<i64, u32> = FxHashMap::default();
             for value in cast.i64()?.iter() {
