@@ -494,6 +494,74 @@ fn a_slice_group_becomes_a_rule_tag_in_the_prioritisation_table() {
 }
 
 #[test]
+fn the_slices_view_fits_1280_by_800_and_flags_only_groups_doing_worse() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.set_size(Vec2::new(1280.0, 800.0));
+    harness.key_press(Key::F7);
+    harness.run();
+    {
+        let views = harness.state_mut().views_mut().unwrap();
+        let o = &mut views.slices.options;
+        o.first = Some("gender".into());
+        o.second = Some("accent".into());
+        o.positive = Some(0);
+    }
+    harness.run();
+    harness.run();
+    let right = 1280.0;
+    let header = harness.get_by_label("vs reference").rect();
+    assert!(header.right() <= right, "{header:?}");
+    for button in harness.get_all_by_label("Rule tag") {
+        assert!(button.rect().right() <= right, "{:?}", button.rect());
+    }
+    // A group flagged in the table is flagged on the chart's metric or on
+    // another one; no group that does better is flagged.
+    let s = harness
+        .state()
+        .views()
+        .unwrap()
+        .slices
+        .analysis()
+        .unwrap()
+        .clone()
+        .unwrap();
+    let mut flagged = 0;
+    for (i, g) in s.groups.iter().enumerate() {
+        for d in &s.aequitas[i] {
+            if d.flagged {
+                flagged += 1;
+                let (group, reference) = (
+                    d.metric.of(&g.counts).value().unwrap(),
+                    d.metric
+                        .of(&s.groups[s.reference.unwrap()].counts)
+                        .value()
+                        .unwrap(),
+                );
+                match d.metric.higher_is_worse() {
+                    Some(true) => assert!(group > reference, "{g:?} {d:?}"),
+                    Some(false) => assert!(group < reference, "{g:?} {d:?}"),
+                    None => {}
+                }
+            }
+        }
+    }
+    assert!(flagged > 0);
+    // The table says "worse: …" for exactly the flagged rows it shows.
+    let shown: Vec<usize> = (0..s.groups.len())
+        .filter(|&i| {
+            let name = format!("{}  {}", i + 1, s.groups[i].name());
+            harness.query_by_label(&name).is_some()
+        })
+        .collect();
+    assert!(shown.len() >= 10, "{shown:?}");
+    assert_eq!(
+        harness.query_all_by_label_contains("worse: ").count(),
+        shown.iter().filter(|&&i| !s.flagged(i).is_empty()).count()
+    );
+}
+
+#[test]
 fn the_watch_list_is_shown_and_saved_in_the_session() {
     let (_dir, data) = sample_copy();
     let mut harness = open(&data);
@@ -961,9 +1029,9 @@ fn without_a_native_dialog_slicewise_shows_its_own_for_export_and_open() {
     assert_eq!(dialog.name, "speech_commands-priorities.csv");
     assert!(dialog.listed().contains(&"speech_commands.csv"));
     harness.get_by_label("Save").click();
-    harness.run();
-    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()));
     let out = dir.path().join("speech_commands-priorities.csv");
+    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()
+        && out.exists()));
     assert!(
         std::fs::read_to_string(&out)
             .unwrap()
@@ -981,8 +1049,8 @@ fn without_a_native_dialog_slicewise_shows_its_own_for_export_and_open() {
     harness.get_by_label_contains("already exists. Press Save again to replace it.");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
     harness.get_by_label("Save").click();
-    harness.run();
-    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()));
+    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()
+        && std::fs::read_to_string(&out).is_ok_and(|t| t != "mine")));
     assert!(
         std::fs::read_to_string(&out)
             .unwrap()

@@ -419,6 +419,30 @@ impl DisparityMetric {
         }
     }
 
+    /// Which way is worse: `Some(true)` when a higher value is worse (error
+    /// rate, FPR, FNR), `Some(false)` when a lower one is (accuracy, TPR,
+    /// precision), `None` when neither is (the selection rate: demographic
+    /// parity asks for equal rates, so both directions are a disparity).
+    #[must_use]
+    pub fn higher_is_worse(self) -> Option<bool> {
+        match self {
+            Self::ErrorRate | Self::Fpr | Self::Fnr => Some(true),
+            Self::Accuracy | Self::Tpr | Self::Precision => Some(false),
+            Self::SelectionRate => None,
+        }
+    }
+
+    /// Whether `ratio` (group / reference) is a disparity to flag: outside
+    /// the Aequitas band 0.8–1.25 on the side where this metric is worse.
+    #[must_use]
+    pub fn flags(self, ratio: f64) -> bool {
+        match self.higher_is_worse() {
+            Some(true) => ratio > 1.0 / AEQUITAS_LOW,
+            Some(false) => ratio < AEQUITAS_LOW,
+            None => !(AEQUITAS_LOW..=1.0 / AEQUITAS_LOW).contains(&ratio),
+        }
+    }
+
     /// The proportion for a group.
     #[must_use]
     pub fn of(self, c: &GroupCounts) -> Proportion {
@@ -441,7 +465,8 @@ pub struct GroupDisparity {
     pub metric: DisparityMetric,
     /// Group value / reference value (`None` when either is undefined or the reference is 0).
     pub ratio: Option<f64>,
-    /// Whether the ratio falls outside the 0.8–1.25 band.
+    /// Whether the group does worse than the reference beyond the 0.8–1.25
+    /// band (either side for the selection rate).
     pub flagged: bool,
 }
 
@@ -495,7 +520,7 @@ pub fn aequitas(
             GroupDisparity {
                 metric,
                 ratio: r,
-                flagged: r.is_some_and(|r| !(AEQUITAS_LOW..=1.0 / AEQUITAS_LOW).contains(&r)),
+                flagged: r.is_some_and(|r| metric.flags(r)),
             }
         })
         .collect()
@@ -749,5 +774,28 @@ mod tests {
             .find(|d| d.metric == DisparityMetric::Accuracy)
             .unwrap();
         assert!(!acc.flagged, "0.8 / 0.9 is inside the band: {acc:?}");
+    }
+
+    #[test]
+    fn only_doing_worse_is_flagged() {
+        // The reference errs on 20%; this group on 5%: an error-rate ratio of
+        // 0.25 is far outside the band, but on the good side.
+        let reference = group(100, 80, 0, 0, 0, 0).counts;
+        let better = group(100, 95, 0, 0, 0, 0).counts;
+        let d = aequitas(&better, &reference, false);
+        assert!(d.iter().all(|x| !x.flagged), "{d:?}");
+        let d = aequitas(&reference, &better, false);
+        let flagged: Vec<_> = d.iter().filter(|x| x.flagged).map(|x| x.metric).collect();
+        assert_eq!(flagged, vec![DisparityMetric::ErrorRate]);
+        // Lower accuracy, TPR or precision is worse; higher FPR or FNR is.
+        assert!(DisparityMetric::Accuracy.flags(0.7) && !DisparityMetric::Accuracy.flags(1.5));
+        assert!(DisparityMetric::Tpr.flags(0.7) && !DisparityMetric::Tpr.flags(1.5));
+        assert!(DisparityMetric::Precision.flags(0.7));
+        assert!(DisparityMetric::Fpr.flags(1.5) && !DisparityMetric::Fpr.flags(0.5));
+        assert!(DisparityMetric::Fnr.flags(1.3) && !DisparityMetric::Fnr.flags(0.5));
+        // Demographic parity: any difference in selection rate beyond the band.
+        assert!(DisparityMetric::SelectionRate.flags(0.7));
+        assert!(DisparityMetric::SelectionRate.flags(1.3));
+        assert!(!DisparityMetric::SelectionRate.flags(1.2));
     }
 }

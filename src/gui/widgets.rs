@@ -195,6 +195,26 @@ pub fn category_plot<'a>(id: &str, names: Vec<String>, numbered: bool) -> egui_p
         })])
 }
 
+/// A 95% interval drawn as an error bar: a vertical line from `lo` to `hi` at
+/// `x` with a cap at each end, so it does not read as a grid line.
+pub fn error_bar(plot: &mut egui_plot::PlotUi<'_>, x: f64, (lo, hi): (f64, f64), colour: Color32) {
+    const CAP: f64 = 0.12;
+    let points = vec![
+        [x - CAP, lo],
+        [x + CAP, lo],
+        [x, lo],
+        [x, hi],
+        [x - CAP, hi],
+        [x + CAP, hi],
+    ];
+    plot.line(
+        egui_plot::Line::new("95% interval", egui_plot::PlotPoints::from(points))
+            .color(colour)
+            .width(1.5)
+            .allow_band(false),
+    );
+}
+
 /// A curve in the unit square (ROC, precision–recall) with an optional
 /// diagonal and the current operating point.
 #[allow(clippy::too_many_arguments)]

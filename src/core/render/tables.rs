@@ -376,7 +376,7 @@ pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores]) -> Table {
         if s.reference == Some(i) {
             flags.push("reference".to_string());
         } else if !out.is_empty() {
-            flags.push(format!("disparity: {}", out.join(", ")));
+            flags.push(format!("worse: {}", out.join(", ")));
         }
         row.push(flags.join("; "));
         t.push(row);

@@ -206,7 +206,7 @@ fn table_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
 
 /// Bars of expected lift per tag, with 95% interval whiskers.
 fn lift_chart(ui: &mut Ui, rows: &[TagRow]) {
-    use egui_plot::{Bar, BarChart, Line, PlotPoints};
+    use egui_plot::{Bar, BarChart};
     let known: Vec<&TagRow> = rows
         .iter()
         .filter(|r| r.expected_lift.value.is_some())
@@ -239,14 +239,7 @@ fn lift_chart(ui: &mut Ui, rows: &[TagRow]) {
             #[allow(clippy::cast_precision_loss)]
             for (i, r) in known.iter().enumerate() {
                 if let Some(ci) = r.expected_lift.ci {
-                    let x = i as f64;
-                    plot.line(
-                        Line::new(
-                            format!("{} interval", r.tag),
-                            PlotPoints::from(vec![[x, ci.lo * 100.0], [x, ci.hi * 100.0]]),
-                        )
-                        .color(text_colour),
-                    );
+                    widgets::error_bar(plot, i as f64, (ci.lo * 100.0, ci.hi * 100.0), text_colour);
                 }
             }
         });

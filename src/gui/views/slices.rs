@@ -4,7 +4,7 @@
 
 use egui::{Align, Color32, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{Bar, BarChart, HLine, Line, PlotPoints};
+use egui_plot::{Bar, BarChart, HLine, PlotPoints};
 
 use super::{AppView, computing_ui};
 use crate::core::bootstrap::DEFAULT_REPLICATES;
@@ -151,7 +151,22 @@ impl AppView for SlicesView {
                 &mut o.first,
                 &optional("(choose)"),
             );
-            widgets::labelled_combo(ui, "slice-b", "and", &mut o.second, &optional("(nothing)"));
+            // The second column is any other one.
+            let others: Vec<String> = columns
+                .iter()
+                .filter(|c| o.first.as_ref() != Some(*c))
+                .cloned()
+                .collect();
+            if o.second.is_some() && o.second == o.first {
+                o.second = None;
+            }
+            widgets::labelled_combo(
+                ui,
+                "slice-b",
+                "and",
+                &mut o.second,
+                &widgets::optional(&others, "(nothing)"),
+            );
             widgets::class_picker(
                 ui,
                 "slice-pos",
@@ -277,114 +292,122 @@ fn slice_table(
     if with_positive {
         headers.extend(["FPR", "FNR", "TPR", "precision", "selection"]);
     }
-    headers.extend(["vs reference", ""]);
-    ui.push_id("slice-table", |ui| {
-        TableBuilder::new(ui)
-            .striped(true)
-            .max_scroll_height(height)
-            .cell_layout(Layout::right_to_left(Align::Center))
-            .column(Column::auto().at_least(140.0).resizable(true))
-            .columns(Column::auto().at_least(62.0), headers.len() - 3)
-            .column(Column::auto().at_least(150.0))
-            .column(Column::auto())
-            .header(20.0, |mut h| {
-                for (i, name) in headers.iter().enumerate() {
-                    h.col(|ui| {
-                        if i == 0 {
-                            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                                ui.strong(*name)
-                            });
-                        } else {
-                            ui.strong(*name);
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(20.0, s.groups.len(), |mut row| {
-                    let i = row.index();
-                    let g = &s.groups[i];
-                    let c = &g.counts;
-                    let low = s.low_support(i);
-                    let weak = |t: String| {
-                        if low {
-                            RichText::new(t).weak()
-                        } else {
-                            RichText::new(t)
-                        }
-                    };
-                    let rate = |ui: &mut Ui, p: Proportion| {
-                        ui.label(weak(pct(p.value(), 1)))
-                            .on_hover_text(format!("95% {}", pct_ci(p.ci(), 1)));
-                    };
-                    row.col(|ui| {
-                        ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                            ui.label(weak(widgets::numbered_name(i, &g.name(), numbered)));
-                            if low {
-                                ui.label(
-                                    RichText::new(format!("low support (<{})", s.min_support))
-                                        .small()
-                                        .color(theme::RED),
-                                );
+    headers.extend(["", "vs reference"]);
+    // The flags take what width is left (clipped, in full on hover); the
+    // whole table scrolls sideways when even that does not fit.
+    egui::ScrollArea::horizontal()
+        .id_salt("slice-table-h")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("slice-table")
+                .striped(true)
+                .max_scroll_height(height)
+                .cell_layout(Layout::right_to_left(Align::Center))
+                .column(Column::auto().at_least(140.0).resizable(true))
+                .columns(Column::auto().at_least(62.0), headers.len() - 3)
+                .column(Column::auto())
+                .column(Column::remainder().at_least(120.0).clip(true))
+                .header(20.0, |mut h| {
+                    for (i, name) in headers.iter().enumerate() {
+                        h.col(|ui| {
+                            if i == 0 || i + 1 == headers.len() {
+                                ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                    ui.strong(*name)
+                                });
+                            } else {
+                                ui.strong(*name);
                             }
                         });
-                    });
-                    row.col(|ui| {
-                        ui.label(weak(count(c.n)));
-                    });
-                    row.col(|ui| rate(ui, s.share(i)));
-                    row.col(|ui| rate(ui, c.accuracy()));
-                    row.col(|ui| rate(ui, c.error_rate()));
-                    if with_positive {
-                        let b = &c.binary;
-                        for p in [b.fpr(), b.fnr(), b.tpr(), b.precision(), b.selection_rate()] {
-                            row.col(|ui| rate(ui, p));
-                        }
                     }
-                    row.col(|ui| {
-                        let out: Vec<&str> =
-                            s.flagged(i).into_iter().map(DisparityMetric::key).collect();
-                        if s.reference == Some(i) {
-                            ui.label(RichText::new("reference").weak());
-                        } else if let Some(d) = s.aequitas.get(i) {
-                            if out.is_empty() {
-                                ui.label(RichText::new("within 0.8–1.25").weak());
+                })
+                .body(|body| {
+                    body.rows(20.0, s.groups.len(), |mut row| {
+                        let i = row.index();
+                        let g = &s.groups[i];
+                        let c = &g.counts;
+                        let low = s.low_support(i);
+                        let weak = |t: String| {
+                            if low {
+                                RichText::new(t).weak()
                             } else {
-                                let detail: Vec<String> = d
-                                    .iter()
-                                    .map(|x| {
-                                        format!(
-                                            "{}: {}",
-                                            x.metric.key(),
-                                            x.ratio.map_or_else(
-                                                || "n/a".into(),
-                                                |r| format!("{r:.2}")
-                                            )
-                                        )
-                                    })
-                                    .collect();
-                                ui.colored_label(theme::RED, out.join(", "))
-                                    .on_hover_text(detail.join("\n"));
+                                RichText::new(t)
+                            }
+                        };
+                        let rate = |ui: &mut Ui, p: Proportion| {
+                            ui.label(weak(pct(p.value(), 1)))
+                                .on_hover_text(format!("95% {}", pct_ci(p.ci(), 1)));
+                        };
+                        row.col(|ui| {
+                            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                ui.label(weak(widgets::numbered_name(i, &g.name(), numbered)));
+                                if low {
+                                    ui.label(
+                                        RichText::new(format!("low support (<{})", s.min_support))
+                                            .small()
+                                            .color(theme::RED),
+                                    );
+                                }
+                            });
+                        });
+                        row.col(|ui| {
+                            ui.label(weak(count(c.n)));
+                        });
+                        row.col(|ui| rate(ui, s.share(i)));
+                        row.col(|ui| rate(ui, c.accuracy()));
+                        row.col(|ui| rate(ui, c.error_rate()));
+                        if with_positive {
+                            let b = &c.binary;
+                            for p in [b.fpr(), b.fnr(), b.tpr(), b.precision(), b.selection_rate()]
+                            {
+                                row.col(|ui| rate(ui, p));
                             }
                         }
-                    });
-                    row.col(|ui| {
-                        let cmd = group_rule(ds, &s.columns, &g.values)
-                            .map(|rule| Command::CreateRuleTag(TagDef::rule(&g.name(), "", &rule)));
-                        if let Some(cmd) = cmd
-                            && ui
-                                .small_button("Rule tag")
-                                .on_hover_text(
-                                    "Add this group to the prioritisation table as a rule tag",
-                                )
-                                .clicked()
-                        {
-                            commands.send(cmd);
-                        }
+                        row.col(|ui| {
+                            let cmd = group_rule(ds, &s.columns, &g.values).map(|rule| {
+                                Command::CreateRuleTag(TagDef::rule(&g.name(), "", &rule))
+                            });
+                            if let Some(cmd) = cmd
+                                && ui
+                                    .small_button("Rule tag")
+                                    .on_hover_text(
+                                        "Add this group to the prioritisation table as a rule tag",
+                                    )
+                                    .clicked()
+                            {
+                                commands.send(cmd);
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                vs_reference(ui, s, i);
+                            });
+                        });
                     });
                 });
-            });
-    });
+        });
+}
+
+/// Group `i` against the reference: the metrics it does worse on (red), and
+/// every ratio on hover.
+fn vs_reference(ui: &mut Ui, s: &SliceAnalysis, i: usize) {
+    if s.reference == Some(i) {
+        ui.label(RichText::new("reference").weak());
+        return;
+    }
+    let Some(d) = s.aequitas.get(i) else { return };
+    let mut detail = vec!["Group ÷ reference (flagged when worse beyond 0.8–1.25):".to_string()];
+    detail.extend(d.iter().map(|x| {
+        let ratio = x.ratio.map_or_else(|| "n/a".into(), |r| format!("{r:.2}"));
+        let mark = if x.flagged { "  worse" } else { "" };
+        format!("{}: {ratio}{mark}", x.metric.key())
+    }));
+    let out: Vec<&str> = s.flagged(i).into_iter().map(DisparityMetric::key).collect();
+    let label = if out.is_empty() {
+        ui.label(RichText::new("not worse").weak())
+    } else {
+        ui.colored_label(theme::RED, format!("worse: {}", out.join(", ")))
+    };
+    label.on_hover_text(detail.join("\n"));
 }
 
 fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered: bool) {
@@ -399,13 +422,15 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
     for (i, g) in s.groups.iter().enumerate() {
         let p = metric.of(&g.counts);
         let Some(v) = p.value() else { continue };
-        let flagged = s.flagged(i).contains(&metric);
+        let flagged = s.flagged(i);
         let colour = if s.low_support(i) {
             Color32::GRAY
-        } else if flagged {
+        } else if flagged.contains(&metric) {
             theme::RED
-        } else {
+        } else if flagged.is_empty() {
             theme::BLUE
+        } else {
+            theme::AMBER
         };
         bars.push(
             Bar::new(i as f64, v * 100.0)
@@ -417,13 +442,29 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
             whiskers.push((i as f64, ci.lo * 100.0, ci.hi * 100.0));
         }
     }
+    ui.horizontal_wrapped(|ui| {
+        let key = |ui: &mut Ui, colour: Color32, text: &str| {
+            ui.label(RichText::new("■").color(colour));
+            ui.label(text);
+        };
+        key(
+            ui,
+            theme::RED,
+            &format!("worse than the reference on {}", metric.key()),
+        );
+        key(ui, theme::AMBER, "worse on another metric only");
+        key(ui, theme::BLUE, "not worse");
+        key(ui, Color32::GRAY, "low support");
+        key(
+            ui,
+            theme::GREEN,
+            "reference, and the 0.8–1.25 band around it",
+        );
+    });
     let text = ui.visuals().text_color();
     widgets::category_plot("slice-chart", names.clone(), numbered)
         .include_y(0.0)
-        .y_axis_label(format!(
-            "{} (%), 95% intervals; the band is 0.8–1.25 × the reference",
-            metric.key()
-        ))
+        .y_axis_label(format!("{} (%) with 95% intervals", metric.key()))
         .show(ui, |plot| {
             if let Some(Some(r)) = reference {
                 let band = egui_plot::Polygon::new(
@@ -445,11 +486,7 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
             }
             plot.bar_chart(BarChart::new(metric.key(), bars));
             for (x, lo, hi) in whiskers {
-                plot.line(
-                    Line::new("interval", PlotPoints::from(vec![[x, lo], [x, hi]]))
-                        .color(text)
-                        .width(2.0),
-                );
+                widgets::error_bar(plot, x, (lo, hi), text);
             }
         });
 }
