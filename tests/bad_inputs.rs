@@ -129,6 +129,13 @@ const DATA_ERRORS: &[(&str, &[&str], i32, &str)] = &[
         "not a group",
     ),
     ("plain.csv", &["--by", "nope"], 3, "not a slice column"),
+    ("plain.csv", &["--by", "gg"], 3, "Did you mean 'g'?"),
+    (
+        "plain.csv",
+        &["--label", "labl"],
+        3,
+        "Did you mean 'label'?",
+    ),
     ("plain.csv", &["--watch", "a:zz"], 3, "zz"),
     (
         "plain.csv",

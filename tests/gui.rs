@@ -562,6 +562,56 @@ fn the_slices_view_fits_1280_by_800_and_flags_only_groups_doing_worse() {
 }
 
 #[test]
+fn a_rule_with_a_mistake_keeps_its_text_and_says_why_under_the_field() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.get_by_label("New rule tag").click();
+    harness.run();
+    let tags_before = harness.state().doc().unwrap().state.tags().len();
+    let draft = &mut harness.state_mut().tags.rule;
+    draft.name = "car and quiet".into();
+    draft.rule = r#"nosie == "car" and snr < 10"#.into();
+    harness.get_by_label("Create rule tag").click();
+    harness.run();
+    // Nothing is created; name and rule are kept; the error is under the field.
+    let draft = &harness.state().tags.rule;
+    assert_eq!(draft.name, "car and quiet");
+    assert_eq!(draft.rule, r#"nosie == "car" and snr < 10"#);
+    assert_eq!(
+        harness.state().doc().unwrap().state.tags().len(),
+        tags_before
+    );
+    harness.get_by_label_contains("there is no column 'nosie'. Did you mean 'noise'?");
+    harness.get_by_label("nosie == \"car\" and snr <…\n^");
+    // A value no row has is shown once; Create again creates the tag anyway.
+    harness.state_mut().tags.rule.rule = r#"noise == "cra""#.into();
+    harness.state_mut().tags.rule.error = None;
+    harness.run();
+    harness.get_by_label("Create rule tag").click();
+    harness.run();
+    harness.get_by_label("no row has noise = 'cra'. Did you mean 'car'?");
+    harness.get_by_label("Create anyway").click();
+    harness.run();
+    assert_eq!(
+        harness.state().doc().unwrap().state.tags().len(),
+        tags_before + 1
+    );
+    assert!(harness.state().tags.rule.name.is_empty());
+    // A name that is taken is refused under the name.
+    let draft = &mut harness.state_mut().tags.rule;
+    draft.name = "car noise".into();
+    draft.rule = r#"noise == "car""#.into();
+    harness.run();
+    harness.get_by_label("Create rule tag").click();
+    harness.run();
+    harness.get_by_label("There is already a tag named 'car noise'.");
+    assert_eq!(
+        harness.state().doc().unwrap().state.tags().len(),
+        tags_before + 1
+    );
+}
+
+#[test]
 fn the_watch_list_is_shown_and_saved_in_the_session() {
     let (_dir, data) = sample_copy();
     let mut harness = open(&data);

@@ -507,6 +507,51 @@ fn rules_select_exactly_the_matching_rows() {
 }
 
 #[test]
+fn rule_mistakes_point_at_the_column_and_suggest_the_nearest_name() {
+    use slicewise::core::rules::{check, evaluate};
+    let ds = common::load(&common::sample_csv());
+    let rule = r#"nosie == "car" and snr < 10"#;
+    let err = evaluate(&ds, rule).unwrap_err();
+    assert_eq!(err.at, 0);
+    assert!(
+        err.message
+            .contains("no column 'nosie'. Did you mean 'noise'?"),
+        "{err}"
+    );
+    let err = evaluate(&ds, r#"noise == "car" and snt < 10"#).unwrap_err();
+    assert_eq!(err.at, 19);
+    assert!(err.message.contains("Did you mean 'snr'?"), "{err}");
+    // A value no row has is valid but matches nothing: a warning, with the
+    // nearest value.
+    let w = check(&ds, r#"noise == "cra" or accent in ["welsh", "scotish"]"#).unwrap();
+    assert_eq!(
+        w,
+        [
+            "no row has noise = 'cra'. Did you mean 'car'?",
+            "no row has accent = 'scotish'. Did you mean 'scottish'?"
+        ]
+    );
+    assert!(
+        check(&ds, r#"noise != "car" and snr > 3"#)
+            .unwrap()
+            .is_empty()
+    );
+    // The check finds every error evaluating would, without reading rows.
+    for bad in [
+        "nosie == \"car\"",
+        "snr < \"loud\"",
+        "snr in [1, \"a\"]",
+        "device ==",
+    ] {
+        assert_eq!(
+            check(&ds, bad).unwrap_err(),
+            evaluate(&ds, bad).unwrap_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn every_slice_group_becomes_a_rule_selecting_exactly_it() {
     use slicewise::core::slices::{SliceKey, count_groups, group_rule};
     let ds = common::load(&common::sample_csv());

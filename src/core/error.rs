@@ -89,7 +89,8 @@ pub enum LoadError {
     },
     /// A flag names a column that is not in the file.
     #[error(
-        "{flag} names column '{column}', which is not in the data file. Columns: {}: {}",
+        "{flag} names column '{column}', which is not in the data file.{} Columns: {}: {}",
+        crate::core::suggest::did_you_mean(column, columns.iter().map(String::as_str)),
         list(columns), path.display()
     )]
     NoSuchColumn {

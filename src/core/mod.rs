@@ -21,6 +21,7 @@ pub mod rules;
 pub mod session;
 pub mod slices;
 pub mod stats;
+pub mod suggest;
 pub mod tags;
 pub mod thresholds;
 pub mod watch;

@@ -463,9 +463,10 @@ fn resolve<'a>(ds: &'a Dataset, column: &str, at: usize) -> Result<Operand<'a>, 
                     .cloned(),
             );
             names.extend(ds.columns.iter().map(|c| c.name.clone()));
+            let hint = crate::core::suggest::did_you_mean(column, names.iter().map(String::as_str));
             Err(RuleError {
                 message: format!(
-                    "there is no column '{column}'. Columns: {}",
+                    "there is no column '{column}'.{hint} Columns: {}",
                     names.join(", ")
                 ),
                 at,
@@ -612,6 +613,72 @@ fn eval_into(ds: &Dataset, e: &Expr) -> Result<Bitmap, RuleError> {
 pub fn evaluate(ds: &Dataset, src: &str) -> Result<Bitmap, RuleError> {
     let e = parse(src)?;
     eval_into(ds, &e)
+}
+
+/// Checks a rule against the data without reading its rows (fast enough to
+/// run as it is typed): the errors [`evaluate`] would give, and as warnings
+/// the values a categorical column is compared with that no row has. Such a
+/// rule is valid, but that part matches nothing, which is nearly always a
+/// typo; each warning names the value and column and suggests the nearest.
+///
+/// # Errors
+/// As [`evaluate`].
+pub fn check(ds: &Dataset, src: &str) -> Result<Vec<String>, RuleError> {
+    fn walk(ds: &Dataset, e: &Expr, out: &mut Vec<String>) -> Result<(), RuleError> {
+        let (column, values, at, equality) = match e {
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                walk(ds, a, out)?;
+                return walk(ds, b, out);
+            }
+            Expr::Not(inner) => return walk(ds, inner, out),
+            Expr::Cmp {
+                column,
+                op,
+                value,
+                at,
+            } => (
+                column,
+                std::slice::from_ref(value),
+                *at,
+                matches!(op, CmpOp::Eq | CmpOp::Ne),
+            ),
+            Expr::In { column, values, at } => (column, values.as_slice(), *at, true),
+        };
+        let operand = resolve(ds, column, at)?;
+        if matches!(operand, Operand::Numbers(_))
+            && values.iter().any(|v| !matches!(v, Value::Num(_)))
+        {
+            let message = if matches!(e, Expr::In { .. }) {
+                format!("column '{column}' holds numbers; list numbers, e.g. {column} in [1, 2]")
+            } else {
+                format!(
+                    "column '{column}' holds numbers; compare it with a number, e.g. {column} < 10"
+                )
+            };
+            return Err(RuleError { message, at });
+        }
+        if let Operand::Codes(_, labels) = operand
+            && equality
+        {
+            for v in values {
+                let known = labels.iter().any(|l| {
+                    l == &v.as_text() || compare_label(l, v) == Some(std::cmp::Ordering::Equal)
+                });
+                if !known {
+                    let hint = crate::core::suggest::did_you_mean(
+                        &v.as_text(),
+                        labels.iter().map(String::as_str),
+                    );
+                    out.push(format!("no row has {column} = '{}'.{hint}", v.as_text()));
+                }
+            }
+        }
+        Ok(())
+    }
+    let e = parse(src)?;
+    let mut out = Vec::new();
+    walk(ds, &e, &mut out)?;
+    Ok(out)
 }
 
 /// Quotes a value for use in a rule (for rules made from a slice group).

@@ -19,7 +19,8 @@ pub const MAX_CELLS: usize = 1 << 22;
 pub enum SliceError {
     /// No such column.
     #[error(
-        "--by names column '{column}', which is not a slice column of the data. Slice columns: {}",
+        "--by names column '{column}', which is not a slice column of the data.{} Slice columns: {}",
+        super::suggest::did_you_mean(column, available.iter().map(String::as_str)),
         super::error::list(available)
     )]
     NoSuchColumn {

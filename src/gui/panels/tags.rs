@@ -5,6 +5,7 @@
 use egui::{Align, Layout, Panel, RichText, Ui};
 
 use crate::core::render;
+use crate::core::rules::{self, RuleError};
 use crate::core::session::TagDef;
 use crate::core::tags::{PALETTE, ReviewState, TagId};
 use crate::gui::actions::Action;
@@ -36,6 +37,8 @@ pub struct TagEditor {
     pub description: String,
     /// Rule being typed (rule tags).
     pub rule: String,
+    /// Why the typed rule was not applied.
+    pub rule_error: Option<RuleError>,
 }
 
 /// The "new rule tag" form.
@@ -47,6 +50,12 @@ pub struct RuleDraft {
     pub name: String,
     /// Rule text.
     pub rule: String,
+    /// Why Create refused the name.
+    pub name_error: Option<String>,
+    /// Why Create refused the rule.
+    pub error: Option<RuleError>,
+    /// Values no row has, shown once; Create again creates the tag anyway.
+    pub warnings: Vec<String>,
 }
 
 impl TagsPanel {
@@ -124,6 +133,7 @@ impl TagsPanel {
                                                 .unwrap_or_default(),
                                             description: def.description.clone(),
                                             rule: def.rule.clone().unwrap_or_default(),
+                                            rule_error: None,
                                         })
                                     };
                                 }
@@ -171,7 +181,7 @@ impl TagsPanel {
                                 });
                             });
                             if panels.editing.as_ref().is_some_and(|e| e.id == id) {
-                                tag_editor(ui, panels, &def, is_rule, shown, pending, &ws.state);
+                                tag_editor(ui, panels, &def, is_rule, shown, pending, ws);
                             }
                         }
                         ui.separator();
@@ -289,17 +299,69 @@ fn key_row(ui: &mut Ui, id: TagId, def: &TagDef, state: &ReviewState) -> Option<
     })
 }
 
-fn rule_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef) -> Option<TagDef> {
+fn rule_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef, doc: &Document) -> Option<TagDef> {
     ui.label("Rule");
-    let field = egui::TextEdit::multiline(&mut ed.rule)
-        .desired_rows(2)
-        .code_editor();
-    let r = ui.add(field);
-    let rule = ed.rule.trim();
-    (r.lost_focus() && Some(rule) != def.rule.as_deref()).then(|| TagDef {
-        rule: Some(rule.to_string()),
-        ..def.clone()
+    ui.vertical(|ui| {
+        let field = egui::TextEdit::multiline(&mut ed.rule)
+            .desired_rows(2)
+            .code_editor();
+        let r = ui.add(field);
+        if r.changed() {
+            ed.rule_error = None;
+        }
+        let rule = ed.rule.trim().to_string();
+        let mut commit = None;
+        if r.lost_focus() && Some(rule.as_str()) != def.rule.as_deref() {
+            // A rule that does not fit the data is kept in the field with
+            // the reason, not applied.
+            match rules::check(&doc.ds, &rule) {
+                Ok(_) => {
+                    commit = Some(TagDef {
+                        rule: Some(rule),
+                        ..def.clone()
+                    });
+                }
+                Err(e) => ed.rule_error = Some(e),
+            }
+        }
+        if let Some(e) = &ed.rule_error {
+            rule_error(ui, ed.rule.trim(), e);
+        }
+        commit
     })
+    .inner
+}
+
+/// A rule's error under its field: the message in red, then the part of the
+/// rule where it broke with a caret under the spot (a window of the line, so
+/// it never wraps in a narrow panel).
+fn rule_error(ui: &mut Ui, rule: &str, e: &RuleError) {
+    const WINDOW: usize = 24;
+    const BEFORE: usize = 8;
+    ui.colored_label(theme::RED, &e.message);
+    let mut start = 0;
+    for line in rule.split('\n') {
+        let chars: Vec<char> = line.chars().collect();
+        if e.at <= start + chars.len() {
+            let col = e.at - start;
+            let from = col.saturating_sub(BEFORE);
+            let to = (from + WINDOW).min(chars.len());
+            let lead = if from > 0 { "…" } else { "" };
+            let tail = if to < chars.len() { "…" } else { "" };
+            let part: String = chars[from..to].iter().collect();
+            let caret = " ".repeat(col - from + lead.chars().count());
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("{lead}{part}{tail}\n{caret}^"))
+                        .monospace()
+                        .color(theme::RED),
+                )
+                .extend(),
+            );
+            return;
+        }
+        start += chars.len() + 1;
+    }
 }
 
 fn notes_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef) -> Option<TagDef> {
@@ -366,8 +428,9 @@ fn tag_editor(
     is_rule: bool,
     shown: usize,
     pending: &CommandSender,
-    state: &ReviewState,
+    doc: &Document,
 ) {
+    let state = &doc.state;
     let Some(ed) = &mut panels.editing else {
         return;
     };
@@ -402,7 +465,7 @@ fn tag_editor(
             let c = colour_row(ui, def);
             row(c, ui);
             let c = if is_rule {
-                rule_row(ui, ed, def)
+                rule_row(ui, ed, def, doc)
             } else {
                 key_row(ui, id, def, state)
             };
@@ -420,6 +483,30 @@ fn tag_editor(
     }
 }
 
+/// Creates the drafted rule tag when its name is free and its rule fits the
+/// data; otherwise keeps the text and says why under the field. Values no
+/// row has are shown once; pressing Create again creates the tag anyway.
+fn create_rule_tag(draft: &mut RuleDraft, pending: &CommandSender, ws: &Document) {
+    let name = draft.name.trim();
+    if ws.state.tag_by_name(name).is_some() {
+        draft.name_error = Some(format!("There is already a tag named '{name}'."));
+        return;
+    }
+    let rule = draft.rule.trim();
+    match rules::check(&ws.ds, rule) {
+        Err(e) => draft.error = Some(e),
+        Ok(warnings) if !warnings.is_empty() && draft.warnings.is_empty() => {
+            draft.warnings = warnings;
+        }
+        Ok(_) => {
+            pending.send(Command::CreateRuleTag(TagDef::rule(name, "", rule)));
+            draft.name.clear();
+            draft.rule.clear();
+            draft.warnings.clear();
+        }
+    }
+}
+
 fn rule_form(ui: &mut Ui, draft: &mut RuleDraft, pending: &CommandSender, ws: &Document) {
     let header = egui::CollapsingHeader::new("New rule tag")
         .default_open(draft.open)
@@ -431,13 +518,29 @@ fn rule_form(ui: &mut Ui, draft: &mut RuleDraft, pending: &CommandSender, ws: &D
                 .weak()
                 .small(),
             );
-            ui.add(egui::TextEdit::singleline(&mut draft.name).hint_text("tag name"));
-            ui.add(
+            let name = ui.add(egui::TextEdit::singleline(&mut draft.name).hint_text("tag name"));
+            if name.changed() {
+                draft.name_error = None;
+            }
+            if let Some(e) = &draft.name_error {
+                ui.colored_label(theme::RED, e);
+            }
+            let rule = ui.add(
                 egui::TextEdit::multiline(&mut draft.rule)
                     .desired_rows(2)
                     .code_editor()
                     .hint_text("accent in [\"scottish\", \"welsh\"]"),
             );
+            if rule.changed() {
+                draft.error = None;
+                draft.warnings.clear();
+            }
+            if let Some(e) = &draft.error {
+                rule_error(ui, draft.rule.trim(), e);
+            }
+            for w in &draft.warnings {
+                ui.colored_label(theme::AMBER, w);
+            }
             let columns: Vec<&str> = ws.ds.slice_columns().map(|c| c.name.as_str()).collect();
             ui.label(
                 RichText::new(format!("Columns: {}", columns.join(", ")))
@@ -445,18 +548,17 @@ fn rule_form(ui: &mut Ui, draft: &mut RuleDraft, pending: &CommandSender, ws: &D
                     .small(),
             );
             let ready = !draft.name.trim().is_empty() && !draft.rule.trim().is_empty();
+            let label = if draft.warnings.is_empty() {
+                "Create rule tag"
+            } else {
+                "Create anyway"
+            };
             if ui
-                .add_enabled(ready, egui::Button::new("Create rule tag"))
+                .add_enabled(ready, egui::Button::new(label))
                 .on_hover_text(tips::CREATE_RULE_TAG)
                 .clicked()
             {
-                pending.send(Command::CreateRuleTag(TagDef::rule(
-                    draft.name.trim(),
-                    "",
-                    draft.rule.trim(),
-                )));
-                draft.name.clear();
-                draft.rule.clear();
+                create_rule_tag(draft, pending, ws);
             }
         });
     draft.open = header.fully_open();

@@ -1,0 +1,82 @@
+//! "Did you mean …?": the nearest of some names to a misspelt one.
+
+/// Edit distance between `a` and `b` on characters, case-insensitive:
+/// insertions, deletions, substitutions and swaps of two neighbours each
+/// count 1 (Damerau's optimal string alignment), so "nosie" is 1 from "noise".
+#[must_use]
+pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j - 1] + cost)
+                .min(d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+/// The candidate nearest to `word`, when it is near enough to be a likely
+/// misspelling: at most a third of the word's length apart (at least 1, at
+/// most 3 edits). Ties go to the first candidate. Names longer than 64
+/// characters are not compared (the distance is quadratic).
+#[must_use]
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    const LONGEST: usize = 64;
+    let len = word.chars().count();
+    if len == 0 || len > LONGEST {
+        return None;
+    }
+    let limit = (len / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .filter(|c| c.chars().count() <= LONGEST && *c != word)
+        .map(|c| (distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// " Did you mean 'x'?" when a candidate is near `word`, else "".
+#[must_use]
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(word, candidates).map_or_else(String::new, |c| format!(" Did you mean '{c}'?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_count_edits() {
+        assert_eq!(distance("nosie", "noise"), 1);
+        assert_eq!(distance("noise", "noise"), 0);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("Device", "device"), 0);
+    }
+
+    #[test]
+    fn the_nearest_name_is_suggested_only_when_close() {
+        let cols = ["device", "gender", "accent", "noise", "snr"];
+        assert_eq!(nearest("nosie", cols), Some("noise"));
+        assert_eq!(nearest("devcie", cols), Some("device"));
+        assert_eq!(nearest("acent", cols), Some("accent"));
+        assert_eq!(nearest("weather", cols), None);
+        assert_eq!(nearest("", cols), None);
+        assert_eq!(did_you_mean("gendr", cols), " Did you mean 'gender'?");
+        assert_eq!(did_you_mean("zzzzzz", cols), "");
+    }
+}
