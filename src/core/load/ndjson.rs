@@ -16,13 +16,40 @@ const INFER_ROWS: usize = 10_000;
 /// faster on 1M rows than from all of them). A type that changes later is
 /// an error, never a silent null, so then the file is read again inferring
 /// from every row.
+///
+/// The bytes are read into memory and trailing whitespace is cut: polars
+/// 0.55's line sampler slices past the end (and panics) when the file ends
+/// in a newline right after a line it samples late, e.g. `{}\n\n` or a line
+/// with a trailing space before a long last line (found by `cargo fuzz`).
+/// Any other panic inside polars becomes an error naming the file.
 pub(super) fn read(path: &Path) -> Result<DataFrame, LoadError> {
+    let mut bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    bytes.truncate(end);
+    let bytes = &bytes[..];
     let read_with = |infer_rows: Option<std::num::NonZeroUsize>| -> Result<_, LoadError> {
-        let file = File::open(path).map_err(|e| io_error(path, e))?;
-        Ok(JsonReader::new(file)
-            .with_json_format(JsonFormat::JsonLines)
-            .infer_schema_len(infer_rows)
-            .finish())
+        let parse = || {
+            JsonReader::new(std::io::Cursor::new(bytes))
+                .with_json_format(JsonFormat::JsonLines)
+                .infer_schema_len(infer_rows)
+                .finish()
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).map_err(|panic| {
+            let why = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(ToString::to_string))
+                .unwrap_or_default();
+            LoadError::Parse {
+                path: path.to_path_buf(),
+                message: format!(
+                    "the NDJSON reader failed ({why}). Check that every line is one JSON object"
+                ),
+            }
+        })
     };
     let result = match read_with(std::num::NonZeroUsize::new(INFER_ROWS))? {
         Ok(df) => Ok(df),
