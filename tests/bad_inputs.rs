@@ -94,6 +94,8 @@ const DATA_ERRORS: &[(&str, &[&str], i32, &str)] = &[
     ("not_json.ndjson", &[], 3, "Line 1 of the NDJSON file"),
     // Found by `cargo fuzz run ndjson_load`: a number above i64::MAX made
     // polars infer Int128, which it could not hold, and abort.
+    // Also from the fuzzer: polars' line sampler sliced past the end.
+    ("empty_object_blank_line.ndjson", &[], 3, "no data rows"),
     (
         "huge_number_line.ndjson",
         &[],
@@ -251,6 +253,9 @@ fn odd_but_readable_files_load_with_a_warning_and_right_numbers() {
         &[],
         "outside [0, 1] on 1 row(s)",
     );
+    // A trailing space before a long last line made polars panic.
+    let j = warns(&bad("trailing_space.ndjson"), &[], "");
+    assert_eq!(j["rows"], 3);
     // Ids and labels above i64::MAX stay themselves (not nulls, not one id).
     let j = warns(&bad("huge_integers.ndjson"), &[], "");
     assert_eq!(j["rows"], 2);

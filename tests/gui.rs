@@ -44,8 +44,21 @@ fn open(path: &Path) -> Harness<'static, App> {
                 },
             )
         });
-    harness.run();
+    settle(&mut harness);
     harness
+}
+
+/// Runs frames until the app stops repainting: background work started on
+/// opening (images, audit workers) may keep a spinner going for a while on
+/// a busy machine, which `Harness::run` would take for a repaint loop.
+fn settle(harness: &mut Harness<'_, App>) {
+    for _ in 0..1000 {
+        if harness.try_run().is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the app kept repainting for 10 s after opening");
 }
 
 fn tagged(app: &App, tag: &str) -> u64 {
