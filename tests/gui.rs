@@ -427,6 +427,36 @@ fn clicking_a_confusion_cell_reviews_exactly_that_cell() {
     );
     // Row t is drawn from the top; plot y grows upwards.
     let centre = egui_plot::PlotPoint::new(p as f64 + 0.5, (n - 1 - t) as f64 + 0.5);
+    // Hovering says the count and both rates.
+    harness.hover_at(transform.position_from_point(&centre));
+    harness.run();
+    let said = harness
+        .state()
+        .views()
+        .unwrap()
+        .confusion
+        .hovered
+        .clone()
+        .unwrap();
+    let ws = harness.state().doc().unwrap();
+    let m = &ws.summary.confusion;
+    let (yes, left) = (
+        ws.ds.class_code("yes").unwrap() as usize,
+        ws.ds.class_code("left").unwrap() as usize,
+    );
+    let cell = m.get(yes, left);
+    let of_true = cell as f64 / (0..n).map(|k| m.get(yes, k)).sum::<u64>() as f64;
+    let of_pred = cell as f64 / (0..n).map(|k| m.get(k, left)).sum::<u64>() as f64;
+    let expected = format!(
+        "true yes ➡ predicted left\n{cell} examples\n{:.1}% of true yes\n{:.1}% of predicted left",
+        of_true * 100.0,
+        of_pred * 100.0
+    );
+    assert!(said.starts_with(&expected), "{said}\nexpected {expected}");
+    assert!(
+        harness.query_all_by_label_contains(&expected).count() >= 1,
+        "a tooltip shows it"
+    );
     click_at(&mut harness, transform.position_from_point(&centre));
     let app = harness.state();
     assert_eq!(

@@ -30,6 +30,9 @@ pub struct ConfusionView {
     /// tests can click a cell.
     #[cfg(feature = "testing")]
     pub layout: Option<(egui_plot::PlotTransform, Vec<String>)>,
+    /// What the hovered cell's tooltip said, for tests.
+    #[cfg(feature = "testing")]
+    pub hovered: Option<String>,
 }
 
 /// What the Confusion view keeps in the session.
@@ -51,6 +54,8 @@ impl AppView for ConfusionView {
             top_n: saved.as_ref().map_or(30, |s| s.top_n.clamp(2, MAX_SHOWN)),
             #[cfg(feature = "testing")]
             layout: None,
+            #[cfg(feature = "testing")]
+            hovered: None,
         }
     }
 
@@ -121,12 +126,22 @@ impl AppView for ConfusionView {
             }
         }
         let max = max.max(1e-12);
+        let counts_mode = self.normalize == Normalize::None;
+        // Counts are whole, non-negative and far below 2^53.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let scale = |v: f64| {
+            if counts_mode {
+                count(v.round() as u64)
+            } else {
+                format!("{:.1}%", v * 100.0)
+            }
+        };
+        colour_legend(ui, &scale(0.0), &scale(max), hide);
         // Column names under the columns when they fit, else numbers, which the
         // row names then carry too ("3 cat").
         let cell = (ui.available_width() - 160.0).min(ui.available_height() - 60.0) / n as f32;
         let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
         let numbered = longest as f32 * widgets::TICK_CHAR_PX > cell;
-        let counts_mode = self.normalize == Normalize::None;
         let heat = Heatmap::new(values, n)
             .range(0.0, max)
             .custom_mapping(Box::new(move |v| heat_colour(v / max)))
@@ -158,8 +173,6 @@ impl AppView for ConfusionView {
                 }
             })
             .collect();
-        let hover_labels = labels.clone();
-        let m_hover = m.clone();
         let response = Plot::new("confusion-plot")
             .data_aspect(1.0)
             .allow_scroll(false)
@@ -189,24 +202,21 @@ impl AppView for ConfusionView {
                     String::new()
                 }
             })
-            .label_formatter(move |hover| {
-                let pos = match hover {
-                    egui_plot::HoverPosition::NearDataPoint { position, .. }
-                    | egui_plot::HoverPosition::Elsewhere { position } => *position,
-                };
-                let (t, p) = cell_at(pos, n)?;
-                Some(format!(
-                    "true {} ➡ predicted {}\n{} examples\n{} of true {}\n{} of predicted {}",
-                    hover_labels[t],
-                    hover_labels[p],
-                    count(m_hover.get(t, p)),
-                    pct(by_true[t][p], 1),
-                    hover_labels[t],
-                    pct(by_pred[t][p], 1),
-                    hover_labels[p]
-                ))
-            })
+            .label_formatter(|_| None)
             .show(ui, |plot| plot.add(heat));
+        // The cell under the pointer: its count and both rates.
+        let hovered = response
+            .response
+            .hover_pos()
+            .and_then(|pos| cell_at(response.transform.value_from_position(pos), n));
+        if let Some((t, p)) = hovered {
+            let text = cell_text(&labels, (t, p), m.get(t, p), by_true[t][p], by_pred[t][p]);
+            #[cfg(feature = "testing")]
+            {
+                self.hovered = Some(text.clone());
+            }
+            response.response.clone().on_hover_text_at_pointer(text);
+        }
         #[cfg(feature = "testing")]
         {
             self.layout = Some((response.transform, labels.clone()));
@@ -223,6 +233,50 @@ impl AppView for ConfusionView {
             });
         }
     }
+}
+
+/// The colour scale: a gradient from `low` to `high` (the "(other)" cells
+/// above it saturate).
+fn colour_legend(ui: &mut Ui, low: &str, high: &str, hidden_diagonal: bool) {
+    const STEPS: usize = 32;
+    ui.horizontal(|ui| {
+        ui.label("Colour");
+        ui.label(low);
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(160.0, 12.0), egui::Sense::hover());
+        let w = rect.width() / STEPS as f32;
+        for i in 0..STEPS {
+            let x = rect.left() + i as f32 * w;
+            let r = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w + 0.5, 12.0));
+            ui.painter()
+                .rect_filled(r, 0.0, heat_colour(i as f64 / (STEPS - 1) as f64));
+        }
+        ui.label(high);
+        if hidden_diagonal {
+            ui.label(egui::RichText::new("(scale without the diagonal)").weak());
+        }
+    });
+}
+
+/// What hovering a cell says: the pair, its count, and its share of the true
+/// class (recall's row) and of the predicted class (precision's column).
+fn cell_text(
+    labels: &[String],
+    (t, p): (usize, usize),
+    n: u64,
+    of_true: Option<f64>,
+    of_pred: Option<f64>,
+) -> String {
+    format!(
+        "true {} ➡ predicted {}\n{} example{}\n{} of true {}\n{} of predicted {}\nClick to review them",
+        labels[t],
+        labels[p],
+        count(n),
+        if n == 1 { "" } else { "s" },
+        pct(of_true, 1),
+        labels[t],
+        pct(of_pred, 1),
+        labels[p]
+    )
 }
 
 /// The heatmap colour of `t` in 0..=1 (clamped; NaN is the lowest), from
