@@ -178,10 +178,20 @@ fn n_creates_a_tag_on_the_next_free_key_and_undo_removes_it() {
     harness.key_press(Key::Num4);
     harness.run();
     assert_eq!(tagged(harness.state(), "car horn"), 0);
-    // Undo twice: the toggle, then the creation.
+    // Undo twice: the toggle, then the creation. Each says what it undid
+    // and shows the example, even after the cursor moved on.
+    harness.key_press(Key::J);
+    harness.key_press(Key::J);
+    harness.run();
+    assert_ne!(cursor_row(harness.state()), row);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(tagged(harness.state(), "car horn"), 1);
+    assert_eq!(cursor_row(harness.state()), row, "undo shows the example");
+    let key = harness.state().doc().unwrap().ds.ids.key(row).into_owned();
+    let said = harness.state().status.as_ref().unwrap().text.clone();
+    assert_eq!(said, format!("Undid tag 'car horn' off {key}"));
+    harness.get_by_label(&said);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert!(

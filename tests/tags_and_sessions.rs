@@ -308,6 +308,40 @@ fn new_tags_get_the_next_hotkey_and_undo_removes_them_with_their_rows() {
 }
 
 #[test]
+fn undo_and_redo_say_what_they_did_and_which_rows() {
+    let (ds, mut state) = sample();
+    let key = |r: usize| ds.ids.key(r).into_owned();
+    let mumbling = state.tag_by_name("mumbling").unwrap().id;
+    state.toggle(&ds, mumbling, &[5]).unwrap();
+    let step = state.undo_step(&ds).unwrap();
+    assert_eq!(step.what, format!("tag 'mumbling' on {}", key(5)));
+    assert_eq!(step.rows, [5]);
+    let step = state.redo_step(&ds).unwrap();
+    assert_eq!(step.what, format!("tag 'mumbling' on {}", key(5)));
+    assert!(state.has_tag(5, mumbling));
+    state.create_tag(&ds, "honking", &[3, 7]).unwrap();
+    let step = state.undo_step(&ds).unwrap();
+    assert_eq!(step.what, "new tag 'honking' on 2 examples");
+    assert_eq!(step.rows, [3, 7]);
+    state
+        .edit(
+            &ds,
+            slicewise::core::tags::Edit::SetNote {
+                row: 9,
+                note: "clipped".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        state.undo_step(&ds).unwrap().what,
+        format!("note on {}", key(9))
+    );
+    // Undo everything; then there is nothing left to say.
+    while state.undo_step(&ds).is_some() {}
+    assert!(state.undo_step(&ds).is_none());
+}
+
+#[test]
 fn rule_tags_cannot_be_toggled_by_hand() {
     let (ds, mut state) = sample();
     let id = state.tag_by_name("car noise").unwrap().id;

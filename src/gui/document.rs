@@ -15,7 +15,7 @@ use crate::core::metrics::Confusion;
 use crate::core::open::Opened;
 use crate::core::priority::{SortKey, TagRow, prioritise, sort_rows};
 use crate::core::session::{Session, SessionError, Stamp, ViewState};
-use crate::core::tags::{Edit, ReviewState, TagError, TagId};
+use crate::core::tags::{Edit, ReviewState, Step, TagError, TagId};
 
 /// How long a save waits for another window's save to finish.
 const SAVE_LOCK_WAIT: Duration = Duration::from_secs(3);
@@ -279,14 +279,27 @@ impl Document {
         Ok(id)
     }
 
-    /// Undo; returns whether anything was undone.
-    pub fn undo(&mut self) -> bool {
+    /// Undo; returns what was undone, with the cursor on its first row
+    /// when the list shows it.
+    pub fn undo(&mut self) -> Option<Step> {
         self.step(false)
     }
 
-    /// Redo; returns whether anything was redone.
-    pub fn redo(&mut self) -> bool {
+    /// Redo; returns what was redone, with the cursor on its first row
+    /// when the list shows it.
+    pub fn redo(&mut self) -> Option<Step> {
         self.step(true)
+    }
+
+    /// Puts the cursor on `row` when the list shows it; returns whether it did.
+    pub fn select_row(&mut self, row: u32) -> bool {
+        match self.rows.iter().position(|&r| r == row) {
+            Some(i) => {
+                self.select(i, false);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Merges tags.
@@ -447,15 +460,13 @@ impl Document {
     }
 
     /// One undo (or redo) step; returns whether there was one.
-    fn step(&mut self, redo: bool) -> bool {
-        let done = if redo {
-            self.state.redo(&self.ds)
+    fn step(&mut self, redo: bool) -> Option<Step> {
+        let step = if redo {
+            self.state.redo_step(&self.ds)
         } else {
-            self.state.undo(&self.ds)
-        };
-        if done {
-            self.changed();
-        }
-        done
+            self.state.undo_step(&self.ds)
+        }?;
+        self.changed();
+        Some(step)
     }
 }

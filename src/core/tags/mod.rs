@@ -223,6 +223,120 @@ pub enum Edit {
     Batch(Vec<Edit>),
 }
 
+/// An edit undone or redone: what it was, in words, and the rows it touched
+/// (so the app can show them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// "tag 'car noise' on utt00042", "new tag 'blurry'".
+    pub what: String,
+    /// The rows the edit changed, in order (none for tag list changes).
+    pub rows: Vec<u32>,
+}
+
+impl Step {
+    /// Describes `edit` (the edit as the user made it) while its tag exists
+    /// in `state`.
+    fn of(edit: &Edit, ds: &Dataset, state: &ReviewState) -> Self {
+        let examples = |rows: &[u32]| match rows {
+            [one] => ds.ids.key(*one as usize).into_owned(),
+            _ => format!("{} examples", crate::core::render::count(rows.len() as u64)),
+        };
+        let name = |id: TagId| {
+            state
+                .tag(id)
+                .map_or_else(|| "?".into(), |t| t.def.name.clone())
+        };
+        match edit {
+            Edit::SetTag { tag, on, rows } => Self {
+                what: format!(
+                    "tag '{}' {} {}",
+                    name(*tag),
+                    if *on { "on" } else { "off" },
+                    examples(rows)
+                ),
+                rows: rows.clone(),
+            },
+            Edit::SetReviewed { rows, reviewed } => Self {
+                what: format!(
+                    "{} {}",
+                    if *reviewed {
+                        "reviewed mark on"
+                    } else {
+                        "un-reviewing"
+                    },
+                    examples(rows)
+                ),
+                rows: rows.clone(),
+            },
+            Edit::SetNote { row, .. } => Self {
+                what: format!("note on {}", examples(std::slice::from_ref(row))),
+                rows: vec![*row],
+            },
+            Edit::AddTag { def, .. } => Self {
+                what: format!(
+                    "new {}tag '{}'",
+                    if def.rule.is_some() { "rule " } else { "" },
+                    def.name
+                ),
+                rows: Vec::new(),
+            },
+            Edit::RemoveTag { tag } => Self {
+                what: format!("deleting tag '{}'", name(*tag)),
+                rows: Vec::new(),
+            },
+            Edit::UpdateTag { def, .. } => Self {
+                what: format!("changes to tag '{}'", def.name),
+                rows: Vec::new(),
+            },
+            Edit::Batch(nested) => {
+                fn flatten<'e>(edits: &'e [Edit], out: &mut Vec<&'e Edit>) {
+                    for e in edits {
+                        match e {
+                            Edit::Batch(inner) => flatten(inner, out),
+                            other => out.push(other),
+                        }
+                    }
+                }
+                let mut edits = Vec::new();
+                flatten(nested, &mut edits);
+                // Reviewed marks come with tagging; the tagging is the news.
+                let significant: Vec<&Edit> = edits
+                    .iter()
+                    .copied()
+                    .filter(|e| !matches!(e, Edit::SetReviewed { .. }))
+                    .collect();
+                let shown = if significant.is_empty() {
+                    edits.clone()
+                } else {
+                    significant
+                };
+                let mut rows: Vec<u32> = edits
+                    .iter()
+                    .flat_map(|e| Self::of(e, ds, state).rows)
+                    .collect();
+                rows.sort_unstable();
+                rows.dedup();
+                let what = match shown.as_slice() {
+                    [] => "nothing".to_string(),
+                    [one] => Self::of(one, ds, state).what,
+                    [Edit::AddTag { def, .. }, rest @ ..]
+                        if rest.iter().all(|e| matches!(e, Edit::SetTag { .. })) =>
+                    {
+                        format!("new tag '{}' on {}", def.name, examples(&rows))
+                    }
+                    [first, rest @ ..] => format!(
+                        "{} and {} more change{}",
+                        Self::of(first, ds, state).what,
+                        rest.len(),
+                        if rest.len() == 1 { "" } else { "s" }
+                    ),
+                };
+                Self { what, rows }
+            }
+        }
+    }
+}
+
 /// The tags, reviewed marks and notes of a session, bound to a dataset.
 #[derive(Debug, Clone)]
 pub struct ReviewState {
@@ -405,30 +519,31 @@ impl ReviewState {
 
     /// Undoes the last edit. Returns whether there was one.
     pub fn undo(&mut self, ds: &Dataset) -> bool {
-        let Some(edit) = self.undo.pop() else {
-            return false;
-        };
-        match self.apply(ds, edit) {
-            Ok(inverse) => {
-                self.redo.push(inverse);
-                true
-            }
-            Err(_) => false,
-        }
+        self.undo_step(ds).is_some()
     }
 
     /// Redoes the last undone edit. Returns whether there was one.
     pub fn redo(&mut self, ds: &Dataset) -> bool {
-        let Some(edit) = self.redo.pop() else {
-            return false;
-        };
-        match self.apply(ds, edit) {
-            Ok(inverse) => {
-                self.undo.push(inverse);
-                true
-            }
-            Err(_) => false,
-        }
+        self.redo_step(ds).is_some()
+    }
+
+    /// Undoes the last edit and says what it was and which rows it touched.
+    pub fn undo_step(&mut self, ds: &Dataset) -> Option<Step> {
+        let edit = self.undo.pop()?;
+        let original = self.apply(ds, edit).ok()?;
+        let step = Step::of(&original, ds, self);
+        self.redo.push(original);
+        Some(step)
+    }
+
+    /// Redoes the last undone edit and says what it was and which rows it
+    /// touched.
+    pub fn redo_step(&mut self, ds: &Dataset) -> Option<Step> {
+        let edit = self.redo.pop()?;
+        let step = Step::of(&edit, ds, self);
+        let inverse = self.apply(ds, edit).ok()?;
+        self.undo.push(inverse);
+        Some(step)
     }
 
     /// Toggles a manual tag on `rows`: off when every row has it, else on.

@@ -224,18 +224,31 @@ impl App {
                 let Some(doc) = self.doc_mut() else {
                     return Ok(None);
                 };
-                let done = if action == Action::Undo {
-                    doc.undo()
-                } else {
-                    doc.redo()
+                let undo = action == Action::Undo;
+                let step = if undo { doc.undo() } else { doc.redo() };
+                ctx.request_repaint();
+                let Some(step) = step else {
+                    return Ok(Some(
+                        if undo {
+                            "Nothing to undo"
+                        } else {
+                            "Nothing to redo"
+                        }
+                        .to_string(),
+                    ));
                 };
-                Ok((!done).then(|| {
-                    if action == Action::Undo {
-                        "Nothing to undo".to_string()
+                // Show the example it changed.
+                let hidden = step.rows.first().is_some_and(|&row| !doc.select_row(row));
+                Ok(Some(format!(
+                    "{} {}{}",
+                    if undo { "Undid" } else { "Redid" },
+                    step.what,
+                    if hidden {
+                        " (not in the list's current filter)"
                     } else {
-                        "Nothing to redo".to_string()
+                        ""
                     }
-                }))
+                )))
             }
             Action::Next
             | Action::Previous
