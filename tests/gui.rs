@@ -154,6 +154,41 @@ fn j_and_k_move_and_shift_extends_the_selection() {
 }
 
 #[test]
+fn tag_keys_and_r_stay_on_the_example_unless_advance_after_tagging_is_on() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    let first = cursor_row(harness.state());
+    harness.key_press(Key::Num1);
+    harness.key_press(Key::Num2);
+    harness.run();
+    assert_eq!(
+        cursor_row(harness.state()),
+        first,
+        "two tags on one example"
+    );
+    harness.key_press(Key::R);
+    harness.run();
+    assert_eq!(cursor_row(harness.state()), first, "r stays too");
+    assert!(!harness.state().prefs.advance, "off by default");
+    // Switched on (Edit menu), tag keys and r move on; taking a tag off does not.
+    harness.get_by_label("Edit").click();
+    harness.run();
+    harness.get_by_label("Advance after tagging").click();
+    harness.run();
+    assert!(harness.state().prefs.advance);
+    harness.key_press(Key::Num1);
+    harness.run();
+    assert_eq!(cursor_row(harness.state()), first, "1 took 'mumbling' off");
+    harness.key_press(Key::Num1);
+    harness.run();
+    let second = cursor_row(harness.state());
+    assert_ne!(second, first, "1 put it on and moved on");
+    harness.key_press(Key::R);
+    harness.run();
+    assert_ne!(cursor_row(harness.state()), second, "r moved on");
+}
+
+#[test]
 fn n_creates_a_tag_on_the_next_free_key_and_undo_removes_it() {
     let (_dir, data) = sample_copy();
     let mut harness = open(&data);

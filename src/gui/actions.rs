@@ -52,6 +52,8 @@ pub enum Action {
     ToggleShortcuts,
     /// Switch between dark and light.
     ToggleTheme,
+    /// Switch "advance after tagging" on or off.
+    ToggleAdvance,
     /// Cancel a load, or close a dialog.
     Escape,
     /// Save and close the window.
@@ -126,6 +128,7 @@ impl Action {
             Self::Show(v) => v.label().into(),
             Self::ToggleShortcuts => "Keyboard shortcuts".into(),
             Self::ToggleTheme => "Dark / light theme".into(),
+            Self::ToggleAdvance => "Advance after tagging".into(),
             Self::Escape => "Cancel".into(),
             Self::Quit => "Quit".into(),
         }
@@ -158,6 +161,9 @@ impl Action {
             Self::Show(v) => v.tooltip(),
             Self::ToggleShortcuts => "Show every keyboard shortcut",
             Self::ToggleTheme => "Switch between dark and light",
+            Self::ToggleAdvance => {
+                "After a tag key or r on one example, move on to the next one (off: stay, so several tags can go on one example)"
+            }
             Self::Escape => "Stop loading, or close the dialog",
             Self::Quit => "Save the session and close the window",
         }
@@ -191,7 +197,9 @@ impl Action {
             Self::ToggleShortcuts => key(Modifiers::SHIFT, Key::Questionmark),
             Self::Escape => key(NONE, Key::Escape),
             Self::Quit => key(Modifiers::COMMAND, Key::Q),
-            Self::Export(_) | Self::MarkUnreviewed | Self::ToggleTheme => None,
+            Self::Export(_) | Self::MarkUnreviewed | Self::ToggleTheme | Self::ToggleAdvance => {
+                None
+            }
         }
     }
 
@@ -219,6 +227,7 @@ impl Action {
                 | Self::Escape
                 | Self::ToggleShortcuts
                 | Self::ToggleTheme
+                | Self::ToggleAdvance
                 | Self::Show(_)
                 | Self::Quit
         )
@@ -259,3 +268,14 @@ impl Action {
 
 /// The hover text of every tag toggle (keys, inspector buttons).
 pub const TOGGLE_TAG_TIP: &str = "Put the tag on the selected examples, or take it off";
+
+/// How a shortcut is written in menus and the shortcut list: egui's words,
+/// except that the question mark is "?" (egui writes "Shift+Questionmark").
+#[must_use]
+pub fn shortcut_text(ctx: &egui::Context, s: &KeyboardShortcut) -> String {
+    if s.logical_key == Key::Questionmark {
+        "?".to_string()
+    } else {
+        ctx.format_shortcut(s)
+    }
+}

@@ -283,6 +283,13 @@ impl App {
                     .map(|t| t.id)
                     .ok_or(GuiError::NoTagOnKey(key))?;
                 doc.toggle(id)?;
+                let on = doc
+                    .state
+                    .tag(id)
+                    .is_some_and(|t| doc.cursor_row().is_some_and(|r| t.members.get(r)));
+                if self.prefs.advance && on {
+                    self.advance();
+                }
                 Ok(None)
             }
             Action::NewTag => {
@@ -300,9 +307,8 @@ impl App {
                 let rows = doc.selected_rows();
                 let reviewed = action == Action::MarkReviewed;
                 doc.edit(Edit::SetReviewed { rows, reviewed })?;
-                if reviewed && doc.selected_range().is_some_and(|(lo, hi)| lo == hi) {
-                    // Reviewing one example moves on, like tagging-and-moving on.
-                    doc.move_cursor(1, false);
+                if reviewed && self.prefs.advance {
+                    self.advance();
                 }
                 Ok(None)
             }
@@ -313,6 +319,14 @@ impl App {
             Action::ToggleShortcuts => {
                 self.dialogs.shortcuts = !self.dialogs.shortcuts;
                 Ok(None)
+            }
+            Action::ToggleAdvance => {
+                self.prefs.advance = !self.prefs.advance;
+                Ok(Some(if self.prefs.advance {
+                    "Tag keys and r now move on to the next example".into()
+                } else {
+                    "Tag keys and r now stay on the example".into()
+                }))
             }
             Action::ToggleTheme => {
                 self.prefs.dark = !self.prefs.dark;
@@ -340,6 +354,16 @@ impl App {
 
     /// Writes the table to `path` on a background thread, in the format its
     /// extension names.
+    /// "Advance after tagging": moves to the next example when one example
+    /// is selected (a range stays selected).
+    fn advance(&mut self) {
+        if let Some(doc) = self.doc_mut()
+            && doc.selected_range().is_some_and(|(lo, hi)| lo == hi)
+        {
+            doc.move_cursor(1, false);
+        }
+    }
+
     fn export(&mut self, ctx: &egui::Context, path: std::path::PathBuf) -> Outcome {
         let Some(doc) = self.doc() else {
             return Ok(None);

@@ -48,6 +48,8 @@ pub struct Prefs {
     pub recent: Vec<PathBuf>,
     /// The view shown last.
     pub view: View,
+    /// Move to the next example after a tag key or `r` on one example.
+    pub advance: bool,
 }
 
 impl Default for Prefs {
@@ -56,6 +58,7 @@ impl Default for Prefs {
             dark: true,
             recent: Vec::new(),
             view: View::Review,
+            advance: false,
         }
     }
 }
@@ -305,6 +308,7 @@ impl eframe::App for App {
             recent: &self.prefs.recent,
             can_undo,
             can_redo,
+            advance: self.prefs.advance,
         };
         menu_bar::ui(ui, &menu, &self.commands);
         let status = StatusState {

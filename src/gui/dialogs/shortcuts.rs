@@ -18,12 +18,13 @@ pub fn shortcuts_ui(ctx: &egui::Context) -> bool {
                 .striped(true)
                 .show(ui, |ui| {
                     for action in Action::with_shortcuts() {
-                        let keys: Vec<String> = action
+                        let mut keys: Vec<String> = action
                             .shortcut()
                             .into_iter()
                             .chain(action.alternatives())
-                            .map(|s| ctx.format_shortcut(&s))
+                            .map(|s| crate::gui::actions::shortcut_text(ctx, &s))
                             .collect();
+                        keys.dedup();
                         ui.label(RichText::new(keys.join("  /  ")).monospace());
                         ui.label(action.label());
                         ui.end_row();

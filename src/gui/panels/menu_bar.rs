@@ -18,6 +18,8 @@ pub struct MenuState<'a> {
     pub can_undo: bool,
     /// Whether there is something to redo.
     pub can_redo: bool,
+    /// Whether tagging moves on to the next example.
+    pub advance: bool,
 }
 
 /// Draws the menu bar.
@@ -57,6 +59,15 @@ pub fn ui(ui: &mut Ui, state: &MenuState<'_>, commands: &CommandSender) {
                 action_button(ui, Action::NewTag, commands);
                 action_button(ui, Action::MarkReviewed, commands);
                 action_button(ui, Action::MarkUnreviewed, commands);
+                ui.separator();
+                let mut advance = state.advance;
+                if ui
+                    .checkbox(&mut advance, Action::ToggleAdvance.label())
+                    .on_hover_text(Action::ToggleAdvance.tooltip())
+                    .clicked()
+                {
+                    commands.send(Action::ToggleAdvance);
+                }
             });
             ui.menu_button("View", |ui| {
                 for v in View::ALL {

@@ -18,7 +18,7 @@ use super::commands::CommandSender;
 pub fn action_button(ui: &mut Ui, action: Action, commands: &CommandSender) {
     let mut button = egui::Button::new(action.label());
     if let Some(s) = action.shortcut() {
-        button = button.shortcut_text(ui.ctx().format_shortcut(&s));
+        button = button.shortcut_text(crate::gui::actions::shortcut_text(ui.ctx(), &s));
     }
     if ui.add(button).on_hover_text(action.tooltip()).clicked() {
         commands.send(action);

@@ -199,7 +199,7 @@ pub fn tabs_ui(ui: &mut Ui, current: View, commands: &super::commands::CommandSe
             let action = Action::Show(v);
             let key = action
                 .shortcut()
-                .map(|s| ui.ctx().format_shortcut(&s))
+                .map(|s| super::actions::shortcut_text(ui.ctx(), &s))
                 .unwrap_or_default();
             if ui
                 .selectable_label(current == v, egui::RichText::new(v.label()).size(15.0))
