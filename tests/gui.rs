@@ -176,6 +176,16 @@ fn tag_keys_and_r_stay_on_the_example_unless_advance_after_tagging_is_on() {
     harness.get_by_label("Advance after tagging").click();
     harness.run();
     assert!(harness.state().prefs.advance);
+    // Escape closes the menu.
+    harness.get_by_label("Edit").click();
+    harness.run();
+    assert!(harness.query_by_label("Advance after tagging").is_some());
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(
+        harness.query_by_label("Advance after tagging").is_none(),
+        "Esc closes the menu"
+    );
     harness.key_press(Key::Num1);
     harness.run();
     assert_eq!(cursor_row(harness.state()), first, "1 took 'mumbling' off");

@@ -338,6 +338,8 @@ impl App {
                     job.cancel();
                     Ok(Some("Loading cancelled".into()))
                 } else {
+                    // Shortcuts read Escape before the menus see it.
+                    egui::Popup::close_all(ctx);
                     self.dialogs.new_tag = None;
                     self.dialogs.shortcuts = false;
                     self.dialogs.error = None;
