@@ -199,6 +199,27 @@ fn tag_keys_and_r_stay_on_the_example_unless_advance_after_tagging_is_on() {
 }
 
 #[test]
+fn the_hlp_field_shows_how_it_read_the_text() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.get_by_label("mumbling").click();
+    harness.run();
+    for (typed, shown) in [
+        ("0.7", "= 70.0%"),
+        ("70", "= 70.0%"),
+        ("70%", "= 70.0%"),
+        ("0.5%", "= 0.5%"),
+    ] {
+        harness.state_mut().tags.editing.as_mut().unwrap().hlp = typed.into();
+        harness.run();
+        harness.get_by_label(shown);
+    }
+    harness.state_mut().tags.editing.as_mut().unwrap().hlp = "170".into();
+    harness.run();
+    harness.get_by_label("?");
+}
+
+#[test]
 fn n_creates_a_tag_on_the_next_free_key_and_undo_removes_it() {
     let (_dir, data) = sample_copy();
     let mut harness = open(&data);

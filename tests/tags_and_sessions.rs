@@ -342,6 +342,29 @@ fn undo_and_redo_say_what_they_did_and_which_rows() {
 }
 
 #[test]
+fn typed_hlp_reads_percentages_and_proportions_unambiguously() {
+    use slicewise::core::priority::parse_hlp;
+    let close = |text: &str, want: f64| {
+        let got = parse_hlp(text).unwrap().unwrap();
+        assert!((got - want).abs() < 1e-12, "{text}: {got}");
+    };
+    close("70", 0.70);
+    close("70%", 0.70);
+    close(" 70 % ", 0.70);
+    close("0.7", 0.70);
+    close("95,5", 0.955);
+    close("1", 1.0);
+    close("100", 1.0);
+    close("0.5%", 0.005);
+    close("0", 0.0);
+    assert_eq!(parse_hlp("  ").unwrap(), None);
+    for bad in ["101", "-3", "abc", "NaN", "inf", "%", "1e400"] {
+        let err = parse_hlp(bad).unwrap_err();
+        assert!(err.contains(&format!("'{bad}'")), "{err}");
+    }
+}
+
+#[test]
 fn rule_tags_cannot_be_toggled_by_hand() {
     let (ds, mut state) = sample();
     let id = state.tag_by_name("car noise").unwrap().id;

@@ -118,6 +118,34 @@ fn interval_product(a: Interval, b: Interval) -> Interval {
 /// The HLP of a tag from the human column: exact over all tagged rows, or
 /// stratified by error/correct with the estimated stratum sizes as weights.
 #[allow(clippy::cast_precision_loss)]
+/// Reads a typed human-level performance: "95", "95%", "95.5" and "95,5"
+/// are percentages; a number from 0 to 1 without "%" ("0.95", "1") is a
+/// proportion, so "0.7" is 70%, not 0.7%. `Ok(None)` for empty (use the
+/// human-label column).
+///
+/// # Errors
+/// When the text is not a number from 0 to 100, with what to type.
+pub fn parse_hlp(text: &str) -> Result<Option<f64>, String> {
+    let text = text.trim();
+    let (number, percent) = match text.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (text, false),
+    };
+    if number.is_empty() && !percent {
+        return Ok(None);
+    }
+    let help = || {
+        format!(
+            "'{text}' is not a percentage: type 0 to 100 (e.g. 95 or 95%) or a proportion from 0 to 1 (e.g. 0.95)"
+        )
+    };
+    let v: f64 = number.replace(',', ".").parse().map_err(|_| help())?;
+    if !v.is_finite() || !(0.0..=100.0).contains(&v) {
+        return Err(help());
+    }
+    Ok(Some(if percent || v > 1.0 { v / 100.0 } else { v }))
+}
+
 fn human_hlp(c: &TagCounts, weight_errors: f64, weight_correct: f64) -> Option<f64> {
     let h_e = ratio_u(c.human_ok_errors, c.human_n_errors);
     let h_c = ratio_u(c.human_ok_correct, c.human_n_correct);

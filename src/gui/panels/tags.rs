@@ -191,27 +191,18 @@ impl TagsPanel {
     }
 }
 
-const HLP_HELP: &str =
-    "Human-level performance inside the tag, e.g. 95. Empty: use the human-label column";
+/// Width of the tag editor's text fields: narrow enough that opening the
+/// editor never widens the panel (egui's default is 280 points).
+const EDITOR_FIELD: f32 = 150.0;
+
+const HLP_HELP: &str = "Human-level performance inside the tag: 95 or 95% (percent), or 0.95 (a proportion: any number up to 1 without %). Empty: use the human-label column";
 const WEIGHT_HELP: &str = "1 (low) to 5 (high); priority = lift × importance / effort";
 
-/// Parses a typed HLP percentage: `Ok(None)` for empty (use the human column).
-fn parse_hlp(text: &str) -> Result<Option<f64>, &'static str> {
-    let typed = text.trim().trim_end_matches('%').replace(',', ".");
-    if typed.is_empty() {
-        return Ok(None);
-    }
-    typed
-        .parse::<f64>()
-        .ok()
-        .filter(|v| (0.0..=100.0).contains(v))
-        .map(|v| Some(v / 100.0))
-        .ok_or("Type a percentage from 0 to 100, e.g. 95")
-}
-
 fn name_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef) -> Option<TagDef> {
-    ui.label("Name");
-    let r = ui.text_edit_singleline(&mut ed.name);
+    let label = ui.label("Name");
+    let r = ui
+        .add(egui::TextEdit::singleline(&mut ed.name).desired_width(EDITOR_FIELD))
+        .labelled_by(label.id);
     let name = ed.name.trim();
     (r.lost_focus() && name != def.name).then(|| TagDef {
         name: name.to_string(),
@@ -220,18 +211,35 @@ fn name_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef) -> Option<TagDef> {
 }
 
 fn hlp_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef) -> Option<TagDef> {
-    ui.label("HLP %").on_hover_text(HLP_HELP);
-    let parsed = parse_hlp(&ed.hlp);
+    let label = ui.label("HLP").on_hover_text(HLP_HELP);
+    let parsed = crate::core::priority::parse_hlp(&ed.hlp);
     let mut field = egui::TextEdit::singleline(&mut ed.hlp)
-        .desired_width(60.0)
+        .desired_width(80.0)
         .hint_text("from humans");
     if parsed.is_err() {
         field = field.text_color(theme::RED);
     }
-    let mut r = ui.add(field);
-    if let Err(help) = parsed {
-        r = r.on_hover_text(help);
-    }
+    let r = ui
+        .horizontal(|ui| {
+            let r = ui.add(field);
+            // What the text was read as, so "0.7" is seen to be 70%.
+            match &parsed {
+                Ok(Some(v)) => {
+                    ui.label(RichText::new(format!("= {}", render::pct(Some(*v), 1))).weak());
+                }
+                Ok(None) => {}
+                Err(_) => {
+                    ui.colored_label(theme::RED, "?");
+                }
+            }
+            r
+        })
+        .inner
+        .labelled_by(label.id);
+    let r = match &parsed {
+        Err(help) => r.on_hover_text(help),
+        Ok(_) => r,
+    };
     match parsed {
         Ok(hlp) if r.lost_focus() && hlp != def.hlp => Some(TagDef { hlp, ..def.clone() }),
         _ => None,
@@ -254,18 +262,30 @@ fn weight_row(ui: &mut Ui, label: &str, current: u8) -> Option<u8> {
 fn colour_row(ui: &mut Ui, def: &TagDef) -> Option<TagDef> {
     ui.label("Colour");
     let mut chosen = None;
-    ui.horizontal_wrapped(|ui| {
-        for c in PALETTE {
-            let selected = def.colour == c;
-            let button = egui::Button::new(if selected { "✔" } else { " " })
-                .fill(hex_colour(c))
-                .min_size(egui::vec2(18.0, 18.0));
-            if ui.add(button).on_hover_text(c).clicked() && !selected {
-                chosen = Some(TagDef {
-                    colour: c.to_string(),
-                    ..def.clone()
-                });
-            }
+    // Two fixed rows of five, so the swatches never spill into the next row
+    // of the editor or widen the panel.
+    ui.vertical(|ui| {
+        ui.spacing_mut().item_spacing = egui::vec2(4.0, 4.0);
+        for row in PALETTE.chunks(5) {
+            ui.horizontal(|ui| {
+                for &c in row {
+                    let selected = def.colour == c;
+                    let button = egui::Button::new(if selected { "✔" } else { "" })
+                        .fill(hex_colour(c))
+                        .min_size(egui::vec2(18.0, 18.0));
+                    let r = ui.add(button);
+                    let name = format!("colour {c}");
+                    r.widget_info(|| {
+                        egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name)
+                    });
+                    if r.on_hover_text(c).clicked() && !selected {
+                        chosen = Some(TagDef {
+                            colour: c.to_string(),
+                            ..def.clone()
+                        });
+                    }
+                }
+            });
         }
     });
     chosen
@@ -303,6 +323,7 @@ fn rule_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef, doc: &Document) -> Op
     ui.label("Rule");
     ui.vertical(|ui| {
         let field = egui::TextEdit::multiline(&mut ed.rule)
+            .desired_width(EDITOR_FIELD)
             .desired_rows(2)
             .code_editor();
         let r = ui.add(field);
@@ -367,6 +388,7 @@ fn rule_error(ui: &mut Ui, rule: &str, e: &RuleError) {
 fn notes_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef) -> Option<TagDef> {
     ui.label("Notes");
     let field = egui::TextEdit::multiline(&mut ed.description)
+        .desired_width(EDITOR_FIELD)
         .desired_rows(2)
         .hint_text("what the tag means");
     let r = ui.add(field);
@@ -386,7 +408,7 @@ fn tag_actions(
     state: &ReviewState,
 ) -> bool {
     let mut close = false;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = format!("Tag all {} shown", render::count(shown as u64));
         if !is_rule && ui.button(label).on_hover_text(tips::BULK_TAG).clicked() {
             pending.send(Command::BulkTag(id));
