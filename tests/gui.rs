@@ -454,6 +454,11 @@ fn a_file_without_known_columns_opens_the_mapping_dialog() {
         "roles could not be detected"
     );
     harness.get_by_label("Which column is which?");
+    // It talks about the dialog, not command-line flags.
+    harness.get_by_label_contains(
+        "could not tell which column of odd.csv holds the true label or the prediction",
+    );
+    assert!(harness.query_by_label_contains("--label").is_none());
     let dialog = harness.state_mut().dialogs.mapping.as_mut().unwrap();
     dialog.choice.label = "truth_col".into();
     dialog.choice.pred = "guess".into();

@@ -34,12 +34,38 @@ impl MappingDialog {
         }
     }
 
+    /// Why the dialog is shown, in the app's words (the loader's error talks
+    /// about command-line flags).
+    fn why(&self) -> String {
+        let d = &self.preview.detected;
+        let mut missing = Vec::new();
+        if d.label.is_empty() {
+            missing.push("true label");
+        }
+        if d.pred.is_empty() {
+            missing.push("prediction");
+        }
+        let file = self
+            .path
+            .file_name()
+            .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        if missing.is_empty() {
+            format!("{file}: {}", self.error)
+        } else {
+            format!(
+                "Slicewise could not tell which column of {file} holds the {}. Choose below; \
+                 the choice is kept in the session, so it is asked only once.",
+                missing.join(" or the ")
+            )
+        }
+    }
+
     /// Draws the dialog; Open sends the command. Returns whether it should close.
     pub fn ui(&mut self, ctx: &egui::Context, commands: &CommandSender) -> bool {
         let mut cancel = false;
         egui::Modal::new(egui::Id::unique("mapping")).show(ctx, |ui| {
             ui.heading("Which column is which?");
-            ui.label(RichText::new(&self.error).weak());
+            ui.label(RichText::new(self.why()).weak());
             ui.add_space(6.0);
             let names: Vec<String> = self
                 .preview
