@@ -894,3 +894,96 @@ fn small_and_multiline_files_load_whole() {
     let j: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["rows"], 2);
 }
+
+#[test]
+fn export_examples_hands_on_the_selected_rows_with_every_column_tags_and_note() {
+    use slicewise::core::load::read_raw;
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::sample_csv();
+    let ds = common::load(&data);
+    // Default: every misclassified row, all columns plus tags and note.
+    let out = dir.path().join("errors.csv");
+    let o = slicewise(&["export", path(&data), "--examples", "--out", path(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let df = read_raw(&out, None).unwrap();
+    assert_eq!(df.height(), ds.errors());
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "label",
+            "pred",
+            "score",
+            "device",
+            "gender",
+            "accent",
+            "snr",
+            "noise",
+            "bandwidth",
+            "human",
+            "tags",
+            "note"
+        ]
+    );
+    // The sample's rule tags name each row's condition; cells are as written
+    // in the data ("0.2780" keeps its trailing zero).
+    let text = std::fs::read_to_string(&out).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.starts_with("utt00019,up,off,0.2780,"), "{first}");
+    assert!(first.contains(",clean speech,"), "{first}");
+    // --show, --filter and --tag together, as Parquet.
+    let out = dir.path().join("car.parquet");
+    let o = slicewise(&[
+        "export",
+        path(&data),
+        "--examples",
+        "--show",
+        "all",
+        "--filter",
+        "snr < 10",
+        "--tag",
+        "car noise",
+        "--out",
+        path(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = slicewise::core::rules::evaluate(&ds, r#"snr < 10 and noise == "car""#)
+        .unwrap()
+        .count_ones();
+    let df = read_raw(&out, None).unwrap();
+    assert_eq!(df.height(), expected);
+    assert!(stderr(&o).contains(&format!("wrote {expected} example(s)")));
+    // Mistakes are clear errors.
+    let o = slicewise(&[
+        "export",
+        path(&data),
+        "--examples",
+        "--tag",
+        "car nosie",
+        "--out",
+        path(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("Did you mean 'car noise'?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = slicewise(&["export", path(&data), "--examples", "--out", "x.xlsx"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(".csv or .parquet"));
+    let o = slicewise(&[
+        "export",
+        path(&data),
+        "--filter",
+        "snr < 3",
+        "--out",
+        "x.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "--filter needs --examples");
+}

@@ -1280,3 +1280,62 @@ fn without_a_native_dialog_slicewise_shows_its_own_for_export_and_open() {
     harness.run();
     assert!(harness.state().dialogs.file.is_none());
 }
+
+#[test]
+fn export_shown_examples_writes_the_rows_review_shows_with_tags_and_notes() {
+    let (dir, data) = sample_copy();
+    let mut harness = open(&data);
+    send(
+        &mut harness,
+        Command::ShowCell {
+            truth: "yes".into(),
+            pred: "left".into(),
+        },
+    );
+    harness.key_press(Key::Num1);
+    harness.run();
+    let (row, shown) = {
+        let ws = harness.state().doc().unwrap();
+        (cursor_row(harness.state()), ws.rows.clone())
+    };
+    send(
+        &mut harness,
+        Command::SetNote(u32::try_from(row).unwrap(), "sounds like 'left'".into()),
+    );
+    // File → Export shown examples… opens Slicewise's own dialog here.
+    send(&mut harness, Action::ExportExamples);
+    harness.get_by_label("Export the shown examples (CSV or Parquet)");
+    let out = dir.path().join("speech_commands-examples.csv");
+    harness.get_by_label("Save").click();
+    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()
+        && out.exists()));
+    let df = slicewise::core::load::read_raw(&out, None).unwrap();
+    assert_eq!(df.height(), shown.len());
+    let ws = harness.state().doc().unwrap();
+    let ids: Vec<String> = df
+        .column("id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = shown
+        .iter()
+        .map(|&r| ws.ds.ids.key(r as usize).into_owned())
+        .collect();
+    assert_eq!(ids, expected, "the shown rows, in the shown order");
+    let i = shown.iter().position(|&r| r as usize == row).unwrap();
+    let cell = |name: &str| {
+        df.column(name)
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(i)
+            .unwrap()
+            .to_string()
+    };
+    assert!(cell("tags").contains("mumbling"), "{}", cell("tags"));
+    assert_eq!(cell("note"), "sounds like 'left'");
+    assert_eq!(cell("label"), "yes");
+}

@@ -4,6 +4,7 @@ pub mod bootstrap;
 pub mod calibration;
 pub mod dataset;
 pub mod error;
+pub mod examples;
 pub mod export;
 pub mod files;
 pub mod filter;

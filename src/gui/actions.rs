@@ -52,6 +52,8 @@ pub enum Action {
     ToggleShortcuts,
     /// Switch between dark and light.
     ToggleTheme,
+    /// Write the examples Review shows to a file.
+    ExportExamples,
     /// Switch "advance after tagging" on or off.
     ToggleAdvance,
     /// Cancel a load, or close a dialog.
@@ -110,6 +112,7 @@ impl Action {
             Self::OpenDialog => "Open…".into(),
             Self::Save => "Save session".into(),
             Self::Export(f) => format!("Export as {}…", f.name()),
+            Self::ExportExamples => "Export shown examples…".into(),
             Self::CopyMarkdown => "Copy as Markdown".into(),
             Self::Undo => "Undo".into(),
             Self::Redo => "Redo".into(),
@@ -141,6 +144,9 @@ impl Action {
             Self::OpenDialog => "Open a predictions file (CSV, Parquet or NDJSON)",
             Self::Save => "Write the session file now (it is also saved automatically)",
             Self::Export(_) => "Write the prioritisation table to a file",
+            Self::ExportExamples => {
+                "Write the examples Review shows, with all their columns, tags and notes, as CSV or Parquet"
+            }
             Self::CopyMarkdown => {
                 "Put the prioritisation table on the clipboard as a Markdown table"
             }
@@ -197,9 +203,11 @@ impl Action {
             Self::ToggleShortcuts => key(Modifiers::SHIFT, Key::Questionmark),
             Self::Escape => key(NONE, Key::Escape),
             Self::Quit => key(Modifiers::COMMAND, Key::Q),
-            Self::Export(_) | Self::MarkUnreviewed | Self::ToggleTheme | Self::ToggleAdvance => {
-                None
-            }
+            Self::Export(_)
+            | Self::ExportExamples
+            | Self::MarkUnreviewed
+            | Self::ToggleTheme
+            | Self::ToggleAdvance => None,
         }
     }
 

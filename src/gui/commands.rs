@@ -24,6 +24,8 @@ pub enum Command {
     OpenWithRoles(PathBuf, Roles),
     /// Write the prioritisation table to a file (format from its extension).
     Export(PathBuf),
+    /// Write the examples Review shows to a file (CSV or Parquet).
+    ExportExamples(PathBuf),
     /// Select the example at a list position (optionally extending the range).
     Select {
         /// Position in the filtered list.

@@ -23,6 +23,9 @@ pub enum GuiError {
     /// A tag edit was refused.
     #[error("{0}")]
     Tag(#[from] TagError),
+    /// Handing examples on failed.
+    #[error(transparent)]
+    Examples(#[from] crate::core::examples::ExamplesError),
     /// An export path with no known format.
     #[error(transparent)]
     ExportFormat(#[from] UnknownExportFormat),

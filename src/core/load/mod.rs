@@ -354,6 +354,28 @@ fn read_frame(path: &Path, format: InputFormat) -> Result<DataFrame, LoadError> 
     }
 }
 
+/// Reads every column of a data file as it is written there: CSV cells as
+/// text (so "01" stays "01"), Parquet and NDJSON with their own types. For
+/// handing examples on with all their columns.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn read_raw(path: &Path, format: Option<InputFormat>) -> Result<DataFrame, LoadError> {
+    let format = resolve_format(path, format)?;
+    match format {
+        InputFormat::Csv => {
+            let head = read_head(path)?;
+            let delimiter = sniff_delimiter(&head);
+            csv_options(delimiter, false)
+                .with_infer_schema_length(Some(0))
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(SerReader::finish)
+                .map_err(|e| polars_error(path, &e))
+        }
+        _ => read_frame(path, format),
+    }
+}
+
 /// A peek at a file for choosing column roles by hand.
 #[derive(Debug, Clone)]
 pub struct Preview {

@@ -40,6 +40,7 @@ impl App {
                 Ok(None)
             }
             Command::Export(path) => self.export(ctx, path),
+            Command::ExportExamples(path) => self.export_examples(ctx, path),
             Command::CreateTag(_) => {
                 let outcome = self.on_doc(command);
                 if outcome.is_ok() {
@@ -79,7 +80,8 @@ impl App {
             Command::Act(_)
             | Command::Open(_)
             | Command::OpenWithRoles(..)
-            | Command::Export(_) => Ok(None),
+            | Command::Export(_)
+            | Command::ExportExamples(_) => Ok(None),
             Command::Select { index, extend } => {
                 doc.select(index, extend);
                 Ok(None)
@@ -203,6 +205,10 @@ impl App {
             }
             Action::Export(format) => {
                 self.start_dialog(ctx, DialogPurpose::Export(format));
+                Ok(None)
+            }
+            Action::ExportExamples => {
+                self.start_dialog(ctx, DialogPurpose::ExportExamples);
                 Ok(None)
             }
             Action::Save => {
@@ -384,6 +390,44 @@ impl App {
         Ok(None)
     }
 
+    /// Writes the examples Review shows, with every column of the data file,
+    /// their tags and notes, on the export thread (the data file is read
+    /// again there).
+    fn export_examples(&mut self, ctx: &egui::Context, path: std::path::PathBuf) -> Outcome {
+        use crate::core::examples::{
+            ExamplesError, ExamplesFormat, examples_frame, write_examples,
+        };
+        self.commit_note();
+        let Some(doc) = self.doc() else {
+            return Ok(None);
+        };
+        if ExamplesFormat::from_path(&path).is_none() {
+            return Err(ExamplesError::UnknownFormat(path).into());
+        }
+        if [&doc.ds.source.path, &doc.session_path]
+            .iter()
+            .any(|input| crate::core::files::same_file(&path, input))
+        {
+            return Err(GuiError::ExportOverInput { path });
+        }
+        let (ds, state, rows) = (
+            std::sync::Arc::clone(&doc.ds),
+            doc.state.clone(),
+            doc.rows.clone(),
+        );
+        let n = rows.len();
+        let out = path.clone();
+        self.exports.push(ExportJob::spawn(path, ctx, move || {
+            let mut df = examples_frame(&ds.source.path, None, &ds, &state, &rows)?;
+            write_examples(&mut df, &out)?;
+            Ok(())
+        }));
+        Ok(Some(format!(
+            "Writing {} shown example(s)…",
+            crate::core::render::count(n as u64)
+        )))
+    }
+
     /// Shows the native file dialog, or Slicewise's own where there is none.
     fn start_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
         if self.dialog.is_some() || self.dialogs.file.is_some() {
@@ -396,12 +440,15 @@ impl App {
             .map(Path::to_path_buf);
         let name = match purpose {
             DialogPurpose::Open => String::new(),
-            DialogPurpose::Export(f) => {
+            DialogPurpose::Export(_) | DialogPurpose::ExportExamples => {
                 let stem = data
                     .as_deref()
                     .and_then(Path::file_stem)
                     .map_or_else(|| "slicewise".into(), |s| s.to_string_lossy().into_owned());
-                format!("{stem}-priorities.{}", f.extension())
+                match purpose {
+                    DialogPurpose::Export(f) => format!("{stem}-priorities.{}", f.extension()),
+                    _ => format!("{stem}-examples.csv"),
+                }
             }
         };
         if self.native_dialogs {

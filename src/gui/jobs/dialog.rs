@@ -19,6 +19,8 @@ pub enum DialogPurpose {
     Open,
     /// Export the table in this format.
     Export(ExportFormat),
+    /// Export the examples Review shows.
+    ExportExamples,
 }
 
 impl DialogPurpose {
@@ -28,6 +30,7 @@ impl DialogPurpose {
         match self {
             Self::Open => "Open predictions".into(),
             Self::Export(f) => format!("Export the prioritisation table as {}", f.name()),
+            Self::ExportExamples => "Export the shown examples (CSV or Parquet)".into(),
         }
     }
 
@@ -36,7 +39,7 @@ impl DialogPurpose {
     pub fn verb(self) -> &'static str {
         match self {
             Self::Open => "Open",
-            Self::Export(_) => "Save",
+            Self::Export(_) | Self::ExportExamples => "Save",
         }
     }
 
@@ -54,6 +57,7 @@ impl DialogPurpose {
             Self::Export(ExportFormat::Csv) => &["csv"],
             Self::Export(ExportFormat::Markdown) => &["md"],
             Self::Export(ExportFormat::Html) => &["html"],
+            Self::ExportExamples => &["csv", "parquet"],
         }
     }
 
@@ -63,6 +67,7 @@ impl DialogPurpose {
         match self {
             Self::Open => "Pick a file above, or type its name or path",
             Self::Export(_) => "Name of the file to write",
+            Self::ExportExamples => "Name of the file to write: .csv or .parquet",
         }
     }
 
@@ -72,6 +77,7 @@ impl DialogPurpose {
         match self {
             Self::Open => Command::Open(path),
             Self::Export(_) => Command::Export(path),
+            Self::ExportExamples => Command::ExportExamples(path),
         }
     }
 }

@@ -14,15 +14,28 @@ impl ExportJob {
     /// Writes `text` to `path` atomically in the background.
     #[must_use]
     pub fn start(path: PathBuf, text: String, ctx: &egui::Context) -> Self {
+        let target = path.clone();
+        Self::spawn(path, ctx, move || {
+            crate::core::files::write(&target, text.as_bytes(), false).map_err(|source| {
+                GuiError::Export {
+                    path: target.clone(),
+                    source,
+                }
+            })
+        })
+    }
+
+    /// Runs `work`, which writes `path`, in the background.
+    #[must_use]
+    pub fn spawn(
+        path: PathBuf,
+        ctx: &egui::Context,
+        work: impl FnOnce() -> Result<(), GuiError> + Send + 'static,
+    ) -> Self {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
         let write = move || {
-            let result = crate::core::files::write(&path, text.as_bytes(), false)
-                .map(|()| path.clone())
-                .map_err(|source| GuiError::Export {
-                    path: path.clone(),
-                    source,
-                });
+            let result = work().map(|()| path);
             let _ = tx.send(result);
             ctx.request_repaint();
         };

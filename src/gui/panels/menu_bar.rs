@@ -45,6 +45,7 @@ pub fn ui(ui: &mut Ui, state: &MenuState<'_>, commands: &CommandSender) {
                     action_button(ui, Action::Export(f), commands);
                 }
                 action_button(ui, Action::CopyMarkdown, commands);
+                action_button(ui, Action::ExportExamples, commands);
                 ui.separator();
                 action_button(ui, Action::Quit, commands);
             });
