@@ -793,6 +793,9 @@ fn every_audit_view_draws_on_the_sample() {
             .iter()
             .all(|&r| ws.ds.human_correct(r as usize) == Some(false))
     );
+    // The list shows what the human said (a "human" column header beside
+    // the inspector's "human" field).
+    assert_eq!(harness.query_all_by_label("human").count(), 2);
 }
 
 #[test]

@@ -195,6 +195,17 @@ pub fn category_plot<'a>(id: &str, names: Vec<String>, numbered: bool) -> egui_p
         })])
 }
 
+/// A chart's key as a row above it ("■ name" per colour), where `egui_plot`'s
+/// own legend would sit on the bars.
+pub fn colour_key(ui: &mut Ui, entries: &[(Color32, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        for &(colour, text) in entries {
+            ui.label(egui::RichText::new("■").color(colour));
+            ui.label(text);
+        }
+    });
+}
+
 /// A 95% interval drawn as an error bar: a vertical line from `lo` to `hi` at
 /// `x` with a cap at each end, so it does not read as a grid line.
 pub fn error_bar(plot: &mut egui_plot::PlotUi<'_>, x: f64, (lo, hi): (f64, f64), colour: Color32) {

@@ -178,15 +178,18 @@ impl ClassesView {
                 .collect();
             BarChart::new(name, bars).color(colour)
         };
+        let (p, r, f) = (
+            Color32::from_rgb(78, 121, 167),
+            Color32::from_rgb(242, 142, 43),
+            Color32::from_rgb(89, 161, 79),
+        );
         let charts = [
-            mk("precision", -0.27, Color32::from_rgb(78, 121, 167), |c| {
-                c.precision
-            }),
-            mk("recall", 0.0, Color32::from_rgb(242, 142, 43), |c| c.recall),
-            mk("F1", 0.27, Color32::from_rgb(89, 161, 79), |c| c.f1),
+            mk("precision", -0.27, p, |c| c.precision),
+            mk("recall", 0.0, r, |c| c.recall),
+            mk("F1", 0.27, f, |c| c.f1),
         ];
+        widgets::colour_key(ui, &[(p, "precision"), (r, "recall"), (f, "F1")]);
         widgets::category_plot("class-chart", names, numbered)
-            .legend(egui_plot::Legend::default())
             .include_y(0.0)
             .include_y(100.0)
             .y_axis_label("%")

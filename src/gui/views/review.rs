@@ -244,6 +244,13 @@ impl ReviewView {
             .column(Column::auto().at_least(90.0).resizable(true))
             .column(Column::auto().at_least(70.0).resizable(true))
             .column(Column::auto().at_least(70.0).resizable(true));
+        // Candidate label errors: what the human said, beside the label.
+        let human = (doc.filter.scope == crate::core::filter::Scope::HumanDisagrees)
+            .then_some(ds.human.as_deref())
+            .flatten();
+        if human.is_some() {
+            table = table.column(Column::auto().at_least(70.0).resizable(true));
+        }
         if self.score_range.is_some() {
             table = table.column(Column::auto().at_least(50.0));
         }
@@ -272,6 +279,11 @@ impl ReviewView {
                 h.col(|ui| {
                     ui.strong("predicted");
                 });
+                if human.is_some() {
+                    h.col(|ui| {
+                        ui.strong("human");
+                    });
+                }
                 if self.score_range.is_some() {
                     h.col(|ui| {
                         ui.strong("score");
@@ -304,6 +316,11 @@ impl ReviewView {
                                 .color(theme::prediction(ds.is_error(r))),
                         );
                     });
+                    if let Some(codes) = human {
+                        row.col(|ui| {
+                            ui.label(ds.human_value_name(codes[r]).unwrap_or("(missing)"));
+                        });
+                    }
                     if let (Some(score), Some(range)) = (&ds.score, self.score_range) {
                         row.col(|ui| {
                             ui.label(range.show(score[r]));

@@ -442,25 +442,17 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
             whiskers.push((i as f64, ci.lo * 100.0, ci.hi * 100.0));
         }
     }
-    ui.horizontal_wrapped(|ui| {
-        let key = |ui: &mut Ui, colour: Color32, text: &str| {
-            ui.label(RichText::new("■").color(colour));
-            ui.label(text);
-        };
-        key(
-            ui,
-            theme::RED,
-            &format!("worse than the reference on {}", metric.key()),
-        );
-        key(ui, theme::AMBER, "worse on another metric only");
-        key(ui, theme::BLUE, "not worse");
-        key(ui, Color32::GRAY, "low support");
-        key(
-            ui,
-            theme::GREEN,
-            "reference, and the 0.8–1.25 band around it",
-        );
-    });
+    let worse = format!("worse than the reference on {}", metric.key());
+    widgets::colour_key(
+        ui,
+        &[
+            (theme::RED, &worse),
+            (theme::AMBER, "worse on another metric only"),
+            (theme::BLUE, "not worse"),
+            (Color32::GRAY, "low support"),
+            (theme::GREEN, "reference, and the 0.8–1.25 band around it"),
+        ],
+    );
     let text = ui.visuals().text_color();
     widgets::category_plot("slice-chart", names.clone(), numbered)
         .include_y(0.0)
