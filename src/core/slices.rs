@@ -435,12 +435,14 @@ impl DisparityMetric {
 
     /// Whether `ratio` (group / reference) is a disparity to flag: outside
     /// the Aequitas band 0.8–1.25 on the side where this metric is worse.
+    /// The selection rate has no worse side, so it is never flagged; see
+    /// [`outside_band`] for a difference either way.
     #[must_use]
     pub fn flags(self, ratio: f64) -> bool {
         match self.higher_is_worse() {
             Some(true) => ratio > 1.0 / AEQUITAS_LOW,
             Some(false) => ratio < AEQUITAS_LOW,
-            None => !(AEQUITAS_LOW..=1.0 / AEQUITAS_LOW).contains(&ratio),
+            None => false,
         }
     }
 
@@ -459,6 +461,13 @@ impl DisparityMetric {
     }
 }
 
+/// Whether a ratio (group / reference) falls outside the Aequitas band
+/// 0.8–1.25, either way.
+#[must_use]
+pub fn outside_band(ratio: f64) -> bool {
+    !(AEQUITAS_LOW..=1.0 / AEQUITAS_LOW).contains(&ratio)
+}
+
 /// One group's disparity on one metric against the reference group.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct GroupDisparity {
@@ -467,8 +476,11 @@ pub struct GroupDisparity {
     /// Group value / reference value (`None` when either is undefined or the reference is 0).
     pub ratio: Option<f64>,
     /// Whether the group does worse than the reference beyond the 0.8–1.25
-    /// band (either side for the selection rate).
+    /// band (never for the selection rate, which has no worse side).
     pub flagged: bool,
+    /// Whether the ratio is outside the band either way (a difference in
+    /// selection rate is a demographic-parity gap, not a "worse").
+    pub outside: bool,
 }
 
 /// Picks the reference group: the named one, else the largest.
@@ -522,6 +534,7 @@ pub fn aequitas(
                 metric,
                 ratio: r,
                 flagged: r.is_some_and(|r| metric.flags(r)),
+                outside: r.is_some_and(outside_band),
             }
         })
         .collect()
@@ -671,6 +684,21 @@ impl SliceAnalysis {
         })
     }
 
+    /// The metrics on which group `i` differs from the reference beyond the
+    /// band without being flagged as worse (the selection rate).
+    #[must_use]
+    pub fn differs(&self, i: usize) -> Vec<DisparityMetric> {
+        if self.reference == Some(i) {
+            return Vec::new();
+        }
+        self.aequitas.get(i).map_or_else(Vec::new, |d| {
+            d.iter()
+                .filter(|x| x.outside && !x.flagged && x.metric.higher_is_worse().is_none())
+                .map(|x| x.metric)
+                .collect()
+        })
+    }
+
     /// The metrics this analysis has: accuracy and error rate, and the
     /// one-vs-rest rates with a positive class.
     #[must_use]
@@ -794,9 +822,10 @@ mod tests {
         assert!(DisparityMetric::Precision.flags(0.7));
         assert!(DisparityMetric::Fpr.flags(1.5) && !DisparityMetric::Fpr.flags(0.5));
         assert!(DisparityMetric::Fnr.flags(1.3) && !DisparityMetric::Fnr.flags(0.5));
-        // Demographic parity: any difference in selection rate beyond the band.
-        assert!(DisparityMetric::SelectionRate.flags(0.7));
-        assert!(DisparityMetric::SelectionRate.flags(1.3));
-        assert!(!DisparityMetric::SelectionRate.flags(1.2));
+        // Demographic parity: a selection rate that differs is not "worse"
+        // either way; it is outside the band.
+        assert!(!DisparityMetric::SelectionRate.flags(0.7));
+        assert!(!DisparityMetric::SelectionRate.flags(1.3));
+        assert!(outside_band(0.7) && outside_band(1.3) && !outside_band(1.2));
     }
 }

@@ -168,6 +168,8 @@ pub fn category_plot<'a>(id: &str, names: Vec<String>, numbered: bool) -> egui_p
     let n = names.len();
     egui_plot::Plot::new(id)
         .allow_scroll(false)
+        // No vertical grid lines: they would run through the bars' middles.
+        .show_grid([false, true])
         .x_grid_spacer(move |_| {
             (0..n)
                 .map(|i| egui_plot::GridMark {

@@ -118,6 +118,15 @@ fn slice_json(s: &SliceAnalysis, classes: &[String], scores: &[GroupScores]) -> 
                             .collect::<Vec<_>>()
                     ),
                 );
+                m.insert(
+                    "differs".into(),
+                    json!(
+                        s.differs(i)
+                            .into_iter()
+                            .map(crate::core::slices::DisparityMetric::key)
+                            .collect::<Vec<_>>()
+                    ),
+                );
                 Value::Object(m)
             });
             json!({

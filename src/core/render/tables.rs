@@ -375,8 +375,14 @@ pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores]) -> Table {
         let out: Vec<&str> = s.flagged(i).into_iter().map(DisparityMetric::key).collect();
         if s.reference == Some(i) {
             flags.push("reference".to_string());
-        } else if !out.is_empty() {
-            flags.push(format!("worse: {}", out.join(", ")));
+        } else {
+            if !out.is_empty() {
+                flags.push(format!("worse: {}", out.join(", ")));
+            }
+            let differs: Vec<&str> = s.differs(i).into_iter().map(DisparityMetric::key).collect();
+            if !differs.is_empty() {
+                flags.push(format!("differs: {}", differs.join(", ")));
+            }
         }
         row.push(flags.join("; "));
         t.push(row);

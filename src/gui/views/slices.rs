@@ -398,17 +398,29 @@ fn vs_reference(ui: &mut Ui, s: &SliceAnalysis, i: usize) {
     let mut detail = vec!["Group ÷ reference (flagged when worse beyond 0.8–1.25):".to_string()];
     detail.extend(d.iter().map(|x| {
         let ratio = x.ratio.map_or_else(|| "n/a".into(), |r| format!("{r:.2}"));
-        let mark = if x.flagged { "  worse" } else { "" };
+        let mark = if x.flagged {
+            "  worse"
+        } else if x.outside {
+            "  outside the band"
+        } else {
+            ""
+        };
         format!("{}: {ratio}{mark}", x.metric.key())
     }));
     let out: Vec<&str> = s.flagged(i).into_iter().map(DisparityMetric::key).collect();
-    let label = if out.is_empty() {
-        ui.label(RichText::new("not worse").weak())
-    } else {
+    let differs: Vec<&str> = s.differs(i).into_iter().map(DisparityMetric::key).collect();
+    let label = if !out.is_empty() {
         ui.colored_label(theme::RED, format!("worse: {}", out.join(", ")))
+    } else if !differs.is_empty() {
+        ui.label(format!("differs: {}", differs.join(", ")))
+    } else {
+        ui.label(RichText::new("not worse").weak())
     };
     label.on_hover_text(detail.join("\n"));
 }
+
+/// Bars of groups whose selection rate is outside the band either way.
+const DIFFERS: Color32 = Color32::from_rgb(176, 122, 161);
 
 fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered: bool) {
     let names: Vec<String> = s
@@ -427,6 +439,8 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
             Color32::GRAY
         } else if flagged.contains(&metric) {
             theme::RED
+        } else if s.differs(i).contains(&metric) {
+            DIFFERS
         } else if flagged.is_empty() {
             theme::BLUE
         } else {
@@ -443,16 +457,20 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
         }
     }
     let worse = format!("worse than the reference on {}", metric.key());
-    widgets::colour_key(
-        ui,
-        &[
-            (theme::RED, &worse),
-            (theme::AMBER, "worse on another metric only"),
-            (theme::BLUE, "not worse"),
-            (Color32::GRAY, "low support"),
-            (theme::GREEN, "reference, and the 0.8–1.25 band around it"),
-        ],
-    );
+    let mut key = vec![(theme::RED, worse.as_str())];
+    if metric.higher_is_worse().is_none() {
+        key = vec![(
+            DIFFERS,
+            "outside the band (a parity gap, neither worse nor better)",
+        )];
+    }
+    key.extend([
+        (theme::AMBER, "worse on another metric only"),
+        (theme::BLUE, "not worse"),
+        (Color32::GRAY, "low support"),
+        (theme::GREEN, "reference, and the 0.8–1.25 band around it"),
+    ]);
+    widgets::colour_key(ui, &key);
     let text = ui.visuals().text_color();
     widgets::category_plot("slice-chart", names.clone(), numbered)
         .include_y(0.0)
