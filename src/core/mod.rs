@@ -14,6 +14,7 @@ pub mod lock;
 pub mod merge;
 pub mod metrics;
 pub mod open;
+pub mod paired;
 pub mod priority;
 pub mod probas;
 pub mod render;
