@@ -2,6 +2,7 @@
 
 pub mod bootstrap;
 pub mod calibration;
+pub mod compare;
 pub mod dataset;
 pub mod error;
 pub mod examples;

@@ -1,0 +1,154 @@
+//! Comparing two runs on the same examples: the join by id, relabelled and
+//! unshared examples, the paired change overall, per class and per slice.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod common;
+
+use slicewise::core::compare::{CompareError, LabelsFrom, join, overall, slice_changes};
+use slicewise::core::paired::{PairedTable, holm};
+use slicewise::core::slices::SliceKey;
+
+const BEFORE: &str = "id,label,pred,device\n\
+a,cat,cat,phone\n\
+b,cat,dog,phone\n\
+c,dog,dog,phone\n\
+d,dog,cat,laptop\n\
+e,cat,cat,laptop\n\
+f,dog,dog,laptop\n\
+g,cat,dog,laptop\n\
+only_before,cat,cat,phone\n";
+
+// Other order; 'g' relabelled dog; 'b' and 'd' fixed, 'e' broken.
+const AFTER: &str = "id,label,pred\n\
+g,dog,dog\n\
+f,dog,dog\n\
+e,cat,dog\n\
+d,dog,dog\n\
+c,dog,dog\n\
+b,cat,cat\n\
+a,cat,cat\n\
+only_after,dog,cat\n";
+
+#[test]
+fn runs_join_by_id_in_any_order_and_count_what_is_not_shared() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = common::load(&common::write(dir.path(), "before.csv", BEFORE));
+    let after = common::load(&common::write(dir.path(), "after.csv", AFTER));
+    let j = join(&before, &after, LabelsFrom::After).unwrap();
+    assert!(!j.by_position);
+    let r = &j.rows;
+    assert_eq!((r.before, r.after, r.matched), (8, 8, 7));
+    assert_eq!((r.only_before, r.only_after, r.label_changed), (1, 1, 1));
+    // On the after labels, 'g' (pred dog before and after) was right twice.
+    let o = overall(&j);
+    let t = o.accuracy.table;
+    assert_eq!(
+        t,
+        PairedTable {
+            both: 4,   // a, c, f, g
+            broken: 1, // e
+            fixed: 2,  // b, d
+            neither: 0,
+        }
+    );
+    assert!((o.accuracy.delta.unwrap() - 1.0 / 7.0).abs() < 1e-15);
+    assert!(
+        (o.accuracy.p_value - 1.0).abs() < 1e-15,
+        "2 vs 1 discordant"
+    );
+    assert_eq!(
+        o.flips_by_class,
+        [("cat".to_string(), 1, 1), ("dog".to_string(), 1, 0)]
+    );
+    // On the before labels 'g' was wrong both times.
+    let j = join(&before, &after, LabelsFrom::Before).unwrap();
+    assert_eq!(overall(&j).accuracy.table.neither, 1);
+}
+
+#[test]
+fn slice_groups_change_with_holm_adjusted_p_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = common::load(&common::write(dir.path(), "before.csv", BEFORE));
+    let after = common::load(&common::write(dir.path(), "after.csv", AFTER));
+    let j = join(&before, &after, LabelsFrom::After).unwrap();
+    let key = SliceKey::new(&before, &["device".to_string()]).unwrap();
+    let groups = slice_changes(&j, &key, 0.05);
+    let names: Vec<&str> = groups.iter().map(|g| g.value.as_str()).collect();
+    assert_eq!(names, ["laptop", "phone"]);
+    // laptop: d fixed, e broken, f and g right; phone: b fixed, a and c right.
+    assert_eq!(
+        groups[0].change.table,
+        PairedTable {
+            both: 2,
+            broken: 1,
+            fixed: 1,
+            neither: 0
+        }
+    );
+    assert_eq!(
+        groups[1].change.table,
+        PairedTable {
+            both: 2,
+            broken: 0,
+            fixed: 1,
+            neither: 0
+        }
+    );
+    let p: Vec<f64> = groups.iter().map(|g| g.change.p_value).collect();
+    let adjusted = holm(&p);
+    for (g, a) in groups.iter().zip(adjusted) {
+        assert!((g.p_adjusted - a).abs() < 1e-15);
+        assert!(!g.regressed);
+    }
+}
+
+#[test]
+fn runs_that_share_nothing_or_cannot_be_paired_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = common::load(&common::write(dir.path(), "before.csv", BEFORE));
+    let other = common::load(&common::write(
+        dir.path(),
+        "other.csv",
+        "id,label,pred\nx1,cat,cat\nx2,dog,cat\n",
+    ));
+    let e = join(&before, &other, LabelsFrom::After).unwrap_err();
+    assert!(matches!(e, CompareError::NoOverlap { .. }));
+    let text = e.to_string();
+    assert!(
+        text.contains("a, b, c") && text.contains("x1, x2"),
+        "{text}"
+    );
+    let no_ids = |name: &str, rows: usize| {
+        let mut t = String::from("label,pred\n");
+        for i in 0..rows {
+            t.push_str(if i % 2 == 0 { "cat,cat\n" } else { "dog,cat\n" });
+        }
+        common::load(&common::write(dir.path(), name, &t))
+    };
+    let e = join(
+        &no_ids("n3.csv", 3),
+        &no_ids("n4.csv", 4),
+        LabelsFrom::After,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CompareError::NoIds {
+                before: 3,
+                after: 4
+            }
+        ),
+        "{e}"
+    );
+    // Same row count without ids: paired by position.
+    let j = join(
+        &no_ids("m3.csv", 3),
+        &no_ids("n3b.csv", 3),
+        LabelsFrom::After,
+    )
+    .unwrap();
+    assert!(j.by_position);
+    assert_eq!(j.rows.matched, 3);
+}
