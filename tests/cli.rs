@@ -987,3 +987,60 @@ fn export_examples_hands_on_the_selected_rows_with_every_column_tags_and_note() 
     ]);
     assert_eq!(o.status.code(), Some(2), "--filter needs --examples");
 }
+
+#[test]
+fn compare_prints_the_paired_change_and_gates_on_regressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = common::write(
+        dir.path(),
+        "before.csv",
+        "id,label,pred,device\n1,a,a,x\n2,a,b,x\n3,b,b,y\n4,b,b,y\n5,a,a,y\n6,b,a,x\n",
+    );
+    // Other order; 2 and 6 fixed, 4 and 5 broken (both in y).
+    let after = common::write(
+        dir.path(),
+        "after.csv",
+        "id,label,pred\n6,b,b\n5,a,b\n4,b,a\n3,b,b\n2,a,a\n1,a,a\n",
+    );
+    let o = slicewise(&[
+        "compare",
+        path(&before),
+        path(&after),
+        "--by",
+        "device",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["rows"]["matched"], 6);
+    assert_eq!(j["flips"]["fixed"], 2);
+    assert_eq!(j["flips"]["broken"], 2);
+    assert_eq!(j["accuracy"]["delta"], 0.0);
+    assert_eq!(j["accuracy"]["p_value"], 1.0);
+    let groups = j["slices"][0]["groups"].as_array().unwrap();
+    assert_eq!(groups[1]["value"], "y");
+    assert_eq!(groups[1]["broken"], 2);
+    // 2 of 3 broken is no significant regression: the gate passes.
+    let o = slicewise(&[
+        "compare",
+        path(&before),
+        path(&after),
+        "--by",
+        "device",
+        "--fail-on-regression",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("McNemar exact p = 1.0000"),
+        "{}",
+        stdout(&o)
+    );
+    // Runs that share no id.
+    let other = common::write(dir.path(), "other.csv", "id,label,pred\n10,a,a\n11,b,a\n");
+    let o = slicewise(&["compare", path(&before), path(&other)]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("ids do not overlap"), "{}", stderr(&o));
+    let o = slicewise(&["compare", path(&before), path(&after), "--alpha", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -63,6 +63,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Write the prioritisation table as CSV, Markdown or HTML.
     Export(ExportArgs),
+    /// Compare two runs of a model on the same examples: the paired change
+    /// overall, per true class and per slice group.
+    Compare(CompareArgs),
     /// Write deterministic synthetic predictions for trying Slicewise at scale.
     Generate(GenerateArgs),
 }
@@ -343,6 +346,132 @@ pub struct ExportArgs {
     /// Print the time of each phase to standard error.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// Arguments of `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The first run's predictions.
+    pub before: PathBuf,
+    /// The second run's predictions on the same examples (joined by id).
+    pub after: PathBuf,
+    /// Slice by a column of the first run; repeat for more; A,B slices by the intersection.
+    #[arg(long, value_name = "COL")]
+    pub by: Vec<String>,
+    /// Which run's true labels judge a relabelled example.
+    #[arg(long, value_enum, default_value = "after")]
+    pub labels: LabelsArg,
+    /// Significance level for regressions (Holm-adjusted p below it).
+    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha)]
+    pub alpha: f64,
+    /// Exit 4 when a slice group regressed significantly (a gate for CI).
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// Output format (default: from --out's extension, else text).
+    #[arg(long, value_enum)]
+    pub format: Option<CompareFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Fit text tables into this many columns (0: never leave columns out).
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+    /// Column roles and format (the same for both runs).
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
+
+/// `compare --labels`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LabelsArg {
+    /// The first run's labels.
+    Before,
+    /// The second run's labels.
+    After,
+}
+
+/// `compare --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// Tables for a terminal.
+    Text,
+    /// The JSON described in README.
+    Json,
+}
+
+fn parse_alpha(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(a) if a > 0.0 && a < 1.0 => Ok(a),
+        _ => Err(format!(
+            "'{s}' is not a significance level: give a number between 0 and 1, e.g. 0.05"
+        )),
+    }
+}
+
+/// Exit code of `compare --fail-on-regression` when a group regressed.
+pub const EXIT_REGRESSION: u8 = 4;
+
+fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
+    use crate::core::compare::{CompareReport, LabelsFrom};
+    check_output(args.out.as_deref(), &[&args.before, &args.after])?;
+    let load = |path: &Path| {
+        open::open(path, &args.columns.load_options(), None)
+            .map(|o| o.ds)
+            .map_err(data_err)
+    };
+    let before = load(&args.before)?;
+    let after = load(&args.after)?;
+    let by: Vec<Vec<String>> = args
+        .by
+        .iter()
+        .map(|b| {
+            b.split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    let labels = match args.labels {
+        LabelsArg::Before => LabelsFrom::Before,
+        LabelsArg::After => LabelsFrom::After,
+    };
+    let report = CompareReport::build(&before, &after, labels, &by, args.alpha)
+        .map_err(|e| data_err(anyhow::anyhow!("{e}")))?;
+    if report.by_position {
+        eprintln!("warning: no id column, so the runs' rows are paired by position");
+    }
+    let format = args.format.unwrap_or(
+        match args
+            .out
+            .as_deref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+        {
+            Some("json") => CompareFormat::Json,
+            _ => CompareFormat::Text,
+        },
+    );
+    let text = match format {
+        CompareFormat::Text => report.to_text(text_width(args.width, args.out.as_deref())),
+        CompareFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report.to_json()).map_err(output_err)?
+        ),
+    };
+    write_output(args.out.as_deref(), &text)?;
+    let regressions = report.regressions();
+    if args.fail_on_regression && !regressions.is_empty() {
+        return Err(Failure {
+            code: EXIT_REGRESSION,
+            error: anyhow::anyhow!(
+                "{} slice group(s) regressed significantly (Holm-adjusted p < {}): {}",
+                regressions.len(),
+                args.alpha,
+                regressions.join("; ")
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Which rows `export --examples` starts from (Review's Show).
@@ -738,6 +867,7 @@ pub fn run(command: &Command) -> Result<(), Failure> {
     match command {
         Command::Report(args) => run_report(args),
         Command::Export(args) => run_export(args),
+        Command::Compare(args) => run_compare(args),
         Command::Generate(args) => run_generate(args),
         Command::Open { .. } => Err(Failure {
             code: EXIT_USAGE,
