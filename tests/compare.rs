@@ -152,3 +152,90 @@ fn runs_that_share_nothing_or_cannot_be_paired_say_so() {
     assert!(j.by_position);
     assert_eq!(j.rows.matched, 3);
 }
+
+/// Two real models (`GaussianNB` → `LogisticRegression` on scikit-learn's
+/// digits), against sklearn and statsmodels
+/// (`tests/reference/make_compare_reference.py`).
+#[test]
+fn two_real_models_compare_as_sklearn_and_statsmodels_say() {
+    use slicewise::core::compare::CompareReport;
+    let root = common::root();
+    let text =
+        std::fs::read_to_string(root.join("tests/reference/compare_reference.json")).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let before = common::load(&root.join("tests/data/compare/digits_before.csv"));
+    let after = common::load(&root.join("tests/data/compare/digits_after.csv"));
+    let report = CompareReport::build(
+        &before,
+        &after,
+        LabelsFrom::After,
+        &[vec!["ink".to_string()]],
+        0.05,
+    )
+    .unwrap();
+    let check = |got: &slicewise::core::compare::Change, want: &serde_json::Value, what: &str| {
+        let t = got.table;
+        assert_eq!(
+            [t.both, t.broken, t.fixed, t.neither],
+            ["both", "broken", "fixed", "neither"].map(|k| want[k].as_u64().unwrap()),
+            "{what}"
+        );
+        let p = want["p_value"].as_f64().unwrap();
+        assert!(
+            (got.p_value - p).abs() <= 1e-9 * p.max(1e-300),
+            "{what}: {} vs {p}",
+            got.p_value
+        );
+        let ci = got.delta_ci.unwrap();
+        assert!(
+            (ci.lo - want["delta_ci"][0].as_f64().unwrap()).abs() < 1e-9,
+            "{what}"
+        );
+        assert!(
+            (ci.hi - want["delta_ci"][1].as_f64().unwrap()).abs() < 1e-9,
+            "{what}"
+        );
+    };
+    check(&report.overall.accuracy, &r["overall"], "overall");
+    let (column, groups) = &report.slices[0];
+    assert_eq!(column, "ink");
+    for g in groups {
+        let want = &r["ink"][g.value.as_str()];
+        check(&g.change, want, &g.value);
+        assert!(
+            (g.p_adjusted - want["p_adjusted"].as_f64().unwrap()).abs()
+                < 1e-9 * g.p_adjusted.max(1e-300)
+        );
+    }
+    let classes: Vec<&str> = r["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let names: Vec<&str> = report.per_class.iter().map(|c| c.class.as_str()).collect();
+    assert_eq!(names, classes);
+    for run in r["per_class"].as_array().unwrap() {
+        for (i, c) in report.per_class.iter().enumerate() {
+            let prf = if run["run"] == "before" {
+                c.before
+            } else {
+                c.after
+            };
+            for (got, key) in [
+                (prf.precision, "precision"),
+                (prf.recall, "recall"),
+                (prf.f1, "f1"),
+            ] {
+                let want = run[key][i].as_f64();
+                match (got, want) {
+                    (Some(g), Some(w)) => {
+                        assert!((g - w).abs() < 1e-12, "{} {key} {}", run["run"], c.class);
+                    }
+                    (None, None) => {}
+                    other => panic!("{} {key} {}: {other:?}", run["run"], c.class),
+                }
+            }
+        }
+    }
+}

@@ -79,8 +79,16 @@ pub struct Joined {
     pub right_before: Vec<bool>,
     /// Right after, per pair.
     pub right_after: Vec<bool>,
-    /// The true class of each pair (by name, from the labels that count).
-    pub truth: Vec<String>,
+    /// The class names of both runs together (the first run's, then the
+    /// second run's new ones).
+    pub classes: Vec<String>,
+    /// The true class of each pair (a code into `classes`, from the labels
+    /// that count).
+    pub truth: Vec<u32>,
+    /// The first run's prediction per pair (a code into `classes`).
+    pub pred_before: Vec<u32>,
+    /// The second run's prediction per pair (a code into `classes`).
+    pub pred_after: Vec<u32>,
     /// How the rows paired up.
     pub rows: RowCounts,
     /// Whether rows were paired by position (no ids).
@@ -148,15 +156,37 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
             first_after: first_ids(&after.ids, na),
         });
     }
-    let name_b = |code: u32| before.classes[code as usize].as_str();
-    let name_a = |code: u32| after.classes[code as usize].as_str();
+    // One class dictionary for both runs: the second run's codes mapped.
+    let mut classes = before.classes.clone();
+    let mut code_of: FxHashMap<&str, u32> = before
+        .classes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((c.as_str(), u32::try_from(i).ok()?)))
+        .collect();
+    let mut after_code = Vec::with_capacity(after.classes.len());
+    for c in &after.classes {
+        let code = match code_of.get(c.as_str()) {
+            Some(&code) => code,
+            None => {
+                let code = u32::try_from(classes.len()).unwrap_or(u32::MAX);
+                classes.push(c.clone());
+                code_of.insert(c.as_str(), code);
+                code
+            }
+        };
+        after_code.push(code);
+    }
+    let n = pairs.len();
     let mut label_changed = 0;
-    let mut right_before = Vec::with_capacity(pairs.len());
-    let mut right_after = Vec::with_capacity(pairs.len());
-    let mut truth = Vec::with_capacity(pairs.len());
+    let mut right_before = Vec::with_capacity(n);
+    let mut right_after = Vec::with_capacity(n);
+    let mut truth = Vec::with_capacity(n);
+    let mut pred_before = Vec::with_capacity(n);
+    let mut pred_after = Vec::with_capacity(n);
     for &(b, a) in &pairs {
         let (b, a) = (b as usize, a as usize);
-        let (lb, la) = (name_b(before.label[b]), name_a(after.label[a]));
+        let (lb, la) = (before.label[b], after_code[after.label[a] as usize]);
         if lb != la {
             label_changed += 1;
         }
@@ -164,9 +194,12 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
             LabelsFrom::Before => lb,
             LabelsFrom::After => la,
         };
-        right_before.push(name_b(before.pred[b]) == label);
-        right_after.push(name_a(after.pred[a]) == label);
-        truth.push(label.to_string());
+        let (pb, pa) = (before.pred[b], after_code[after.pred[a] as usize]);
+        right_before.push(pb == label);
+        right_after.push(pa == label);
+        truth.push(label);
+        pred_before.push(pb);
+        pred_after.push(pa);
     }
     let matched = pairs.len();
     Ok(Joined {
@@ -181,7 +214,10 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
         pairs,
         right_before,
         right_after,
+        classes,
         truth,
+        pred_before,
+        pred_after,
         by_position,
     })
 }
@@ -281,7 +317,9 @@ pub fn overall(joined: &Joined) -> Overall {
         let (b, a) = (joined.right_before[i], joined.right_after[i]);
         table.add(b, a);
         if b != a {
-            let e = by_class.entry(joined.truth[i].as_str()).or_default();
+            let e = by_class
+                .entry(joined.classes[joined.truth[i] as usize].as_str())
+                .or_default();
             if a {
                 e.0 += 1;
             } else {
@@ -299,6 +337,82 @@ pub fn overall(joined: &Joined) -> Overall {
     }
 }
 
+/// Precision, recall and F1 of one class (sklearn's definitions; `None`
+/// where the denominator is 0, as `zero_division=np.nan`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Prf {
+    /// TP / (TP + FP).
+    pub precision: Option<f64>,
+    /// TP / (TP + FN).
+    pub recall: Option<f64>,
+    /// 2 TP / (2 TP + FP + FN).
+    pub f1: Option<f64>,
+}
+
+impl Prf {
+    fn of(tp: u64, fp: u64, fn_: u64) -> Self {
+        use super::stats::ratio_u;
+        Self {
+            precision: ratio_u(tp, tp + fp),
+            recall: ratio_u(tp, tp + fn_),
+            f1: ratio_u(2 * tp, 2 * tp + fp + fn_),
+        }
+    }
+}
+
+/// One class before and after, on the shared examples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassChange {
+    /// The class.
+    pub class: String,
+    /// True examples of the class (shared examples, labels that count).
+    pub support: u64,
+    /// The first run.
+    pub before: Prf,
+    /// The second run.
+    pub after: Prf,
+}
+
+/// Precision, recall and F1 per class before and after (classes that are a
+/// label or a prediction of either run on the shared examples).
+#[must_use]
+pub fn class_changes(joined: &Joined) -> Vec<ClassChange> {
+    let k = joined.classes.len();
+    // [tp, fp, fn] per class, per run.
+    let mut counts = vec![[0u64; 6]; k];
+    let mut support = vec![0u64; k];
+    for i in 0..joined.truth.len() {
+        let t = joined.truth[i] as usize;
+        support[t] += 1;
+        for (run, p) in [joined.pred_before[i], joined.pred_after[i]]
+            .into_iter()
+            .enumerate()
+        {
+            let p = p as usize;
+            if p == t {
+                counts[t][run * 3] += 1;
+            } else {
+                counts[p][run * 3 + 1] += 1;
+                counts[t][run * 3 + 2] += 1;
+            }
+        }
+    }
+    let mut out: Vec<ClassChange> = (0..k)
+        .filter(|&c| support[c] > 0 || counts[c].iter().any(|&n| n > 0))
+        .map(|c| {
+            let n = counts[c];
+            ClassChange {
+                class: joined.classes[c].clone(),
+                support: support[c],
+                before: Prf::of(n[0], n[1], n[2]),
+                after: Prf::of(n[3], n[4], n[5]),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.class.cmp(&b.class));
+    out
+}
+
 /// A comparison of two runs as the command line prints it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareReport {
@@ -312,6 +426,8 @@ pub struct CompareReport {
     pub by_position: bool,
     /// The overall change.
     pub overall: Overall,
+    /// Precision, recall and F1 per class, before and after.
+    pub per_class: Vec<ClassChange>,
     /// Per slice column: its groups' changes.
     pub slices: Vec<(String, Vec<GroupChange>)>,
     /// The significance level for regressions.
@@ -343,6 +459,7 @@ impl CompareReport {
             labels,
             by_position: joined.by_position,
             overall: overall(&joined),
+            per_class: class_changes(&joined),
             slices,
             alpha,
         })
@@ -385,6 +502,9 @@ impl CompareReport {
                     "class": c, "fixed": f, "broken": b,
                 })).collect::<Vec<_>>(),
             },
+            "per_class": self.per_class.iter().map(|c| json!({
+                "class": c.class, "support": c.support, "before": c.before, "after": c.after,
+            })).collect::<Vec<_>>(),
             "alpha": self.alpha,
             "slices": self.slices.iter().map(|(column, groups)| json!({
                 "column": column,
@@ -469,6 +589,22 @@ impl CompareReport {
         let _ = writeln!(
             out,
             "== Flips per true class ==\n{}",
+            t.to_text_width(width).0
+        );
+        let arrow = |b: Option<f64>, a: Option<f64>| format!("{} → {}", pct(b, 1), pct(a, 1));
+        let mut t = Table::new(&["class", "support", "precision", "recall", "F1"]);
+        for c in &self.per_class {
+            t.push(vec![
+                c.class.clone(),
+                count(c.support),
+                arrow(c.before.precision, c.after.precision),
+                arrow(c.before.recall, c.after.recall),
+                arrow(c.before.f1, c.after.f1),
+            ]);
+        }
+        let _ = writeln!(
+            out,
+            "== Per class, before → after ==\n{}",
             t.to_text_width(width).0
         );
         for (column, groups) in &self.slices {

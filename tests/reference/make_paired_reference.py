@@ -41,45 +41,50 @@ def newcombe(both, broken, fixed, neither):
     return p1 - p2 - lower, p1 - p2 + upper
 
 
-# (both, broken, fixed, neither)
-TABLES = [
-    (14, 0, 5, 22),  # Altman et al. 2000, Table 6.2
-    (90, 3, 7, 0),
-    (0, 0, 0, 10),
-    (10, 0, 0, 0),
-    (5, 5, 5, 5),
-    (1, 1, 7, 12),  # Fagerland et al., Bentur 2009
-    (8000, 120, 95, 1785),
-    (500_000, 30_000, 31_000, 439_000),
-    (9_000_000, 400_000, 401_234, 198_766),
-    (3, 1, 0, 0),
-    (0, 25, 3, 2),
-]
+def main():
+    # (both, broken, fixed, neither)
+    TABLES = [
+        (14, 0, 5, 22),  # Altman et al. 2000, Table 6.2
+        (90, 3, 7, 0),
+        (0, 0, 0, 10),
+        (10, 0, 0, 0),
+        (5, 5, 5, 5),
+        (1, 1, 7, 12),  # Fagerland et al., Bentur 2009
+        (8000, 120, 95, 1785),
+        (500_000, 30_000, 31_000, 439_000),
+        (9_000_000, 400_000, 401_234, 198_766),
+        (3, 1, 0, 0),
+        (0, 25, 3, 2),
+    ]
 
-cases = []
-for both, broken, fixed, neither in TABLES:
-    table = [[both, broken], [fixed, neither]]
-    p = mcnemar(table, exact=True).pvalue
-    lo, hi = newcombe(both, broken, fixed, neither)
-    cases.append(
-        {
-            "both": both,
-            "broken": broken,
-            "fixed": fixed,
-            "neither": neither,
-            "mcnemar_exact": float(p),
-            "delta_ci": [lo, hi],
-        }
-    )
+    cases = []
+    for both, broken, fixed, neither in TABLES:
+        table = [[both, broken], [fixed, neither]]
+        p = mcnemar(table, exact=True).pvalue
+        lo, hi = newcombe(both, broken, fixed, neither)
+        cases.append(
+            {
+                "both": both,
+                "broken": broken,
+                "fixed": fixed,
+                "neither": neither,
+                "mcnemar_exact": float(p),
+                "delta_ci": [lo, hi],
+            }
+        )
 
-P_SETS = [
-    [0.01, 0.04, 0.03, 0.005],
-    [0.5, 0.2, 0.9],
-    [0.001, 0.001, 0.2, 0.04, 0.7, 0.03],
-    [1.0],
-]
-holm = [{"p": ps, "holm": list(multipletests(ps, method="holm")[1])} for ps in P_SETS]
+    P_SETS = [
+        [0.01, 0.04, 0.03, 0.005],
+        [0.5, 0.2, 0.9],
+        [0.001, 0.001, 0.2, 0.04, 0.7, 0.03],
+        [1.0],
+    ]
+    holm = [{"p": ps, "holm": list(multipletests(ps, method="holm")[1])} for ps in P_SETS]
 
-out = Path(__file__).with_name("paired_reference.json")
-out.write_text(json.dumps({"cases": cases, "holm": holm}, indent=1) + "\n")
-print(f"wrote {out}")
+    out = Path(__file__).with_name("paired_reference.json")
+    out.write_text(json.dumps({"cases": cases, "holm": holm}, indent=1) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
