@@ -239,3 +239,46 @@ fn two_real_models_compare_as_sklearn_and_statsmodels_say() {
         }
     }
 }
+
+#[test]
+fn another_model_seed_is_another_run_of_the_same_examples() {
+    use slicewise::core::generate::{generate, generate_run};
+    let a = generate(5_000, 1);
+    let b = generate_run(5_000, 1, Some(9));
+    assert_eq!(generate_run(5_000, 1, None).len(), a.len());
+    let mut moved = 0;
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            (
+                x.number,
+                x.label,
+                x.device,
+                x.gender,
+                x.accent,
+                x.condition,
+                x.human
+            ),
+            (
+                y.number,
+                y.label,
+                y.device,
+                y.gender,
+                y.accent,
+                y.condition,
+                y.human
+            )
+        );
+        assert!(x.snr.to_bits() == y.snr.to_bits());
+        moved += usize::from((x.pred == x.label) != (y.pred == y.label));
+    }
+    assert!(moved > 100, "some errors fall on other examples: {moved}");
+    // The same number of errors per condition (the course table's accuracies).
+    for c in 0..4 {
+        let errors = |rows: &[slicewise::core::generate::Row]| {
+            rows.iter()
+                .filter(|r| r.condition == c && r.pred != r.label)
+                .count()
+        };
+        assert_eq!(errors(&a), errors(&b), "condition {c}");
+    }
+}

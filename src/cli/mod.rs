@@ -499,6 +499,10 @@ pub struct GenerateArgs {
     /// Random seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Another model's run on the same examples: the same rows, with the
+    /// errors drawn again for this seed (for `compare`).
+    #[arg(long, value_name = "SEED")]
+    pub model_seed: Option<u64>,
     /// Also write the course example's session (rule tags and HLP) for the file.
     #[arg(long, value_name = "FILE")]
     pub session: Option<PathBuf>,
@@ -838,7 +842,7 @@ fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
             ),
         });
     }
-    let rows = generate::generate(args.rows, args.seed);
+    let rows = generate::generate_run(args.rows, args.seed, args.model_seed);
     generate::write_file(&rows, &args.out).map_err(output_err)?;
     if let Some(session_path) = &args.session {
         let source = crate::core::dataset::SourceInfo {

@@ -185,8 +185,17 @@ fn exact_count(n: usize, rate: f64) -> usize {
 
 /// Generates `rows` rows for `seed`. Same arguments, same rows, on every platform.
 #[must_use]
-#[allow(clippy::cast_possible_truncation)]
 pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
+    generate_run(rows, seed, None)
+}
+
+/// [`generate`], with the model's errors drawn again for `model_seed`: the
+/// same examples (ids, labels, metadata, human labels) as another run of a
+/// model with the same accuracy per condition, but some errors on other
+/// examples, for comparing runs. `None` is [`generate`]'s run.
+#[must_use]
+#[allow(clippy::cast_possible_truncation)]
+pub fn generate_run(rows: usize, seed: u64, model_seed: Option<u64>) -> Vec<Row> {
     let mut rng = rng(seed);
     let counts = condition_counts(rows);
     let mut conditions: Vec<u8> = Vec::with_capacity(rows);
@@ -225,6 +234,14 @@ pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
         });
     }
 
+    // Another model: the same examples, each one's risk shaken by its own
+    // draw (the data's random stream is left as it is).
+    if let Some(ms) = model_seed {
+        let mut model = super::stats::rng(ms);
+        for r in &mut risk {
+            *r += (model.random::<f64>() * 0.5) as f32;
+        }
+    }
     // Exact error and human-error counts per condition.
     let mut by_condition: Vec<Vec<u32>> = vec![Vec::new(); CONDITIONS.len()];
     for (i, row) in out.iter().enumerate() {
