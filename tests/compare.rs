@@ -167,6 +167,7 @@ fn two_real_models_compare_as_sklearn_and_statsmodels_say() {
     let after = common::load(&root.join("tests/data/compare/digits_after.csv"));
     let report = CompareReport::build(
         &before,
+        None,
         &after,
         LabelsFrom::After,
         &[vec!["ink".to_string()]],
@@ -281,4 +282,61 @@ fn another_model_seed_is_another_run_of_the_same_examples() {
         };
         assert_eq!(errors(&a), errors(&b), "condition {c}");
     }
+}
+
+#[test]
+fn tags_show_the_expected_beside_the_realised_lift() {
+    use slicewise::core::compare::tag_changes;
+    use slicewise::core::session::TagDef;
+    use slicewise::core::tags::{Edit, ReviewState};
+    let dir = tempfile::tempdir().unwrap();
+    let before = common::load(&common::write(dir.path(), "before.csv", BEFORE));
+    let after = common::load(&common::write(dir.path(), "after.csv", AFTER));
+    let mut state = ReviewState::new(&before);
+    for (name, rule) in [
+        ("laptops", r#"device == "laptop""#),
+        ("phones", r#"device == "phone""#),
+    ] {
+        state
+            .edit(
+                &before,
+                Edit::AddTag {
+                    index: 0,
+                    id: None,
+                    def: TagDef {
+                        hlp: Some(1.0),
+                        ..TagDef::rule(name, "", rule)
+                    },
+                    members: Vec::new(),
+                },
+            )
+            .unwrap();
+    }
+    let j = join(&before, &after, LabelsFrom::After).unwrap();
+    let tags = tag_changes(&before, &state, &j);
+    let phones = tags.iter().find(|t| t.tag == "phones").unwrap();
+    // Phones: b fixed (a, c right both times; only_before is not shared).
+    assert_eq!(
+        phones.change.table,
+        PairedTable {
+            both: 2,
+            broken: 0,
+            fixed: 1,
+            neither: 0
+        }
+    );
+    assert!((phones.realised_lift.unwrap() - 1.0 / 7.0).abs() < 1e-15);
+    assert!(phones.exact);
+    let laptops = tags.iter().find(|t| t.tag == "laptops").unwrap();
+    assert_eq!(laptops.realised_lift, Some(0.0));
+    assert!(
+        laptops.verdict.starts_with("laptops: expected +"),
+        "{}",
+        laptops.verdict
+    );
+    assert!(
+        laptops.verdict.ends_with("realised +0.00 pt"),
+        "{}",
+        laptops.verdict
+    );
 }

@@ -358,6 +358,10 @@ pub struct CompareArgs {
     /// Slice by a column of the first run; repeat for more; A,B slices by the intersection.
     #[arg(long, value_name = "COL")]
     pub by: Vec<String>,
+    /// The first run's session, whose tags are compared (default:
+    /// <before stem>.slicewise.ron beside it, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
     /// Which run's true labels judge a relabelled example.
     #[arg(long, value_enum, default_value = "after")]
     pub labels: LabelsArg,
@@ -414,13 +418,11 @@ pub const EXIT_REGRESSION: u8 = 4;
 fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
     use crate::core::compare::{CompareReport, LabelsFrom};
     check_output(args.out.as_deref(), &[&args.before, &args.after])?;
-    let load = |path: &Path| {
-        open::open(path, &args.columns.load_options(), None)
-            .map(|o| o.ds)
-            .map_err(data_err)
-    };
-    let before = load(&args.before)?;
-    let after = load(&args.after)?;
+    // The first run with its session (tags); the second run alone.
+    let (before, state) = open_with_session(&args.before, &args.columns, args.session.as_deref())?;
+    let after = open::open(&args.after, &args.columns.load_options(), None)
+        .map(|o| o.ds)
+        .map_err(data_err)?;
     let by: Vec<Vec<String>> = args
         .by
         .iter()
@@ -435,7 +437,7 @@ fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         LabelsArg::Before => LabelsFrom::Before,
         LabelsArg::After => LabelsFrom::After,
     };
-    let report = CompareReport::build(&before, &after, labels, &by, args.alpha)
+    let report = CompareReport::build(&before, Some(&state), &after, labels, &by, args.alpha)
         .map_err(|e| data_err(anyhow::anyhow!("{e}")))?;
     if report.by_position {
         eprintln!("warning: no id column, so the runs' rows are paired by position");

@@ -10,6 +10,7 @@ use super::dataset::{Dataset, Ids};
 use super::paired::{PairedTable, holm};
 use super::slices::SliceKey;
 use super::stats::Interval;
+use super::tags::ReviewState;
 
 /// Which run's true labels count when a shared example was relabelled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -413,6 +414,69 @@ pub fn class_changes(joined: &Joined) -> Vec<ClassChange> {
     out
 }
 
+/// One tag of the first run's session, before and after: did the promised
+/// lift appear?
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagChange {
+    /// The tag.
+    pub tag: String,
+    /// Accuracy inside the tag's shared examples, before and after.
+    pub change: Change,
+    /// The lift the prioritisation table promised (gap × share of data).
+    pub expected_lift: Option<f64>,
+    /// What the tag's examples added to overall accuracy:
+    /// (fixed − broken) in the tag / shared examples.
+    pub realised_lift: Option<f64>,
+    /// Whether the tag's rows are all known (rule tags, fully reviewed);
+    /// else only the tagged examples of a review sample are counted.
+    pub exact: bool,
+    /// "car noise: expected +0.16 pt, realised +0.11 pt".
+    pub verdict: String,
+}
+
+/// Every tag of the first run's session, before and after (rule tags as
+/// the first run's rows match them, manual tags on the same ids).
+#[must_use]
+#[allow(clippy::cast_precision_loss)]
+pub fn tag_changes(before: &Dataset, state: &ReviewState, joined: &Joined) -> Vec<TagChange> {
+    let rows = crate::core::priority::prioritise(before, state);
+    let matched = joined.pairs.len() as f64;
+    rows.iter()
+        .filter_map(|row| {
+            let tag = state.tag(row.id)?;
+            let mut table = PairedTable::default();
+            for (i, &(b, _)) in joined.pairs.iter().enumerate() {
+                if tag.members.get(b as usize) {
+                    table.add(joined.right_before[i], joined.right_after[i]);
+                }
+            }
+            let realised =
+                (matched > 0.0).then(|| (table.fixed as f64 - table.broken as f64) / matched);
+            let expected = row.expected_lift.value;
+            let pts = |v: Option<f64>| {
+                v.map_or_else(|| "n/a".into(), |v| format!("{:+.2} pt", v * 100.0))
+            };
+            let mut verdict = format!(
+                "{}: expected {}, realised {}",
+                row.tag,
+                pts(expected),
+                pts(realised)
+            );
+            if !row.exact {
+                verdict.push_str(" (tagged examples of a review sample only)");
+            }
+            Some(TagChange {
+                tag: row.tag.clone(),
+                change: Change::of(table),
+                expected_lift: expected,
+                realised_lift: realised,
+                exact: row.exact,
+                verdict,
+            })
+        })
+        .collect()
+}
+
 /// A comparison of two runs as the command line prints it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareReport {
@@ -428,6 +492,8 @@ pub struct CompareReport {
     pub overall: Overall,
     /// Precision, recall and F1 per class, before and after.
     pub per_class: Vec<ClassChange>,
+    /// The session's tags, before and after.
+    pub tags: Vec<TagChange>,
     /// Per slice column: its groups' changes.
     pub slices: Vec<(String, Vec<GroupChange>)>,
     /// The significance level for regressions.
@@ -442,6 +508,7 @@ impl CompareReport {
     /// When the runs cannot be joined or a slice column is unknown.
     pub fn build(
         before: &Dataset,
+        state: Option<&ReviewState>,
         after: &Dataset,
         labels: LabelsFrom,
         by: &[Vec<String>],
@@ -460,6 +527,7 @@ impl CompareReport {
             by_position: joined.by_position,
             overall: overall(&joined),
             per_class: class_changes(&joined),
+            tags: state.map_or_else(Vec::new, |s| tag_changes(before, s, &joined)),
             slices,
             alpha,
         })
@@ -504,6 +572,18 @@ impl CompareReport {
             },
             "per_class": self.per_class.iter().map(|c| json!({
                 "class": c.class, "support": c.support, "before": c.before, "after": c.after,
+            })).collect::<Vec<_>>(),
+            "tags": self.tags.iter().map(|t| json!({
+                "tag": t.tag,
+                "before": t.change.before,
+                "after": t.change.after,
+                "count": t.change.table.n(),
+                "fixed": t.change.table.fixed,
+                "broken": t.change.table.broken,
+                "expected_lift": t.expected_lift,
+                "realised_lift": t.realised_lift,
+                "exact": t.exact,
+                "verdict": t.verdict,
             })).collect::<Vec<_>>(),
             "alpha": self.alpha,
             "slices": self.slices.iter().map(|(column, groups)| json!({
@@ -607,6 +687,40 @@ impl CompareReport {
             "== Per class, before → after ==\n{}",
             t.to_text_width(width).0
         );
+        if !self.tags.is_empty() {
+            let mut t = Table::new(&[
+                "tag",
+                "count",
+                "before",
+                "after",
+                "fixed",
+                "broken",
+                "expected lift",
+                "realised lift",
+            ]);
+            for tag in &self.tags {
+                let c = &tag.change;
+                t.push(vec![
+                    tag.tag.clone(),
+                    count(c.table.n()),
+                    pct(c.before, 1),
+                    pct(c.after, 1),
+                    count(c.table.fixed),
+                    count(c.table.broken),
+                    pts(tag.expected_lift),
+                    pts(tag.realised_lift),
+                ]);
+            }
+            let _ = writeln!(
+                out,
+                "== Tags: did the promised lift appear? ==\n{}",
+                t.to_text_width(width).0
+            );
+            for tag in &self.tags {
+                let _ = writeln!(out, "{}", tag.verdict);
+            }
+            out.push('\n');
+        }
         for (column, groups) in &self.slices {
             let mut order: Vec<&GroupChange> = groups.iter().collect();
             // Regressions first, then by the change, worst first.
