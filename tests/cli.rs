@@ -1044,3 +1044,60 @@ fn compare_prints_the_paired_change_and_gates_on_regressions() {
     let o = slicewise(&["compare", path(&before), path(&after), "--alpha", "2"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn compare_reads_two_models_from_one_file_and_differently_named_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let both = common::write(
+        dir.path(),
+        "both.csv",
+        "id,label,model_a,model_b\n1,x,x,x\n2,x,y,x\n3,y,y,x\n4,y,x,y\n",
+    );
+    let o = slicewise(&[
+        "compare",
+        path(&both),
+        "--pred",
+        "model_a",
+        "--pred-after",
+        "model_b",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["flips"]["fixed"], 2, "rows 2 and 4");
+    assert_eq!(j["flips"]["broken"], 1, "row 3");
+    // A second file whose columns are named differently.
+    let other = common::write(
+        dir.path(),
+        "other.csv",
+        "key,truth,guess\n4,y,y\n3,y,y\n2,x,y\n1,x,x\n",
+    );
+    let o = slicewise(&[
+        "compare",
+        path(&both),
+        path(&other),
+        "--pred",
+        "model_a",
+        "--label-after",
+        "truth",
+        "--pred-after",
+        "guess",
+        "--id-after",
+        "key",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["rows"]["matched"], 4);
+    assert_eq!(
+        (j["flips"]["fixed"].as_u64(), j["flips"]["broken"].as_u64()),
+        (Some(1), Some(0)),
+        "row 4 fixed"
+    );
+    // Without a second run there is nothing to compare.
+    let o = slicewise(&["compare", path(&both)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--pred-after"), "{}", stderr(&o));
+}

@@ -354,7 +354,19 @@ pub struct CompareArgs {
     /// The first run's predictions.
     pub before: PathBuf,
     /// The second run's predictions on the same examples (joined by id).
-    pub after: PathBuf,
+    /// Without it, the second run is another prediction column of the first
+    /// file, named with --pred-after.
+    pub after: Option<PathBuf>,
+    /// The second run's true-label column, when its name differs.
+    #[arg(long, value_name = "COL")]
+    pub label_after: Option<String>,
+    /// The second run's prediction column, when its name differs (or the
+    /// second model's column in the same file).
+    #[arg(long, value_name = "COL")]
+    pub pred_after: Option<String>,
+    /// The second run's id column, when its name differs.
+    #[arg(long, value_name = "COL")]
+    pub id_after: Option<String>,
     /// Slice by a column of the first run; repeat for more; A,B slices by the intersection.
     #[arg(long, value_name = "COL")]
     pub by: Vec<String>,
@@ -417,10 +429,33 @@ pub const EXIT_REGRESSION: u8 = 4;
 
 fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
     use crate::core::compare::{CompareReport, LabelsFrom};
-    check_output(args.out.as_deref(), &[&args.before, &args.after])?;
+    let after_path = match (&args.after, &args.pred_after) {
+        (Some(p), _) => p.clone(),
+        (None, Some(_)) => args.before.clone(),
+        (None, None) => {
+            return Err(Failure {
+                code: EXIT_USAGE,
+                error: anyhow::anyhow!(
+                    "compare needs a second run: give its file (compare BEFORE AFTER), or the second model's prediction column in the same file with --pred-after COL"
+                ),
+            });
+        }
+    };
+    check_output(args.out.as_deref(), &[&args.before, &after_path])?;
     // The first run with its session (tags); the second run alone.
     let (before, state) = open_with_session(&args.before, &args.columns, args.session.as_deref())?;
-    let after = open::open(&args.after, &args.columns.load_options(), None)
+    // The second run needs its labels, predictions and ids only.
+    let mut opts = args.columns.load_options();
+    opts.label = args.label_after.clone().or(opts.label);
+    opts.pred = args.pred_after.clone().or(opts.pred);
+    opts.id = args.id_after.clone().or(opts.id);
+    opts.score = None;
+    opts.human = None;
+    opts.image = None;
+    opts.text = None;
+    opts.proba = Vec::new();
+    opts.proba_prefix = None;
+    let after = open::open(&after_path, &opts, None)
         .map(|o| o.ds)
         .map_err(data_err)?;
     let by: Vec<Vec<String>> = args
