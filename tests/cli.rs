@@ -1043,6 +1043,25 @@ fn compare_prints_the_paired_change_and_gates_on_regressions() {
     assert!(stderr(&o).contains("ids do not overlap"), "{}", stderr(&o));
     let o = slicewise(&["compare", path(&before), path(&after), "--alpha", "2"]);
     assert_eq!(o.status.code(), Some(2));
+    // Markdown for a pull request: headings and pipe tables.
+    let md = dir.path().join("change.md");
+    let o = slicewise(&[
+        "compare",
+        path(&before),
+        path(&after),
+        "--by",
+        "device",
+        "--out",
+        path(&md),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.starts_with("## Slicewise compare: "), "{text}");
+    assert!(
+        text.contains("### By device") && text.contains("| device |"),
+        "{text}"
+    );
+    assert!(text.contains("McNemar exact p = 1.0000  \n"), "{text}");
 }
 
 #[test]

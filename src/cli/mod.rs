@@ -413,6 +413,8 @@ pub enum CompareFormat {
     Text,
     /// The JSON described in README.
     Json,
+    /// Markdown tables, for a pull request or a ticket.
+    Md,
 }
 
 fn parse_alpha(s: &str) -> Result<f64, String> {
@@ -485,11 +487,13 @@ fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
             .and_then(|e| e.to_str())
         {
             Some("json") => CompareFormat::Json,
+            Some("md") => CompareFormat::Md,
             _ => CompareFormat::Text,
         },
     );
     let text = match format {
         CompareFormat::Text => report.to_text(text_width(args.width, args.out.as_deref())),
+        CompareFormat::Md => report.to_markdown(),
         CompareFormat::Json => format!(
             "{}\n",
             serde_json::to_string_pretty(&report.to_json()).map_err(output_err)?

@@ -608,6 +608,29 @@ impl CompareReport {
     /// The text form, tables fitted to `width`.
     #[must_use]
     pub fn to_text(&self, width: Option<usize>) -> String {
+        self.render(
+            &|t: &super::render::Table| t.to_text_width(width).0,
+            &|h: &str| format!("== {h} ==\n"),
+            "Slicewise compare",
+        )
+    }
+
+    /// The Markdown form, for a pull request or a ticket.
+    #[must_use]
+    pub fn to_markdown(&self) -> String {
+        self.render(
+            &|t: &super::render::Table| t.to_markdown(),
+            &|h: &str| format!("### {h}\n\n"),
+            "## Slicewise compare",
+        )
+    }
+
+    fn render(
+        &self,
+        table: &dyn Fn(&super::render::Table) -> String,
+        heading: &dyn Fn(&str) -> String,
+        title: &str,
+    ) -> String {
         use super::render::{Table, count, pct};
         use std::fmt::Write as _;
         let pts =
@@ -627,10 +650,12 @@ impl CompareReport {
         let mut out = String::new();
         let r = &self.overall.rows;
         let a = &self.overall.accuracy;
-        let _ = writeln!(out, "Slicewise compare: {} → {}\n", self.before, self.after);
+        let _ = writeln!(out, "{title}: {} → {}\n", self.before, self.after);
+        // Markdown joins lines into one paragraph unless they end in two spaces.
+        let br = if title.starts_with('#') { "  " } else { "" };
         let _ = writeln!(
             out,
-            "Examples: {} in both{}; {} only in the first run, {} only in the second; {} relabelled (judged on the {} labels)",
+            "Examples: {} in both{}; {} only in the first run, {} only in the second; {} relabelled (judged on the {} labels){br}",
             count(r.matched as u64),
             if self.by_position {
                 ", paired by position (no ids)"
@@ -647,7 +672,7 @@ impl CompareReport {
         );
         let _ = writeln!(
             out,
-            "Accuracy: {} → {}, {} (95% {}), McNemar exact p = {}",
+            "Accuracy: {} → {}, {} (95% {}), McNemar exact p = {}{br}",
             pct(a.before, 2),
             pct(a.after, 2),
             pts(a.delta),
@@ -666,11 +691,7 @@ impl CompareReport {
             let net = *f as i64 - *b as i64;
             t.push(vec![c.clone(), count(*f), count(*b), format!("{net:+}")]);
         }
-        let _ = writeln!(
-            out,
-            "== Flips per true class ==\n{}",
-            t.to_text_width(width).0
-        );
+        let _ = writeln!(out, "{}{}", heading("Flips per true class"), table(&t));
         let arrow = |b: Option<f64>, a: Option<f64>| format!("{} → {}", pct(b, 1), pct(a, 1));
         let mut t = Table::new(&["class", "support", "precision", "recall", "F1"]);
         for c in &self.per_class {
@@ -682,11 +703,7 @@ impl CompareReport {
                 arrow(c.before.f1, c.after.f1),
             ]);
         }
-        let _ = writeln!(
-            out,
-            "== Per class, before → after ==\n{}",
-            t.to_text_width(width).0
-        );
+        let _ = writeln!(out, "{}{}", heading("Per class, before → after"), table(&t));
         if !self.tags.is_empty() {
             let mut t = Table::new(&[
                 "tag",
@@ -713,8 +730,9 @@ impl CompareReport {
             }
             let _ = writeln!(
                 out,
-                "== Tags: did the promised lift appear? ==\n{}",
-                t.to_text_width(width).0
+                "{}{}",
+                heading("Tags: did the promised lift appear?"),
+                table(&t)
             );
             for tag in &self.tags {
                 let _ = writeln!(out, "{}", tag.verdict);
@@ -765,7 +783,7 @@ impl CompareReport {
                     },
                 ]);
             }
-            let _ = writeln!(out, "== By {column} ==\n{}", t.to_text_width(width).0);
+            let _ = writeln!(out, "{}{}", heading(&format!("By {column}")), table(&t));
         }
         out
     }
