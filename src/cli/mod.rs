@@ -426,6 +426,14 @@ fn parse_alpha(s: &str) -> Result<f64, String> {
     }
 }
 
+/// One `--by` value as its columns: `A,B` is the intersection of A and B.
+fn slice_spec(by: &str) -> Vec<String> {
+    by.split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
 /// Exit code of `compare --fail-on-regression` when a group regressed.
 pub const EXIT_REGRESSION: u8 = 4;
 
@@ -443,7 +451,8 @@ fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
             });
         }
     };
-    check_output(args.out.as_deref(), &[&args.before, &after_path])?;
+    let session = session_inputs(&args.before, args.session.as_deref());
+    check_output(args.out.as_deref(), &[&args.before, &after_path, &session])?;
     // The first run with its session (tags); the second run alone.
     let (before, state) = open_with_session(&args.before, &args.columns, args.session.as_deref())?;
     // The second run needs its labels, predictions and ids only.
@@ -460,16 +469,7 @@ fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
     let after = open::open(&after_path, &opts, None)
         .map(|o| o.ds)
         .map_err(data_err)?;
-    let by: Vec<Vec<String>> = args
-        .by
-        .iter()
-        .map(|b| {
-            b.split(',')
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect()
-        })
-        .collect();
+    let by: Vec<Vec<String>> = args.by.iter().map(|b| slice_spec(b)).collect();
     let labels = match args.labels {
         LabelsArg::Before => LabelsFrom::Before,
         LabelsArg::After => LabelsFrom::After,
@@ -689,16 +689,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     t.lap("load");
     t.detail(&ds.load_phases);
     let opts = ReportOptions {
-        by: args
-            .by
-            .iter()
-            .map(|b| {
-                b.split(',')
-                    .map(|c| c.trim().to_string())
-                    .filter(|c| !c.is_empty())
-                    .collect()
-            })
-            .collect(),
+        by: args.by.iter().map(|b| slice_spec(b)).collect(),
         positive: args.positive.clone(),
         reference: args.reference.clone(),
         min_support: args.min_support,

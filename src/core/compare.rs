@@ -43,7 +43,7 @@ pub enum CompareError {
     },
     /// Without ids, rows are paired by position only when the counts agree.
     #[error(
-        "Neither run has an id column and they have different row counts ({before} and {after}), so their rows cannot be paired. Add an id column, or name it with --id / --id-after"
+        "A run without an id column can only be paired by position, but the runs have different row counts ({before} and {after}). Add an id column to both, or name it with --id / --id-after"
     )]
     NoIds {
         /// Rows of the first run.

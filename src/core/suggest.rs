@@ -31,10 +31,14 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// The candidate nearest to `word`, when it is near enough to be a likely
 /// misspelling: at most a third of the word's length apart (at least 1, at
 /// most 3 edits). Ties go to the first candidate. Names longer than 64
-/// characters are not compared (the distance is quadratic).
+/// characters are not compared (the distance is quadratic), nor are those
+/// whose length alone puts them too far, and only the first 100,000
+/// candidates are looked at (a column of a million distinct values would
+/// otherwise stall a click).
 #[must_use]
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     const LONGEST: usize = 64;
+    const MOST: usize = 100_000;
     let len = word.chars().count();
     if len == 0 || len > LONGEST {
         return None;
@@ -42,7 +46,8 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let limit = (len / 3).clamp(1, 3);
     candidates
         .into_iter()
-        .filter(|c| c.chars().count() <= LONGEST && *c != word)
+        .take(MOST)
+        .filter(|c| *c != word && c.chars().count().abs_diff(len) <= limit)
         .map(|c| (distance(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
