@@ -1,0 +1,181 @@
+//! `slicewise compare`: two runs of a model on the same examples.
+
+// Doc comments here are the `--help` text, where backticks would show.
+#![allow(clippy::doc_markdown)]
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{
+    ColumnArgs, EXIT_USAGE, Failure, check_output, data_err, open_with_session, output_err,
+    session_inputs, text_width, write_output,
+};
+use crate::core::open;
+
+/// Arguments of `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The first run's predictions.
+    pub before: PathBuf,
+    /// The second run's predictions on the same examples (joined by id).
+    /// Without it, the second run is another prediction column of the first
+    /// file, named with --pred-after.
+    pub after: Option<PathBuf>,
+    /// The second run's true-label column, when its name differs.
+    #[arg(long, value_name = "COL")]
+    pub label_after: Option<String>,
+    /// The second run's prediction column, when its name differs (or the
+    /// second model's column in the same file).
+    #[arg(long, value_name = "COL")]
+    pub pred_after: Option<String>,
+    /// The second run's id column, when its name differs.
+    #[arg(long, value_name = "COL")]
+    pub id_after: Option<String>,
+    /// Slice by a column of the first run; repeat for more; A,B slices by the intersection.
+    #[arg(long, value_name = "COL")]
+    pub by: Vec<String>,
+    /// The first run's session, whose tags are compared (default:
+    /// <before stem>.slicewise.ron beside it, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
+    /// Which run's true labels judge a relabelled example.
+    #[arg(long, value_enum, default_value = "after")]
+    pub labels: LabelsArg,
+    /// Significance level for regressions (Holm-adjusted p below it).
+    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha)]
+    pub alpha: f64,
+    /// Exit 4 when a slice group regressed significantly (a gate for CI).
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// Output format (default: from --out's extension, else text).
+    #[arg(long, value_enum)]
+    pub format: Option<CompareFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Fit text tables into this many columns (0: never leave columns out).
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+    /// Column roles and format (the same for both runs).
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
+
+/// `compare --labels`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LabelsArg {
+    /// The first run's labels.
+    Before,
+    /// The second run's labels.
+    After,
+}
+
+/// `compare --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// Tables for a terminal.
+    Text,
+    /// The JSON described in README.
+    Json,
+    /// Markdown tables, for a pull request or a ticket.
+    Md,
+}
+
+fn parse_alpha(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(a) if a > 0.0 && a < 1.0 => Ok(a),
+        _ => Err(format!(
+            "'{s}' is not a significance level: give a number between 0 and 1, e.g. 0.05"
+        )),
+    }
+}
+
+/// One `--by` value as its columns: `A,B` is the intersection of A and B.
+pub(super) fn slice_spec(by: &str) -> Vec<String> {
+    by.split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// Exit code of `compare --fail-on-regression` when a group regressed.
+pub const EXIT_REGRESSION: u8 = 4;
+
+pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
+    use crate::core::compare::{CompareReport, LabelsFrom};
+    let after_path = match (&args.after, &args.pred_after) {
+        (Some(p), _) => p.clone(),
+        (None, Some(_)) => args.before.clone(),
+        (None, None) => {
+            return Err(Failure {
+                code: EXIT_USAGE,
+                error: anyhow::anyhow!(
+                    "compare needs a second run: give its file (compare BEFORE AFTER), or the second model's prediction column in the same file with --pred-after COL"
+                ),
+            });
+        }
+    };
+    let session = session_inputs(&args.before, args.session.as_deref());
+    check_output(args.out.as_deref(), &[&args.before, &after_path, &session])?;
+    // The first run with its session (tags); the second run alone.
+    let (before, state) = open_with_session(&args.before, &args.columns, args.session.as_deref())?;
+    // The second run needs its labels, predictions and ids only.
+    let mut opts = args.columns.load_options();
+    opts.label = args.label_after.clone().or(opts.label);
+    opts.pred = args.pred_after.clone().or(opts.pred);
+    opts.id = args.id_after.clone().or(opts.id);
+    opts.score = None;
+    opts.human = None;
+    opts.image = None;
+    opts.text = None;
+    opts.proba = Vec::new();
+    opts.proba_prefix = None;
+    let after = open::open(&after_path, &opts, None)
+        .map(|o| o.ds)
+        .map_err(data_err)?;
+    let by: Vec<Vec<String>> = args.by.iter().map(|b| slice_spec(b)).collect();
+    let labels = match args.labels {
+        LabelsArg::Before => LabelsFrom::Before,
+        LabelsArg::After => LabelsFrom::After,
+    };
+    let report = CompareReport::build(&before, Some(&state), &after, labels, &by, args.alpha)
+        .map_err(|e| data_err(anyhow::anyhow!("{e}")))?;
+    if report.by_position {
+        eprintln!("warning: no id column, so the runs' rows are paired by position");
+    }
+    let format = args.format.unwrap_or(
+        match args
+            .out
+            .as_deref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+        {
+            Some("json") => CompareFormat::Json,
+            Some("md") => CompareFormat::Md,
+            _ => CompareFormat::Text,
+        },
+    );
+    let text = match format {
+        CompareFormat::Text => report.to_text(text_width(args.width, args.out.as_deref())),
+        CompareFormat::Md => report.to_markdown(),
+        CompareFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report.to_json()).map_err(output_err)?
+        ),
+    };
+    write_output(args.out.as_deref(), &text)?;
+    let regressions = report.regressions();
+    if args.fail_on_regression && !regressions.is_empty() {
+        return Err(Failure {
+            code: EXIT_REGRESSION,
+            error: anyhow::anyhow!(
+                "{} slice group(s) regressed significantly (Holm-adjusted p < {}): {}",
+                regressions.len(),
+                args.alpha,
+                regressions.join("; ")
+            ),
+        });
+    }
+    Ok(())
+}
