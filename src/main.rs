@@ -8,19 +8,28 @@ use slicewise::cli::{self, Cli, Command};
 fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
-        Some(Command::Open { file, columns }) => open(file, &columns),
+        Some(Command::Open {
+            file,
+            compare,
+            columns,
+        }) => open(file, compare, &columns),
         Some(command) => match cli::run(&command) {
             Ok(()) => ExitCode::SUCCESS,
             Err(failure) => cli::report_failure(&failure),
         },
-        None => open(args.file, &cli::ColumnArgs::default()),
+        None => open(args.file, None, &cli::ColumnArgs::default()),
     }
 }
 
 #[cfg(feature = "gui")]
-fn open(file: Option<std::path::PathBuf>, columns: &cli::ColumnArgs) -> ExitCode {
+fn open(
+    file: Option<std::path::PathBuf>,
+    compare: Option<std::path::PathBuf>,
+    columns: &cli::ColumnArgs,
+) -> ExitCode {
     slicewise::gui::run(slicewise::gui::Startup {
         file,
+        compare,
         options: columns.load_options(),
         blocking: false,
         builtin_dialogs: std::env::var("SLICEWISE_FILE_DIALOG").is_ok_and(|v| v == "builtin"),
@@ -28,7 +37,11 @@ fn open(file: Option<std::path::PathBuf>, columns: &cli::ColumnArgs) -> ExitCode
 }
 
 #[cfg(not(feature = "gui"))]
-fn open(_file: Option<std::path::PathBuf>, _columns: &cli::ColumnArgs) -> ExitCode {
+fn open(
+    _file: Option<std::path::PathBuf>,
+    _compare: Option<std::path::PathBuf>,
+    _columns: &cli::ColumnArgs,
+) -> ExitCode {
     eprintln!(
         "error: this build of Slicewise has no desktop app (built without the `gui` feature); use the headless commands: slicewise report FILE"
     );

@@ -313,7 +313,7 @@ fn tags_show_the_expected_beside_the_realised_lift() {
             .unwrap();
     }
     let j = join(&before, &after, LabelsFrom::After).unwrap();
-    let tags = tag_changes(&before, &state, &j);
+    let tags = tag_changes(&before, &state, &j, 0.05);
     let phones = tags.iter().find(|t| t.tag == "phones").unwrap();
     // Phones: b fixed (a, c right both times; only_before is not shared).
     assert_eq!(

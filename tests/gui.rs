@@ -30,7 +30,14 @@ fn sample_copy() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn open(path: &Path) -> Harness<'static, App> {
+    open_comparing(path, None)
+}
+
+/// Opens `path` and, like `slicewise open BEFORE --compare AFTER`, compares
+/// it with a second run.
+fn open_comparing(path: &Path, compare: Option<&Path>) -> Harness<'static, App> {
     let path = path.to_path_buf();
+    let compare = compare.map(Path::to_path_buf);
     let mut harness = Harness::builder()
         .with_size(Vec2::new(1400.0, 900.0))
         .build_eframe(move |cc| {
@@ -38,6 +45,7 @@ fn open(path: &Path) -> Harness<'static, App> {
                 cc,
                 Startup {
                     file: Some(path),
+                    compare,
                     options: LoadOptions::default(),
                     blocking: true,
                     builtin_dialogs: true,
@@ -1341,4 +1349,123 @@ fn export_shown_examples_writes_the_rows_review_shows_with_tags_and_notes() {
     assert!(cell("tags").contains("mumbling"), "{}", cell("tags"));
     assert_eq!(cell("note"), "sounds like 'left'");
     assert_eq!(cell("label"), "yes");
+}
+
+/// Two runs of 300 examples: the second breaks 30 phone examples the first
+/// got right and fixes the 40 laptop examples the first got wrong. The
+/// second file lists the examples in reverse order.
+fn two_runs(dir: &Path) -> (PathBuf, PathBuf) {
+    use std::fmt::Write as _;
+    let mut before = String::from("id,label,pred,device\n");
+    let mut after = Vec::new();
+    for i in 0..300 {
+        let label = if i % 2 == 0 { "yes" } else { "no" };
+        let other = if i % 2 == 0 { "no" } else { "yes" };
+        let phone = i < 150;
+        let wrong_before = !phone && i < 190;
+        let wrong_after = phone && i < 30;
+        let device = if phone { "phone" } else { "laptop" };
+        let pred = if wrong_before { other } else { label };
+        writeln!(before, "e{i},{label},{pred},{device}").unwrap();
+        after.push(format!(
+            "e{i},{label},{}\n",
+            if wrong_after { other } else { label }
+        ));
+    }
+    after.reverse();
+    let before = common::write(dir, "before.csv", &before);
+    let after = common::write(
+        dir,
+        "after.csv",
+        &format!("id,label,pred\n{}", after.join("")),
+    );
+    (before, after)
+}
+
+#[test]
+fn compare_shows_the_change_and_a_regressed_group_opens_exactly_its_broken_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = two_runs(dir.path());
+    let mut harness = open_comparing(&before, Some(&after));
+    assert_eq!(
+        harness.state().prefs.view,
+        slicewise::gui::views::View::Compare
+    );
+    // The overall change: 260 → 270 right of 300.
+    harness.get_by_label_contains("Accuracy 86.67% → 90.00%");
+    harness.get_by_label_contains("fixed: 40 by the second run");
+    harness.get_by_label_contains("broken: 30 by the second run");
+    let report = harness
+        .state()
+        .views()
+        .unwrap()
+        .compare
+        .report()
+        .unwrap()
+        .clone()
+        .unwrap();
+    let (column, groups) = &report.slices[0];
+    assert_eq!(column, "device");
+    let phone = groups.iter().find(|g| g.value == "phone").unwrap();
+    assert!(phone.regressed, "30 broken, none fixed: a significant drop");
+    assert_eq!(
+        (phone.change.table.fixed, phone.change.table.broken),
+        (0, 30)
+    );
+
+    // Clicking the regressed group's dumbbell reviews exactly its broken examples.
+    harness.get_by_label("phone: 100.0% → 80.0%").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.prefs.view, slicewise::gui::views::View::Review);
+    let doc = app.doc().unwrap();
+    let ids: Vec<String> = doc
+        .rows
+        .iter()
+        .map(|&r| doc.ds.ids.key(r as usize).into_owned())
+        .collect();
+    let expected: Vec<String> = (0..30).map(|i| format!("e{i}")).collect();
+    assert_eq!(ids, expected);
+    // Review shows the second run's prediction beside the first's.
+    harness.get_by_label("after");
+    assert_eq!(
+        harness.state().doc().unwrap().filter.flip,
+        Some(slicewise::core::compare::Flip::Broken),
+        "Show reads 'Broken by the new run'"
+    );
+    // Stopping the comparison drops the flip filter with it.
+    harness.state_mut().send(Command::CloseCompare);
+    harness.run();
+    let doc = harness.state().doc().unwrap();
+    assert!(doc.compare.is_none() && doc.filter.flip.is_none());
+    assert!(harness.query_by_label("after").is_none());
+}
+
+#[test]
+fn dropping_a_file_with_shift_held_compares_instead_of_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = two_runs(dir.path());
+    let mut harness = open(&before);
+    harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(after)));
+    assert!(step_until(&mut harness, |h| h
+        .state()
+        .doc()
+        .is_some_and(|d| d.compare.is_some())));
+    let doc = harness.state().doc().unwrap();
+    assert_eq!(doc.ds.rows(), 300, "the first run stays open");
+    let compared = doc.compare.as_ref().unwrap();
+    assert_eq!(compared.joined.pairs.len(), 300);
+    // Fixed and broken as Review's Show offers them.
+    harness.state_mut().send(Command::ShowFlips {
+        flip: slicewise::core::compare::Flip::Fixed,
+        slice: Vec::new(),
+        tag: None,
+        truth: None,
+    });
+    harness.run();
+    assert_eq!(harness.state().doc().unwrap().rows.len(), 40);
 }

@@ -45,7 +45,7 @@ pub struct CompareArgs {
     /// Significance level for regressions (Holm-adjusted p below it).
     #[arg(long, default_value_t = 0.05, value_parser = parse_alpha)]
     pub alpha: f64,
-    /// Exit 4 when a slice group regressed significantly (a gate for CI).
+    /// Exit 4 when a slice group or tag regressed significantly (a gate for CI).
     #[arg(long)]
     pub fail_on_regression: bool,
     /// Output format (default: from --out's extension, else text).
@@ -103,7 +103,7 @@ pub(super) fn slice_spec(by: &str) -> Vec<String> {
 pub const EXIT_REGRESSION: u8 = 4;
 
 pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
-    use crate::core::compare::{CompareReport, LabelsFrom};
+    use crate::core::compare::{CompareReport, LabelsFrom, after_options};
     let after_path = match (&args.after, &args.pred_after) {
         (Some(p), _) => p.clone(),
         (None, Some(_)) => args.before.clone(),
@@ -121,16 +121,12 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
     // The first run with its session (tags); the second run alone.
     let (before, state) = open_with_session(&args.before, &args.columns, args.session.as_deref())?;
     // The second run needs its labels, predictions and ids only.
-    let mut opts = args.columns.load_options();
-    opts.label = args.label_after.clone().or(opts.label);
-    opts.pred = args.pred_after.clone().or(opts.pred);
-    opts.id = args.id_after.clone().or(opts.id);
-    opts.score = None;
-    opts.human = None;
-    opts.image = None;
-    opts.text = None;
-    opts.proba = Vec::new();
-    opts.proba_prefix = None;
+    let opts = after_options(
+        &args.columns.load_options(),
+        args.label_after.clone(),
+        args.pred_after.clone(),
+        args.id_after.clone(),
+    );
     let after = open::open(&after_path, &opts, None)
         .map(|o| o.ds)
         .map_err(data_err)?;
@@ -170,7 +166,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         return Err(Failure {
             code: EXIT_REGRESSION,
             error: anyhow::anyhow!(
-                "{} slice group(s) regressed significantly (Holm-adjusted p < {}): {}",
+                "{} slice group(s) or tag(s) regressed significantly (Holm-adjusted p < {}): {}",
                 regressions.len(),
                 args.alpha,
                 regressions.join("; ")

@@ -59,6 +59,10 @@ pub enum Command {
     Open {
         /// The predictions file.
         file: Option<PathBuf>,
+        /// A second run of the model on the same examples to compare with
+        /// (the Compare view).
+        #[arg(long, value_name = "FILE")]
+        compare: Option<PathBuf>,
         /// Column roles and format.
         #[command(flatten)]
         columns: ColumnArgs,

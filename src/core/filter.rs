@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::compare::{Flip, RunComparison};
 use super::dataset::Dataset;
 use rand::seq::SliceRandom as _;
 
@@ -71,6 +72,10 @@ pub struct ReviewFilter {
     pub random_order: bool,
     /// Seed of the shuffle.
     pub seed: u64,
+    /// Only examples the compared run fixed or broke (not kept in the
+    /// session: the comparison is not either).
+    #[serde(skip)]
+    pub flip: Option<Flip>,
 }
 
 impl ReviewFilter {
@@ -78,6 +83,21 @@ impl ReviewFilter {
     /// Conditions that name something the data lacks match nothing.
     #[must_use]
     pub fn apply(&self, ds: &Dataset, review: &ReviewState) -> Vec<u32> {
+        self.apply_compared(ds, review, None)
+    }
+
+    /// As [`ReviewFilter::apply`], with a second run to judge `flip` by
+    /// (without one, a `flip` condition matches nothing).
+    #[must_use]
+    pub fn apply_compared(
+        &self,
+        ds: &Dataset,
+        review: &ReviewState,
+        compared: Option<&RunComparison>,
+    ) -> Vec<u32> {
+        if self.flip.is_some() && compared.is_none() {
+            return Vec::new();
+        }
         let class = |name: &Option<String>| name.as_ref().map(|n| ds.class_code(n));
         let truth = class(&self.truth);
         let pred = class(&self.pred);
@@ -116,6 +136,9 @@ impl ReviewFilter {
                     && pred.is_none_or(|p| p == Some(ds.pred[r]))
                     && slices.iter().all(|(codes, code)| codes[r] == *code)
                     && tag.is_none_or(|m| m.get(r))
+                    && self
+                        .flip
+                        .is_none_or(|f| compared.is_some_and(|c| c.is(r, f)))
                     && (self.tag != TagFilter::Untagged || !review.has_any_tag(r))
                     && match self.reviewed {
                         ReviewedFilter::Any => true,
@@ -143,6 +166,7 @@ impl ReviewFilter {
     pub fn is_plain(&self) -> bool {
         let base = Self {
             scope: self.scope,
+            flip: self.flip,
             random_order: self.random_order,
             seed: self.seed,
             ..Self::default()

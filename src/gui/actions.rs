@@ -12,6 +12,8 @@ use crate::core::export::ExportFormat;
 pub enum Action {
     /// Show the open dialog.
     OpenDialog,
+    /// Show the dialog that picks a second run to compare with.
+    CompareDialog,
     /// Write the session now.
     Save,
     /// Show the save dialog for exporting the table in a format.
@@ -110,6 +112,7 @@ impl Action {
     pub fn label(self) -> String {
         match self {
             Self::OpenDialog => "Open…".into(),
+            Self::CompareDialog => "Compare with another run…".into(),
             Self::Save => "Save session".into(),
             Self::Export(f) => format!("Export as {}…", f.name()),
             Self::ExportExamples => "Export shown examples…".into(),
@@ -142,6 +145,9 @@ impl Action {
     pub fn tooltip(self) -> &'static str {
         match self {
             Self::OpenDialog => "Open a predictions file (CSV, Parquet or NDJSON)",
+            Self::CompareDialog => {
+                "Load a second run of the model on the same examples (joined by id) and see what it fixed and broke, per tag, slice and class. Or drop its file while holding Shift"
+            }
             Self::Save => "Write the session file now (it is also saved automatically)",
             Self::Export(_) => "Write the prioritisation table to a file",
             Self::ExportExamples => {
@@ -204,6 +210,7 @@ impl Action {
             Self::Escape => key(NONE, Key::Escape),
             Self::Quit => key(Modifiers::COMMAND, Key::Q),
             Self::Export(_)
+            | Self::CompareDialog
             | Self::ExportExamples
             | Self::MarkUnreviewed
             | Self::ToggleTheme

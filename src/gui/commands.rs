@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 
 use super::actions::Action;
+use crate::core::compare::Flip;
 use crate::core::dataset::Roles;
 use crate::core::filter::ReviewFilter;
 use crate::core::priority::SortKey;
@@ -22,6 +23,22 @@ pub enum Command {
     Open(PathBuf),
     /// Open a predictions file with the roles chosen in the mapping dialog.
     OpenWithRoles(PathBuf, Roles),
+    /// Load a second run of the model on the same examples and compare.
+    Compare(PathBuf),
+    /// Let the second run go.
+    CloseCompare,
+    /// Review the examples the second run fixed or broke, optionally only
+    /// in one slice group, tag or true class.
+    ShowFlips {
+        /// Fixed or broken.
+        flip: Flip,
+        /// Only this slice group: (column, value) for each column of it.
+        slice: Vec<(String, String)>,
+        /// Only this tag.
+        tag: Option<String>,
+        /// Only this true class.
+        truth: Option<String>,
+    },
     /// Write the prioritisation table to a file (format from its extension).
     Export(PathBuf),
     /// Write the examples Review shows to a file (CSV or Parquet).
@@ -96,6 +113,10 @@ pub mod tips {
     /// [`super::Command::ShowHumanDisagreements`].
     pub const SHOW_HUMAN_DISAGREEMENTS: &str =
         "Open the Review view on the examples whose human label differs from the true label";
+    /// [`super::Command::ShowFlips`].
+    pub const SHOW_FLIPS: &str = "Open the Review view on exactly these examples";
+    /// [`super::Command::CloseCompare`].
+    pub const CLOSE_COMPARE: &str = "Stop comparing: let the second run go";
     /// [`super::Command::Reshuffle`].
     pub const RESHUFFLE: &str = "Draw a new random order";
     /// [`super::Command::SortTable`].

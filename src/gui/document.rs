@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::core::compare::RunComparison;
 use crate::core::dataset::Dataset;
 use crate::core::filter::ReviewFilter;
 use crate::core::lock::{Attempt, Lock, Owner};
@@ -79,6 +80,8 @@ pub struct Document {
     presence: Option<Attempt>,
     /// What the last save merged in from another writer, until shown.
     pub merged: Option<Vec<Conflict>>,
+    /// A second run joined to this one (File → Compare with another run…).
+    pub compare: Option<Arc<RunComparison>>,
     /// Each view's options as RON by view name (saved in the session).
     view_options: std::collections::BTreeMap<String, String>,
     /// Whether the views have reported their options once.
@@ -141,6 +144,7 @@ impl Document {
             presence,
             merged: None,
             view_options,
+            compare: None,
             views_known: false,
         };
         doc.refresh_table();
@@ -170,12 +174,24 @@ impl Document {
     /// Re-applies the filter (on filter changes only: tagging never reorders the list).
     pub fn refresh_rows(&mut self) {
         let keep = self.cursor_row();
-        self.rows = self.filter.apply(&self.ds, &self.state);
+        self.rows = self
+            .filter
+            .apply_compared(&self.ds, &self.state, self.compare.as_deref());
         self.cursor = keep
             .and_then(|r| self.rows.iter().position(|&x| x as usize == r))
             .or_else(|| (!self.rows.is_empty()).then_some(0));
         self.anchor = self.cursor;
         self.list_moves += 1;
+    }
+
+    /// Holds a second run beside this one (or lets it go); a filter on
+    /// its flips is dropped with it.
+    pub fn set_compare(&mut self, compare: Option<Arc<RunComparison>>) {
+        self.compare = compare;
+        if self.compare.is_none() && self.filter.flip.is_some() {
+            self.filter.flip = None;
+        }
+        self.refresh_rows();
     }
 
     /// Replaces the filter.

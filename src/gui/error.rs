@@ -54,6 +54,14 @@ pub enum GuiError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// Two runs that cannot be compared.
+    #[error("Cannot compare with {}: {source}", path.display())]
+    Compare {
+        /// The second run's file.
+        path: PathBuf,
+        /// Why.
+        source: crate::core::compare::CompareError,
+    },
     /// A tag key with no tag on it.
     #[error("No tag has key {0}; press n to create one")]
     NoTagOnKey(u8),

@@ -21,6 +21,19 @@ pub fn prediction(is_error: bool) -> Color32 {
     if is_error { WRONG } else { RIGHT }
 }
 
+/// Lets text fall back to the bundled monospace font, Hack, for the arrows
+/// and symbols the proportional font (Ubuntu Light) lacks ("→" in
+/// "before → after"): without it egui draws a box, or panics in debug builds.
+pub fn fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional)
+        && !family.iter().any(|f| f == "Hack")
+    {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
 /// Applies the dark or light theme.
 pub fn apply(ctx: &egui::Context, dark: bool) {
     ctx.set_theme(if dark {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::App;
 use crate::core::export::{self, ExportContext, ExportFormat};
-use crate::core::filter::{ReviewFilter, Scope};
+use crate::core::filter::{ReviewFilter, Scope, TagFilter};
 use crate::core::render;
 use crate::core::tags::Edit;
 use crate::gui::actions::Action;
@@ -14,7 +14,7 @@ use crate::gui::dialogs::FileDialog;
 use crate::gui::dialogs::NewTagDialog;
 use crate::gui::document::Document;
 use crate::gui::error::GuiError;
-use crate::gui::jobs::{DialogJob, DialogPurpose, ExportJob, LoadJob};
+use crate::gui::jobs::{CompareJob, DialogJob, DialogPurpose, ExportJob, LoadJob};
 use crate::gui::views::View;
 
 /// Rows jumped by Page Up / Page Down.
@@ -39,6 +39,17 @@ impl App {
                 self.loading = Some(LoadJob::start(path, options, ctx));
                 Ok(None)
             }
+            Command::Compare(path) => self.start_compare(ctx, path),
+            Command::CloseCompare => {
+                self.comparing = None;
+                match self.doc_mut() {
+                    Some(doc) if doc.compare.is_some() => {
+                        doc.set_compare(None);
+                        Ok(Some("Stopped comparing".into()))
+                    }
+                    _ => Ok(None),
+                }
+            }
             Command::Export(path) => self.export(ctx, path),
             Command::ExportExamples(path) => self.export_examples(ctx, path),
             Command::CreateTag(_) => {
@@ -48,7 +59,9 @@ impl App {
                 }
                 outcome
             }
-            Command::ShowCell { .. } | Command::ShowHumanDisagreements => {
+            Command::ShowCell { .. }
+            | Command::ShowHumanDisagreements
+            | Command::ShowFlips { .. } => {
                 if self.file.is_some() {
                     self.prefs.view = View::Review;
                 }
@@ -81,6 +94,8 @@ impl App {
             | Command::Open(_)
             | Command::OpenWithRoles(..)
             | Command::Export(_)
+            | Command::Compare(_)
+            | Command::CloseCompare
             | Command::ExportExamples(_) => Ok(None),
             Command::Select { index, extend } => {
                 doc.select(index, extend);
@@ -169,6 +184,36 @@ impl App {
                     render::count(doc.rows.len() as u64)
                 )))
             }
+            Command::ShowFlips {
+                flip,
+                slice,
+                tag,
+                truth,
+            } => {
+                let mut what = vec![format!("{} by the second run", flip.label())];
+                for (column, value) in &slice {
+                    what.push(format!("{column} = {value}"));
+                }
+                if let Some(t) = &tag {
+                    what.push(format!("tag {t}"));
+                }
+                if let Some(c) = &truth {
+                    what.push(format!("true class {c}"));
+                }
+                doc.set_filter(ReviewFilter {
+                    scope: Scope::All,
+                    flip: Some(flip),
+                    truth,
+                    slices: slice,
+                    tag: tag.map_or(TagFilter::Any, TagFilter::Tagged),
+                    ..ReviewFilter::default()
+                });
+                Ok(Some(format!(
+                    "{} examples {}",
+                    render::count(doc.rows.len() as u64),
+                    what.join(", ")
+                )))
+            }
             Command::ShowHumanDisagreements => {
                 doc.set_filter(ReviewFilter {
                     scope: Scope::HumanDisagrees,
@@ -201,6 +246,10 @@ impl App {
         match action {
             Action::OpenDialog => {
                 self.start_dialog(ctx, DialogPurpose::Open);
+                Ok(None)
+            }
+            Action::CompareDialog => {
+                self.start_dialog(ctx, DialogPurpose::Compare);
                 Ok(None)
             }
             Action::Export(format) => {
@@ -343,6 +392,9 @@ impl App {
                 if let Some(job) = self.loading.take() {
                     job.cancel();
                     Ok(Some("Loading cancelled".into()))
+                } else if let Some(job) = self.comparing.take() {
+                    job.cancel();
+                    Ok(Some("Comparing cancelled".into()))
                 } else {
                     // Shortcuts read Escape before the menus see it.
                     egui::Popup::close_all(ctx);
@@ -428,6 +480,25 @@ impl App {
         )))
     }
 
+    /// Starts loading a second run to compare the open file with.
+    #[allow(clippy::unnecessary_wraps)] // an Outcome like every command
+    fn start_compare(&mut self, ctx: &egui::Context, path: std::path::PathBuf) -> Outcome {
+        let Some(doc) = self.doc() else {
+            return Ok(Some(
+                "Open a file first, then compare it with another run".into(),
+            ));
+        };
+        let before = std::sync::Arc::clone(&doc.ds);
+        let name = path.display().to_string();
+        self.comparing = Some(CompareJob::start(
+            path,
+            before,
+            self.load_options.clone(),
+            ctx,
+        ));
+        Ok(Some(format!("Loading the second run {name}…")))
+    }
+
     /// Shows the native file dialog, or Slicewise's own where there is none.
     fn start_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
         if self.dialog.is_some() || self.dialogs.file.is_some() {
@@ -439,7 +510,7 @@ impl App {
             .and_then(Path::parent)
             .map(Path::to_path_buf);
         let name = match purpose {
-            DialogPurpose::Open => String::new(),
+            DialogPurpose::Open | DialogPurpose::Compare => String::new(),
             DialogPurpose::Export(_) | DialogPurpose::ExportExamples => {
                 let stem = data
                     .as_deref()

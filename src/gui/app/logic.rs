@@ -122,6 +122,39 @@ impl App {
         }
     }
 
+    /// Loads a second run on this thread and compares (tests).
+    pub fn compare_blocking(&mut self, path: &Path) {
+        let Some(doc) = self.doc() else { return };
+        let result = crate::gui::jobs::compare_blocking(&doc.ds, path, &self.load_options);
+        self.finish_compare(path, result);
+    }
+
+    fn finish_compare(
+        &mut self,
+        path: &Path,
+        result: Result<crate::core::compare::RunComparison, GuiError>,
+    ) {
+        match result {
+            Ok(compared) => {
+                let Some(doc) = self.doc_mut() else { return };
+                let a = crate::core::compare::overall(&compared.joined).accuracy;
+                let message = format!(
+                    "Comparing with {}: {} examples in both, {} fixed, {} broken",
+                    path.file_name()
+                        .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
+                    render::count(compared.joined.pairs.len() as u64),
+                    render::count(a.table.fixed),
+                    render::count(a.table.broken)
+                );
+                doc.set_compare(Some(std::sync::Arc::new(compared)));
+                self.prefs.view = crate::gui::views::View::Compare;
+                self.say(message);
+            }
+            Err(GuiError::Cancelled) => {}
+            Err(e) => self.show_error(&e),
+        }
+    }
+
     /// Tells the user when a save merged in another window's changes, and
     /// asks about the conflicts it kept both sides of.
     fn report_merge(&mut self) {
@@ -200,6 +233,18 @@ impl App {
             let path = job.path.clone();
             self.loading = None;
             self.finish_load(&path, result);
+            if self.file.is_some()
+                && let Some(after) = self.pending_compare.take()
+            {
+                self.send(Command::Compare(after));
+            }
+        }
+        if let Some(job) = &self.comparing
+            && let Some(result) = job.poll()
+        {
+            let path = job.path.clone();
+            self.comparing = None;
+            self.finish_compare(&path, result);
         }
         if let Some(dialog) = &self.dialog
             && let Some(choice) = dialog.poll()
@@ -232,8 +277,14 @@ impl App {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
+        // With Shift held, a dropped file is a second run to compare with.
+        let shift = ctx.input(|i| i.modifiers.shift);
         if let Some(path) = dropped.into_iter().next() {
-            self.send(Command::Open(path));
+            self.send(if shift && self.file.is_some() {
+                Command::Compare(path)
+            } else {
+                Command::Open(path)
+            });
         }
     }
 

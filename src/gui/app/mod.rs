@@ -15,7 +15,7 @@ use super::dialogs::{ErrorDialog, FileDialog, MappingDialog, NewTagDialog, short
 use super::document::Document;
 use super::error::GuiError;
 use super::images::ImageCache;
-use super::jobs::{DialogJob, ExportJob, LoadJob};
+use super::jobs::{CompareJob, DialogJob, ExportJob, LoadJob};
 use super::panels::status_bar::{Status, StatusState};
 use super::panels::{InspectorPanel, TagsPanel, menu_bar, status_bar};
 use super::views::{self, View, Views};
@@ -70,6 +70,8 @@ pub struct Startup {
     pub file: Option<PathBuf>,
     /// Column roles and format.
     pub options: LoadOptions,
+    /// A second run to compare the file with, once it is open.
+    pub compare: Option<PathBuf>,
     /// Load on the calling thread (tests) instead of in the background.
     pub blocking: bool,
     /// Use Slicewise's own file dialog, never the native one
@@ -108,6 +110,8 @@ pub struct App {
     pub file: Option<OpenFile>,
     /// A load in progress.
     pub loading: Option<LoadJob>,
+    /// A second run loading to compare with.
+    pub comparing: Option<CompareJob>,
     /// Open dialogs.
     pub dialogs: Dialogs,
     /// The last status message.
@@ -130,6 +134,8 @@ pub struct App {
     /// Every frame's `ui()` time when `SLICEWISE_FRAME_STATS` is set.
     frame_log: Option<Vec<Duration>>,
     load_options: LoadOptions,
+    /// A second run to compare with once the start-up file is open.
+    pending_compare: Option<PathBuf>,
 }
 
 /// Where the bundled sample is, when it can be found.
@@ -157,8 +163,12 @@ impl App {
         if let Some(file) = startup.file.or_else(bundled_sample) {
             if startup.blocking {
                 app.open_blocking(&file, &startup.options);
+                if let Some(after) = &startup.compare {
+                    app.compare_blocking(after);
+                }
             } else {
                 app.send(Command::Open(file));
+                app.pending_compare = startup.compare;
             }
         }
         app
@@ -168,10 +178,12 @@ impl App {
     #[must_use]
     pub fn with_prefs(ctx: &egui::Context, prefs: Prefs, load_options: LoadOptions) -> Self {
         super::theme::apply(ctx, prefs.dark);
+        super::theme::fonts(ctx);
         Self {
             prefs,
             file: None,
             loading: None,
+            comparing: None,
             dialogs: Dialogs::default(),
             status: None,
             tags: TagsPanel::default(),
@@ -185,6 +197,7 @@ impl App {
             frame_time: Duration::ZERO,
             frame_log: std::env::var_os("SLICEWISE_FRAME_STATS").map(|_| Vec::new()),
             load_options,
+            pending_compare: None,
         }
     }
 

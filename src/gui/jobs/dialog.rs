@@ -17,6 +17,8 @@ const DATA_EXTENSIONS: [&str; 8] = [
 pub enum DialogPurpose {
     /// Open a data file.
     Open,
+    /// Pick a second run to compare with.
+    Compare,
     /// Export the table in this format.
     Export(ExportFormat),
     /// Export the examples Review shows.
@@ -29,6 +31,7 @@ impl DialogPurpose {
     pub fn title(self) -> String {
         match self {
             Self::Open => "Open predictions".into(),
+            Self::Compare => "Compare with another run of the model".into(),
             Self::Export(f) => format!("Export the prioritisation table as {}", f.name()),
             Self::ExportExamples => "Export the shown examples (CSV or Parquet)".into(),
         }
@@ -39,6 +42,7 @@ impl DialogPurpose {
     pub fn verb(self) -> &'static str {
         match self {
             Self::Open => "Open",
+            Self::Compare => "Compare",
             Self::Export(_) | Self::ExportExamples => "Save",
         }
     }
@@ -46,14 +50,14 @@ impl DialogPurpose {
     /// Whether the dialog names a new file (else it picks an existing one).
     #[must_use]
     pub fn saves(self) -> bool {
-        !matches!(self, Self::Open)
+        !matches!(self, Self::Open | Self::Compare)
     }
 
     /// The extensions listed (the first is added to a name without one).
     #[must_use]
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
-            Self::Open => &DATA_EXTENSIONS,
+            Self::Open | Self::Compare => &DATA_EXTENSIONS,
             Self::Export(ExportFormat::Csv) => &["csv"],
             Self::Export(ExportFormat::Markdown) => &["md"],
             Self::Export(ExportFormat::Html) => &["html"],
@@ -66,6 +70,7 @@ impl DialogPurpose {
     pub fn hint(self) -> &'static str {
         match self {
             Self::Open => "Pick a file above, or type its name or path",
+            Self::Compare => "The second run's predictions: pick or type a file",
             Self::Export(_) => "Name of the file to write",
             Self::ExportExamples => "Name of the file to write: .csv or .parquet",
         }
@@ -76,6 +81,7 @@ impl DialogPurpose {
     pub fn command(self, path: PathBuf) -> Command {
         match self {
             Self::Open => Command::Open(path),
+            Self::Compare => Command::Compare(path),
             Self::Export(_) => Command::Export(path),
             Self::ExportExamples => Command::ExportExamples(path),
         }

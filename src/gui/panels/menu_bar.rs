@@ -39,6 +39,7 @@ pub fn ui(ui: &mut Ui, state: &MenuState<'_>, commands: &CommandSender) {
                         }
                     }
                 });
+                action_button(ui, Action::CompareDialog, commands);
                 ui.separator();
                 action_button(ui, Action::Save, commands);
                 for f in ExportFormat::ALL {

@@ -6,6 +6,7 @@ use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::AppView;
+use crate::core::compare::Flip;
 use crate::core::filter::{ReviewFilter, ReviewedFilter, Scope, TagFilter};
 use crate::core::render::count;
 use crate::gui::commands::{Command, tips};
@@ -76,14 +77,26 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
     let mut f: ReviewFilter = doc.filter.clone();
     ui.horizontal_wrapped(|ui| {
         let mut scopes = vec![
-            (Scope::Errors, "Errors".to_string()),
-            (Scope::Correct, "Correct".to_string()),
-            (Scope::All, "All".to_string()),
+            ((Scope::Errors, None), "Errors".to_string()),
+            ((Scope::Correct, None), "Correct".to_string()),
+            ((Scope::All, None), "All".to_string()),
         ];
         if ds.human.is_some() {
-            scopes.push((Scope::HumanDisagrees, "Human disagrees".to_string()));
+            scopes.push(((Scope::HumanDisagrees, None), "Human disagrees".to_string()));
         }
-        widgets::labelled_combo(ui, "scope", "Show", &mut f.scope, &scopes);
+        if doc.compare.is_some() {
+            scopes.push((
+                (Scope::All, Some(Flip::Fixed)),
+                "Fixed by the new run".to_string(),
+            ));
+            scopes.push((
+                (Scope::All, Some(Flip::Broken)),
+                "Broken by the new run".to_string(),
+            ));
+        }
+        let mut show = (f.scope, f.flip);
+        widgets::labelled_combo(ui, "scope", "Show", &mut show, &scopes);
+        (f.scope, f.flip) = show;
         // The filter names classes (it is saved in the session); the picker
         // works on codes.
         for (id, label, value) in [
@@ -218,6 +231,7 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
         if !f.is_plain() && ui.button("Clear filters").clicked() {
             f = ReviewFilter {
                 scope: f.scope,
+                flip: f.flip,
                 ..ReviewFilter::default()
             };
         }
@@ -251,6 +265,11 @@ impl ReviewView {
         if human.is_some() {
             table = table.column(Column::auto().at_least(70.0).resizable(true));
         }
+        // The second run's prediction, when comparing.
+        let compared = doc.compare.as_deref();
+        if compared.is_some() {
+            table = table.column(Column::auto().at_least(70.0).resizable(true));
+        }
         if self.score_range.is_some() {
             table = table.column(Column::auto().at_least(50.0));
         }
@@ -282,6 +301,13 @@ impl ReviewView {
                 if human.is_some() {
                     h.col(|ui| {
                         ui.strong("human");
+                    });
+                }
+                if compared.is_some() {
+                    h.col(|ui| {
+                        ui.strong("after").on_hover_text(
+                            "The second run's prediction (green: right, red: wrong, judged on the labels that count)",
+                        );
                     });
                 }
                 if self.score_range.is_some() {
@@ -319,6 +345,17 @@ impl ReviewView {
                     if let Some(codes) = human {
                         row.col(|ui| {
                             ui.label(ds.human_value_name(codes[r]).unwrap_or("(missing)"));
+                        });
+                    }
+                    if let Some(c) = compared {
+                        row.col(|ui| match (c.pred_after(r), c.rights(r)) {
+                            (Some(p), Some((_, right))) => {
+                                ui.label(RichText::new(p).color(theme::prediction(!right)));
+                            }
+                            _ => {
+                                ui.label(RichText::new("(not in it)").weak())
+                                    .on_hover_text("The second run has no example with this id");
+                            }
                         });
                     }
                     if let (Some(score), Some(range)) = (&ds.score, self.score_range) {

@@ -1,0 +1,293 @@
+//! What changed between two joined runs: overall, per true class, per slice
+//! group and per tag, with paired statistics.
+
+use serde::Serialize;
+
+use super::{Joined, RowCounts};
+use crate::core::dataset::Dataset;
+use crate::core::paired::{PairedTable, holm};
+use crate::core::slices::SliceKey;
+use crate::core::stats::Interval;
+use crate::core::tags::ReviewState;
+
+/// The paired change of one set of examples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// The paired 2×2 table.
+    pub table: PairedTable,
+    /// Accuracy before.
+    pub before: Option<f64>,
+    /// Accuracy after.
+    pub after: Option<f64>,
+    /// After − before.
+    pub delta: Option<f64>,
+    /// Newcombe's 95% interval of the change.
+    pub delta_ci: Option<Interval>,
+    /// McNemar's exact p-value.
+    pub p_value: f64,
+}
+
+impl Change {
+    /// The change of a paired table.
+    #[must_use]
+    pub fn of(table: PairedTable) -> Self {
+        Self {
+            before: table.before(),
+            after: table.after(),
+            delta: table.delta(),
+            delta_ci: table.delta_ci(),
+            p_value: table.mcnemar_exact(),
+            table,
+        }
+    }
+}
+
+/// One group of a slice column, before and after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupChange {
+    /// The group's value ("a & b" for an intersection).
+    pub value: String,
+    /// (column, value) for each column of the group.
+    #[serde(skip)]
+    pub values: Vec<(String, String)>,
+    /// The change inside it.
+    pub change: Change,
+    /// Holm-adjusted p-value across the column's groups.
+    pub p_adjusted: f64,
+    /// Accuracy dropped and the adjusted p-value is below alpha.
+    pub regressed: bool,
+}
+
+/// The paired change of every group of one slice column of the first run
+/// (`key` is built on it; groups in label order, empty ones left out), with
+/// Holm's adjustment across them.
+#[must_use]
+pub fn slice_changes(joined: &Joined, key: &SliceKey<'_>, alpha: f64) -> Vec<GroupChange> {
+    let mut tables = vec![PairedTable::default(); key.cells()];
+    for (i, &(b, _)) in joined.pairs.iter().enumerate() {
+        tables[key.cell(b as usize)].add(joined.right_before[i], joined.right_after[i]);
+    }
+    let kept: Vec<(usize, PairedTable)> = tables
+        .into_iter()
+        .enumerate()
+        .filter(|(_, t)| t.n() > 0)
+        .collect();
+    let changes: Vec<Change> = kept.iter().map(|&(_, t)| Change::of(t)).collect();
+    let p: Vec<f64> = changes.iter().map(|c| c.p_value).collect();
+    let adjusted = holm(&p);
+    kept.iter()
+        .zip(changes)
+        .zip(adjusted)
+        .map(|((&(cell, _), change), p_adjusted)| GroupChange {
+            value: key.values(cell).join(" & "),
+            values: key
+                .columns
+                .iter()
+                .zip(key.values(cell))
+                .map(|(c, v)| (c.clone(), v))
+                .collect(),
+            regressed: change.delta.is_some_and(|d| d < 0.0) && p_adjusted < alpha,
+            change,
+            p_adjusted,
+        })
+        .collect()
+}
+
+/// The whole change: overall, and fixed/broken per true class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overall {
+    /// How the rows paired.
+    pub rows: RowCounts,
+    /// Overall accuracy before → after.
+    pub accuracy: Change,
+    /// (true class, fixed, broken), classes by name.
+    pub flips_by_class: Vec<(String, u64, u64)>,
+}
+
+/// The overall change of a join.
+#[must_use]
+pub fn overall(joined: &Joined) -> Overall {
+    let mut table = PairedTable::default();
+    let mut by_class: std::collections::BTreeMap<&str, (u64, u64)> =
+        std::collections::BTreeMap::new();
+    for i in 0..joined.pairs.len() {
+        let (b, a) = (joined.right_before[i], joined.right_after[i]);
+        table.add(b, a);
+        if b != a {
+            let e = by_class
+                .entry(joined.classes[joined.truth[i] as usize].as_str())
+                .or_default();
+            if a {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+    }
+    Overall {
+        rows: joined.rows.clone(),
+        accuracy: Change::of(table),
+        flips_by_class: by_class
+            .into_iter()
+            .map(|(c, (f, b))| (c.to_string(), f, b))
+            .collect(),
+    }
+}
+
+/// Precision, recall and F1 of one class (sklearn's definitions; `None`
+/// where the denominator is 0, as `zero_division=np.nan`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Prf {
+    /// TP / (TP + FP).
+    pub precision: Option<f64>,
+    /// TP / (TP + FN).
+    pub recall: Option<f64>,
+    /// 2 TP / (2 TP + FP + FN).
+    pub f1: Option<f64>,
+}
+
+impl Prf {
+    fn of(tp: u64, fp: u64, fn_: u64) -> Self {
+        use crate::core::stats::ratio_u;
+        Self {
+            precision: ratio_u(tp, tp + fp),
+            recall: ratio_u(tp, tp + fn_),
+            f1: ratio_u(2 * tp, 2 * tp + fp + fn_),
+        }
+    }
+}
+
+/// One class before and after, on the shared examples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassChange {
+    /// The class.
+    pub class: String,
+    /// True examples of the class (shared examples, labels that count).
+    pub support: u64,
+    /// The first run.
+    pub before: Prf,
+    /// The second run.
+    pub after: Prf,
+}
+
+/// Precision, recall and F1 per class before and after (classes that are a
+/// label or a prediction of either run on the shared examples).
+#[must_use]
+pub fn class_changes(joined: &Joined) -> Vec<ClassChange> {
+    let k = joined.classes.len();
+    // [tp, fp, fn] per class, per run.
+    let mut counts = vec![[0u64; 6]; k];
+    let mut support = vec![0u64; k];
+    for i in 0..joined.truth.len() {
+        let t = joined.truth[i] as usize;
+        support[t] += 1;
+        for (run, p) in [joined.pred_before[i], joined.pred_after[i]]
+            .into_iter()
+            .enumerate()
+        {
+            let p = p as usize;
+            if p == t {
+                counts[t][run * 3] += 1;
+            } else {
+                counts[p][run * 3 + 1] += 1;
+                counts[t][run * 3 + 2] += 1;
+            }
+        }
+    }
+    let mut out: Vec<ClassChange> = (0..k)
+        .filter(|&c| support[c] > 0 || counts[c].iter().any(|&n| n > 0))
+        .map(|c| {
+            let n = counts[c];
+            ClassChange {
+                class: joined.classes[c].clone(),
+                support: support[c],
+                before: Prf::of(n[0], n[1], n[2]),
+                after: Prf::of(n[3], n[4], n[5]),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.class.cmp(&b.class));
+    out
+}
+
+/// One tag of the first run's session, before and after: did the promised
+/// lift appear?
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagChange {
+    /// The tag.
+    pub tag: String,
+    /// Accuracy inside the tag's shared examples, before and after.
+    pub change: Change,
+    /// The lift the prioritisation table promised (gap × share of data).
+    pub expected_lift: Option<f64>,
+    /// What the tag's examples added to overall accuracy:
+    /// (fixed − broken) in the tag / shared examples.
+    pub realised_lift: Option<f64>,
+    /// Holm-adjusted p-value across the session's tags.
+    pub p_adjusted: f64,
+    /// Accuracy inside the tag dropped and the adjusted p-value is below
+    /// alpha.
+    pub regressed: bool,
+    /// Whether the tag's rows are all known (rule tags, fully reviewed);
+    /// else only the tagged examples of a review sample are counted.
+    pub exact: bool,
+    /// "car noise: expected +0.16 pt, realised +0.11 pt".
+    pub verdict: String,
+}
+
+/// Every tag of the first run's session, before and after (rule tags as
+/// the first run's rows match them, manual tags on the same ids).
+#[must_use]
+#[allow(clippy::cast_precision_loss)]
+pub fn tag_changes(
+    before: &Dataset,
+    state: &ReviewState,
+    joined: &Joined,
+    alpha: f64,
+) -> Vec<TagChange> {
+    let rows = crate::core::priority::prioritise(before, state);
+    let matched = joined.pairs.len() as f64;
+    let mut out: Vec<TagChange> = rows
+        .iter()
+        .filter_map(|row| {
+            let tag = state.tag(row.id)?;
+            let mut table = PairedTable::default();
+            for (i, &(b, _)) in joined.pairs.iter().enumerate() {
+                if tag.members.get(b as usize) {
+                    table.add(joined.right_before[i], joined.right_after[i]);
+                }
+            }
+            let realised =
+                (matched > 0.0).then(|| (table.fixed as f64 - table.broken as f64) / matched);
+            let expected = row.expected_lift.value;
+            let pts = |v: Option<f64>| {
+                v.map_or_else(|| "n/a".into(), |v| format!("{:+.2} pt", v * 100.0))
+            };
+            let mut verdict = format!(
+                "{}: expected {}, realised {}",
+                row.tag,
+                pts(expected),
+                pts(realised)
+            );
+            if !row.exact {
+                verdict.push_str(" (tagged examples of a review sample only)");
+            }
+            Some(TagChange {
+                tag: row.tag.clone(),
+                change: Change::of(table),
+                expected_lift: expected,
+                realised_lift: realised,
+                p_adjusted: 1.0,
+                regressed: false,
+                exact: row.exact,
+                verdict,
+            })
+        })
+        .collect();
+    let p: Vec<f64> = out.iter().map(|t| t.change.p_value).collect();
+    for (t, adjusted) in out.iter_mut().zip(holm(&p)) {
+        t.p_adjusted = adjusted;
+        t.regressed = t.change.delta.is_some_and(|d| d < 0.0) && adjusted < alpha;
+    }
+    out
+}

@@ -1,0 +1,369 @@
+//! Two runs of a model on the same examples, joined by id: what changed
+//! overall, per true class and per slice group, with paired statistics.
+//! `changes` holds the paired statistics of each part, `report` the
+//! comparison as `slicewise compare` prints it.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::dataset::{Dataset, Ids};
+use super::load::LoadOptions;
+use super::tags::ReviewState;
+
+mod changes;
+mod report;
+
+pub use changes::{
+    Change, ClassChange, GroupChange, Overall, Prf, TagChange, class_changes, overall,
+    slice_changes, tag_changes,
+};
+pub use report::CompareReport;
+
+/// Which run's true labels count when a shared example was relabelled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelsFrom {
+    /// The first run's labels.
+    Before,
+    /// The second run's labels (the default: relabelling is usually a fix).
+    #[default]
+    After,
+}
+
+/// Why two runs cannot be compared.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompareError {
+    /// No example is in both runs.
+    #[error(
+        "No example of {before} is in {after}: the ids do not overlap (first ids: {} in the first run, {} in the second). Check the id columns (--id, --id-after)",
+        .first_before.join(", "), .first_after.join(", ")
+    )]
+    NoOverlap {
+        /// The first file.
+        before: String,
+        /// The second file.
+        after: String,
+        /// Three ids of the first run.
+        first_before: Vec<String>,
+        /// Three ids of the second run.
+        first_after: Vec<String>,
+    },
+    /// Without ids, rows are paired by position only when the counts agree.
+    #[error(
+        "A run without an id column can only be paired by position, but the runs have different row counts ({before} and {after}). Add an id column to both, or name it with --id / --id-after"
+    )]
+    NoIds {
+        /// Rows of the first run.
+        before: usize,
+        /// Rows of the second run.
+        after: usize,
+    },
+}
+
+/// The rows of two runs and how they pair up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    /// Rows of the first run.
+    pub before: usize,
+    /// Rows of the second run.
+    pub after: usize,
+    /// Examples in both.
+    pub matched: usize,
+    /// Examples only in the first run.
+    pub only_before: usize,
+    /// Examples only in the second run.
+    pub only_after: usize,
+    /// Shared examples whose true label differs between the runs.
+    pub label_changed: usize,
+}
+
+/// Two runs joined: pairs of rows (first run, second run) and whether each
+/// example was right in each run, judged on one set of labels.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    /// (row in the first run, row in the second run), in the first run's order.
+    pub pairs: Vec<(u32, u32)>,
+    /// Right before, per pair.
+    pub right_before: Vec<bool>,
+    /// Right after, per pair.
+    pub right_after: Vec<bool>,
+    /// The class names of both runs together (the first run's, then the
+    /// second run's new ones).
+    pub classes: Vec<String>,
+    /// The true class of each pair (a code into `classes`, from the labels
+    /// that count).
+    pub truth: Vec<u32>,
+    /// The first run's prediction per pair (a code into `classes`).
+    pub pred_before: Vec<u32>,
+    /// The second run's prediction per pair (a code into `classes`).
+    pub pred_after: Vec<u32>,
+    /// How the rows paired up.
+    pub rows: RowCounts,
+    /// Whether rows were paired by position (no ids).
+    pub by_position: bool,
+    /// Which run's labels judged the examples.
+    pub labels: LabelsFrom,
+}
+
+fn first_ids(ids: &Ids, n: usize) -> Vec<String> {
+    (0..n.min(3)).map(|r| ids.key(r).into_owned()).collect()
+}
+
+/// Pairs the examples of two runs by id (a hash join, O(rows)); without ids
+/// in either run, by position when both have the same number of rows.
+///
+/// # Errors
+/// When no example is shared, or rows cannot be paired.
+pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joined, CompareError> {
+    let (nb, na) = (before.rows(), after.rows());
+    let by_position = matches!(before.ids, Ids::RowNumber) || matches!(after.ids, Ids::RowNumber);
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(nb.min(na));
+    if by_position {
+        if nb != na {
+            return Err(CompareError::NoIds {
+                before: nb,
+                after: na,
+            });
+        }
+        pairs.extend(
+            (0..nb)
+                .filter_map(|r| u32::try_from(r).ok())
+                .map(|r| (r, r)),
+        );
+    } else if let (Ids::Int(ib), Ids::Int(ia)) = (&before.ids, &after.ids) {
+        // Whole-number ids: hash the numbers, not their text.
+        let mut index: FxHashMap<i64, u32> = FxHashMap::default();
+        index.reserve(na);
+        for (r, &id) in ia.iter().enumerate() {
+            if let Ok(r32) = u32::try_from(r) {
+                index.insert(id, r32);
+            }
+        }
+        for (r, id) in ib.iter().enumerate() {
+            if let (Some(&a), Ok(b)) = (index.get(id), u32::try_from(r)) {
+                pairs.push((b, a));
+            }
+        }
+    } else {
+        let mut index: FxHashMap<std::borrow::Cow<'_, str>, u32> = FxHashMap::default();
+        index.reserve(na);
+        for r in 0..na {
+            if let Ok(r32) = u32::try_from(r) {
+                index.insert(after.ids.key(r), r32);
+            }
+        }
+        for r in 0..nb {
+            if let (Some(&a), Ok(b)) = (index.get(before.ids.key(r).as_ref()), u32::try_from(r)) {
+                pairs.push((b, a));
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return Err(CompareError::NoOverlap {
+            before: before.source.path.display().to_string(),
+            after: after.source.path.display().to_string(),
+            first_before: first_ids(&before.ids, nb),
+            first_after: first_ids(&after.ids, na),
+        });
+    }
+    // One class dictionary for both runs: the second run's codes mapped.
+    let mut classes = before.classes.clone();
+    let mut code_of: FxHashMap<&str, u32> = before
+        .classes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((c.as_str(), u32::try_from(i).ok()?)))
+        .collect();
+    let mut after_code = Vec::with_capacity(after.classes.len());
+    for c in &after.classes {
+        let code = match code_of.get(c.as_str()) {
+            Some(&code) => code,
+            None => {
+                let code = u32::try_from(classes.len()).unwrap_or(u32::MAX);
+                classes.push(c.clone());
+                code_of.insert(c.as_str(), code);
+                code
+            }
+        };
+        after_code.push(code);
+    }
+    let n = pairs.len();
+    let mut label_changed = 0;
+    let mut right_before = Vec::with_capacity(n);
+    let mut right_after = Vec::with_capacity(n);
+    let mut truth = Vec::with_capacity(n);
+    let mut pred_before = Vec::with_capacity(n);
+    let mut pred_after = Vec::with_capacity(n);
+    for &(b, a) in &pairs {
+        let (b, a) = (b as usize, a as usize);
+        let (lb, la) = (before.label[b], after_code[after.label[a] as usize]);
+        if lb != la {
+            label_changed += 1;
+        }
+        let label = match labels {
+            LabelsFrom::Before => lb,
+            LabelsFrom::After => la,
+        };
+        let (pb, pa) = (before.pred[b], after_code[after.pred[a] as usize]);
+        right_before.push(pb == label);
+        right_after.push(pa == label);
+        truth.push(label);
+        pred_before.push(pb);
+        pred_after.push(pa);
+    }
+    let matched = pairs.len();
+    Ok(Joined {
+        rows: RowCounts {
+            before: nb,
+            after: na,
+            matched,
+            only_before: nb - matched,
+            only_after: na - matched,
+            label_changed,
+        },
+        pairs,
+        right_before,
+        right_after,
+        classes,
+        truth,
+        pred_before,
+        pred_after,
+        by_position,
+        labels,
+    })
+}
+
+/// The load options of the second run: the first run's options with the
+/// second run's own column names where given, and no score, human, image,
+/// text or probability columns (a comparison reads labels, predictions and
+/// ids of the second run only). The one place the command line and the app
+/// take them from.
+#[must_use]
+pub fn after_options(
+    first: &LoadOptions,
+    label: Option<String>,
+    pred: Option<String>,
+    id: Option<String>,
+) -> LoadOptions {
+    LoadOptions {
+        label: label.or_else(|| first.label.clone()),
+        pred: pred.or_else(|| first.pred.clone()),
+        id: id.or_else(|| first.id.clone()),
+        score: None,
+        human: None,
+        image: None,
+        text: None,
+        proba: Vec::new(),
+        proba_prefix: None,
+        ..first.clone()
+    }
+}
+
+/// How an example of the first run fared in the second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum Flip {
+    /// Wrong in the first run, right in the second.
+    Fixed,
+    /// Right in the first run, wrong in the second.
+    Broken,
+}
+
+impl Flip {
+    /// "fixed" or "broken".
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Fixed => "fixed",
+            Self::Broken => "broken",
+        }
+    }
+}
+
+/// A second run held beside the first (the desktop app's comparison): the
+/// join, and for each row of the first run where its example sits in it.
+/// The second run's data itself is not kept.
+#[derive(Debug, Clone)]
+pub struct RunComparison {
+    /// The second run's file.
+    pub after: String,
+    /// The paired examples.
+    pub joined: Joined,
+    /// For each row of the first run: its position in `joined.pairs`, or
+    /// `u32::MAX` when the second run lacks the example.
+    pair_of: Vec<u32>,
+}
+
+impl RunComparison {
+    /// Joins the second run to the first.
+    ///
+    /// # Errors
+    /// As [`join`].
+    pub fn new(
+        before: &Dataset,
+        after: &Dataset,
+        labels: LabelsFrom,
+    ) -> Result<Self, CompareError> {
+        let joined = join(before, after, labels)?;
+        let mut pair_of = vec![u32::MAX; before.rows()];
+        for (i, &(b, _)) in joined.pairs.iter().enumerate() {
+            if let (Some(slot), Ok(i)) = (pair_of.get_mut(b as usize), u32::try_from(i)) {
+                *slot = i;
+            }
+        }
+        Ok(Self {
+            after: after.source.path.display().to_string(),
+            joined,
+            pair_of,
+        })
+    }
+
+    fn pair(&self, row: usize) -> Option<usize> {
+        self.pair_of
+            .get(row)
+            .filter(|&&i| i != u32::MAX)
+            .map(|&i| i as usize)
+    }
+
+    /// Whether the first run's `row` was right before and after (judged on
+    /// the labels that count); `None` when the second run lacks it.
+    #[must_use]
+    pub fn rights(&self, row: usize) -> Option<(bool, bool)> {
+        self.pair(row)
+            .map(|i| (self.joined.right_before[i], self.joined.right_after[i]))
+    }
+
+    /// Whether the first run's `row` flipped this way.
+    #[must_use]
+    pub fn is(&self, row: usize, flip: Flip) -> bool {
+        matches!(
+            (self.rights(row), flip),
+            (Some((false, true)), Flip::Fixed) | (Some((true, false)), Flip::Broken)
+        )
+    }
+
+    /// The second run's prediction for the first run's `row`.
+    #[must_use]
+    pub fn pred_after(&self, row: usize) -> Option<&str> {
+        self.pair(row).and_then(|i| {
+            self.joined
+                .classes
+                .get(self.joined.pred_after[i] as usize)
+                .map(String::as_str)
+        })
+    }
+
+    /// The comparison report over this join (slices by the first run's
+    /// columns `by`; tags from `state`).
+    ///
+    /// # Errors
+    /// When a slice column is unknown.
+    pub fn report(
+        &self,
+        before: &Dataset,
+        state: Option<&ReviewState>,
+        by: &[Vec<String>],
+        alpha: f64,
+    ) -> Result<CompareReport, Box<dyn std::error::Error + Send + Sync>> {
+        CompareReport::from_joined(before, state, &self.joined, &self.after, by, alpha)
+    }
+}
