@@ -335,8 +335,111 @@ fn tags_show_the_expected_beside_the_realised_lift() {
         laptops.verdict
     );
     assert!(
-        laptops.verdict.ends_with("realised +0.00 pt"),
+        laptops.verdict.contains("realised +0.00 pt ["),
         "{}",
         laptops.verdict
     );
+}
+
+/// 1,000 examples: the first run errs on rows 0–199; the second fixes rows
+/// 0–99 and breaks rows 200–239. A manual tag "noisy" belongs on every even
+/// row, but only a review sample is tagged: every 3rd error and every 7th
+/// correct example.
+#[test]
+fn a_manual_tag_on_a_review_sample_extrapolates_its_realised_lift_with_an_interval() {
+    use slicewise::core::compare::tag_changes;
+    use slicewise::core::session::TagDef;
+    use slicewise::core::stats::wilson;
+    use slicewise::core::tags::{Edit, ReviewState};
+    use std::fmt::Write as _;
+    let (mut before, mut after) = (
+        String::from("id,label,pred\n"),
+        String::from("id,label,pred\n"),
+    );
+    for i in 0..1000 {
+        let wrong_before = i < 200;
+        let wrong_after = (100..240).contains(&i);
+        writeln!(before, "r{i},a,{}", if wrong_before { "b" } else { "a" }).unwrap();
+        writeln!(after, "r{i},a,{}", if wrong_after { "b" } else { "a" }).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let before = common::load(&common::write(dir.path(), "before.csv", &before));
+    let after = common::load(&common::write(dir.path(), "after.csv", &after));
+    let reviewed: Vec<u32> = (0..200u32)
+        .step_by(3)
+        .chain((200..1000u32).step_by(7))
+        .collect();
+    let tagged: Vec<u32> = reviewed.iter().copied().filter(|r| r % 2 == 0).collect();
+    let mut state = ReviewState::new(&before);
+    state
+        .edit(
+            &before,
+            Edit::AddTag {
+                index: 0,
+                id: None,
+                def: TagDef {
+                    hlp: Some(1.0),
+                    ..TagDef::manual("noisy", "#ff0000")
+                },
+                members: Vec::new(),
+            },
+        )
+        .unwrap();
+    let id = state.tag_by_name("noisy").unwrap().id;
+    state
+        .edit(
+            &before,
+            Edit::SetReviewed {
+                rows: reviewed.clone(),
+                reviewed: true,
+            },
+        )
+        .unwrap();
+    state
+        .edit(
+            &before,
+            Edit::SetTag {
+                tag: id,
+                on: true,
+                rows: tagged,
+            },
+        )
+        .unwrap();
+    let j = join(&before, &after, LabelsFrom::After).unwrap();
+    let t = &tag_changes(&before, &state, &j, 0.05)[0];
+    assert!(!t.exact);
+    // The tagged examples' own flips: fixed are multiples of 6 below 100,
+    // broken are 200, 214 and 228.
+    assert_eq!((t.change.table.fixed, t.change.table.broken), (17, 3));
+    // 67 errors and 115 correct examples reviewed.
+    let (e, k, n) = (200.0, 800.0, 1000.0);
+    let expected = (e * 17.0 / 67.0 - k * 3.0 / 115.0) / n;
+    assert!((t.realised_lift.unwrap() - expected).abs() < 1e-12);
+    // The truth is (50 - 20) / 1000 = 3 pt, inside the interval.
+    let (wf, wb) = (wilson(17, 67).unwrap(), wilson(3, 115).unwrap());
+    let ci = t.realised_lift_ci.unwrap();
+    assert!((ci.lo - (e * wf.lo - k * wb.hi) / n).abs() < 1e-12);
+    assert!((ci.hi - (e * wf.hi - k * wb.lo) / n).abs() < 1e-12);
+    assert!(ci.lo < 0.03 && 0.03 < ci.hi, "{ci:?}");
+    assert!(
+        t.verdict.contains("extrapolated from a review sample"),
+        "{}",
+        t.verdict
+    );
+
+    // Without reviewed correct examples the broken part is unknown.
+    let errors_only: Vec<u32> = reviewed.iter().copied().filter(|&r| r >= 200).collect();
+    state
+        .edit(
+            &before,
+            Edit::SetReviewed {
+                rows: errors_only,
+                reviewed: false,
+            },
+        )
+        .unwrap();
+    let t = &tag_changes(&before, &state, &j, 0.05)[0];
+    assert_eq!(t.realised_lift, None);
+    // 200 × 17/67 fixed of 1,000: at most +5.07 pt.
+    assert!(t.verdict.contains("at most +5.07 pt"), "{}", t.verdict);
 }

@@ -1426,8 +1426,9 @@ fn compare_shows_the_change_and_a_regressed_group_opens_exactly_its_broken_examp
         .collect();
     let expected: Vec<String> = (0..30).map(|i| format!("e{i}")).collect();
     assert_eq!(ids, expected);
-    // Review shows the second run's prediction beside the first's.
-    harness.get_by_label("after");
+    // Review shows the second run's prediction beside the first's, in the
+    // list's header and the inspector.
+    assert_eq!(harness.query_all_by_label("after").count(), 2);
     assert_eq!(
         harness.state().doc().unwrap().filter.flip,
         Some(slicewise::core::compare::Flip::Broken),

@@ -115,6 +115,8 @@ pub mod tips {
         "Open the Review view on the examples whose human label differs from the true label";
     /// [`super::Command::ShowFlips`].
     pub const SHOW_FLIPS: &str = "Open the Review view on exactly these examples";
+    /// The realised lift column of the Compare view.
+    pub const REALISED_LIFT: &str = "What the tag's examples added to overall accuracy: (fixed − broken) / examples in both runs, with its 95% interval; for a manual tag on a review sample, extrapolated from the sample";
     /// [`super::Command::CloseCompare`].
     pub const CLOSE_COMPARE: &str = "Stop comparing: let the second run go";
     /// [`super::Command::Reshuffle`].

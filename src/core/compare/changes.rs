@@ -7,7 +7,7 @@ use super::{Joined, RowCounts};
 use crate::core::dataset::Dataset;
 use crate::core::paired::{PairedTable, holm};
 use crate::core::slices::SliceKey;
-use crate::core::stats::Interval;
+use crate::core::stats::{Interval, ratio_u, wilson};
 use crate::core::tags::ReviewState;
 
 /// The paired change of one set of examples.
@@ -148,7 +148,6 @@ pub struct Prf {
 
 impl Prf {
     fn of(tp: u64, fp: u64, fn_: u64) -> Self {
-        use crate::core::stats::ratio_u;
         Self {
             precision: ratio_u(tp, tp + fp),
             recall: ratio_u(tp, tp + fn_),
@@ -221,8 +220,11 @@ pub struct TagChange {
     /// The lift the prioritisation table promised (gap × share of data).
     pub expected_lift: Option<f64>,
     /// What the tag's examples added to overall accuracy:
-    /// (fixed − broken) in the tag / shared examples.
+    /// (fixed − broken) in the tag / shared examples (extrapolated from a
+    /// review sample for manual tags; see [`tag_changes`]).
     pub realised_lift: Option<f64>,
+    /// Its 95% interval.
+    pub realised_lift_ci: Option<Interval>,
     /// Holm-adjusted p-value across the session's tags.
     pub p_adjusted: f64,
     /// Accuracy inside the tag dropped and the adjusted p-value is below
@@ -236,9 +238,23 @@ pub struct TagChange {
 }
 
 /// Every tag of the first run's session, before and after (rule tags as
-/// the first run's rows match them, manual tags on the same ids).
+/// the first run's rows match them, manual tags on the same ids), with
+/// Holm's adjustment across tags.
+///
+/// The realised lift is what the tag's examples added to overall accuracy,
+/// (fixed − broken) / shared examples. For a tag whose rows are all known
+/// (a rule tag, or every row reviewed) it is counted, and its interval is
+/// Newcombe's interval of the change inside the tag times the tag's share of
+/// the shared examples. For a manual tag on a review sample it is
+/// extrapolated as the prioritisation table does, stratified by the first
+/// run's correctness: fixed examples can only be first-run errors, so their
+/// number is (errors) × (tagged fixed / reviewed errors); broken ones only
+/// first-run correct examples, (correct) × (tagged broken / reviewed
+/// correct). The interval combines the two Wilson intervals at their
+/// extremes. Without reviewed correct examples the broken part is unknown,
+/// and so is the realised lift.
 #[must_use]
-#[allow(clippy::cast_precision_loss)]
+#[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
 pub fn tag_changes(
     before: &Dataset,
     state: &ReviewState,
@@ -247,36 +263,105 @@ pub fn tag_changes(
 ) -> Vec<TagChange> {
     let rows = crate::core::priority::prioritise(before, state);
     let matched = joined.pairs.len() as f64;
+    // The strata of the shared examples: first-run errors and correct ones,
+    // and how many of each were reviewed.
+    let (mut errors, mut reviewed_errors, mut reviewed_correct) = (0u64, 0u64, 0u64);
+    for (i, &(b, _)) in joined.pairs.iter().enumerate() {
+        let reviewed = state.is_reviewed(b as usize);
+        if joined.right_before[i] {
+            reviewed_correct += u64::from(reviewed);
+        } else {
+            errors += 1;
+            reviewed_errors += u64::from(reviewed);
+        }
+    }
+    let correct = joined.pairs.len() as u64 - errors;
+    let pts = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |v| format!("{:+.2} pt", v * 100.0));
     let mut out: Vec<TagChange> = rows
         .iter()
         .filter_map(|row| {
             let tag = state.tag(row.id)?;
             let mut table = PairedTable::default();
+            // Tagged and reviewed: fixed among errors, broken among correct.
+            let (mut fixed_reviewed, mut broken_reviewed) = (0u64, 0u64);
             for (i, &(b, _)) in joined.pairs.iter().enumerate() {
                 if tag.members.get(b as usize) {
-                    table.add(joined.right_before[i], joined.right_after[i]);
+                    let (rb, ra) = (joined.right_before[i], joined.right_after[i]);
+                    table.add(rb, ra);
+                    if state.is_reviewed(b as usize) {
+                        fixed_reviewed += u64::from(!rb && ra);
+                        broken_reviewed += u64::from(rb && !ra);
+                    }
                 }
             }
-            let realised =
-                (matched > 0.0).then(|| (table.fixed as f64 - table.broken as f64) / matched);
+            let change = Change::of(table);
             let expected = row.expected_lift.value;
-            let pts = |v: Option<f64>| {
-                v.map_or_else(|| "n/a".into(), |v| format!("{:+.2} pt", v * 100.0))
+            let (realised, realised_ci, how) = if matched == 0.0 {
+                (None, None, String::new())
+            } else if row.exact {
+                let share = table.n() as f64 / matched;
+                (
+                    Some((table.fixed as f64 - table.broken as f64) / matched),
+                    change
+                        .delta_ci
+                        .map(|c| Interval::new(c.lo * share, c.hi * share)),
+                    String::new(),
+                )
+            } else {
+                let (e, k) = (errors as f64, correct as f64);
+                let fixed = if errors == 0 {
+                    Some((0.0, Interval::new(0.0, 0.0)))
+                } else {
+                    ratio_u(fixed_reviewed, reviewed_errors)
+                        .zip(wilson(fixed_reviewed, reviewed_errors))
+                };
+                let broken = if correct == 0 {
+                    Some((0.0, Interval::new(0.0, 0.0)))
+                } else {
+                    ratio_u(broken_reviewed, reviewed_correct)
+                        .zip(wilson(broken_reviewed, reviewed_correct))
+                };
+                match (fixed, broken) {
+                    (Some((f, fc)), Some((b, bc))) => (
+                        Some((e * f - k * b) / matched),
+                        Some(Interval::new(
+                            (e * fc.lo - k * bc.hi) / matched,
+                            (e * fc.hi - k * bc.lo) / matched,
+                        )),
+                        format!(
+                            " (extrapolated from a review sample: {reviewed_errors} of {errors} errors and {reviewed_correct} of {correct} correct examples reviewed)"
+                        ),
+                    ),
+                    (Some((f, _)), None) => (
+                        None,
+                        None,
+                        format!(
+                            " (at most {} from fixed errors: no correct example reviewed, so the broken ones cannot be estimated)",
+                            pts(Some(e * f / matched))
+                        ),
+                    ),
+                    _ => (
+                        None,
+                        None,
+                        " (no example of the review sample is in both runs)".to_string(),
+                    ),
+                }
             };
-            let mut verdict = format!(
-                "{}: expected {}, realised {}",
+            let ci = realised_ci.map_or_else(String::new, |c| {
+                format!(" [{:+.2}, {:+.2}]", c.lo * 100.0, c.hi * 100.0)
+            });
+            let verdict = format!(
+                "{}: expected {}, realised {}{ci}{how}",
                 row.tag,
                 pts(expected),
                 pts(realised)
             );
-            if !row.exact {
-                verdict.push_str(" (tagged examples of a review sample only)");
-            }
             Some(TagChange {
                 tag: row.tag.clone(),
-                change: Change::of(table),
+                change,
                 expected_lift: expected,
                 realised_lift: realised,
+                realised_lift_ci: realised_ci,
                 p_adjusted: 1.0,
                 regressed: false,
                 exact: row.exact,

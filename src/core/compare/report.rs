@@ -152,6 +152,7 @@ impl CompareReport {
                 "regressed": t.regressed,
                 "expected_lift": t.expected_lift,
                 "realised_lift": t.realised_lift,
+                "realised_lift_ci": ci(t.realised_lift_ci),
                 "exact": t.exact,
                 "verdict": t.verdict,
             })).collect::<Vec<_>>(),
@@ -284,6 +285,7 @@ impl CompareReport {
                 "broken",
                 "expected lift",
                 "realised lift",
+                "95% interval",
             ]);
             for tag in &self.tags {
                 let c = &tag.change;
@@ -296,6 +298,7 @@ impl CompareReport {
                     count(c.table.broken),
                     pts(tag.expected_lift),
                     pts(tag.realised_lift),
+                    ci(tag.realised_lift_ci),
                 ]);
             }
             let _ = writeln!(

@@ -57,6 +57,18 @@ impl InspectorPanel {
                             ui.label("predicted");
                             let colour = theme::prediction(ds.is_error(row));
                             ui.label(RichText::new(pred).strong().color(colour));
+                            if let Some(c) = ws.compare.as_deref()
+                                && let (Some(after), Some((_, right))) =
+                                    (c.pred_after(row), c.rights(row))
+                            {
+                                ui.label("after");
+                                ui.label(
+                                    RichText::new(after)
+                                        .strong()
+                                        .color(theme::prediction(!right)),
+                                )
+                                .on_hover_text("The second run's prediction");
+                            }
                         });
                         if let Some(score) = ds.score.as_ref().map(|s| s[row]) {
                             ui.label(format!(

@@ -209,8 +209,8 @@ struct Dumbbell<'a> {
     /// The examples behind the row: (slice conditions, tag).
     slice: Vec<(String, String)>,
     tag: Option<String>,
-    /// Tags: expected and realised lift.
-    lifts: Option<(Option<f64>, Option<f64>)>,
+    /// Tags: expected and realised lift, and the interval of the realised.
+    lifts: Option<(Option<f64>, Option<f64>, Option<Interval>)>,
 }
 
 /// The accuracy range all rows of a chart share, padded a little.
@@ -356,12 +356,14 @@ impl CompareView {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                if !report.tags.is_empty() {
+                // Tags none of whose examples are in both runs say nothing.
+                let (tags, empty): (Vec<_>, Vec<_>) =
+                    report.tags.iter().partition(|t| t.change.table.n() > 0);
+                if !tags.is_empty() {
                     ui.add_space(6.0);
                     ui.strong("Tags: did the promised lift appear?");
-                    let rows: Vec<Dumbbell<'_>> = report
-                        .tags
-                        .iter()
+                    let rows: Vec<Dumbbell<'_>> = tags
+                        .into_iter()
                         .map(|t| Dumbbell {
                             name: t.tag.clone(),
                             change: &t.change,
@@ -369,10 +371,20 @@ impl CompareView {
                             regressed: t.regressed,
                             slice: Vec::new(),
                             tag: Some(t.tag.clone()),
-                            lifts: Some((t.expected_lift, t.realised_lift)),
+                            lifts: Some((t.expected_lift, t.realised_lift, t.realised_lift_ci)),
                         })
                         .collect();
                     dumbbell_grid(ui, ctx, "cmp-tags", "tag", &rows);
+                }
+                if !empty.is_empty() {
+                    let names: Vec<&str> = empty.iter().map(|t| t.tag.as_str()).collect();
+                    ui.label(
+                        RichText::new(format!(
+                            "Not shown, having no example in both runs: {}",
+                            names.join(", ")
+                        ))
+                        .weak(),
+                    );
                 }
                 ui.add_space(6.0);
                 let columns: Vec<String> =
@@ -524,9 +536,10 @@ fn dumbbell_grid(ui: &mut Ui, ctx: &ViewCtx<'_>, id: &str, first: &str, rows: &[
                     flip_button(ui, ctx, flip, n, row.slice.clone(), row.tag.clone(), None);
                 }
                 ui.label(p_text(row.p_adjusted));
-                if let Some((expected, realised)) = row.lifts {
+                if let Some((expected, realised, ci)) = row.lifts {
                     ui.label(pts(expected));
-                    ui.label(pts(realised));
+                    ui.label(format!("{} {}", pts(realised), ci_text(ci)))
+                        .on_hover_text(tips::REALISED_LIFT);
                 }
                 ui.end_row();
             }
