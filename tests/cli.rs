@@ -1062,6 +1062,55 @@ fn compare_prints_the_paired_change_and_gates_on_regressions() {
         "{text}"
     );
     assert!(text.contains("McNemar exact p = 1.0000  \n"), "{text}");
+    // CSV: a row per number; HTML: one page with a table per section.
+    let csv = dir.path().join("change.csv");
+    let o = slicewise(&[
+        "compare",
+        path(&before),
+        path(&after),
+        "--by",
+        "device",
+        "--positive",
+        "b",
+        "--out",
+        path(&csv),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("section,key,group,metric,value,ci_low,ci_high\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nslice,device,y,broken,2,,\n"), "{text}");
+    assert!(text.contains("\noverall,,,matched,6,,\n"), "{text}");
+    // b positive: in y, 3 and 4 are b; 4 was predicted b and is now a.
+    assert!(text.contains("\nslice,device,y,tpr_before,1,,\n"), "{text}");
+    assert!(
+        text.contains("\nslice,device,y,tpr_after,0.5,,\n"),
+        "{text}"
+    );
+    let html = dir.path().join("change.html");
+    let o = slicewise(&[
+        "compare",
+        path(&before),
+        path(&after),
+        "--by",
+        "device",
+        "--out",
+        path(&html),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>"), "{text}");
+    assert!(
+        text.contains("<h3>By device</h3>")
+            && text.contains("<th style=\"text-align:left\">device</th>"),
+        "{text}"
+    );
+    // An unknown positive class is a usage error naming the classes.
+    let o = slicewise(&["compare", path(&before), path(&after), "--positive", "c"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("'c'"), "{}", stderr(&o));
 }
 
 #[test]

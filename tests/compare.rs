@@ -73,7 +73,7 @@ fn slice_groups_change_with_holm_adjusted_p_values() {
     let after = common::load(&common::write(dir.path(), "after.csv", AFTER));
     let j = join(&before, &after, LabelsFrom::After).unwrap();
     let key = SliceKey::new(&before, &["device".to_string()]).unwrap();
-    let groups = slice_changes(&j, &key, 0.05);
+    let groups = slice_changes(&j, &key, 0.05, None);
     let names: Vec<&str> = groups.iter().map(|g| g.value.as_str()).collect();
     assert_eq!(names, ["laptop", "phone"]);
     // laptop: d fixed, e broken, f and g right; phone: b fixed, a and c right.
@@ -172,6 +172,7 @@ fn two_real_models_compare_as_sklearn_and_statsmodels_say() {
         LabelsFrom::After,
         &[vec!["ink".to_string()]],
         0.05,
+        before.class_code("8"),
     )
     .unwrap();
     let check = |got: &slicewise::core::compare::Change, want: &serde_json::Value, what: &str| {
@@ -207,7 +208,33 @@ fn two_real_models_compare_as_sklearn_and_statsmodels_say() {
             (g.p_adjusted - want["p_adjusted"].as_f64().unwrap()).abs()
                 < 1e-9 * g.p_adjusted.max(1e-300)
         );
+        // With 8 positive: TPR and FPR per group (sklearn's rates, the
+        // paired tables of "predicted 8", statsmodels' McNemar and Holm).
+        assert_eq!(
+            report.positive.as_deref(),
+            Some(r["positive"].as_str().unwrap())
+        );
+        for (name, rate) in [("tpr", g.tpr.as_ref()), ("fpr", g.fpr.as_ref())] {
+            let rate = rate.unwrap();
+            let want = &r["rates"][name][g.value.as_str()];
+            let what = format!("{name} {}", g.value);
+            check(&rate.change, want, &what);
+            for (got, key) in [(rate.change.before, "before"), (rate.change.after, "after")] {
+                assert!(
+                    (got.unwrap() - want[key].as_f64().unwrap()).abs() < 1e-12,
+                    "{what} {key}"
+                );
+            }
+            let p = want["p_adjusted"].as_f64().unwrap();
+            assert!(
+                (rate.p_adjusted - p).abs() <= 1e-9 * p.max(1e-300),
+                "{what}"
+            );
+        }
     }
+    // FPR of the heavy group fell from 7.9% to 0%: better, not a regression.
+    let heavy = groups.iter().find(|g| g.value == "heavy").unwrap();
+    assert!(!heavy.fpr.as_ref().unwrap().regressed);
     let classes: Vec<&str> = r["classes"]
         .as_array()
         .unwrap()

@@ -1434,6 +1434,25 @@ fn compare_shows_the_change_and_a_regressed_group_opens_exactly_its_broken_examp
         Some(slicewise::core::compare::Flip::Broken),
         "Show reads 'Broken by the new run'"
     );
+    // yes/no: "yes" is the positive class; FPR per group, and a click on
+    // phone's reviews the negatives it now calls positive (odd rows below 30).
+    harness.state_mut().prefs.view = slicewise::gui::views::View::Compare;
+    harness.state_mut().views_mut().unwrap().compare.metric =
+        slicewise::gui::views::CompareMetric::Fpr;
+    settle(&mut harness);
+    harness.get_by_label("phone: 0.0% → 20.0%").click();
+    harness.run();
+    let doc = harness.state().doc().unwrap();
+    let ids: Vec<String> = doc
+        .rows
+        .iter()
+        .map(|&r| doc.ds.ids.key(r as usize).into_owned())
+        .collect();
+    let odd: Vec<String> = (0..30)
+        .filter(|i| i % 2 == 1)
+        .map(|i| format!("e{i}"))
+        .collect();
+    assert_eq!(ids, odd);
     // Stopping the comparison drops the flip filter with it.
     harness.state_mut().send(Command::CloseCompare);
     harness.run();

@@ -42,6 +42,10 @@ pub struct CompareArgs {
     /// Which run's true labels judge a relabelled example.
     #[arg(long, value_enum, default_value = "after")]
     pub labels: LabelsArg,
+    /// Positive class: also compare TPR and FPR overall and per group
+    /// (default: detected for two classes such as yes/no, as in report).
+    #[arg(long, value_name = "CLASS")]
+    pub positive: Option<String>,
     /// Significance level for regressions (Holm-adjusted p below it).
     #[arg(long, default_value_t = 0.05, value_parser = parse_alpha)]
     pub alpha: f64,
@@ -80,6 +84,10 @@ pub enum CompareFormat {
     Json,
     /// Markdown tables, for a pull request or a ticket.
     Md,
+    /// One tidy CSV: a row per number (section, key, group, metric, value, interval).
+    Csv,
+    /// One self-contained HTML page.
+    Html,
 }
 
 fn parse_alpha(s: &str) -> Result<f64, String> {
@@ -135,8 +143,22 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         LabelsArg::Before => LabelsFrom::Before,
         LabelsArg::After => LabelsFrom::After,
     };
-    let report = CompareReport::build(&before, Some(&state), &after, labels, &by, args.alpha)
-        .map_err(|e| data_err(anyhow::anyhow!("{e}")))?;
+    let positive = crate::core::report::resolve_positive(&before, args.positive.as_deref())
+        .map_err(|e| Failure {
+            code: super::report_error_code(&e),
+            error: e.into(),
+        })?
+        .map(|(code, _)| code);
+    let report = CompareReport::build(
+        &before,
+        Some(&state),
+        &after,
+        labels,
+        &by,
+        args.alpha,
+        positive,
+    )
+    .map_err(|e| data_err(anyhow::anyhow!("{e}")))?;
     if report.by_position {
         eprintln!("warning: no id column, so the runs' rows are paired by position");
     }
@@ -149,12 +171,16 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         {
             Some("json") => CompareFormat::Json,
             Some("md") => CompareFormat::Md,
+            Some("csv") => CompareFormat::Csv,
+            Some("html" | "htm") => CompareFormat::Html,
             _ => CompareFormat::Text,
         },
     );
     let text = match format {
         CompareFormat::Text => report.to_text(text_width(args.width, args.out.as_deref())),
         CompareFormat::Md => report.to_markdown(),
+        CompareFormat::Csv => report.to_csv(),
+        CompareFormat::Html => report.to_html(),
         CompareFormat::Json => format!(
             "{}\n",
             serde_json::to_string_pretty(&report.to_json()).map_err(output_err)?

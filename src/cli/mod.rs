@@ -586,7 +586,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
 
 /// Slicing by the label or another role column is a misuse of `--by`
 /// (exit 2); options that do not fit this data are data errors (exit 3).
-fn report_error_code(e: &report::ReportError) -> u8 {
+pub(super) fn report_error_code(e: &report::ReportError) -> u8 {
     match e {
         report::ReportError::Slice(crate::core::slices::SliceError::RoleColumn { .. }) => {
             EXIT_USAGE

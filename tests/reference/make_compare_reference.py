@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_fscore_support
+from sklearn.metrics import precision_recall_fscore_support, recall_score
 from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import GaussianNB
 from statsmodels.stats.contingency_tables import mcnemar
@@ -86,8 +86,55 @@ adjusted = multipletests([groups[g]["p_value"] for g in groups], method="holm")[
 for g, a in zip(groups, adjusted):
     groups[g]["p_adjusted"] = float(a)
 
+# With a positive class (8): TPR and FPR per ink group, before and after.
+# The paired table counts "predicted positive" among true positives (TPR)
+# and among true negatives (FPR); sklearn's recall gives the rates.
+POSITIVE = 8
+
+
+def rate_change(mask):
+    pb = (before == POSITIVE)[mask]
+    pa = (after == POSITIVE)[mask]
+    both, broken, fixed, neither = (
+        int(np.sum(pb & pa)),
+        int(np.sum(pb & ~pa)),
+        int(np.sum(~pb & pa)),
+        int(np.sum(~pb & ~pa)),
+    )
+    p = mcnemar([[both, broken], [fixed, neither]], exact=True).pvalue
+    return {
+        "both": both,
+        "broken": broken,
+        "fixed": fixed,
+        "neither": neither,
+        "p_value": float(p),
+        "delta_ci": list(newcombe(both, broken, fixed, neither)),
+    }
+
+
+rates = {}
+for name, truth in (("tpr", y_test == POSITIVE), ("fpr", y_test != POSITIVE)):
+    per = {}
+    for g in ["heavy", "light", "medium"]:
+        mask = (ink == g) & truth
+        per[g] = rate_change(mask)
+        # The rates themselves, as sklearn computes them.
+        yt, yb, ya = (y_test[ink == g] == POSITIVE), (before[ink == g] == POSITIVE), (after[ink == g] == POSITIVE)
+        if name == "tpr":
+            per[g]["before"] = float(recall_score(yt, yb))
+            per[g]["after"] = float(recall_score(yt, ya))
+        else:
+            per[g]["before"] = float(np.mean(yb[~yt]))
+            per[g]["after"] = float(np.mean(ya[~yt]))
+    adjusted = multipletests([per[g]["p_value"] for g in per], method="holm")[1]
+    for g, a in zip(per, adjusted):
+        per[g]["p_adjusted"] = float(a)
+    rates[name] = per
+
 ref = {
     "classes": [str(c) for c in classes],
+    "positive": str(POSITIVE),
+    "rates": rates,
     "overall": change(np.ones(len(y_test), dtype=bool)),
     "per_class": per_class,
     "ink": groups,

@@ -42,6 +42,20 @@ impl Change {
     }
 }
 
+/// A one-vs-rest rate of one group before and after: the true positive
+/// rate (among the positive class's examples) or the false positive rate
+/// (among the others). The paired table counts "predicted positive".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateChange {
+    /// The paired change of "predicted positive".
+    pub change: Change,
+    /// Holm-adjusted p-value across the column's groups.
+    pub p_adjusted: f64,
+    /// Worse and significant: TPR fell, or FPR rose, with the adjusted
+    /// p-value below alpha.
+    pub regressed: bool,
+}
+
 /// One group of a slice column, before and after.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupChange {
@@ -56,17 +70,33 @@ pub struct GroupChange {
     pub p_adjusted: f64,
     /// Accuracy dropped and the adjusted p-value is below alpha.
     pub regressed: bool,
+    /// With a positive class: the true positive rate before and after.
+    pub tpr: Option<RateChange>,
+    /// With a positive class: the false positive rate before and after.
+    pub fpr: Option<RateChange>,
 }
 
-/// The paired change of every group of one slice column of the first run
-/// (`key` is built on it; groups in label order, empty ones left out), with
-/// Holm's adjustment across them.
-#[must_use]
-pub fn slice_changes(joined: &Joined, key: &SliceKey<'_>, alpha: f64) -> Vec<GroupChange> {
-    let mut tables = vec![PairedTable::default(); key.cells()];
-    for (i, &(b, _)) in joined.pairs.iter().enumerate() {
-        tables[key.cell(b as usize)].add(joined.right_before[i], joined.right_after[i]);
+impl GroupChange {
+    /// Whether accuracy, TPR or FPR got significantly worse.
+    #[must_use]
+    pub fn any_regression(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.regressed {
+            out.push("accuracy");
+        }
+        if self.tpr.as_ref().is_some_and(|r| r.regressed) {
+            out.push("TPR");
+        }
+        if self.fpr.as_ref().is_some_and(|r| r.regressed) {
+            out.push("FPR");
+        }
+        out
     }
+}
+
+/// Holm-adjusted changes of per-cell tables (empty cells left out):
+/// (cell, change, adjusted p).
+fn adjusted(tables: Vec<PairedTable>) -> Vec<(usize, Change, f64)> {
     let kept: Vec<(usize, PairedTable)> = tables
         .into_iter()
         .enumerate()
@@ -74,11 +104,61 @@ pub fn slice_changes(joined: &Joined, key: &SliceKey<'_>, alpha: f64) -> Vec<Gro
         .collect();
     let changes: Vec<Change> = kept.iter().map(|&(_, t)| Change::of(t)).collect();
     let p: Vec<f64> = changes.iter().map(|c| c.p_value).collect();
-    let adjusted = holm(&p);
     kept.iter()
         .zip(changes)
-        .zip(adjusted)
-        .map(|((&(cell, _), change), p_adjusted)| GroupChange {
+        .zip(holm(&p))
+        .map(|((&(cell, _), change), p)| (cell, change, p))
+        .collect()
+}
+
+/// The paired change of every group of one slice column of the first run
+/// (`key` is built on it; groups in label order, empty ones left out), with
+/// Holm's adjustment across them. With a `positive` class code (of the
+/// join's classes), also each group's TPR and FPR, each adjusted across
+/// groups on its own.
+#[must_use]
+pub fn slice_changes(
+    joined: &Joined,
+    key: &SliceKey<'_>,
+    alpha: f64,
+    positive: Option<u32>,
+) -> Vec<GroupChange> {
+    let cells = key.cells();
+    let mut tables = vec![PairedTable::default(); cells];
+    let mut tpr = vec![PairedTable::default(); if positive.is_some() { cells } else { 0 }];
+    let mut fpr = tpr.clone();
+    for (i, &(b, _)) in joined.pairs.iter().enumerate() {
+        let cell = key.cell(b as usize);
+        tables[cell].add(joined.right_before[i], joined.right_after[i]);
+        if let Some(pos) = positive {
+            let said = (joined.pred_before[i] == pos, joined.pred_after[i] == pos);
+            let rates = if joined.truth[i] == pos {
+                &mut tpr
+            } else {
+                &mut fpr
+            };
+            rates[cell].add(said.0, said.1);
+        }
+    }
+    let rate = |tables: Vec<PairedTable>, worse: fn(f64) -> bool| {
+        let mut by_cell: Vec<Option<RateChange>> = vec![None; cells];
+        for (cell, change, p_adjusted) in adjusted(tables) {
+            by_cell[cell] = Some(RateChange {
+                regressed: change.delta.is_some_and(worse) && p_adjusted < alpha,
+                change,
+                p_adjusted,
+            });
+        }
+        by_cell
+    };
+    let (mut tpr, mut fpr) = if positive.is_some() {
+        (rate(tpr, |d| d < 0.0), rate(fpr, |d| d > 0.0))
+    } else {
+        (vec![None; cells], vec![None; cells])
+    };
+    adjusted(tables)
+        .into_iter()
+        .map(|(cell, change, p_adjusted)| GroupChange {
             value: key.values(cell).join(" & "),
             values: key
                 .columns
@@ -89,8 +169,28 @@ pub fn slice_changes(joined: &Joined, key: &SliceKey<'_>, alpha: f64) -> Vec<Gro
             regressed: change.delta.is_some_and(|d| d < 0.0) && p_adjusted < alpha,
             change,
             p_adjusted,
+            tpr: tpr[cell].take(),
+            fpr: fpr[cell].take(),
         })
         .collect()
+}
+
+/// Overall TPR and FPR before and after for a positive class code.
+#[must_use]
+pub fn rate_changes(joined: &Joined, positive: u32) -> (Change, Change) {
+    let (mut tpr, mut fpr) = (PairedTable::default(), PairedTable::default());
+    for i in 0..joined.pairs.len() {
+        let (b, a) = (
+            joined.pred_before[i] == positive,
+            joined.pred_after[i] == positive,
+        );
+        if joined.truth[i] == positive {
+            tpr.add(b, a);
+        } else {
+            fpr.add(b, a);
+        }
+    }
+    (Change::of(tpr), Change::of(fpr))
 }
 
 /// The whole change: overall, and fixed/broken per true class.

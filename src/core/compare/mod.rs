@@ -14,8 +14,8 @@ mod changes;
 mod report;
 
 pub use changes::{
-    Change, ClassChange, GroupChange, Overall, Prf, TagChange, class_changes, overall,
-    slice_changes, tag_changes,
+    Change, ClassChange, GroupChange, Overall, Prf, RateChange, TagChange, class_changes, overall,
+    rate_changes, slice_changes, tag_changes,
 };
 pub use report::CompareReport;
 
@@ -363,7 +363,16 @@ impl RunComparison {
         state: Option<&ReviewState>,
         by: &[Vec<String>],
         alpha: f64,
+        positive: Option<u32>,
     ) -> Result<CompareReport, Box<dyn std::error::Error + Send + Sync>> {
-        CompareReport::from_joined(before, state, &self.joined, &self.after, by, alpha)
+        CompareReport::from_joined(
+            before,
+            state,
+            &self.joined,
+            &self.after,
+            by,
+            alpha,
+            positive,
+        )
     }
 }

@@ -4,10 +4,11 @@
 use serde::Serialize;
 
 use super::{
-    ClassChange, GroupChange, Joined, LabelsFrom, Overall, TagChange, class_changes, join, overall,
-    slice_changes, tag_changes,
+    Change, ClassChange, GroupChange, Joined, LabelsFrom, Overall, RateChange, TagChange,
+    class_changes, join, overall, rate_changes, slice_changes, tag_changes,
 };
 use crate::core::dataset::Dataset;
+use crate::core::render::{Table, html_escape};
 use crate::core::slices::SliceKey;
 use crate::core::stats::Interval;
 use crate::core::tags::ReviewState;
@@ -33,6 +34,10 @@ pub struct CompareReport {
     pub slices: Vec<(String, Vec<GroupChange>)>,
     /// The significance level for regressions.
     pub alpha: f64,
+    /// The positive class of the TPR and FPR, if any.
+    pub positive: Option<String>,
+    /// Overall TPR and FPR before and after, with a positive class.
+    pub rates: Option<(Change, Change)>,
 }
 
 impl CompareReport {
@@ -48,6 +53,7 @@ impl CompareReport {
         labels: LabelsFrom,
         by: &[Vec<String>],
         alpha: f64,
+        positive: Option<u32>,
     ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         let joined = join(before, after, labels)?;
         Self::from_joined(
@@ -57,6 +63,7 @@ impl CompareReport {
             &after.source.path.display().to_string(),
             by,
             alpha,
+            positive,
         )
     }
 
@@ -72,11 +79,12 @@ impl CompareReport {
         after: &str,
         by: &[Vec<String>],
         alpha: f64,
+        positive: Option<u32>,
     ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         let mut slices = Vec::new();
         for columns in by {
             let key = SliceKey::new(before, columns)?;
-            slices.push((key.name(), slice_changes(joined, &key, alpha)));
+            slices.push((key.name(), slice_changes(joined, &key, alpha, positive)));
         }
         Ok(Self {
             before: before.source.path.display().to_string(),
@@ -88,6 +96,8 @@ impl CompareReport {
             tags: state.map_or_else(Vec::new, |s| tag_changes(before, s, joined, alpha)),
             slices,
             alpha,
+            positive: positive.and_then(|p| joined.classes.get(p as usize).cloned()),
+            rates: positive.map(|p| rate_changes(joined, p)),
         })
     }
 
@@ -98,10 +108,11 @@ impl CompareReport {
         self.slices
             .iter()
             .flat_map(|(column, groups)| {
-                groups
-                    .iter()
-                    .filter(|g| g.regressed)
-                    .map(move |g| format!("{column} = {}", g.value))
+                groups.iter().filter_map(move |g| {
+                    let worse = g.any_regression();
+                    (!worse.is_empty())
+                        .then(|| format!("{column} = {} ({})", g.value, worse.join(", ")))
+                })
             })
             .chain(
                 self.tags
@@ -118,7 +129,24 @@ impl CompareReport {
         use serde_json::json;
         let ci = |c: Option<Interval>| c.map(|c| json!([c.lo, c.hi]));
         let a = &self.overall.accuracy;
+        // A TPR or FPR before and after, with its group's adjustment.
+        let rate = |c: &Change, adjusted: Option<(f64, bool)>| {
+            let mut v = json!({
+                "count": c.table.n(),
+                "before": c.before, "after": c.after, "delta": c.delta,
+                "delta_ci": ci(c.delta_ci), "p_value": c.p_value,
+            });
+            if let Some((p, regressed)) = adjusted {
+                v["p_adjusted"] = json!(p);
+                v["regressed"] = json!(regressed);
+            }
+            v
+        };
         json!({
+            "positive": self.positive,
+            "rates": self.rates.as_ref().map(|(tpr, fpr)| json!({
+                "tpr": rate(tpr, None), "fpr": rate(fpr, None),
+            })),
             "before": self.before,
             "after": self.after,
             "labels": self.labels,
@@ -171,6 +199,8 @@ impl CompareReport {
                     "p_value": g.change.p_value,
                     "p_adjusted": g.p_adjusted,
                     "regressed": g.regressed,
+                    "tpr": g.tpr.as_ref().map(|r| rate(&r.change, Some((r.p_adjusted, r.regressed)))),
+                    "fpr": g.fpr.as_ref().map(|r| rate(&r.change, Some((r.p_adjusted, r.regressed)))),
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })
@@ -179,31 +209,240 @@ impl CompareReport {
     /// The text form, tables fitted to `width`.
     #[must_use]
     pub fn to_text(&self, width: Option<usize>) -> String {
-        self.render(
-            &|t: &crate::core::render::Table| t.to_text_width(width).0,
-            &|h: &str| format!("== {h} ==\n"),
-            "Slicewise compare",
-        )
+        self.render(&Style {
+            title: &|t| format!("{t}\n\n"),
+            heading: &|h| format!("== {h} ==\n"),
+            table: &|t| t.to_text_width(width).0,
+            line: &|l| format!("{l}\n"),
+            end: "\n",
+        })
     }
 
     /// The Markdown form, for a pull request or a ticket.
     #[must_use]
     pub fn to_markdown(&self) -> String {
-        self.render(
-            &|t: &crate::core::render::Table| t.to_markdown(),
-            &|h: &str| format!("### {h}\n\n"),
-            "## Slicewise compare",
+        self.render(&Style {
+            title: &|t| format!("## {t}\n\n"),
+            heading: &|h| format!("### {h}\n\n"),
+            table: &Table::to_markdown,
+            // Markdown joins lines into one paragraph unless they end in two spaces.
+            line: &|l| format!("{l}  \n"),
+            end: "\n",
+        })
+    }
+
+    /// One tidy CSV, a row per number: `section,key,group,metric,value,ci_low,ci_high`
+    /// (sections `overall`, `flips`, `class`, `tag`, `slice`; for slices the
+    /// key is the column; for TPR and FPR the metric starts with `tpr_`/`fpr_`).
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn to_csv(&self) -> String {
+        let mut t = Table::new(&[
+            "section", "key", "group", "metric", "value", "ci_low", "ci_high",
+        ]);
+        let v = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
+        let mut add = |section: &str,
+                       key: &str,
+                       group: &str,
+                       metric: &str,
+                       value: Option<f64>,
+                       ci: Option<Interval>| {
+            t.push(vec![
+                section.to_string(),
+                key.to_string(),
+                group.to_string(),
+                metric.to_string(),
+                v(value),
+                v(ci.map(|c| c.lo)),
+                v(ci.map(|c| c.hi)),
+            ]);
+        };
+        let change = |add: &mut AddMetric<'_>, prefix: &str, c: &Change| {
+            add(&format!("{prefix}count"), Some(c.table.n() as f64), None);
+            add(&format!("{prefix}before"), c.before, None);
+            add(&format!("{prefix}after"), c.after, None);
+            add(&format!("{prefix}delta"), c.delta, c.delta_ci);
+            add(&format!("{prefix}fixed"), Some(c.table.fixed as f64), None);
+            add(
+                &format!("{prefix}broken"),
+                Some(c.table.broken as f64),
+                None,
+            );
+            add(&format!("{prefix}p_value"), Some(c.p_value), None);
+        };
+        let r = &self.overall.rows;
+        for (metric, n) in [
+            ("rows_before", r.before),
+            ("rows_after", r.after),
+            ("matched", r.matched),
+            ("only_before", r.only_before),
+            ("only_after", r.only_after),
+            ("label_changed", r.label_changed),
+        ] {
+            add("overall", "", "", metric, Some(n as f64), None);
+        }
+        change(
+            &mut |m, x, ci| add("overall", "", "", m, x, ci),
+            "accuracy_",
+            &self.overall.accuracy,
+        );
+        if let Some((tpr, fpr)) = &self.rates {
+            let pos = self.positive.clone().unwrap_or_default();
+            change(
+                &mut |m, x, ci| add("overall", &pos, "", m, x, ci),
+                "tpr_",
+                tpr,
+            );
+            change(
+                &mut |m, x, ci| add("overall", &pos, "", m, x, ci),
+                "fpr_",
+                fpr,
+            );
+        }
+        for (class, fixed, broken) in &self.overall.flips_by_class {
+            add("flips", "", class, "fixed", Some(*fixed as f64), None);
+            add("flips", "", class, "broken", Some(*broken as f64), None);
+        }
+        for c in &self.per_class {
+            add(
+                "class",
+                "",
+                &c.class,
+                "support",
+                Some(c.support as f64),
+                None,
+            );
+            for (run, prf) in [("before", c.before), ("after", c.after)] {
+                add(
+                    "class",
+                    "",
+                    &c.class,
+                    &format!("precision_{run}"),
+                    prf.precision,
+                    None,
+                );
+                add(
+                    "class",
+                    "",
+                    &c.class,
+                    &format!("recall_{run}"),
+                    prf.recall,
+                    None,
+                );
+                add("class", "", &c.class, &format!("f1_{run}"), prf.f1, None);
+            }
+        }
+        for tag in &self.tags {
+            change(
+                &mut |m, x, ci| add("tag", "", &tag.tag, m, x, ci),
+                "",
+                &tag.change,
+            );
+            add(
+                "tag",
+                "",
+                &tag.tag,
+                "p_adjusted",
+                Some(tag.p_adjusted),
+                None,
+            );
+            add(
+                "tag",
+                "",
+                &tag.tag,
+                "regressed",
+                Some(f64::from(u8::from(tag.regressed))),
+                None,
+            );
+            add(
+                "tag",
+                "",
+                &tag.tag,
+                "expected_lift",
+                tag.expected_lift,
+                None,
+            );
+            add(
+                "tag",
+                "",
+                &tag.tag,
+                "realised_lift",
+                tag.realised_lift,
+                tag.realised_lift_ci,
+            );
+        }
+        for (column, groups) in &self.slices {
+            for g in groups {
+                change(
+                    &mut |m, x, ci| add("slice", column, &g.value, m, x, ci),
+                    "",
+                    &g.change,
+                );
+                add(
+                    "slice",
+                    column,
+                    &g.value,
+                    "p_adjusted",
+                    Some(g.p_adjusted),
+                    None,
+                );
+                add(
+                    "slice",
+                    column,
+                    &g.value,
+                    "regressed",
+                    Some(f64::from(u8::from(g.regressed))),
+                    None,
+                );
+                for (prefix, rate) in [("tpr_", &g.tpr), ("fpr_", &g.fpr)] {
+                    if let Some(rate) = rate {
+                        change(
+                            &mut |m, x, ci| add("slice", column, &g.value, m, x, ci),
+                            prefix,
+                            &rate.change,
+                        );
+                        add(
+                            "slice",
+                            column,
+                            &g.value,
+                            &format!("{prefix}p_adjusted"),
+                            Some(rate.p_adjusted),
+                            None,
+                        );
+                        add(
+                            "slice",
+                            column,
+                            &g.value,
+                            &format!("{prefix}regressed"),
+                            Some(f64::from(u8::from(rate.regressed))),
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+        t.to_csv()
+    }
+
+    /// One self-contained HTML page, for a planning meeting or a ticket.
+    #[must_use]
+    pub fn to_html(&self) -> String {
+        let body = self.render(&Style {
+            title: &|t| format!("<h2>{}</h2>\n", html_escape(t)),
+            heading: &|h| format!("<h3>{}</h3>\n", html_escape(h)),
+            table: &Table::to_html,
+            line: &|l| format!("<p>{}</p>\n", html_escape(l)),
+            end: "",
+        });
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Slicewise compare</title>\n<style>body{{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;margin:24px}}p{{margin:2px 0}}h3{{margin:20px 0 6px 0}}table{{border-collapse:collapse;font-size:14px}}th,td{{padding:3px 10px;border-bottom:1px solid #ddd}}th{{border-bottom:2px solid #444}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
         )
     }
 
-    fn render(
-        &self,
-        table: &dyn Fn(&crate::core::render::Table) -> String,
-        heading: &dyn Fn(&str) -> String,
-        title: &str,
-    ) -> String {
-        use crate::core::render::{Table, count, pct};
+    fn render(&self, style: &Style<'_>) -> String {
+        use crate::core::render::{count, pct};
         use std::fmt::Write as _;
+        let (table, heading, line) = (style.table, style.heading, style.line);
         let pts =
             |d: Option<f64>| d.map_or_else(|| "n/a".into(), |d| format!("{:+.2} pt", d * 100.0));
         let ci = |c: Option<Interval>| {
@@ -221,12 +460,12 @@ impl CompareReport {
         let mut out = String::new();
         let r = &self.overall.rows;
         let a = &self.overall.accuracy;
-        let _ = writeln!(out, "{title}: {} → {}\n", self.before, self.after);
-        // Markdown joins lines into one paragraph unless they end in two spaces.
-        let br = if title.starts_with('#') { "  " } else { "" };
-        let _ = writeln!(
-            out,
-            "Examples: {} in both{}; {} only in the first run, {} only in the second; {} relabelled (judged on the {} labels){br}",
+        out.push_str(&(style.title)(&format!(
+            "Slicewise compare: {} → {}",
+            self.before, self.after
+        )));
+        out.push_str(&line(&format!(
+            "Examples: {} in both{}; {} only in the first run, {} only in the second; {} relabelled (judged on the {} labels)",
             count(r.matched as u64),
             if self.by_position {
                 ", paired by position (no ids)"
@@ -240,22 +479,33 @@ impl CompareReport {
                 LabelsFrom::Before => "first run's",
                 LabelsFrom::After => "second run's",
             }
-        );
-        let _ = writeln!(
-            out,
-            "Accuracy: {} → {}, {} (95% {}), McNemar exact p = {}{br}",
+        )));
+        out.push_str(&line(&format!(
+            "Accuracy: {} → {}, {} (95% {}), McNemar exact p = {}",
             pct(a.before, 2),
             pct(a.after, 2),
             pts(a.delta),
             ci(a.delta_ci),
             p(a.p_value)
-        );
-        let _ = writeln!(
-            out,
-            "Fixed by the second run: {}; broken: {}\n",
+        )));
+        if let (Some(pos), Some((tpr, fpr))) = (&self.positive, &self.rates) {
+            for (name, c) in [("TPR", tpr), ("FPR", fpr)] {
+                out.push_str(&line(&format!(
+                    "{name} ({pos} positive): {} → {}, {} (95% {}), McNemar exact p = {}",
+                    pct(c.before, 2),
+                    pct(c.after, 2),
+                    pts(c.delta),
+                    ci(c.delta_ci),
+                    p(c.p_value)
+                )));
+            }
+        }
+        out.push_str(&line(&format!(
+            "Fixed by the second run: {}; broken: {}",
             count(a.table.fixed),
             count(a.table.broken)
-        );
+        )));
+        out.push_str(style.end);
         let mut t = Table::new(&["true class", "fixed", "broken", "net"]);
         for (c, f, b) in &self.overall.flips_by_class {
             #[allow(clippy::cast_possible_wrap)]
@@ -308,9 +558,9 @@ impl CompareReport {
                 table(&t)
             );
             for tag in &self.tags {
-                let _ = writeln!(out, "{}", tag.verdict);
+                out.push_str(&line(&tag.verdict));
             }
-            out.push('\n');
+            out.push_str(style.end);
         }
         for (column, groups) in &self.slices {
             let mut order: Vec<&GroupChange> = groups.iter().collect();
@@ -357,7 +607,70 @@ impl CompareReport {
                 ]);
             }
             let _ = writeln!(out, "{}{}", heading(&format!("By {column}")), table(&t));
+            if let Some(pos) = self
+                .positive
+                .as_ref()
+                .filter(|_| groups.iter().any(|g| g.tpr.is_some() || g.fpr.is_some()))
+            {
+                let mut t = Table::new(&[
+                    column.as_str(),
+                    "positives",
+                    "TPR",
+                    "change",
+                    "p (Holm)",
+                    "negatives",
+                    "FPR",
+                    "change",
+                    "p (Holm)",
+                    "",
+                ]);
+                let cells = |r: Option<&RateChange>| match r {
+                    Some(r) => [
+                        count(r.change.table.n()),
+                        arrow(r.change.before, r.change.after),
+                        format!("{} {}", pts(r.change.delta), ci(r.change.delta_ci)),
+                        p(r.p_adjusted),
+                    ],
+                    None => ["0".into(), "n/a".into(), String::new(), String::new()],
+                };
+                for g in groups {
+                    let mut row = vec![g.value.clone()];
+                    row.extend(cells(g.tpr.as_ref()));
+                    row.extend(cells(g.fpr.as_ref()));
+                    let worse: Vec<&str> = g
+                        .any_regression()
+                        .into_iter()
+                        .filter(|w| *w != "accuracy")
+                        .collect();
+                    row.push(if worse.is_empty() {
+                        String::new()
+                    } else {
+                        format!("WORSE {}", worse.join(", "))
+                    });
+                    t.push(row);
+                }
+                let _ = writeln!(
+                    out,
+                    "{}{}",
+                    heading(&format!("By {column}: TPR and FPR, {pos} positive")),
+                    table(&t)
+                );
+            }
         }
         out
     }
 }
+
+/// How `CompareReport::render` writes each part.
+struct Style<'a> {
+    title: &'a dyn Fn(&str) -> String,
+    heading: &'a dyn Fn(&str) -> String,
+    table: &'a dyn Fn(&Table) -> String,
+    /// One line of a paragraph.
+    line: &'a dyn Fn(&str) -> String,
+    /// What ends a paragraph.
+    end: &'a str,
+}
+
+/// Adds one metric of one row group to the tidy CSV: (metric, value, interval).
+type AddMetric<'a> = dyn FnMut(&str, Option<f64>, Option<Interval>) + 'a;

@@ -262,6 +262,32 @@ impl Table {
         out
     }
 
+    /// An HTML table (numeric columns right-aligned), text escaped.
+    #[must_use]
+    pub fn to_html(&self) -> String {
+        let align = |i: usize| {
+            if self.numeric.get(i).copied().unwrap_or(false) {
+                " style=\"text-align:right\""
+            } else {
+                " style=\"text-align:left\""
+            }
+        };
+        let mut out = String::from("<table>\n<thead><tr>");
+        for (i, h) in self.headers.iter().enumerate() {
+            let _ = write!(out, "<th{}>{}</th>", align(i), html_escape(h));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in &self.rows {
+            out.push_str("<tr>");
+            for (i, c) in row.iter().enumerate() {
+                let _ = write!(out, "<td{}>{}</td>", align(i), html_escape(c));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+        out
+    }
+
     /// CSV (RFC 4180 quoting).
     #[must_use]
     pub fn to_csv(&self) -> String {

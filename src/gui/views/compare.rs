@@ -33,6 +33,7 @@ struct Key {
     state: Arc<ReviewState>,
     generation: u64,
     column: Option<String>,
+    positive: Option<u32>,
 }
 
 impl PartialEq for Key {
@@ -40,20 +41,36 @@ impl PartialEq for Key {
         Arc::ptr_eq(&self.compared, &other.compared)
             && self.generation == other.generation
             && self.column == other.column
+            && self.positive == other.positive
     }
 }
 
 fn compute(ds: &Dataset, k: &Key) -> Result<CompareReport, String> {
     let by: Vec<Vec<String>> = k.column.iter().map(|c| vec![c.clone()]).collect();
     k.compared
-        .report(ds, Some(&k.state), &by, ALPHA)
+        .report(ds, Some(&k.state), &by, ALPHA, k.positive)
         .map_err(|e| e.to_string())
+}
+
+/// What the slice groups' dumbbells compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Accuracy.
+    Accuracy,
+    /// True positive rate (two classes, a positive one chosen).
+    Tpr,
+    /// False positive rate (two classes, a positive one chosen).
+    Fpr,
 }
 
 /// The Compare view's options and report.
 pub struct CompareView {
     /// The slice column whose groups are compared.
     pub column: Option<String>,
+    /// Positive class for TPR and FPR per group.
+    pub positive: Option<u32>,
+    /// What the slice groups' dumbbells show.
+    pub metric: Metric,
     key: Option<Key>,
     report: Computed<Key, Result<CompareReport, String>>,
 }
@@ -74,6 +91,11 @@ impl AppView for CompareView {
                 || doc.ds.slice_columns().next().map(|c| c.name.clone()),
                 |c| c.filter(|c| doc.ds.column(c).is_some()),
             ),
+            positive: crate::core::report::resolve_positive(&doc.ds, None)
+                .ok()
+                .flatten()
+                .map(|p| p.0),
+            metric: Metric::Accuracy,
             key: None,
             report: Computed::default(),
         }
@@ -93,6 +115,7 @@ impl AppView for CompareView {
             !Arc::ptr_eq(&k.compared, compared)
                 || k.generation != generation
                 || k.column != self.column
+                || k.positive != self.positive
         });
         if stale {
             self.key = Some(Key {
@@ -100,6 +123,7 @@ impl AppView for CompareView {
                 state: Arc::new(ctx.doc.state.clone()),
                 generation,
                 column: self.column.clone(),
+                positive: self.positive,
             });
         }
         if let Some(key) = &self.key {
@@ -191,9 +215,23 @@ fn p_text(p: f64) -> String {
 /// The colour of a change: red for a significant regression, green for a
 /// significant improvement, blue otherwise.
 fn change_colour(change: &Change, regressed: bool, improved: bool) -> Color32 {
+    change_colour_by(change, regressed, improved, true)
+}
+
+/// As [`change_colour`], where a rise is better (`higher_is_better`) or worse.
+fn change_colour_by(
+    change: &Change,
+    regressed: bool,
+    improved: bool,
+    higher_is_better: bool,
+) -> Color32 {
     if regressed {
         theme::RED
-    } else if improved && change.delta.is_some_and(|d| d > 0.0) {
+    } else if improved
+        && change
+            .delta
+            .is_some_and(|d| (d > 0.0) == higher_is_better && d != 0.0)
+    {
         theme::RIGHT
     } else {
         theme::BLUE
@@ -206,9 +244,15 @@ struct Dumbbell<'a> {
     change: &'a Change,
     p_adjusted: f64,
     regressed: bool,
-    /// The examples behind the row: (slice conditions, tag).
+    /// The examples behind the row: (slice conditions, tag, true class).
     slice: Vec<(String, String)>,
     tag: Option<String>,
+    truth: Option<String>,
+    /// Whether a rise is better (accuracy, TPR) or worse (FPR).
+    higher_is_better: bool,
+    /// Fixed and broken examples (right before and wrong after is broken).
+    fixed: u64,
+    broken: u64,
     /// Tags: expected and realised lift, and the interval of the realised.
     lifts: Option<(Option<f64>, Option<f64>, Option<Interval>)>,
 }
@@ -371,10 +415,14 @@ impl CompareView {
                             regressed: t.regressed,
                             slice: Vec::new(),
                             tag: Some(t.tag.clone()),
+                            truth: None,
+                            higher_is_better: true,
+                            fixed: t.change.table.fixed,
+                            broken: t.change.table.broken,
                             lifts: Some((t.expected_lift, t.realised_lift, t.realised_lift_ci)),
                         })
                         .collect();
-                    dumbbell_grid(ui, ctx, "cmp-tags", "tag", &rows);
+                    dumbbell_grid(ui, ctx, "cmp-tags", ("tag", "accuracy"), &rows);
                 }
                 if !empty.is_empty() {
                     let names: Vec<&str> = empty.iter().map(|t| t.tag.as_str()).collect();
@@ -389,13 +437,46 @@ impl CompareView {
                 ui.add_space(6.0);
                 let columns: Vec<String> =
                     ctx.doc.ds.slice_columns().map(|c| c.name.clone()).collect();
-                widgets::labelled_combo(
-                    ui,
-                    "cmp-column",
-                    "Slice groups by",
-                    &mut self.column,
-                    &widgets::optional(&columns, "(none)"),
-                );
+                ui.horizontal_wrapped(|ui| {
+                    widgets::labelled_combo(
+                        ui,
+                        "cmp-column",
+                        "Slice groups by",
+                        &mut self.column,
+                        &widgets::optional(&columns, "(none)"),
+                    );
+                    // TPR and FPR per group for two classes, where the
+                    // examples behind each count are exactly a true class.
+                    let ds = &ctx.doc.ds;
+                    if ds.classes.len() == 2 {
+                        widgets::class_picker(
+                            ui,
+                            "cmp-pos",
+                            "Positive class",
+                            &mut self.positive,
+                            &ds.classes,
+                            Some("(none: accuracy only)"),
+                        );
+                    }
+                    if report.positive.is_some() && ds.classes.len() == 2 {
+                        widgets::labelled_combo(
+                            ui,
+                            "cmp-metric",
+                            "Compare",
+                            &mut self.metric,
+                            &[
+                                (Metric::Accuracy, "accuracy".to_string()),
+                                (
+                                    Metric::Tpr,
+                                    "TPR (recall of the positive class)".to_string(),
+                                ),
+                                (Metric::Fpr, "FPR".to_string()),
+                            ],
+                        );
+                    } else {
+                        self.metric = Metric::Accuracy;
+                    }
+                });
                 for (column, groups) in &report.slices {
                     let mut order: Vec<_> = groups.iter().collect();
                     // Regressions first, then the largest drops.
@@ -407,19 +488,52 @@ impl CompareView {
                                 .total_cmp(&y.change.delta.unwrap_or(0.0)),
                         )
                     });
+                    let metric = self.metric;
+                    let classes = &ctx.doc.ds.classes;
+                    let positive = report.positive.clone();
+                    let negative = classes
+                        .iter()
+                        .find(|c| Some(*c) != positive.as_ref())
+                        .cloned();
                     let rows: Vec<Dumbbell<'_>> = order
                         .into_iter()
-                        .map(|g| Dumbbell {
-                            name: g.value.clone(),
-                            change: &g.change,
-                            p_adjusted: g.p_adjusted,
-                            regressed: g.regressed,
-                            slice: g.values.clone(),
-                            tag: None,
-                            lifts: None,
+                        .filter_map(|g| {
+                            let (change, p_adjusted, regressed, truth) = match metric {
+                                Metric::Accuracy => (&g.change, g.p_adjusted, g.regressed, None),
+                                Metric::Tpr => g.tpr.as_ref().map(|r| {
+                                    (&r.change, r.p_adjusted, r.regressed, positive.clone())
+                                })?,
+                                Metric::Fpr => g.fpr.as_ref().map(|r| {
+                                    (&r.change, r.p_adjusted, r.regressed, negative.clone())
+                                })?,
+                            };
+                            // Among negatives, predicted positive only after is broken.
+                            let (fixed, broken) = if metric == Metric::Fpr {
+                                (change.table.broken, change.table.fixed)
+                            } else {
+                                (change.table.fixed, change.table.broken)
+                            };
+                            Some(Dumbbell {
+                                name: g.value.clone(),
+                                change,
+                                p_adjusted,
+                                regressed,
+                                slice: g.values.clone(),
+                                tag: None,
+                                truth,
+                                higher_is_better: metric != Metric::Fpr,
+                                fixed,
+                                broken,
+                                lifts: None,
+                            })
                         })
                         .collect();
-                    dumbbell_grid(ui, ctx, "cmp-slices", column, &rows);
+                    let measure = match metric {
+                        Metric::Accuracy => "accuracy",
+                        Metric::Tpr => "TPR",
+                        Metric::Fpr => "FPR",
+                    };
+                    dumbbell_grid(ui, ctx, "cmp-slices", (column, measure), &rows);
                 }
                 ui.add_space(8.0);
                 ui.strong("Flips per true class");
@@ -466,7 +580,13 @@ fn flip_button(
     }
 }
 
-fn dumbbell_grid(ui: &mut Ui, ctx: &ViewCtx<'_>, id: &str, first: &str, rows: &[Dumbbell<'_>]) {
+fn dumbbell_grid(
+    ui: &mut Ui,
+    ctx: &ViewCtx<'_>,
+    id: &str,
+    (first, measure): (&str, &str),
+    rows: &[Dumbbell<'_>],
+) {
     let range = scale(rows);
     let tags = rows.first().is_some_and(|r| r.lifts.is_some());
     egui::Grid::new((id, first))
@@ -477,7 +597,7 @@ fn dumbbell_grid(ui: &mut Ui, ctx: &ViewCtx<'_>, id: &str, first: &str, rows: &[
             ui.strong("count");
             ui.label(
                 RichText::new(format!(
-                    "accuracy {} … {}",
+                    "{measure} {} … {}",
                     pct(Some(range.0), 0),
                     pct(Some(range.1), 0)
                 ))
@@ -494,7 +614,12 @@ fn dumbbell_grid(ui: &mut Ui, ctx: &ViewCtx<'_>, id: &str, first: &str, rows: &[
             ui.end_row();
             for row in rows {
                 let c = row.change;
-                let colour = change_colour(c, row.regressed, row.p_adjusted < ALPHA);
+                let colour = change_colour_by(
+                    c,
+                    row.regressed,
+                    row.p_adjusted < ALPHA,
+                    row.higher_is_better,
+                );
                 let name = if row.regressed {
                     RichText::new(&row.name).color(theme::RED).strong()
                 } else {
@@ -509,31 +634,38 @@ fn dumbbell_grid(ui: &mut Ui, ctx: &ViewCtx<'_>, id: &str, first: &str, rows: &[
                     pct(c.after, 2),
                     pts(c.delta),
                     ci_text(c.delta_ci),
-                    count(c.table.fixed),
-                    count(c.table.broken),
+                    count(row.fixed),
+                    count(row.broken),
                     p_text(c.p_value),
                     p_text(row.p_adjusted)
                 );
                 let response = dumbbell(ui, row, range, colour).on_hover_text(hover);
                 if response.clicked() {
-                    let flip = if c.delta.is_some_and(|d| d > 0.0) {
-                        Flip::Fixed
-                    } else {
-                        Flip::Broken
-                    };
+                    let better = c
+                        .delta
+                        .is_some_and(|d| d != 0.0 && (d > 0.0) == row.higher_is_better);
+                    let flip = if better { Flip::Fixed } else { Flip::Broken };
                     ctx.commands.send(Command::ShowFlips {
                         flip,
                         slice: row.slice.clone(),
                         tag: row.tag.clone(),
-                        truth: None,
+                        truth: row.truth.clone(),
                     });
                 }
                 ui.label(
                     RichText::new(format!("{} {}", pts(c.delta), ci_text(c.delta_ci)))
                         .color(colour),
                 );
-                for (flip, n) in [(Flip::Fixed, c.table.fixed), (Flip::Broken, c.table.broken)] {
-                    flip_button(ui, ctx, flip, n, row.slice.clone(), row.tag.clone(), None);
+                for (flip, n) in [(Flip::Fixed, row.fixed), (Flip::Broken, row.broken)] {
+                    flip_button(
+                        ui,
+                        ctx,
+                        flip,
+                        n,
+                        row.slice.clone(),
+                        row.tag.clone(),
+                        row.truth.clone(),
+                    );
                 }
                 ui.label(p_text(row.p_adjusted));
                 if let Some((expected, realised, ci)) = row.lifts {

@@ -21,7 +21,7 @@ pub mod welcome;
 use egui::Ui;
 
 pub use classes::ClassesView;
-pub use compare::CompareView;
+pub use compare::{CompareView, Metric as CompareMetric};
 pub use confusion::ConfusionView;
 pub use labels::LabelsView;
 pub use overview::OverviewView;
