@@ -185,6 +185,7 @@ impl ColumnArgs {
             proba_prefix: self.proba_prefix.clone(),
             proba: self.proba.clone(),
             cancel: None,
+            roles_only: false,
         }
     }
 }

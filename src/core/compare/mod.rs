@@ -255,6 +255,7 @@ pub fn after_options(
         text: None,
         proba: Vec::new(),
         proba_prefix: None,
+        roles_only: true,
         ..first.clone()
     }
 }

@@ -217,8 +217,15 @@ pub(super) fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Ro
     // A column typed from the sample may hold text further down: read it as
     // text and try again (once per column at most).
     for _ in 0..=columns.len() {
+        let projection = opts.roles_only.then(|| {
+            super::role_columns(&roles)
+                .into_iter()
+                .map(PlSmallStr::from)
+                .collect::<Arc<[PlSmallStr]>>()
+        });
         let result = csv_options(delimiter, decimal_comma)
             .with_schema(Some(Arc::new(schema.clone())))
+            .with_columns(projection)
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(SerReader::finish);
         match result {

@@ -101,6 +101,10 @@ pub struct LoadOptions {
     pub proba: Vec<(String, String)>,
     /// Set to `true` from another thread to stop the load early.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Read only the role columns (label, prediction, id, and any score,
+    /// human, image or text named), not the slice columns: a second run to
+    /// compare needs no more, and Parquet and CSV then skip the rest.
+    pub roles_only: bool,
 }
 
 impl LoadOptions {
@@ -187,6 +191,23 @@ pub fn resolve_format(path: &Path, format: Option<InputFormat>) -> Result<InputF
         })
 }
 
+/// The columns a role names, in the order label, prediction, id, score,
+/// human, image, text.
+fn role_columns(roles: &Roles) -> Vec<String> {
+    [Some(&roles.label), Some(&roles.pred)]
+        .into_iter()
+        .chain([
+            roles.id.as_ref(),
+            roles.score.as_ref(),
+            roles.human.as_ref(),
+            roles.image.as_ref(),
+            roles.text.as_ref(),
+        ])
+        .flatten()
+        .cloned()
+        .collect()
+}
+
 /// Loads a predictions table.
 ///
 /// # Errors
@@ -214,6 +235,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
     let started = std::time::Instant::now();
     let (mut df, roles) = match format {
         InputFormat::Csv => read_csv(path, opts)?,
+        InputFormat::Parquet if opts.roles_only => {
+            let (df, roles) = parquet::read_roles(path, opts)?;
+            check_roles_are_flat(path, &df, &roles, format)?;
+            (df, roles)
+        }
         InputFormat::Parquet | InputFormat::Ndjson => {
             let df = read_frame(path, format)?;
             let columns = column_names(&df);
