@@ -1489,3 +1489,27 @@ fn dropping_a_file_with_shift_held_compares_instead_of_opening() {
     harness.run();
     assert_eq!(harness.state().doc().unwrap().rows.len(), 40);
 }
+
+#[test]
+fn comparing_with_a_run_that_shares_no_example_says_so_and_keeps_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (before, _) = two_runs(dir.path());
+    let other = common::write(
+        dir.path(),
+        "other.csv",
+        "id,label,pred\nx1,yes,no\nx2,no,no\n",
+    );
+    let mut harness = open_comparing(&before, Some(&other));
+    let app = harness.state();
+    let message = &app.dialogs.error.as_ref().unwrap().message;
+    assert!(message.contains("ids do not overlap"), "{message}");
+    assert!(message.contains("other.csv"), "{message}");
+    let doc = app.doc().unwrap();
+    assert!(doc.compare.is_none());
+    assert_eq!(doc.ds.rows(), 300);
+    // The Compare view offers to pick another run.
+    harness.state_mut().dialogs.error = None;
+    harness.state_mut().prefs.view = slicewise::gui::views::View::Compare;
+    harness.run();
+    harness.get_by_label("Compare with another run…");
+}

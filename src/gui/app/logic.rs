@@ -92,6 +92,10 @@ impl App {
                 self.commit_note();
                 self.save_now();
                 self.tags = crate::gui::panels::TagsPanel::default();
+                // A second run loading for the old file is not for this one.
+                if let Some(job) = self.comparing.take() {
+                    job.cancel();
+                }
                 self.inspector = crate::gui::panels::InspectorPanel::default();
                 let had_session = opened.had_session;
                 let doc = Document::new(opened);

@@ -328,6 +328,7 @@ impl eframe::App for App {
             loading: self.loading.as_ref(),
             exporting: !self.exports.is_empty(),
             busy: self.busy(),
+            comparing: self.comparing.as_ref().map(|j| j.path.as_path()),
             doc: self.doc(),
             status: self.status.as_ref(),
             frame_time: self.frame_time,

@@ -33,6 +33,8 @@ pub struct StatusState<'a> {
     pub exporting: bool,
     /// What a view's worker is computing.
     pub busy: Option<&'static str>,
+    /// The second run being loaded to compare with, if any.
+    pub comparing: Option<&'a std::path::Path>,
     /// The open file.
     pub doc: Option<&'a Document>,
     /// The last message.
@@ -73,6 +75,22 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
             if state.exporting {
                 ui.spinner();
                 ui.label("Exporting…");
+                ui.separator();
+            }
+            if let Some(path) = state.comparing {
+                ui.spinner();
+                ui.label(format!(
+                    "Loading the second run {}…",
+                    path.file_name()
+                        .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
+                ));
+                if ui
+                    .small_button("Cancel")
+                    .on_hover_text(Action::Escape.tooltip())
+                    .clicked()
+                {
+                    commands.send(Action::Escape);
+                }
                 ui.separator();
             }
             if let Some(what) = state.busy {
