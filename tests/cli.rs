@@ -1135,6 +1135,27 @@ fn compare_reads_two_models_from_one_file_and_differently_named_columns() {
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["flips"]["fixed"], 2, "rows 2 and 4");
     assert_eq!(j["flips"]["broken"], 1, "row 3");
+    // The model against the human labellers: the human column is the second
+    // run's prediction, not its human-label column.
+    let human = common::write(
+        dir.path(),
+        "human.csv",
+        "id,label,pred,human\n1,x,x,x\n2,x,y,x\n3,y,y,x\n",
+    );
+    let o = slicewise(&[
+        "compare",
+        path(&human),
+        "--pred-after",
+        "human",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (j["flips"]["fixed"].as_u64(), j["flips"]["broken"].as_u64()),
+        (Some(1), Some(1))
+    );
     // A second file whose columns are named differently.
     let other = common::write(
         dir.path(),

@@ -149,7 +149,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
             error: e.into(),
         })?
         .map(|(code, _)| code);
-    let report = CompareReport::build(
+    let mut report = CompareReport::build(
         &before,
         Some(&state),
         &after,
@@ -159,6 +159,11 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         positive,
     )
     .map_err(|e| data_err(anyhow::anyhow!("{e}")))?;
+    if args.after.is_none() {
+        // One file, two prediction columns: name the columns.
+        report.before = format!("{} ({})", report.before, before.roles.pred);
+        report.after = format!("{} ({})", report.after, after.roles.pred);
+    }
     if report.by_position {
         eprintln!("warning: no id column, so the runs' rows are paired by position");
     }

@@ -249,10 +249,12 @@ pub fn after_options(
         label: label.or_else(|| first.label.clone()),
         pred: pred.or_else(|| first.pred.clone()),
         id: id.or_else(|| first.id.clone()),
-        score: None,
-        human: None,
-        image: None,
-        text: None,
+        // Explicitly none (an empty name), not "detect": a detected human
+        // column could be the very column named as the second prediction.
+        score: Some(String::new()),
+        human: Some(String::new()),
+        image: Some(String::new()),
+        text: Some(String::new()),
         proba: Vec::new(),
         proba_prefix: None,
         roles_only: true,
