@@ -376,7 +376,7 @@ pub fn tag_changes(
         }
     }
     let correct = joined.pairs.len() as u64 - errors;
-    let pts = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |v| format!("{:+.2} pt", v * 100.0));
+    let pts = crate::core::render::points;
     let mut out: Vec<TagChange> = rows
         .iter()
         .filter_map(|row| {
@@ -448,7 +448,7 @@ pub fn tag_changes(
                 }
             };
             let ci = realised_ci.map_or_else(String::new, |c| {
-                format!(" [{:+.2}, {:+.2}]", c.lo * 100.0, c.hi * 100.0)
+                format!(" {}", crate::core::render::points_ci(Some(c)))
             });
             let verdict = format!(
                 "{}: expected {}, realised {}{ci}{how}",

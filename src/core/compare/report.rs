@@ -8,7 +8,7 @@ use super::{
     class_changes, join, overall, rate_changes, slice_changes, tag_changes,
 };
 use crate::core::dataset::Dataset;
-use crate::core::render::{Table, html_escape};
+use crate::core::render::{Table, Tidy, html_escape, p_value, points, points_ci};
 use crate::core::slices::SliceKey;
 use crate::core::stats::Interval;
 use crate::core::tags::ReviewState;
@@ -231,31 +231,42 @@ impl CompareReport {
         })
     }
 
+    /// How the runs' examples paired up, in one sentence.
+    #[must_use]
+    pub fn rows_sentence(&self) -> String {
+        let r = &self.overall.rows;
+        format!(
+            "Examples: {} in both{}; {} only in the first run, {} only in the second; {} relabelled (judged on the {} labels)",
+            crate::core::render::count(r.matched as u64),
+            if self.by_position {
+                ", paired by position (no ids)"
+            } else {
+                ""
+            },
+            crate::core::render::count(r.only_before as u64),
+            crate::core::render::count(r.only_after as u64),
+            crate::core::render::count(r.label_changed as u64),
+            match self.labels {
+                LabelsFrom::Before => "first run's",
+                LabelsFrom::After => "second run's",
+            }
+        )
+    }
+
     /// One tidy CSV, a row per number: `section,key,group,metric,value,ci_low,ci_high`
     /// (sections `overall`, `flips`, `class`, `tag`, `slice`; for slices the
     /// key is the column; for TPR and FPR the metric starts with `tpr_`/`fpr_`).
     #[must_use]
     #[allow(clippy::cast_precision_loss)]
     pub fn to_csv(&self) -> String {
-        let mut t = Table::new(&[
-            "section", "key", "group", "metric", "value", "ci_low", "ci_high",
-        ]);
-        let v = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
+        let mut tidy = Tidy::default();
         let mut add = |section: &str,
                        key: &str,
                        group: &str,
                        metric: &str,
                        value: Option<f64>,
                        ci: Option<Interval>| {
-            t.push(vec![
-                section.to_string(),
-                key.to_string(),
-                group.to_string(),
-                metric.to_string(),
-                v(value),
-                v(ci.map(|c| c.lo)),
-                v(ci.map(|c| c.hi)),
-            ]);
+            tidy.add((section, key, group), metric, value, ci);
         };
         let change = |add: &mut AddMetric<'_>, prefix: &str, c: &Change| {
             add(&format!("{prefix}count"), Some(c.table.n() as f64), None);
@@ -421,7 +432,7 @@ impl CompareReport {
                 }
             }
         }
-        t.to_csv()
+        tidy.to_csv()
     }
 
     /// One self-contained HTML page, for a planning meeting or a ticket.
@@ -443,43 +454,14 @@ impl CompareReport {
         use crate::core::render::{count, pct};
         use std::fmt::Write as _;
         let (table, heading, line) = (style.table, style.heading, style.line);
-        let pts =
-            |d: Option<f64>| d.map_or_else(|| "n/a".into(), |d| format!("{:+.2} pt", d * 100.0));
-        let ci = |c: Option<Interval>| {
-            c.map_or_else(String::new, |c| {
-                format!("[{:+.2}, {:+.2}]", c.lo * 100.0, c.hi * 100.0)
-            })
-        };
-        let p = |p: f64| {
-            if p < 1e-4 {
-                format!("{p:.1e}")
-            } else {
-                format!("{p:.4}")
-            }
-        };
+        let (pts, ci, p) = (points, points_ci, p_value);
         let mut out = String::new();
-        let r = &self.overall.rows;
         let a = &self.overall.accuracy;
         out.push_str(&(style.title)(&format!(
             "Slicewise compare: {} → {}",
             self.before, self.after
         )));
-        out.push_str(&line(&format!(
-            "Examples: {} in both{}; {} only in the first run, {} only in the second; {} relabelled (judged on the {} labels)",
-            count(r.matched as u64),
-            if self.by_position {
-                ", paired by position (no ids)"
-            } else {
-                ""
-            },
-            count(r.only_before as u64),
-            count(r.only_after as u64),
-            count(r.label_changed as u64),
-            match self.labels {
-                LabelsFrom::Before => "first run's",
-                LabelsFrom::After => "second run's",
-            }
-        )));
+        out.push_str(&line(&self.rows_sentence()));
         out.push_str(&line(&format!(
             "Accuracy: {} → {}, {} (95% {}), McNemar exact p = {}",
             pct(a.before, 2),

@@ -76,20 +76,30 @@ pub fn tags_csv(rows: &[TagRow]) -> String {
     t.to_csv()
 }
 
-/// The report as one tidy CSV: `section,key,group,metric,value,ci_low,ci_high`.
-#[must_use]
-pub fn report_csv(r: &Report) -> String {
-    let mut t = Table::new(&[
-        "section", "key", "group", "metric", "value", "ci_low", "ci_high",
-    ]);
-    let v = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
-    let mut add = |section: &str,
-                   key: &str,
-                   group: &str,
-                   metric: &str,
-                   value: Option<f64>,
-                   ci: Option<Interval>| {
-        t.push(vec![
+/// A tidy CSV of numbers, a row each:
+/// `section,key,group,metric,value,ci_low,ci_high` (the report's and the
+/// comparison's CSV).
+pub struct Tidy(Table);
+
+impl Default for Tidy {
+    fn default() -> Self {
+        Self(Table::new(&[
+            "section", "key", "group", "metric", "value", "ci_low", "ci_high",
+        ]))
+    }
+}
+
+impl Tidy {
+    /// Adds one number (empty cells for `None`).
+    pub fn add(
+        &mut self,
+        (section, key, group): (&str, &str, &str),
+        metric: &str,
+        value: Option<f64>,
+        ci: Option<Interval>,
+    ) {
+        let v = |x: Option<f64>| x.map_or_else(String::new, |x| format!("{x}"));
+        self.0.push(vec![
             section.to_string(),
             key.to_string(),
             group.to_string(),
@@ -98,6 +108,26 @@ pub fn report_csv(r: &Report) -> String {
             v(ci.map(|c| c.lo)),
             v(ci.map(|c| c.hi)),
         ]);
+    }
+
+    /// The CSV text.
+    #[must_use]
+    pub fn to_csv(&self) -> String {
+        self.0.to_csv()
+    }
+}
+
+/// The report as one tidy CSV: `section,key,group,metric,value,ci_low,ci_high`.
+#[must_use]
+pub fn report_csv(r: &Report) -> String {
+    let mut tidy = Tidy::default();
+    let mut add = |section: &str,
+                   key: &str,
+                   group: &str,
+                   metric: &str,
+                   value: Option<f64>,
+                   ci: Option<Interval>| {
+        tidy.add((section, key, group), metric, value, ci);
     };
     #[allow(clippy::cast_precision_loss)]
     {
@@ -469,5 +499,5 @@ pub fn report_csv(r: &Report) -> String {
             None,
         );
     }
-    t.to_csv()
+    tidy.to_csv()
 }

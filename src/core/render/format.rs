@@ -50,6 +50,30 @@ pub fn interval_text(ci: Option<Interval>, as_pct: bool) -> String {
     }
 }
 
+/// A change of a proportion in percentage points: `+1.23 pt`, or `n/a`.
+#[must_use]
+pub fn points(v: Option<f64>) -> String {
+    v.map_or_else(|| NA.to_string(), |v| format!("{:+.2} pt", v * 100.0))
+}
+
+/// The interval of a change in points: `[-0.12, +3.40]`, or empty.
+#[must_use]
+pub fn points_ci(c: Option<Interval>) -> String {
+    c.map_or_else(String::new, |c| {
+        format!("[{:+.2}, {:+.2}]", c.lo * 100.0, c.hi * 100.0)
+    })
+}
+
+/// A p-value: four decimals, or scientific below 0.0001.
+#[must_use]
+pub fn p_value(p: f64) -> String {
+    if p < 1e-4 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.4}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use egui::{Color32, RichText, Sense, Stroke, Ui, pos2, vec2};
 use super::{AppView, computing_ui};
 use crate::core::compare::{Change, CompareReport, Flip, RunComparison};
 use crate::core::dataset::Dataset;
-use crate::core::render::{count, pct};
+use crate::core::render::{count, p_value as p_text, pct, points as pts, points_ci as ci_text};
 use crate::core::stats::Interval;
 use crate::core::tags::ReviewState;
 use crate::gui::actions::Action;
@@ -193,25 +193,6 @@ fn empty_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
     });
 }
 
-/// Points for a change: "+1.23 pt".
-fn pts(v: Option<f64>) -> String {
-    v.map_or_else(|| "n/a".into(), |v| format!("{:+.2} pt", v * 100.0))
-}
-
-fn ci_text(c: Option<Interval>) -> String {
-    c.map_or_else(String::new, |c| {
-        format!("[{:+.2}, {:+.2}]", c.lo * 100.0, c.hi * 100.0)
-    })
-}
-
-fn p_text(p: f64) -> String {
-    if p < 1e-4 {
-        format!("{p:.1e}")
-    } else {
-        format!("{p:.4}")
-    }
-}
-
 /// The colour of a change: red for a significant regression, green for a
 /// significant improvement, blue otherwise.
 fn change_colour(change: &Change, regressed: bool, improved: bool) -> Color32 {
@@ -332,23 +313,7 @@ impl CompareView {
     fn report_ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui, report: &CompareReport) {
         let o = &report.overall;
         let a = &o.accuracy;
-        let r = &o.rows;
-        ui.label(format!(
-            "{} examples in both runs{}; {} only in this one, {} only in the second; {} relabelled (judged on the {} labels)",
-            count(r.matched as u64),
-            if report.by_position {
-                ", paired by position (no ids)"
-            } else {
-                ""
-            },
-            count(r.only_before as u64),
-            count(r.only_after as u64),
-            count(r.label_changed as u64),
-            match report.labels {
-                crate::core::compare::LabelsFrom::Before => "first run's",
-                crate::core::compare::LabelsFrom::After => "second run's",
-            }
-        ));
+        ui.label(report.rows_sentence());
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!(
