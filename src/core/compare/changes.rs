@@ -175,6 +175,22 @@ pub fn slice_changes(
         .collect()
 }
 
+/// A column's groups in the order to read them: regressions first, then by
+/// the change in accuracy, largest drop first.
+#[must_use]
+pub fn worst_first(groups: &[GroupChange]) -> Vec<&GroupChange> {
+    let mut order: Vec<&GroupChange> = groups.iter().collect();
+    order.sort_by(|x, y| {
+        y.regressed.cmp(&x.regressed).then(
+            x.change
+                .delta
+                .unwrap_or(0.0)
+                .total_cmp(&y.change.delta.unwrap_or(0.0)),
+        )
+    });
+    order
+}
+
 /// Overall TPR and FPR before and after for a positive class code.
 #[must_use]
 pub fn rate_changes(joined: &Joined, positive: u32) -> (Change, Change) {

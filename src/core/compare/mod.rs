@@ -15,7 +15,7 @@ mod report;
 
 pub use changes::{
     Change, ClassChange, GroupChange, Overall, Prf, RateChange, TagChange, class_changes, overall,
-    rate_changes, slice_changes, tag_changes,
+    rate_changes, slice_changes, tag_changes, worst_first,
 };
 pub use report::CompareReport;
 

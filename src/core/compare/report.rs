@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{
     Change, ClassChange, GroupChange, Joined, LabelsFrom, Overall, RateChange, TagChange,
-    class_changes, join, overall, rate_changes, slice_changes, tag_changes,
+    class_changes, join, overall, rate_changes, slice_changes, tag_changes, worst_first,
 };
 use crate::core::dataset::Dataset;
 use crate::core::render::{Table, Tidy, html_escape, p_value, points, points_ci};
@@ -545,16 +545,7 @@ impl CompareReport {
             out.push_str(style.end);
         }
         for (column, groups) in &self.slices {
-            let mut order: Vec<&GroupChange> = groups.iter().collect();
-            // Regressions first, then by the change, worst first.
-            order.sort_by(|x, y| {
-                y.regressed.cmp(&x.regressed).then(
-                    x.change
-                        .delta
-                        .unwrap_or(0.0)
-                        .total_cmp(&y.change.delta.unwrap_or(0.0)),
-                )
-            });
+            let order = worst_first(groups);
             let mut t = Table::new(&[
                 column.as_str(),
                 "count",

@@ -443,16 +443,7 @@ impl CompareView {
                     }
                 });
                 for (column, groups) in &report.slices {
-                    let mut order: Vec<_> = groups.iter().collect();
-                    // Regressions first, then the largest drops.
-                    order.sort_by(|x, y| {
-                        y.regressed.cmp(&x.regressed).then(
-                            x.change
-                                .delta
-                                .unwrap_or(0.0)
-                                .total_cmp(&y.change.delta.unwrap_or(0.0)),
-                        )
-                    });
+                    let order = crate::core::compare::worst_first(groups);
                     let metric = self.metric;
                     let classes = &ctx.doc.ds.classes;
                     let positive = report.positive.clone();
