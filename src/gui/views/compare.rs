@@ -335,6 +335,33 @@ impl CompareView {
             );
             ui.label(format!("McNemar exact p = {}", p_text(a.p_value)));
         });
+        if let (Some(pos), Some((tpr, fpr))) = (&report.positive, &report.rates) {
+            ui.horizontal_wrapped(|ui| {
+                for (name, c, higher_is_better) in [("TPR", tpr, true), ("FPR", fpr, false)] {
+                    let worse = c
+                        .delta
+                        .is_some_and(|d| d != 0.0 && (d > 0.0) != higher_is_better);
+                    let significant = c.p_value < ALPHA;
+                    ui.label(format!(
+                        "{name} ({pos} positive) {} → {}",
+                        pct(c.before, 2),
+                        pct(c.after, 2)
+                    ));
+                    ui.label(
+                        RichText::new(format!("{} {}", pts(c.delta), ci_text(c.delta_ci))).color(
+                            change_colour_by(
+                                c,
+                                worse && significant,
+                                significant,
+                                higher_is_better,
+                            ),
+                        ),
+                    );
+                    ui.label(format!("p = {}", p_text(c.p_value)));
+                    ui.separator();
+                }
+            });
+        }
         ui.horizontal(|ui| {
             flip_button(ui, ctx, Flip::Fixed, a.table.fixed, Vec::new(), None, None);
             flip_button(
@@ -351,8 +378,8 @@ impl CompareView {
         widgets::colour_key(
             ui,
             &[
-                (theme::RED, "significant drop (Holm-adjusted p < 0.05)"),
-                (theme::RIGHT, "significant gain"),
+                (theme::RED, "significantly worse (Holm-adjusted p < 0.05)"),
+                (theme::RIGHT, "significantly better"),
                 (theme::BLUE, "no significant change"),
             ],
         );
