@@ -4,6 +4,7 @@ pub mod bootstrap;
 pub mod calibration;
 pub mod compare;
 pub mod dataset;
+pub mod discover;
 pub mod error;
 pub mod examples;
 pub mod export;

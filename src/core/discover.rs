@@ -1,0 +1,1108 @@
+//! Slice discovery: SliceLine (Sagadeeva and Boehm, SIGMOD 2021), exactly as
+//! the `sliceline` Python package runs it, on the engine's compact columns.
+//!
+//! A slice is a conjunction of `column = value` predicates. Its score is
+//! `α·((e_S/|S|)/ē − 1) − (1 − α)·(n/|S| − 1)`. Slices are enumerated level
+//! by level (one more predicate per level, up to `max_level`): two slices of
+//! level `l − 1` that share `l − 2` predicates join into a candidate of level
+//! `l`; a candidate is kept only when all `l` of its parents survived, its
+//! support can reach the minimum, and its upper-bound score beats both zero
+//! and the lowest score in the current top K. Candidates are evaluated
+//! exactly (size, error sum and maximum error) with one row bitmap per
+//! predicate, on both cores. The package's order of enumeration is kept,
+//! so that its upper bounds (computed from the first pair of parents that
+//! yields a candidate) and its ties come out the same.
+//!
+//! Two details follow the package (and SystemDS, where it comes from): the
+//! size term of the upper bound uses the number of one-hot columns where the
+//! score uses the number of rows (a larger, still valid bound), and
+//! candidates are pruned against the lowest score of the current top K even
+//! while it holds fewer than K slices.
+
+use std::cmp::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+
+use rustc_hash::FxHashMap;
+
+use super::dataset::Dataset;
+
+/// The minimum support: a number of rows, or a share of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MinSupport {
+    /// At least this many rows.
+    Count(u64),
+    /// At least this share of the rows, 0 < share < 1 (rounded down, as the
+    /// package's `int(min_sup * n)`).
+    Share(f64),
+}
+
+impl MinSupport {
+    /// The number of rows it means for `n` rows.
+    #[must_use]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    pub fn rows(self, n: usize) -> u64 {
+        match self {
+            Self::Count(c) => c,
+            Self::Share(s) => (s * n as f64) as u64,
+        }
+    }
+
+    /// Reads "50" (rows), "1%" or "0.01" (a share).
+    ///
+    /// # Errors
+    /// Text that is neither, with what to type.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let help = || {
+            format!(
+                "'{text}' is not a minimum support: give a number of rows (e.g. 50) or a share (e.g. 1% or 0.01)"
+            )
+        };
+        if let Some(p) = t.strip_suffix('%') {
+            let v: f64 = p.trim().parse().map_err(|_| help())?;
+            return if v > 0.0 && v < 100.0 {
+                Ok(Self::Share(v / 100.0))
+            } else {
+                Err(help())
+            };
+        }
+        if let Ok(c) = t.parse::<u64>() {
+            return Ok(Self::Count(c));
+        }
+        match t.parse::<f64>() {
+            Ok(v) if v > 0.0 && v < 1.0 => Ok(Self::Share(v)),
+            _ => Err(help()),
+        }
+    }
+}
+
+/// The parameters of a search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DiscoverOptions {
+    /// Weight of the error term, 0 < α ≤ 1.
+    pub alpha: f64,
+    /// How many slices to return (ties at the K-th score are all returned).
+    pub k: usize,
+    /// The most predicates in a slice.
+    pub max_level: usize,
+    /// The minimum support.
+    pub min_support: MinSupport,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        Self {
+            alpha: 0.95,
+            k: 10,
+            max_level: 3,
+            min_support: MinSupport::Share(0.01),
+        }
+    }
+}
+
+/// One categorical column to slice on: its values (sorted as text, the
+/// package's category order) and each row's value index.
+#[derive(Debug, Clone)]
+pub struct Feature {
+    /// The column's name.
+    pub name: String,
+    /// Its values, sorted.
+    pub values: Vec<String>,
+    /// Per row, the index of its value.
+    pub codes: Vec<u32>,
+}
+
+impl Feature {
+    /// A feature from codes into `labels` (any order): values are sorted and
+    /// codes remapped.
+    #[must_use]
+    pub fn new(name: &str, labels: &[String], codes: &[u32]) -> Self {
+        let mut order: Vec<usize> = (0..labels.len()).collect();
+        order.sort_by(|&a, &b| labels[a].cmp(&labels[b]));
+        let mut remap = vec![0u32; labels.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = u32::try_from(new).unwrap_or(u32::MAX);
+        }
+        Self {
+            name: name.to_string(),
+            values: order.iter().map(|&i| labels[i].clone()).collect(),
+            codes: codes
+                .iter()
+                .map(|&c| remap.get(c as usize).copied().unwrap_or(0))
+                .collect(),
+        }
+    }
+}
+
+/// The error of each row: 0/1 (a bitmap, bit set = error) or continuous.
+#[derive(Debug, Clone)]
+pub enum Errors {
+    /// Misclassified, one-vs-rest FN/FP, or human disagreement.
+    Binary(Vec<u64>),
+    /// A continuous error in [0, 1] such as 1 − the confidence.
+    Continuous(Vec<f64>),
+}
+
+impl Errors {
+    /// 0/1 errors from a per-row test.
+    #[must_use]
+    pub fn binary(n: usize, is_error: impl Fn(usize) -> bool) -> Self {
+        let mut bits = vec![0u64; n.div_ceil(64)];
+        for r in (0..n).filter(|&r| is_error(r)) {
+            bits[r / 64] |= 1 << (r % 64);
+        }
+        Self::Binary(bits)
+    }
+
+    fn sum(&self) -> f64 {
+        match self {
+            #[allow(clippy::cast_precision_loss)]
+            Self::Binary(b) => b.iter().map(|w| u64::from(w.count_ones())).sum::<u64>() as f64,
+            Self::Continuous(v) => pairwise_sum(v),
+        }
+    }
+}
+
+/// Pairwise summation as numpy does it (blocks of 8 accumulators below 128
+/// values), so the average error matches the package's `np.mean` bit for bit
+/// on continuous errors.
+fn pairwise_sum(v: &[f64]) -> f64 {
+    if v.len() < 8 {
+        return v.iter().fold(0.0, |a, &x| a + x);
+    }
+    if v.len() <= 128 {
+        let mut r = [0.0f64; 8];
+        r.copy_from_slice(&v[..8]);
+        let mut i = 8;
+        while i + 8 <= v.len() {
+            for (j, acc) in r.iter_mut().enumerate() {
+                *acc += v[i + j];
+            }
+            i += 8;
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for &x in &v[i..] {
+            res += x;
+        }
+        return res;
+    }
+    let half = (v.len() / 2) / 8 * 8;
+    pairwise_sum(&v[..half]) + pairwise_sum(&v[half..])
+}
+
+/// A slice found, with its statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// (feature index, value index) per predicate, by feature.
+    pub predicates: Vec<(usize, u32)>,
+    /// SliceLine's score.
+    pub score: f64,
+    /// Rows in the slice.
+    pub size: u64,
+    /// Sum of the errors in the slice.
+    pub errors: f64,
+    /// The largest error in the slice.
+    pub max_error: f64,
+}
+
+/// What one level of the lattice did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LevelStats {
+    /// The level (number of predicates).
+    pub level: usize,
+    /// Candidates evaluated over the rows.
+    pub evaluated: usize,
+}
+
+/// The result of a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discovery {
+    /// The top slices, best first.
+    pub slices: Vec<Found>,
+    /// The average error ē.
+    pub average_error: f64,
+    /// The minimum support in rows.
+    pub min_support: u64,
+    /// Rows searched.
+    pub rows: usize,
+    /// Per level, what was evaluated.
+    pub levels: Vec<LevelStats>,
+}
+
+/// Why a search cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DiscoverError {
+    /// α outside (0, 1].
+    #[error("alpha must be in (0, 1], not {0}: 0.95 weighs the error rate far above the size")]
+    Alpha(f64),
+    /// K = 0.
+    #[error("k must be at least 1")]
+    K,
+    /// Level 0.
+    #[error("the maximum level must be at least 1 (a slice has at least one predicate)")]
+    Level,
+    /// Nothing to slice on.
+    #[error(
+        "there is no categorical column to slice on: name some with --by (numeric columns are cut into quantile bins)"
+    )]
+    NoColumns,
+    /// A minimum support no slice can reach.
+    #[error(
+        "the minimum support of {min_support} rows is more than the {rows} rows: lower --min-support"
+    )]
+    SupportTooLarge {
+        /// Rows asked for.
+        min_support: u64,
+        /// Rows there are.
+        rows: usize,
+    },
+    /// So many values pass the minimum support that their row bitmaps
+    /// would not fit the memory budget.
+    #[error(
+        "{values} column values have at least {min_support} rows, too many to search together: raise --min-support or leave out a column with many values"
+    )]
+    TooManyValues {
+        /// Values that pass.
+        values: usize,
+        /// The minimum support in rows.
+        min_support: u64,
+    },
+    /// Stopped from outside.
+    #[error("slice discovery was cancelled")]
+    Cancelled,
+}
+
+/// A slice of the lattice: its predicates as one-hot column indices
+/// (ascending, at most one per feature) and its statistics.
+#[derive(Debug, Clone)]
+struct Slice {
+    cols: Vec<u32>,
+    size: f64,
+    errors: f64,
+    max_error: f64,
+    score: f64,
+}
+
+struct Lattice<'a> {
+    features: &'a [Feature],
+    /// The feature of each one-hot column.
+    feature_of: Vec<usize>,
+    /// The first one-hot column of each feature.
+    offset: Vec<u32>,
+    n: usize,
+    n_cols: usize,
+    alpha: f64,
+    avg: f64,
+    min_sup: f64,
+    k: usize,
+}
+
+impl Lattice<'_> {
+    #[allow(clippy::cast_precision_loss)]
+    fn score(&self, size: f64, errors: f64) -> f64 {
+        if size <= 0.0 {
+            return f64::NEG_INFINITY;
+        }
+        let s = self.alpha * ((errors / size) / self.avg - 1.0)
+            - (1.0 - self.alpha) * (self.n as f64 / size - 1.0);
+        if s.is_nan() { f64::NEG_INFINITY } else { s }
+    }
+
+    /// The package's upper bound of the score of a candidate and every slice
+    /// below it, from bounds on its size, error sum and maximum error.
+    #[allow(clippy::cast_precision_loss)]
+    fn score_ub(&self, size: f64, errors: f64, max_error: f64) -> f64 {
+        let (a, m) = (self.alpha, self.min_sup);
+        let ncol = self.n_cols as f64;
+        let mid = if max_error > 0.0 {
+            (errors / max_error).max(m)
+        } else {
+            m
+        };
+        [m, mid, size]
+            .into_iter()
+            .filter(|&p| p > 0.0)
+            .map(|p| {
+                (a * ((p * max_error).min(errors) / self.avg - p) - (1.0 - a) * (ncol - p)) / p
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// The package's id order: feature by feature, absent before present,
+    /// then by value.
+    fn id_key(&self, cols: &[u32]) -> Vec<u32> {
+        let mut key = vec![0u32; self.features.len()];
+        for &c in cols {
+            let f = self.feature_of[c as usize];
+            key[f] = c - self.offset[f] + 1;
+        }
+        key
+    }
+}
+
+/// The order of the package's top K: score descending, then the one-hot
+/// vectors compared as 0/1 sequences.
+fn top_order(a: &Slice, b: &Slice) -> Ordering {
+    b.score.total_cmp(&a.score).then_with(|| {
+        for (x, y) in a.cols.iter().zip(&b.cols) {
+            if x != y {
+                // The one with the smaller column has a 1 where the other has 0.
+                return y.cmp(x);
+            }
+        }
+        a.cols.len().cmp(&b.cols.len())
+    })
+}
+
+/// Adds `new` slices to the top K: those with enough support and a
+/// positive score compete; all slices tied at the K-th score stay.
+fn maintain_top_k(top: &mut Vec<Slice>, new: &[Slice], lattice: &Lattice<'_>) {
+    let valid: Vec<&Slice> = new
+        .iter()
+        .filter(|s| s.size >= lattice.min_sup && s.score > 0.0)
+        .collect();
+    if valid.is_empty() {
+        return;
+    }
+    top.extend(valid.into_iter().cloned());
+    let mut scores: Vec<f64> = top.iter().map(|s| s.score).collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    // rank "min" of -score ≤ k: fewer than k slices score strictly higher.
+    let k = lattice.k;
+    top.retain(|s| scores.iter().take_while(|&&x| x > s.score).count() < k);
+    top.sort_by(top_order);
+}
+
+/// Row bitmaps of one-hot columns, built on demand.
+struct Bitmaps {
+    words: usize,
+    maps: FxHashMap<u32, Vec<u64>>,
+}
+
+impl Bitmaps {
+    fn build(lattice: &Lattice<'_>, cols: &[u32]) -> Self {
+        let words = lattice.n.div_ceil(64);
+        let mut maps: FxHashMap<u32, Vec<u64>> = FxHashMap::default();
+        for &c in cols {
+            maps.entry(c).or_insert_with(|| vec![0u64; words]);
+        }
+        for (f, feature) in lattice.features.iter().enumerate() {
+            let wanted: Vec<Option<u32>> = (0..feature.values.len())
+                .map(|v| {
+                    let col = lattice.offset[f] + u32::try_from(v).unwrap_or(u32::MAX);
+                    maps.contains_key(&col).then_some(col)
+                })
+                .collect();
+            if wanted.iter().all(Option::is_none) {
+                continue;
+            }
+            for (r, &code) in feature.codes.iter().enumerate() {
+                if let Some(Some(col)) = wanted.get(code as usize)
+                    && let Some(map) = maps.get_mut(col)
+                {
+                    map[r / 64] |= 1 << (r % 64);
+                }
+            }
+        }
+        Self { words, maps }
+    }
+
+    /// Size, error sum and maximum error of the rows in all of `cols`.
+    #[allow(clippy::cast_precision_loss)]
+    fn eval(&self, cols: &[u32], errors: &Errors) -> (f64, f64, f64) {
+        let maps: Vec<&Vec<u64>> = cols.iter().filter_map(|c| self.maps.get(c)).collect();
+        let (mut size, mut err_count, mut sum, mut max) = (0u64, 0u64, 0.0f64, 0.0f64);
+        for w in 0..self.words {
+            let mut word = u64::MAX;
+            for m in &maps {
+                word &= m[w];
+            }
+            if word == 0 {
+                continue;
+            }
+            size += u64::from(word.count_ones());
+            match errors {
+                Errors::Binary(bits) => err_count += u64::from((word & bits[w]).count_ones()),
+                Errors::Continuous(v) => {
+                    let mut rest = word;
+                    while rest != 0 {
+                        let r = w * 64 + rest.trailing_zeros() as usize;
+                        rest &= rest - 1;
+                        sum += v[r];
+                        max = max.max(v[r]);
+                    }
+                }
+            }
+        }
+        match errors {
+            Errors::Binary(_) => (
+                size as f64,
+                err_count as f64,
+                if err_count > 0 { 1.0 } else { 0.0 },
+            ),
+            Errors::Continuous(_) => (size as f64, sum, max),
+        }
+    }
+}
+
+/// The most memory the row bitmaps may take (one bit per row per value).
+const BITMAP_BUDGET: u64 = 2 << 30;
+
+/// Size, error sum and maximum error of every single value.
+#[allow(clippy::cast_precision_loss)]
+fn singles(lattice: &Lattice<'_>, errors: &Errors) -> Vec<Slice> {
+    let mut size = vec![0u64; lattice.n_cols];
+    let mut err = vec![0.0f64; lattice.n_cols];
+    let mut max = vec![0.0f64; lattice.n_cols];
+    for (f, feature) in lattice.features.iter().enumerate() {
+        let base = lattice.offset[f] as usize;
+        for (r, &code) in feature.codes.iter().enumerate() {
+            let c = base + code as usize;
+            size[c] += 1;
+            let e = match errors {
+                Errors::Binary(bits) => {
+                    if bits[r / 64] >> (r % 64) & 1 == 1 {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                }
+                Errors::Continuous(v) => v[r],
+            };
+            err[c] += e;
+            max[c] = max[c].max(e);
+        }
+    }
+    (0..lattice.n_cols)
+        .map(|c| {
+            let s = size[c] as f64;
+            Slice {
+                cols: vec![u32::try_from(c).unwrap_or(u32::MAX)],
+                size: s,
+                errors: err[c],
+                max_error: max[c],
+                score: lattice.score(s, err[c]),
+            }
+        })
+        .collect()
+}
+
+/// Evaluates candidates on both cores.
+fn evaluate(
+    lattice: &Lattice<'_>,
+    bitmaps: &Bitmaps,
+    errors: &Errors,
+    candidates: Vec<Vec<u32>>,
+) -> Vec<Slice> {
+    let eval_one = |cols: Vec<u32>| {
+        let (size, errs, max_error) = bitmaps.eval(&cols, errors);
+        Slice {
+            score: lattice.score(size, errs),
+            cols,
+            size,
+            errors: errs,
+            max_error,
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads < 2 || candidates.len() < 64 {
+        return candidates.into_iter().map(eval_one).collect();
+    }
+    let chunk = candidates.len().div_ceil(threads);
+    let mut parts: Vec<Vec<Vec<u32>>> = Vec::new();
+    let mut rest = candidates;
+    while rest.len() > chunk {
+        let tail = rest.split_off(chunk);
+        parts.push(rest);
+        rest = tail;
+    }
+    parts.push(rest);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(eval_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The candidates of the next level from the surviving slices `s` of
+/// level `level - 1`, pruned as the package prunes them.
+fn candidates(lattice: &Lattice<'_>, s: &[Slice], level: usize, top_min: f64) -> Vec<Vec<u32>> {
+    // Compatible pairs (i < j), in row-major order: at level 2 any two
+    // slices without a common predicate, above it those sharing level − 2.
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    if level == 2 {
+        for i in 0..s.len() {
+            for j in i + 1..s.len() {
+                if s[i].cols != s[j].cols {
+                    pairs.extend(u32::try_from(i).ok().zip(u32::try_from(j).ok()));
+                }
+            }
+        }
+    } else {
+        // Slices sharing level − 2 predicates meet in the bucket of the
+        // predicates they share (each leaves one of its own out).
+        let mut buckets: FxHashMap<Vec<u32>, Vec<u32>> = FxHashMap::default();
+        for (i, slice) in s.iter().enumerate() {
+            for drop in 0..slice.cols.len() {
+                let mut key = slice.cols.clone();
+                key.remove(drop);
+                if let Ok(i) = u32::try_from(i) {
+                    buckets.entry(key).or_default().push(i);
+                }
+            }
+        }
+        for members in buckets.values() {
+            for (x, &i) in members.iter().enumerate() {
+                for &j in &members[x + 1..] {
+                    pairs.push((i.min(j), i.max(j)));
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+    }
+    // Join, drop joins with two values of one feature, and count how often
+    // each candidate arises; its bounds come from the first pair.
+    let mut seen: FxHashMap<Vec<u32>, (usize, f64, f64, f64)> = FxHashMap::default();
+    for &(i, j) in &pairs {
+        let (a, b) = (&s[i as usize], &s[j as usize]);
+        let mut cols: Vec<u32> = a.cols.iter().chain(&b.cols).copied().collect();
+        cols.sort_unstable();
+        cols.dedup();
+        if cols.len() != level {
+            continue;
+        }
+        let valid = cols
+            .windows(2)
+            .all(|w| lattice.feature_of[w[0] as usize] != lattice.feature_of[w[1] as usize]);
+        if !valid {
+            continue;
+        }
+        seen.entry(cols).and_modify(|e| e.0 += 1).or_insert((
+            1,
+            a.size.min(b.size),
+            a.errors.min(b.errors),
+            a.max_error.min(b.max_error),
+        ));
+    }
+    let parents = level * (level - 1) / 2;
+    let mut kept: Vec<(Vec<u32>, Vec<u32>)> = seen
+        .into_iter()
+        .filter(|(_, (count, size, errors, max_error))| {
+            *count == parents && *size >= lattice.min_sup && {
+                let ub = lattice.score_ub(*size, *errors, *max_error);
+                ub > top_min && ub > 0.0
+            }
+        })
+        .map(|(cols, _)| (lattice.id_key(&cols), cols))
+        .collect();
+    kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    kept.into_iter().map(|(_, cols)| cols).collect()
+}
+
+/// Finds the top-K slices. `progress(level)` is called as each level
+/// starts; `cancel` stops the search between levels.
+///
+/// # Errors
+/// Bad parameters, no column, a support no slice reaches, or cancelled.
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+pub fn discover(
+    features: &[Feature],
+    errors: &Errors,
+    rows: usize,
+    opts: &DiscoverOptions,
+    progress: &dyn Fn(usize),
+    cancel: Option<&AtomicBool>,
+) -> Result<Discovery, DiscoverError> {
+    if !(opts.alpha > 0.0 && opts.alpha <= 1.0) {
+        return Err(DiscoverError::Alpha(opts.alpha));
+    }
+    if opts.k == 0 {
+        return Err(DiscoverError::K);
+    }
+    if opts.max_level == 0 {
+        return Err(DiscoverError::Level);
+    }
+    if features.is_empty() {
+        return Err(DiscoverError::NoColumns);
+    }
+    let min_support = opts.min_support.rows(rows);
+    if usize::try_from(min_support).map_or(true, |m| m > rows) {
+        return Err(DiscoverError::SupportTooLarge { min_support, rows });
+    }
+    let mut offset = Vec::with_capacity(features.len());
+    let mut feature_of = Vec::new();
+    for (f, feature) in features.iter().enumerate() {
+        offset.push(u32::try_from(feature_of.len()).unwrap_or(u32::MAX));
+        feature_of.extend(std::iter::repeat_n(f, feature.values.len()));
+    }
+    let lattice = Lattice {
+        features,
+        n_cols: feature_of.len(),
+        feature_of,
+        offset,
+        n: rows,
+        alpha: opts.alpha,
+        avg: if rows == 0 {
+            0.0
+        } else {
+            errors.sum() / rows as f64
+        },
+        min_sup: min_support as f64,
+        k: opts.k,
+    };
+    let cancelled = || cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed));
+
+    // Level 1: every value of every column, counted in one pass each.
+    progress(1);
+    let level1 = singles(&lattice, errors);
+    let mut slices: Vec<Slice> = level1
+        .into_iter()
+        .filter(|s| s.size >= lattice.min_sup && s.errors > 0.0)
+        .collect();
+    let mut levels = vec![LevelStats {
+        level: 1,
+        evaluated: lattice.n_cols,
+    }];
+    let mut top: Vec<Slice> = Vec::new();
+    maintain_top_k(&mut top, &slices, &lattice);
+    // Bitmaps of the values that can still take part.
+    let useful: Vec<u32> = slices.iter().map(|s| s.cols[0]).collect();
+    let bytes = useful.len() as u64 * (rows.div_ceil(64) as u64) * 8;
+    if opts.max_level > 1 && bytes > BITMAP_BUDGET {
+        return Err(DiscoverError::TooManyValues {
+            values: useful.len(),
+            min_support,
+        });
+    }
+    let bitmaps = Bitmaps::build(&lattice, &useful);
+
+    let last = features.len().min(opts.max_level);
+    let mut level = 1;
+    while !slices.is_empty() && level < last {
+        if cancelled() {
+            return Err(DiscoverError::Cancelled);
+        }
+        level += 1;
+        progress(level);
+        let survivors: Vec<Slice> = slices
+            .into_iter()
+            .filter(|s| s.size >= lattice.min_sup && s.errors > 0.0)
+            .collect();
+        let top_min = top.last().map_or(f64::NEG_INFINITY, |s| s.score);
+        let next = candidates(&lattice, &survivors, level, top_min);
+        levels.push(LevelStats {
+            level,
+            evaluated: next.len(),
+        });
+        slices = evaluate(&lattice, &bitmaps, errors, next);
+        maintain_top_k(&mut top, &slices, &lattice);
+    }
+    let slices = top
+        .into_iter()
+        .map(|s| Found {
+            predicates: s
+                .cols
+                .iter()
+                .map(|&c| {
+                    let f = lattice.feature_of[c as usize];
+                    (f, c - lattice.offset[f])
+                })
+                .collect(),
+            score: s.score,
+            size: s.size as u64,
+            errors: s.errors,
+            max_error: s.max_error,
+        })
+        .collect();
+    Ok(Discovery {
+        slices,
+        average_error: lattice.avg,
+        min_support,
+        rows,
+        levels,
+    })
+}
+
+/// Columns with more values than this are left out of a search (with a
+/// warning): a value per row (an id, a free text) makes no slice.
+pub const MAX_VALUES: usize = 1000;
+
+/// What counts as an error of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The prediction differs from the true label.
+    Misclassified,
+    /// One-vs-rest false negative of a class: true class, predicted other.
+    FalseNegative(u32),
+    /// One-vs-rest false positive of a class: predicted it, true other.
+    FalsePositive(u32),
+    /// The human label differs from the true label.
+    HumanDisagrees,
+    /// 1 − the probability the model gave the true class (per-class
+    /// probability columns), a continuous error.
+    OneMinusTrueProbability,
+}
+
+impl ErrorKind {
+    /// Reads `misclassified`, `fn:CLASS`, `fp:CLASS`, `human`, `proba`.
+    ///
+    /// # Errors
+    /// An unknown kind or class, with what to type.
+    pub fn parse(text: &str, ds: &Dataset) -> Result<Self, String> {
+        let t = text.trim();
+        let class = |name: &str| {
+            ds.class_code(name).ok_or_else(|| {
+                format!(
+                    "'{name}' is not a class of the data; classes: {}",
+                    ds.classes.join(", ")
+                )
+            })
+        };
+        if let Some(c) = t.strip_prefix("fn:") {
+            return Ok(Self::FalseNegative(class(c)?));
+        }
+        if let Some(c) = t.strip_prefix("fp:") {
+            return Ok(Self::FalsePositive(class(c)?));
+        }
+        match t {
+            "misclassified" | "errors" => Ok(Self::Misclassified),
+            "human" => {
+                if ds.human.is_none() {
+                    return Err("--errors human needs a human-label column (--human COL)".into());
+                }
+                Ok(Self::HumanDisagrees)
+            }
+            "proba" => {
+                if ds.probas.is_none() {
+                    return Err(
+                        "--errors proba needs per-class probability columns (prob_<class>, or --proba-prefix)"
+                            .into(),
+                    );
+                }
+                Ok(Self::OneMinusTrueProbability)
+            }
+            _ => Err(format!(
+                "'{t}' is not an error definition: use misclassified, fn:CLASS, fp:CLASS, human or proba"
+            )),
+        }
+    }
+
+    /// Each row's error.
+    #[must_use]
+    pub fn errors(self, ds: &Dataset) -> Errors {
+        let n = ds.rows();
+        match self {
+            Self::Misclassified => Errors::binary(n, |r| ds.is_error(r)),
+            Self::FalseNegative(c) => Errors::binary(n, |r| ds.label[r] == c && ds.pred[r] != c),
+            Self::FalsePositive(c) => Errors::binary(n, |r| ds.pred[r] == c && ds.label[r] != c),
+            Self::HumanDisagrees => Errors::binary(n, |r| ds.human_correct(r) == Some(false)),
+            Self::OneMinusTrueProbability => Errors::Continuous(
+                (0..n)
+                    .map(|r| {
+                        let p = ds
+                            .probas
+                            .as_ref()
+                            .and_then(|p| p.of(ds.label[r]))
+                            .map_or(0.0, |v| v[r]);
+                        if p.is_nan() { 1.0 } else { 1.0 - p }
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The features for slice columns `names` (every slice column when empty),
+/// and warnings for columns left out.
+///
+/// # Errors
+/// A name that is no slice column, with the nearest one.
+pub fn features(ds: &Dataset, names: &[String]) -> Result<(Vec<Feature>, Vec<String>), String> {
+    let columns: Vec<&crate::core::dataset::Column> = if names.is_empty() {
+        ds.slice_columns().collect()
+    } else {
+        names
+            .iter()
+            .map(|name| {
+                ds.column(name).ok_or_else(|| {
+                    let known: Vec<&str> = ds.slice_columns().map(|c| c.name.as_str()).collect();
+                    format!(
+                        "no column '{name}' to slice on{}",
+                        crate::core::suggest::did_you_mean(name, known.iter().copied())
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    for c in columns {
+        let g = c.groups();
+        if g.n_groups() > MAX_VALUES {
+            warnings.push(format!(
+                "left out '{}': {} values (more than {MAX_VALUES}) make no slice",
+                c.name,
+                g.n_groups()
+            ));
+            continue;
+        }
+        out.push(Feature::new(&c.name, &g.labels, &g.codes));
+    }
+    Ok((out, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_support_reads_counts_shares_and_percentages() {
+        assert_eq!(MinSupport::parse("50"), Ok(MinSupport::Count(50)));
+        assert_eq!(MinSupport::parse("1%"), Ok(MinSupport::Share(0.01)));
+        assert_eq!(MinSupport::parse("0.25"), Ok(MinSupport::Share(0.25)));
+        assert!(MinSupport::parse("150%").is_err());
+        assert!(MinSupport::parse("-3").is_err());
+        assert_eq!(MinSupport::Share(0.01).rows(1999), 19);
+    }
+
+    #[test]
+    fn pairwise_sum_matches_numpy_blocks() {
+        let v: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.1).collect();
+        let naive: f64 = v.iter().sum();
+        assert!((pairwise_sum(&v) - naive).abs() < 1e-9);
+    }
+
+    /// Small random data: `features` columns of 3 values, errors more
+    /// likely in one corner.
+    fn random(rows: usize, n_features: usize, seed: u64) -> (Vec<Feature>, Errors) {
+        use rand::RngExt as _;
+        let mut rng = crate::core::stats::rng(seed);
+        let labels: Vec<String> = ["a", "b", "c"].iter().map(ToString::to_string).collect();
+        let codes: Vec<Vec<u32>> = (0..n_features)
+            .map(|_| (0..rows).map(|_| rng.random_range(0..3u32)).collect())
+            .collect();
+        let features = codes
+            .iter()
+            .enumerate()
+            .map(|(f, c)| Feature::new(&format!("f{f}"), &labels, c))
+            .collect();
+        let errors = Errors::binary(rows, |r| {
+            let p = if codes[0][r] == 0 && codes[1][r] == 1 {
+                0.6
+            } else {
+                0.1
+            };
+            // A fixed hash of the row stands in for a draw.
+            let h = (r as u64)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .wrapping_add(seed)
+                >> 40;
+            #[allow(clippy::cast_precision_loss)]
+            let u = (h % 1000) as f64 / 1000.0;
+            u < p
+        });
+        (features, errors)
+    }
+
+    /// Every slice up to `max_level` predicates, exhaustively: (cols, size, errors, max).
+    fn exhaustive(lattice: &Lattice<'_>, errors: &Errors, max_level: usize) -> Vec<Slice> {
+        let f = lattice.features.len();
+        let mut out = Vec::new();
+        // Each feature absent (0) or one of its values (1..=3).
+        let total = 4usize.pow(u32::try_from(f).unwrap());
+        for combo in 1..total {
+            let mut cols = Vec::new();
+            let mut x = combo;
+            for feat in 0..f {
+                let d = x % 4;
+                x /= 4;
+                if d > 0 {
+                    cols.push(lattice.offset[feat] + u32::try_from(d - 1).unwrap());
+                }
+            }
+            if cols.len() > max_level {
+                continue;
+            }
+            let (mut size, mut errs) = (0.0, 0.0);
+            for r in 0..lattice.n {
+                let inside = cols.iter().all(|&c| {
+                    let feat = lattice.feature_of[c as usize];
+                    lattice.features[feat].codes[r] == c - lattice.offset[feat]
+                });
+                if inside {
+                    size += 1.0;
+                    if let Errors::Binary(b) = errors {
+                        errs += f64::from(u8::from(b[r / 64] >> (r % 64) & 1 == 1));
+                    }
+                }
+            }
+            cols.sort_unstable();
+            out.push(Slice {
+                score: lattice.score(size, errs),
+                max_error: if errs > 0.0 { 1.0 } else { 0.0 },
+                cols,
+                size,
+                errors: errs,
+            });
+        }
+        out
+    }
+
+    fn lattice_of<'a>(
+        features: &'a [Feature],
+        errors: &Errors,
+        rows: usize,
+        opts: &DiscoverOptions,
+    ) -> Lattice<'a> {
+        let mut offset = Vec::new();
+        let mut feature_of = Vec::new();
+        for (f, feature) in features.iter().enumerate() {
+            offset.push(u32::try_from(feature_of.len()).unwrap());
+            feature_of.extend(std::iter::repeat_n(f, feature.values.len()));
+        }
+        #[allow(clippy::cast_precision_loss)]
+        Lattice {
+            features,
+            n_cols: feature_of.len(),
+            feature_of,
+            offset,
+            n: rows,
+            alpha: opts.alpha,
+            avg: errors.sum() / rows as f64,
+            min_sup: opts.min_support.rows(rows) as f64,
+            k: opts.k,
+        }
+    }
+
+    /// The upper bound of a slice bounds the score of every slice inside it
+    /// with enough support. Tightening it wrongly (dropping the minimum
+    /// support's probe, say) breaks this.
+    #[test]
+    fn the_upper_bound_bounds_every_slice_below() {
+        for seed in 0..4 {
+            let (features, errors) = random(400, 4, seed);
+            for alpha in [0.5, 0.9, 0.99] {
+                let opts = DiscoverOptions {
+                    alpha,
+                    k: 5,
+                    max_level: 4,
+                    min_support: MinSupport::Count(8),
+                };
+                let lattice = lattice_of(&features, &errors, 400, &opts);
+                let all = exhaustive(&lattice, &errors, 4);
+                for c in all.iter().filter(|s| s.errors > 0.0) {
+                    let ub = lattice.score_ub(c.size, c.errors, c.max_error);
+                    for d in &all {
+                        if d.size >= lattice.min_sup && c.cols.iter().all(|x| d.cols.contains(x)) {
+                            assert!(
+                                d.score <= ub + 1e-12,
+                                "{:?} scores {} above the bound {} of {:?}",
+                                d.cols,
+                                d.score,
+                                ub,
+                                c.cols
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// With the top K full from the first level on, pruning (parents,
+    /// support, bound) loses nothing: the result equals an exhaustive search.
+    #[test]
+    fn pruning_keeps_the_result_of_an_exhaustive_search() {
+        let mut compared = 0;
+        for seed in 0..6 {
+            let (features, errors) = random(600, 4, seed);
+            for (alpha, k, min_support) in [(0.95, 3, 10), (0.8, 2, 30), (0.99, 4, 5)] {
+                let opts = DiscoverOptions {
+                    alpha,
+                    k,
+                    max_level: 3,
+                    min_support: MinSupport::Count(min_support),
+                };
+                let lattice = lattice_of(&features, &errors, 600, &opts);
+                let all = exhaustive(&lattice, &errors, 3);
+                let singles_ok = all
+                    .iter()
+                    .filter(|s| s.cols.len() == 1 && s.size >= lattice.min_sup && s.score > 0.0)
+                    .count();
+                if singles_ok < k {
+                    continue;
+                }
+                let mut want: Vec<Slice> = Vec::new();
+                maintain_top_k(&mut want, &all, &lattice);
+                let got = discover(&features, &errors, 600, &opts, &|_| {}, None).unwrap();
+                let want_scores: Vec<f64> = want.iter().map(|s| s.score).collect();
+                let got_scores: Vec<f64> = got.slices.iter().map(|s| s.score).collect();
+                assert_eq!(got_scores, want_scores, "seed {seed} {opts:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 10, "only {compared} cases compared");
+    }
+
+    /// A candidate needs every parent: with a parent below the minimum
+    /// support, it is not even evaluated.
+    #[test]
+    fn a_candidate_whose_parent_lacks_support_is_not_evaluated() {
+        let labels: Vec<String> = ["x", "y"].iter().map(ToString::to_string).collect();
+        // f0 = x on 95 rows, f1 = x on 3 rows: (x, x) has a parent of 3 rows.
+        let f0: Vec<u32> = (0..100).map(|r| u32::from(r >= 95)).collect();
+        let f1: Vec<u32> = (0..100).map(|r| u32::from(r >= 3)).collect();
+        let features = vec![
+            Feature::new("f0", &labels, &f0),
+            Feature::new("f1", &labels, &f1),
+        ];
+        let errors = Errors::binary(100, |r| r % 3 == 0);
+        let opts = DiscoverOptions {
+            alpha: 0.99,
+            k: 10,
+            max_level: 2,
+            min_support: MinSupport::Count(5),
+        };
+        let found = discover(&features, &errors, 100, &opts, &|_| {}, None).unwrap();
+        // Level 1 values with support: f0=x (95), f0=y (5), f1=y (97); pairs
+        // across features: (f0=x, f1=y) and (f0=y, f1=y); f1=x is pruned.
+        assert_eq!(found.levels[1].evaluated, 2);
+    }
+
+    /// Where the size term uses as many rows as one-hot columns, the bound
+    /// is tight: a slice of 40 rows with 20 errors holds a slice of its 20
+    /// errors alone, which scores exactly the bound. Any probe left out of
+    /// the bound (here the size e/m) puts it below that score.
+    #[test]
+    fn the_upper_bound_is_reached_by_the_errors_alone() {
+        let lattice = Lattice {
+            features: &[],
+            feature_of: Vec::new(),
+            offset: Vec::new(),
+            n: 40,
+            n_cols: 40,
+            alpha: 0.9,
+            avg: 0.5,
+            min_sup: 5.0,
+            k: 1,
+        };
+        let only_errors = lattice.score(20.0, 20.0);
+        assert!((only_errors - 0.8).abs() < 1e-12);
+        let ub = lattice.score_ub(40.0, 20.0, 1.0);
+        assert!((ub - only_errors).abs() < 1e-12, "{ub}");
+    }
+}
