@@ -1190,3 +1190,66 @@ fn compare_reads_two_models_from_one_file_and_differently_named_columns() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--pred-after"), "{}", stderr(&o));
 }
+
+#[test]
+fn discover_finds_the_planted_slices_and_says_what_is_wrong_with_bad_arguments() {
+    let data = common::root().join("tests/data/discover/planted.csv");
+    let o = slicewise(&[
+        "discover",
+        path(&data),
+        "--by",
+        "device,gender,accent,noise",
+        "--by",
+        "bandwidth",
+        "--by",
+        "snr",
+        "--alpha",
+        "0.95",
+        "--k",
+        "10",
+        "--max-level",
+        "3",
+        "--min-support",
+        "1%",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["min_support"], 200);
+    let first = &j["slices"][0];
+    assert_eq!(first["predicates"]["device"], "car_kit");
+    assert_eq!(first["predicates"]["noise"], "people");
+    assert_eq!(first["size"], 880);
+    assert_eq!(first["errors"], 390.0);
+    assert_eq!(
+        first["rule"],
+        "device == \"car_kit\" and noise == \"people\""
+    );
+    let ci = first["ci"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() < 390.0 / 880.0 && 390.0 / 880.0 < ci[1].as_f64().unwrap());
+    // The text table names the slice.
+    let o = slicewise(&["discover", path(&data), "--width", "0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1. device = car_kit & noise = people"),
+        "{}",
+        stdout(&o)
+    );
+    // Bad arguments: exit 2 with the reason.
+    for (args, says) in [
+        (vec!["--alpha", "1.5"], "outside (0, 1]"),
+        (vec!["--k", "0"], "--k"),
+        (vec!["--min-support", "200%"], "not a minimum support"),
+        (vec!["--min-support", "30000"], "more than the 20000 rows"),
+        (vec!["--by", "devise"], "Did you mean 'device'?"),
+        (vec!["--errors", "fn:maybe"], "not a class"),
+        (vec!["--errors", "human"], "needs a human-label column"),
+    ] {
+        let mut all = vec!["discover", path(&data)];
+        all.extend(args.iter().copied());
+        let o = slicewise(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+}

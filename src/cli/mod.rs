@@ -26,8 +26,11 @@ use crate::core::thresholds::ScoreMeaning;
 use crate::core::{generate, render};
 
 mod compare;
+mod discover;
 pub use compare::{CompareArgs, CompareFormat, EXIT_REGRESSION, LabelsArg};
 use compare::{run_compare, slice_spec};
+use discover::run_discover;
+pub use discover::{DiscoverArgs, DiscoverFormat};
 
 /// Exit code for bad input data or session.
 pub const EXIT_DATA: u8 = 3;
@@ -74,6 +77,10 @@ pub enum Command {
     /// Compare two runs of a model on the same examples: the paired change
     /// overall, per true class and per slice group.
     Compare(CompareArgs),
+    /// Find the slices (column = value combinations) where the model errs
+    /// most: SliceLine, exact; each slice with its error rate, the lift if it
+    /// erred no more than average, and the tags it overlaps.
+    Discover(DiscoverArgs),
     /// Write deterministic synthetic predictions for trying Slicewise at scale.
     Generate(GenerateArgs),
 }
@@ -746,6 +753,7 @@ pub fn run(command: &Command) -> Result<(), Failure> {
         Command::Report(args) => run_report(args),
         Command::Export(args) => run_export(args),
         Command::Compare(args) => run_compare(args),
+        Command::Discover(args) => run_discover(args),
         Command::Generate(args) => run_generate(args),
         Command::Open { .. } => Err(Failure {
             code: EXIT_USAGE,

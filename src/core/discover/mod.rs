@@ -24,7 +24,9 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 use rustc_hash::FxHashMap;
 
-use super::dataset::Dataset;
+mod report;
+
+pub use report::{DiscoveryReport, ErrorKind, FoundSlice, MAX_VALUES, features};
 
 /// The minimum support: a number of rows, or a share of them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -735,134 +737,6 @@ pub fn discover(
         rows,
         levels,
     })
-}
-
-/// Columns with more values than this are left out of a search (with a
-/// warning): a value per row (an id, a free text) makes no slice.
-pub const MAX_VALUES: usize = 1000;
-
-/// What counts as an error of a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// The prediction differs from the true label.
-    Misclassified,
-    /// One-vs-rest false negative of a class: true class, predicted other.
-    FalseNegative(u32),
-    /// One-vs-rest false positive of a class: predicted it, true other.
-    FalsePositive(u32),
-    /// The human label differs from the true label.
-    HumanDisagrees,
-    /// 1 − the probability the model gave the true class (per-class
-    /// probability columns), a continuous error.
-    OneMinusTrueProbability,
-}
-
-impl ErrorKind {
-    /// Reads `misclassified`, `fn:CLASS`, `fp:CLASS`, `human`, `proba`.
-    ///
-    /// # Errors
-    /// An unknown kind or class, with what to type.
-    pub fn parse(text: &str, ds: &Dataset) -> Result<Self, String> {
-        let t = text.trim();
-        let class = |name: &str| {
-            ds.class_code(name).ok_or_else(|| {
-                format!(
-                    "'{name}' is not a class of the data; classes: {}",
-                    ds.classes.join(", ")
-                )
-            })
-        };
-        if let Some(c) = t.strip_prefix("fn:") {
-            return Ok(Self::FalseNegative(class(c)?));
-        }
-        if let Some(c) = t.strip_prefix("fp:") {
-            return Ok(Self::FalsePositive(class(c)?));
-        }
-        match t {
-            "misclassified" | "errors" => Ok(Self::Misclassified),
-            "human" => {
-                if ds.human.is_none() {
-                    return Err("--errors human needs a human-label column (--human COL)".into());
-                }
-                Ok(Self::HumanDisagrees)
-            }
-            "proba" => {
-                if ds.probas.is_none() {
-                    return Err(
-                        "--errors proba needs per-class probability columns (prob_<class>, or --proba-prefix)"
-                            .into(),
-                    );
-                }
-                Ok(Self::OneMinusTrueProbability)
-            }
-            _ => Err(format!(
-                "'{t}' is not an error definition: use misclassified, fn:CLASS, fp:CLASS, human or proba"
-            )),
-        }
-    }
-
-    /// Each row's error.
-    #[must_use]
-    pub fn errors(self, ds: &Dataset) -> Errors {
-        let n = ds.rows();
-        match self {
-            Self::Misclassified => Errors::binary(n, |r| ds.is_error(r)),
-            Self::FalseNegative(c) => Errors::binary(n, |r| ds.label[r] == c && ds.pred[r] != c),
-            Self::FalsePositive(c) => Errors::binary(n, |r| ds.pred[r] == c && ds.label[r] != c),
-            Self::HumanDisagrees => Errors::binary(n, |r| ds.human_correct(r) == Some(false)),
-            Self::OneMinusTrueProbability => Errors::Continuous(
-                (0..n)
-                    .map(|r| {
-                        let p = ds
-                            .probas
-                            .as_ref()
-                            .and_then(|p| p.of(ds.label[r]))
-                            .map_or(0.0, |v| v[r]);
-                        if p.is_nan() { 1.0 } else { 1.0 - p }
-                    })
-                    .collect(),
-            ),
-        }
-    }
-}
-
-/// The features for slice columns `names` (every slice column when empty),
-/// and warnings for columns left out.
-///
-/// # Errors
-/// A name that is no slice column, with the nearest one.
-pub fn features(ds: &Dataset, names: &[String]) -> Result<(Vec<Feature>, Vec<String>), String> {
-    let columns: Vec<&crate::core::dataset::Column> = if names.is_empty() {
-        ds.slice_columns().collect()
-    } else {
-        names
-            .iter()
-            .map(|name| {
-                ds.column(name).ok_or_else(|| {
-                    let known: Vec<&str> = ds.slice_columns().map(|c| c.name.as_str()).collect();
-                    format!(
-                        "no column '{name}' to slice on{}",
-                        crate::core::suggest::did_you_mean(name, known.iter().copied())
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?
-    };
-    let mut out = Vec::new();
-    let mut warnings = Vec::new();
-    for c in columns {
-        let g = c.groups();
-        if g.n_groups() > MAX_VALUES {
-            warnings.push(format!(
-                "left out '{}': {} values (more than {MAX_VALUES}) make no slice",
-                c.name,
-                g.n_groups()
-            ));
-            continue;
-        }
-        out.push(Feature::new(&c.name, &g.labels, &g.codes));
-    }
-    Ok((out, warnings))
 }
 
 #[cfg(test)]

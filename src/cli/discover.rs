@@ -1,0 +1,150 @@
+//! `slicewise discover`: the slices where the model errs most (SliceLine).
+
+// Doc comments here are the `--help` text, where backticks would show.
+#![allow(clippy::doc_markdown)]
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+
+use super::{
+    ColumnArgs, EXIT_USAGE, Failure, check_output, open_with_session, output_err, session_inputs,
+    text_width, write_output,
+};
+use crate::core::discover::{
+    DiscoverOptions, DiscoveryReport, ErrorKind, MinSupport, discover, features,
+};
+
+/// Arguments of `discover`.
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The predictions file.
+    pub data: PathBuf,
+    /// Columns to slice on, comma-separated or repeated (default: every slice column).
+    #[arg(long, value_name = "COL,COL")]
+    pub by: Vec<String>,
+    /// Weight of the error rate against the size, 0 < alpha <= 1.
+    #[arg(long, default_value_t = 0.95)]
+    pub alpha: f64,
+    /// How many slices to return (ties at the last score are all returned).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub k: u64,
+    /// The most predicates in a slice.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=10))]
+    pub max_level: u64,
+    /// Minimum rows in a slice: a count (50) or a share (1% or 0.01).
+    #[arg(long, default_value = "1%", value_parser = MinSupport::parse)]
+    pub min_support: MinSupport,
+    /// What an error is: misclassified, fn:CLASS, fp:CLASS (one-vs-rest),
+    /// human (disagrees with the true label), proba (1 − the true class's probability).
+    #[arg(long, default_value = "misclassified", value_name = "KIND")]
+    pub errors: String,
+    /// The session whose tags the slices are compared with (default:
+    /// <stem>.slicewise.ron beside the data, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
+    /// Output format (default: from --out's extension, else text).
+    #[arg(long, value_enum)]
+    pub format: Option<DiscoverFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Fit the text table into this many columns (0: never leave columns out).
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+    /// Column roles and format.
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
+
+/// `discover --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiscoverFormat {
+    /// A table for a terminal.
+    Text,
+    /// The JSON described in README.
+    Json,
+}
+
+fn usage(message: String) -> Failure {
+    Failure {
+        code: EXIT_USAGE,
+        error: anyhow::anyhow!(message),
+    }
+}
+
+pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
+    if !(args.alpha > 0.0 && args.alpha <= 1.0) {
+        return Err(usage(format!(
+            "--alpha {} is outside (0, 1]: 0.95 weighs the error rate far above the size",
+            args.alpha
+        )));
+    }
+    let session = session_inputs(&args.data, args.session.as_deref());
+    check_output(args.out.as_deref(), &[&args.data, &session])?;
+    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
+    let names: Vec<String> = args
+        .by
+        .iter()
+        .flat_map(|b| b.split(','))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let (feats, warnings) = features(&ds, &names).map_err(usage)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    let kind = ErrorKind::parse(&args.errors, &ds).map_err(usage)?;
+    let errors = kind.errors(&ds);
+    let opts = DiscoverOptions {
+        alpha: args.alpha,
+        k: usize::try_from(args.k).unwrap_or(usize::MAX),
+        max_level: usize::try_from(args.max_level).unwrap_or(usize::MAX),
+        min_support: args.min_support,
+    };
+    let started = Instant::now();
+    let found = discover(&feats, &errors, ds.rows(), &opts, &|_| {}, None).map_err(|e| {
+        let code = match e {
+            crate::core::discover::DiscoverError::NoColumns
+            | crate::core::discover::DiscoverError::TooManyValues { .. } => super::EXIT_DATA,
+            _ => EXIT_USAGE,
+        };
+        Failure {
+            code,
+            error: anyhow::anyhow!("{e}"),
+        }
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    let report = DiscoveryReport::new(&ds, Some(&state), &feats, &errors, &found);
+    let format = args.format.unwrap_or(
+        if args
+            .out
+            .as_deref()
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e == "json")
+        {
+            DiscoverFormat::Json
+        } else {
+            DiscoverFormat::Text
+        },
+    );
+    let text = match format {
+        DiscoverFormat::Text => report.to_text(text_width(args.width, args.out.as_deref())),
+        DiscoverFormat::Json => {
+            let params = serde_json::json!({
+                "alpha": args.alpha,
+                "k": args.k,
+                "max_level": args.max_level,
+                "min_support": args.min_support.rows(ds.rows()),
+                "errors": args.errors,
+            });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&report.to_json(&params, seconds))
+                    .map_err(output_err)?
+            )
+        }
+    };
+    write_output(args.out.as_deref(), &text)
+}
