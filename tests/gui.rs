@@ -1513,3 +1513,61 @@ fn comparing_with_a_run_that_shares_no_example_says_so_and_keeps_the_file() {
     harness.run();
     harness.get_by_label("Compare with another run…");
 }
+
+#[test]
+fn discover_finds_slices_on_the_sample_and_the_first_becomes_a_rule_tag() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    harness.key_press(Key::F11);
+    harness.run();
+    assert_eq!(
+        harness.state().prefs.view,
+        slicewise::gui::views::View::Discover
+    );
+    harness.get_by_label("Run").click();
+    assert!(step_until(&mut harness, |h| h
+        .state()
+        .views()
+        .is_some_and(|v| v.discover.result.is_some())));
+    harness.run();
+    let report = harness
+        .state()
+        .views()
+        .unwrap()
+        .discover
+        .result
+        .clone()
+        .unwrap()
+        .unwrap();
+    // The sample's narrowband audio is its worst slice (30% errors).
+    let first = &report.slices[0];
+    assert_eq!(first.name, "bandwidth = narrowband");
+    assert_eq!(first.size, 600);
+    // Its rows are already the "low bandwidth" tag's: marked as covered, as
+    // are the same 600 rows with noise = clean and the 552 of them on phones
+    // (Jaccard 92%).
+    assert_eq!(harness.query_all_by_label("≈ low bandwidth").count(), 4);
+    let tags_before = harness.state().doc().unwrap().state.tags().len();
+    harness
+        .query_all_by_label("Make rule tag")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    let doc = harness.state_mut().doc_mut().unwrap();
+    assert_eq!(doc.state.tags().len(), tags_before + 1);
+    let row = doc
+        .table()
+        .iter()
+        .find(|r| r.tag == "bandwidth = narrowband")
+        .unwrap()
+        .clone();
+    assert_eq!(row.tagged, 600);
+    assert_eq!(row.tagged_errors, 180);
+    // Clicking a slice reviews exactly its rows.
+    harness.get_by_label("accent = scottish").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.prefs.view, slicewise::gui::views::View::Review);
+    assert_eq!(app.doc().unwrap().rows.len(), 816);
+}

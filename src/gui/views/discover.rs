@@ -1,0 +1,430 @@
+//! The Discover view: slice discovery (SliceLine). The parameters, a Run
+//! button that searches on a worker thread (per-level progress, Cancel),
+//! and the slices found: error rate with its interval, score, lift, the
+//! tags they overlap; "Review" lists a slice's rows, "Make rule tag" adds it
+//! to the prioritisation table.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Instant;
+
+use egui::{RichText, Ui};
+
+use super::{AppView, View};
+use crate::core::dataset::Dataset;
+use crate::core::discover::{
+    DiscoverOptions, DiscoveryReport, ErrorKind, FoundSlice, MinSupport, discover, features,
+};
+use crate::core::filter::{ReviewFilter, Scope};
+use crate::core::render::{count, pct, pct_ci, points};
+use crate::core::session::TagDef;
+use crate::core::tags::ReviewState;
+use crate::gui::actions::Action;
+use crate::gui::commands::Command;
+use crate::gui::context::ViewCtx;
+use crate::gui::document::Document;
+use crate::gui::{theme, widgets};
+
+/// Jaccard overlap from which a slice counts as covered by a tag.
+const COVERED: f64 = 0.9;
+
+/// A search running on the "slicewise-discover" thread.
+struct Job {
+    rx: Receiver<Result<DiscoveryReport, String>>,
+    level: Arc<AtomicUsize>,
+    cancel: Arc<AtomicBool>,
+    started: Instant,
+}
+
+/// How the table is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// SliceLine's score (the search's order).
+    Score,
+    /// Rows.
+    Size,
+    /// Error rate.
+    ErrorRate,
+    /// Lift.
+    Lift,
+}
+
+/// The Discover view's parameters and result.
+pub struct DiscoverView {
+    /// Weight of the error rate, 0 < α ≤ 1.
+    pub alpha: f64,
+    /// Slices to return.
+    pub k: usize,
+    /// Most predicates per slice.
+    pub max_level: usize,
+    /// Minimum support as typed ("1%", "50").
+    pub min_support: String,
+    /// What an error is.
+    pub errors: ErrorKind,
+    /// Slice columns and whether each is searched.
+    pub columns: Vec<(String, bool)>,
+    /// The table's order.
+    pub sort: SortBy,
+    job: Option<Job>,
+    /// The last result, or why it failed.
+    pub result: Option<Result<DiscoveryReport, String>>,
+}
+
+impl DiscoverView {
+    /// Starts a search with the current parameters.
+    pub fn run(&mut self, ds: &Arc<Dataset>, state: &ReviewState, ctx: &egui::Context) {
+        let min_support = match MinSupport::parse(&self.min_support) {
+            Ok(m) => m,
+            Err(e) => {
+                self.result = Some(Err(e));
+                return;
+            }
+        };
+        let opts = DiscoverOptions {
+            alpha: self.alpha,
+            k: self.k,
+            max_level: self.max_level,
+            min_support,
+        };
+        let names: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(c, _)| c.clone())
+            .collect();
+        if names.is_empty() {
+            self.result = Some(Err("Tick at least one column to slice on".into()));
+            return;
+        }
+        let (tx, rx) = channel();
+        let level = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (ds, state, kind) = (Arc::clone(ds), state.clone(), self.errors);
+        let (thread_level, thread_cancel, ctx) = (level.clone(), cancel.clone(), ctx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("slicewise-discover".into())
+            .spawn(move || {
+                let result = (|| {
+                    let (feats, _) = features(&ds, &names)?;
+                    let errors = kind.errors(&ds);
+                    let progress = |l: usize| {
+                        thread_level.store(l, Ordering::Relaxed);
+                        ctx.request_repaint();
+                    };
+                    let found = discover(
+                        &feats,
+                        &errors,
+                        ds.rows(),
+                        &opts,
+                        &progress,
+                        Some(&thread_cancel),
+                    )
+                    .map_err(|e| e.to_string())?;
+                    Ok(DiscoveryReport::new(
+                        &ds,
+                        Some(&state),
+                        &feats,
+                        &errors,
+                        &found,
+                    ))
+                })();
+                let _ = tx.send(result);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => {
+                self.job = Some(Job {
+                    rx,
+                    level,
+                    cancel,
+                    started: Instant::now(),
+                });
+                self.result = None;
+            }
+            Err(e) => self.result = Some(Err(format!("Cannot start the search ({e})"))),
+        }
+    }
+
+    /// Stops a running search.
+    pub fn cancel(&mut self) {
+        if let Some(job) = self.job.take() {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether a search is running.
+    #[must_use]
+    pub fn running(&self) -> bool {
+        self.job.is_some()
+    }
+}
+
+impl AppView for DiscoverView {
+    fn new(doc: &Document) -> Self {
+        Self {
+            alpha: 0.95,
+            k: 10,
+            max_level: 3,
+            min_support: "1%".into(),
+            errors: ErrorKind::Misclassified,
+            columns: doc
+                .ds
+                .slice_columns()
+                .filter(|c| c.groups().n_groups() <= crate::core::discover::MAX_VALUES)
+                .map(|c| (c.name.clone(), true))
+                .collect(),
+            sort: SortBy::Score,
+            job: None,
+            result: None,
+        }
+    }
+
+    fn refresh(&mut self, _ctx: &ViewCtx<'_>) {
+        if let Some(job) = &self.job
+            && let Ok(result) = job.rx.try_recv()
+        {
+            self.result = Some(result);
+            self.job = None;
+        }
+    }
+
+    fn busy(&self) -> Option<&'static str> {
+        self.job.as_ref().map(|_| "slices")
+    }
+
+    fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        let ds = &ctx.doc.ds;
+        self.parameters_ui(ctx, ui);
+        ui.separator();
+        if let Some(job) = &self.job {
+            let mut cancel = false;
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!(
+                    "Searching level {} of at most {} over {} rows… {:.1} s",
+                    job.level.load(Ordering::Relaxed),
+                    self.max_level,
+                    count(ds.rows() as u64),
+                    job.started.elapsed().as_secs_f64()
+                ));
+                cancel = ui.button("Cancel").clicked();
+            });
+            if cancel {
+                self.cancel();
+            }
+            return;
+        }
+        match &self.result {
+            None => {
+                ui.label("Press Run to find the column-value combinations where the model errs far more than on average.");
+            }
+            Some(Err(e)) => {
+                ui.colored_label(theme::RED, e);
+            }
+            Some(Ok(report)) => {
+                let mut sort = self.sort;
+                results_ui(ctx, ui, report, &mut sort);
+                self.sort = sort;
+            }
+        }
+    }
+}
+
+impl DiscoverView {
+    fn parameters_ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        let ds = &ctx.doc.ds;
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label("α");
+            ui.add(
+                egui::Slider::new(&mut self.alpha, 0.5..=1.0)
+                    .step_by(0.01)
+                    .max_decimals(2),
+            )
+            .labelled_by(l.id)
+            .on_hover_text(
+                "Weight of the error rate against the slice's size (1: error rate only)",
+            );
+            let l = ui.label("Minimum support");
+            let bad = MinSupport::parse(&self.min_support).err();
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut self.min_support).desired_width(60.0))
+                .labelled_by(l.id)
+                .on_hover_text("Rows (50) or a share of them (1% or 0.01)");
+            if let Some(e) = bad {
+                field.on_hover_text(&e);
+                ui.colored_label(theme::RED, "⚠").on_hover_text(e);
+            }
+            let l = ui.label("Max level");
+            ui.add(egui::DragValue::new(&mut self.max_level).range(1..=5))
+                .labelled_by(l.id);
+            let l = ui.label("K");
+            ui.add(egui::DragValue::new(&mut self.k).range(1..=100))
+                .labelled_by(l.id);
+            let mut kinds = vec![(ErrorKind::Misclassified, "misclassified".to_string())];
+            if ds.human.is_some() {
+                kinds.push((ErrorKind::HumanDisagrees, "human label disagrees".into()));
+            }
+            if ds.probas.is_some() {
+                kinds.push((
+                    ErrorKind::OneMinusTrueProbability,
+                    "1 − probability of the true class".into(),
+                ));
+            }
+            if ds.classes.len() <= 20 {
+                for (i, c) in ds.classes.iter().enumerate() {
+                    let code = u32::try_from(i).unwrap_or(u32::MAX);
+                    kinds.push((
+                        ErrorKind::FalseNegative(code),
+                        format!("false negatives of {c}"),
+                    ));
+                    kinds.push((
+                        ErrorKind::FalsePositive(code),
+                        format!("false positives of {c}"),
+                    ));
+                }
+            }
+            widgets::labelled_combo(ui, "disc-errors", "Errors", &mut self.errors, &kinds);
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Columns");
+            for (name, on) in &mut self.columns {
+                ui.checkbox(on, name.as_str());
+            }
+            let running = self.job.is_some();
+            if ui
+                .add_enabled(!running, egui::Button::new(RichText::new("Run").strong()))
+                .on_hover_text("Search on a worker thread; the window stays responsive")
+                .clicked()
+            {
+                let ds = Arc::clone(&ctx.doc.ds);
+                self.run(&ds, &ctx.doc.state, ctx.egui);
+            }
+        });
+    }
+}
+
+fn sort_key(s: &FoundSlice, by: SortBy) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    match by {
+        SortBy::Score => s.score,
+        SortBy::Size => s.size as f64,
+        SortBy::ErrorRate => s.error_rate,
+        SortBy::Lift => s.lift,
+    }
+}
+
+fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &mut SortBy) {
+    ui.label(format!(
+        "{} rows, average error {}, minimum support {} rows; candidates evaluated per level: {}",
+        count(report.rows as u64),
+        pct(Some(report.average_error), 2),
+        count(report.min_support),
+        report
+            .levels
+            .iter()
+            .map(|(l, n)| format!("{l}: {}", count(*n as u64)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if report.slices.is_empty() {
+        ui.label(
+            "No slice scores above 0: raise α, lower the minimum support, or tick more columns.",
+        );
+        return;
+    }
+    let mut order: Vec<(usize, &FoundSlice)> = report.slices.iter().enumerate().collect();
+    order.sort_by(|a, b| {
+        sort_key(b.1, *sort)
+            .total_cmp(&sort_key(a.1, *sort))
+            .then(a.0.cmp(&b.0))
+    });
+    let max_rate = report
+        .slices
+        .iter()
+        .filter_map(|s| s.ci.map_or(Some(s.error_rate), |c| Some(c.hi)))
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("disc-results")
+                .striped(true)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    ui.strong("#");
+                    ui.strong("slice");
+                    for (name, by) in [("size", SortBy::Size)] {
+                        if widgets::sort_header(ui, name, (*sort == by).then_some(true), "Sort by this column") {
+                            *sort = by;
+                        }
+                    }
+                    ui.strong("share");
+                    if widgets::sort_header(ui, "error rate (95%)", (*sort == SortBy::ErrorRate).then_some(true), "Sort by this column") {
+                        *sort = SortBy::ErrorRate;
+                    }
+                    if widgets::sort_header(ui, "score", (*sort == SortBy::Score).then_some(true), "SliceLine's score; sort by it") {
+                        *sort = SortBy::Score;
+                    }
+                    if widgets::sort_header(ui, "lift", (*sort == SortBy::Lift).then_some(true), "What overall accuracy gains if the slice erred at the average rate") {
+                        *sort = SortBy::Lift;
+                    }
+                    ui.strong("tags");
+                    ui.label("");
+                    ui.end_row();
+                    for (i, s) in order {
+                        ui.label(RichText::new((i + 1).to_string()).weak());
+                        if ui
+                            .link(&s.name)
+                            .on_hover_text("Review this slice's rows")
+                            .clicked()
+                        {
+                            ctx.commands.send(Command::SetFilter(ReviewFilter {
+                                scope: Scope::All,
+                                slices: s.predicates.clone(),
+                                ..ReviewFilter::default()
+                            }));
+                            ctx.commands.send(Action::Show(View::Review));
+                        }
+                        ui.label(count(s.size));
+                        ui.label(pct(Some(s.share), 1));
+                        ui.horizontal(|ui| {
+                            #[allow(clippy::cast_possible_truncation)]
+                            let fraction = (s.error_rate / max_rate) as f32;
+                            widgets::bar(ui, fraction, 80.0, theme::RED);
+                            ui.label(format!("{} {}", pct(Some(s.error_rate), 1), pct_ci(s.ci, 1)));
+                        });
+                        ui.label(format!("{:.3}", s.score));
+                        ui.label(points(Some(s.lift)));
+                        ui.horizontal(|ui| {
+                            match s.overlaps.first() {
+                                Some((tag, j)) if *j >= COVERED => {
+                                    ui.label(RichText::new(format!("≈ {tag}")).strong())
+                                        .on_hover_text(format!("Covered by the tag '{tag}': {:.0}% of their rows are shared", j * 100.0));
+                                }
+                                Some((tag, j)) => {
+                                    ui.label(format!("{tag} ({:.0}%)", j * 100.0))
+                                        .on_hover_text("Jaccard overlap with the tag's rows");
+                                }
+                                None => {}
+                            }
+                        });
+                        match &s.rule {
+                            Some(rule) => {
+                                if ui
+                                    .small_button("Make rule tag")
+                                    .on_hover_text(format!("A rule tag '{}' with the rule {rule} (undo removes it)", s.name))
+                                    .clicked()
+                                {
+                                    ctx.commands.send(Command::CreateRuleTag(TagDef::rule(&s.name, "", rule)));
+                                }
+                            }
+                            None => {
+                                ui.label("");
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}
