@@ -1549,7 +1549,7 @@ fn discover_finds_slices_on_the_sample_and_the_first_becomes_a_rule_tag() {
     assert_eq!(harness.query_all_by_label("≈ low bandwidth").count(), 4);
     let tags_before = harness.state().doc().unwrap().state.tags().len();
     harness
-        .query_all_by_label("Make rule tag")
+        .query_all_by_label("Rule tag")
         .next()
         .unwrap()
         .click();

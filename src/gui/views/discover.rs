@@ -1,7 +1,7 @@
 //! The Discover view: slice discovery (SliceLine). The parameters, a Run
 //! button that searches on a worker thread (per-level progress, Cancel),
 //! and the slices found: error rate with its interval, score, lift, the
-//! tags they overlap; "Review" lists a slice's rows, "Make rule tag" adds it
+//! tags they overlap; "Review" lists a slice's rows, "Rule tag" adds it
 //! to the prioritisation table.
 
 use std::sync::Arc;
@@ -345,7 +345,7 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
         .filter_map(|s| s.ci.map_or(Some(s.error_rate), |c| Some(c.hi)))
         .fold(0.0f64, f64::max)
         .max(1e-9);
-    egui::ScrollArea::vertical()
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::Grid::new("disc-results")
@@ -353,6 +353,7 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
                     ui.strong("#");
+                    ui.label("");
                     ui.strong("slice");
                     for (name, by) in [("size", SortBy::Size)] {
                         if widgets::sort_header(ui, name, (*sort == by).then_some(true), "Sort by this column") {
@@ -370,10 +371,23 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                         *sort = SortBy::Lift;
                     }
                     ui.strong("tags");
-                    ui.label("");
                     ui.end_row();
                     for (i, s) in order {
                         ui.label(RichText::new((i + 1).to_string()).weak());
+                        match &s.rule {
+                            Some(rule) => {
+                                if ui
+                                    .small_button("Rule tag")
+                                    .on_hover_text(format!("A rule tag '{}' with the rule {rule} (undo removes it)", s.name))
+                                    .clicked()
+                                {
+                                    ctx.commands.send(Command::CreateRuleTag(TagDef::rule(&s.name, "", rule)));
+                                }
+                            }
+                            None => {
+                                ui.label("");
+                            }
+                        }
                         if ui
                             .link(&s.name)
                             .on_hover_text("Review this slice's rows")
@@ -409,20 +423,6 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                                 None => {}
                             }
                         });
-                        match &s.rule {
-                            Some(rule) => {
-                                if ui
-                                    .small_button("Make rule tag")
-                                    .on_hover_text(format!("A rule tag '{}' with the rule {rule} (undo removes it)", s.name))
-                                    .clicked()
-                                {
-                                    ctx.commands.send(Command::CreateRuleTag(TagDef::rule(&s.name, "", rule)));
-                                }
-                            }
-                            None => {
-                                ui.label("");
-                            }
-                        }
                         ui.end_row();
                     }
                 });
