@@ -1193,6 +1193,7 @@ fn compare_reads_two_models_from_one_file_and_differently_named_columns() {
 
 #[test]
 fn discover_finds_the_planted_slices_and_says_what_is_wrong_with_bad_arguments() {
+    use std::fmt::Write as _;
     let data = common::root().join("tests/data/discover/planted.csv");
     let o = slicewise(&[
         "discover",
@@ -1252,4 +1253,25 @@ fn discover_finds_the_planted_slices_and_says_what_is_wrong_with_bad_arguments()
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
     }
+    // A column with a value per row is left out with a warning; a file with
+    // nothing to slice on is a data error.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,label,pred,device,note\n");
+    for i in 0..2000 {
+        let pred = if i % 7 == 0 { "b" } else { "a" };
+        let device = if i % 2 == 0 { "x" } else { "y" };
+        writeln!(text, "{i},a,{pred},{device},free text {i}").unwrap();
+    }
+    let wide = common::write(dir.path(), "wide.csv", &text);
+    let o = slicewise(&["discover", path(&wide)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("left out 'note'"), "{}", stderr(&o));
+    let bare = common::write(dir.path(), "bare.csv", "id,label,pred\n1,a,a\n2,a,b\n");
+    let o = slicewise(&["discover", path(&bare)]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no categorical column"),
+        "{}",
+        stderr(&o)
+    );
 }
