@@ -106,3 +106,44 @@ fn top_slices_equal_the_sliceline_package() {
         }
     }
 }
+
+/// `proba` errors are 1 − the probability of the true class: from per-class
+/// columns, or from a probability score with two classes; a risk score that
+/// is no probability is refused.
+#[test]
+fn probability_errors_use_the_true_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let multi = common::load(&common::write(
+        dir.path(),
+        "multi.csv",
+        "id,label,pred,prob_a,prob_b,prob_c,g\n1,a,a,0.7,0.2,0.1,x\n2,b,a,0.5,0.4,0.1,y\n3,c,c,0.1,0.1,0.8,x\n",
+    ));
+    let kind = ErrorKind::parse("proba", &multi).unwrap();
+    let Errors::Continuous(e) = kind.errors(&multi) else {
+        panic!("continuous errors")
+    };
+    let want = [0.3, 0.6, 0.2];
+    for (got, want) in e.iter().zip(want) {
+        assert!((got - want).abs() < 1e-12, "{e:?}");
+    }
+    let binary = common::load(&common::write(
+        dir.path(),
+        "binary.csv",
+        "id,label,pred,score,g\n1,yes,yes,0.9,x\n2,no,yes,0.6,y\n3,no,no,0.2,x\n",
+    ));
+    let Errors::Continuous(e) = ErrorKind::parse("proba", &binary).unwrap().errors(&binary) else {
+        panic!("continuous errors")
+    };
+    // The score is P(yes): 1 - 0.9, 1 - (1 - 0.6), 1 - (1 - 0.2).
+    let want = [0.1, 0.6, 0.2];
+    for (got, want) in e.iter().zip(want) {
+        assert!((got - want).abs() < 1e-12, "{e:?}");
+    }
+    let deciles = common::load(&common::write(
+        dir.path(),
+        "deciles.csv",
+        "id,label,pred,score,g\n1,1,1,9,x\n2,0,1,6,y\n3,0,0,2,x\n",
+    ));
+    let refused = ErrorKind::parse("proba", &deciles).unwrap_err();
+    assert!(refused.contains("probability (0 to 1)"), "{refused}");
+}

@@ -60,9 +60,9 @@ impl ErrorKind {
                 Ok(Self::HumanDisagrees)
             }
             "proba" => {
-                if ds.probas.is_none() {
+                if true_class_probability(ds).is_none() {
                     return Err(
-                        "--errors proba needs per-class probability columns (prob_<class>, or --proba-prefix)"
+                        "--errors proba needs the probability of the true class: per-class probability columns (prob_<class>, or --proba-prefix), or with two classes a score that is a probability (0 to 1)"
                             .into(),
                     );
                 }
@@ -84,19 +84,60 @@ impl ErrorKind {
             Self::FalsePositive(c) => Errors::binary(n, |r| ds.pred[r] == c && ds.label[r] != c),
             Self::HumanDisagrees => Errors::binary(n, |r| ds.human_correct(r) == Some(false)),
             Self::OneMinusTrueProbability => Errors::Continuous(
-                (0..n)
-                    .map(|r| {
-                        let p = ds
-                            .probas
-                            .as_ref()
-                            .and_then(|p| p.of(ds.label[r]))
-                            .map_or(0.0, |v| v[r]);
-                        if p.is_nan() { 1.0 } else { 1.0 - p }
+                true_class_probability(ds)
+                    .unwrap_or_else(|| vec![0.0; n])
+                    .into_iter()
+                    .map(|p| {
+                        if p.is_nan() {
+                            1.0
+                        } else {
+                            1.0 - p.clamp(0.0, 1.0)
+                        }
                     })
                     .collect(),
             ),
         }
     }
+}
+
+/// The probability the model gave each row's true class: from per-class
+/// probability columns, or with two classes from the score (read as the
+/// positive class's score or as the confidence, as the report reads it).
+/// `None` when the data cannot say (a confidence with more classes).
+fn true_class_probability(ds: &Dataset) -> Option<Vec<f64>> {
+    use crate::core::thresholds::{ScoreMeaning, positive_scores};
+    let n = ds.rows();
+    if let Some(p) = &ds.probas {
+        return Some(
+            (0..n)
+                .map(|r| p.of(ds.label[r]).map_or(f64::NAN, |v| v[r]))
+                .collect(),
+        );
+    }
+    if ds.classes.len() != 2 || ds.score.is_none() {
+        return None;
+    }
+    let positive = crate::core::report::resolve_positive(ds, None)
+        .ok()
+        .flatten()
+        .map_or(1, |p| p.0);
+    let (meaning, _) = ScoreMeaning::resolve(ds, Some(positive), None);
+    let s = positive_scores(ds, positive, meaning)?;
+    // A risk score (deciles, logits) is no probability.
+    if s.iter().any(|v| v.is_finite() && !(0.0..=1.0).contains(v)) {
+        return None;
+    }
+    Some(
+        (0..n)
+            .map(|r| {
+                if ds.label[r] == positive {
+                    s[r]
+                } else {
+                    1.0 - s[r]
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The features for slice columns `names` (every slice column when empty),
@@ -343,7 +384,7 @@ impl DiscoveryReport {
             self.columns.join(", ")
         );
         if self.slices.is_empty() {
-            out.push_str("No slice scores above 0: lower --alpha's weight on size (raise --alpha), lower --min-support, or add columns.\n");
+            out.push_str("No slice scores above 0: raise --alpha (less weight on size), lower --min-support, or add columns.\n");
         } else {
             out.push_str(&t.to_text_width(width).0);
         }
