@@ -303,7 +303,39 @@ struct Lattice<'a> {
     k: usize,
 }
 
-impl Lattice<'_> {
+impl<'a> Lattice<'a> {
+    /// The one-hot layout of `features` and the search's constants.
+    #[allow(clippy::cast_precision_loss)]
+    fn new(
+        features: &'a [Feature],
+        errors: &Errors,
+        rows: usize,
+        opts: &DiscoverOptions,
+        min_support: u64,
+    ) -> Self {
+        let mut offset = Vec::with_capacity(features.len());
+        let mut feature_of = Vec::new();
+        for (f, feature) in features.iter().enumerate() {
+            offset.push(u32::try_from(feature_of.len()).unwrap_or(u32::MAX));
+            feature_of.extend(std::iter::repeat_n(f, feature.values.len()));
+        }
+        Self {
+            features,
+            n_cols: feature_of.len(),
+            feature_of,
+            offset,
+            n: rows,
+            alpha: opts.alpha,
+            avg: if rows == 0 {
+                0.0
+            } else {
+                errors.sum() / rows as f64
+            },
+            min_sup: min_support as f64,
+            k: opts.k,
+        }
+    }
+
     #[allow(clippy::cast_precision_loss)]
     fn score(&self, size: f64, errors: f64) -> f64 {
         if size <= 0.0 {
@@ -645,27 +677,7 @@ pub fn discover(
     if usize::try_from(min_support).map_or(true, |m| m > rows) {
         return Err(DiscoverError::SupportTooLarge { min_support, rows });
     }
-    let mut offset = Vec::with_capacity(features.len());
-    let mut feature_of = Vec::new();
-    for (f, feature) in features.iter().enumerate() {
-        offset.push(u32::try_from(feature_of.len()).unwrap_or(u32::MAX));
-        feature_of.extend(std::iter::repeat_n(f, feature.values.len()));
-    }
-    let lattice = Lattice {
-        features,
-        n_cols: feature_of.len(),
-        feature_of,
-        offset,
-        n: rows,
-        alpha: opts.alpha,
-        avg: if rows == 0 {
-            0.0
-        } else {
-            errors.sum() / rows as f64
-        },
-        min_sup: min_support as f64,
-        k: opts.k,
-    };
+    let lattice = Lattice::new(features, errors, rows, opts, min_support);
     let cancelled = || cancel.is_some_and(|c| c.load(AtomicOrdering::Relaxed));
 
     // Level 1: every value of every column, counted in one pass each.
@@ -842,24 +854,7 @@ mod tests {
         rows: usize,
         opts: &DiscoverOptions,
     ) -> Lattice<'a> {
-        let mut offset = Vec::new();
-        let mut feature_of = Vec::new();
-        for (f, feature) in features.iter().enumerate() {
-            offset.push(u32::try_from(feature_of.len()).unwrap());
-            feature_of.extend(std::iter::repeat_n(f, feature.values.len()));
-        }
-        #[allow(clippy::cast_precision_loss)]
-        Lattice {
-            features,
-            n_cols: feature_of.len(),
-            feature_of,
-            offset,
-            n: rows,
-            alpha: opts.alpha,
-            avg: errors.sum() / rows as f64,
-            min_sup: opts.min_support.rows(rows) as f64,
-            k: opts.k,
-        }
+        Lattice::new(features, errors, rows, opts, opts.min_support.rows(rows))
     }
 
     /// The upper bound of a slice bounds the score of every slice inside it
