@@ -355,6 +355,9 @@ pub struct Dataset {
     pub pred: Vec<u32>,
     /// Whether the prediction equals the label, per row.
     pub correct: Bitmap,
+    /// Misclassified rows, counted once when `correct` was built (the
+    /// prioritisation table asks for it on every tag edit).
+    pub n_errors: usize,
     /// Model score per row (NaN where missing).
     pub score: Option<Vec<f64>>,
     /// Per-class probability columns, when the file has them.
@@ -384,7 +387,7 @@ impl Dataset {
     /// Number of misclassified rows.
     #[must_use]
     pub fn errors(&self) -> usize {
-        self.rows() - self.correct.count_ones()
+        self.n_errors
     }
 
     /// Whether `row` is misclassified.

@@ -192,6 +192,7 @@ pub(super) fn build_dataset(
         classes,
         label,
         pred,
+        n_errors: rows - correct.count_ones(),
         correct,
         score,
         probas,
