@@ -110,6 +110,22 @@ fn table_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
         return;
     }
     let table_height = (ui.available_height() * 0.55).max(160.0);
+    // Twelve columns are wider than a 1280-pixel window beside the Tags
+    // panel: the table scrolls sideways rather than cutting the last off.
+    egui::ScrollArea::horizontal()
+        .id_salt("priority-table-x")
+        .show(ui, |ui| table_body(ctx, ui, rows, sort, table_height));
+    ui.separator();
+    lift_chart(ui, rows);
+}
+
+fn table_body(
+    ctx: &ViewCtx<'_>,
+    ui: &mut Ui,
+    rows: &[crate::core::priority::TagRow],
+    sort: (SortKey, bool),
+    table_height: f32,
+) {
     ui.push_id("priority-table", |ui| {
         TableBuilder::new(ui)
             .striped(true)
@@ -200,8 +216,6 @@ fn table_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
                 });
             });
     });
-    ui.separator();
-    lift_chart(ui, rows);
 }
 
 /// Bars of expected lift per tag, with 95% interval whiskers.
