@@ -488,13 +488,15 @@ impl CompareReport {
             count(a.table.broken)
         )));
         out.push_str(style.end);
-        let mut t = Table::new(&["true class", "fixed", "broken", "net"]);
-        for (c, f, b) in &self.overall.flips_by_class {
-            #[allow(clippy::cast_possible_wrap)]
-            let net = *f as i64 - *b as i64;
-            t.push(vec![c.clone(), count(*f), count(*b), format!("{net:+}")]);
+        if !self.overall.flips_by_class.is_empty() {
+            let mut t = Table::new(&["true class", "fixed", "broken", "net"]);
+            for (c, f, b) in &self.overall.flips_by_class {
+                #[allow(clippy::cast_possible_wrap)]
+                let net = *f as i64 - *b as i64;
+                t.push(vec![c.clone(), count(*f), count(*b), format!("{net:+}")]);
+            }
+            let _ = writeln!(out, "{}{}", heading("Flips per true class"), table(&t));
         }
-        let _ = writeln!(out, "{}{}", heading("Flips per true class"), table(&t));
         let arrow = |b: Option<f64>, a: Option<f64>| format!("{} → {}", pct(b, 1), pct(a, 1));
         let mut t = Table::new(&["class", "support", "precision", "recall", "F1"]);
         for c in &self.per_class {
