@@ -1183,6 +1183,10 @@ fn view_options_come_back_on_reopening() {
         views.slices.options.second = Some("accent".into());
         views.slices.chart_metric = slicewise::core::slices::DisparityMetric::ErrorRate;
         views.confusion.hide_diagonal = true;
+        views.discover.alpha = 0.8;
+        views.discover.min_support = "50".into();
+        views.discover.columns[0].1 = false;
+        views.compare.column = Some("accent".into());
     }
     harness.key_press(Key::F7);
     harness.run();
@@ -1196,6 +1200,10 @@ fn view_options_come_back_on_reopening() {
         slicewise::core::slices::DisparityMetric::ErrorRate
     );
     assert!(views.confusion.hide_diagonal);
+    assert!((views.discover.alpha - 0.8).abs() < 1e-12);
+    assert_eq!(views.discover.min_support, "50");
+    assert!(!views.discover.columns[0].1 && views.discover.columns[1].1);
+    assert_eq!(views.compare.column.as_deref(), Some("accent"));
 }
 
 #[test]

@@ -160,24 +160,60 @@ impl DiscoverView {
     }
 }
 
+/// What the Discover view keeps in the session.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    alpha: f64,
+    k: usize,
+    max_level: usize,
+    min_support: String,
+    /// Columns left out of the search.
+    unticked: Vec<String>,
+}
+
 impl AppView for DiscoverView {
     fn new(doc: &Document) -> Self {
-        Self {
+        let saved: Option<Saved> = super::saved(doc, View::Discover);
+        let unticked = saved.as_ref().map_or(&[][..], |s| s.unticked.as_slice());
+        let columns = doc
+            .ds
+            .slice_columns()
+            .filter(|c| c.groups().n_groups() <= crate::core::discover::MAX_VALUES)
+            .map(|c| (c.name.clone(), !unticked.contains(&c.name)))
+            .collect();
+        let mut view = Self {
             alpha: 0.95,
             k: 10,
             max_level: 3,
             min_support: "1%".into(),
             errors: ErrorKind::Misclassified,
-            columns: doc
-                .ds
-                .slice_columns()
-                .filter(|c| c.groups().n_groups() <= crate::core::discover::MAX_VALUES)
-                .map(|c| (c.name.clone(), true))
-                .collect(),
+            columns,
             sort: SortBy::Score,
             job: None,
             result: None,
+        };
+        if let Some(s) = saved {
+            view.alpha = s.alpha.clamp(0.5, 1.0);
+            view.k = s.k.clamp(1, 100);
+            view.max_level = s.max_level.clamp(1, 5);
+            view.min_support = s.min_support;
         }
+        view
+    }
+
+    fn options(&self) -> Option<String> {
+        super::to_ron(&Saved {
+            alpha: self.alpha,
+            k: self.k,
+            max_level: self.max_level,
+            min_support: self.min_support.clone(),
+            unticked: self
+                .columns
+                .iter()
+                .filter(|(_, on)| !on)
+                .map(|(c, _)| c.clone())
+                .collect(),
+        })
     }
 
     fn refresh(&mut self, _ctx: &ViewCtx<'_>) {
