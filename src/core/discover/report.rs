@@ -337,6 +337,18 @@ impl DiscoveryReport {
         })
     }
 
+    /// Why no slice was found, and what to try.
+    #[must_use]
+    pub fn why_empty(&self) -> String {
+        if self.average_error <= 0.0 {
+            "The model makes no error of this kind here: there is no slice to find.".into()
+        } else if self.average_error >= 1.0 {
+            "Every row is an error of this kind: no slice errs more than the average.".into()
+        } else {
+            "No slice scores above 0: raise alpha (less weight on size), lower the minimum support, or add columns.".into()
+        }
+    }
+
     /// The text form: a table, best slice first.
     #[must_use]
     pub fn to_text(&self, width: Option<usize>) -> String {
@@ -384,7 +396,8 @@ impl DiscoveryReport {
             self.columns.join(", ")
         );
         if self.slices.is_empty() {
-            out.push_str("No slice scores above 0: raise --alpha (less weight on size), lower --min-support, or add columns.\n");
+            out.push_str(&self.why_empty());
+            out.push('\n');
         } else {
             out.push_str(&t.to_text_width(width).0);
         }
