@@ -364,9 +364,7 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
             .join(", ")
     ));
     if report.slices.is_empty() {
-        ui.label(
-            "No slice scores above 0: raise α, lower the minimum support, or tick more columns.",
-        );
+        ui.label(report.why_empty());
         return;
     }
     let mut order: Vec<(usize, &FoundSlice)> = report.slices.iter().enumerate().collect();
