@@ -64,10 +64,13 @@ pub fn points_ci(c: Option<Interval>) -> String {
     })
 }
 
-/// A p-value: four decimals, or scientific below 0.0001.
+/// A p-value: four decimals, or scientific below 0.0001; one too small for
+/// a double (millions of discordant pairs) is "< 1e-300", not "0.0e0".
 #[must_use]
 pub fn p_value(p: f64) -> String {
-    if p < 1e-4 {
+    if p < 1e-300 {
+        "< 1e-300".to_string()
+    } else if p < 1e-4 {
         format!("{p:.1e}")
     } else {
         format!("{p:.4}")
@@ -76,6 +79,14 @@ pub fn p_value(p: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn p_values_too_small_for_a_double_are_not_shown_as_zero() {
+        assert_eq!(super::p_value(0.0), "< 1e-300");
+        assert_eq!(super::p_value(3.4e-143), "3.4e-143");
+        assert_eq!(super::p_value(0.2158), "0.2158");
+    }
+
     use super::*;
 
     #[test]
