@@ -294,6 +294,9 @@ pub struct RunComparison {
     /// For each row of the first run: its position in `joined.pairs`, or
     /// `u32::MAX` when the second run lacks the example.
     pair_of: Vec<u32>,
+    /// Examples fixed and broken by the second run (counted once, on the
+    /// thread that joined the runs).
+    pub flips: (u64, u64),
 }
 
 impl RunComparison {
@@ -313,10 +316,16 @@ impl RunComparison {
                 *slot = i;
             }
         }
+        let mut flips = (0, 0);
+        for (&b, &a) in joined.right_before.iter().zip(&joined.right_after) {
+            flips.0 += u64::from(!b && a);
+            flips.1 += u64::from(b && !a);
+        }
         Ok(Self {
             after: after.source.path.display().to_string(),
             joined,
             pair_of,
+            flips,
         })
     }
 

@@ -141,14 +141,14 @@ impl App {
         match result {
             Ok(compared) => {
                 let Some(doc) = self.doc_mut() else { return };
-                let a = crate::core::compare::overall(&compared.joined).accuracy;
+                let (fixed, broken) = compared.flips;
                 let message = format!(
                     "Comparing with {}: {} examples in both, {} fixed, {} broken",
                     path.file_name()
                         .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
                     render::count(compared.joined.pairs.len() as u64),
-                    render::count(a.table.fixed),
-                    render::count(a.table.broken)
+                    render::count(fixed),
+                    render::count(broken)
                 );
                 doc.set_compare(Some(std::sync::Arc::new(compared)));
                 self.prefs.view = crate::gui::views::View::Compare;
