@@ -188,10 +188,13 @@ impl Document {
     /// its flips is dropped with it.
     pub fn set_compare(&mut self, compare: Option<Arc<RunComparison>>) {
         self.compare = compare;
-        if self.compare.is_none() && self.filter.flip.is_some() {
-            self.filter.flip = None;
+        // Only a filter on flips depends on the comparison.
+        if self.filter.flip.is_some() {
+            if self.compare.is_none() {
+                self.filter.flip = None;
+            }
+            self.refresh_rows();
         }
-        self.refresh_rows();
     }
 
     /// Replaces the filter.
