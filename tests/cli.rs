@@ -289,6 +289,12 @@ fn timings_go_to_stderr() {
             && err.contains("total"),
         "{err}"
     );
+    // What a row costs after loading: the sample's labels and predictions
+    // are two 4-byte codes a row.
+    assert!(
+        err.contains("memory after loading: ") && err.contains("labels and predictions 8.0"),
+        "{err}"
+    );
     assert!(
         serde_json::from_slice::<Value>(&o.stdout).is_ok(),
         "stdout stays clean JSON"

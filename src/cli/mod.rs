@@ -530,6 +530,24 @@ fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
     }
 }
 
+/// What the loaded columns hold, per row and by kind (`--timings`).
+#[allow(clippy::cast_precision_loss)]
+fn print_memory(ds: &Dataset) {
+    let rows = ds.rows().max(1) as f64;
+    let memory = ds.memory();
+    let total: usize = memory.iter().map(|(_, b)| b).sum();
+    let parts: Vec<String> = memory
+        .iter()
+        .map(|(kind, b)| format!("{kind} {:.1}", *b as f64 / rows))
+        .collect();
+    eprintln!(
+        "memory after loading: {:.1} bytes a row ({}), {} MB in all",
+        total as f64 / rows,
+        parts.join(", "),
+        total / 1_000_000
+    );
+}
+
 fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let session = session_inputs(&args.data, args.session.as_deref());
     check_output(args.out.as_deref(), &[&args.data, &session])?;
@@ -537,6 +555,9 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
     t.lap("load");
     t.detail(&ds.load_phases);
+    if args.timings {
+        print_memory(&ds);
+    }
     let opts = ReportOptions {
         by: args.by.iter().map(|b| slice_spec(b)).collect(),
         positive: args.positive.clone(),

@@ -16,6 +16,12 @@ pub struct Bitmap {
 }
 
 impl Bitmap {
+    /// Bytes held.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        self.words.capacity() * 8
+    }
+
     /// `len` bits, all clear.
     #[must_use]
     pub fn new(len: usize) -> Self {
@@ -109,6 +115,12 @@ pub struct StrColumn {
 }
 
 impl StrColumn {
+    /// Bytes held: the text and the end offsets.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * 8
+    }
+
     /// An empty column with room for `rows` strings.
     #[must_use]
     pub fn with_capacity(rows: usize, bytes: usize) -> Self {
@@ -378,6 +390,58 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The memory the loaded columns hold, by kind of column: (kind,
+    /// bytes), largest first. What a row costs after loading.
+    #[must_use]
+    pub fn memory(&self) -> Vec<(&'static str, usize)> {
+        let strings = |v: &[String]| v.iter().map(|s| s.capacity() + 24).sum::<usize>();
+        let mut out = vec![
+            (
+                "labels and predictions",
+                (self.label.capacity() + self.pred.capacity()) * 4,
+            ),
+            ("correctness bitmap", self.correct.heap_bytes()),
+            ("score", self.score.as_ref().map_or(0, |s| s.capacity() * 8)),
+            (
+                "class probabilities",
+                self.probas.as_ref().map_or(0, |p| {
+                    p.columns.iter().map(|c| c.values.capacity() * 8).sum()
+                }),
+            ),
+            (
+                "human labels",
+                self.human.as_ref().map_or(0, |h| h.capacity() * 4),
+            ),
+            (
+                "ids",
+                match &self.ids {
+                    Ids::RowNumber => 0,
+                    Ids::Int(v) => v.capacity() * 8,
+                    Ids::Str(s) => s.heap_bytes(),
+                },
+            ),
+        ];
+        let (mut codes, mut numbers, mut text) = (0, 0, 0);
+        for c in &self.columns {
+            let g = c.groups();
+            let grouping = g.codes.capacity() * 4 + strings(&g.labels);
+            match (&c.usage, &c.data) {
+                (ColumnUse::Slice, ColumnData::Numeric { values, .. }) => {
+                    codes += grouping;
+                    numbers += values.capacity() * 8;
+                }
+                (ColumnUse::Slice, ColumnData::Categorical(_)) => codes += grouping,
+                _ => text += grouping,
+            }
+        }
+        out.push(("slice columns (group codes)", codes));
+        out.push(("numeric slice columns (values)", numbers));
+        out.push(("image and text columns", text));
+        out.retain(|(_, b)| *b > 0);
+        out.sort_by_key(|(_, b)| std::cmp::Reverse(*b));
+        out
+    }
+
     /// Number of rows.
     #[must_use]
     pub fn rows(&self) -> usize {
