@@ -107,7 +107,8 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
     let found = discover(&feats, &errors, ds.rows(), &opts, &|_| {}, None).map_err(|e| {
         let code = match e {
             crate::core::discover::DiscoverError::NoColumns
-            | crate::core::discover::DiscoverError::TooManyValues { .. } => super::EXIT_DATA,
+            | crate::core::discover::DiscoverError::TooManyValues { .. }
+            | crate::core::discover::DiscoverError::TooManyCandidates { .. } => super::EXIT_DATA,
             _ => EXIT_USAGE,
         };
         Failure {

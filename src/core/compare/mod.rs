@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::dataset::{Dataset, Ids};
 use super::load::LoadOptions;
+use super::paired::PairedTable;
 use super::tags::ReviewState;
 
 mod changes;
@@ -263,7 +264,7 @@ pub fn after_options(
 }
 
 /// How an example of the first run fared in the second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flip {
     /// Wrong in the first run, right in the second.
     Fixed,
@@ -294,9 +295,9 @@ pub struct RunComparison {
     /// For each row of the first run: its position in `joined.pairs`, or
     /// `u32::MAX` when the second run lacks the example.
     pair_of: Vec<u32>,
-    /// Examples fixed and broken by the second run (counted once, on the
+    /// The paired table of all shared examples (counted once, on the
     /// thread that joined the runs).
-    pub flips: (u64, u64),
+    pub table: PairedTable,
 }
 
 impl RunComparison {
@@ -316,16 +317,15 @@ impl RunComparison {
                 *slot = i;
             }
         }
-        let mut flips = (0, 0);
+        let mut table = PairedTable::default();
         for (&b, &a) in joined.right_before.iter().zip(&joined.right_after) {
-            flips.0 += u64::from(!b && a);
-            flips.1 += u64::from(b && !a);
+            table.add(b, a);
         }
         Ok(Self {
             after: after.source.path.display().to_string(),
             joined,
             pair_of,
-            flips,
+            table,
         })
     }
 

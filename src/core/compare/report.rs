@@ -462,25 +462,20 @@ impl CompareReport {
             self.before, self.after
         )));
         out.push_str(&line(&self.rows_sentence()));
-        out.push_str(&line(&format!(
-            "Accuracy: {} → {}, {} (95% {}), McNemar exact p = {}",
-            pct(a.before, 2),
-            pct(a.after, 2),
-            pts(a.delta),
-            ci(a.delta_ci),
-            p(a.p_value)
-        )));
+        let change_line = |name: &str, c: &Change| {
+            line(&format!(
+                "{name}: {} → {}, {} (95% {}), McNemar exact p = {}",
+                pct(c.before, 2),
+                pct(c.after, 2),
+                pts(c.delta),
+                ci(c.delta_ci),
+                p(c.p_value)
+            ))
+        };
+        out.push_str(&change_line("Accuracy", a));
         if let (Some(pos), Some((tpr, fpr))) = (&self.positive, &self.rates) {
-            for (name, c) in [("TPR", tpr), ("FPR", fpr)] {
-                out.push_str(&line(&format!(
-                    "{name} ({pos} positive): {} → {}, {} (95% {}), McNemar exact p = {}",
-                    pct(c.before, 2),
-                    pct(c.after, 2),
-                    pts(c.delta),
-                    ci(c.delta_ci),
-                    p(c.p_value)
-                )));
-            }
+            out.push_str(&change_line(&format!("TPR ({pos} positive)"), tpr));
+            out.push_str(&change_line(&format!("FPR ({pos} positive)"), fpr));
         }
         out.push_str(&line(&format!(
             "Fixed by the second run: {}; broken: {}",

@@ -273,6 +273,16 @@ pub enum DiscoverError {
         /// The minimum support in rows.
         min_support: u64,
     },
+    /// A level would join more parent pairs than fit in memory.
+    #[error(
+        "level {level} would join {pairs} pairs of slices, too many to search: raise --min-support or lower --max-level"
+    )]
+    TooManyCandidates {
+        /// The level.
+        level: usize,
+        /// Pairs it would join.
+        pairs: usize,
+    },
     /// Stopped from outside.
     #[error("slice discovery was cancelled")]
     Cancelled,
@@ -483,6 +493,11 @@ impl Bitmaps {
     }
 }
 
+/// The most parent pairs one level may join (8 bytes each): beyond it the
+/// search would not fit in memory, and the minimum support is too low for
+/// the data.
+const MAX_PAIRS: usize = 50_000_000;
+
 /// The most memory the row bitmaps may take (one bit per row per value).
 const BITMAP_BUDGET: u64 = 2 << 30;
 
@@ -530,50 +545,58 @@ fn evaluate(
     lattice: &Lattice<'_>,
     bitmaps: &Bitmaps,
     errors: &Errors,
-    candidates: Vec<Vec<u32>>,
+    candidates: &[Vec<u32>],
 ) -> Vec<Slice> {
-    let eval_one = |cols: Vec<u32>| {
-        let (size, errs, max_error) = bitmaps.eval(&cols, errors);
-        Slice {
-            score: lattice.score(size, errs),
-            cols,
-            size,
-            errors: errs,
-            max_error,
-        }
+    let eval_part = |part: &[Vec<u32>]| -> Vec<Slice> {
+        part.iter()
+            .map(|cols| {
+                let (size, errs, max_error) = bitmaps.eval(cols, errors);
+                Slice {
+                    score: lattice.score(size, errs),
+                    cols: cols.clone(),
+                    size,
+                    errors: errs,
+                    max_error,
+                }
+            })
+            .collect()
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads < 2 || candidates.len() < 64 {
-        return candidates.into_iter().map(eval_one).collect();
+        return eval_part(candidates);
     }
     let chunk = candidates.len().div_ceil(threads);
-    let mut parts: Vec<Vec<Vec<u32>>> = Vec::new();
-    let mut rest = candidates;
-    while rest.len() > chunk {
-        let tail = rest.split_off(chunk);
-        parts.push(rest);
-        rest = tail;
-    }
-    parts.push(rest);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .into_iter()
-            .map(|part| scope.spawn(move || part.into_iter().map(eval_one).collect::<Vec<_>>()))
+        let handles: Vec<_> = candidates
+            .chunks(chunk)
+            .map(|part| (part, scope.spawn(move || eval_part(part))))
             .collect();
+        // A part whose thread failed is evaluated here: no candidate is lost.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|(part, h)| h.join().unwrap_or_else(|_| eval_part(part)))
             .collect()
     })
 }
 
 /// The candidates of the next level from the surviving slices `s` of
 /// level `level - 1`, pruned as the package prunes them.
-fn candidates(lattice: &Lattice<'_>, s: &[Slice], level: usize, top_min: f64) -> Vec<Vec<u32>> {
+fn candidates(
+    lattice: &Lattice<'_>,
+    s: &[Slice],
+    level: usize,
+    top_min: f64,
+) -> Result<Vec<Vec<u32>>, DiscoverError> {
+    let too_many = |pairs: usize| {
+        (pairs > MAX_PAIRS).then_some(DiscoverError::TooManyCandidates { level, pairs })
+    };
     // Compatible pairs (i < j), in row-major order: at level 2 any two
     // slices without a common predicate, above it those sharing level − 2.
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     if level == 2 {
+        if let Some(e) = too_many(s.len() * s.len().saturating_sub(1) / 2) {
+            return Err(e);
+        }
         for i in 0..s.len() {
             for j in i + 1..s.len() {
                 if s[i].cols != s[j].cols {
@@ -593,6 +616,13 @@ fn candidates(lattice: &Lattice<'_>, s: &[Slice], level: usize, top_min: f64) ->
                     buckets.entry(key).or_default().push(i);
                 }
             }
+        }
+        let total: usize = buckets
+            .values()
+            .map(|m| m.len() * m.len().saturating_sub(1) / 2)
+            .sum();
+        if let Some(e) = too_many(total) {
+            return Err(e);
         }
         for members in buckets.values() {
             for (x, &i) in members.iter().enumerate() {
@@ -640,7 +670,7 @@ fn candidates(lattice: &Lattice<'_>, s: &[Slice], level: usize, top_min: f64) ->
         .map(|(cols, _)| (lattice.id_key(&cols), cols))
         .collect();
     kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    kept.into_iter().map(|(_, cols)| cols).collect()
+    Ok(kept.into_iter().map(|(_, cols)| cols).collect())
 }
 
 /// Finds the top-K slices. `progress(level)` is called as each level
@@ -717,12 +747,12 @@ pub fn discover(
             .filter(|s| s.size >= lattice.min_sup && s.errors > 0.0)
             .collect();
         let top_min = top.last().map_or(f64::NEG_INFINITY, |s| s.score);
-        let next = candidates(&lattice, &survivors, level, top_min);
+        let next = candidates(&lattice, &survivors, level, top_min)?;
         levels.push(LevelStats {
             level,
             evaluated: next.len(),
         });
-        slices = evaluate(&lattice, &bitmaps, errors, next);
+        slices = evaluate(&lattice, &bitmaps, errors, &next);
         maintain_top_k(&mut top, &slices, &lattice);
     }
     let slices = top
@@ -973,5 +1003,38 @@ mod tests {
         assert!((only_errors - 0.8).abs() < 1e-12);
         let ub = lattice.score_ub(40.0, 20.0, 1.0);
         assert!((ub - only_errors).abs() < 1e-12, "{ub}");
+    }
+
+    /// A level that would join more pairs than fit in memory is refused
+    /// before any pair is allocated.
+    #[test]
+    fn too_many_pairs_are_refused_not_allocated() {
+        let lattice = Lattice {
+            features: &[],
+            feature_of: Vec::new(),
+            offset: Vec::new(),
+            n: 1,
+            n_cols: 1,
+            alpha: 0.9,
+            avg: 0.5,
+            min_sup: 1.0,
+            k: 1,
+        };
+        let s: Vec<Slice> = (0..10_001u32)
+            .map(|c| Slice {
+                cols: vec![c],
+                size: 1.0,
+                errors: 1.0,
+                max_error: 1.0,
+                score: 1.0,
+            })
+            .collect();
+        assert_eq!(
+            candidates(&lattice, &s, 2, 0.0).unwrap_err(),
+            DiscoverError::TooManyCandidates {
+                level: 2,
+                pairs: 10_001 * 10_000 / 2
+            }
+        );
     }
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::{Discovery, Errors, Feature};
-use crate::core::dataset::Dataset;
+use crate::core::dataset::{Bitmap, Dataset};
 use crate::core::stats::{Interval, wilson};
 use crate::core::tags::ReviewState;
 
@@ -252,25 +252,30 @@ impl DiscoveryReport {
                     .collect();
                 let (columns, values): (Vec<String>, Vec<String>) =
                     predicates.iter().cloned().unzip();
-                let inside =
-                    |r: usize| s.predicates.iter().all(|&(f, v)| features[f].codes[r] == v);
-                let overlaps = state.map_or_else(Vec::new, |st| {
-                    let mut o: Vec<(String, f64)> = st
-                        .tags()
-                        .iter()
-                        .filter_map(|t| {
-                            let (mut both, mut either) = (0u64, 0u64);
+                let overlaps =
+                    state
+                        .filter(|st| !st.tags().is_empty())
+                        .map_or_else(Vec::new, |st| {
+                            // The slice's rows once; then per tag two popcounts.
+                            let mut rows = Bitmap::new(found.rows);
                             for r in 0..found.rows {
-                                let (a, b) = (inside(r), t.members.get(r));
-                                both += u64::from(a && b);
-                                either += u64::from(a || b);
+                                if s.predicates.iter().all(|&(f, v)| features[f].codes[r] == v) {
+                                    rows.set(r, true);
+                                }
                             }
-                            (both > 0).then(|| (t.def.name.clone(), both as f64 / either as f64))
-                        })
-                        .collect();
-                    o.sort_by(|a, b| b.1.total_cmp(&a.1));
-                    o
-                });
+                            let mut o: Vec<(String, f64)> = st
+                                .tags()
+                                .iter()
+                                .filter_map(|t| {
+                                    let both = rows.count_and(&t.members);
+                                    let either = rows.count_ones() + t.members.count_ones() - both;
+                                    (both > 0)
+                                        .then(|| (t.def.name.clone(), both as f64 / either as f64))
+                                })
+                                .collect();
+                            o.sort_by(|a, b| b.1.total_cmp(&a.1));
+                            o
+                        });
                 let size = s.size as f64;
                 FoundSlice {
                     name: predicates

@@ -141,7 +141,7 @@ impl App {
         match result {
             Ok(compared) => {
                 let Some(doc) = self.doc_mut() else { return };
-                let (fixed, broken) = compared.flips;
+                let (fixed, broken) = (compared.table.fixed, compared.table.broken);
                 let message = format!(
                     "Comparing with {}: {} examples in both, {} fixed, {} broken",
                     path.file_name()

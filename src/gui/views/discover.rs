@@ -152,12 +152,6 @@ impl DiscoverView {
             job.cancel.store(true, Ordering::Relaxed);
         }
     }
-
-    /// Whether a search is running.
-    #[must_use]
-    pub fn running(&self) -> bool {
-        self.job.is_some()
-    }
 }
 
 /// What the Discover view keeps in the session.
