@@ -193,26 +193,26 @@ fn empty_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
     });
 }
 
-/// The colour of a change: red for a significant regression, green for a
-/// significant improvement, blue otherwise.
-fn change_colour(change: &Change, regressed: bool, improved: bool) -> Color32 {
-    change_colour_by(change, regressed, improved, true)
+/// Whether a change is for the better (a rise where higher is better, a
+/// fall where it is worse); `None` for no change.
+fn better(change: &Change, higher_is_better: bool) -> Option<bool> {
+    change
+        .delta
+        .filter(|&d| d != 0.0)
+        .map(|d| (d > 0.0) == higher_is_better)
 }
 
-/// As [`change_colour`], where a rise is better (`higher_is_better`) or worse.
+/// The colour of a change: red for a significant regression, green for a
+/// significant improvement, blue otherwise.
 fn change_colour_by(
     change: &Change,
     regressed: bool,
-    improved: bool,
+    significant: bool,
     higher_is_better: bool,
 ) -> Color32 {
     if regressed {
         theme::RED
-    } else if improved
-        && change
-            .delta
-            .is_some_and(|d| (d > 0.0) == higher_is_better && d != 0.0)
-    {
+    } else if significant && better(change, higher_is_better) == Some(true) {
         theme::RIGHT
     } else {
         theme::BLUE
@@ -323,10 +323,12 @@ impl CompareView {
                 ))
                 .heading(),
             );
-            let colour = change_colour(
+            let significant = a.p_value < ALPHA;
+            let colour = change_colour_by(
                 a,
-                a.delta.is_some_and(|d| d < 0.0) && a.p_value < ALPHA,
-                a.p_value < ALPHA,
+                significant && better(a, true) == Some(false),
+                significant,
+                true,
             );
             ui.label(
                 RichText::new(format!("{} (95% {})", pts(a.delta), ci_text(a.delta_ci)))
@@ -338,9 +340,7 @@ impl CompareView {
         if let (Some(pos), Some((tpr, fpr))) = (&report.positive, &report.rates) {
             ui.horizontal_wrapped(|ui| {
                 for (name, c, higher_is_better) in [("TPR", tpr, true), ("FPR", fpr, false)] {
-                    let worse = c
-                        .delta
-                        .is_some_and(|d| d != 0.0 && (d > 0.0) != higher_is_better);
+                    let worse = better(c, higher_is_better) == Some(false);
                     let significant = c.p_value < ALPHA;
                     ui.label(format!(
                         "{name} ({pos} positive) {} → {}",
@@ -624,10 +624,11 @@ fn dumbbell_grid(
                 );
                 let response = dumbbell(ui, row, range, colour).on_hover_text(hover);
                 if response.clicked() {
-                    let better = c
-                        .delta
-                        .is_some_and(|d| d != 0.0 && (d > 0.0) == row.higher_is_better);
-                    let flip = if better { Flip::Fixed } else { Flip::Broken };
+                    let flip = if better(c, row.higher_is_better) == Some(true) {
+                        Flip::Fixed
+                    } else {
+                        Flip::Broken
+                    };
                     ctx.commands.send(Command::ShowFlips {
                         flip,
                         slice: row.slice.clone(),
