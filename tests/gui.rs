@@ -71,7 +71,13 @@ fn settle(harness: &mut Harness<'_, App>) {
 
 fn tagged(app: &App, tag: &str) -> u64 {
     let ws = app.doc().unwrap();
-    ws.state.tag_by_name(tag).unwrap().counts().tagged()
+    ws.state
+        .tag_by_name(tag)
+        .unwrap()
+        .counts()
+        .tagged()
+        .whole()
+        .unwrap()
 }
 
 fn table_row(app: &mut App, tag: &str) -> slicewise::core::priority::TagRow {
@@ -534,8 +540,8 @@ fn clicking_a_confusion_cell_reviews_exactly_that_cell() {
         ws.ds.class_code("left").unwrap() as usize,
     );
     let cell = m.get(yes, left);
-    let of_true = cell as f64 / (0..n).map(|k| m.get(yes, k)).sum::<u64>() as f64;
-    let of_pred = cell as f64 / (0..n).map(|k| m.get(k, left)).sum::<u64>() as f64;
+    let of_true = cell.w / (0..n).map(|k| m.get(yes, k).w).sum::<f64>();
+    let of_pred = cell.w / (0..n).map(|k| m.get(k, left).w).sum::<f64>();
     let expected = format!(
         "true yes ➡ predicted left\n{cell} examples\n{:.1}% of true yes\n{:.1}% of predicted left",
         of_true * 100.0,

@@ -185,7 +185,7 @@ fn at_the_model_threshold_every_count_equals_the_confusion_matrix_and_the_slices
     let m = a.model.unwrap();
     assert_eq!((m.value, m.op, m.disagreements), (5.0, Op::AtLeast, 0));
     // Overall: the confusion matrix.
-    let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
+    let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));
     assert_eq!(
         a.curve.counts(m.value, m.op),
         confusion.binary(positive as usize)
@@ -210,7 +210,7 @@ fn keeping_every_row_gives_the_confusion_matrix_of_a_multi_class_model() {
         ),
     ] {
         let ds = load::load(&file, &LoadOptions::default()).unwrap();
-        let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
+        let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));
         let per_class = confusion.per_class(&ds.classes);
         let conf = calibration::top_label_confidence(&ds, meaning).unwrap();
         for (k, class) in per_class.iter().enumerate() {
@@ -232,9 +232,9 @@ fn keeping_every_row_gives_the_confusion_matrix_of_a_multi_class_model() {
             assert_eq!(
                 (tp, fp, fn_),
                 (
-                    confusion.get(k, k),
-                    class.false_positives,
-                    class.false_negatives
+                    confusion.get(k, k).whole().unwrap(),
+                    class.false_positives.whole().unwrap(),
+                    class.false_negatives.whole().unwrap()
                 ),
                 "class {}",
                 class.class

@@ -109,6 +109,11 @@ pub struct ColumnArgs {
     /// Text column shown by the desktop app.
     #[arg(long, value_name = "COL")]
     pub text: Option<String>,
+    /// Weight column: how many examples a row stands for, as scikit-learn's
+    /// sample_weight or a count cube's counts (default: weight, weights,
+    /// sample_weight, count, n, freq). An empty value reads no weights.
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
     /// Input format (default: from the extension).
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub input_format: Option<InputFormat>,
@@ -188,6 +193,7 @@ impl ColumnArgs {
             human: self.human.clone(),
             image: self.image.clone(),
             text: self.text.clone(),
+            weight: self.weight.clone(),
             bins: Some(self.bins),
             proba_prefix: self.proba_prefix.clone(),
             proba: self.proba.clone(),

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::metrics::BinaryCounts;
 use super::slices::{Disparity, Group, GroupCounts, disparity};
-use super::stats::{Interval, Rng, quantile_sorted, rng};
+use super::stats::{Count, Interval, Rng, quantile_sorted, rng};
 
 /// Default number of bootstrap replicates.
 pub const DEFAULT_REPLICATES: usize = 1000;
@@ -26,21 +26,21 @@ pub fn binomial(rng: &mut Rng, n: u64, p: f64) -> u64 {
     rand_distr::Binomial::new(n, p).map_or(0, |b| rand::RngExt::sample(rng, b))
 }
 
-/// A multinomial draw of `n` items over cells with the given counts as weights.
-#[allow(clippy::cast_precision_loss)]
-pub fn multinomial(rng: &mut Rng, n: u64, weights: &[u64]) -> Vec<u64> {
-    let mut left_weight: u64 = weights.iter().sum();
+/// A multinomial draw of `n` items over cells with the given counts (or
+/// sums of weights) as weights.
+pub fn multinomial(rng: &mut Rng, n: u64, weights: &[f64]) -> Vec<u64> {
+    let mut left_weight: f64 = weights.iter().sum();
     let mut left_n = n;
     weights
         .iter()
         .map(|&w| {
-            if left_n == 0 || left_weight == 0 {
+            if left_n == 0 || left_weight <= 0.0 {
                 return 0;
             }
-            let x = if w == left_weight {
+            let x = if w >= left_weight {
                 left_n
             } else {
-                binomial(rng, left_n, w as f64 / left_weight as f64)
+                binomial(rng, left_n, w / left_weight)
             };
             left_n -= x;
             left_weight -= w;
@@ -51,18 +51,29 @@ pub fn multinomial(rng: &mut Rng, n: u64, weights: &[u64]) -> Vec<u64> {
 
 /// The five outcome cells of a group: TP, FP, FN, TN-correct, TN-incorrect
 /// (a multi-class error between two negative classes is a TN that is wrong).
-fn cells(c: &GroupCounts) -> [u64; 5] {
+fn cells(c: &GroupCounts) -> [Count; 5] {
     let b = &c.binary;
-    if b.total() == 0 {
+    let zero = Count::ZERO;
+    if b.total().w == 0.0 {
         // No positive class: correct and incorrect only.
-        return [c.correct, c.n - c.correct, 0, 0, 0];
+        return [c.correct, c.n - c.correct, zero, zero, zero];
     }
-    let tn_correct = c.correct.saturating_sub(b.tp);
-    [b.tp, b.fp, b.fn_, tn_correct, b.tn - tn_correct.min(b.tn)]
+    let tn_correct = if c.correct.w > b.tp.w {
+        c.correct - b.tp
+    } else {
+        zero
+    };
+    let tn_correct_in_tn = if tn_correct.w < b.tn.w {
+        tn_correct
+    } else {
+        b.tn
+    };
+    [b.tp, b.fp, b.fn_, tn_correct, b.tn - tn_correct_in_tn]
 }
 
 fn from_cells(x: &[u64], with_positive: bool) -> GroupCounts {
-    let n: u64 = x.iter().sum();
+    let x: Vec<Count> = x.iter().map(|&v| Count::unweighted(v)).collect();
+    let n: Count = x.iter().sum();
     if with_positive {
         GroupCounts {
             n,
@@ -114,8 +125,12 @@ pub fn disparity_intervals(
     replicates: usize,
     seed: u64,
 ) -> DisparityIntervals {
-    let weights: Vec<u64> = groups.iter().flat_map(|g| cells(&g.counts)).collect();
-    let total: u64 = weights.iter().sum();
+    let cells: Vec<Count> = groups.iter().flat_map(|g| cells(&g.counts)).collect();
+    let weights: Vec<f64> = cells.iter().map(|c| c.w).collect();
+    // Weighted rows: as many draws as the rows' effective sample size (the
+    // number of rows, or the sum of whole-number weights).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let total = cells.iter().sum::<Count>().effective().round() as u64;
     let mut rng = rng(seed);
     let mut draws: Vec<Disparity> = Vec::with_capacity(replicates);
     for _ in 0..replicates {
@@ -127,7 +142,7 @@ pub fn disparity_intervals(
                 counts: from_cells(c, with_positive),
                 cell: 0,
             })
-            .filter(|g| g.counts.n > 0)
+            .filter(|g| g.counts.n.w > 0.0)
             .collect();
         draws.push(disparity(&resampled, with_positive));
     }
@@ -211,7 +226,7 @@ mod tests {
     fn multinomial_keeps_the_total() {
         let mut rng = rng(1);
         for _ in 0..100 {
-            let x = multinomial(&mut rng, 1000, &[5, 0, 300, 695]);
+            let x = multinomial(&mut rng, 1000, &[5.0, 0.0, 300.0, 695.0]);
             assert_eq!(x.iter().sum::<u64>(), 1000);
             assert_eq!(x[1], 0);
         }

@@ -297,7 +297,7 @@ fn ece_interval(
     estimate: f64,
     replicates: usize,
 ) -> Option<Interval> {
-    let weights: Vec<u64> = bins.iter().map(|b| b.count).collect();
+    let weights: Vec<f64> = bins.iter().map(|b| b.count as f64).collect();
     let mut r = rng(0);
     let mut draws = Vec::with_capacity(replicates);
     for _ in 0..replicates {

@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
+use super::stats::Count;
+
 /// Code stored for a missing human label.
 pub const NO_HUMAN: u32 = u32::MAX;
 
@@ -349,6 +351,35 @@ pub struct Roles {
     pub image: Option<String>,
     /// Free text.
     pub text: Option<String>,
+    /// Weight column (how many examples a row stands for).
+    #[serde(default)]
+    pub weight: Option<String>,
+}
+
+/// Per-row weights from a weight column (scikit-learn's `sample_weight`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    /// The column they came from.
+    pub column: String,
+    /// One non-negative, finite weight per row.
+    pub values: Vec<f64>,
+    /// Whether any weight is not a whole number: intervals then use Kish's
+    /// effective sample size instead of counting a row of weight `w` as `w`
+    /// rows.
+    pub fractional: bool,
+}
+
+impl Weights {
+    /// Weights from a column's values, which the loader has checked.
+    #[must_use]
+    pub fn new(column: String, values: Vec<f64>) -> Self {
+        let fractional = values.iter().any(|w| w.fract() != 0.0);
+        Self {
+            column,
+            values,
+            fractional,
+        }
+    }
 }
 
 /// Where the data came from.
@@ -389,6 +420,11 @@ pub struct Dataset {
     pub human: Option<Vec<u32>>,
     /// Human label values that are not classes of the model.
     pub human_extra_classes: Vec<String>,
+    /// Row weights, when the file has a weight column.
+    pub weights: Option<Weights>,
+    /// The weight of all rows and of the misclassified rows (the row counts
+    /// without weights), counted once when loading.
+    pub weighed: (Count, Count),
     /// Row identifiers.
     pub ids: Ids,
     /// Metadata columns, in file order.
@@ -462,6 +498,57 @@ impl Dataset {
     #[must_use]
     pub fn errors(&self) -> usize {
         self.n_errors
+    }
+
+    /// What `row` counts for: [`Count::ONE`] without weights.
+    #[must_use]
+    #[inline]
+    pub fn unit(&self, row: usize) -> Count {
+        match &self.weights {
+            None => Count::ONE,
+            Some(w) => Count::of_weight(w.values[row], w.fractional),
+        }
+    }
+
+    /// What the rows count for together.
+    #[must_use]
+    pub fn weigh(&self, rows: impl Iterator<Item = usize>) -> Count {
+        match &self.weights {
+            None => Count::unweighted(rows.count() as u64),
+            Some(w) => rows
+                .map(|r| Count::of_weight(w.values[r], w.fractional))
+                .sum(),
+        }
+    }
+
+    /// What the rows of a bitmap count for together (a popcount without weights).
+    #[must_use]
+    pub fn weigh_bitmap(&self, rows: &Bitmap) -> Count {
+        match &self.weights {
+            None => Count::unweighted(rows.count_ones() as u64),
+            Some(_) => self.weigh(rows.ones()),
+        }
+    }
+
+    /// What all rows count for (the number of rows without weights).
+    #[must_use]
+    pub fn total(&self) -> Count {
+        self.weighed.0
+    }
+
+    /// What the misclassified rows count for.
+    #[must_use]
+    pub fn error_total(&self) -> Count {
+        self.weighed.1
+    }
+
+    /// Counts `weighed` from the rows and the correctness bitmap; call after
+    /// changing either.
+    pub fn weigh_totals(&mut self) {
+        self.weighed = (
+            self.weigh(0..self.rows()),
+            self.weigh((0..self.rows()).filter(|&r| !self.correct.get(r))),
+        );
     }
 
     /// Whether `row` is misclassified.

@@ -199,6 +199,23 @@ pub enum LoadError {
         /// What was found instead (a dtype or a value).
         found: String,
     },
+    /// The weight column has a negative, not-a-number or missing weight.
+    #[error(
+        "The weight column '{column}' has {count} {what} weight(s) (data rows {}{}). Every row needs a weight of 0 or more (scikit-learn's sample_weight): fix those rows, or name another column with --weight COL (--weight \"\" for none): {}",
+        rows_list(first_rows), if *count > first_rows.len() { ", ..." } else { "" }, path.display()
+    )]
+    BadWeights {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// "negative", "missing" or "not-a-number".
+        what: &'static str,
+        /// How many.
+        count: usize,
+        /// The first few rows (0-based).
+        first_rows: Vec<usize>,
+    },
     /// `--proba COL=CLASS` names a class the data does not have.
     #[error(
         "--proba names class '{class}' for column '{column}', but the classes are {}: {}",

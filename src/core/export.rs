@@ -8,7 +8,7 @@ use std::path::Path;
 use super::dataset::Dataset;
 use super::priority::TagRow;
 use super::render::{count, pct, tags_csv, tags_html, tags_markdown};
-use super::stats::{Proportion, ratio_u};
+use super::stats::{Count, Proportion, ratio_u};
 use super::tags::ReviewState;
 
 /// Export formats of the prioritisation table.
@@ -79,10 +79,10 @@ impl ExportFormat {
 pub struct ExportContext {
     /// Data file name.
     pub file: String,
-    /// Rows.
-    pub rows: u64,
-    /// Errors.
-    pub errors: u64,
+    /// Examples (the sum of weights with a weight column).
+    pub rows: Count,
+    /// Errors (their weight).
+    pub errors: Count,
     /// Overall accuracy.
     pub accuracy: Option<f64>,
     /// Reviewed errors / errors.
@@ -93,8 +93,7 @@ impl ExportContext {
     /// The context of a dataset reviewed as `state`.
     #[must_use]
     pub fn of(ds: &Dataset, state: &ReviewState) -> Self {
-        let errors = ds.errors() as u64;
-        let rows = ds.rows() as u64;
+        let (rows, errors) = (ds.total(), ds.error_total());
         Self {
             file: ds
                 .source
@@ -104,7 +103,7 @@ impl ExportContext {
             rows,
             errors,
             accuracy: Proportion::new(rows - errors, rows).value(),
-            coverage: ratio_u(state.reviewed_errors(), errors),
+            coverage: ratio_u(state.reviewed_errors(), ds.errors() as u64),
         }
     }
 

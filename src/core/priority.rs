@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use super::dataset::Dataset;
-use super::stats::{Interval, Proportion, ratio, ratio_u, wilson};
+use super::stats::{Count, Interval, Proportion, ratio};
 use super::tags::{ReviewState, Tag, TagCounts, TagId};
 
 /// Where a tag's HLP comes from.
@@ -72,9 +72,9 @@ pub struct TagRow {
     /// Colour.
     pub colour: String,
     /// Tagged examples seen (reviewed ones for manual tags).
-    pub tagged: u64,
+    pub tagged: Count,
     /// Tagged misclassified examples seen.
-    pub tagged_errors: u64,
+    pub tagged_errors: Count,
     /// Tagged errors / errors.
     pub share_of_errors: Estimate,
     /// Tagged errors / tagged examples.
@@ -147,8 +147,8 @@ pub fn parse_hlp(text: &str) -> Result<Option<f64>, String> {
 }
 
 fn human_hlp(c: &TagCounts, weight_errors: f64, weight_correct: f64) -> Option<f64> {
-    let h_e = ratio_u(c.human_ok_errors, c.human_n_errors);
-    let h_c = ratio_u(c.human_ok_correct, c.human_n_correct);
+    let h_e = ratio(c.human_ok_errors.w, c.human_n_errors.w);
+    let h_c = ratio(c.human_ok_correct.w, c.human_n_correct.w);
     match (h_e, h_c) {
         (Some(e), Some(k)) => ratio(
             weight_errors * e + weight_correct * k,
@@ -163,11 +163,14 @@ fn human_hlp(c: &TagCounts, weight_errors: f64, weight_correct: f64) -> Option<f
 #[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
 pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
     let c = tag.counts();
-    let n = ds.rows() as u64;
-    let errors = ds.errors() as u64;
+    // Rows (their weights, with a weight column) ...
+    let (n, errors) = (ds.total(), ds.error_total());
     let correct = n - errors;
+    // ... and the numbers of examples, which say how much was reviewed.
+    let (n_errors, n_correct) = (ds.errors() as u64, (ds.rows() - ds.errors()) as u64);
     let (r_e, r_c) = (state.reviewed_errors(), state.reviewed_correct());
-    let exact = tag.is_rule() || (r_e == errors && r_c == correct);
+    let (w_e, w_c) = state.reviewed_weight();
+    let exact = tag.is_rule() || (r_e == n_errors && r_c == n_correct);
     let mut notes = Vec::new();
     if let Some(err) = &tag.rule_error {
         notes.push(format!("The rule does not fit this data: {err}"));
@@ -180,25 +183,32 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
         error_rate = Estimate::of(Proportion::new(c.errors, tagged));
         share_of_data = Estimate::of(Proportion::new(tagged, n));
         accuracy = Estimate::of(Proportion::new(c.correct, tagged));
-        hlp_weights = Some((c.errors as f64, c.correct as f64));
-        if errors == 0 {
+        hlp_weights = Some((c.errors.w, c.correct.w));
+        if n_errors == 0 {
             notes.push(
                 "The model makes no errors, so the share of errors is undefined.".to_string(),
             );
         }
     } else {
         // Per-stratum proportions: p of errors carry the tag, q of correct ones.
-        let p = if errors == 0 {
+        // With a weight column each reviewed example stands for its weight
+        // (an inverse sampling fraction, for a sample drawn by an engine),
+        // and the intervals use the reviewed rows' effective size.
+        let within = |k: Count, of: Count| {
+            let p = Proportion::new(k, of);
+            p.value().zip(p.ci())
+        };
+        let p = if n_errors == 0 {
             Some((0.0, Interval::new(0.0, 0.0)))
         } else {
-            ratio_u(c.errors, r_e).zip(wilson(c.errors, r_e))
+            within(c.errors, w_e)
         };
-        let q = if correct == 0 {
+        let q = if n_correct == 0 {
             Some((0.0, Interval::new(0.0, 0.0)))
         } else {
-            ratio_u(c.correct, r_c).zip(wilson(c.correct, r_c))
+            within(c.correct, w_c)
         };
-        share_of_errors = if errors == 0 {
+        share_of_errors = if n_errors == 0 {
             Estimate::UNKNOWN
         } else {
             p.map_or(Estimate::UNKNOWN, |(v, ci)| Estimate {
@@ -210,15 +220,15 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
             notes.push(
                 "No errors reviewed yet: review some to estimate the share of errors.".to_string(),
             );
-        } else if r_e < errors {
+        } else if r_e < n_errors {
             notes.push(format!(
-                "Estimated from a review sample: {r_e} of {errors} errors reviewed ({:.0}% coverage).",
-                100.0 * r_e as f64 / errors as f64
+                "Estimated from a review sample: {r_e} of {n_errors} errors reviewed ({:.0}% coverage).",
+                100.0 * r_e as f64 / n_errors as f64
             ));
         }
         match (p, q) {
             (Some((p, p_ci)), Some((q, q_ci))) => {
-                let (e, k, total) = (errors as f64, correct as f64, n as f64);
+                let (e, k, total) = (errors.w, correct.w, n.w);
                 let t_hat = e * p + k * q;
                 share_of_data = Estimate {
                     value: ratio(t_hat, total),
@@ -241,14 +251,14 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
                 };
                 hlp_weights = Some((e * p, k * q));
                 notes.push(format!(
-                    "Share of data and error rate are estimated from {r_c} reviewed correct example(s) of {correct}; the intervals combine both strata."
+                    "Share of data and error rate are estimated from {r_c} reviewed correct example(s) of {n_correct}; the intervals combine both strata."
                 ));
             }
             _ => {
                 share_of_data = Estimate::UNKNOWN;
                 error_rate = Estimate::UNKNOWN;
                 accuracy = Estimate::UNKNOWN;
-                hlp_weights = (c.errors > 0).then_some((1.0, 0.0));
+                hlp_weights = (c.errors.w > 0.0).then_some((1.0, 0.0));
                 if q.is_none() {
                     notes.push(
                         "Share of data, error rate and accuracy are unknown: no correctly classified examples were reviewed. Review a random sample that includes correct predictions (Review: All, Random order)."
@@ -320,10 +330,10 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
         priority,
         importance: tag.def.importance,
         effort: tag.def.effort,
-        coverage: if tag.is_rule() || errors == 0 {
+        coverage: if tag.is_rule() || n_errors == 0 {
             1.0
         } else {
-            r_e as f64 / errors as f64
+            r_e as f64 / n_errors as f64
         },
         exact,
         notes,
@@ -416,8 +426,8 @@ impl SortKey {
     fn number(self, r: &TagRow) -> Option<f64> {
         match self {
             Self::Tag => None,
-            Self::Tagged => Some(r.tagged as f64),
-            Self::TaggedErrors => Some(r.tagged_errors as f64),
+            Self::Tagged => Some(r.tagged.w),
+            Self::TaggedErrors => Some(r.tagged_errors.w),
             Self::ShareOfErrors => r.share_of_errors.value,
             Self::ErrorRate => r.error_rate.value,
             Self::ShareOfData => r.share_of_data.value,

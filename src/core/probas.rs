@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use super::dataset::{Dataset, Probas};
-use super::stats::ratio_u;
+use super::dataset::{Dataset, Probas, Weights};
+use super::stats::{Count, ratio};
 use super::thresholds::ScoreCurve;
 
 /// How far a row's probabilities may sum from 1 before it is counted.
@@ -22,7 +22,7 @@ pub struct ClassScores {
     /// The probability column.
     pub column: String,
     /// Rows truly of the class.
-    pub support: u64,
+    pub support: Count,
     /// One-vs-rest ROC AUC (`None` when the class never or always occurs).
     pub roc_auc: Option<f64>,
     /// One-vs-rest average precision.
@@ -83,31 +83,37 @@ pub fn summarize(ds: &Dataset) -> Option<ProbaSummary> {
     let usable = complete_rows(p, ds.rows());
     let rows: Vec<usize> = (0..ds.rows()).filter(|&i| usable[i]).collect();
     let missing = (ds.rows() - rows.len()) as u64;
+    // The usable rows' weights, aligned with `rows`.
+    let weights = ds.weights.as_ref().map(|w| Weights {
+        column: w.column.clone(),
+        values: rows.iter().map(|&i| w.values[i]).collect(),
+        fractional: w.fractional,
+    });
     let per_class: Vec<ClassScores> = p
         .columns
         .iter()
         .map(|c| {
             let actual: Vec<bool> = rows.iter().map(|&i| ds.label[i] == c.class).collect();
             let scores: Vec<f64> = rows.iter().map(|&i| c.values[i]).collect();
-            let curve = ScoreCurve::new(&actual, &scores);
+            let curve = ScoreCurve::weighted(&actual, &scores, weights.as_ref());
             ClassScores {
                 class: ds.classes[c.class as usize].clone(),
                 column: c.name.clone(),
-                support: actual.iter().filter(|&&a| a).count() as u64,
+                support: ds.weigh(rows.iter().copied().filter(|&i| ds.label[i] == c.class)),
                 roc_auc: curve.roc_auc(),
                 average_precision: curve.average_precision(),
             }
         })
         .collect();
-    let defined: Vec<(f64, u64)> = per_class
+    let defined: Vec<(f64, f64)> = per_class
         .iter()
-        .filter_map(|c| c.roc_auc.map(|a| (a, c.support)))
+        .filter_map(|c| c.roc_auc.map(|a| (a, c.support.w)))
         .collect();
     let roc_auc_macro = (!defined.is_empty())
         .then(|| defined.iter().map(|d| d.0).sum::<f64>() / defined.len() as f64);
-    let weight: u64 = defined.iter().map(|d| d.1).sum();
-    let roc_auc_weighted = (weight > 0)
-        .then(|| defined.iter().map(|&(a, w)| a * w as f64).sum::<f64>() / weight as f64);
+    let weight: f64 = defined.iter().map(|d| d.1).sum();
+    let roc_auc_weighted =
+        (weight > 0.0).then(|| defined.iter().map(|&(a, w)| a * w).sum::<f64>() / weight);
     let mut row_sum_off = 0u64;
     for &i in &rows {
         let sum: f64 = p.columns.iter().map(|c| c.values[i]).sum();
@@ -146,7 +152,7 @@ pub fn summarize(ds: &Dataset) -> Option<ProbaSummary> {
 #[must_use]
 #[allow(clippy::float_cmp)] // ties are exactly equal probabilities
 pub fn top_k_accuracy(ds: &Dataset, p: &Probas, rows: &[usize], k: usize) -> Option<f64> {
-    let mut hits = 0u64;
+    let (mut hits, mut all) = (0.0, 0.0);
     for &i in rows {
         let t = ds.label[i];
         let pt = p.of(t).map_or(f64::NAN, |v| v[i]);
@@ -158,9 +164,13 @@ pub fn top_k_accuracy(ds: &Dataset, p: &Probas, rows: &[usize], k: usize) -> Opt
                 v > pt || (v == pt && c.class > t)
             })
             .count();
-        hits += u64::from(before < k);
+        let w = ds.unit(i).w;
+        all += w;
+        if before < k {
+            hits += w;
+        }
     }
-    ratio_u(hits, rows.len() as u64)
+    ratio(hits, all)
 }
 
 /// Mean log loss and Brier score over `rows` (every class has a column).
@@ -172,24 +182,28 @@ pub fn losses(
     rows: impl Iterator<Item = usize>,
 ) -> (Option<f64>, Option<f64>) {
     let eps = f64::EPSILON;
-    let (mut ll, mut br, mut n) = (0.0, 0.0, 0u64);
+    let (mut ll, mut br, mut n) = (0.0, 0.0, 0.0);
     for i in rows {
         let t = ds.label[i];
+        let w = ds.unit(i).w;
+        let (mut row_ll, mut row_br) = (0.0, 0.0);
         for c in &p.columns {
             let v = c.values[i];
             let y = f64::from(u8::from(c.class == t));
-            br += (y - v) * (y - v);
+            row_br += (y - v) * (y - v);
             if c.class == t {
-                ll -= v.clamp(eps, 1.0 - eps).ln();
+                row_ll -= v.clamp(eps, 1.0 - eps).ln();
             }
         }
-        n += 1;
+        ll += w * row_ll;
+        br += w * row_br;
+        n += w;
     }
-    if n == 0 {
+    if n <= 0.0 {
         return (None, None);
     }
     let half = if p.columns.len() < 3 { 0.5 } else { 1.0 };
-    (Some(ll / n as f64), Some(half * br / n as f64))
+    (Some(ll / n), Some(half * br / n))
 }
 
 /// Log loss and Brier score of the rows of each group (codes per row,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::dataset::{Dataset, Grouping};
 use super::metrics::BinaryCounts;
-use super::stats::{Proportion, ratio};
+use super::stats::{Count, Proportion, ratio};
 
 /// Groups below this many examples are flagged by default.
 pub const DEFAULT_MIN_SUPPORT: u64 = 30;
@@ -70,18 +70,18 @@ pub enum SliceError {
 }
 
 /// Counts of one group.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct GroupCounts {
     /// Examples.
-    pub n: u64,
+    pub n: Count,
     /// Correctly classified examples.
-    pub correct: u64,
+    pub correct: Count,
     /// One-vs-rest counts for the positive class (zero without one).
     pub binary: BinaryCounts,
     /// Examples with a human label.
-    pub human_n: u64,
+    pub human_n: Count,
     /// Examples whose human label equals the true label.
-    pub human_correct: u64,
+    pub human_correct: Count,
 }
 
 impl GroupCounts {
@@ -269,7 +269,8 @@ pub fn count_groups_with(
         }
         let cell = key.cell(row);
         let c = &mut cells[cell];
-        c.n += 1;
+        let unit = ds.unit(row);
+        c.n += unit;
         match (positive, decision) {
             (
                 Some(pos),
@@ -282,24 +283,35 @@ pub fn count_groups_with(
                 let actual = ds.label[row] == pos;
                 let t = per_cell.map_or(threshold, |ts| ts[cell]);
                 let predicted = scores[row] >= t;
-                c.binary.add(actual, predicted);
-                c.correct += u64::from(actual == predicted);
+                c.binary.add(actual, predicted, unit);
+                if actual == predicted {
+                    c.correct += unit;
+                }
             }
             (Some(pos), Decision::Model) => {
-                c.binary.add(ds.label[row] == pos, ds.pred[row] == pos);
-                c.correct += u64::from(ds.correct.get(row));
+                c.binary
+                    .add(ds.label[row] == pos, ds.pred[row] == pos, unit);
+                if ds.correct.get(row) {
+                    c.correct += unit;
+                }
             }
-            (None, _) => c.correct += u64::from(ds.correct.get(row)),
+            (None, _) => {
+                if ds.correct.get(row) {
+                    c.correct += unit;
+                }
+            }
         }
         if let Some(h) = ds.human_correct(row) {
-            c.human_n += 1;
-            c.human_correct += u64::from(h);
+            c.human_n += unit;
+            if h {
+                c.human_correct += unit;
+            }
         }
     }
     cells
         .into_iter()
         .enumerate()
-        .filter(|(_, c)| c.n > 0)
+        .filter(|(_, c)| c.n.w > 0.0)
         .map(|(cell, counts)| Group {
             values: key.values(cell),
             counts,
@@ -507,7 +519,13 @@ pub fn reference_group(
         None => Ok(groups
             .iter()
             .enumerate()
-            .max_by(|a, b| a.1.counts.n.cmp(&b.1.counts.n).then(b.0.cmp(&a.0)))
+            .max_by(|a, b| {
+                a.1.counts
+                    .n
+                    .w
+                    .total_cmp(&b.1.counts.n.w)
+                    .then(b.0.cmp(&a.0))
+            })
             .map(|(i, _)| i)),
     }
 }
@@ -549,7 +567,7 @@ pub struct SliceAnalysis {
     /// Its groups, in label order.
     pub groups: Vec<Group>,
     /// All rows of the dataset (for shares).
-    pub total: u64,
+    pub total: Count,
     /// The positive class, if any.
     pub positive: Option<u32>,
     /// Groups below this support are flagged.
@@ -602,14 +620,8 @@ impl SliceAnalysis {
     ) -> Result<Self, SliceError> {
         let key = SliceKey::new(ds, columns)?;
         let groups = count_groups_with(ds, &key, positive, decision);
-        let mut analysis = Self::from_groups(
-            &key,
-            groups,
-            ds.rows() as u64,
-            positive,
-            min_support,
-            reference,
-        )?;
+        let mut analysis =
+            Self::from_groups(&key, groups, ds.total(), positive, min_support, reference)?;
         if let Decision::Threshold { threshold, .. } = decision {
             analysis.threshold = Some(threshold);
         }
@@ -633,7 +645,7 @@ impl SliceAnalysis {
     pub fn from_groups(
         key: &SliceKey<'_>,
         groups: Vec<Group>,
-        total: u64,
+        total: Count,
         positive: Option<u32>,
         min_support: u64,
         reference: Option<&str>,
@@ -669,7 +681,9 @@ impl SliceAnalysis {
     /// Whether group `i` has fewer examples than the minimum support.
     #[must_use]
     pub fn low_support(&self, i: usize) -> bool {
-        self.groups[i].counts.n < self.min_support
+        #[allow(clippy::cast_precision_loss)]
+        let min = self.min_support as f64;
+        self.groups[i].counts.n.effective() < min
     }
 
     /// The metrics on which group `i` falls outside the Aequitas band against
@@ -762,11 +776,16 @@ mod tests {
         Group {
             values: vec![format!("g{n}")],
             counts: GroupCounts {
-                n,
-                correct,
-                binary: BinaryCounts { tp, fp, fn_, tn },
-                human_n: 0,
-                human_correct: 0,
+                n: Count::unweighted(n),
+                correct: Count::unweighted(correct),
+                binary: BinaryCounts {
+                    tp: Count::unweighted(tp),
+                    fp: Count::unweighted(fp),
+                    fn_: Count::unweighted(fn_),
+                    tn: Count::unweighted(tn),
+                },
+                human_n: Count::ZERO,
+                human_correct: Count::ZERO,
             },
             cell: 0,
         }

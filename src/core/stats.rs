@@ -59,43 +59,227 @@ pub fn wilson(successes: u64, trials: u64) -> Option<Interval> {
         return None;
     }
     let n = trials as f64;
-    let p = successes as f64 / n;
+    wilson_p(successes as f64 / n, n)
+}
+
+/// The Wilson interval for a proportion `p` observed over `n` trials, which
+/// need not be a whole number (Kish's effective sample size of weighted
+/// rows). `None` when `n` is not positive.
+#[must_use]
+pub fn wilson_p(p: f64, n: f64) -> Option<Interval> {
+    if n <= 0.0 || !p.is_finite() {
+        return None;
+    }
     let z2 = Z95 * Z95;
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).max(0.0).sqrt();
     Some(Interval::new(
         (centre - half).max(0.0),
         (centre + half).min(1.0),
     ))
 }
 
+/// A count of examples: the sum of their weights, with what an interval
+/// needs to know about how much information they carry.
+///
+/// Without a weight column every example is `Count::ONE`. With whole-number
+/// weights (a count cube) an example of weight `w` counts as `w` examples:
+/// `w` and `units` both grow by `w`, so every interval equals the one on the
+/// raw rows. With fractional weights `units` sums the squared weights, and
+/// a proportion's interval is taken over Kish's effective sample size
+/// `(Σw)² / Σw²` of its denominator.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Count {
+    /// The sum of weights (the number of examples without weights).
+    pub w: f64,
+    /// The sum of squared unit weights: equal to `w` for unweighted and
+    /// whole-number weighted examples, `Σw²` for fractional weights.
+    pub units: f64,
+}
+
+impl Count {
+    /// No examples.
+    pub const ZERO: Self = Self { w: 0.0, units: 0.0 };
+    /// One unweighted example.
+    pub const ONE: Self = Self { w: 1.0, units: 1.0 };
+
+    /// `n` unweighted examples (a count that no weight can reach, such as a
+    /// number of reviewed examples).
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub const fn unweighted(n: u64) -> Self {
+        Self {
+            w: n as f64,
+            units: n as f64,
+        }
+    }
+
+    /// One example of weight `w`: whole-number weights count as that many
+    /// examples, fractional ones carry `w²` for Kish's effective size.
+    #[must_use]
+    pub fn of_weight(w: f64, fractional: bool) -> Self {
+        Self {
+            w,
+            units: if fractional { w * w } else { w },
+        }
+    }
+
+    /// Whether there is nothing counted (to the last few ulps, so that
+    /// removing a fractional weight that was added gives zero).
+    #[must_use]
+    pub fn is_zero(&self) -> bool {
+        self.w.abs() < 1e-9
+    }
+
+    /// Kish's effective sample size: `w` itself for unweighted and
+    /// whole-number weights.
+    #[must_use]
+    #[allow(clippy::float_cmp)]
+    pub fn effective(&self) -> f64 {
+        // Exactly equal for unweighted and whole-number weights.
+        if self.units == self.w {
+            self.w
+        } else if self.units > 0.0 {
+            self.w * self.w / self.units
+        } else {
+            0.0
+        }
+    }
+
+    /// The count as a whole number when it is one (always without weights or
+    /// with whole-number weights).
+    #[must_use]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn whole(&self) -> Option<u64> {
+        (self.w >= 0.0 && self.w.fract() == 0.0 && self.w < 9.007_199_254_740_992e15)
+            .then_some(self.w as u64)
+    }
+}
+
+impl std::ops::Add for Count {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        Self {
+            w: self.w + o.w,
+            units: self.units + o.units,
+        }
+    }
+}
+
+impl std::ops::AddAssign for Count {
+    fn add_assign(&mut self, o: Self) {
+        self.w += o.w;
+        self.units += o.units;
+    }
+}
+
+impl std::ops::Sub for Count {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
+        Self {
+            w: self.w - o.w,
+            units: self.units - o.units,
+        }
+    }
+}
+
+impl std::ops::SubAssign for Count {
+    fn sub_assign(&mut self, o: Self) {
+        self.w -= o.w;
+        self.units -= o.units;
+    }
+}
+
+impl std::ops::Mul<f64> for Count {
+    type Output = Self;
+    fn mul(self, k: f64) -> Self {
+        Self {
+            w: self.w * k,
+            units: self.units * k,
+        }
+    }
+}
+
+impl std::iter::Sum for Count {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Self::ZERO, |a, b| a + b)
+    }
+}
+
+impl<'a> std::iter::Sum<&'a Count> for Count {
+    fn sum<I: Iterator<Item = &'a Self>>(iter: I) -> Self {
+        iter.fold(Self::ZERO, |a, b| a + *b)
+    }
+}
+
+impl PartialEq<u64> for Count {
+    /// Whether the count is exactly the whole number `n`.
+    fn eq(&self, n: &u64) -> bool {
+        self.whole() == Some(*n)
+    }
+}
+
+impl PartialEq<Count> for u64 {
+    fn eq(&self, c: &Count) -> bool {
+        c.whole() == Some(*self)
+    }
+}
+
+impl std::fmt::Display for Count {
+    /// A whole number as one (`1234`), a fractional weight sum with two
+    /// decimals.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.whole() {
+            Some(n) => write!(f, "{n}"),
+            None => write!(f, "{:.2}", self.w),
+        }
+    }
+}
+
+impl Serialize for Count {
+    /// A whole number as a JSON integer, a fractional sum as a float.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.whole() {
+            Some(n) => s.serialize_u64(n),
+            None => s.serialize_f64(self.w),
+        }
+    }
+}
+
 /// A proportion `k / n` with its Wilson 95% interval; both `None` when `n` is 0.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Proportion {
     /// Successes.
-    pub k: u64,
+    pub k: Count,
     /// Trials.
-    pub n: u64,
+    pub n: Count,
 }
 
 impl Proportion {
     /// `k` out of `n`.
     #[must_use]
-    pub const fn new(k: u64, n: u64) -> Self {
+    pub const fn new(k: Count, n: Count) -> Self {
         Self { k, n }
+    }
+
+    /// `k` out of `n` unweighted examples.
+    #[must_use]
+    pub const fn counts(k: u64, n: u64) -> Self {
+        Self::new(Count::unweighted(k), Count::unweighted(n))
     }
 
     /// The point estimate, `None` when `n` is 0.
     #[must_use]
     pub fn value(&self) -> Option<f64> {
-        ratio_u(self.k, self.n)
+        (self.n.w > 0.0).then(|| self.k.w / self.n.w)
     }
 
-    /// The Wilson 95% interval, `None` when `n` is 0.
+    /// The Wilson 95% interval over the effective sample size of `n`,
+    /// `None` when `n` is 0.
     #[must_use]
     pub fn ci(&self) -> Option<Interval> {
-        wilson(self.k, self.n)
+        wilson_p(self.value()?, self.n.effective())
     }
 }
 

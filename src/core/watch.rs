@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::dataset::Dataset;
 use super::metrics::Confusion;
 use super::session::WatchPair;
-use super::stats::{Interval, Proportion};
+use super::stats::{Count, Interval, Proportion};
 
 /// How many example ids a watch entry lists.
 pub const EXAMPLES: usize = 20;
@@ -72,7 +72,7 @@ pub struct WatchStat {
     /// Predicted class.
     pub pred: String,
     /// Examples of `truth` predicted as `pred`.
-    pub count: u64,
+    pub count: Count,
     /// count / examples of `truth`.
     pub rate: Option<f64>,
     /// Wilson 95% interval of the rate.

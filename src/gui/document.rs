@@ -110,7 +110,7 @@ impl Document {
         }
         let (base, disk) =
             session.map_or((Session::default(), None), |(s, stamp)| (s, Some(stamp)));
-        let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
+        let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));
         let errors = ds.errors();
         let filter = state.view.filter.clone();
         let sort = state

@@ -41,6 +41,9 @@ pub(super) fn build_dataset(
     if let Some(name) = &roles.id {
         jobs.push(Job::Ids(name.clone(), take(df, name).map_err(perr)?));
     }
+    if let Some(name) = &roles.weight {
+        jobs.push(Job::Weight(name.clone(), take(df, name).map_err(perr)?));
+    }
     for name in column_names(df) {
         let series = take(df, &name).map_err(perr)?;
         let clean = name.trim_start_matches('\u{feff}').to_string();
@@ -91,11 +94,13 @@ pub(super) fn build_dataset(
     };
     let mut score: Option<Vec<f64>> = None;
     let mut ids = Ids::RowNumber;
+    let mut weights = None;
     let mut columns = Vec::new();
     for d in done {
         match d {
             Done::Score(s) => score = Some(s),
             Done::Ids(i) => ids = i,
+            Done::Weight(w) => weights = Some(w),
             Done::Column(c) => columns.push(c),
             Done::Encoded(_) => {}
         }
@@ -186,7 +191,7 @@ pub(super) fn build_dataset(
         );
     }
 
-    Ok(Dataset {
+    let mut ds = Dataset {
         source,
         roles,
         classes,
@@ -198,11 +203,15 @@ pub(super) fn build_dataset(
         probas,
         human,
         human_extra_classes,
+        weights,
+        weighed: Default::default(),
         ids,
         columns,
         warnings,
         load_phases: Vec::new(),
-    })
+    };
+    ds.weigh_totals();
+    Ok(ds)
 }
 
 pub(super) fn check_nulls(

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::bins::numeric_column;
 use super::build::{check_ids, grouping_from, to_f64, to_f64_checked, to_ids};
 use super::{SHOW_ROWS, polars_error};
-use crate::core::dataset::{Column, ColumnData, ColumnUse, Ids};
+use crate::core::dataset::{Column, ColumnData, ColumnUse, Ids, Weights};
 use crate::core::error::LoadError;
 
 /// A column encoded as dense codes plus the value of each code.
@@ -207,6 +207,8 @@ pub(super) enum Job {
     Score(String, Series),
     /// The id column (name, values).
     Ids(String, Series),
+    /// The weight column (name, values).
+    Weight(String, Series),
     /// A metadata column (name, use, values).
     Column(String, ColumnUse, Series),
 }
@@ -216,6 +218,7 @@ pub(super) enum Done {
     Encoded(Encoded),
     Score(Vec<f64>),
     Ids(Ids),
+    Weight(Weights),
     Column(Column),
 }
 
@@ -234,6 +237,17 @@ pub(super) fn run_job(job: Job, path: &Path, bins: usize) -> Result<Done, LoadEr
                 })?,
             )
         }
+        Job::Weight(name, series) => {
+            let values = to_f64_checked(&series).map_err(|found| LoadError::NotNumeric {
+                path: path.to_path_buf(),
+                role: "weight",
+                flag: "--weight",
+                column: name.clone(),
+                found,
+            })?;
+            check_weights(path, &name, &series, &values)?;
+            Done::Weight(Weights::new(name, values))
+        }
         Job::Ids(name, series) => {
             let ids = to_ids(&series).map_err(perr)?;
             check_ids(path, &name, &series, &ids)?;
@@ -248,6 +262,46 @@ pub(super) fn run_job(job: Job, path: &Path, bins: usize) -> Result<Done, LoadEr
             Done::Column(Column { name, usage, data })
         }
     })
+}
+
+/// A named test of one weight (row, weight).
+type Check<'a> = (&'static str, &'a dyn Fn(usize, f64) -> bool);
+
+/// Refuses missing, not-a-number and negative weights, naming the first rows.
+fn check_weights(
+    path: &Path,
+    name: &str,
+    series: &Series,
+    values: &[f64],
+) -> Result<(), LoadError> {
+    let first = |bad: &dyn Fn(usize, f64) -> bool| -> (usize, Vec<usize>) {
+        let mut rows = values.iter().enumerate().filter(|&(i, &w)| bad(i, w));
+        let count = rows.clone().count();
+        (
+            count,
+            rows.by_ref().take(SHOW_ROWS).map(|(i, _)| i).collect(),
+        )
+    };
+    let missing = (series.null_count() > 0).then(|| series.is_null());
+    let is_missing = |i: usize, _| missing.as_ref().is_some_and(|m| m.get(i).unwrap_or(false));
+    let checks: [Check<'_>; 3] = [
+        ("missing", &is_missing),
+        ("not-a-number", &|_, w: f64| !w.is_finite()),
+        ("negative", &|_, w: f64| w < 0.0),
+    ];
+    for (what, bad) in checks {
+        let (count, first_rows) = first(bad);
+        if count > 0 {
+            return Err(LoadError::BadWeights {
+                path: path.to_path_buf(),
+                column: name.to_string(),
+                what,
+                count,
+                first_rows,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Maps `f` over `items` on all cores, keeping the order. Falls back to the

@@ -92,6 +92,8 @@ pub struct LoadOptions {
     pub image: Option<String>,
     /// Text column.
     pub text: Option<String>,
+    /// Weight column (scikit-learn's `sample_weight`; a count cube's counts).
+    pub weight: Option<String>,
     /// Quantile bins for numeric slice columns (default 5).
     pub bins: Option<usize>,
     /// Prefix of per-class probability columns (`PREFIX<class>`); `None`
@@ -121,6 +123,7 @@ impl LoadOptions {
             human: explicit(&roles.human),
             image: explicit(&roles.image),
             text: explicit(&roles.text),
+            weight: explicit(&roles.weight),
             ..self.clone()
         }
     }
@@ -142,6 +145,7 @@ impl LoadOptions {
             human: fill(&self.human, roles.human.as_ref()),
             image: fill(&self.image, roles.image.as_ref()),
             text: fill(&self.text, roles.text.as_ref()),
+            weight: fill(&self.weight, roles.weight.as_ref()),
             ..self.clone()
         }
     }
@@ -202,6 +206,7 @@ fn role_columns(roles: &Roles) -> Vec<String> {
             roles.human.as_ref(),
             roles.image.as_ref(),
             roles.text.as_ref(),
+            roles.weight.as_ref(),
         ])
         .flatten()
         .cloned()
@@ -462,6 +467,7 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
         human: find_by_name(&plain, names::HUMAN),
         image: find_by_name(&plain, names::IMAGE),
         text: find_by_name(&plain, names::TEXT),
+        weight: find_by_name(&plain, names::WEIGHT),
     };
     let probas = probas::candidates(&plain);
     Ok(Preview {

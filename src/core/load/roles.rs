@@ -55,6 +55,8 @@ pub mod names {
     ];
     /// Free text.
     pub const TEXT: &[&str] = &["text", "transcript", "sentence", "utterance", "input_text"];
+    /// Row weight (how many examples a row stands for, as in a count cube).
+    pub const WEIGHT: &[&str] = &["weight", "weights", "sample_weight", "count", "n", "freq"];
 }
 
 pub(super) fn normalise(name: &str) -> String {
@@ -130,8 +132,9 @@ pub fn detect_roles(
         human: pick("--human", &opts.human, names::HUMAN)?,
         image: pick("--image", &opts.image, names::IMAGE)?,
         text: pick("--text", &opts.text, names::TEXT)?,
+        weight: pick("--weight", &opts.weight, names::WEIGHT)?,
     };
-    let assigned: [(&'static str, Option<&String>); 7] = [
+    let assigned: [(&'static str, Option<&String>); 8] = [
         ("true-label", Some(&roles.label)),
         ("prediction", Some(&roles.pred)),
         ("score", roles.score.as_ref()),
@@ -139,6 +142,7 @@ pub fn detect_roles(
         ("human-label", roles.human.as_ref()),
         ("image", roles.image.as_ref()),
         ("text", roles.text.as_ref()),
+        ("weight", roles.weight.as_ref()),
     ];
     for (i, (first, a)) in assigned.iter().enumerate() {
         for (second, b) in &assigned[i + 1..] {

@@ -3,7 +3,7 @@
 use super::Table;
 use crate::core::priority::TagRow;
 use crate::core::report::Report;
-use crate::core::stats::Interval;
+use crate::core::stats::{Count, Interval};
 
 /// The prioritisation table for machines: proportions as decimals with their
 /// intervals, one column each.
@@ -129,11 +129,8 @@ pub fn report_csv(r: &Report) -> String {
                    ci: Option<Interval>| {
         tidy.add((section, key, group), metric, value, ci);
     };
-    #[allow(clippy::cast_precision_loss)]
-    {
-        add("overall", "", "", "rows", Some(r.rows as f64), None);
-        add("overall", "", "", "errors", Some(r.errors as f64), None);
-    }
+    add("overall", "", "", "rows", Some(r.rows.w), None);
+    add("overall", "", "", "errors", Some(r.errors.w), None);
     add(
         "overall",
         "",
@@ -150,7 +147,7 @@ pub fn report_csv(r: &Report) -> String {
         r.balanced_accuracy,
         None,
     );
-    let cells: Vec<(usize, usize, u64)> = if r.dense_confusion() {
+    let cells: Vec<(usize, usize, Count)> = if r.dense_confusion() {
         r.confusion
             .rows()
             .iter()
@@ -166,17 +163,14 @@ pub fn report_csv(r: &Report) -> String {
         r.confusion_cells().0
     };
     for (i, j, c) in cells {
-        {
-            #[allow(clippy::cast_precision_loss)]
-            add(
-                "confusion",
-                &r.classes[i],
-                &r.classes[j],
-                "count",
-                Some(c as f64),
-                None,
-            );
-        }
+        add(
+            "confusion",
+            &r.classes[i],
+            &r.classes[j],
+            "count",
+            Some(c.w),
+            None,
+        );
     }
     for c in r.shown_classes().0 {
         add(
@@ -195,7 +189,7 @@ pub fn report_csv(r: &Report) -> String {
             &c.class,
             "",
             "support",
-            Some(c.support as f64),
+            Some(c.support.w),
             None,
         );
     }
@@ -228,7 +222,7 @@ pub fn report_csv(r: &Report) -> String {
             let c = &g.counts;
             let group = g.name();
             #[allow(clippy::cast_precision_loss)]
-            add("slices", &name, &group, "count", Some(c.n as f64), None);
+            add("slices", &name, &group, "count", Some(c.n.w), None);
             let share = s.share(i);
             add("slices", &name, &group, "share", share.value(), share.ci());
             let acc = c.accuracy();
@@ -292,20 +286,13 @@ pub fn report_csv(r: &Report) -> String {
     for tag in &r.tags {
         #[allow(clippy::cast_precision_loss)]
         {
-            add(
-                "tags",
-                &tag.tag,
-                "",
-                "tagged",
-                Some(tag.tagged as f64),
-                None,
-            );
+            add("tags", &tag.tag, "", "tagged", Some(tag.tagged.w), None);
             add(
                 "tags",
                 &tag.tag,
                 "",
                 "tagged_errors",
-                Some(tag.tagged_errors as f64),
+                Some(tag.tagged_errors.w),
                 None,
             );
         }
@@ -488,7 +475,7 @@ pub fn report_csv(r: &Report) -> String {
     for w in &r.watch {
         let key = format!("{}:{}", w.truth, w.pred);
         #[allow(clippy::cast_precision_loss)]
-        add("watch", &key, "", "count", Some(w.count as f64), None);
+        add("watch", &key, "", "count", Some(w.count.w), None);
         add("watch", &key, "", "rate", w.rate, w.rate_ci);
         add(
             "watch",

@@ -1,6 +1,6 @@
 //! Numbers for people: percentages, intervals, counts.
 
-use crate::core::stats::Interval;
+use crate::core::stats::{Count, Interval};
 
 /// Shown for a value that is undefined or unknown.
 pub const NA: &str = "n/a";
@@ -25,9 +25,32 @@ pub fn num(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| NA.to_string(), |v| format!("{v:.decimals$}"))
 }
 
-/// A count with thousands separators.
-#[must_use]
-pub fn count(n: u64) -> String {
+/// Something shown as a count: a number of rows, or a [`Count`] that is a
+/// sum of weights.
+pub trait Countable {
+    /// The whole number, or the fractional sum of weights.
+    fn parts(self) -> Result<u64, f64>;
+}
+
+impl Countable for u64 {
+    fn parts(self) -> Result<u64, f64> {
+        Ok(self)
+    }
+}
+
+impl Countable for usize {
+    fn parts(self) -> Result<u64, f64> {
+        Ok(self as u64)
+    }
+}
+
+impl Countable for Count {
+    fn parts(self) -> Result<u64, f64> {
+        self.whole().ok_or(self.w)
+    }
+}
+
+fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {
@@ -37,6 +60,21 @@ pub fn count(n: u64) -> String {
         out.push(ch);
     }
     out
+}
+
+/// A count with thousands separators; a fractional sum of weights with two
+/// decimals (`1,234.57`).
+#[must_use]
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+pub fn count(n: impl Countable) -> String {
+    match n.parts() {
+        Ok(n) => thousands(n),
+        Err(w) => {
+            let cents = (w.abs() * 100.0).round() as u64;
+            let sign = if w < 0.0 { "-" } else { "" };
+            format!("{sign}{}.{:02}", thousands(cents / 100), cents % 100)
+        }
+    }
 }
 
 /// An interval of a difference (percent) or a ratio, for disparity lines:
@@ -93,8 +131,10 @@ mod tests {
     fn formats_numbers_for_people() {
         assert_eq!(pct(Some(0.006), 2), "0.60%");
         assert_eq!(pct(None, 1), NA);
-        assert_eq!(count(1_234_567), "1,234,567");
-        assert_eq!(count(12), "12");
+        assert_eq!(count(1_234_567u64), "1,234,567");
+        assert_eq!(count(12u64), "12");
+        assert_eq!(count(Count::of_weight(1234.567, true)), "1,234.57");
+        assert_eq!(count(Count::of_weight(1234.0, false)), "1,234");
         assert_eq!(super::super::csv_field("a,b"), "\"a,b\"");
         assert_eq!(super::super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }

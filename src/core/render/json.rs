@@ -307,6 +307,7 @@ pub fn report_json(r: &Report) -> Value {
         "file": r.file,
         "rows": r.rows,
         "errors": r.errors,
+        "weight": r.weighted.as_ref().map(|(column, file_rows)| json!({"column": column, "file_rows": file_rows})),
         "classes": r.classes,
         "accuracy": r.accuracy.value,
         "accuracy_ci": ci_json(r.accuracy.ci),

@@ -441,10 +441,17 @@ pub(super) fn disparity_line(s: &SliceAnalysis) -> String {
 }
 
 pub(super) fn overall_lines(r: &Report) -> Vec<String> {
+    let rows = match &r.weighted {
+        None => format!("{} rows", count(r.rows)),
+        Some((column, file_rows)) => format!(
+            "{} examples (weighted by '{column}' over {} rows)",
+            count(r.rows),
+            count(*file_rows)
+        ),
+    };
     let mut lines = vec![
         format!(
-            "{} rows, {} classes, {} errors",
-            count(r.rows),
+            "{rows}, {} classes, {} errors",
             r.classes.len(),
             count(r.errors)
         ),

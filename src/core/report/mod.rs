@@ -16,7 +16,7 @@ use super::metrics::{Averages, BinaryRates, ClassMetrics, Confusion, Rate};
 use super::priority::{SortKey, TagRow, prioritise, sort_rows};
 use super::session::WatchPair;
 use super::slices::{Decision, SliceAnalysis, SliceError};
-use super::stats::Proportion;
+use super::stats::{Count, Proportion};
 use super::tags::ReviewState;
 use super::thresholds::{ScoreAnalysis, ScoreMeaning};
 use super::watch::{self, WatchError, WatchStat};
@@ -110,11 +110,11 @@ pub struct HumanSummary {
     /// Overall agreement.
     pub accuracy: Rate,
     /// Examples with a human label.
-    pub labelled: u64,
+    pub labelled: Count,
     /// Examples whose human label differs from the true label (candidate label errors).
-    pub disagreements: u64,
+    pub disagreements: Count,
     /// Per true class: (class, agreement, examples).
-    pub per_class: Vec<(String, Rate, u64)>,
+    pub per_class: Vec<(String, Rate, Count)>,
 }
 
 /// Review progress.
@@ -134,9 +134,12 @@ pub struct Report {
     /// The data file.
     pub file: String,
     /// Rows.
-    pub rows: u64,
+    pub rows: Count,
     /// Misclassified rows.
-    pub errors: u64,
+    pub errors: Count,
+    /// With a weight column: its name and the number of rows in the file
+    /// (then `rows` and `errors` are sums of weights).
+    pub weighted: Option<(String, u64)>,
     /// Class names.
     pub classes: Vec<String>,
     /// Accuracy with interval.
@@ -241,18 +244,21 @@ pub fn resolve_positive(
 pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
     let human = ds.human.as_ref()?;
     let k = ds.classes.len();
-    let mut n = vec![0u64; k];
-    let mut ok = vec![0u64; k];
+    let mut n = vec![Count::ZERO; k];
+    let mut ok = vec![Count::ZERO; k];
     for (row, &h) in human.iter().enumerate() {
         if h == super::dataset::NO_HUMAN {
             continue;
         }
         let t = ds.label[row] as usize;
-        n[t] += 1;
-        ok[t] += u64::from(h == ds.label[row]);
+        let unit = ds.unit(row);
+        n[t] += unit;
+        if h == ds.label[row] {
+            ok[t] += unit;
+        }
     }
-    let total: u64 = n.iter().sum();
-    let agree: u64 = ok.iter().sum();
+    let total: Count = n.iter().sum();
+    let agree: Count = ok.iter().sum();
     Some(HumanSummary {
         accuracy: Proportion::new(agree, total).into(),
         labelled: total,
@@ -278,7 +284,7 @@ pub fn build(
     state: &ReviewState,
     opts: &ReportOptions,
 ) -> Result<Report, ReportError> {
-    let confusion = Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len());
+    let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));
     let positive = resolve_positive(ds, opts.positive.as_deref())?;
     let mut warnings = ds.warnings.clone();
     if let Some((code, true)) = positive {
@@ -366,11 +372,14 @@ pub fn build(
             ds.classes.len()
         ));
     }
-    let errors = ds.errors() as u64;
     Ok(Report {
         file: ds.source.path.display().to_string(),
-        rows: ds.rows() as u64,
-        errors,
+        rows: ds.total(),
+        errors: ds.error_total(),
+        weighted: ds
+            .weights
+            .as_ref()
+            .map(|w| (w.column.clone(), ds.rows() as u64)),
         classes: ds.classes.clone(),
         accuracy: confusion.accuracy().into(),
         balanced_accuracy: confusion.balanced_accuracy(),
@@ -388,7 +397,7 @@ pub fn build(
         review: ReviewSummary {
             reviewed_errors: state.reviewed_errors(),
             reviewed_correct: state.reviewed_correct(),
-            coverage: super::stats::ratio_u(state.reviewed_errors(), errors),
+            coverage: super::stats::ratio_u(state.reviewed_errors(), ds.errors() as u64),
         },
         scores: analysis.as_ref().map(|a| ScoreSummary::of(ds, a)),
         probabilities,
@@ -413,7 +422,12 @@ impl Report {
             return (self.per_class.iter().collect(), 0);
         }
         let mut idx: Vec<usize> = (0..self.per_class.len()).collect();
-        idx.sort_by_key(|&i| std::cmp::Reverse(self.per_class[i].support));
+        idx.sort_by(|&a, &b| {
+            self.per_class[b]
+                .support
+                .w
+                .total_cmp(&self.per_class[a].support.w)
+        });
         idx.truncate(CLASS_CAP);
         idx.sort_unstable();
         let shown = idx.iter().map(|&i| &self.per_class[i]).collect();
@@ -431,9 +445,9 @@ impl Report {
     /// count): all with `--all-classes`, else up to [`CELL_CAP`]; and how
     /// many were left out.
     #[must_use]
-    pub fn confusion_cells(&self) -> (Vec<(usize, usize, u64)>, usize) {
-        let mut cells: Vec<(usize, usize, u64)> = self.confusion.nonzero().collect();
-        cells.sort_unstable_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+    pub fn confusion_cells(&self) -> (Vec<(usize, usize, Count)>, usize) {
+        let mut cells: Vec<(usize, usize, Count)> = self.confusion.nonzero().collect();
+        cells.sort_unstable_by(|a, b| b.2.w.total_cmp(&a.2.w).then((a.0, a.1).cmp(&(b.0, b.1))));
         let total = cells.len();
         if !self.all_classes {
             cells.truncate(CELL_CAP);

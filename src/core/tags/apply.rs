@@ -4,6 +4,7 @@ use super::{Edit, ReviewState, Tag, TagCounts, TagError, TagId, check_weight};
 use crate::core::dataset::{Bitmap, Dataset};
 use crate::core::rules;
 use crate::core::session::TagDef;
+use crate::core::stats::Count;
 
 impl ReviewState {
     /// Applies an edit without recording it; returns the inverse.
@@ -79,15 +80,20 @@ impl ReviewState {
             return false;
         }
         self.reviewed.set(row, reviewed);
-        let counter = if ds.is_error(row) {
-            &mut self.reviewed_errors
+        let (counter, weight) = if ds.is_error(row) {
+            (&mut self.reviewed_errors, &mut self.reviewed_weight.0)
         } else {
-            &mut self.reviewed_correct
+            (&mut self.reviewed_correct, &mut self.reviewed_weight.1)
         };
         if reviewed {
             *counter += 1;
+            *weight += ds.unit(row);
         } else {
             *counter = counter.saturating_sub(1);
+            *weight -= ds.unit(row);
+            if weight.is_zero() || weight.w < 0.0 {
+                *weight = Count::ZERO;
+            }
         }
         true
     }

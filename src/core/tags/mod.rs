@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 use super::dataset::{Bitmap, Dataset};
 use super::rules;
 use super::session::{ExampleState, TagDef, ViewState, WatchPair};
+use super::stats::Count;
 
 /// Stable identifier of a tag within one loaded session (survives renames,
 /// deletes and undo).
@@ -79,30 +80,34 @@ pub enum TagError {
 
 /// Counts of tagged rows by stratum. For a manual tag these are reviewed
 /// rows; for a rule tag, all rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TagCounts {
-    /// Tagged misclassified rows.
-    pub errors: u64,
+    /// Tagged misclassified rows (their weight, with a weight column).
+    pub errors: Count,
     /// Tagged correctly classified rows.
-    pub correct: u64,
+    pub correct: Count,
     /// Tagged errors with a human label.
-    pub human_n_errors: u64,
+    pub human_n_errors: Count,
     /// ... of which the human label is right.
-    pub human_ok_errors: u64,
+    pub human_ok_errors: Count,
     /// Tagged correct rows with a human label.
-    pub human_n_correct: u64,
+    pub human_n_correct: Count,
     /// ... of which the human label is right.
-    pub human_ok_correct: u64,
+    pub human_ok_correct: Count,
 }
 
 impl TagCounts {
     #[inline]
     fn update(&mut self, ds: &Dataset, row: usize, add: bool) {
-        let step = |v: &mut u64| {
+        let unit = ds.unit(row);
+        let step = |v: &mut Count| {
             if add {
-                *v += 1;
+                *v += unit;
             } else {
-                *v = v.saturating_sub(1);
+                *v -= unit;
+                if v.is_zero() || v.w < 0.0 {
+                    *v = Count::ZERO;
+                }
             }
         };
         let human = ds.human_correct(row);
@@ -137,7 +142,7 @@ impl TagCounts {
 
     /// All tagged rows.
     #[must_use]
-    pub fn tagged(&self) -> u64 {
+    pub fn tagged(&self) -> Count {
         self.errors + self.correct
     }
 }
@@ -345,6 +350,9 @@ pub struct ReviewState {
     reviewed: Bitmap,
     reviewed_errors: u64,
     reviewed_correct: u64,
+    /// What the reviewed errors and correct rows count for (their numbers
+    /// without a weight column).
+    reviewed_weight: (Count, Count),
     notes: FxHashMap<u32, String>,
     /// Session entries whose key is not in this data; written back on save.
     unmatched: BTreeMap<String, ExampleState>,
@@ -377,6 +385,7 @@ impl ReviewState {
             reviewed: Bitmap::new(ds.rows()),
             reviewed_errors: 0,
             reviewed_correct: 0,
+            reviewed_weight: (Count::ZERO, Count::ZERO),
             notes: FxHashMap::default(),
             unmatched: BTreeMap::new(),
             watch: Vec::new(),
@@ -460,6 +469,13 @@ impl ReviewState {
     #[must_use]
     pub fn reviewed_correct(&self) -> u64 {
         self.reviewed_correct
+    }
+
+    /// What the reviewed errors and the reviewed correct rows count for:
+    /// their weights, or their numbers without a weight column.
+    #[must_use]
+    pub fn reviewed_weight(&self) -> (Count, Count) {
+        self.reviewed_weight
     }
 
     /// The note on `row`.

@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use super::Op;
+use crate::core::dataset::Weights;
 use crate::core::metrics::BinaryCounts;
+use crate::core::stats::Count;
 
 /// Cumulative false and true positives at each distinct score, descending
 /// (scikit-learn's `_binary_clf_curve`), computed with one sort; every
@@ -14,50 +16,66 @@ use crate::core::metrics::BinaryCounts;
 pub struct ScoreCurve {
     fps: Vec<f64>,
     tps: Vec<f64>,
+    /// Cumulative squared weights of the false and true positives, for
+    /// intervals over Kish's effective size; only with fractional weights
+    /// (otherwise they equal `fps` and `tps`).
+    units: Option<(Vec<f64>, Vec<f64>)>,
     thresholds: Vec<f64>,
-    positives: u64,
-    negatives: u64,
+    positives: Count,
+    negatives: Count,
 }
 
 impl ScoreCurve {
     /// Builds the curve of `scores` (NaN rows are left out) against `actual`.
+    #[must_use]
+    pub fn new(actual: &[bool], scores: &[f64]) -> Self {
+        Self::weighted(actual, scores, None)
+    }
+
+    /// Builds the curve with rows weighted as scikit-learn's `sample_weight`
+    /// (rows of weight 0 are left out, as scikit-learn does).
     #[must_use]
     #[allow(
         clippy::cast_precision_loss,
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss
     )]
-    pub fn new(actual: &[bool], scores: &[f64]) -> Self {
+    pub fn weighted(actual: &[bool], scores: &[f64], weights: Option<&Weights>) -> Self {
         // Scores as order-preserving integers, sorted per class, then merged
         // from the top: integer sorts are much faster than float comparisons,
         // and ties need no order since only the end of each run of equal
         // scores becomes a point of the curve.
-        let positives = actual
-            .iter()
-            .zip(scores)
-            .filter(|(a, s)| **a && !s.is_nan())
-            .count();
-        let mut pos = Vec::with_capacity(positives);
-        let mut neg = Vec::with_capacity(scores.len() - positives);
-        for (&s, &a) in scores.iter().zip(actual) {
-            if s.is_nan() {
-                continue;
-            }
-            if a {
-                pos.push(sort_key(s));
+        let keep =
+            |row: usize| !scores[row].is_nan() && weights.is_none_or(|w| w.values[row] != 0.0);
+        // Without weights only the keys are sorted; with weights each key's
+        // row rides along (row numbers fit u32, as every code does).
+        let sorted = |want: bool| -> (Vec<u64>, Option<Vec<u32>>) {
+            let rows = (0..actual.len()).filter(|&r| actual[r] == want && keep(r));
+            if weights.is_none() {
+                let mut keys: Vec<u64> = rows.map(|r| sort_key(scores[r])).collect();
+                keys.sort_unstable();
+                (keys, None)
             } else {
-                neg.push(sort_key(s));
+                let mut items: Vec<(u64, u32)> =
+                    rows.map(|r| (sort_key(scores[r]), r as u32)).collect();
+                items.sort_unstable();
+                let (keys, rows) = items.into_iter().unzip();
+                (keys, Some(rows))
             }
-        }
-        pos.sort_unstable();
-        neg.sort_unstable();
+        };
+        let (pos, pos_rows) = sorted(true);
+        let (neg, neg_rows) = sorted(false);
+        let fractional = weights.is_some_and(|w| w.fractional);
+        let unit = |rows: &Option<Vec<u32>>, i: usize| match (weights, rows) {
+            (Some(w), Some(rows)) => Count::of_weight(w.values[rows[i] as usize], w.fractional),
+            _ => Count::ONE,
+        };
         let mut curve = Self {
-            positives: pos.len() as u64,
-            negatives: neg.len() as u64,
+            units: fractional.then(|| (Vec::new(), Vec::new())),
             ..Self::default()
         };
         let (mut i, mut j) = (pos.len(), neg.len());
-        let (mut tp, mut fp) = (0u64, 0u64);
+        let (mut tp, mut fp) = (Count::ZERO, Count::ZERO);
         while i > 0 || j > 0 {
             let top = match (i.checked_sub(1), j.checked_sub(1)) {
                 (Some(a), Some(b)) => pos[a].max(neg[b]),
@@ -66,17 +84,23 @@ impl ScoreCurve {
                 (None, None) => break,
             };
             while i > 0 && pos[i - 1] == top {
-                tp += 1;
+                tp += unit(&pos_rows, i - 1);
                 i -= 1;
             }
             while j > 0 && neg[j - 1] == top {
-                fp += 1;
+                fp += unit(&neg_rows, j - 1);
                 j -= 1;
             }
-            curve.tps.push(tp as f64);
-            curve.fps.push(fp as f64);
+            curve.tps.push(tp.w);
+            curve.fps.push(fp.w);
+            if let Some((fu, tu)) = &mut curve.units {
+                fu.push(fp.units);
+                tu.push(tp.units);
+            }
             curve.thresholds.push(from_sort_key(top));
         }
+        curve.positives = tp;
+        curve.negatives = fp;
         curve
     }
 
@@ -169,9 +193,24 @@ impl ScoreCurve {
             Op::Above => self.thresholds.partition_point(|&t| t > threshold),
         };
         let (tp, fp) = if k == 0 {
-            (0, 0)
+            (Count::ZERO, Count::ZERO)
         } else {
-            (self.tps[k - 1] as u64, self.fps[k - 1] as u64)
+            let (tu, fu) = self
+                .units
+                .as_ref()
+                .map_or((self.tps[k - 1], self.fps[k - 1]), |(fu, tu)| {
+                    (tu[k - 1], fu[k - 1])
+                });
+            (
+                Count {
+                    w: self.tps[k - 1],
+                    units: tu,
+                },
+                Count {
+                    w: self.fps[k - 1],
+                    units: fu,
+                },
+            )
         };
         BinaryCounts {
             tp,
@@ -272,7 +311,7 @@ pub fn counts_at(actual: &[bool], scores: &[f64], threshold: f64) -> BinaryCount
     let mut c = BinaryCounts::default();
     for (&a, &s) in actual.iter().zip(scores) {
         if !s.is_nan() {
-            c.add(a, s >= threshold);
+            c.add(a, s >= threshold, Count::ONE);
         }
     }
     c

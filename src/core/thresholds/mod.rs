@@ -18,9 +18,10 @@ pub use curve::{
 };
 pub use operating::{ModelThreshold, model_threshold};
 
-use super::dataset::Dataset;
+use super::dataset::{Dataset, Weights};
 use super::metrics::BinaryCounts;
 use super::slices::SliceKey;
+use super::stats::Count;
 
 /// How a threshold decides positive: `score >= t` or `score > t`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -255,7 +256,7 @@ impl ScoreAnalysis {
         let scores = positive_scores(ds, positive, meaning)?;
         let model = model_threshold(&scores, |i| ds.pred[i] == positive);
         let actual: Vec<bool> = ds.label.iter().map(|&l| l == positive).collect();
-        let curve = ScoreCurve::new(&actual, &scores);
+        let curve = ScoreCurve::weighted(&actual, &scores, ds.weights.as_ref());
         let roc = curve.roc();
         let range = scores
             .iter()
@@ -309,8 +310,8 @@ impl ScoreAnalysis {
 pub struct GroupCurves {
     /// Group values, as [`super::slices::Group::values`].
     pub groups: Vec<Vec<String>>,
-    /// Rows per group.
-    pub sizes: Vec<u64>,
+    /// Rows per group (their weight, with a weight column).
+    pub sizes: Vec<Count>,
     /// The curve per group.
     pub curves: Vec<ScoreCurve>,
 }
@@ -319,20 +320,32 @@ impl GroupCurves {
     /// Builds a curve for every non-empty group of `key`.
     #[must_use]
     pub fn new(ds: &Dataset, key: &SliceKey<'_>, positive: u32, positive_scores: &[f64]) -> Self {
-        let mut cells: Vec<(Vec<f64>, Vec<bool>)> = vec![(Vec::new(), Vec::new()); key.cells()];
+        type Cell = (Vec<f64>, Vec<bool>, Vec<f64>, Count);
+        let mut cells: Vec<Cell> =
+            vec![(Vec::new(), Vec::new(), Vec::new(), Count::ZERO); key.cells()];
         for row in 0..ds.rows() {
-            let (scores, actual) = &mut cells[key.cell(row)];
+            let (scores, actual, weights, size) = &mut cells[key.cell(row)];
             scores.push(positive_scores[row]);
             actual.push(ds.label[row] == positive);
+            if let Some(w) = &ds.weights {
+                weights.push(w.values[row]);
+            }
+            *size += ds.unit(row);
         }
         let mut out = Self::default();
-        for (cell, (scores, actual)) in cells.into_iter().enumerate() {
+        for (cell, (scores, actual, weights, size)) in cells.into_iter().enumerate() {
             if scores.is_empty() {
                 continue;
             }
+            let weights = ds.weights.as_ref().map(|w| Weights {
+                column: String::new(),
+                values: weights,
+                fractional: w.fractional,
+            });
             out.groups.push(key.values(cell));
-            out.sizes.push(scores.len() as u64);
-            out.curves.push(ScoreCurve::new(&actual, &scores));
+            out.sizes.push(size);
+            out.curves
+                .push(ScoreCurve::weighted(&actual, &scores, weights.as_ref()));
         }
         out
     }

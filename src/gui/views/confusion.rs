@@ -8,6 +8,7 @@ use egui_plot::{Heatmap, Plot};
 use super::AppView;
 use crate::core::metrics::{ClassOrder, Normalize, OTHER};
 use crate::core::render::{count, pct};
+use crate::core::stats::Count;
 use crate::gui::commands::Command;
 use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
@@ -262,7 +263,7 @@ fn colour_legend(ui: &mut Ui, low: &str, high: &str, hidden_diagonal: bool) {
 fn cell_text(
     labels: &[String],
     (t, p): (usize, usize),
-    n: u64,
+    n: Count,
     of_true: Option<f64>,
     of_pred: Option<f64>,
 ) -> String {
@@ -271,7 +272,7 @@ fn cell_text(
         labels[t],
         labels[p],
         count(n),
-        if n == 1 { "" } else { "s" },
+        if n.whole() == Some(1) { "" } else { "s" },
         pct(of_true, 1),
         labels[t],
         pct(of_pred, 1),
