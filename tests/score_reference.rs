@@ -218,6 +218,7 @@ fn keeping_every_row_gives_the_confusion_matrix_of_a_multi_class_model() {
             let rc = RiskCoverage::with_class(
                 &conf,
                 |i| !ds.is_error(i),
+                |i| ds.unit(i),
                 |i| (ds.label[i] == k32, ds.pred[i] == k32),
             );
             let lowest = *rc.thresholds.last().unwrap();
@@ -228,7 +229,7 @@ fn keeping_every_row_gives_the_confusion_matrix_of_a_multi_class_model() {
                 accuracy.unwrap(),
                 confusion.accuracy().value().unwrap()
             ));
-            let [tp, fp, fn_] = rc.class_counts_at(lowest);
+            let [tp, fp, fn_] = rc.class_counts_at(lowest).map(|c| c.whole().unwrap());
             assert_eq!(
                 (tp, fp, fn_),
                 (

@@ -16,7 +16,7 @@
 use serde::Serialize;
 
 use super::dataset::Dataset;
-use super::stats::{Interval, quantile_sorted, rng, wilson};
+use super::stats::{Count, Interval, Proportion, quantile_sorted, rng};
 use super::thresholds::ScoreMeaning;
 
 /// Default number of reliability bins.
@@ -56,7 +56,7 @@ pub struct ReliabilityBin {
     /// Upper edge.
     pub high: f64,
     /// Rows in the bin.
-    pub count: u64,
+    pub count: Count,
     /// Mean score in the bin (`None` when empty).
     pub confidence: Option<f64>,
     /// Share of rows that are right (or positive) in the bin.
@@ -75,7 +75,7 @@ pub struct Calibration {
     /// Number of bins.
     pub bins: usize,
     /// Rows with a score.
-    pub rows: u64,
+    pub rows: Count,
     /// Expected calibration error.
     pub ece: Option<f64>,
     /// Its 95% interval (see [`calibrate`]).
@@ -90,7 +90,7 @@ pub struct Calibration {
 
 /// Bin edges: `bins + 1` values from 0 to 1, or quantiles of `scores`.
 #[allow(clippy::cast_precision_loss)]
-fn edges(scores: &[f64], bins: usize, binning: Binning) -> Vec<f64> {
+fn edges(scores: &[(f64, bool, Count)], bins: usize, binning: Binning) -> Vec<f64> {
     match binning {
         // As numpy's linspace: i * step, the last edge exactly 1.
         Binning::Uniform => {
@@ -100,10 +100,10 @@ fn edges(scores: &[f64], bins: usize, binning: Binning) -> Vec<f64> {
                 .collect()
         }
         Binning::Quantile => {
-            let mut sorted: Vec<f64> = scores.to_vec();
-            sorted.sort_by(f64::total_cmp);
+            let mut sorted: Vec<(f64, f64)> = scores.iter().map(|p| (p.0, p.2.w)).collect();
+            sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
             (0..=bins)
-                .map(|i| quantile_sorted(&sorted, i as f64 / bins as f64).unwrap_or(0.0))
+                .map(|i| weighted_quantile(&sorted, i as f64 / bins as f64).unwrap_or(0.0))
                 .collect()
         }
     }
@@ -115,15 +115,16 @@ fn edges(scores: &[f64], bins: usize, binning: Binning) -> Vec<f64> {
 pub fn calibrate(
     scores: &[f64],
     outcome: impl Fn(usize) -> bool,
+    unit: impl Fn(usize) -> Count,
     bins: usize,
     binning: Binning,
     basis: Basis,
 ) -> Calibration {
-    let pairs: Vec<(f64, bool)> = scores
+    let pairs: Vec<(f64, bool, Count)> = scores
         .iter()
         .enumerate()
         .filter(|(_, s)| !s.is_nan())
-        .map(|(i, &s)| (s, outcome(i)))
+        .map(|(i, &s)| (s, outcome(i), unit(i)))
         .collect();
     calibrate_pairs(&pairs, bins, binning, basis)
 }
@@ -138,7 +139,7 @@ pub fn calibrate(
 #[must_use]
 #[allow(clippy::cast_precision_loss)]
 pub fn calibrate_pairs(
-    pairs: &[(f64, bool)],
+    pairs: &[(f64, bool, Count)],
     bins: usize,
     binning: Binning,
     basis: Basis,
@@ -147,40 +148,44 @@ pub fn calibrate_pairs(
 }
 
 fn calibrate_with(
-    pairs: &[(f64, bool)],
+    pairs: &[(f64, bool, Count)],
     bins: usize,
     binning: Binning,
     basis: Basis,
     replicates: usize,
 ) -> Calibration {
     let bins = bins.clamp(1, MAX_BINS);
-    let values: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-    let edges = edges(&values, bins, binning);
+    let edges = edges(pairs, bins, binning);
     let inner = &edges[1..bins];
-    let mut count = vec![0u64; bins];
+    let mut count = vec![Count::ZERO; bins];
     let mut sum = vec![0.0f64; bins];
-    let mut right = vec![0u64; bins];
+    let mut right = vec![Count::ZERO; bins];
     let mut squares = 0.0;
-    for &(s, y) in pairs {
+    for &(s, y, unit) in pairs {
         let b = inner.partition_point(|&e| e < s);
-        count[b] += 1;
-        sum[b] += s;
-        right[b] += u64::from(y);
+        count[b] += unit;
+        sum[b] += unit.w * s;
+        if y {
+            right[b] += unit;
+        }
         let d = s - f64::from(u8::from(y));
-        squares += d * d;
+        squares += unit.w * d * d;
     }
-    let n = pairs.len() as u64;
+    let n: Count = count.iter().sum();
     let reliability: Vec<ReliabilityBin> = (0..bins)
-        .map(|b| ReliabilityBin {
-            low: edges[b],
-            high: edges[b + 1],
-            count: count[b],
-            confidence: (count[b] > 0).then(|| sum[b] / count[b] as f64),
-            accuracy: (count[b] > 0).then(|| right[b] as f64 / count[b] as f64),
-            accuracy_ci: wilson(right[b], count[b]),
+        .map(|b| {
+            let accuracy = Proportion::new(right[b], count[b]);
+            ReliabilityBin {
+                low: edges[b],
+                high: edges[b + 1],
+                count: count[b],
+                confidence: (count[b].w > 0.0).then(|| sum[b] / count[b].w),
+                accuracy: accuracy.value(),
+                accuracy_ci: accuracy.ci(),
+            }
         })
         .collect();
-    let (ece, mce) = errors(&reliability, n);
+    let (ece, mce) = errors(&reliability, n.w);
     Calibration {
         basis,
         binning,
@@ -189,9 +194,36 @@ fn calibrate_with(
         ece,
         ece_ci: ece.and_then(|e| ece_interval(&reliability, n, e, replicates)),
         mce,
-        brier: (n > 0).then(|| squares / n as f64),
+        brier: (n.w > 0.0).then(|| squares / n.w),
         reliability,
     }
+}
+
+/// The `q`-quantile of sorted (value, weight) pairs: numpy's linear
+/// quantile of the data with each value repeated `weight` times (exact for
+/// whole-number weights, so a count cube bins as its raw rows; the same
+/// formula for fractional weights).
+fn weighted_quantile(sorted: &[(f64, f64)], q: f64) -> Option<f64> {
+    let cumulative: Vec<f64> = sorted
+        .iter()
+        .scan(0.0, |seen, p| {
+            *seen += p.1;
+            Some(*seen)
+        })
+        .collect();
+    let total = *cumulative.last()?;
+    if total <= 0.0 {
+        return None;
+    }
+    let pos = q.clamp(0.0, 1.0) * (total - 1.0).max(0.0);
+    // The value at 0-based position `k` of the repeated data.
+    let at = |k: f64| {
+        let i = cumulative.partition_point(|&seen| seen <= k);
+        sorted[i.min(sorted.len() - 1)].0
+    };
+    let (lo, hi) = (pos.floor(), pos.ceil());
+    let (a, b) = (at(lo), at(hi));
+    Some(a + (b - a) * (pos - lo))
 }
 
 /// The calibration inputs of a dataset: the scores, the outcome per row and
@@ -253,15 +285,16 @@ pub fn top_label_confidence(ds: &Dataset, meaning: ScoreMeaning) -> Option<Vec<f
 pub fn by_group(
     scores: &[f64],
     outcome: &[bool],
+    unit: impl Fn(usize) -> Count,
     cell: impl Fn(usize) -> usize,
     groups: usize,
     bins: usize,
     basis: Basis,
 ) -> Vec<Calibration> {
-    let mut pairs: Vec<Vec<(f64, bool)>> = vec![Vec::new(); groups];
+    let mut pairs: Vec<Vec<(f64, bool, Count)>> = vec![Vec::new(); groups];
     for (i, &s) in scores.iter().enumerate() {
         if !s.is_nan() {
-            pairs[cell(i)].push((s, outcome[i]));
+            pairs[cell(i)].push((s, outcome[i], unit(i)));
         }
     }
     pairs
@@ -272,17 +305,17 @@ pub fn by_group(
 
 /// ECE and MCE of non-empty bins.
 #[allow(clippy::cast_precision_loss)]
-fn errors(bins: &[ReliabilityBin], n: u64) -> (Option<f64>, Option<f64>) {
-    if n == 0 {
+fn errors(bins: &[ReliabilityBin], n: f64) -> (Option<f64>, Option<f64>) {
+    if n <= 0.0 {
         return (None, None);
     }
     let gaps = bins.iter().filter_map(|b| {
         let (c, a) = (b.confidence?, b.accuracy?);
-        Some((b.count, (a - c).abs()))
+        Some((b.count.w, (a - c).abs()))
     });
     let (mut ece, mut mce) = (0.0, 0.0f64);
     for (count, gap) in gaps {
-        ece += count as f64 / n as f64 * gap;
+        ece += count / n * gap;
         mce = mce.max(gap);
     }
     (Some(ece), Some(mce))
@@ -293,11 +326,15 @@ fn errors(bins: &[ReliabilityBin], n: u64) -> (Option<f64>, Option<f64>) {
 #[allow(clippy::cast_precision_loss)]
 fn ece_interval(
     bins: &[ReliabilityBin],
-    n: u64,
+    n: Count,
     estimate: f64,
     replicates: usize,
 ) -> Option<Interval> {
-    let weights: Vec<f64> = bins.iter().map(|b| b.count as f64).collect();
+    // As many draws as the rows' effective size (the rows, or the sum of
+    // whole-number weights).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = n.effective().round() as u64;
+    let weights: Vec<f64> = bins.iter().map(|b| b.count.w).collect();
     let mut r = rng(0);
     let mut draws = Vec::with_capacity(replicates);
     for _ in 0..replicates {
@@ -330,7 +367,7 @@ fn ece_interval(
 pub struct RiskCoverage {
     /// Per threshold, among the kept rows: true positives, false positives
     /// and false negatives of the class given to [`RiskCoverage::with_class`].
-    pub class_counts: Vec<[u64; 3]>,
+    pub class_counts: Vec<[Count; 3]>,
     /// Confidence thresholds, decreasing.
     pub thresholds: Vec<f64>,
     /// Share of rows with a confidence kept at each threshold.
@@ -338,19 +375,23 @@ pub struct RiskCoverage {
     /// Accuracy of the kept rows.
     pub accuracy: Vec<f64>,
     /// Rows kept.
-    pub kept: Vec<u64>,
+    pub kept: Vec<Count>,
     /// Area under the risk–coverage curve (mean selective risk; lower is
     /// better).
     pub aurc: Option<f64>,
     /// Rows with a confidence.
-    pub rows: u64,
+    pub rows: Count,
 }
 
 impl RiskCoverage {
     /// The curve of `confidence` (NaN rows left out) against `correct`.
     #[must_use]
-    pub fn new(confidence: &[f64], correct: impl Fn(usize) -> bool) -> Self {
-        Self::with_class(confidence, correct, |_| (false, false))
+    pub fn new(
+        confidence: &[f64],
+        correct: impl Fn(usize) -> bool,
+        unit: impl Fn(usize) -> Count,
+    ) -> Self {
+        Self::with_class(confidence, correct, unit, |_| (false, false))
     }
 
     /// The curve of the rows `keep` accepts.
@@ -358,6 +399,7 @@ impl RiskCoverage {
     pub fn of_rows(
         confidence: &[f64],
         correct: impl Fn(usize) -> bool,
+        unit: impl Fn(usize) -> Count,
         keep: impl Fn(usize) -> bool,
     ) -> Self {
         let masked: Vec<f64> = confidence
@@ -365,7 +407,7 @@ impl RiskCoverage {
             .enumerate()
             .map(|(i, &c)| if keep(i) { c } else { f64::NAN })
             .collect();
-        Self::new(&masked, correct)
+        Self::new(&masked, correct, unit)
     }
 
     /// One curve per group: `cell` gives each row's group, of `groups`.
@@ -373,20 +415,21 @@ impl RiskCoverage {
     pub fn by_group(
         confidence: &[f64],
         correct: impl Fn(usize) -> bool,
+        unit: impl Fn(usize) -> Count,
         cell: impl Fn(usize) -> usize,
         groups: usize,
     ) -> Vec<Self> {
-        let mut members: Vec<Vec<(f64, bool)>> = vec![Vec::new(); groups];
+        let mut members: Vec<Vec<(f64, bool, Count)>> = vec![Vec::new(); groups];
         for (i, &c) in confidence.iter().enumerate() {
             if !c.is_nan() {
-                members[cell(i)].push((c, correct(i)));
+                members[cell(i)].push((c, correct(i), unit(i)));
             }
         }
         members
             .into_iter()
             .map(|m| {
                 let conf: Vec<f64> = m.iter().map(|p| p.0).collect();
-                Self::new(&conf, |i| m[i].1)
+                Self::new(&conf, |i| m[i].1, |i| m[i].2)
             })
             .collect()
     }
@@ -398,19 +441,20 @@ impl RiskCoverage {
     pub fn with_class(
         confidence: &[f64],
         correct: impl Fn(usize) -> bool,
+        unit: impl Fn(usize) -> Count,
         class: impl Fn(usize) -> (bool, bool),
     ) -> Self {
-        let mut rows: Vec<(f64, bool, bool, bool)> = confidence
+        let mut rows: Vec<(f64, bool, bool, bool, Count)> = confidence
             .iter()
             .enumerate()
             .filter(|(_, c)| !c.is_nan())
             .map(|(i, &c)| {
                 let (actual, predicted) = class(i);
-                (c, correct(i), actual, predicted)
+                (c, correct(i), actual, predicted, unit(i))
             })
             .collect();
         rows.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        let n = rows.len() as u64;
+        let n: Count = rows.iter().map(|r| r.4).sum();
         let mut out = Self {
             class_counts: Vec::new(),
             thresholds: Vec::new(),
@@ -420,44 +464,49 @@ impl RiskCoverage {
             aurc: None,
             rows: n,
         };
-        let (mut kept, mut right) = (0u64, 0u64);
-        let mut counts = [0u64; 3];
+        let (mut kept, mut right) = (Count::ZERO, Count::ZERO);
+        let mut counts = [Count::ZERO; 3];
         let mut area = 0.0;
         let mut i = 0;
         while i < rows.len() {
             let t = rows[i].0;
             while i < rows.len() && rows[i].0 == t {
-                let (_, ok, actual, predicted) = rows[i];
-                kept += 1;
-                right += u64::from(ok);
-                counts[0] += u64::from(actual && predicted);
-                counts[1] += u64::from(!actual && predicted);
-                counts[2] += u64::from(actual && !predicted);
+                let (_, ok, actual, predicted, unit) = rows[i];
+                kept += unit;
+                if ok {
+                    right += unit;
+                }
+                match (actual, predicted) {
+                    (true, true) => counts[0] += unit,
+                    (false, true) => counts[1] += unit,
+                    (true, false) => counts[2] += unit,
+                    (false, false) => {}
+                }
                 i += 1;
             }
             out.class_counts.push(counts);
             out.thresholds.push(t);
-            out.coverage.push(kept as f64 / n as f64);
-            out.accuracy.push(right as f64 / kept as f64);
+            out.coverage.push(kept.w / n.w);
+            out.accuracy.push(right.w / kept.w);
             out.kept.push(kept);
         }
         // Mean over rows of the risk at the coverage each row enters
         // (every row of a tie enters at the tie's coverage).
-        let mut prev = 0u64;
-        for (&k, &acc) in out.kept.iter().zip(&out.accuracy) {
-            area += (k - prev) as f64 * (1.0 - acc);
-            prev = k;
+        let mut prev = 0.0;
+        for (k, &acc) in out.kept.iter().zip(&out.accuracy) {
+            area += (k.w - prev) * (1.0 - acc);
+            prev = k.w;
         }
-        out.aurc = (n > 0).then(|| area / n as f64);
+        out.aurc = (n.w > 0.0).then(|| area / n.w);
         out
     }
 
     /// Coverage and accuracy when keeping rows with confidence at or above
     /// `t`: (kept, coverage, accuracy).
     #[must_use]
-    pub fn at(&self, t: f64) -> (u64, Option<f64>, Option<f64>) {
+    pub fn at(&self, t: f64) -> (Count, Option<f64>, Option<f64>) {
         match self.index(t) {
-            None => (0, (self.rows > 0).then_some(0.0), None),
+            None => (Count::ZERO, (self.rows.w > 0.0).then_some(0.0), None),
             Some(k) => (self.kept[k], Some(self.coverage[k]), Some(self.accuracy[k])),
         }
     }
@@ -465,7 +514,7 @@ impl RiskCoverage {
     /// The class's (true positives, false positives, false negatives) among
     /// the rows kept at `t`.
     #[must_use]
-    pub fn class_counts_at(&self, t: f64) -> [u64; 3] {
+    pub fn class_counts_at(&self, t: f64) -> [Count; 3] {
         self.index(t)
             .and_then(|k| self.class_counts.get(k).copied())
             .unwrap_or_default()
@@ -487,12 +536,13 @@ mod tests {
         let c = calibrate(
             &scores,
             |i| i % 2 == 0,
+            |_| Count::ONE,
             5,
             Binning::Uniform,
             Basis::Positive,
         );
-        let counts: Vec<u64> = c.reliability.iter().map(|b| b.count).collect();
-        assert_eq!(counts, vec![2, 1, 1, 0, 1]);
+        let counts: Vec<Count> = c.reliability.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [2, 1, 1, 0, 1].map(Count::unweighted));
         assert_eq!(c.rows, 5);
     }
 
@@ -500,11 +550,25 @@ mod tests {
     fn a_calibrated_score_has_no_error_and_a_biased_one_has_its_bias() {
         // Half of the rows scored 0.5 are right: perfectly calibrated.
         let scores = [0.5, 0.5, 0.5, 0.5];
-        let c = calibrate(&scores, |i| i < 2, 10, Binning::Uniform, Basis::TopLabel);
+        let c = calibrate(
+            &scores,
+            |i| i < 2,
+            |_| Count::ONE,
+            10,
+            Binning::Uniform,
+            Basis::TopLabel,
+        );
         assert!(c.ece.unwrap().abs() < 1e-12);
         assert!((c.brier.unwrap() - 0.25).abs() < 1e-12);
         // All scored 0.9, all wrong: ECE = MCE = 0.9.
-        let c = calibrate(&[0.9; 10], |_| false, 10, Binning::Uniform, Basis::TopLabel);
+        let c = calibrate(
+            &[0.9; 10],
+            |_| false,
+            |_| Count::ONE,
+            10,
+            Binning::Uniform,
+            Basis::TopLabel,
+        );
         assert!((c.ece.unwrap() - 0.9).abs() < 1e-12);
         assert!((c.mce.unwrap() - 0.9).abs() < 1e-12);
         assert!(c.ece_ci.unwrap().contains(c.ece.unwrap()));
@@ -514,10 +578,10 @@ mod tests {
     fn risk_coverage_keeps_the_most_confident_first() {
         let conf = [0.9, 0.8, 0.7, 0.6];
         let correct = [true, true, false, false];
-        let rc = RiskCoverage::new(&conf, |i| correct[i]);
+        let rc = RiskCoverage::new(&conf, |i| correct[i], |_| Count::ONE);
         assert_eq!(rc.kept, vec![1, 2, 3, 4]);
         assert_eq!(rc.accuracy, vec![1.0, 1.0, 2.0 / 3.0, 0.5]);
-        assert_eq!(rc.at(0.75), (2, Some(0.5), Some(1.0)));
+        assert_eq!(rc.at(0.75), (Count::unweighted(2), Some(0.5), Some(1.0)));
         // AURC: risks 0, 0, 1/3, 1/2 averaged.
         assert!((rc.aurc.unwrap() - (1.0 / 3.0 + 0.5) / 4.0).abs() < 1e-12);
     }

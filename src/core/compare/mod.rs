@@ -59,6 +59,17 @@ pub enum CompareError {
         /// Rows of the second run.
         after: usize,
     },
+    /// A weighted run (a count cube or a weighted sample) has no examples
+    /// to pair.
+    #[error(
+        "{file} is weighted by its column '{column}' (a count cube or a weighted sample): comparing runs pairs examples one by one, so it needs the unweighted rows with ids. Compare the raw prediction tables, or pass --weight \"\" if each row is one example"
+    )]
+    Weighted {
+        /// The weighted file.
+        file: String,
+        /// Its weight column.
+        column: String,
+    },
 }
 
 /// The rows of two runs and how they pair up.
@@ -116,6 +127,14 @@ fn first_ids(ids: &Ids, n: usize) -> Vec<String> {
 /// # Errors
 /// When no example is shared, or rows cannot be paired.
 pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joined, CompareError> {
+    for ds in [before, after] {
+        if let Some(w) = &ds.weights {
+            return Err(CompareError::Weighted {
+                file: ds.source.path.display().to_string(),
+                column: w.column.clone(),
+            });
+        }
+    }
     let (nb, na) = (before.rows(), after.rows());
     let by_position = matches!(before.ids, Ids::RowNumber) || matches!(after.ids, Ids::RowNumber);
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(nb.min(na));

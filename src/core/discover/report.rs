@@ -146,6 +146,12 @@ fn true_class_probability(ds: &Dataset) -> Option<Vec<f64>> {
 /// # Errors
 /// A name that is no slice column, with the nearest one.
 pub fn features(ds: &Dataset, names: &[String]) -> Result<(Vec<Feature>, Vec<String>), String> {
+    if let Some(w) = &ds.weights {
+        return Err(format!(
+            "the rows are weighted by '{}' (a count cube or a weighted sample), and SliceLine counts rows one by one: run discover on the raw prediction table, or pass --weight \"\" if each row is one example",
+            w.column
+        ));
+    }
     let columns: Vec<&crate::core::dataset::Column> = if names.is_empty() {
         ds.slice_columns().collect()
     } else {

@@ -439,7 +439,7 @@ pub fn report_csv(r: &Report) -> String {
         for b in &c.reliability {
             let bin = format!("{}-{}", b.low, b.high);
             #[allow(clippy::cast_precision_loss)]
-            add("calibration", &bin, "", "count", Some(b.count as f64), None);
+            add("calibration", &bin, "", "count", Some(b.count.w), None);
             add("calibration", &bin, "", "confidence", b.confidence, None);
             add(
                 "calibration",

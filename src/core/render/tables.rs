@@ -241,7 +241,7 @@ pub(super) fn score_sections(r: &Report) -> Vec<Section> {
             num(c.brier, 4)
         )];
         let mut t = Table::new(&["bin", "count", "mean score", "observed", "95% interval"]);
-        for b in c.reliability.iter().filter(|b| b.count > 0) {
+        for b in c.reliability.iter().filter(|b| b.count.w > 0.0) {
             t.push(vec![
                 format!("{:.3}–{:.3}", b.low, b.high),
                 count(b.count),

@@ -9,7 +9,7 @@ use crate::core::calibration::{self, Calibration, DEFAULT_BINS, RiskCoverage};
 use crate::core::dataset::Dataset;
 use crate::core::probas::{self, ProbaSummary};
 use crate::core::slices::{SliceAnalysis, SliceKey};
-use crate::core::stats::Interval;
+use crate::core::stats::{Count, Interval};
 use crate::core::thresholds::{
     ModelThreshold, PrCurve, Roc, ScoreAnalysis, ScoreMeaning, SweepPoint, default_thresholds,
 };
@@ -64,7 +64,7 @@ pub struct RiskPoint {
     /// Keep rows with confidence at or above this.
     pub threshold: f64,
     /// Rows kept.
-    pub kept: u64,
+    pub kept: Count,
     /// Share of rows kept.
     pub coverage: Option<f64>,
     /// Accuracy of the kept rows.
@@ -75,7 +75,7 @@ pub struct RiskPoint {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskSummary {
     /// Rows with a confidence.
-    pub rows: u64,
+    pub rows: Count,
     /// Area under the risk–coverage curve.
     pub aurc: Option<f64>,
     /// The curve at the default thresholds.
@@ -202,13 +202,14 @@ impl ScoreReport {
             calibration::calibrate(
                 scores,
                 |i| outcome[i],
+                |i| ds.unit(i),
                 bins,
                 calibration::Binning::Uniform,
                 *basis,
             )
         });
         let risk_coverage = calibration::top_label_confidence(ds, meaning).map(|conf| {
-            let rc = RiskCoverage::new(&conf, |i| !ds.is_error(i));
+            let rc = RiskCoverage::new(&conf, |i| !ds.is_error(i), |i| ds.unit(i));
             let points = default_thresholds(&conf)
                 .into_iter()
                 .map(|t| {
@@ -261,7 +262,7 @@ fn group_scores(
     let group = |row: usize| group_of[key.cell(row)] as usize;
     let n = s.groups.len();
     let calibrations = inputs.map(|(scores, outcome, basis)| {
-        calibration::by_group(scores, outcome, group, n, bins, *basis)
+        calibration::by_group(scores, outcome, |i| ds.unit(i), group, n, bins, *basis)
     });
     let losses = probas::group_losses(ds, group, n);
     (0..n)

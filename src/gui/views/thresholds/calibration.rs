@@ -49,7 +49,11 @@ pub fn ui(
     );
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
-        let filled: Vec<_> = overall.reliability.iter().filter(|b| b.count > 0).collect();
+        let filled: Vec<_> = overall
+            .reliability
+            .iter()
+            .filter(|b| b.count.w > 0.0)
+            .collect();
         let points: Vec<[f64; 2]> = filled
             .iter()
             .filter_map(|b| Some([b.confidence?, b.accuracy?]))

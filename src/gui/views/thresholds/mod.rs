@@ -165,7 +165,8 @@ fn compute(ds: &Dataset, key: &Key) -> Analysis {
     let groups = groups_of(ds, key.column.as_ref());
     let coverage = calib::top_label_confidence(ds, meaning.0).map(|conf| {
         let correct = |i: usize| !ds.is_error(i);
-        let overall = RiskCoverage::with_class(&conf, correct, |i| {
+        let unit = |i: usize| ds.unit(i);
+        let overall = RiskCoverage::with_class(&conf, correct, unit, |i| {
             (ds.label[i] == key.class, ds.pred[i] == key.class)
         });
         let per_group = groups.as_ref().map_or_else(Vec::new, |(names, cells)| {
@@ -175,6 +176,7 @@ fn compute(ds: &Dataset, key: &Key) -> Analysis {
                 .zip(RiskCoverage::by_group(
                     &conf,
                     correct,
+                    unit,
                     |i| cells[i],
                     names.len(),
                 ))
@@ -184,7 +186,9 @@ fn compute(ds: &Dataset, key: &Key) -> Analysis {
     });
     let calibration =
         calib::inputs(ds, Some(key.class), meaning.0).map(|(scores, outcome, basis)| {
-            let overall = calib::calibrate(&scores, |i| outcome[i], key.bins, key.binning, basis);
+            let unit = |i: usize| ds.unit(i);
+            let overall =
+                calib::calibrate(&scores, |i| outcome[i], unit, key.bins, key.binning, basis);
             let per_group = groups.as_ref().map_or_else(Vec::new, |(names, cells)| {
                 names
                     .iter()
@@ -192,6 +196,7 @@ fn compute(ds: &Dataset, key: &Key) -> Analysis {
                     .zip(calib::by_group(
                         &scores,
                         &outcome,
+                        unit,
                         |i| cells[i],
                         names.len(),
                         key.bins,

@@ -1,0 +1,238 @@
+//! Weighted rows against scikit-learn / fairlearn / statsmodels with
+//! `sample_weight` (`tests/reference/make_weighted_reference.py` wrote the
+//! values), to 1e-9, on two real models with fractional weights; and a
+//! count cube's report equal to its raw rows' report.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod common;
+
+use serde_json::Value;
+use slicewise::core::load::{self, LoadOptions};
+use slicewise::core::render;
+use slicewise::core::report::{self, ReportOptions};
+use slicewise::core::session::TagDef;
+use slicewise::core::tags::{Edit, ReviewState};
+
+const TOLERANCE: f64 = 1e-9;
+
+fn reference() -> Value {
+    serde_json::from_str(include_str!("reference/weighted_reference.json")).unwrap()
+}
+
+/// Numbers within the tolerance, nulls equal, arrays element-wise, objects
+/// on every key of `expected`.
+fn assert_close(actual: &Value, expected: &Value, ctx: &str) {
+    match (actual, expected) {
+        (Value::Number(a), Value::Number(e)) => {
+            let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
+            assert!(
+                (a - e).abs() <= TOLERANCE * e.abs().max(1.0),
+                "{ctx}: {a} != {e} (reference)"
+            );
+        }
+        (Value::Array(a), Value::Array(e)) => {
+            assert_eq!(a.len(), e.len(), "{ctx}: length");
+            for (i, (x, y)) in a.iter().zip(e).enumerate() {
+                assert_close(x, y, &format!("{ctx}[{i}]"));
+            }
+        }
+        (Value::Object(a), Value::Object(e)) => {
+            for (k, v) in e {
+                let got = a
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{ctx}: missing key '{k}' in {a:?}"));
+                assert_close(got, v, &format!("{ctx}.{k}"));
+            }
+        }
+        (a, e) => assert_eq!(a, e, "{ctx}"),
+    }
+}
+
+fn report(file: &str, by: &[&str], positive: Option<&str>, rule_tag: Option<&str>) -> Value {
+    let path = common::root().join("tests/data/weights").join(file);
+    let ds = load::load(&path, &LoadOptions::default()).unwrap();
+    assert_eq!(
+        ds.weights
+            .as_ref()
+            .map(|w| (w.column.as_str(), w.fractional)),
+        Some(("weight", true)),
+        "the weight column is found by its name and its weights are fractional"
+    );
+    let mut state = ReviewState::new(&ds);
+    if let Some(rule) = rule_tag {
+        state
+            .edit(
+                &ds,
+                Edit::AddTag {
+                    index: 0,
+                    id: None,
+                    def: TagDef::rule("tag", "", rule),
+                    members: Vec::new(),
+                },
+            )
+            .unwrap();
+    }
+    let opts = ReportOptions {
+        by: by.iter().map(|c| vec![(*c).to_string()]).collect(),
+        positive: positive.map(ToString::to_string),
+        ..ReportOptions::default()
+    };
+    let r = report::build(&ds, &state, &opts).unwrap();
+    render::report_json(&r)
+}
+
+fn check_overall(actual: &Value, expected: &Value, name: &str) {
+    for key in [
+        "rows",
+        "errors",
+        "classes",
+        "accuracy",
+        "accuracy_ci",
+        "balanced_accuracy",
+        "per_class",
+        "averages",
+        "confusion",
+    ] {
+        assert_close(&actual[key], &expected[key], &format!("{name}.{key}"));
+    }
+}
+
+/// The non-empty bins of a weighted calibration.
+fn check_calibration(actual: &Value, expected: &Value, name: &str) {
+    let bins = actual["reliability"].as_array().unwrap();
+    let counts: Vec<Value> = bins.iter().map(|b| b["count"].clone()).collect();
+    assert_close(
+        &Value::from(counts),
+        &expected["counts"],
+        &format!("{name} counts"),
+    );
+    let filled: Vec<&Value> = bins
+        .iter()
+        .filter(|b| b["count"].as_f64() > Some(0.0))
+        .collect();
+    for (i, b) in filled.iter().enumerate() {
+        assert_close(
+            &b["accuracy"],
+            &expected["accuracy"][i],
+            &format!("{name} bin {i}"),
+        );
+        assert_close(
+            &b["confidence"],
+            &expected["confidence"][i],
+            &format!("{name} bin {i}"),
+        );
+    }
+    for key in ["ece", "mce", "brier"] {
+        assert_close(&actual[key], &expected[key], &format!("{name} {key}"));
+    }
+}
+
+#[test]
+fn weighted_binary_metrics_match_sklearn_and_fairlearn_with_sample_weight() {
+    let r = reference();
+    let expected = &r["cancer"];
+    let actual = report(
+        "cancer_weighted.csv",
+        &["size"],
+        Some("1"),
+        Some(r#"size == "large""#),
+    );
+    check_overall(&actual, expected, "cancer");
+    assert_close(&actual["positive"], &expected["positive"], "positive");
+    assert_close(&actual["scores"], &expected["scores"], "scores");
+
+    let slice = &actual["slices"][0];
+    for g in expected["slice"]["groups"].as_array().unwrap() {
+        let got = slice["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["values"] == g["values"])
+            .unwrap_or_else(|| panic!("no group {}", g["values"]));
+        assert_close(got, g, &format!("size {}", g["values"]));
+    }
+    assert_close(
+        &slice["disparity"],
+        &expected["slice"]["disparity"],
+        "size disparity",
+    );
+    check_calibration(
+        &actual["calibration"],
+        &expected["calibration"],
+        "cancer calibration",
+    );
+    assert_close(
+        &actual["tags"][0],
+        &expected["tag_large"],
+        "rule tag size == large",
+    );
+}
+
+#[test]
+fn weighted_probabilities_match_sklearn_with_sample_weight() {
+    let r = reference();
+    let expected = &r["digits"];
+    let actual = report("digits_weighted.csv", &["ink"], None, None);
+    check_overall(&actual, expected, "digits");
+    assert_close(
+        &actual["probabilities"],
+        &expected["probabilities"],
+        "probabilities",
+    );
+    check_calibration(
+        &actual["calibration"],
+        &expected["calibration"],
+        "digits calibration",
+    );
+    for g in actual["slices"][0]["groups"].as_array().unwrap() {
+        let name = g["values"][0].as_str().unwrap();
+        assert_close(
+            &g["accuracy"],
+            &expected["slice_accuracy"][name],
+            &format!("ink {name}"),
+        );
+    }
+}
+
+#[test]
+fn negative_missing_and_nan_weights_are_refused_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    for (body, what, rows) in [
+        (
+            "id,label,pred,weight\n1,a,a,1\n2,a,b,-2\n3,b,b,0.5\n4,b,a,-1\n",
+            "2 negative",
+            "2, 4",
+        ),
+        (
+            "id,label,pred,weight\n1,a,a,1\n2,a,b,\n3,b,b,0.5\n",
+            "1 missing",
+            "2",
+        ),
+        (
+            "id,label,pred,weight\n1,a,a,NaN\n2,a,b,1\n",
+            "1 not-a-number",
+            "1",
+        ),
+    ] {
+        let path = common::write(dir.path(), "w.csv", body);
+        let err = load::load(&path, &LoadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("weight column 'weight'") && err.contains(what) && err.contains(rows),
+            "{err}"
+        );
+    }
+    // --weight "" reads the same file unweighted.
+    let path = common::write(dir.path(), "w.csv", "id,label,pred,weight\n1,a,a,-1\n");
+    let ds = load::load(
+        &path,
+        &LoadOptions {
+            weight: Some(String::new()),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(ds.weights.is_none());
+}
