@@ -26,9 +26,12 @@ use crate::core::thresholds::ScoreMeaning;
 use crate::core::{generate, render};
 
 mod compare;
+mod cube;
 mod discover;
 pub use compare::{CompareArgs, CompareFormat, EXIT_REGRESSION, LabelsArg};
 use compare::{run_compare, slice_spec};
+pub use cube::CubeArgs;
+use cube::run_cube;
 use discover::run_discover;
 pub use discover::{DiscoverArgs, DiscoverFormat};
 
@@ -83,6 +86,11 @@ pub enum Command {
     Discover(DiscoverArgs),
     /// Write deterministic synthetic predictions for trying Slicewise at scale.
     Generate(GenerateArgs),
+    /// A count cube for tables too large for one machine: print the GROUP BY
+    /// query for Spark, DuckDB, Postgres or BigQuery (--sql), or build it from
+    /// a file (DATA --out cube.parquet); or print a query that draws a review
+    /// sample with its sampling weights (--sample-sql N).
+    Cube(CubeArgs),
 }
 
 /// How to read the data file.
@@ -782,6 +790,7 @@ pub fn run(command: &Command) -> Result<(), Failure> {
         Command::Compare(args) => run_compare(args),
         Command::Discover(args) => run_discover(args),
         Command::Generate(args) => run_generate(args),
+        Command::Cube(args) => run_cube(args),
         Command::Open { .. } => Err(Failure {
             code: EXIT_USAGE,
             error: anyhow::anyhow!("'open' starts the desktop app; call it from main"),

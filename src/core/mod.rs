@@ -3,6 +3,7 @@
 pub mod bootstrap;
 pub mod calibration;
 pub mod compare;
+pub mod cube;
 pub mod dataset;
 pub mod discover;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod probas;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod sample;
 pub mod session;
 pub mod slices;
 pub mod stats;

@@ -179,11 +179,33 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
     let (share_of_errors, error_rate, share_of_data, accuracy, hlp_weights);
     if exact {
         let tagged = c.tagged();
-        share_of_errors = Estimate::of(Proportion::new(c.errors, errors));
-        error_rate = Estimate::of(Proportion::new(c.errors, tagged));
-        share_of_data = Estimate::of(Proportion::new(tagged, n));
-        accuracy = Estimate::of(Proportion::new(c.correct, tagged));
         hlp_weights = Some((c.errors.w, c.correct.w));
+        // A stratified review sample: the same estimates, with the
+        // stratified variance instead of Kish's effective size.
+        if let Some(strata) = super::sample::Strata::of(ds) {
+            let [e, r, d] = strata.tag_shares(ds, &tag.members);
+            let est = |v: Option<(f64, Interval)>| Estimate {
+                value: v.map(|v| v.0),
+                ci: v.map(|v| v.1),
+            };
+            share_of_errors = est(e);
+            error_rate = est(r);
+            share_of_data = est(d);
+            accuracy = Estimate {
+                value: error_rate.value.map(|v| 1.0 - v),
+                ci: error_rate.ci.map(Interval::complement),
+            };
+            notes.push(format!(
+                "Estimated for the full table from a stratified sample of {} rows (column '{}'): the intervals are stratified ones.",
+                ds.rows(),
+                super::sample::STRATUM_COLUMN
+            ));
+        } else {
+            share_of_errors = Estimate::of(Proportion::new(c.errors, errors));
+            error_rate = Estimate::of(Proportion::new(c.errors, tagged));
+            share_of_data = Estimate::of(Proportion::new(tagged, n));
+            accuracy = Estimate::of(Proportion::new(c.correct, tagged));
+        }
         if n_errors == 0 {
             notes.push(
                 "The model makes no errors, so the share of errors is undefined.".to_string(),

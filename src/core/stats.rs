@@ -74,9 +74,18 @@ pub fn wilson_p(p: f64, n: f64) -> Option<Interval> {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).max(0.0).sqrt();
+    // At p = 0 or 1 the bound is exactly 0 or 1 (not a rounding residue).
     Some(Interval::new(
-        (centre - half).max(0.0),
-        (centre + half).min(1.0),
+        if p <= 0.0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        if p >= 1.0 {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
     ))
 }
 

@@ -185,10 +185,15 @@ pub(super) fn build_dataset(
         }
         _ => None,
     };
-    if roles.id.is_none() {
-        warnings.push(
+    match (&roles.id, &weights) {
+        (None, Some(w)) => warnings.push(format!(
+            "Each row stands for '{}' examples and there is no id column: a count cube. Every number is computed from the counts, but there are no examples to review; rule tags on the slice columns work. To review examples, draw a sample (slicewise cube --sample-sql N) and open it.",
+            w.column
+        )),
+        (None, None) => warnings.push(
             "There is no id column, so tags are keyed by row number: re-sorting or filtering the file will detach them. Add an id column (or name one with --id COL).".to_string(),
-        );
+        ),
+        (Some(_), _) => {}
     }
 
     let mut ds = Dataset {

@@ -1,0 +1,619 @@
+//! Count cubes and review samples, for tables too large for one machine.
+//!
+//! Every count-based number Slicewise reports depends only on how many
+//! examples fall in each (true label, prediction, slice values, human label,
+//! score bin) cell. A cube is that table of cells with a count column `n`;
+//! read with `--weight n` (detected by name), its report equals the report on
+//! the raw rows. Any SQL engine can build it ([`cube_sql`] prints the query
+//! per dialect), or Slicewise from a file ([`build`]).
+//!
+//! A cube has no examples to review, so [`sample_sql`] prints a query that
+//! draws a stratified random sample (N errors and N correct examples per
+//! stratum) and writes each stratum's size beside it: the sample's
+//! `sample_weight` column is the inverse sampling fraction, and Slicewise's
+//! tag statistics on the sample estimate the full table.
+
+use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap;
+
+use super::dataset::{Dataset, MISSING, NO_HUMAN};
+use super::stats::Count;
+
+/// The count column of a cube.
+pub const COUNT_COLUMN: &str = "n";
+/// The weight column of a review sample (inverse sampling fraction).
+pub const SAMPLE_WEIGHT_COLUMN: &str = "sample_weight";
+/// Default number of score bins.
+pub const DEFAULT_SCORE_BINS: usize = 100;
+/// Most score bins accepted.
+pub const MAX_SCORE_BINS: usize = 100_000;
+
+/// A SQL dialect: how it quotes identifiers and names types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Apache Spark SQL (`spark-sql`, `spark.sql(...)`, Databricks).
+    Spark,
+    /// `DuckDB`.
+    Duckdb,
+    /// `PostgreSQL` (and engines that follow it).
+    Postgres,
+    /// Google `BigQuery` standard SQL.
+    Bigquery,
+}
+
+impl std::str::FromStr for Dialect {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "spark" | "sparksql" | "databricks" => Ok(Self::Spark),
+            "duckdb" => Ok(Self::Duckdb),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            "bigquery" | "bq" => Ok(Self::Bigquery),
+            other => Err(format!(
+                "unknown SQL dialect '{other}': use spark, duckdb, postgres or bigquery"
+            )),
+        }
+    }
+}
+
+impl Dialect {
+    /// An identifier quoted for this dialect.
+    #[must_use]
+    pub fn quote(self, name: &str) -> String {
+        match self {
+            Self::Spark | Self::Bigquery => format!("`{}`", name.replace('`', "``")),
+            Self::Duckdb | Self::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A table name quoted for this dialect: each dot-separated part, or the
+    /// whole path in `BigQuery` (`project.dataset.table`).
+    #[must_use]
+    pub fn quote_table(self, name: &str) -> String {
+        match self {
+            Self::Bigquery => self.quote(name),
+            _ => name
+                .split('.')
+                .map(|part| self.quote(part))
+                .collect::<Vec<_>>()
+                .join("."),
+        }
+    }
+
+    fn text_type(self) -> &'static str {
+        match self {
+            Self::Spark | Self::Bigquery => "STRING",
+            Self::Duckdb => "VARCHAR",
+            Self::Postgres => "TEXT",
+        }
+    }
+
+    fn float_type(self) -> &'static str {
+        match self {
+            Self::Spark | Self::Duckdb => "DOUBLE",
+            Self::Postgres => "DOUBLE PRECISION",
+            Self::Bigquery => "FLOAT64",
+        }
+    }
+
+    fn random(self, seed: u64) -> String {
+        match self {
+            // Spark's rand takes a seed; the others are seeded per session.
+            Self::Spark => format!("rand({seed})"),
+            Self::Duckdb | Self::Postgres => "random()".to_string(),
+            Self::Bigquery => "RAND()".to_string(),
+        }
+    }
+}
+
+/// How scores are binned in a cube: `bins` equal bins over `[low, high]`,
+/// each score replaced by its bin's midpoint (scores outside go to the edge
+/// bins).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreBins {
+    /// Number of bins.
+    pub bins: usize,
+    /// Lower end of the range.
+    pub low: f64,
+    /// Upper end of the range.
+    pub high: f64,
+}
+
+impl ScoreBins {
+    /// The midpoint of the bin `score` falls in; NaN stays NaN. The same
+    /// arithmetic, in the same order, as the SQL of [`cube_sql`].
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn midpoint(&self, score: f64) -> f64 {
+        if score.is_nan() {
+            return f64::NAN;
+        }
+        let n = self.bins as f64;
+        let width = self.high - self.low;
+        let bin = ((score - self.low) / width * n)
+            .floor()
+            .max(0.0)
+            .min(n - 1.0);
+        self.low + (bin + 0.5) * width / n
+    }
+
+    /// Checks the bins make sense.
+    ///
+    /// # Errors
+    /// Zero or too many bins, or an empty or reversed range.
+    pub fn check(&self) -> Result<(), String> {
+        if self.bins == 0 || self.bins > MAX_SCORE_BINS {
+            return Err(format!(
+                "--score-bins {} is outside 1..={MAX_SCORE_BINS}",
+                self.bins
+            ));
+        }
+        if !(self.low.is_finite() && self.high.is_finite() && self.low < self.high) {
+            return Err(format!(
+                "--score-range {},{} is not a range: give LOW,HIGH with LOW < HIGH (0,1 for probabilities)",
+                self.low, self.high
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a cube or sample query reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CubeSpec {
+    /// The table (or view) name, as the engine knows it.
+    pub table: String,
+    /// True-label column.
+    pub label: String,
+    /// Prediction column.
+    pub pred: String,
+    /// Slice columns.
+    pub by: Vec<String>,
+    /// Score column and its bins.
+    pub score: Option<(String, ScoreBins)>,
+    /// Human-label column.
+    pub human: Option<String>,
+}
+
+impl CubeSpec {
+    /// Checks the columns: none empty, none used twice, none named like the
+    /// count column.
+    ///
+    /// # Errors
+    /// With what to change.
+    pub fn check(&self) -> Result<(), String> {
+        if self.table.trim().is_empty() {
+            return Err("--table names no table".to_string());
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for c in self.columns() {
+            if c.trim().is_empty() {
+                return Err("a column name is empty".to_string());
+            }
+            if seen.iter().any(|s| s.eq_ignore_ascii_case(c)) {
+                return Err(format!("column '{c}' is named twice"));
+            }
+            if [COUNT_COLUMN, SAMPLE_WEIGHT_COLUMN]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(c))
+            {
+                return Err(format!(
+                    "column '{c}' has the name of the count column Slicewise adds; rename it in a view first"
+                ));
+            }
+            seen.push(c);
+        }
+        if let Some((_, bins)) = &self.score {
+            bins.check()?;
+        }
+        Ok(())
+    }
+
+    fn columns(&self) -> impl Iterator<Item = &str> {
+        [self.label.as_str(), self.pred.as_str()]
+            .into_iter()
+            .chain(self.by.iter().map(String::as_str))
+            .chain(self.score.as_ref().map(|(s, _)| s.as_str()))
+            .chain(self.human.as_deref())
+    }
+
+    /// The select list: label, prediction, slice columns (text, NULL as
+    /// `(missing)`), human label, binned score.
+    fn select_list(&self, d: Dialect) -> Vec<String> {
+        let mut out = vec![d.quote(&self.label), d.quote(&self.pred)];
+        for c in &self.by {
+            let q = d.quote(c);
+            out.push(format!(
+                "COALESCE(CAST({q} AS {}), '{MISSING}') AS {q}",
+                d.text_type()
+            ));
+        }
+        if let Some(h) = &self.human {
+            out.push(d.quote(h));
+        }
+        if let Some((s, b)) = &self.score {
+            let q = d.quote(s);
+            let f = d.float_type();
+            let lit = |v: f64| format!("CAST({v:?} AS {f})");
+            #[allow(clippy::cast_precision_loss)]
+            let (lo, hi, n, half, one) = (
+                lit(b.low),
+                lit(b.high),
+                lit(b.bins as f64),
+                lit(0.5),
+                lit(1.0),
+            );
+            // As ScoreBins::midpoint: bin = clamp(floor((s - lo) / (hi - lo) * n), 0, n - 1).
+            out.push(format!(
+                "CASE WHEN {q} IS NULL THEN NULL ELSE {lo} + (LEAST(GREATEST(FLOOR((CAST({q} AS {f}) - {lo}) / ({hi} - {lo}) * {n}), {lit0}), {n} - {one}) + {half}) * ({hi} - {lo}) / {n} END AS {q}",
+                lit0 = lit(0.0)
+            ));
+        }
+        out
+    }
+}
+
+/// The GROUP BY query that builds the cube of `spec` in `dialect`: the
+/// grouping columns and a count column `n`. NULL slice values become
+/// `(missing)`; a NULL human label or score stays NULL (a group of its own).
+///
+/// # Errors
+/// When the spec does not check ([`CubeSpec::check`]).
+pub fn cube_sql(spec: &CubeSpec, d: Dialect) -> Result<String, String> {
+    spec.check()?;
+    let select = spec.select_list(d);
+    let positions: Vec<String> = (1..=select.len()).map(|i| i.to_string()).collect();
+    let mut sql = String::new();
+    let _ = writeln!(
+        sql,
+        "-- Slicewise count cube ({d:?}); read it with: slicewise report CUBE --weight n"
+    );
+    let _ = writeln!(sql, "SELECT");
+    for s in &select {
+        let _ = writeln!(sql, "  {s},");
+    }
+    let _ = writeln!(sql, "  COUNT(*) AS {}", d.quote(COUNT_COLUMN));
+    let _ = writeln!(sql, "FROM {}", d.quote_table(&spec.table));
+    let _ = writeln!(sql, "GROUP BY {}", positions.join(", "));
+    let _ = write!(sql, "ORDER BY {}", positions.join(", "));
+    Ok(sql)
+}
+
+/// The query that draws a stratified random sample of `per_stratum` errors
+/// and as many correct examples in every stratum (the slice columns' value
+/// combinations; the whole table without slice columns), with the stratum
+/// sizes as columns, `sample_stratum` naming the stratum and
+/// `sample_weight` = stratum rows / sampled rows.
+///
+/// # Errors
+/// When the spec does not check, or `per_stratum` is 0.
+pub fn sample_sql(
+    spec: &CubeSpec,
+    d: Dialect,
+    per_stratum: u64,
+    seed: u64,
+) -> Result<String, String> {
+    spec.check()?;
+    if per_stratum == 0 {
+        return Err("--sample-sql 0 draws nothing: give how many errors and correct examples to draw per stratum".to_string());
+    }
+    let (label, pred) = (d.quote(&spec.label), d.quote(&spec.pred));
+    let outcome = format!("CASE WHEN {label} = {pred} THEN 'correct' ELSE 'error' END");
+    let mut strata = vec![outcome];
+    strata.extend(spec.by.iter().map(|c| {
+        format!(
+            "COALESCE(CAST({} AS {}), '{MISSING}')",
+            d.quote(c),
+            d.text_type()
+        )
+    }));
+    let partition = strata.join(", ");
+    let stratum = if strata.len() == 1 {
+        strata[0].clone()
+    } else {
+        format!("CONCAT({})", strata.join(", '|', "))
+    };
+    let f = d.float_type();
+    let mut sql = String::new();
+    let _ = writeln!(
+        sql,
+        "-- Slicewise review sample ({d:?}): {per_stratum} errors and {per_stratum} correct examples per stratum;"
+    );
+    let _ = writeln!(
+        sql,
+        "-- open it as any predictions file: its sample_weight column makes the tag statistics estimates of the whole table"
+    );
+    if matches!(d, Dialect::Duckdb | Dialect::Postgres) {
+        let _ = writeln!(sql, "SELECT setseed({});", seed_fraction(seed));
+    }
+    // Leave out the rank where the dialect can (Spark and Postgres keep it).
+    let _ = writeln!(
+        sql,
+        "SELECT *{} FROM (",
+        match d {
+            Dialect::Duckdb => " EXCLUDE (slicewise_rank)",
+            Dialect::Bigquery => " EXCEPT (slicewise_rank)",
+            Dialect::Spark | Dialect::Postgres => "",
+        }
+    );
+    let _ = writeln!(sql, "  SELECT *,");
+    let _ = writeln!(
+        sql,
+        "    ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {}) AS slicewise_rank,",
+        d.random(seed)
+    );
+    let _ = writeln!(
+        sql,
+        "    {stratum} AS {},",
+        d.quote(super::sample::STRATUM_COLUMN)
+    );
+    let _ = writeln!(
+        sql,
+        "    COUNT(*) OVER (PARTITION BY {partition}) AS stratum_rows,"
+    );
+    let _ = writeln!(
+        sql,
+        "    LEAST(COUNT(*) OVER (PARTITION BY {partition}), {per_stratum}) AS stratum_sampled,"
+    );
+    let _ = writeln!(
+        sql,
+        "    CAST(COUNT(*) OVER (PARTITION BY {partition}) AS {f}) / LEAST(COUNT(*) OVER (PARTITION BY {partition}), {per_stratum}) AS {}",
+        d.quote(SAMPLE_WEIGHT_COLUMN)
+    );
+    let _ = writeln!(sql, "  FROM {}", d.quote_table(&spec.table));
+    let _ = writeln!(sql, ") AS slicewise_ranked");
+    let _ = write!(sql, "WHERE slicewise_rank <= {per_stratum}");
+    Ok(sql)
+}
+
+/// `setseed` takes a number in [-1, 1].
+#[allow(clippy::cast_precision_loss)]
+fn seed_fraction(seed: u64) -> String {
+    format!("{}", (seed % 1_000_000) as f64 / 1_000_000.0)
+}
+
+/// A cube built locally: one row per non-empty cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cube {
+    /// Column names: label, prediction, slice columns, human, score, `n`.
+    pub names: Vec<String>,
+    /// Text cells per row (label, prediction, slices, human; `None` = NULL).
+    pub text: Vec<Vec<Option<String>>>,
+    /// The binned score per row (NaN = NULL), when scores are binned.
+    pub score: Option<Vec<f64>>,
+    /// The count (sum of weights) per row.
+    pub count: Vec<Count>,
+}
+
+/// Builds the cube of a loaded dataset: its slice columns `by` (their
+/// groups: numeric columns with many values as their quantile bins), the
+/// human label when it has one, and the score in `bins` when given.
+///
+/// # Errors
+/// A name that is no slice column.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cube, String> {
+    let columns = by
+        .iter()
+        .map(|name| {
+            ds.column(name).ok_or_else(|| {
+                let known: Vec<&str> = ds.slice_columns().map(|c| c.name.as_str()).collect();
+                format!(
+                    "no column '{name}' to group by.{} Slice columns: {}",
+                    super::suggest::did_you_mean(name, known.iter().copied()),
+                    known.join(", ")
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let score = bins.and_then(|b| ds.score.as_ref().map(|s| (s, b)));
+    let human = ds.human.as_ref();
+    let width = 2 + columns.len() + usize::from(human.is_some()) + usize::from(score.is_some());
+    let mut cells: FxHashMap<Box<[u64]>, Count> = FxHashMap::default();
+    let mut key = vec![0u64; width];
+    for row in 0..ds.rows() {
+        key[0] = u64::from(ds.label[row]);
+        key[1] = u64::from(ds.pred[row]);
+        let mut k = 2;
+        for c in &columns {
+            key[k] = u64::from(c.groups().codes[row]);
+            k += 1;
+        }
+        if let Some(h) = human {
+            key[k] = u64::from(h[row]);
+            k += 1;
+        }
+        if let Some((s, b)) = &score {
+            key[k] = b.midpoint(s[row]).to_bits();
+        }
+        let unit = ds.unit(row);
+        if let Some(c) = cells.get_mut(key.as_slice()) {
+            *c += unit;
+        } else {
+            cells.insert(key.clone().into_boxed_slice(), unit);
+        }
+    }
+    let mut rows: Vec<(Box<[u64]>, Count)> = cells.into_iter().collect();
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut names = vec![ds.roles.label.clone(), ds.roles.pred.clone()];
+    names.extend(columns.iter().map(|c| c.name.clone()));
+    if let Some(h) = &ds.roles.human
+        && human.is_some()
+    {
+        names.push(h.clone());
+    }
+    if let (Some(s), Some(_)) = (&ds.roles.score, &score) {
+        names.push(s.clone());
+    }
+    names.push(COUNT_COLUMN.to_string());
+    let class = |code: u64| ds.classes.get(code as usize).cloned();
+    let mut cube = Cube {
+        names,
+        text: Vec::with_capacity(rows.len()),
+        score: score.map(|_| Vec::with_capacity(rows.len())),
+        count: Vec::with_capacity(rows.len()),
+    };
+    for (key, count) in rows {
+        let mut text = vec![class(key[0]), class(key[1])];
+        for (i, c) in columns.iter().enumerate() {
+            let g = c.groups();
+            text.push(g.labels.get(key[2 + i] as usize).cloned());
+        }
+        let mut k = 2 + columns.len();
+        if human.is_some() {
+            let code = key[k] as u32;
+            text.push(if code == NO_HUMAN {
+                None
+            } else {
+                ds.human_value_name(code).map(ToString::to_string)
+            });
+            k += 1;
+        }
+        if let Some(s) = &mut cube.score {
+            s.push(f64::from_bits(key[k]));
+        }
+        cube.text.push(text);
+        cube.count.push(count);
+    }
+    Ok(cube)
+}
+
+impl Cube {
+    /// Rows (cells).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.count.len()
+    }
+
+    /// Whether the cube has no cells.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.count.is_empty()
+    }
+
+    /// Writes the cube to `path`, Parquet or CSV by its extension, through a
+    /// temporary file and a rename.
+    ///
+    /// # Errors
+    /// When the frame cannot be encoded or the file written.
+    pub fn write(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use polars::prelude::{CsvWriter, ParquetWriter, SerWriter};
+        let mut frame = self.frame()?;
+        let mut bytes = Vec::new();
+        match super::load::InputFormat::from_path(path) {
+            Some(super::load::InputFormat::Csv) => CsvWriter::new(&mut bytes).finish(&mut frame)?,
+            _ => {
+                ParquetWriter::new(&mut bytes).finish(&mut frame)?;
+            }
+        }
+        super::files::write(path, &bytes, false)?;
+        Ok(())
+    }
+
+    /// The cube as a polars frame (counts as integers when every count is
+    /// whole, else as floats).
+    ///
+    /// # Errors
+    /// When polars cannot build the frame.
+    pub fn frame(&self) -> Result<polars::prelude::DataFrame, polars::prelude::PolarsError> {
+        use polars::prelude::{Column, DataFrame, NamedFrom, Series};
+        let n_text = self.text.first().map_or(0, Vec::len);
+        let mut cols: Vec<Column> = (0..n_text)
+            .map(|i| {
+                let values: Vec<Option<&str>> = self.text.iter().map(|r| r[i].as_deref()).collect();
+                Column::from(Series::new(self.names[i].as_str().into(), values))
+            })
+            .collect();
+        if let Some(s) = &self.score {
+            let values: Vec<Option<f64>> = s.iter().map(|v| (!v.is_nan()).then_some(*v)).collect();
+            cols.push(Column::from(Series::new(
+                self.names[n_text].as_str().into(),
+                values,
+            )));
+        }
+        let whole: Option<Vec<u64>> = self.count.iter().map(Count::whole).collect();
+        cols.push(Column::from(match whole {
+            Some(w) => Series::new(COUNT_COLUMN.into(), w),
+            None => Series::new(
+                COUNT_COLUMN.into(),
+                self.count.iter().map(|c| c.w).collect::<Vec<f64>>(),
+            ),
+        }));
+        DataFrame::new_infer_height(cols)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> CubeSpec {
+        CubeSpec {
+            table: "lake.preds".into(),
+            label: "label".into(),
+            pred: "pred".into(),
+            by: vec!["device".into(), "my col".into()],
+            score: Some((
+                "score".into(),
+                ScoreBins {
+                    bins: 100,
+                    low: 0.0,
+                    high: 1.0,
+                },
+            )),
+            human: Some("human".into()),
+        }
+    }
+
+    #[test]
+    fn identifiers_are_quoted_per_dialect() {
+        assert_eq!(Dialect::Spark.quote("a`b"), "`a``b`");
+        assert_eq!(Dialect::Duckdb.quote("a\"b"), "\"a\"\"b\"");
+        assert_eq!(Dialect::Postgres.quote_table("s.t"), "\"s\".\"t\"");
+        assert_eq!(Dialect::Bigquery.quote_table("p.d.t"), "`p.d.t`");
+        let sql = cube_sql(&spec(), Dialect::Spark).unwrap();
+        assert!(
+            sql.contains("COALESCE(CAST(`my col` AS STRING), '(missing)') AS `my col`"),
+            "{sql}"
+        );
+        assert!(sql.contains("FROM `lake`.`preds`"), "{sql}");
+        assert!(sql.contains("COUNT(*) AS `n`"), "{sql}");
+        let pg = cube_sql(&spec(), Dialect::Postgres).unwrap();
+        assert!(pg.contains("CAST(\"score\" AS DOUBLE PRECISION)"), "{pg}");
+        assert!(pg.contains("CAST(100.0 AS DOUBLE PRECISION)"), "{pg}");
+    }
+
+    #[test]
+    fn bins_put_scores_at_their_midpoints_and_clamp_the_edges() {
+        let b = ScoreBins {
+            bins: 10,
+            low: 0.0,
+            high: 1.0,
+        };
+        assert!((b.midpoint(0.0) - 0.05).abs() < 1e-12);
+        assert!((b.midpoint(0.23) - 0.25).abs() < 1e-12);
+        assert!((b.midpoint(1.0) - 0.95).abs() < 1e-12);
+        assert!((b.midpoint(7.0) - 0.95).abs() < 1e-12);
+        assert!((b.midpoint(-1.0) - 0.05).abs() < 1e-12);
+        assert!(b.midpoint(f64::NAN).is_nan());
+        assert!(ScoreBins { bins: 0, ..b }.check().is_err());
+        assert!(ScoreBins { low: 1.0, ..b }.check().is_err());
+    }
+
+    #[test]
+    fn a_column_named_like_the_count_is_refused() {
+        let mut s = spec();
+        s.by.push("n".into());
+        assert!(
+            cube_sql(&s, Dialect::Duckdb)
+                .unwrap_err()
+                .contains("count column")
+        );
+        let mut s = spec();
+        s.by.push("Device".into());
+        assert!(cube_sql(&s, Dialect::Duckdb).unwrap_err().contains("twice"));
+        assert!(sample_sql(&spec(), Dialect::Spark, 0, 1).is_err());
+    }
+}
