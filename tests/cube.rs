@@ -7,88 +7,17 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use serde_json::Value;
 use slicewise::core::cube::{self, ScoreBins};
 use slicewise::core::dataset::Dataset;
-use slicewise::core::generate;
 use slicewise::core::priority::tag_row;
-use slicewise::core::render;
-use slicewise::core::report::{self, ReportOptions};
-use slicewise::core::session::TagDef;
 use slicewise::core::tags::{Edit, ReviewState};
-
-/// Keys that depend on the score itself, which a cube only has in bins.
-const SCORE_KEYS: [&str; 6] = [
-    "calibration",
-    "risk_coverage",
-    "scores",
-    "probabilities",
-    "roc_auc",
-    "average_precision",
-];
-
-fn generated(dir: &Path, rows: usize) -> std::path::PathBuf {
-    let path = dir.join("raw.csv");
-    let data = generate::generate_run(rows, 7, None);
-    generate::write_file(&data, &path).unwrap();
-    path
-}
-
-fn report_json(ds: &Dataset) -> Value {
-    let mut state = ReviewState::new(ds);
-    state
-        .edit(
-            ds,
-            Edit::AddTag {
-                index: 0,
-                id: None,
-                def: TagDef {
-                    hlp: Some(0.97),
-                    ..TagDef::rule(
-                        "phones in noise",
-                        "",
-                        r#"device == "phone" and noise != "none""#,
-                    )
-                },
-                members: Vec::new(),
-            },
-        )
-        .unwrap();
-    let opts = ReportOptions {
-        by: vec![
-            vec!["device".into()],
-            vec!["gender".into(), "accent".into()],
-        ],
-        positive: Some("yes".into()),
-        bootstrap: Some((200, 7)),
-        ..ReportOptions::default()
-    };
-    render::report_json(&report::build(ds, &state, &opts).unwrap())
-}
-
-/// The report without what names the file or depends on raw scores.
-fn counts_only(mut v: Value) -> Value {
-    let o = v.as_object_mut().unwrap();
-    for k in SCORE_KEYS.iter().chain(&["file", "weight", "warnings"]) {
-        o.remove(*k);
-    }
-    for s in o["slices"].as_array_mut().unwrap() {
-        for g in s["groups"].as_array_mut().unwrap() {
-            let g = g.as_object_mut().unwrap();
-            for k in SCORE_KEYS {
-                g.remove(k);
-            }
-        }
-    }
-    v
-}
 
 #[test]
 fn a_cube_reports_every_count_exactly_as_its_raw_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let raw_path = generated(dir.path(), 30_000);
+    let raw_path = common::cube::generated(dir.path(), "raw.csv", 30_000);
     let raw = common::load(&raw_path);
     let by: Vec<String> = ["device", "gender", "accent", "noise"]
         .iter()
@@ -117,10 +46,16 @@ fn a_cube_reports_every_count_exactly_as_its_raw_rows() {
         "{:?}",
         cubed.warnings
     );
-    let (a, b) = (report_json(&raw), report_json(&cubed));
+    let (a, b) = (
+        common::cube::report_json(&raw),
+        common::cube::report_json(&cubed),
+    );
     assert_eq!(b["rows"], 30_000);
     assert_eq!(b["weight"]["file_rows"], cube.len());
-    let (a_counts, b_counts) = (counts_only(a.clone()), counts_only(b.clone()));
+    let (a_counts, b_counts) = (
+        common::cube::counts_only(a.clone()),
+        common::cube::counts_only(b.clone()),
+    );
     if a_counts != b_counts {
         let mut diff = String::new();
         for (k, v) in a_counts.as_object().unwrap() {
@@ -168,7 +103,7 @@ fn sample(ds: &Dataset, n: usize, rng: &mut slicewise::core::stats::Rng) -> Vec<
 #[test]
 fn tag_estimates_from_a_weighted_sample_cover_the_truth_about_95_percent_of_the_time() {
     let dir = tempfile::tempdir().unwrap();
-    let population = common::load(&generated(dir.path(), 20_000));
+    let population = common::load(&common::cube::generated(dir.path(), "raw.csv", 20_000));
     // The truth: the tag "car noise" is every row recorded in a car.
     let noise = population.column("noise").unwrap();
     let car: Vec<bool> = (0..population.rows())

@@ -24,6 +24,9 @@ use super::stats::Count;
 pub const COUNT_COLUMN: &str = "n";
 /// The weight column of a review sample (inverse sampling fraction).
 pub const SAMPLE_WEIGHT_COLUMN: &str = "sample_weight";
+/// Columns the sample query adds only to draw the sample; the loader leaves
+/// them out (Spark and Postgres cannot select all columns but some).
+pub const BOOKKEEPING: [&str; 2] = ["slicewise_rank", "slicewise_random"];
 /// Default number of score bins.
 pub const DEFAULT_SCORE_BINS: usize = 100;
 /// Most score bins accepted.
@@ -319,7 +322,7 @@ pub fn sample_sql(
     let mut sql = String::new();
     let _ = writeln!(
         sql,
-        "-- Slicewise review sample ({d:?}): {per_stratum} errors and {per_stratum} correct examples per stratum;"
+        "-- Slicewise review sample ({d:?}): {per_stratum} errors and {per_stratum} correct examples per stratum,"
     );
     let _ = writeln!(
         sql,
@@ -333,16 +336,15 @@ pub fn sample_sql(
         sql,
         "SELECT *{} FROM (",
         match d {
-            Dialect::Duckdb => " EXCLUDE (slicewise_rank)",
-            Dialect::Bigquery => " EXCEPT (slicewise_rank)",
+            Dialect::Duckdb => " EXCLUDE (slicewise_random, slicewise_rank)",
+            Dialect::Bigquery => " EXCEPT (slicewise_random, slicewise_rank)",
             Dialect::Spark | Dialect::Postgres => "",
         }
     );
     let _ = writeln!(sql, "  SELECT *,");
     let _ = writeln!(
         sql,
-        "    ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {}) AS slicewise_rank,",
-        d.random(seed)
+        "    ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY slicewise_random) AS slicewise_rank,"
     );
     let _ = writeln!(
         sql,
@@ -362,7 +364,14 @@ pub fn sample_sql(
         "    CAST(COUNT(*) OVER (PARTITION BY {partition}) AS {f}) / LEAST(COUNT(*) OVER (PARTITION BY {partition}), {per_stratum}) AS {}",
         d.quote(SAMPLE_WEIGHT_COLUMN)
     );
-    let _ = writeln!(sql, "  FROM {}", d.quote_table(&spec.table));
+    // The random order is drawn in a subquery: DuckDB refuses a volatile
+    // ORDER BY inside a window.
+    let _ = writeln!(
+        sql,
+        "  FROM (SELECT *, {} AS slicewise_random FROM {}) AS slicewise_shuffled",
+        d.random(seed),
+        d.quote_table(&spec.table)
+    );
     let _ = writeln!(sql, ") AS slicewise_ranked");
     let _ = write!(sql, "WHERE slicewise_rank <= {per_stratum}");
     Ok(sql)

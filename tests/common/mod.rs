@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 #![allow(dead_code)]
 
+pub mod cube;
+
 use std::path::{Path, PathBuf};
 
 use slicewise::core::dataset::Dataset;

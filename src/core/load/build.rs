@@ -47,6 +47,11 @@ pub(super) fn build_dataset(
     for name in column_names(df) {
         let series = take(df, &name).map_err(perr)?;
         let clean = name.trim_start_matches('\u{feff}').to_string();
+        // The sampling query's own bookkeeping (engines without SELECT *
+        // EXCEPT keep it): not a column to slice by.
+        if crate::core::cube::BOOKKEEPING.contains(&clean.as_str()) {
+            continue;
+        }
         if series.dtype().is_nested() {
             warnings.push(format!(
                 "Column '{clean}' holds lists or objects ({}), which cannot be sliced by; it was left out.",

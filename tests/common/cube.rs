@@ -1,0 +1,77 @@
+//! Reports compared between raw rows and their count cubes.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use slicewise::core::dataset::Dataset;
+use slicewise::core::generate;
+use slicewise::core::render;
+use slicewise::core::report::{self, ReportOptions};
+use slicewise::core::session::TagDef;
+use slicewise::core::tags::{Edit, ReviewState};
+
+/// Keys that depend on the score itself, which a cube only has in bins.
+pub const SCORE_KEYS: [&str; 6] = [
+    "calibration",
+    "risk_coverage",
+    "scores",
+    "probabilities",
+    "roc_auc",
+    "average_precision",
+];
+
+pub fn generated(dir: &Path, name: &str, rows: usize) -> PathBuf {
+    let path = dir.join(name);
+    let data = generate::generate_run(rows, 7, None);
+    generate::write_file(&data, &path).unwrap();
+    path
+}
+
+pub fn report_json(ds: &Dataset) -> Value {
+    let mut state = ReviewState::new(ds);
+    state
+        .edit(
+            ds,
+            Edit::AddTag {
+                index: 0,
+                id: None,
+                def: TagDef {
+                    hlp: Some(0.97),
+                    ..TagDef::rule(
+                        "phones in noise",
+                        "",
+                        r#"device == "phone" and noise != "none""#,
+                    )
+                },
+                members: Vec::new(),
+            },
+        )
+        .unwrap();
+    let opts = ReportOptions {
+        by: vec![
+            vec!["device".into()],
+            vec!["gender".into(), "accent".into()],
+        ],
+        positive: Some("yes".into()),
+        bootstrap: Some((200, 7)),
+        ..ReportOptions::default()
+    };
+    render::report_json(&report::build(ds, &state, &opts).unwrap())
+}
+
+/// The report without what names the file or depends on raw scores.
+pub fn counts_only(mut v: Value) -> Value {
+    let o = v.as_object_mut().unwrap();
+    for k in SCORE_KEYS.iter().chain(&["file", "weight", "warnings"]) {
+        o.remove(*k);
+    }
+    for s in o["slices"].as_array_mut().unwrap() {
+        for g in s["groups"].as_array_mut().unwrap() {
+            let g = g.as_object_mut().unwrap();
+            for k in SCORE_KEYS {
+                g.remove(k);
+            }
+        }
+    }
+    v
+}
