@@ -1585,3 +1585,33 @@ fn discover_finds_slices_on_the_sample_and_the_first_becomes_a_rule_tag() {
     assert_eq!(app.prefs.view, slicewise::gui::views::View::Review);
     assert_eq!(app.doc().unwrap().rows.len(), 816);
 }
+
+#[test]
+fn a_count_cube_opens_with_its_examples_counted_and_review_says_how_to_get_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = common::load(&common::sample_csv());
+    let by: Vec<String> = ["device", "accent"]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let cube = slicewise::core::cube::build(&raw, &by, None).unwrap();
+    let path = dir.path().join("cube.parquet");
+    cube.write(&path).unwrap();
+    let mut harness = open(&path);
+    harness.key_press(Key::F2);
+    harness.run();
+    // Overview: the examples the cube stands for, not its rows.
+    harness.get_by_label("Examples");
+    harness.get_by_label("10,000");
+    harness.get_by_label_contains(&format!(
+        "{} rows weighted by 'n'",
+        slicewise::core::render::count(cube.len())
+    ));
+    harness.key_press(Key::F3);
+    harness.run();
+    harness.get_by_label("A count cube has no examples to review");
+    harness.get_by_label("Copy the command").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.doc().unwrap().summary.confusion.total(), 10_000);
+}

@@ -500,6 +500,13 @@ impl Dataset {
         self.n_errors
     }
 
+    /// Whether the rows are a count cube: weighted, and without ids, so each
+    /// row is a group of examples rather than an example to review.
+    #[must_use]
+    pub fn is_cube(&self) -> bool {
+        self.weights.is_some() && self.roles.id.is_none()
+    }
+
     /// What `row` counts for: [`Count::ONE`] without weights.
     #[must_use]
     #[inline]

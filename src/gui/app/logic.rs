@@ -100,9 +100,17 @@ impl App {
                 let had_session = opened.had_session;
                 let doc = Document::new(opened);
                 self.say(format!(
-                    "Opened {} ({} rows){}",
+                    "Opened {} ({}){}",
                     doc.file_name(),
-                    render::count(doc.ds.rows() as u64),
+                    if doc.ds.weights.is_some() {
+                        format!(
+                            "{} examples in {} weighted rows",
+                            render::count(doc.ds.total()),
+                            render::count(doc.ds.rows())
+                        )
+                    } else {
+                        format!("{} rows", render::count(doc.ds.rows()))
+                    },
                     if had_session {
                         ", with its session"
                     } else {

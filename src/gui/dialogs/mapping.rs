@@ -84,6 +84,7 @@ impl MappingDialog {
                     ("Human label", &mut c.human),
                     ("Image path", &mut c.image),
                     ("Text", &mut c.text),
+                    ("Weight (rows it stands for)", &mut c.weight),
                 ] {
                     optional_ui(ui, label, value, &names);
                 }

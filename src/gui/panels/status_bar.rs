@@ -100,11 +100,21 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
             }
             if let Some(doc) = state.doc {
                 ui.label(RichText::new(doc.file_name()).strong());
-                ui.label(format!(
-                    "{} rows · {} errors",
-                    count(doc.ds.rows() as u64),
-                    count(doc.summary.errors as u64)
-                ));
+                let ds = &doc.ds;
+                ui.label(if ds.weights.is_some() {
+                    format!(
+                        "{} examples in {} weighted rows · {} errors",
+                        count(ds.total()),
+                        count(ds.rows()),
+                        count(ds.error_total())
+                    )
+                } else {
+                    format!(
+                        "{} rows · {} errors",
+                        count(ds.rows()),
+                        count(doc.summary.errors)
+                    )
+                });
                 ui.separator();
                 if let Some(e) = &doc.save_error {
                     ui.colored_label(theme::RED, "Not saved").on_hover_text(e);

@@ -68,7 +68,19 @@ impl OverviewView {
         let reviewed = doc.state.reviewed_errors();
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 36.0;
-            big_number(ui, "Rows", count(doc.ds.rows() as u64), None);
+            match &doc.ds.weights {
+                None => big_number(ui, "Rows", count(doc.ds.rows()), None),
+                Some(w) => big_number(
+                    ui,
+                    "Examples",
+                    count(doc.ds.total()),
+                    Some(format!(
+                        "{} rows weighted by '{}'",
+                        count(doc.ds.rows()),
+                        w.column
+                    )),
+                ),
+            }
             big_number(ui, "Classes", doc.ds.classes.len().to_string(), None);
             big_number(
                 ui,
@@ -82,7 +94,7 @@ impl OverviewView {
                 pct(doc.summary.confusion.balanced_accuracy(), 2),
                 None,
             );
-            big_number(ui, "Errors", count(errors), None);
+            big_number(ui, "Errors", count(doc.ds.error_total()), None);
             big_number(
                 ui,
                 "Reviewed errors",

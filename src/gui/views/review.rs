@@ -65,10 +65,45 @@ impl AppView for ReviewView {
     }
 
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
+        if ctx.doc.ds.is_cube() {
+            cube_ui(ctx, ui);
+            return;
+        }
         filter_bar_ui(ctx, ui, self.score_range);
         ui.separator();
         self.list_ui(ctx, ui);
     }
+}
+
+/// What Review says on a count cube: there are no examples, and how to get some.
+fn cube_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
+    let ds = &ctx.doc.ds;
+    let column = ds.weights.as_ref().map_or("n", |w| w.column.as_str());
+    ui.add_space(24.0);
+    ui.vertical_centered(|ui| {
+        ui.set_max_width(640.0);
+        ui.heading("A count cube has no examples to review");
+        ui.add_space(8.0);
+        ui.label(format!(
+            "Each of the {} rows of this file stands for '{column}' examples ({} in all), so every number in the other views is computed from the counts, and rule tags on the slice columns work. There is no single example to look at and tag.",
+            count(ds.rows()),
+            count(ds.total())
+        ));
+        ui.add_space(8.0);
+        ui.label(
+            "To review examples, let the engine that built the cube draw a stratified sample of the full table, and open that sample here: its sample_weight column makes the tag statistics estimates for the whole table, with intervals.",
+        );
+        ui.add_space(8.0);
+        let command = "slicewise cube --sample-sql 200 --table TABLE --label COL --pred COL --by COL --dialect spark";
+        ui.code(command);
+        if ui
+            .button("Copy the command")
+            .on_hover_text("Then run the query it prints in Spark, DuckDB, Postgres or BigQuery")
+            .clicked()
+        {
+            ui.ctx().copy_text(command.to_string());
+        }
+    });
 }
 
 fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
