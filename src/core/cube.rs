@@ -273,7 +273,16 @@ pub fn cube_sql(spec: &CubeSpec, d: Dialect) -> Result<String, String> {
         sql,
         "-- Slicewise count cube ({d:?}); read it with: slicewise report CUBE --weight n"
     );
-    let _ = writeln!(sql, "SELECT");
+    // Spark writes one file per partition: a cube is small, so one.
+    let _ = writeln!(
+        sql,
+        "SELECT{}",
+        if d == Dialect::Spark {
+            " /*+ COALESCE(1) */"
+        } else {
+            ""
+        }
+    );
     for s in &select {
         let _ = writeln!(sql, "  {s},");
     }
