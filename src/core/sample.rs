@@ -60,13 +60,17 @@ impl Strata {
 
     /// The full table's ratio Σ y / Σ x estimated from the sample, with its
     /// 95% interval; `y(row)` must imply `x(row)`. `None` when no sampled row
-    /// has `x`.
+    /// has `x`. With `pseudo`, each stratum's variance gets the pseudo-rows.
+    /// Without sampling variance (every stratum drawn whole, or each
+    /// stratum all y or all not-y by construction) the interval is Wilson's
+    /// over the table's rows with x, as on the raw rows.
     #[must_use]
     #[allow(clippy::cast_precision_loss)]
     pub fn ratio(
         &self,
         y: impl Fn(usize) -> bool,
         x: impl Fn(usize) -> bool,
+        pseudo: bool,
     ) -> Option<(f64, Interval)> {
         let n = self.size.len();
         // Per stratum: sampled rows with y, and with x.
@@ -97,18 +101,27 @@ impl Strata {
             // Plus PSEUDO rows at the overall ratio, shared by the rows with x:
             // a stratum whose few x rows happen to agree does not claim no
             // variance.
-            let squares =
-                ys[h] - 2.0 * r * ys[h] + r * r * xs[h] + PSEUDO * r * (1.0 - r) * xs[h] / nh;
-            let s2 = ((squares - sum * sum / nh) / (nh - 1.0)).max(0.0);
+            let extra = if pseudo {
+                PSEUDO * r * (1.0 - r) * xs[h] / nh
+            } else {
+                0.0
+            };
+            let squares = ys[h] - 2.0 * r * ys[h] + r * r * xs[h] + extra;
+            // Pure strata leave only rounding residue: that is no variance.
+            let spread = squares - sum * sum / nh;
+            let s2 = if spread <= 1e-9 * squares.abs() {
+                0.0
+            } else {
+                spread / (nh - 1.0)
+            };
             let fpc = (1.0 - nh / big).max(0.0);
             var += big * big * fpc * s2 / nh;
         }
         var /= x_hat * x_hat;
-        let sampled: f64 = xs.iter().sum();
         let effective = if var > 0.0 && r > 0.0 && r < 1.0 {
             r * (1.0 - r) / var
         } else {
-            sampled
+            x_hat
         };
         Some((r, wilson_p(r, effective)?))
     }
@@ -120,10 +133,27 @@ impl Strata {
         let tagged = |r: usize| members.get(r);
         let tagged_error = |r: usize| members.get(r) && ds.is_error(r);
         [
-            self.ratio(tagged_error, |r| ds.is_error(r)),
-            self.ratio(tagged_error, tagged),
-            self.ratio(tagged, |_| true),
+            self.ratio(tagged_error, |r| ds.is_error(r), true),
+            self.ratio(tagged_error, tagged, true),
+            self.ratio(tagged, |_| true, true),
         ]
+    }
+}
+
+/// Overall accuracy with its interval: the stratified one on a stratified
+/// sample (exact when the strata separate errors from correct rows, as the
+/// sample query's do), else the confusion matrix's.
+#[must_use]
+pub fn overall_accuracy(
+    ds: &Dataset,
+    confusion: &super::metrics::Confusion,
+) -> super::metrics::Rate {
+    match Strata::of(ds).and_then(|s| s.ratio(|r| !ds.is_error(r), |_| true, false)) {
+        Some((value, ci)) => super::metrics::Rate {
+            value: Some(value),
+            ci: Some(ci),
+        },
+        None => confusion.accuracy().into(),
     }
 }
 
@@ -140,7 +170,7 @@ mod tests {
             size: vec![4.0, 2.0],
             drawn: vec![4.0, 2.0],
         };
-        let (r, ci) = s.ratio(|r| r == 0 || r == 4, |_| true).unwrap();
+        let (r, ci) = s.ratio(|r| r == 0 || r == 4, |_| true, false).unwrap();
         assert!((r - 2.0 / 6.0).abs() < 1e-12);
         let plain = crate::core::stats::wilson(2, 6).unwrap();
         assert!((ci.lo - plain.lo).abs() < 1e-12 && (ci.hi - plain.hi).abs() < 1e-12);
@@ -154,8 +184,8 @@ mod tests {
             size: vec![100.0, 10.0],
             drawn: vec![2.0, 2.0],
         };
-        let (r, _) = s.ratio(|r| r == 0, |_| true).unwrap();
+        let (r, _) = s.ratio(|r| r == 0, |_| true, true).unwrap();
         assert!((r - 50.0 / 110.0).abs() < 1e-12);
-        assert!(s.ratio(|_| false, |_| false).is_none());
+        assert!(s.ratio(|_| false, |_| false, true).is_none());
     }
 }

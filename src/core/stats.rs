@@ -157,12 +157,17 @@ impl Count {
     }
 
     /// The count as a whole number when it is one (always without weights or
-    /// with whole-number weights).
+    /// with whole-number weights), to a billionth.
     #[must_use]
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn whole(&self) -> Option<u64> {
-        (self.w >= 0.0 && self.w.fract() == 0.0 && self.w < 9.007_199_254_740_992e15)
-            .then_some(self.w as u64)
+        // Fractional weights that add up to a whole number (a sample's
+        // inverse sampling fractions add up to the table's rows) show as one,
+        // whatever the last bits of the sum.
+        let r = self.w.round();
+        ((self.w - r).abs() <= 1e-9 * r.abs().max(1.0)
+            && (0.0..9.007_199_254_740_992e15).contains(&r))
+        .then_some(r as u64)
     }
 }
 

@@ -38,6 +38,8 @@ pub struct Summary {
     pub confusion: Confusion,
     /// Misclassified rows.
     pub errors: usize,
+    /// Overall accuracy with its interval (a stratified sample's own).
+    pub accuracy: crate::core::metrics::Rate,
 }
 
 /// An open predictions file with its session.
@@ -112,6 +114,7 @@ impl Document {
             session.map_or((Session::default(), None), |(s, stamp)| (s, Some(stamp)));
         let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));
         let errors = ds.errors();
+        let accuracy = crate::core::sample::overall_accuracy(&ds, &confusion);
         let filter = state.view.filter.clone();
         let sort = state
             .view
@@ -127,7 +130,11 @@ impl Document {
             state,
             session_path,
             warnings,
-            summary: Summary { confusion, errors },
+            summary: Summary {
+                confusion,
+                errors,
+                accuracy,
+            },
             filter,
             rows: Vec::new(),
             cursor: None,

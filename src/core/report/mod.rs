@@ -381,7 +381,7 @@ pub fn build(
             .as_ref()
             .map(|w| (w.column.clone(), ds.rows() as u64)),
         classes: ds.classes.clone(),
-        accuracy: confusion.accuracy().into(),
+        accuracy: super::sample::overall_accuracy(ds, &confusion),
         balanced_accuracy: confusion.balanced_accuracy(),
         per_class: confusion.per_class(&ds.classes),
         averages: confusion.averages(),

@@ -343,7 +343,8 @@ impl eframe::App for App {
                     egui: &egui_ctx,
                 };
                 self.tags.ui(&ctx, ui);
-                if view == View::Review {
+                // A count cube has no example to inspect.
+                if view == View::Review && !doc.ds.is_cube() {
                     self.inspector.ui(&ctx, ui, &mut self.images);
                 }
                 egui::CentralPanel::default().show(ui, |ui| {

@@ -96,7 +96,11 @@ impl TagsPanel {
                             .map(|t| (t.id, t.def.clone(), t.is_rule()))
                             .collect();
                         if tags.is_empty() {
-                            ui.label("No tags yet. Select an example and press n to create one.");
+                            ui.label(if ws.ds.is_cube() {
+                                "No tags yet. A count cube has no examples to tag: add a rule tag on its slice columns."
+                            } else {
+                                "No tags yet. Select an example and press n to create one."
+                            });
                         }
                         for (id, def, is_rule) in tags {
                             let row = table.iter().find(|r| r.id == id);

@@ -63,7 +63,7 @@ impl AppView for OverviewView {
 impl OverviewView {
     fn contents_ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
         let doc = ctx.doc;
-        let acc = doc.summary.confusion.accuracy();
+        let acc = doc.summary.accuracy;
         let errors = doc.summary.errors as u64;
         let reviewed = doc.state.reviewed_errors();
         ui.horizontal_wrapped(|ui| {
@@ -85,8 +85,8 @@ impl OverviewView {
             big_number(
                 ui,
                 "Accuracy",
-                pct(acc.value(), 2),
-                Some(format!("95% {}", pct_ci(acc.ci(), 2))),
+                pct(acc.value, 2),
+                Some(format!("95% {}", pct_ci(acc.ci, 2))),
             );
             big_number(
                 ui,
@@ -95,6 +95,9 @@ impl OverviewView {
                 None,
             );
             big_number(ui, "Errors", count(doc.ds.error_total()), None);
+            if doc.ds.is_cube() {
+                return;
+            }
             big_number(
                 ui,
                 "Reviewed errors",
@@ -228,7 +231,7 @@ fn top_tags_ui(ui: &mut Ui, table: &[TagRow]) {
     sort_rows(&mut top, SortKey::ExpectedLift, true);
     if top.is_empty() {
         ui.label(
-            "No tag has an expected lift yet: tag errors in the Review view and give tags an HLP.",
+            "No tag has an expected lift yet: tag errors in the Review view or add rule tags, and give tags an HLP.",
         );
     }
     for r in top.iter().take(3) {

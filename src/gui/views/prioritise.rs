@@ -106,7 +106,11 @@ fn table_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
     let sort = doc.sort;
     let rows = doc.table();
     if rows.is_empty() {
-        ui.label("No tags yet. Review errors and press n to create a tag, or add a rule tag in the Tags panel.");
+        ui.label(if doc.ds.is_cube() {
+            "No tags yet. A count cube has no examples to review: add a rule tag on its slice columns in the Tags panel."
+        } else {
+            "No tags yet. Review errors and press n to create a tag, or add a rule tag in the Tags panel."
+        });
         return;
     }
     let table_height = (ui.available_height() * 0.55).max(160.0);
