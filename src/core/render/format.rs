@@ -63,15 +63,19 @@ fn thousands(n: u64) -> String {
 }
 
 /// A count with thousands separators; a fractional sum of weights with two
-/// decimals (`1,234.57`).
+/// decimals below 100 (`55.80`) and as a whole number above (`364,151`:
+/// decimals of an estimate that large are noise).
 #[must_use]
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub fn count(n: impl Countable) -> String {
     match n.parts() {
         Ok(n) => thousands(n),
         Err(w) => {
-            let cents = (w.abs() * 100.0).round() as u64;
             let sign = if w < 0.0 { "-" } else { "" };
+            if w.abs() >= 100.0 {
+                return format!("{sign}{}", thousands(w.abs().round() as u64));
+            }
+            let cents = (w.abs() * 100.0).round() as u64;
             format!("{sign}{}.{:02}", thousands(cents / 100), cents % 100)
         }
     }
@@ -133,7 +137,8 @@ mod tests {
         assert_eq!(pct(None, 1), NA);
         assert_eq!(count(1_234_567u64), "1,234,567");
         assert_eq!(count(12u64), "12");
-        assert_eq!(count(Count::of_weight(1234.567, true)), "1,234.57");
+        assert_eq!(count(Count::of_weight(1234.567, true)), "1,235");
+        assert_eq!(count(Count::of_weight(55.8, true)), "55.80");
         assert_eq!(count(Count::of_weight(1234.0, false)), "1,234");
         assert_eq!(super::super::csv_field("a,b"), "\"a,b\"");
         assert_eq!(super::super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
