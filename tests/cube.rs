@@ -51,6 +51,18 @@ fn a_cube_reports_every_count_exactly_as_its_raw_rows() {
         common::cube::report_json(&cubed),
     );
     assert_eq!(b["rows"], 30_000);
+    assert!(
+        cubed.human_counts.is_some(),
+        "human agreement is counted, not grouped"
+    );
+    assert_eq!(b["human"]["labelled"], 30_000);
+    let women = b["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tag"] == "women")
+        .unwrap();
+    assert_eq!(women["hlp_source"], "human_column", "{women}");
     assert_eq!(b["weight"]["file_rows"], cube.len());
     let (a_counts, b_counts) = (
         common::cube::counts_only(a.clone()),

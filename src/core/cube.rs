@@ -1,8 +1,9 @@
 //! Count cubes and review samples, for tables too large for one machine.
 //!
 //! Every count-based number Slicewise reports depends only on how many
-//! examples fall in each (true label, prediction, slice values, human label,
-//! score bin) cell. A cube is that table of cells with a count column `n`;
+//! examples fall in each (true label, prediction, slice values,
+//! score bin) cell, and, with human labels, how many of those have one and
+//! agree with the true label. A cube is that table of cells with a count column `n`;
 //! read with `--weight n` (detected by name), its report equals the report on
 //! the raw rows. Any SQL engine can build it ([`cube_sql`] prints the query
 //! per dialect), or Slicewise from a file ([`build`]).
@@ -17,7 +18,7 @@ use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
 
-use super::dataset::{Dataset, MISSING, NO_HUMAN};
+use super::dataset::{Dataset, HUMAN_COUNT_COLUMNS, MISSING};
 use super::stats::Count;
 
 /// The count column of a cube.
@@ -198,9 +199,14 @@ impl CubeSpec {
             if seen.iter().any(|s| s.eq_ignore_ascii_case(c)) {
                 return Err(format!("column '{c}' is named twice"));
             }
-            if [COUNT_COLUMN, SAMPLE_WEIGHT_COLUMN]
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(c))
+            if [
+                COUNT_COLUMN,
+                SAMPLE_WEIGHT_COLUMN,
+                HUMAN_COUNT_COLUMNS.0,
+                HUMAN_COUNT_COLUMNS.1,
+            ]
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(c))
             {
                 return Err(format!(
                     "column '{c}' has the name of the count column Slicewise adds; rename it in a view first"
@@ -233,9 +239,6 @@ impl CubeSpec {
                 d.text_type()
             ));
         }
-        if let Some(h) = &self.human {
-            out.push(d.quote(h));
-        }
         if let Some((s, b)) = &self.score {
             let q = d.quote(s);
             let f = d.float_type();
@@ -259,8 +262,10 @@ impl CubeSpec {
 }
 
 /// The GROUP BY query that builds the cube of `spec` in `dialect`: the
-/// grouping columns and a count column `n`. NULL slice values become
-/// `(missing)`; a NULL human label or score stays NULL (a group of its own).
+/// grouping columns and a count column `n`, and with a human-label column
+/// the examples with a human label (`human_n`) and those whose human label
+/// equals the true label (`human_agree`). NULL slice values become
+/// `(missing)`; a NULL score stays NULL (a group of its own).
 ///
 /// # Errors
 /// When the spec does not check ([`CubeSpec::check`]).
@@ -285,6 +290,20 @@ pub fn cube_sql(spec: &CubeSpec, d: Dialect) -> Result<String, String> {
     );
     for s in &select {
         let _ = writeln!(sql, "  {s},");
+    }
+    if let Some(h) = &spec.human {
+        let (h, label) = (d.quote(h), d.quote(&spec.label));
+        let (n_name, agree_name) = HUMAN_COUNT_COLUMNS;
+        let _ = writeln!(
+            sql,
+            "  SUM(CASE WHEN {h} IS NULL THEN 0 ELSE 1 END) AS {},",
+            d.quote(n_name)
+        );
+        let _ = writeln!(
+            sql,
+            "  SUM(CASE WHEN {h} = {label} THEN 1 ELSE 0 END) AS {},",
+            d.quote(agree_name)
+        );
     }
     let _ = writeln!(sql, "  COUNT(*) AS {}", d.quote(COUNT_COLUMN));
     let _ = writeln!(sql, "FROM {}", d.quote_table(&spec.table));
@@ -395,19 +414,27 @@ fn seed_fraction(seed: u64) -> String {
 /// A cube built locally: one row per non-empty cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cube {
-    /// Column names: label, prediction, slice columns, human, score, `n`.
+    /// Column names: label, prediction, slice columns, score, `n`.
     pub names: Vec<String>,
-    /// Text cells per row (label, prediction, slices, human; `None` = NULL).
+    /// Text cells per row (label, prediction, slices; `None` = NULL).
     pub text: Vec<Vec<Option<String>>>,
     /// The binned score per row (NaN = NULL), when scores are binned.
     pub score: Option<Vec<f64>>,
+    /// Per row, the examples with a human label and those that agree with
+    /// the true label, when the data has human labels.
+    pub human: Option<Vec<(f64, f64)>>,
     /// The count (sum of weights) per row.
     pub count: Vec<Count>,
 }
 
+/// A cell of a cube being built: its count, and its examples with a human
+/// label and agreeing with the true label.
+type Cell = (Count, f64, f64);
+
 /// Builds the cube of a loaded dataset: its slice columns `by` (their
 /// groups: numeric columns with many values as their quantile bins), the
-/// human label when it has one, and the score in `bins` when given.
+/// score in `bins` when given, and the human agreement counts when it has
+/// human labels.
 ///
 /// # Errors
 /// A name that is no slice column.
@@ -427,9 +454,9 @@ pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cub
         })
         .collect::<Result<Vec<_>, _>>()?;
     let score = bins.and_then(|b| ds.score.as_ref().map(|s| (s, b)));
-    let human = ds.human.as_ref();
-    let width = 2 + columns.len() + usize::from(human.is_some()) + usize::from(score.is_some());
-    let mut cells: FxHashMap<Box<[u64]>, Count> = FxHashMap::default();
+    let width = 2 + columns.len() + usize::from(score.is_some());
+    // Per cell: its count, and its examples with a human label and agreeing.
+    let mut cells: FxHashMap<Box<[u64]>, Cell> = FxHashMap::default();
     let mut key = vec![0u64; width];
     for row in 0..ds.rows() {
         key[0] = u64::from(ds.label[row]);
@@ -439,58 +466,47 @@ pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cub
             key[k] = u64::from(c.groups().codes[row]);
             k += 1;
         }
-        if let Some(h) = human {
-            key[k] = u64::from(h[row]);
-            k += 1;
-        }
         if let Some((s, b)) = &score {
             key[k] = b.midpoint(s[row]).to_bits();
         }
         let unit = ds.unit(row);
+        let (labelled, agree) = ds.human_units(row).map_or((0.0, 0.0), |(n, a)| (n.w, a.w));
         if let Some(c) = cells.get_mut(key.as_slice()) {
-            *c += unit;
+            c.0 += unit;
+            c.1 += labelled;
+            c.2 += agree;
         } else {
-            cells.insert(key.clone().into_boxed_slice(), unit);
+            cells.insert(key.clone().into_boxed_slice(), (unit, labelled, agree));
         }
     }
-    let mut rows: Vec<(Box<[u64]>, Count)> = cells.into_iter().collect();
+    let mut rows: Vec<(Box<[u64]>, Cell)> = cells.into_iter().collect();
     rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut names = vec![ds.roles.label.clone(), ds.roles.pred.clone()];
     names.extend(columns.iter().map(|c| c.name.clone()));
-    if let Some(h) = &ds.roles.human
-        && human.is_some()
-    {
-        names.push(h.clone());
-    }
     if let (Some(s), Some(_)) = (&ds.roles.score, &score) {
         names.push(s.clone());
     }
     names.push(COUNT_COLUMN.to_string());
+    let has_human = ds.has_human();
     let class = |code: u64| ds.classes.get(code as usize).cloned();
     let mut cube = Cube {
         names,
         text: Vec::with_capacity(rows.len()),
         score: score.map(|_| Vec::with_capacity(rows.len())),
+        human: has_human.then(|| Vec::with_capacity(rows.len())),
         count: Vec::with_capacity(rows.len()),
     };
-    for (key, count) in rows {
+    for (key, (count, labelled, agree)) in rows {
         let mut text = vec![class(key[0]), class(key[1])];
         for (i, c) in columns.iter().enumerate() {
             let g = c.groups();
             text.push(g.labels.get(key[2 + i] as usize).cloned());
         }
-        let mut k = 2 + columns.len();
-        if human.is_some() {
-            let code = key[k] as u32;
-            text.push(if code == NO_HUMAN {
-                None
-            } else {
-                ds.human_value_name(code).map(ToString::to_string)
-            });
-            k += 1;
-        }
         if let Some(s) = &mut cube.score {
-            s.push(f64::from_bits(key[k]));
+            s.push(f64::from_bits(key[2 + columns.len()]));
+        }
+        if let Some(h) = &mut cube.human {
+            h.push((labelled, agree));
         }
         cube.text.push(text);
         cube.count.push(count);
@@ -550,6 +566,21 @@ impl Cube {
                 self.names[n_text].as_str().into(),
                 values,
             )));
+        }
+        let numbers = |name: &str, values: &[f64]| {
+            let whole: Option<Vec<u64>> = values
+                .iter()
+                .map(|&v| Count::of_weight(v, false).whole())
+                .collect();
+            Column::from(match whole {
+                Some(w) => Series::new(name.into(), w),
+                None => Series::new(name.into(), values.to_vec()),
+            })
+        };
+        if let Some(h) = &self.human {
+            let (labelled, agree): (Vec<f64>, Vec<f64>) = h.iter().copied().unzip();
+            cols.push(numbers(HUMAN_COUNT_COLUMNS.0, &labelled));
+            cols.push(numbers(HUMAN_COUNT_COLUMNS.1, &agree));
         }
         let whole: Option<Vec<u64>> = self.count.iter().map(Count::whole).collect();
         cols.push(Column::from(match whole {

@@ -382,6 +382,20 @@ impl Weights {
     }
 }
 
+/// Human agreement counted per row, as a count cube carries it: how many
+/// of the examples a row stands for have a human label, and how many of
+/// those agree with the true label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HumanCounts {
+    /// Examples with a human label, per row.
+    pub labelled: Vec<f64>,
+    /// Examples whose human label equals the true label, per row.
+    pub agree: Vec<f64>,
+}
+
+/// The cube columns of [`HumanCounts`].
+pub const HUMAN_COUNT_COLUMNS: (&str, &str) = ("human_n", "human_agree");
+
 /// Where the data came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceInfo {
@@ -420,6 +434,8 @@ pub struct Dataset {
     pub human: Option<Vec<u32>>,
     /// Human label values that are not classes of the model.
     pub human_extra_classes: Vec<String>,
+    /// Human agreement counts per row, in a count cube (instead of `human`).
+    pub human_counts: Option<HumanCounts>,
     /// Row weights, when the file has a weight column.
     pub weights: Option<Weights>,
     /// The weight of all rows and of the misclassified rows (the row counts
@@ -600,6 +616,29 @@ impl Dataset {
             .get(code)
             .or_else(|| self.human_extra_classes.get(code - self.classes.len()))
             .map(String::as_str)
+    }
+
+    /// What `row` counts for among examples with a human label, and among
+    /// those whose human label agrees with the true label; `None` without
+    /// human labels (or when the row's is missing).
+    #[must_use]
+    #[inline]
+    pub fn human_units(&self, row: usize) -> Option<(Count, Count)> {
+        if let Some(c) = &self.human_counts {
+            return Some((
+                Count::of_weight(c.labelled[row], false),
+                Count::of_weight(c.agree[row], false),
+            ));
+        }
+        let agree = self.human_correct(row)?;
+        let unit = self.unit(row);
+        Some((unit, if agree { unit } else { Count::ZERO }))
+    }
+
+    /// Whether the dataset has human labels, per row or counted.
+    #[must_use]
+    pub fn has_human(&self) -> bool {
+        self.human.is_some() || self.human_counts.is_some()
     }
 
     /// Whether the human label of `row` equals the true label; `None` without

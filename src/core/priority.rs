@@ -299,7 +299,7 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
         },
     };
     if hlp.is_none() {
-        notes.push(if ds.human.is_some() {
+        notes.push(if ds.has_human() {
             "No HLP: no tagged example has a human label; type an HLP for this tag.".to_string()
         } else {
             "No HLP: type one for this tag, or load a human-label column (--human COL).".to_string()

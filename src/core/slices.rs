@@ -301,11 +301,9 @@ pub fn count_groups_with(
                 }
             }
         }
-        if let Some(h) = ds.human_correct(row) {
-            c.human_n += unit;
-            if h {
-                c.human_correct += unit;
-            }
+        if let Some((labelled, agree)) = ds.human_units(row) {
+            c.human_n += labelled;
+            c.human_correct += agree;
         }
     }
     cells

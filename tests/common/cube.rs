@@ -29,6 +29,18 @@ pub fn generated(dir: &Path, name: &str, rows: usize) -> PathBuf {
 
 pub fn report_json(ds: &Dataset) -> Value {
     let mut state = ReviewState::new(ds);
+    // A tag whose HLP comes from the human labels (per row, or a cube's counts).
+    state
+        .edit(
+            ds,
+            Edit::AddTag {
+                index: 0,
+                id: None,
+                def: TagDef::rule("women", "", r#"gender == "female""#),
+                members: Vec::new(),
+            },
+        )
+        .unwrap();
     state
         .edit(
             ds,

@@ -10,7 +10,8 @@ use super::encode::{
 };
 use super::{DEFAULT_BINS, LoadOptions, SHOW_ROWS, column_names, polars_error};
 use crate::core::dataset::{
-    Bitmap, ColumnUse, Dataset, Grouping, Ids, MISSING, NO_HUMAN, Roles, SourceInfo, StrColumn,
+    Bitmap, ColumnData, ColumnUse, Dataset, Grouping, HUMAN_COUNT_COLUMNS, HumanCounts, Ids,
+    MISSING, NO_HUMAN, Roles, SourceInfo, StrColumn,
 };
 use crate::core::error::LoadError;
 
@@ -201,6 +202,11 @@ pub(super) fn build_dataset(
         (Some(_), _) => {}
     }
 
+    let human_counts = if weights.is_some() && human.is_none() {
+        take_human_counts(&path, &mut columns)?
+    } else {
+        None
+    };
     let mut ds = Dataset {
         source,
         roles,
@@ -213,6 +219,7 @@ pub(super) fn build_dataset(
         probas,
         human,
         human_extra_classes,
+        human_counts,
         weights,
         weighed: Default::default(),
         ids,
@@ -222,6 +229,49 @@ pub(super) fn build_dataset(
     };
     ds.weigh_totals();
     Ok(ds)
+}
+
+/// A count cube's human agreement columns ([`HUMAN_COUNT_COLUMNS`]), taken
+/// out of the slice columns when both are there.
+fn take_human_counts(
+    path: &std::path::Path,
+    columns: &mut Vec<crate::core::dataset::Column>,
+) -> Result<Option<HumanCounts>, LoadError> {
+    let (n_name, agree_name) = HUMAN_COUNT_COLUMNS;
+    let find = |columns: &[crate::core::dataset::Column], name: &str| {
+        columns.iter().position(|c| {
+            c.name.eq_ignore_ascii_case(name) && matches!(c.data, ColumnData::Numeric { .. })
+        })
+    };
+    let (Some(_), Some(_)) = (find(columns, n_name), find(columns, agree_name)) else {
+        return Ok(None);
+    };
+    let mut take = |name: &str| -> Vec<f64> {
+        let Some(i) = find(columns, name) else {
+            return Vec::new();
+        };
+        match columns.remove(i).data {
+            ColumnData::Numeric { values, .. } => values,
+            ColumnData::Categorical(_) => Vec::new(),
+        }
+    };
+    let (labelled, agree) = (take(n_name), take(agree_name));
+    if let Some(row) = labelled
+        .iter()
+        .zip(&agree)
+        .position(|(&n, &a)| !(n >= 0.0 && a >= 0.0 && a <= n))
+    {
+        return Err(LoadError::Parse {
+            path: path.to_path_buf(),
+            message: format!(
+                "the human agreement counts on data row {} are not counts ({n_name} {}, {agree_name} {}): {agree_name} must be between 0 and {n_name}",
+                row + 1,
+                labelled[row],
+                agree[row]
+            ),
+        });
+    }
+    Ok(Some(HumanCounts { labelled, agree }))
 }
 
 pub(super) fn check_nulls(

@@ -242,19 +242,17 @@ pub fn resolve_positive(
 /// Human agreement overall and per true class.
 #[must_use]
 pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
-    let human = ds.human.as_ref()?;
+    if !ds.has_human() {
+        return None;
+    }
     let k = ds.classes.len();
     let mut n = vec![Count::ZERO; k];
     let mut ok = vec![Count::ZERO; k];
-    for (row, &h) in human.iter().enumerate() {
-        if h == super::dataset::NO_HUMAN {
-            continue;
-        }
-        let t = ds.label[row] as usize;
-        let unit = ds.unit(row);
-        n[t] += unit;
-        if h == ds.label[row] {
-            ok[t] += unit;
+    for row in 0..ds.rows() {
+        if let Some((labelled, agree)) = ds.human_units(row) {
+            let t = ds.label[row] as usize;
+            n[t] += labelled;
+            ok[t] += agree;
         }
     }
     let total: Count = n.iter().sum();

@@ -100,33 +100,34 @@ impl TagCounts {
     #[inline]
     fn update(&mut self, ds: &Dataset, row: usize, add: bool) {
         let unit = ds.unit(row);
-        let step = |v: &mut Count| {
+        let step = |v: &mut Count, by: Count| {
             if add {
-                *v += unit;
+                *v += by;
             } else {
-                *v -= unit;
+                *v -= by;
                 if v.is_zero() || v.w < 0.0 {
                     *v = Count::ZERO;
                 }
             }
         };
-        let human = ds.human_correct(row);
-        if ds.is_error(row) {
-            step(&mut self.errors);
-            if let Some(ok) = human {
-                step(&mut self.human_n_errors);
-                if ok {
-                    step(&mut self.human_ok_errors);
-                }
-            }
+        let human = ds.human_units(row);
+        let (count, labelled, agree) = if ds.is_error(row) {
+            (
+                &mut self.errors,
+                &mut self.human_n_errors,
+                &mut self.human_ok_errors,
+            )
         } else {
-            step(&mut self.correct);
-            if let Some(ok) = human {
-                step(&mut self.human_n_correct);
-                if ok {
-                    step(&mut self.human_ok_correct);
-                }
-            }
+            (
+                &mut self.correct,
+                &mut self.human_n_correct,
+                &mut self.human_ok_correct,
+            )
+        };
+        step(count, unit);
+        if let Some((n, ok)) = human {
+            step(labelled, n);
+            step(agree, ok);
         }
     }
 
