@@ -50,6 +50,15 @@ impl Countable for Count {
     }
 }
 
+/// Already split parts, shown as they are.
+struct Parts(Result<u64, f64>);
+
+impl Countable for Parts {
+    fn parts(self) -> Result<u64, f64> {
+        self.0
+    }
+}
+
 fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
@@ -78,6 +87,32 @@ pub fn count(n: impl Countable) -> String {
             let cents = (w.abs() * 100.0).round() as u64;
             format!("{sign}{}.{:02}", thousands(cents / 100), cents % 100)
         }
+    }
+}
+
+/// A count in at most five characters for narrow places: `9,999`, `12.3k`,
+/// `22.5M`, `1.2B`.
+#[must_use]
+#[allow(clippy::cast_precision_loss)]
+pub fn count_short(n: impl Countable) -> String {
+    let parts = n.parts();
+    let v = match parts {
+        Ok(n) => n as f64,
+        Err(w) => w,
+    };
+    let (scaled, unit) = if v.abs() >= 1e9 {
+        (v / 1e9, "B")
+    } else if v.abs() >= 1e6 {
+        (v / 1e6, "M")
+    } else if v.abs() >= 1e4 {
+        (v / 1e3, "k")
+    } else {
+        return count(Parts(parts));
+    };
+    if scaled.abs() >= 100.0 {
+        format!("{scaled:.0}{unit}")
+    } else {
+        format!("{scaled:.1}{unit}")
     }
 }
 
@@ -139,6 +174,10 @@ mod tests {
         assert_eq!(count(12u64), "12");
         assert_eq!(count(Count::of_weight(1234.567, true)), "1,235");
         assert_eq!(count(Count::of_weight(55.8, true)), "55.80");
+        assert_eq!(count_short(9_999u64), "9,999");
+        assert_eq!(count_short(22_506_965u64), "22.5M");
+        assert_eq!(count_short(123_456u64), "123k");
+        assert_eq!(count_short(Count::of_weight(1.5e9, false)), "1.5B");
         assert_eq!(count(Count::of_weight(1234.0, false)), "1,234");
         assert_eq!(super::super::csv_field("a,b"), "\"a,b\"");
         assert_eq!(super::super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");

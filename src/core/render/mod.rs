@@ -15,7 +15,9 @@ use std::fmt::Write as _;
 
 pub use csv::Tidy;
 pub use csv::{report_csv, tags_csv};
-pub use format::{NA, count, interval_text, num, p_value, pct, pct_ci, points, points_ci};
+pub use format::{
+    NA, count, count_short, interval_text, num, p_value, pct, pct_ci, points, points_ci,
+};
 pub use html::tags_html;
 pub use json::{report_json, tags_json};
 pub use markdown::{report_markdown, tags_markdown};

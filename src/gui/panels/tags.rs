@@ -174,12 +174,16 @@ impl TagsPanel {
                                                 "Expected lift {}",
                                                 render::pct(lift, 2)
                                             ));
-                                        ui.label(render::count(r.tagged)).on_hover_text(
-                                            if r.exact {
-                                                "Tagged examples"
-                                            } else {
-                                                "Tagged examples among those reviewed"
-                                            },
+                                        ui.label(render::count_short(r.tagged)).on_hover_text(
+                                            format!(
+                                                "{} {}",
+                                                render::count(r.tagged),
+                                                if r.exact {
+                                                    "tagged examples"
+                                                } else {
+                                                    "tagged examples among those reviewed"
+                                                }
+                                            ),
                                         );
                                     }
                                 });
