@@ -85,8 +85,10 @@ impl AppView for LabelsView {
             count(h.disagreements),
             count(h.labelled)
         ));
-        if ui
-            .button("Review the disagreements")
+        // A count cube has no examples to review.
+        if !ctx.doc.ds.is_cube()
+            && ui
+                .button("Review the disagreements")
             .on_hover_text(tips::SHOW_HUMAN_DISAGREEMENTS)
             .clicked()
         {
