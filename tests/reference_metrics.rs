@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -30,30 +32,8 @@ fn load(name: &str) -> Dataset {
     load::load(&data(name), &LoadOptions::default()).unwrap()
 }
 
-/// Compares `actual` to `expected`: numbers within the tolerance, nulls equal,
-/// arrays element-wise, objects on every key of `expected`.
 fn assert_close(actual: &Value, expected: &Value, ctx: &str) {
-    match (actual, expected) {
-        (Value::Number(a), Value::Number(e)) => {
-            let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
-            assert!((a - e).abs() <= TOLERANCE, "{ctx}: {a} != {e} (reference)");
-        }
-        (Value::Array(a), Value::Array(e)) => {
-            assert_eq!(a.len(), e.len(), "{ctx}: length");
-            for (i, (x, y)) in a.iter().zip(e).enumerate() {
-                assert_close(x, y, &format!("{ctx}[{i}]"));
-            }
-        }
-        (Value::Object(a), Value::Object(e)) => {
-            for (k, v) in e {
-                let got = a
-                    .get(k)
-                    .unwrap_or_else(|| panic!("{ctx}: missing key '{k}' in {a:?}"));
-                assert_close(got, v, &format!("{ctx}.{k}"));
-            }
-        }
-        (a, e) => assert_eq!(a, e, "{ctx}"),
-    }
+    common::assert_json_close(actual, expected, ctx, TOLERANCE);
 }
 
 fn report_json(ds: &Dataset, by: &[&[&str]], positive: Option<&str>) -> Value {

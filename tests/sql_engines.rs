@@ -85,30 +85,31 @@ fn run(python: &Path, engine: &str, data: &Path, sql: &str, dir: &Path, name: &s
 
 const BY: &str = "device,gender,accent,noise";
 
-fn cube_on(engine: &str, module: &str) {
-    let Some(python) = python_with(module) else {
-        return;
-    };
+/// The engine's Python, a directory holding 20,000 generated rows as
+/// `raw.parquet`, and the query `slicewise cube` prints with `args` plus the
+/// table, label, prediction and dialect.
+fn setup(
+    engine: &str,
+    module: &str,
+    args: &[&str],
+) -> Option<(PathBuf, tempfile::TempDir, PathBuf, String)> {
+    let python = python_with(module)?;
     let dir = tempfile::tempdir().unwrap();
     let raw_path = common::cube::generated(dir.path(), "raw.parquet", 20_000);
-    let sql = slicewise(&[
-        "cube",
-        "--sql",
-        "--table",
-        "preds",
-        "--label",
-        "label",
-        "--pred",
-        "pred",
-        "--by",
-        BY,
-        "--score",
-        "score",
-        "--human",
-        "human",
-        "--dialect",
-        engine,
-    ]);
+    let mut all = vec![
+        "cube", "--table", "preds", "--label", "label", "--pred", "pred",
+    ];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--dialect", engine]);
+    let sql = slicewise(&all);
+    Some((python, dir, raw_path, sql))
+}
+
+fn cube_on(engine: &str, module: &str) {
+    let args = ["--sql", "--by", BY, "--score", "score", "--human", "human"];
+    let Some((python, dir, raw_path, sql)) = setup(engine, module, &args) else {
+        return;
+    };
     let cube_path = run(&python, engine, &raw_path, &sql, dir.path(), "cube");
     let raw = common::load(&raw_path);
     let cubed = common::load(&cube_path);
@@ -142,27 +143,11 @@ fn cube_on(engine: &str, module: &str) {
 }
 
 fn sample_on(engine: &str, module: &str) {
-    let Some(python) = python_with(module) else {
+    let args = ["--sample-sql", "50", "--by", "device"];
+    let Some((python, dir, raw_path, sql)) = setup(engine, module, &args) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let raw_path = common::cube::generated(dir.path(), "raw.parquet", 20_000);
     let raw = common::load(&raw_path);
-    let sql = slicewise(&[
-        "cube",
-        "--sample-sql",
-        "50",
-        "--table",
-        "preds",
-        "--label",
-        "label",
-        "--pred",
-        "pred",
-        "--by",
-        "device",
-        "--dialect",
-        engine,
-    ]);
     let sample_path = run(&python, engine, &raw_path, &sql, dir.path(), "sample");
     let ds = common::load(&sample_path);
     let w = ds

@@ -20,33 +20,8 @@ fn reference() -> Value {
     serde_json::from_str(include_str!("reference/weighted_reference.json")).unwrap()
 }
 
-/// Numbers within the tolerance, nulls equal, arrays element-wise, objects
-/// on every key of `expected`.
 fn assert_close(actual: &Value, expected: &Value, ctx: &str) {
-    match (actual, expected) {
-        (Value::Number(a), Value::Number(e)) => {
-            let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
-            assert!(
-                (a - e).abs() <= TOLERANCE * e.abs().max(1.0),
-                "{ctx}: {a} != {e} (reference)"
-            );
-        }
-        (Value::Array(a), Value::Array(e)) => {
-            assert_eq!(a.len(), e.len(), "{ctx}: length");
-            for (i, (x, y)) in a.iter().zip(e).enumerate() {
-                assert_close(x, y, &format!("{ctx}[{i}]"));
-            }
-        }
-        (Value::Object(a), Value::Object(e)) => {
-            for (k, v) in e {
-                let got = a
-                    .get(k)
-                    .unwrap_or_else(|| panic!("{ctx}: missing key '{k}' in {a:?}"));
-                assert_close(got, v, &format!("{ctx}.{k}"));
-            }
-        }
-        (a, e) => assert_eq!(a, e, "{ctx}"),
-    }
+    common::assert_json_close(actual, expected, ctx, TOLERANCE);
 }
 
 fn report(file: &str, by: &[&str], positive: Option<&str>, rule_tag: Option<&str>) -> Value {

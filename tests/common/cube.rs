@@ -29,36 +29,30 @@ pub fn generated(dir: &Path, name: &str, rows: usize) -> PathBuf {
 
 pub fn report_json(ds: &Dataset) -> Value {
     let mut state = ReviewState::new(ds);
-    // A tag whose HLP comes from the human labels (per row, or a cube's counts).
-    state
-        .edit(
-            ds,
-            Edit::AddTag {
-                index: 0,
-                id: None,
-                def: TagDef::rule("women", "", r#"gender == "female""#),
-                members: Vec::new(),
-            },
+    // A tag whose HLP comes from the human labels (per row, or a cube's
+    // counts), and one with its HLP typed in.
+    let women = TagDef::rule("women", "", r#"gender == "female""#);
+    let phones = TagDef {
+        hlp: Some(0.97),
+        ..TagDef::rule(
+            "phones in noise",
+            "",
+            r#"device == "phone" and noise != "none""#,
         )
-        .unwrap();
-    state
-        .edit(
-            ds,
-            Edit::AddTag {
-                index: 0,
-                id: None,
-                def: TagDef {
-                    hlp: Some(0.97),
-                    ..TagDef::rule(
-                        "phones in noise",
-                        "",
-                        r#"device == "phone" and noise != "none""#,
-                    )
+    };
+    for def in [women, phones] {
+        state
+            .edit(
+                ds,
+                Edit::AddTag {
+                    index: 0,
+                    id: None,
+                    def,
+                    members: Vec::new(),
                 },
-                members: Vec::new(),
-            },
-        )
-        .unwrap();
+            )
+            .unwrap();
+    }
     let opts = ReportOptions {
         by: vec![
             vec!["device".into()],

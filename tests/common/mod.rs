@@ -58,3 +58,39 @@ pub fn compas_like() -> String {
     }
     text
 }
+
+/// Compares JSON `actual` to `expected`: numbers within `tolerance` (times
+/// the expected value above 1), nulls and strings equal, arrays
+/// element-wise, objects on every key of `expected`.
+pub fn assert_json_close(
+    actual: &serde_json::Value,
+    expected: &serde_json::Value,
+    ctx: &str,
+    tolerance: f64,
+) {
+    use serde_json::Value;
+    match (actual, expected) {
+        (Value::Number(a), Value::Number(e)) => {
+            let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
+            assert!(
+                (a - e).abs() <= tolerance * e.abs().max(1.0),
+                "{ctx}: {a} != {e} (reference)"
+            );
+        }
+        (Value::Array(a), Value::Array(e)) => {
+            assert_eq!(a.len(), e.len(), "{ctx}: length");
+            for (i, (x, y)) in a.iter().zip(e).enumerate() {
+                assert_json_close(x, y, &format!("{ctx}[{i}]"), tolerance);
+            }
+        }
+        (Value::Object(a), Value::Object(e)) => {
+            for (k, v) in e {
+                let got = a
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{ctx}: missing key '{k}' in {a:?}"));
+                assert_json_close(got, v, &format!("{ctx}.{k}"), tolerance);
+            }
+        }
+        (a, e) => assert_eq!(a, e, "{ctx}"),
+    }
+}

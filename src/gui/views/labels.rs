@@ -89,8 +89,8 @@ impl AppView for LabelsView {
         if !ctx.doc.ds.is_cube()
             && ui
                 .button("Review the disagreements")
-            .on_hover_text(tips::SHOW_HUMAN_DISAGREEMENTS)
-            .clicked()
+                .on_hover_text(tips::SHOW_HUMAN_DISAGREEMENTS)
+                .clicked()
         {
             ctx.commands.send(Command::ShowHumanDisagreements);
         }
