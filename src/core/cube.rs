@@ -442,16 +442,7 @@ type Cell = (Count, f64, f64);
 pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cube, String> {
     let columns = by
         .iter()
-        .map(|name| {
-            ds.column(name).ok_or_else(|| {
-                let known: Vec<&str> = ds.slice_columns().map(|c| c.name.as_str()).collect();
-                format!(
-                    "no column '{name}' to group by.{} Slice columns: {}",
-                    super::suggest::did_you_mean(name, known.iter().copied()),
-                    known.join(", ")
-                )
-            })
-        })
+        .map(|name| ds.column_for(name, "to group by"))
         .collect::<Result<Vec<_>, _>>()?;
     let score = bins.and_then(|b| ds.score.as_ref().map(|s| (s, b)));
     let width = 2 + columns.len() + usize::from(score.is_some());

@@ -591,6 +591,22 @@ impl Dataset {
         })
     }
 
+    /// The column named `name`, or a message naming the nearest slice
+    /// column (`what` says what it was wanted for: "to slice on").
+    ///
+    /// # Errors
+    /// When no column has that name.
+    pub fn column_for(&self, name: &str, what: &str) -> Result<&Column, String> {
+        self.column(name).ok_or_else(|| {
+            let known: Vec<&str> = self.slice_columns().map(|c| c.name.as_str()).collect();
+            format!(
+                "no column '{name}' {what}.{} Slice columns: {}",
+                super::suggest::did_you_mean(name, known.iter().copied()),
+                known.join(", ")
+            )
+        })
+    }
+
     /// Columns offered for slicing.
     pub fn slice_columns(&self) -> impl Iterator<Item = &Column> {
         self.columns.iter().filter(|c| c.usage == ColumnUse::Slice)

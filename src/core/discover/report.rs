@@ -157,15 +157,7 @@ pub fn features(ds: &Dataset, names: &[String]) -> Result<(Vec<Feature>, Vec<Str
     } else {
         names
             .iter()
-            .map(|name| {
-                ds.column(name).ok_or_else(|| {
-                    let known: Vec<&str> = ds.slice_columns().map(|c| c.name.as_str()).collect();
-                    format!(
-                        "no column '{name}' to slice on.{}",
-                        crate::core::suggest::did_you_mean(name, known.iter().copied())
-                    )
-                })
-            })
+            .map(|name| ds.column_for(name, "to slice on"))
             .collect::<Result<_, _>>()?
     };
     let mut out = Vec::new();
