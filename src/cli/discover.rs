@@ -91,7 +91,18 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .collect();
-    let (feats, warnings) = features(&ds, &names).map_err(usage)?;
+    // Weighted rows are a property of the data (exit 3), a misspelt column
+    // one of the arguments (exit 2).
+    let (feats, warnings) = features(&ds, &names).map_err(|m| {
+        if ds.weights.is_some() {
+            Failure {
+                code: super::EXIT_DATA,
+                error: anyhow::anyhow!(m),
+            }
+        } else {
+            usage(m)
+        }
+    })?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }
