@@ -1281,3 +1281,74 @@ fn discover_finds_the_planted_slices_and_says_what_is_wrong_with_bad_arguments()
         stderr(&o)
     );
 }
+
+#[test]
+fn cube_builds_a_file_the_report_reads_and_refuses_what_it_cannot_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::copy_sample(dir.path());
+    let cube = dir.path().join("cube.parquet");
+    let o = slicewise(&[
+        "cube",
+        path(&data),
+        "--by",
+        "device,accent",
+        "--out",
+        path(&cube),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--weight n"), "{}", stderr(&o));
+    let o = slicewise(&["report", path(&cube), "--format", "json", "--by", "device"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["rows"], 10_000);
+    assert_eq!(j["weight"]["column"], "n");
+    // No file to write to, a file and --sql, a query without its columns.
+    for (args, says) in [
+        (vec!["cube", path(&data)], "needs --out"),
+        (
+            vec!["cube", "--sql", "--table", "t", path(&data)],
+            "read no file",
+        ),
+        (
+            vec!["cube", "--sql", "--table", "t"],
+            "--label COL and --pred COL",
+        ),
+        (
+            vec!["cube", path(&data), "--out", path(&data)],
+            "input file",
+        ),
+    ] {
+        let o = slicewise(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+    // A cube has no examples to pair or count one by one.
+    for cmd in ["discover", "compare"] {
+        let mut args = vec![cmd, path(&cube)];
+        if cmd == "compare" {
+            args.push(path(&data));
+        }
+        let o = slicewise(&args);
+        assert_eq!(o.status.code(), Some(3), "{cmd}: {}", stderr(&o));
+        assert!(stderr(&o).contains("weighted by"), "{cmd}: {}", stderr(&o));
+    }
+    // The printed query names the table and quotes for its dialect.
+    let o = slicewise(&[
+        "cube",
+        "--sql",
+        "--table",
+        "lake.preds",
+        "--label",
+        "label",
+        "--pred",
+        "pred",
+        "--by",
+        "device",
+        "--dialect",
+        "postgres",
+    ]);
+    let sql = stdout(&o);
+    assert!(
+        sql.contains(r#"FROM "lake"."preds""#) && sql.contains(r#"COUNT(*) AS "n""#),
+        "{sql}"
+    );
+}
