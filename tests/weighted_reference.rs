@@ -34,6 +34,11 @@ fn report(file: &str, by: &[&str], positive: Option<&str>, rule_tag: Option<&str
         Some(("weight", true)),
         "the weight column is found by its name and its weights are fractional"
     );
+    assert!(
+        ds.warnings.iter().any(|w| w.contains("found by its name")),
+        "a detected weight column is announced: {:?}",
+        ds.warnings
+    );
     let mut state = ReviewState::new(&ds);
     if let Some(rule) = rule_tag {
         state
