@@ -410,6 +410,13 @@ pub struct GenerateArgs {
     /// Also write the course example's session (rule tags and HLP) for the file.
     #[arg(long, value_name = "FILE")]
     pub session: Option<PathBuf>,
+    /// Write a folder of N parts (part-00001.parquet, ...) instead of one
+    /// file: --out names the folder; ids are unique across parts.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub parts: Option<u64>,
+    /// Format of the parts (csv, parquet, ndjson); default parquet.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, requires = "parts")]
+    pub format: Option<InputFormat>,
 }
 
 /// An error with the exit code it maps to.
@@ -749,6 +756,32 @@ fn run_export_examples(args: &ExportArgs) -> Result<(), Failure> {
 }
 
 fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
+    if let Some(parts) = args.parts {
+        if args.session.is_some() {
+            return Err(Failure {
+                code: EXIT_USAGE,
+                error: anyhow::anyhow!(
+                    "--session writes a session for one file; leave it out with --parts"
+                ),
+            });
+        }
+        let rows = generate::generate_run(args.rows, args.seed, args.model_seed);
+        let format = args.format.unwrap_or(InputFormat::Parquet);
+        let files = generate::write_parts(
+            &rows,
+            &args.out,
+            usize::try_from(parts).unwrap_or(usize::MAX),
+            format,
+        )
+        .map_err(output_err)?;
+        eprintln!(
+            "wrote {} rows in {} parts to {}",
+            render::count(args.rows as u64),
+            files.len(),
+            args.out.display()
+        );
+        return Ok(());
+    }
     if InputFormat::from_path(&args.out).is_none() {
         return Err(Failure {
             code: EXIT_USAGE,

@@ -295,9 +295,12 @@ pub const HEADER: &str = "id,label,pred,score,device,gender,accent,snr,noise,ban
 /// # Errors
 /// When writing fails.
 pub fn write_csv(rows: &[Row], out: impl Write) -> std::io::Result<()> {
+    write_csv_ids(rows, out, id_width(rows.len()))
+}
+
+fn write_csv_ids(rows: &[Row], out: impl Write, width: usize) -> std::io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 20, out);
     writeln!(w, "{HEADER}")?;
-    let width = id_width(rows.len());
     for r in rows {
         let c = &CONDITIONS[r.condition];
         writeln!(
@@ -324,8 +327,11 @@ pub fn write_csv(rows: &[Row], out: impl Write) -> std::io::Result<()> {
 /// # Errors
 /// When writing fails.
 pub fn write_ndjson(rows: &[Row], out: impl Write) -> std::io::Result<()> {
+    write_ndjson_ids(rows, out, id_width(rows.len()))
+}
+
+fn write_ndjson_ids(rows: &[Row], out: impl Write, width: usize) -> std::io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 20, out);
-    let width = id_width(rows.len());
     for r in rows {
         let c = &CONDITIONS[r.condition];
         writeln!(
@@ -352,8 +358,15 @@ pub fn write_ndjson(rows: &[Row], out: impl Write) -> std::io::Result<()> {
 /// # Errors
 /// When building the frame or writing fails.
 pub fn write_parquet(rows: &[Row], out: impl Write) -> Result<(), polars::prelude::PolarsError> {
+    write_parquet_ids(rows, out, id_width(rows.len()))
+}
+
+fn write_parquet_ids(
+    rows: &[Row],
+    out: impl Write,
+    width: usize,
+) -> Result<(), polars::prelude::PolarsError> {
     use polars::prelude::{Column, DataFrame, NamedFrom, ParquetWriter, Series};
-    let width = id_width(rows.len());
     let strings = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
     let col = |name: &str, values: Vec<String>| Column::from(Series::new(name.into(), values));
     let mut df = DataFrame::new_infer_height(vec![
@@ -391,15 +404,63 @@ pub fn write_parquet(rows: &[Row], out: impl Write) -> Result<(), polars::prelud
 /// # Errors
 /// When the file cannot be written.
 pub fn write_file(rows: &[Row], path: &Path) -> anyhow::Result<()> {
+    write_file_ids(rows, path, id_width(rows.len()))
+}
+
+fn write_file_ids(rows: &[Row], path: &Path, width: usize) -> anyhow::Result<()> {
     use anyhow::Context;
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let file = std::io::BufWriter::new(file);
     match super::load::InputFormat::from_path(path) {
-        Some(super::load::InputFormat::Parquet) => write_parquet(rows, file)?,
-        Some(super::load::InputFormat::Ndjson) => write_ndjson(rows, file)?,
-        _ => write_csv(rows, file)?,
+        Some(super::load::InputFormat::Parquet) => write_parquet_ids(rows, file, width)?,
+        Some(super::load::InputFormat::Ndjson) => write_ndjson_ids(rows, file, width)?,
+        _ => write_csv_ids(rows, file, width)?,
     }
     Ok(())
+}
+
+/// Writes `rows` as `parts` files `part-00001.EXT` ... into the folder `dir`
+/// (made if missing), consecutive rows per part and ids as in one file, so
+/// the folder reads as the single file would. Returns the files.
+///
+/// # Errors
+/// When the folder holds other files, or a part cannot be written.
+pub fn write_parts(
+    rows: &[Row],
+    dir: &Path,
+    parts: usize,
+    format: super::load::InputFormat,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    use anyhow::Context;
+    let ext = match format {
+        super::load::InputFormat::Csv => "csv",
+        super::load::InputFormat::Parquet => "parquet",
+        super::load::InputFormat::Ndjson => "ndjson",
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Never mix generated parts with someone else's files.
+    let foreign: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("part-"))
+        .collect();
+    anyhow::ensure!(
+        foreign.is_empty(),
+        "{} holds other files ({}): write the parts to a new or empty folder",
+        dir.display(),
+        foreign.join(", ")
+    );
+    let parts = parts.clamp(1, rows.len().max(1));
+    let width = id_width(rows.len());
+    let per = rows.len().div_ceil(parts);
+    let mut written = Vec::with_capacity(parts);
+    for (i, chunk) in rows.chunks(per.max(1)).enumerate() {
+        let path = dir.join(format!("part-{:05}.{ext}", i + 1));
+        write_file_ids(chunk, &path, width)?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// The session of the course example: the four conditions as rule tags with

@@ -17,6 +17,22 @@ fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
 /// The FNV-1a offset basis.
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// The fingerprint of a folder of parts: of every part's name (relative to
+/// the folder) and fingerprint, in order.
+///
+/// # Errors
+/// When a part cannot be read.
+pub fn of_folder(dir: &Path) -> std::io::Result<String> {
+    let parts = super::parts::list(dir).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut hash = FNV_OFFSET;
+    for part in parts {
+        let name = part.path.strip_prefix(dir).unwrap_or(&part.path);
+        hash = fnv1a(hash, name.to_string_lossy().as_bytes());
+        hash = fnv1a(hash, fingerprint(&part.path)?.as_bytes());
+    }
+    Ok(format!("fnv1a64-parts:{hash:016x}"))
+}
+
 /// A content fingerprint of a file that costs the same for 1 KB and 1 GB:
 /// FNV-1a over the size and up to 1 MiB each from the start, middle and end.
 ///

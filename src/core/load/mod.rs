@@ -14,6 +14,7 @@ mod encode;
 mod fingerprint;
 mod ndjson;
 mod parquet;
+pub mod parts;
 mod probas;
 mod roles;
 
@@ -221,10 +222,7 @@ fn role_columns(roles: &Roles) -> Vec<String> {
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
-        return Err(LoadError::Parse {
-            path: path.to_path_buf(),
-            message: "this is a folder, not a file".to_string(),
-        });
+        return load_folder(path, opts);
     }
     if meta.len() == 0 {
         return Err(LoadError::Empty {
@@ -269,6 +267,29 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         path: path.to_path_buf(),
         size: meta.len(),
         fingerprint,
+    };
+    let parse_secs = started.elapsed().as_secs_f64();
+    let mut ds = build_dataset(&mut df, roles, source, opts)?;
+    ds.load_phases = vec![
+        ("parse", parse_secs),
+        ("encode", started.elapsed().as_secs_f64() - parse_secs),
+    ];
+    Ok(ds)
+}
+
+/// Loads a dataset written as a folder of parts ([`parts`]).
+fn load_folder(dir: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
+    let started = std::time::Instant::now();
+    let (mut df, roles, size) = parts::read(dir, opts)?;
+    let format = parts::list(dir)?
+        .first()
+        .and_then(|p| InputFormat::from_path(&p.path))
+        .unwrap_or(InputFormat::Parquet);
+    check_roles_are_flat(dir, &df, &roles, format)?;
+    let source = SourceInfo {
+        path: dir.to_path_buf(),
+        size,
+        fingerprint: fingerprint::of_folder(dir).map_err(|e| io_error(dir, e))?,
     };
     let parse_secs = started.elapsed().as_secs_f64();
     let mut ds = build_dataset(&mut df, roles, source, opts)?;
@@ -481,8 +502,12 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
 /// beside the data file.
 #[must_use]
 pub fn default_session_path(data: &Path) -> PathBuf {
-    let stem = data
-        .file_stem()
-        .map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
+    // A folder of parts keeps its whole name (`preds.v2/` → `preds.v2.slicewise.ron`).
+    let name = if data.is_dir() {
+        data.file_name()
+    } else {
+        data.file_stem()
+    };
+    let stem = name.map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
     data.with_file_name(format!("{stem}.slicewise.ron"))
 }

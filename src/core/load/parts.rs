@@ -1,0 +1,220 @@
+//! A dataset written as a folder of parts, as Spark, Databricks, pandas and
+//! `slicewise generate --parts` write it: every `.parquet`, `.csv` or
+//! `.ndjson` file under the folder (in name order; files starting with `_`
+//! or `.`, such as Spark's `_SUCCESS`, are not data), read part by part and
+//! stacked. Folders named `key=value` (hive partitions) give each row of
+//! their parts a column `key` with that value.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::{Column, DataFrame, DataType, IntoColumn, NamedFrom, Series};
+
+use super::{InputFormat, LoadOptions, io_error, polars_error, read_frame, resolve_format};
+use crate::core::dataset::Roles;
+use crate::core::error::LoadError;
+
+/// The value Spark and Hive write for a NULL partition value.
+const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// One part: its file and the hive partition values of the folders above it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The file.
+    pub path: PathBuf,
+    /// (key, value) of each `key=value` folder between the dataset folder and
+    /// the file, outermost first.
+    pub partitions: Vec<(String, String)>,
+}
+
+fn is_data(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_none_or(|n| n.starts_with('.') || n.starts_with('_'));
+    !hidden && InputFormat::from_path(path).is_some()
+}
+
+/// The parts of the dataset folder `dir`, in path order.
+///
+/// # Errors
+/// When the folder cannot be listed or holds no data file.
+pub fn list(dir: &Path) -> Result<Vec<Part>, LoadError> {
+    let mut parts = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), Vec::new())];
+    while let Some((folder, partitions)) = stack.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|e| io_error(&folder, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error(&folder, e))?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if name.starts_with('.') || name.starts_with('_') {
+                    continue;
+                }
+                let mut inner: Vec<(String, String)> = partitions.clone();
+                if let Some((key, value)) = name.split_once('=') {
+                    inner.push((key.to_string(), value.to_string()));
+                }
+                stack.push((path, inner));
+            } else if is_data(&path) {
+                parts.push(Part {
+                    path,
+                    partitions: partitions.clone(),
+                });
+            }
+        }
+    }
+    parts.sort_by(|a, b| a.path.cmp(&b.path));
+    if parts.is_empty() {
+        return Err(LoadError::Parse {
+            path: dir.to_path_buf(),
+            message: "the folder holds no .parquet, .csv or .ndjson file (parts starting with _ or . are not read)".to_string(),
+        });
+    }
+    Ok(parts)
+}
+
+/// Reads every part of `dir` and stacks them into one frame with the roles
+/// detected on its columns. Parts must agree on their columns; a column
+/// whose type differs between parts is read as the first part's type.
+///
+/// # Errors
+/// A part that cannot be read, parts of different formats or columns, or
+/// the errors of reading one file.
+pub(super) fn read(dir: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles, u64), LoadError> {
+    let parts = list(dir)?;
+    let format = resolve_format(&parts[0].path, opts.format)?;
+    let mut stacked: Option<(DataFrame, PathBuf)> = None;
+    let mut bytes = 0u64;
+    for part in &parts {
+        if opts.cancelled() {
+            return Err(LoadError::Cancelled {
+                path: dir.to_path_buf(),
+            });
+        }
+        let path = &part.path;
+        if resolve_format(path, None)? != format {
+            return Err(LoadError::Parse {
+                path: path.clone(),
+                message: format!(
+                    "the parts of {} mix formats: this part is not {format:?} like {}",
+                    dir.display(),
+                    parts[0].path.display()
+                ),
+            });
+        }
+        bytes += std::fs::metadata(path)
+            .map_err(|e| io_error(path, e))?
+            .len();
+        let mut df = match format {
+            InputFormat::Csv => super::csv::read_csv(path, opts)?.0,
+            InputFormat::Parquet | InputFormat::Ndjson => read_frame(path, format)?,
+        };
+        let height = df.height();
+        for (key, value) in &part.partitions {
+            let values: Vec<Option<&str>> =
+                vec![(value != HIVE_NULL).then_some(value.as_str()); height];
+            df.with_column(Column::from(Series::new(key.as_str().into(), values)))
+                .map_err(|e| polars_error(path, &e))?;
+        }
+        stacked = Some(match stacked {
+            None => (df, path.clone()),
+            Some((mut all, first)) => {
+                let aligned = align(&all, &df, &first, path)?;
+                all.vstack_mut_owned(aligned)
+                    .map_err(|e| polars_error(path, &e))?;
+                (all, first)
+            }
+        });
+    }
+    let Some((mut df, _)) = stacked else {
+        return Err(LoadError::Parse {
+            path: dir.to_path_buf(),
+            message: "the folder holds no part".to_string(),
+        });
+    };
+    df.rechunk_mut();
+    if df.height() == 0 {
+        return Err(LoadError::HeaderOnly {
+            path: dir.to_path_buf(),
+            columns: df
+                .get_column_names()
+                .into_iter()
+                .map(ToString::to_string)
+                .collect(),
+        });
+    }
+    let columns: Vec<String> = df
+        .get_column_names()
+        .into_iter()
+        .map(ToString::to_string)
+        .collect();
+    let roles = super::detect_roles(dir, &columns, opts)?;
+    Ok((df, roles, bytes))
+}
+
+/// `part` with the columns of `all` in their order and types; an error
+/// naming the first part and this one when the column names differ.
+fn align(
+    all: &DataFrame,
+    part: &DataFrame,
+    first: &Path,
+    path: &Path,
+) -> Result<DataFrame, LoadError> {
+    let names = |df: &DataFrame| -> Vec<String> {
+        df.get_column_names()
+            .into_iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let (want, have) = (names(all), names(part));
+    let missing: Vec<&String> = want.iter().filter(|c| !have.contains(c)).collect();
+    let extra: Vec<&String> = have.iter().filter(|c| !want.contains(c)).collect();
+    if !missing.is_empty() || !extra.is_empty() {
+        let list = |v: &[&String]| {
+            v.iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut what = Vec::new();
+        if !missing.is_empty() {
+            what.push(format!("lacks {}", list(&missing)));
+        }
+        if !extra.is_empty() {
+            what.push(format!("has {} that the first part does not", list(&extra)));
+        }
+        return Err(LoadError::Parse {
+            path: path.to_path_buf(),
+            message: format!(
+                "the parts do not agree on their columns: this part {} ({} is the first part). Every part needs the same columns",
+                what.join(" and "),
+                first.display()
+            ),
+        });
+    }
+    let mut columns = Vec::with_capacity(want.len());
+    for name in &want {
+        let target = all
+            .column(name)
+            .map_err(|e| polars_error(path, &e))?
+            .dtype()
+            .clone();
+        let col = part.column(name).map_err(|e| polars_error(path, &e))?;
+        let col = if col.dtype() == &target || matches!(col.dtype(), DataType::Null) {
+            col.cast(&target)
+        } else {
+            col.strict_cast(&target)
+        }
+        .map_err(|_| LoadError::Parse {
+            path: path.to_path_buf(),
+            message: format!(
+                "column '{name}' is {} in this part but {target} in the first part ({}), and its values do not convert",
+                col.dtype(),
+                first.display()
+            ),
+        })?;
+        columns.push(col.into_column());
+    }
+    DataFrame::new_infer_height(columns).map_err(|e| polars_error(path, &e))
+}

@@ -1,0 +1,95 @@
+//! Datasets written as folders of parts (Spark, Databricks, pandas,
+//! `generate --parts`): read as the single file would be, hive partition
+//! folders as columns, and clear errors when parts disagree.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod common;
+
+use slicewise::core::generate;
+use slicewise::core::load::{self, InputFormat, LoadOptions};
+
+#[test]
+fn a_folder_of_parts_reports_exactly_as_the_single_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = generate::generate_run(12_000, 3, None);
+    let one = dir.path().join("one.parquet");
+    generate::write_file(&rows, &one).unwrap();
+    let folder = dir.path().join("parts");
+    let files = generate::write_parts(&rows, &folder, 5, InputFormat::Parquet).unwrap();
+    assert_eq!(files.len(), 5);
+    // What Spark leaves beside its parts is not data.
+    std::fs::write(folder.join("_SUCCESS"), "").unwrap();
+    let (a, b) = (common::load(&one), common::load(&folder));
+    assert_eq!(b.rows(), 12_000);
+    assert_eq!(b.source.path, folder);
+    let mut ja = common::cube::report_json(&a);
+    let mut jb = common::cube::report_json(&b);
+    for j in [&mut ja, &mut jb] {
+        j.as_object_mut().unwrap().remove("file");
+    }
+    assert_eq!(ja, jb, "the parts report as the file");
+    // A session for a folder lives beside it, named after the whole folder.
+    assert_eq!(
+        load::default_session_path(&folder),
+        dir.path().join("parts.slicewise.ron")
+    );
+}
+
+#[test]
+fn hive_partition_folders_become_columns_and_csv_parts_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("preds");
+    for (device, body) in [
+        ("phone", "id,label,pred\n1,a,a\n2,a,b\n"),
+        ("laptop", "id,label,pred\n3,b,b\n"),
+        ("__HIVE_DEFAULT_PARTITION__", "id,label,pred\n4,b,a\n"),
+    ] {
+        let folder = root.join(format!("device={device}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        common::write(&folder, "part-0.csv", body);
+    }
+    let ds = common::load(&root);
+    assert_eq!(ds.rows(), 4);
+    assert_eq!(ds.errors(), 2);
+    let device = ds.column("device").expect("the partition key is a column");
+    let mut values: Vec<String> = (0..ds.rows())
+        .map(|r| device.display(r).into_owned())
+        .collect();
+    values.sort();
+    assert_eq!(values, ["(missing)", "laptop", "phone", "phone"]);
+}
+
+#[test]
+fn parts_that_disagree_or_an_empty_folder_are_errors_naming_the_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("preds");
+    std::fs::create_dir_all(&root).unwrap();
+    let err = load::load(&root, &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("holds no .parquet, .csv or .ndjson file"),
+        "{err}"
+    );
+    common::write(&root, "part-1.csv", "id,label,pred,device\n1,a,a,phone\n");
+    common::write(&root, "part-2.csv", "id,label,pred,accent\n2,a,b,welsh\n");
+    let err = load::load(&root, &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("part-2.csv")
+            && err.contains("lacks 'device'")
+            && err.contains("has 'accent'"),
+        "{err}"
+    );
+    common::write(&root, "part-2.csv", "id,label,pred,device\n2,a,b,laptop\n");
+    common::write(&root, "part-3.parquet", "not parquet");
+    let err = load::load(&root, &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("mix formats") && err.contains("part-3.parquet"),
+        "{err}"
+    );
+}
