@@ -1615,3 +1615,38 @@ fn a_count_cube_opens_with_its_examples_counted_and_review_says_how_to_get_examp
     let app = harness.state();
     assert_eq!(app.doc().unwrap().summary.confusion.total(), 10_000);
 }
+
+#[test]
+fn file_open_folder_opens_a_folder_of_parts_as_one_dataset() {
+    let (dir, data) = sample_copy();
+    let folder = dir.path().join("parts");
+    let rows = slicewise::core::generate::generate_run(3_000, 5, None);
+    slicewise::core::generate::write_parts(
+        &rows,
+        &folder,
+        3,
+        slicewise::core::load::InputFormat::Csv,
+    )
+    .unwrap();
+    let mut harness = open(&data);
+    send(&mut harness, Action::OpenFolderDialog);
+    // Type the folder's path into the built-in dialog's name field and Open.
+    let name = harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .last()
+        .expect("the dialog's name field");
+    name.focus();
+    harness.run();
+    harness
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .last()
+        .unwrap()
+        .type_text(folder.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Open").click();
+    assert!(step_until(&mut harness, |h| h
+        .state()
+        .doc()
+        .is_some_and(|d| d.ds.source.path == folder)));
+    assert_eq!(harness.state().doc().unwrap().ds.rows(), 3_000);
+}

@@ -29,6 +29,10 @@ fn a_folder_of_parts_reports_exactly_as_the_single_file() {
         j.as_object_mut().unwrap().remove("file");
     }
     assert_eq!(ja, jb, "the parts report as the file");
+    // Examples handed on with every column, and the mapping dialog's peek.
+    assert_eq!(load::read_raw(&folder, None).unwrap().height(), 12_000);
+    let peek = load::preview(&folder, None).unwrap();
+    assert_eq!(peek.detected.label, "label");
     // A session for a folder lives beside it, named after the whole folder.
     assert_eq!(
         load::default_session_path(&folder),

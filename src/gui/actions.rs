@@ -12,6 +12,8 @@ use crate::core::export::ExportFormat;
 pub enum Action {
     /// Show the open dialog.
     OpenDialog,
+    /// Open a folder of parts.
+    OpenFolderDialog,
     /// Show the dialog that picks a second run to compare with.
     CompareDialog,
     /// Write the session now.
@@ -98,6 +100,7 @@ impl Action {
         v.extend(View::ALL.map(Self::Show));
         v.extend([
             Self::OpenDialog,
+            Self::OpenFolderDialog,
             Self::Save,
             Self::Export(ExportFormat::Csv),
             Self::CopyMarkdown,
@@ -112,6 +115,7 @@ impl Action {
     pub fn label(self) -> String {
         match self {
             Self::OpenDialog => "Open…".into(),
+            Self::OpenFolderDialog => "Open folder…".into(),
             Self::CompareDialog => "Compare with another run…".into(),
             Self::Save => "Save session".into(),
             Self::Export(f) => format!("Export as {}…", f.name()),
@@ -145,6 +149,9 @@ impl Action {
     pub fn tooltip(self) -> &'static str {
         match self {
             Self::OpenDialog => "Open a predictions file (CSV, Parquet or NDJSON)",
+            Self::OpenFolderDialog => {
+                "Open a folder of Parquet, CSV or NDJSON parts as one dataset, as Spark and pandas write them (key=value folders become columns)"
+            }
             Self::CompareDialog => {
                 "Load a second run of the model on the same examples (joined by id) and see what it fixed and broke, per tag, slice and class. Or drop its file while holding Shift"
             }
@@ -187,6 +194,7 @@ impl Action {
         let key = |m, k| Some(KeyboardShortcut::new(m, k));
         match self {
             Self::OpenDialog => key(Modifiers::COMMAND, Key::O),
+            Self::OpenFolderDialog => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::O),
             Self::Save => key(Modifiers::COMMAND, Key::S),
             Self::Export(ExportFormat::Csv) => key(Modifiers::COMMAND, Key::E),
             Self::CopyMarkdown => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
@@ -239,6 +247,7 @@ impl Action {
         !matches!(
             self,
             Self::OpenDialog
+                | Self::OpenFolderDialog
                 | Self::Escape
                 | Self::ToggleShortcuts
                 | Self::ToggleTheme

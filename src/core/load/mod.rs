@@ -413,6 +413,13 @@ fn read_frame(path: &Path, format: InputFormat) -> Result<DataFrame, LoadError> 
 /// # Errors
 /// When the file cannot be read.
 pub fn read_raw(path: &Path, format: Option<InputFormat>) -> Result<DataFrame, LoadError> {
+    if path.is_dir() {
+        let opts = LoadOptions {
+            format,
+            ..LoadOptions::default()
+        };
+        return Ok(parts::stack(path, &opts, |part, f| read_raw(part, Some(f)))?.0);
+    }
     let format = resolve_format(path, format)?;
     match format {
         InputFormat::Csv => {
@@ -444,8 +451,16 @@ pub struct Preview {
 /// # Errors
 /// When the file cannot be read at all.
 pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, LoadError> {
+    // A folder of parts: its first part, with the partition columns.
+    let (path, partitions) = if path.is_dir() {
+        let first = parts::list(path)?.swap_remove(0);
+        (first.path, first.partitions)
+    } else {
+        (path.to_path_buf(), Vec::new())
+    };
+    let path = path.as_path();
     let format = resolve_format(path, format)?;
-    let df = match format {
+    let mut df = match format {
         InputFormat::Csv => {
             let head = read_head(path)?;
             let delimiter = sniff_delimiter(&head);
@@ -458,6 +473,11 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
         }
         _ => read_frame(path, format)?.head(Some(20)),
     };
+    for (key, value) in partitions {
+        let values = vec![value; df.height()];
+        df.with_column(polars::prelude::Column::new(key.as_str().into(), values))
+            .map_err(|e| polars_error(path, &e))?;
+    }
     let names = column_names(&df);
     let columns = df
         .columns()

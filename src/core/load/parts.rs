@@ -77,11 +77,35 @@ pub fn list(dir: &Path) -> Result<Vec<Part>, LoadError> {
 /// Reads every part of `dir` and stacks them into one frame with the roles
 /// detected on its columns. Parts must agree on their columns; a column
 /// whose type differs between parts is read as the first part's type.
+/// Also returns the parts' bytes.
 ///
 /// # Errors
 /// A part that cannot be read, parts of different formats or columns, or
 /// the errors of reading one file.
 pub(super) fn read(dir: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles, u64), LoadError> {
+    let (df, bytes) = stack(dir, opts, |path, format| match format {
+        InputFormat::Csv => Ok(super::csv::read_csv(path, opts)?.0),
+        InputFormat::Parquet | InputFormat::Ndjson => read_frame(path, format),
+    })?;
+    let columns: Vec<String> = df
+        .get_column_names()
+        .into_iter()
+        .map(ToString::to_string)
+        .collect();
+    let roles = super::detect_roles(dir, &columns, opts)?;
+    Ok((df, roles, bytes))
+}
+
+/// The parts of `dir` read by `read_one`, with their hive partition
+/// columns, aligned on the first part's columns and stacked; and their bytes.
+///
+/// # Errors
+/// As [`read`].
+pub(super) fn stack(
+    dir: &Path,
+    opts: &LoadOptions,
+    read_one: impl Fn(&Path, InputFormat) -> Result<DataFrame, LoadError>,
+) -> Result<(DataFrame, u64), LoadError> {
     let parts = list(dir)?;
     let format = resolve_format(&parts[0].path, opts.format)?;
     let mut stacked: Option<(DataFrame, PathBuf)> = None;
@@ -106,10 +130,7 @@ pub(super) fn read(dir: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles, 
         bytes += std::fs::metadata(path)
             .map_err(|e| io_error(path, e))?
             .len();
-        let mut df = match format {
-            InputFormat::Csv => super::csv::read_csv(path, opts)?.0,
-            InputFormat::Parquet | InputFormat::Ndjson => read_frame(path, format)?,
-        };
+        let mut df = read_one(path, format)?;
         let height = df.height();
         for (key, value) in &part.partitions {
             let values: Vec<Option<&str>> =
@@ -144,13 +165,7 @@ pub(super) fn read(dir: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles, 
                 .collect(),
         });
     }
-    let columns: Vec<String> = df
-        .get_column_names()
-        .into_iter()
-        .map(ToString::to_string)
-        .collect();
-    let roles = super::detect_roles(dir, &columns, opts)?;
-    Ok((df, roles, bytes))
+    Ok((df, bytes))
 }
 
 /// `part` with the columns of `all` in their order and types; an error

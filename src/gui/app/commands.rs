@@ -248,6 +248,10 @@ impl App {
                 self.start_dialog(ctx, DialogPurpose::Open);
                 Ok(None)
             }
+            Action::OpenFolderDialog => {
+                self.start_dialog(ctx, DialogPurpose::OpenFolder);
+                Ok(None)
+            }
             Action::CompareDialog => {
                 self.start_dialog(ctx, DialogPurpose::Compare);
                 Ok(None)
@@ -510,7 +514,9 @@ impl App {
             .and_then(Path::parent)
             .map(Path::to_path_buf);
         let name = match purpose {
-            DialogPurpose::Open | DialogPurpose::Compare => String::new(),
+            DialogPurpose::Open | DialogPurpose::OpenFolder | DialogPurpose::Compare => {
+                String::new()
+            }
             DialogPurpose::Export(_) | DialogPurpose::ExportExamples => {
                 let stem = data
                     .as_deref()

@@ -219,6 +219,19 @@ impl FileDialog {
     /// Acts on the typed name: a folder is opened; a file is chosen (`Some`)
     /// when it fits the purpose, else the reason is shown.
     pub fn choose(&mut self) -> Option<PathBuf> {
+        if self.purpose == DialogPurpose::OpenFolder {
+            // The folder shown, or the one typed.
+            let path = self.target().unwrap_or_else(|| self.dir.clone());
+            if path.is_dir() {
+                return Some(path);
+            }
+            self.error = Some(format!(
+                "{}: there is no folder {}",
+                self.purpose.title(),
+                path.display()
+            ));
+            return None;
+        }
         let mut path = self.target()?;
         if path.is_dir() {
             self.name.clear();
@@ -408,7 +421,7 @@ impl FileDialog {
             });
             ui.horizontal(|ui| {
                 let ok = ui.add_enabled(
-                    !self.name.trim().is_empty(),
+                    !self.name.trim().is_empty() || self.purpose == DialogPurpose::OpenFolder,
                     egui::Button::new(self.purpose.verb()),
                 );
                 if ok.clicked() {

@@ -17,6 +17,8 @@ const DATA_EXTENSIONS: [&str; 8] = [
 pub enum DialogPurpose {
     /// Open a data file.
     Open,
+    /// Open a folder of parts as one dataset.
+    OpenFolder,
     /// Pick a second run to compare with.
     Compare,
     /// Export the table in this format.
@@ -31,6 +33,7 @@ impl DialogPurpose {
     pub fn title(self) -> String {
         match self {
             Self::Open => "Open predictions".into(),
+            Self::OpenFolder => "Open a folder of parts (Parquet, CSV or NDJSON)".into(),
             Self::Compare => "Compare with another run of the model".into(),
             Self::Export(f) => format!("Export the prioritisation table as {}", f.name()),
             Self::ExportExamples => "Export the shown examples (CSV or Parquet)".into(),
@@ -41,7 +44,7 @@ impl DialogPurpose {
     #[must_use]
     pub fn verb(self) -> &'static str {
         match self {
-            Self::Open => "Open",
+            Self::Open | Self::OpenFolder => "Open",
             Self::Compare => "Compare",
             Self::Export(_) | Self::ExportExamples => "Save",
         }
@@ -50,14 +53,14 @@ impl DialogPurpose {
     /// Whether the dialog names a new file (else it picks an existing one).
     #[must_use]
     pub fn saves(self) -> bool {
-        !matches!(self, Self::Open | Self::Compare)
+        !matches!(self, Self::Open | Self::OpenFolder | Self::Compare)
     }
 
     /// The extensions listed (the first is added to a name without one).
     #[must_use]
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
-            Self::Open | Self::Compare => &DATA_EXTENSIONS,
+            Self::Open | Self::OpenFolder | Self::Compare => &DATA_EXTENSIONS,
             Self::Export(ExportFormat::Csv) => &["csv"],
             Self::Export(ExportFormat::Markdown) => &["md"],
             Self::Export(ExportFormat::Html) => &["html"],
@@ -70,6 +73,7 @@ impl DialogPurpose {
     pub fn hint(self) -> &'static str {
         match self {
             Self::Open => "Pick a file above, or type its name or path",
+            Self::OpenFolder => "Go into the folder and press Open, or type its name",
             Self::Compare => "The second run's predictions: pick or type a file",
             Self::Export(_) => "Name of the file to write",
             Self::ExportExamples => "Name of the file to write: .csv or .parquet",
@@ -80,7 +84,7 @@ impl DialogPurpose {
     #[must_use]
     pub fn command(self, path: PathBuf) -> Command {
         match self {
-            Self::Open => Command::Open(path),
+            Self::Open | Self::OpenFolder => Command::Open(path),
             Self::Compare => Command::Compare(path),
             Self::Export(_) => Command::Export(path),
             Self::ExportExamples => Command::ExportExamples(path),
@@ -120,7 +124,9 @@ impl DialogJob {
                 if let Some(dir) = &start_dir {
                     dialog = dialog.set_directory(dir);
                 }
-                let picked = if purpose.saves() {
+                let picked = if purpose == DialogPurpose::OpenFolder {
+                    dialog.pick_folder()
+                } else if purpose.saves() {
                     dialog
                         .set_file_name(default_name)
                         .add_filter(purpose.title(), purpose.extensions())

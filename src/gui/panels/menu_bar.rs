@@ -28,6 +28,7 @@ pub fn ui(ui: &mut Ui, state: &MenuState<'_>, commands: &CommandSender) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 action_button(ui, Action::OpenDialog, commands);
+                action_button(ui, Action::OpenFolderDialog, commands);
                 ui.menu_button("Open recent", |ui| {
                     if state.recent.is_empty() {
                         ui.label("No recent files");
