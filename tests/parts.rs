@@ -20,7 +20,19 @@ fn a_folder_of_parts_reports_exactly_as_the_single_file() {
     assert_eq!(files.len(), 5);
     // What Spark leaves beside its parts is not data.
     std::fs::write(folder.join("_SUCCESS"), "").unwrap();
-    let (a, b) = (common::load(&one), common::load(&folder));
+    // The load says how much of the folder it has read.
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let opts = LoadOptions {
+        progress: Some(read.clone()),
+        ..LoadOptions::default()
+    };
+    let b = load::load(&folder, &opts).unwrap();
+    assert_eq!(
+        read.load(std::sync::atomic::Ordering::Relaxed),
+        load::data_size(&folder)
+    );
+    assert!(load::data_size(&folder) > 0);
+    let a = common::load(&one);
     assert_eq!(b.rows(), 12_000);
     assert_eq!(b.source.path, folder);
     let mut ja = common::cube::report_json(&a);

@@ -206,6 +206,7 @@ impl ColumnArgs {
             proba_prefix: self.proba_prefix.clone(),
             proba: self.proba.clone(),
             cancel: None,
+            progress: None,
             roles_only: false,
         }
     }
@@ -497,6 +498,58 @@ impl Timings {
     }
 }
 
+/// A line on a terminal's standard error saying how much of a folder of
+/// parts has been read, redrawn a few times a second until dropped. Nothing
+/// when standard error is not a terminal or the data is one file (its
+/// reader gives no progress).
+struct ProgressLine {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressLine {
+    fn start(data: &Path, opts: &mut LoadOptions) -> Self {
+        use std::io::IsTerminal as _;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        let done = Arc::new(AtomicBool::new(false));
+        if !data.is_dir() || !std::io::stderr().is_terminal() {
+            return Self { done, thread: None };
+        }
+        let read = Arc::new(AtomicU64::new(0));
+        opts.progress = Some(read.clone());
+        let total = load::data_size(data).max(1);
+        let name = data.display().to_string();
+        let stop = done.clone();
+        let thread = std::thread::Builder::new()
+            .name("slicewise-progress".into())
+            .spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let bytes = read.load(Ordering::Relaxed);
+                    eprint!(
+                        "\r\x1b[2Kreading {name}: {}% ({} of {} MB)",
+                        bytes * 100 / total,
+                        render::count(bytes / 1_000_000),
+                        render::count(total / 1_000_000)
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                eprint!("\r\x1b[2K");
+            })
+            .ok();
+        Self { done, thread }
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Opens the data with its session (the given one, else the default one if
 /// it exists). Session warnings go to standard error.
 fn open_with_session(
@@ -504,7 +557,11 @@ fn open_with_session(
     columns: &ColumnArgs,
     session: Option<&Path>,
 ) -> Result<(Dataset, ReviewState), Failure> {
-    let opened = open::open(data, &columns.load_options(), session).map_err(data_err)?;
+    let mut opts = columns.load_options();
+    let progress = ProgressLine::start(data, &mut opts);
+    let opened = open::open(data, &opts, session).map_err(data_err);
+    drop(progress);
+    let opened = opened?;
     for w in &opened.session_warnings {
         eprintln!("warning: {w} ({})", opened.session_path.display());
     }

@@ -23,6 +23,23 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// The bytes a load will read: the file's size, or the sum of a folder's
+/// parts (0 when it cannot be told).
+#[must_use]
+pub fn data_size(path: &Path) -> u64 {
+    if path.is_dir() {
+        parts::list(path).map_or(0, |parts| {
+            parts
+                .iter()
+                .filter_map(|p| std::fs::metadata(&p.path).ok())
+                .map(|m| m.len())
+                .sum()
+        })
+    } else {
+        std::fs::metadata(path).map_or(0, |m| m.len())
+    }
+}
+
 use polars::prelude::{DataFrame, DataType, PolarsError, SerReader};
 
 use build::build_dataset;
@@ -104,6 +121,9 @@ pub struct LoadOptions {
     pub proba: Vec<(String, String)>,
     /// Set to `true` from another thread to stop the load early.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Bytes of the data read so far, for a progress bar: a folder of parts
+    /// counts each part as it is read (see [`data_size`] for the total).
+    pub progress: Option<Arc<std::sync::atomic::AtomicU64>>,
     /// Read only the role columns (label, prediction, id, and any score,
     /// human, image or text named), not the slice columns: a second run to
     /// compare needs no more, and Parquet and CSV then skip the rest.

@@ -127,10 +127,14 @@ pub(super) fn stack(
                 ),
             });
         }
-        bytes += std::fs::metadata(path)
+        let size = std::fs::metadata(path)
             .map_err(|e| io_error(path, e))?
             .len();
         let mut df = read_one(path, format)?;
+        bytes += size;
+        if let Some(p) = &opts.progress {
+            p.store(bytes, std::sync::atomic::Ordering::Relaxed);
+        }
         let height = df.height();
         for (key, value) in &part.partitions {
             let values: Vec<Option<&str>> =

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Instant;
 
@@ -42,6 +42,8 @@ pub struct LoadJob {
     pub started: Instant,
     rx: Receiver<LoadMsg>,
     cancel: Arc<AtomicBool>,
+    /// Bytes read so far (a folder's parts as they are read).
+    pub read: Arc<AtomicU64>,
 }
 
 /// Opens `path` with its session (`<stem>.slicewise.ron` beside it), as the
@@ -80,7 +82,9 @@ impl LoadJob {
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         opts.cancel = Some(cancel.clone());
-        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let read = Arc::new(AtomicU64::new(0));
+        opts.progress = Some(read.clone());
+        let size = load::data_size(&path);
         let ctx = ctx.clone();
         let thread_path = path.clone();
         let spawned = std::thread::Builder::new()
@@ -102,6 +106,7 @@ impl LoadJob {
             started: Instant::now(),
             rx,
             cancel,
+            read,
         };
         if let Err(source) = spawned {
             // Without a thread there is no load; report it as a finished failure.
@@ -114,6 +119,14 @@ impl LoadJob {
             return Self { rx, ..job };
         }
         job
+    }
+
+    /// The share of the data read, when it is known (a folder of parts).
+    #[must_use]
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    pub fn fraction(&self) -> Option<f32> {
+        let read = self.read.load(Ordering::Relaxed);
+        (read > 0 && self.size > 0).then(|| (read as f64 / self.size as f64).min(1.0) as f32)
     }
 
     /// Stops the job: the thread finishes on its own and its result is dropped.

@@ -58,11 +58,15 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
                         .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
                     job.started.elapsed().as_secs_f32()
                 ));
-                ui.add(
-                    egui::ProgressBar::new(0.0)
+                // Determinate while a folder's parts are read; else moving.
+                ui.add(match job.fraction() {
+                    Some(f) => egui::ProgressBar::new(f)
+                        .show_percentage()
+                        .desired_width(120.0),
+                    None => egui::ProgressBar::new(0.0)
                         .animate(true)
                         .desired_width(120.0),
-                );
+                });
                 if ui
                     .button("Cancel")
                     .on_hover_text(Action::Escape.tooltip())
