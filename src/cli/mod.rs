@@ -526,12 +526,16 @@ impl ProgressLine {
             .spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     let bytes = read.load(Ordering::Relaxed);
-                    eprint!(
-                        "\r\x1b[2Kreading {name}: {}% ({} of {} MB)",
-                        bytes * 100 / total,
-                        render::count(bytes / 1_000_000),
-                        render::count(total / 1_000_000)
-                    );
+                    if bytes >= total {
+                        eprint!("\r\x1b[2Kread {name}; encoding the columns");
+                    } else {
+                        eprint!(
+                            "\r\x1b[2Kreading {name}: {}% ({} of {} MB)",
+                            bytes * 100 / total,
+                            render::count(bytes / 1_000_000),
+                            render::count(total / 1_000_000)
+                        );
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(200));
                 }
                 eprint!("\r\x1b[2K");

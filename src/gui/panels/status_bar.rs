@@ -58,12 +58,13 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
                         .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
                     job.started.elapsed().as_secs_f32()
                 ));
-                // Determinate while a folder's parts are read; else moving.
+                // Determinate while a folder's parts are read; moving while
+                // one file is read or the columns are encoded.
                 ui.add(match job.fraction() {
-                    Some(f) => egui::ProgressBar::new(f)
+                    Some(f) if f < 1.0 => egui::ProgressBar::new(f)
                         .show_percentage()
                         .desired_width(120.0),
-                    None => egui::ProgressBar::new(0.0)
+                    _ => egui::ProgressBar::new(0.0)
                         .animate(true)
                         .desired_width(120.0),
                 });
