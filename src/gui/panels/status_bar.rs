@@ -50,9 +50,15 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
             if let Some(job) = state.loading {
                 ui.spinner();
                 let size = count(job.size / 1_000_000);
+                // A folder's parts all read: the columns are being encoded.
+                let phase = if job.fraction() == Some(1.0) {
+                    "Encoding"
+                } else {
+                    job.phase
+                };
                 ui.label(format!(
                     "{} {} ({size} MB), {:.1} s",
-                    job.phase,
+                    phase,
                     job.path
                         .file_name()
                         .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
