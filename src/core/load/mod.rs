@@ -288,8 +288,19 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         size: meta.len(),
         fingerprint,
     };
+    encode_timed(&mut df, roles, source, opts, started)
+}
+
+/// Builds the dataset from the parsed frame, with the parse and encode times.
+fn encode_timed(
+    df: &mut DataFrame,
+    roles: Roles,
+    source: SourceInfo,
+    opts: &LoadOptions,
+    started: std::time::Instant,
+) -> Result<Dataset, LoadError> {
     let parse_secs = started.elapsed().as_secs_f64();
-    let mut ds = build_dataset(&mut df, roles, source, opts)?;
+    let mut ds = build_dataset(df, roles, source, opts)?;
     ds.load_phases = vec![
         ("parse", parse_secs),
         ("encode", started.elapsed().as_secs_f64() - parse_secs),
@@ -311,13 +322,7 @@ fn load_folder(dir: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         size,
         fingerprint: fingerprint::of_folder(dir).map_err(|e| io_error(dir, e))?,
     };
-    let parse_secs = started.elapsed().as_secs_f64();
-    let mut ds = build_dataset(&mut df, roles, source, opts)?;
-    ds.load_phases = vec![
-        ("parse", parse_secs),
-        ("encode", started.elapsed().as_secs_f64() - parse_secs),
-    ];
-    Ok(ds)
+    encode_timed(&mut df, roles, source, opts, started)
 }
 
 fn column_names(df: &DataFrame) -> Vec<String> {
