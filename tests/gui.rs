@@ -1649,4 +1649,14 @@ fn file_open_folder_opens_a_folder_of_parts_as_one_dataset() {
         .doc()
         .is_some_and(|d| d.ds.source.path == folder)));
     assert_eq!(harness.state().doc().unwrap().ds.rows(), 3_000);
+    // Dropping a folder on the window opens it too.
+    let mut harness = open(&data);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(folder.clone())));
+    assert!(step_until(&mut harness, |h| h
+        .state()
+        .doc()
+        .is_some_and(|d| d.ds.source.path == folder)));
 }
