@@ -97,7 +97,7 @@ fn sample(ds: &Dataset, n: usize, rng: &mut slicewise::core::stats::Rng) -> Vec<
         std::collections::BTreeMap::new();
     for row in 0..ds.rows() {
         strata
-            .entry((ds.is_error(row), device.codes[row]))
+            .entry((ds.is_error(row), device.codes.get(row)))
             .or_default()
             .push(row);
     }

@@ -615,7 +615,7 @@ fn a_slice_group_becomes_a_rule_tag_in_the_prioritisation_table() {
         .groups()
         .codes
         .iter()
-        .filter(|&&c| c == car_kit)
+        .filter(|&c| c == car_kit)
         .count() as u64;
     let table = ws.table().to_vec();
     assert_eq!(table.len(), before + 1);

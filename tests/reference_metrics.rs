@@ -234,7 +234,7 @@ fn numeric_slices_use_numpy_quantile_bins() {
         "age edges",
     );
     let mut counts = vec![0u64; groups.n_groups()];
-    for &c in &groups.codes {
+    for c in groups.codes.iter() {
         counts[c as usize] += 1;
     }
     assert_close(

@@ -454,7 +454,7 @@ pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cub
         key[1] = u64::from(ds.pred[row]);
         let mut k = 2;
         for c in &columns {
-            key[k] = u64::from(c.groups().codes[row]);
+            key[k] = u64::from(c.groups().codes.get(row));
             k += 1;
         }
         if let Some((s, b)) = &score {

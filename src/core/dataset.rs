@@ -175,7 +175,7 @@ impl StrColumn {
 #[derive(Debug, Clone, Default)]
 pub struct Grouping {
     /// Group code per row.
-    pub codes: Vec<u32>,
+    pub codes: Codes,
     /// Display label per code.
     pub labels: Vec<String>,
 }
@@ -199,7 +199,101 @@ impl Grouping {
     /// The label of `row`'s group.
     #[must_use]
     pub fn label_of_row(&self, row: usize) -> &str {
-        &self.labels[self.codes[row] as usize]
+        &self.labels[self.codes.get(row) as usize]
+    }
+}
+
+/// Group codes, one per row, in the narrowest integer that holds them: a
+/// byte for up to 256 groups (most slice columns), two for up to 65,536.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Codes {
+    /// Up to 256 groups.
+    U8(Vec<u8>),
+    /// Up to 65,536 groups.
+    U16(Vec<u16>),
+    /// More.
+    U32(Vec<u32>),
+}
+
+impl Default for Codes {
+    fn default() -> Self {
+        Self::U8(Vec::new())
+    }
+}
+
+impl Codes {
+    /// `codes` stored in the narrowest width that holds `max_code`.
+    #[must_use]
+    #[allow(clippy::cast_possible_truncation)]
+    pub fn new(codes: Vec<u32>, max_code: u32) -> Self {
+        if u8::try_from(max_code).is_ok() {
+            Self::U8(codes.into_iter().map(|c| c as u8).collect())
+        } else if u16::try_from(max_code).is_ok() {
+            Self::U16(codes.into_iter().map(|c| c as u16).collect())
+        } else {
+            Self::U32(codes)
+        }
+    }
+
+    /// `codes`, narrowed to the width their largest code needs.
+    #[must_use]
+    pub fn narrowed(codes: Vec<u32>) -> Self {
+        let max = codes.iter().copied().max().unwrap_or(0);
+        Self::new(codes, max)
+    }
+
+    /// The code of `row`.
+    #[must_use]
+    #[inline]
+    pub fn get(&self, row: usize) -> u32 {
+        match self {
+            Self::U8(v) => u32::from(v[row]),
+            Self::U16(v) => u32::from(v[row]),
+            Self::U32(v) => v[row],
+        }
+    }
+
+    /// Number of rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Self::U8(v) => v.len(),
+            Self::U16(v) => v.len(),
+            Self::U32(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every row's code, in order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).map(|r| self.get(r))
+    }
+
+    /// The codes as 32-bit numbers.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<u32> {
+        self.iter().collect()
+    }
+
+    /// Bytes held.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Self::U8(v) => v.capacity(),
+            Self::U16(v) => v.capacity() * 2,
+            Self::U32(v) => v.capacity() * 4,
+        }
+    }
+}
+
+impl FromIterator<u32> for Codes {
+    fn from_iter<I: IntoIterator<Item = u32>>(iter: I) -> Self {
+        Self::narrowed(iter.into_iter().collect())
     }
 }
 
@@ -486,7 +580,7 @@ impl Dataset {
         let (mut codes, mut numbers, mut text) = (0, 0, 0);
         for c in &self.columns {
             let g = c.groups();
-            let grouping = g.codes.capacity() * 4 + strings(&g.labels);
+            let grouping = g.codes.heap_bytes() + strings(&g.labels);
             match (&c.usage, &c.data) {
                 (ColumnUse::Slice, ColumnData::Numeric { values, .. }) => {
                     codes += grouping;

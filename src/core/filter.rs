@@ -134,7 +134,7 @@ impl ReviewFilter {
                 scope_ok
                     && truth.is_none_or(|t| t == Some(ds.label[r]))
                     && pred.is_none_or(|p| p == Some(ds.pred[r]))
-                    && slices.iter().all(|(codes, code)| codes[r] == *code)
+                    && slices.iter().all(|(codes, code)| codes.get(r) == *code)
                     && tag.is_none_or(|m| m.get(r))
                     && self
                         .flip

@@ -411,10 +411,27 @@ pub fn parse(src: &str) -> Result<Expr, RuleError> {
     Ok(e)
 }
 
+/// Per-row codes: classes (32-bit) or a slice column's compact codes.
+#[derive(Clone, Copy)]
+enum CodesRef<'a> {
+    Classes(&'a [u32]),
+    Groups(&'a crate::core::dataset::Codes),
+}
+
+impl CodesRef<'_> {
+    #[inline]
+    fn get(self, row: usize) -> u32 {
+        match self {
+            Self::Classes(c) => c[row],
+            Self::Groups(c) => c.get(row),
+        }
+    }
+}
+
 /// What a rule's column refers to.
 enum Operand<'a> {
     /// Codes into labels (categorical columns, classes).
-    Codes(&'a [u32], Vec<String>),
+    Codes(CodesRef<'a>, Vec<String>),
     /// Numbers.
     Numbers(&'a [f64]),
     /// Row ids.
@@ -425,17 +442,23 @@ fn resolve<'a>(ds: &'a Dataset, column: &str, at: usize) -> Result<Operand<'a>, 
     let roles = &ds.roles;
     let is = |name: &str| name == column || name.eq_ignore_ascii_case(column);
     if is(&roles.label) {
-        return Ok(Operand::Codes(&ds.label, ds.classes.clone()));
+        return Ok(Operand::Codes(
+            CodesRef::Classes(&ds.label),
+            ds.classes.clone(),
+        ));
     }
     if is(&roles.pred) {
-        return Ok(Operand::Codes(&ds.pred, ds.classes.clone()));
+        return Ok(Operand::Codes(
+            CodesRef::Classes(&ds.pred),
+            ds.classes.clone(),
+        ));
     }
     if let (Some(h), Some(codes)) = (&roles.human, &ds.human)
         && is(h)
     {
         let mut labels = ds.classes.clone();
         labels.extend(ds.human_extra_classes.iter().cloned());
-        return Ok(Operand::Codes(codes, labels));
+        return Ok(Operand::Codes(CodesRef::Classes(codes), labels));
     }
     if let (Some(s), Some(values)) = (&roles.score, &ds.score)
         && is(s)
@@ -448,7 +471,7 @@ fn resolve<'a>(ds: &'a Dataset, column: &str, at: usize) -> Result<Operand<'a>, 
     match ds.column(column) {
         Some(col) => Ok(match &col.data {
             ColumnData::Categorical(Grouping { codes, labels }) => {
-                Operand::Codes(codes, labels.clone())
+                Operand::Codes(CodesRef::Groups(codes), labels.clone())
             }
             ColumnData::Numeric { values, .. } => Operand::Numbers(values),
         }),
@@ -543,7 +566,7 @@ fn eval_into(ds: &Dataset, e: &Expr) -> Result<Bitmap, RuleError> {
                         _ => l != MISSING && compare_label(l, value).is_some_and(|o| op.holds(o)),
                     }
                 });
-                Ok(from_fn(&|r| set[codes[r] as usize]))
+                Ok(from_fn(&|r| set[codes.get(r) as usize]))
             }
             Operand::Numbers(values) => {
                 let Value::Num(x) = value else {
@@ -581,7 +604,7 @@ fn eval_into(ds: &Dataset, e: &Expr) -> Result<Bitmap, RuleError> {
                         l == v.as_text() || compare_label(l, v) == Some(std::cmp::Ordering::Equal)
                     })
                 });
-                Ok(from_fn(&|r| set[codes[r] as usize]))
+                Ok(from_fn(&|r| set[codes.get(r) as usize]))
             }
             Operand::Numbers(nums) => {
                 let mut wanted = Vec::with_capacity(values.len());

@@ -47,12 +47,12 @@ impl Strata {
         let groups = ds.column(STRATUM_COLUMN)?.groups();
         let n = groups.n_groups();
         let (mut size, mut drawn) = (vec![0.0; n], vec![0.0; n]);
-        for (row, &code) in groups.codes.iter().enumerate() {
+        for (row, code) in groups.codes.iter().enumerate() {
             size[code as usize] += weights.values[row];
             drawn[code as usize] += 1.0;
         }
         Some(Self {
-            codes: groups.codes.clone(),
+            codes: groups.codes.to_vec(),
             size,
             drawn,
         })

@@ -204,7 +204,7 @@ impl<'a> SliceKey<'a> {
         self.groupings
             .iter()
             .zip(&self.strides)
-            .map(|(g, s)| g.codes[row] as usize * s)
+            .map(|(g, s)| g.codes.get(row) as usize * s)
             .sum()
     }
 
@@ -752,11 +752,7 @@ pub fn group_rule(ds: &Dataset, columns: &[String], values: &[String]) -> Option
             }
             ColumnData::Numeric { values: nums, .. } if value != MISSING => {
                 // One group per distinct value: compare the exact number.
-                let row = col
-                    .groups()
-                    .codes
-                    .iter()
-                    .position(|&c| c as usize == code)?;
+                let row = col.groups().codes.iter().position(|c| c as usize == code)?;
                 format!("{q} == {}", nums[row])
             }
             _ => format!("{q} == {}", quote(value)),

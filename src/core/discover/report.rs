@@ -172,7 +172,7 @@ pub fn features(ds: &Dataset, names: &[String]) -> Result<(Vec<Feature>, Vec<Str
             ));
             continue;
         }
-        out.push(Feature::new(&c.name, &g.labels, &g.codes));
+        out.push(Feature::new(&c.name, &g.labels, &g.codes.to_vec()));
     }
     Ok((out, warnings))
 }

@@ -154,6 +154,6 @@ mod tests {
     fn bins_are_half_open_but_the_last() {
         let g = bin_grouping(&[0.0, 1.0, 2.0, f64::NAN], &[0.0, 1.0, 2.0], true);
         assert_eq!(g.labels, vec!["[0, 1)", "[1, 2]", MISSING]);
-        assert_eq!(g.codes, vec![0, 1, 1, 2]);
+        assert_eq!(g.codes.to_vec(), vec![0, 1, 1, 2]);
     }
 }
