@@ -120,12 +120,17 @@ pub fn calibrate(
     binning: Binning,
     basis: Basis,
 ) -> Calibration {
-    let pairs: Vec<(f64, bool, Count)> = scores
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.is_nan())
-        .map(|(i, &s)| (s, outcome(i), unit(i)))
-        .collect();
+    let present = || scores.iter().enumerate().filter(|(_, s)| !s.is_nan());
+    if binning == Binning::Uniform {
+        // Fixed edges: one pass, no copy of the scores.
+        let mut acc = Bins::uniform(bins);
+        for (i, &s) in present() {
+            acc.add(s, outcome(i), unit(i));
+        }
+        return acc.finish(binning, basis, REPLICATES);
+    }
+    let pairs: Vec<(f64, bool, Count)> =
+        present().map(|(i, &s)| (s, outcome(i), unit(i))).collect();
     calibrate_pairs(&pairs, bins, binning, basis)
 }
 
@@ -155,47 +160,94 @@ fn calibrate_with(
     replicates: usize,
 ) -> Calibration {
     let bins = bins.clamp(1, MAX_BINS);
-    let edges = edges(pairs, bins, binning);
-    let inner = &edges[1..bins];
-    let mut count = vec![Count::ZERO; bins];
-    let mut sum = vec![0.0f64; bins];
-    let mut right = vec![Count::ZERO; bins];
-    let mut squares = 0.0;
+    let mut acc = Bins::new(edges(pairs, bins, binning));
     for &(s, y, unit) in pairs {
-        let b = inner.partition_point(|&e| e < s);
-        count[b] += unit;
-        sum[b] += unit.w * s;
+        acc.add(s, y, unit);
+    }
+    acc.finish(binning, basis, replicates)
+}
+
+/// Reliability bins being filled, one score at a time.
+struct Bins {
+    edges: Vec<f64>,
+    count: Vec<Count>,
+    sum: Vec<f64>,
+    right: Vec<Count>,
+    squares: f64,
+}
+
+impl Bins {
+    fn new(edges: Vec<f64>) -> Self {
+        let bins = edges.len().saturating_sub(1).max(1);
+        Self {
+            edges,
+            count: vec![Count::ZERO; bins],
+            sum: vec![0.0; bins],
+            right: vec![Count::ZERO; bins],
+            squares: 0.0,
+        }
+    }
+
+    /// Equal-width bins on [0, 1], as numpy's `linspace`: they need no data.
+    #[allow(clippy::cast_precision_loss)]
+    fn uniform(bins: usize) -> Self {
+        let bins = bins.clamp(1, MAX_BINS);
+        let step = 1.0 / bins as f64;
+        Self::new(
+            (0..=bins)
+                .map(|i| if i == bins { 1.0 } else { i as f64 * step })
+                .collect(),
+        )
+    }
+
+    #[inline]
+    fn add(&mut self, s: f64, y: bool, unit: Count) {
+        let bins = self.count.len();
+        let b = self.edges[1..bins].partition_point(|&e| e < s);
+        self.count[b] += unit;
+        self.sum[b] += unit.w * s;
         if y {
-            right[b] += unit;
+            self.right[b] += unit;
         }
         let d = s - f64::from(u8::from(y));
-        squares += unit.w * d * d;
+        self.squares += unit.w * d * d;
     }
-    let n: Count = count.iter().sum();
-    let reliability: Vec<ReliabilityBin> = (0..bins)
-        .map(|b| {
-            let accuracy = Proportion::new(right[b], count[b]);
-            ReliabilityBin {
-                low: edges[b],
-                high: edges[b + 1],
-                count: count[b],
-                confidence: (count[b].w > 0.0).then(|| sum[b] / count[b].w),
-                accuracy: accuracy.value(),
-                accuracy_ci: accuracy.ci(),
-            }
-        })
-        .collect();
-    let (ece, mce) = errors(&reliability, n.w);
-    Calibration {
-        basis,
-        binning,
-        bins,
-        rows: n,
-        ece,
-        ece_ci: ece.and_then(|e| ece_interval(&reliability, n, e, replicates)),
-        mce,
-        brier: (n.w > 0.0).then(|| squares / n.w),
-        reliability,
+
+    fn finish(self, binning: Binning, basis: Basis, replicates: usize) -> Calibration {
+        let Self {
+            edges,
+            count,
+            sum,
+            right,
+            squares,
+        } = self;
+        let bins = count.len();
+        let n: Count = count.iter().sum();
+        let reliability: Vec<ReliabilityBin> = (0..bins)
+            .map(|b| {
+                let accuracy = Proportion::new(right[b], count[b]);
+                ReliabilityBin {
+                    low: edges[b],
+                    high: edges[b + 1],
+                    count: count[b],
+                    confidence: (count[b].w > 0.0).then(|| sum[b] / count[b].w),
+                    accuracy: accuracy.value(),
+                    accuracy_ci: accuracy.ci(),
+                }
+            })
+            .collect();
+        let (ece, mce) = errors(&reliability, n.w);
+        Calibration {
+            basis,
+            binning,
+            bins,
+            rows: n,
+            ece,
+            ece_ci: ece.and_then(|e| ece_interval(&reliability, n, e, replicates)),
+            mce,
+            brier: (n.w > 0.0).then(|| squares / n.w),
+            reliability,
+        }
     }
 }
 
@@ -291,15 +343,15 @@ pub fn by_group(
     bins: usize,
     basis: Basis,
 ) -> Vec<Calibration> {
-    let mut pairs: Vec<Vec<(f64, bool, Count)>> = vec![Vec::new(); groups];
+    // Equal-width bins need no data: every group fills its own in one pass.
+    let mut acc: Vec<Bins> = (0..groups).map(|_| Bins::uniform(bins)).collect();
     for (i, &s) in scores.iter().enumerate() {
         if !s.is_nan() {
-            pairs[cell(i)].push((s, outcome[i], unit(i)));
+            acc[cell(i)].add(s, outcome[i], unit(i));
         }
     }
-    pairs
-        .iter()
-        .map(|p| calibrate_with(p, bins, Binning::Uniform, basis, GROUP_REPLICATES))
+    acc.into_iter()
+        .map(|b| b.finish(Binning::Uniform, basis, GROUP_REPLICATES))
         .collect()
 }
 
@@ -444,17 +496,21 @@ impl RiskCoverage {
         unit: impl Fn(usize) -> Count,
         class: impl Fn(usize) -> (bool, bool),
     ) -> Self {
-        let mut rows: Vec<(f64, bool, bool, bool, Count)> = confidence
+        // (confidence, row, flags): 16 bytes to sort; a row's weight is
+        // looked up after sorting (only weighted rows have one to look up).
+        let mut rows: Vec<(f64, u32, u8)> = confidence
             .iter()
             .enumerate()
             .filter(|(_, c)| !c.is_nan())
             .map(|(i, &c)| {
                 let (actual, predicted) = class(i);
-                (c, correct(i), actual, predicted, unit(i))
+                let flags =
+                    u8::from(correct(i)) | (u8::from(actual) << 1) | (u8::from(predicted) << 2);
+                (c, u32::try_from(i).unwrap_or(u32::MAX), flags)
             })
             .collect();
         rows.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        let n: Count = rows.iter().map(|r| r.4).sum();
+        let n: Count = rows.iter().map(|r| unit(r.1 as usize)).sum();
         let mut out = Self {
             class_counts: Vec::new(),
             thresholds: Vec::new(),
@@ -471,7 +527,9 @@ impl RiskCoverage {
         while i < rows.len() {
             let t = rows[i].0;
             while i < rows.len() && rows[i].0 == t {
-                let (_, ok, actual, predicted, unit) = rows[i];
+                let (_, row, flags) = rows[i];
+                let (ok, actual, predicted) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
+                let unit = unit(row as usize);
                 kept += unit;
                 if ok {
                     right += unit;
