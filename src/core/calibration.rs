@@ -92,13 +92,7 @@ pub struct Calibration {
 #[allow(clippy::cast_precision_loss)]
 fn edges(scores: &[(f64, bool, Count)], bins: usize, binning: Binning) -> Vec<f64> {
     match binning {
-        // As numpy's linspace: i * step, the last edge exactly 1.
-        Binning::Uniform => {
-            let step = 1.0 / bins as f64;
-            (0..=bins)
-                .map(|i| if i == bins { 1.0 } else { i as f64 * step })
-                .collect()
-        }
+        Binning::Uniform => uniform_edges(bins),
         Binning::Quantile => {
             let mut sorted: Vec<(f64, f64)> = scores.iter().map(|p| (p.0, p.2.w)).collect();
             sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -167,6 +161,16 @@ fn calibrate_with(
     acc.finish(binning, basis, replicates)
 }
 
+/// `bins` equal-width bins on [0, 1], as numpy's `linspace`: `i * step`,
+/// the last edge exactly 1.
+#[allow(clippy::cast_precision_loss)]
+fn uniform_edges(bins: usize) -> Vec<f64> {
+    let step = 1.0 / bins as f64;
+    (0..=bins)
+        .map(|i| if i == bins { 1.0 } else { i as f64 * step })
+        .collect()
+}
+
 /// Reliability bins being filled, one score at a time.
 struct Bins {
     edges: Vec<f64>,
@@ -188,16 +192,9 @@ impl Bins {
         }
     }
 
-    /// Equal-width bins on [0, 1], as numpy's `linspace`: they need no data.
-    #[allow(clippy::cast_precision_loss)]
+    /// Equal-width bins on [0, 1]: they need no data.
     fn uniform(bins: usize) -> Self {
-        let bins = bins.clamp(1, MAX_BINS);
-        let step = 1.0 / bins as f64;
-        Self::new(
-            (0..=bins)
-                .map(|i| if i == bins { 1.0 } else { i as f64 * step })
-                .collect(),
-        )
+        Self::new(uniform_edges(bins.clamp(1, MAX_BINS)))
     }
 
     #[inline]
