@@ -123,49 +123,94 @@ impl Ids {
 #[derive(Debug, Clone, Default)]
 pub struct StrColumn {
     bytes: String,
-    ends: Vec<u64>,
+    /// End offset of each string, 32 bits while the text is under 4 GiB.
+    ends: Ends,
+}
+
+/// End offsets, in the narrower width while it suffices.
+#[derive(Debug, Clone)]
+enum Ends {
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+}
+
+impl Default for Ends {
+    fn default() -> Self {
+        Self::U32(Vec::new())
+    }
 }
 
 impl StrColumn {
     /// Bytes held: the text and the end offsets.
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * 8
+        self.bytes.capacity()
+            + match &self.ends {
+                Ends::U32(v) => v.capacity() * 4,
+                Ends::U64(v) => v.capacity() * 8,
+            }
     }
 
-    /// An empty column with room for `rows` strings.
+    /// An empty column with room for `rows` strings of `bytes` bytes in all.
     #[must_use]
     pub fn with_capacity(rows: usize, bytes: usize) -> Self {
         Self {
             bytes: String::with_capacity(bytes),
-            ends: Vec::with_capacity(rows),
+            ends: if u32::try_from(bytes).is_ok() {
+                Ends::U32(Vec::with_capacity(rows))
+            } else {
+                Ends::U64(Vec::with_capacity(rows))
+            },
         }
     }
 
     /// Appends a string.
     pub fn push(&mut self, s: &str) {
         self.bytes.push_str(s);
-        self.ends.push(self.bytes.len() as u64);
+        let end = self.bytes.len();
+        match &mut self.ends {
+            Ends::U32(v) => match u32::try_from(end) {
+                Ok(e) => v.push(e),
+                // Past 4 GiB of text: widen once.
+                Err(_) => {
+                    let mut wide: Vec<u64> = v.iter().map(|&e| u64::from(e)).collect();
+                    wide.push(end as u64);
+                    self.ends = Ends::U64(wide);
+                }
+            },
+            Ends::U64(v) => v.push(end as u64),
+        }
     }
 
     /// Number of strings.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.ends.len()
+        match &self.ends {
+            Ends::U32(v) => v.len(),
+            Ends::U64(v) => v.len(),
+        }
     }
 
     /// Whether there are no strings.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
+    }
+
+    #[inline]
+    #[allow(clippy::cast_possible_truncation)]
+    fn end(&self, i: usize) -> usize {
+        match &self.ends {
+            Ends::U32(v) => v[i] as usize,
+            Ends::U64(v) => v[i] as usize,
+        }
     }
 
     /// The string at `i`.
     #[must_use]
-    #[allow(clippy::cast_possible_truncation)]
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.bytes[start..self.ends[i] as usize]
+        let start = if i == 0 { 0 } else { self.end(i - 1) };
+        &self.bytes[start..self.end(i)]
     }
 }
 

@@ -375,7 +375,9 @@ pub(super) fn to_ids(series: &Series) -> Result<Ids, PolarsError> {
     }
     let cast = series.cast(&DataType::String)?;
     let ca = cast.str()?;
-    let mut out = StrColumn::with_capacity(ca.len(), ca.len() * 8);
+    // The exact text size: no doubling slack in what stays loaded.
+    let bytes: usize = ca.iter().map(|v| v.map_or(0, str::len)).sum();
+    let mut out = StrColumn::with_capacity(ca.len(), bytes);
     for v in ca.iter() {
         out.push(v.unwrap_or_default());
     }
