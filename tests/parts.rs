@@ -109,3 +109,35 @@ fn parts_that_disagree_or_an_empty_folder_are_errors_naming_the_part() {
         "{err}"
     );
 }
+
+#[test]
+fn generated_parts_never_mix_with_or_replace_files_slicewise_does_not_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = generate::generate_run(100, 1, None);
+    // A folder holding someone else's file is refused.
+    let shared = dir.path().join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    common::write(&shared, "notes.txt", "mine");
+    let err = generate::write_parts(&rows, &shared, 2, InputFormat::Csv)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("holds other files") && err.contains("notes.txt"),
+        "{err}"
+    );
+    // A link named like a part is not written through.
+    let target = common::write(dir.path(), "precious.csv", "keep me");
+    let linked = dir.path().join("linked");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::os::unix::fs::symlink(&target, linked.join("part-00001.csv")).unwrap();
+    let err = generate::write_parts(&rows, &linked, 2, InputFormat::Csv)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not a plain file"), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    // An earlier run's parts are replaced.
+    let mine = dir.path().join("mine");
+    generate::write_parts(&rows, &mine, 2, InputFormat::Csv).unwrap();
+    generate::write_parts(&rows, &mine, 2, InputFormat::Csv).unwrap();
+    assert_eq!(common::load(&mine).rows(), 100);
+}

@@ -425,6 +425,8 @@ pub struct RiskCoverage {
     pub accuracy: Vec<f64>,
     /// Rows kept.
     pub kept: Vec<Count>,
+    /// Misclassified rows among those kept.
+    pub errors: Vec<Count>,
     /// Area under the risk–coverage curve (mean selective risk; lower is
     /// better).
     pub aurc: Option<f64>,
@@ -514,6 +516,7 @@ impl RiskCoverage {
             coverage: Vec::new(),
             accuracy: Vec::new(),
             kept: Vec::new(),
+            errors: Vec::new(),
             aurc: None,
             rows: n,
         };
@@ -544,6 +547,7 @@ impl RiskCoverage {
             out.coverage.push(kept.w / n.w);
             out.accuracy.push(right.w / kept.w);
             out.kept.push(kept);
+            out.errors.push(kept - right);
         }
         // Mean over rows of the risk at the coverage each row enters
         // (every row of a tie enters at the tie's coverage).
@@ -564,6 +568,14 @@ impl RiskCoverage {
             None => (Count::ZERO, (self.rows.w > 0.0).then_some(0.0), None),
             Some(k) => (self.kept[k], Some(self.coverage[k]), Some(self.accuracy[k])),
         }
+    }
+
+    /// The misclassified rows among those kept at `t`.
+    #[must_use]
+    pub fn errors_at(&self, t: f64) -> Count {
+        self.index(t)
+            .and_then(|k| self.errors.get(k).copied())
+            .unwrap_or_default()
     }
 
     /// The class's (true positives, false positives, false negatives) among
@@ -637,6 +649,8 @@ mod tests {
         assert_eq!(rc.kept, vec![1, 2, 3, 4]);
         assert_eq!(rc.accuracy, vec![1.0, 1.0, 2.0 / 3.0, 0.5]);
         assert_eq!(rc.at(0.75), (Count::unweighted(2), Some(0.5), Some(1.0)));
+        assert_eq!(rc.errors_at(0.75), 0);
+        assert_eq!(rc.errors_at(0.0), 2);
         // AURC: risks 0, 0, 1/3, 1/2 averaged.
         assert!((rc.aurc.unwrap() - (1.0 / 3.0 + 0.5) / 4.0).abs() < 1e-12);
     }

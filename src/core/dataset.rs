@@ -683,15 +683,6 @@ impl Dataset {
         }
     }
 
-    /// What the rows of a bitmap count for together (a popcount without weights).
-    #[must_use]
-    pub fn weigh_bitmap(&self, rows: &Bitmap) -> Count {
-        match &self.weights {
-            None => Count::unweighted(rows.count_ones() as u64),
-            Some(_) => self.weigh(rows.ones()),
-        }
-    }
-
     /// What all rows count for (the number of rows without weights).
     #[must_use]
     pub fn total(&self) -> Count {

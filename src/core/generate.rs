@@ -457,6 +457,15 @@ pub fn write_parts(
     let mut written = Vec::with_capacity(parts);
     for (i, chunk) in rows.chunks(per.max(1)).enumerate() {
         let path = dir.join(format!("part-{:05}.{ext}", i + 1));
+        // Only a regular file from an earlier run is replaced, never a link
+        // or a device named like a part.
+        if let Ok(meta) = std::fs::symlink_metadata(&path) {
+            anyhow::ensure!(
+                meta.file_type().is_file(),
+                "{} is not a plain file: write the parts to a new or empty folder",
+                path.display()
+            );
+        }
         write_file_ids(chunk, &path, width)?;
         written.push(path);
     }

@@ -160,8 +160,19 @@ fn human_hlp(c: &TagCounts, weight_errors: f64, weight_correct: f64) -> Option<f
 
 /// Computes the table row of one tag.
 #[must_use]
-#[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
 pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
+    tag_row_in(ds, state, tag, super::sample::Strata::of(ds).as_ref())
+}
+
+/// [`tag_row`] with the strata of a stratified sample found once for all
+/// tags.
+#[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
+fn tag_row_in(
+    ds: &Dataset,
+    state: &ReviewState,
+    tag: &Tag,
+    strata: Option<&super::sample::Strata>,
+) -> TagRow {
     let c = tag.counts();
     // Rows (their weights, with a weight column) ...
     let (n, errors) = (ds.total(), ds.error_total());
@@ -182,7 +193,7 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
         hlp_weights = Some((c.errors.w, c.correct.w));
         // A stratified review sample: the same estimates, with the
         // stratified variance instead of Kish's effective size.
-        if let Some(strata) = super::sample::Strata::of(ds) {
+        if let Some(strata) = strata {
             let [e, r, d] = strata.tag_shares(ds, &tag.members);
             let est = |v: Option<(f64, Interval)>| Estimate {
                 value: v.map(|v| v.0),
@@ -365,7 +376,12 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
 /// The prioritisation table, sorted by expected lift (unknown last).
 #[must_use]
 pub fn prioritise(ds: &Dataset, state: &ReviewState) -> Vec<TagRow> {
-    let mut rows: Vec<TagRow> = state.tags().iter().map(|t| tag_row(ds, state, t)).collect();
+    let strata = super::sample::Strata::of(ds);
+    let mut rows: Vec<TagRow> = state
+        .tags()
+        .iter()
+        .map(|t| tag_row_in(ds, state, t, strata.as_ref()))
+        .collect();
     sort_rows(&mut rows, SortKey::ExpectedLift, true);
     rows
 }

@@ -205,16 +205,6 @@ impl std::ops::SubAssign for Count {
     }
 }
 
-impl std::ops::Mul<f64> for Count {
-    type Output = Self;
-    fn mul(self, k: f64) -> Self {
-        Self {
-            w: self.w * k,
-            units: self.units * k,
-        }
-    }
-}
-
 impl std::iter::Sum for Count {
     fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
         iter.fold(Self::ZERO, |a, b| a + b)
@@ -241,12 +231,11 @@ impl PartialEq<Count> for u64 {
 }
 
 impl std::fmt::Display for Count {
-    /// A whole number as one (`1234`), a fractional weight sum with two
-    /// decimals.
+    /// A whole number as one (`1234`), a fractional sum of weights in full.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.whole() {
             Some(n) => write!(f, "{n}"),
-            None => write!(f, "{:.2}", self.w),
+            None => write!(f, "{}", self.w),
         }
     }
 }

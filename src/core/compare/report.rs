@@ -260,14 +260,7 @@ impl CompareReport {
     #[allow(clippy::cast_precision_loss)]
     pub fn to_csv(&self) -> String {
         let mut tidy = Tidy::default();
-        let mut add = |section: &str,
-                       key: &str,
-                       group: &str,
-                       metric: &str,
-                       value: Option<f64>,
-                       ci: Option<Interval>| {
-            tidy.add((section, key, group), metric, value, ci);
-        };
+        let mut add = tidy.adder();
         let change = |add: &mut AddMetric<'_>, prefix: &str, c: &Change| {
             add(&format!("{prefix}count"), Some(c.table.n() as f64), None);
             add(&format!("{prefix}before"), c.before, None);
@@ -432,6 +425,7 @@ impl CompareReport {
                 }
             }
         }
+        drop(add);
         tidy.to_csv()
     }
 

@@ -90,6 +90,13 @@ impl Default for Tidy {
 }
 
 impl Tidy {
+    /// [`Tidy::add`] with the row's place as separate arguments, to pass around.
+    pub fn adder(
+        &mut self,
+    ) -> impl FnMut(&str, &str, &str, &str, Option<f64>, Option<Interval>) + '_ {
+        |section, key, group, metric, value, ci| self.add((section, key, group), metric, value, ci)
+    }
+
     /// Adds one number (empty cells for `None`).
     pub fn add(
         &mut self,
@@ -121,14 +128,7 @@ impl Tidy {
 #[must_use]
 pub fn report_csv(r: &Report) -> String {
     let mut tidy = Tidy::default();
-    let mut add = |section: &str,
-                   key: &str,
-                   group: &str,
-                   metric: &str,
-                   value: Option<f64>,
-                   ci: Option<Interval>| {
-        tidy.add((section, key, group), metric, value, ci);
-    };
+    let mut add = tidy.adder();
     add("overall", "", "", "rows", Some(r.rows.w), None);
     add("overall", "", "", "errors", Some(r.errors.w), None);
     add(
@@ -486,5 +486,6 @@ pub fn report_csv(r: &Report) -> String {
             None,
         );
     }
+    drop(add);
     tidy.to_csv()
 }

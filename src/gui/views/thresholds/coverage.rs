@@ -8,7 +8,6 @@ use egui_plot::{Line, Plot, PlotPoints, Points};
 
 use crate::core::calibration::RiskCoverage;
 use crate::core::render::{count, num, pct};
-use crate::core::stats::Count;
 use crate::gui::theme;
 
 /// Draws the panel; `t` is the confidence below which the model abstains.
@@ -86,14 +85,7 @@ pub fn ui(
             .id_salt("right")
             .show(ui, |ui| {
                 ui.label(RichText::new(format!("Keeping confidence ≥ {:.4}", *t)).strong());
-                // The kept rows' errors: a whole number unless weights are fractional.
-                let wrong = kept.w * (1.0 - accuracy.unwrap_or(1.0));
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let errors = if kept.whole().is_some() {
-                    Count::unweighted(wrong.round() as u64)
-                } else {
-                    Count::of_weight(wrong, true)
-                };
+                let errors = overall.errors_at(*t);
                 ui.label(format!(
                     "kept {} of {} rows ({}), accuracy {}, {} errors",
                     count(kept),
