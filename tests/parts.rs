@@ -141,3 +141,13 @@ fn generated_parts_never_mix_with_or_replace_files_slicewise_does_not_own() {
     generate::write_parts(&rows, &mine, 2, InputFormat::Csv).unwrap();
     assert_eq!(common::load(&mine).rows(), 100);
 }
+
+#[test]
+fn a_link_back_up_the_folder_does_not_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("preds");
+    std::fs::create_dir_all(&root).unwrap();
+    common::write(&root, "part-1.csv", "id,label,pred\n1,a,a\n2,a,b\n");
+    std::os::unix::fs::symlink(&root, root.join("again")).unwrap();
+    assert_eq!(common::load(&root).rows(), 2);
+}

@@ -204,6 +204,9 @@ impl CubeSpec {
                 SAMPLE_WEIGHT_COLUMN,
                 HUMAN_COUNT_COLUMNS.0,
                 HUMAN_COUNT_COLUMNS.1,
+                super::sample::STRATUM_COLUMN,
+                "stratum_rows",
+                "stratum_sampled",
             ]
             .iter()
             .any(|r| r.eq_ignore_ascii_case(c))

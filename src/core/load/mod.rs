@@ -311,11 +311,7 @@ fn encode_timed(
 /// Loads a dataset written as a folder of parts ([`parts`]).
 fn load_folder(dir: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
     let started = std::time::Instant::now();
-    let (mut df, roles, size) = parts::read(dir, opts)?;
-    let format = parts::list(dir)?
-        .first()
-        .and_then(|p| InputFormat::from_path(&p.path))
-        .unwrap_or(InputFormat::Parquet);
+    let (mut df, roles, size, format) = parts::read(dir, opts)?;
     check_roles_are_flat(dir, &df, &roles, format)?;
     let source = SourceInfo {
         path: dir.to_path_buf(),

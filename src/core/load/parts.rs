@@ -41,7 +41,13 @@ fn is_data(path: &Path) -> bool {
 pub fn list(dir: &Path) -> Result<Vec<Part>, LoadError> {
     let mut parts = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), Vec::new())];
+    // Each folder once: a link back up the tree must not loop forever.
+    let mut seen = std::collections::HashSet::new();
     while let Some((folder, partitions)) = stack.pop() {
+        let real = std::fs::canonicalize(&folder).map_err(|e| io_error(&folder, e))?;
+        if !seen.insert(real) {
+            continue;
+        }
         let entries = std::fs::read_dir(&folder).map_err(|e| io_error(&folder, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| io_error(&folder, e))?;
@@ -82,8 +88,11 @@ pub fn list(dir: &Path) -> Result<Vec<Part>, LoadError> {
 /// # Errors
 /// A part that cannot be read, parts of different formats or columns, or
 /// the errors of reading one file.
-pub(super) fn read(dir: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles, u64), LoadError> {
-    let (df, bytes) = stack(dir, opts, |path, format| match format {
+pub(super) fn read(
+    dir: &Path,
+    opts: &LoadOptions,
+) -> Result<(DataFrame, Roles, u64, InputFormat), LoadError> {
+    let (df, bytes, format) = stack(dir, opts, |path, format| match format {
         InputFormat::Csv => Ok(super::csv::read_csv(path, opts)?.0),
         InputFormat::Parquet | InputFormat::Ndjson => read_frame(path, format),
     })?;
@@ -93,11 +102,12 @@ pub(super) fn read(dir: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles, 
         .map(ToString::to_string)
         .collect();
     let roles = super::detect_roles(dir, &columns, opts)?;
-    Ok((df, roles, bytes))
+    Ok((df, roles, bytes, format))
 }
 
 /// The parts of `dir` read by `read_one`, with their hive partition
-/// columns, aligned on the first part's columns and stacked; and their bytes.
+/// columns, aligned on the first part's columns and stacked; their bytes
+/// and their format.
 ///
 /// # Errors
 /// As [`read`].
@@ -105,7 +115,7 @@ pub(super) fn stack(
     dir: &Path,
     opts: &LoadOptions,
     read_one: impl Fn(&Path, InputFormat) -> Result<DataFrame, LoadError>,
-) -> Result<(DataFrame, u64), LoadError> {
+) -> Result<(DataFrame, u64, InputFormat), LoadError> {
     let parts = list(dir)?;
     let format = resolve_format(&parts[0].path, opts.format)?;
     let mut stacked: Option<(DataFrame, PathBuf)> = None;
@@ -169,7 +179,7 @@ pub(super) fn stack(
                 .collect(),
         });
     }
-    Ok((df, bytes))
+    Ok((df, bytes, format))
 }
 
 /// `part` with the columns of `all` in their order and types; an error
