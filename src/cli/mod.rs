@@ -208,6 +208,7 @@ impl ColumnArgs {
             cancel: None,
             progress: None,
             roles_only: false,
+            batch_rows: None,
         }
     }
 }

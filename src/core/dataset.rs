@@ -182,6 +182,24 @@ impl StrColumn {
         }
     }
 
+    /// Makes room for `rows` more strings of `bytes` bytes in all.
+    pub fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.bytes.reserve(bytes);
+        match &mut self.ends {
+            Ends::U32(v) => v.reserve(rows),
+            Ends::U64(v) => v.reserve(rows),
+        }
+    }
+
+    /// Gives back the room no string uses.
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        match &mut self.ends {
+            Ends::U32(v) => v.shrink_to_fit(),
+            Ends::U64(v) => v.shrink_to_fit(),
+        }
+    }
+
     /// Number of strings.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -277,6 +295,52 @@ impl Codes {
             Self::U16(codes.into_iter().map(|c| c as u16).collect())
         } else {
             Self::U32(codes)
+        }
+    }
+
+    /// Makes the stored integers wide enough for codes up to `max_code`.
+    pub fn widen_for(&mut self, max_code: u32) {
+        let fits = match self {
+            Self::U8(_) => u8::try_from(max_code).is_ok(),
+            Self::U16(_) => u16::try_from(max_code).is_ok(),
+            Self::U32(_) => true,
+        };
+        if !fits {
+            let codes = std::mem::take(self).to_vec();
+            *self = Self::new(codes, max_code);
+        }
+    }
+
+    /// Appends codes, none above the `max_code` last given to
+    /// [`Codes::widen_for`].
+    #[allow(clippy::cast_possible_truncation)]
+    pub fn extend(&mut self, codes: impl Iterator<Item = u32>) {
+        match self {
+            Self::U8(v) => v.extend(codes.map(|c| c as u8)),
+            Self::U16(v) => v.extend(codes.map(|c| c as u16)),
+            Self::U32(v) => v.extend(codes),
+        }
+    }
+
+    /// Replaces every code `c` with `table[c]`, in place; no entry of
+    /// `table` may need a wider integer than the codes have.
+    #[allow(clippy::cast_possible_truncation)]
+    pub fn remap(&mut self, table: &[u32]) {
+        match self {
+            Self::U8(v) => v.iter_mut().for_each(|c| *c = table[usize::from(*c)] as u8),
+            Self::U16(v) => v
+                .iter_mut()
+                .for_each(|c| *c = table[usize::from(*c)] as u16),
+            Self::U32(v) => v.iter_mut().for_each(|c| *c = table[*c as usize]),
+        }
+    }
+
+    /// Gives back the room no code uses.
+    pub fn shrink_to_fit(&mut self) {
+        match self {
+            Self::U8(v) => v.shrink_to_fit(),
+            Self::U16(v) => v.shrink_to_fit(),
+            Self::U32(v) => v.shrink_to_fit(),
         }
     }
 

@@ -5,112 +5,103 @@ use std::path::Path;
 use polars::prelude::{DataFrame, DataType, PolarsError, Series};
 use rustc_hash::FxHashMap;
 
-use super::encode::{
-    Done, Encoded, Job, NULL_CODE, next_code, parallel_map, run_job, sort_classes, take,
-};
-use super::{DEFAULT_BINS, LoadOptions, SHOW_ROWS, column_names, polars_error};
+use super::encode::{next_code, parallel_map, sort_classes};
+use super::stream::{Acc, Builder, Dict};
+use super::{DEFAULT_BINS, LoadOptions, SHOW_ROWS};
 use crate::core::dataset::{
-    Bitmap, ColumnData, ColumnUse, Dataset, Grouping, HUMAN_COUNT_COLUMNS, HumanCounts, Ids,
-    MISSING, NO_HUMAN, Roles, SourceInfo, StrColumn,
+    Bitmap, Column, ColumnData, Dataset, HUMAN_COUNT_COLUMNS, HumanCounts, Ids, NO_HUMAN, Roles,
+    SourceInfo, StrColumn, Weights,
 };
 use crate::core::error::LoadError;
 
-/// Turns the polars frame into the compact dataset. Columns are converted in
-/// parallel; each polars column is dropped as soon as it is converted.
+/// Turns a whole polars frame into the compact dataset: one batch.
 pub(super) fn build_dataset(
     df: &mut DataFrame,
     roles: Roles,
     source: SourceInfo,
     opts: &LoadOptions,
 ) -> Result<Dataset, LoadError> {
-    let path = source.path.clone();
-    let perr = |e: PolarsError| polars_error(&path, &e);
-    let rows = df.height();
-    let mut warnings = Vec::new();
-    let bins = opts.bins.unwrap_or(DEFAULT_BINS).max(1);
+    let mut builder = Builder::new(&source.path, roles, df);
+    builder.push(std::mem::take(df))?;
+    finish(builder, source, opts)
+}
 
-    let mut jobs = vec![
-        Job::Encode(take(df, &roles.label).map_err(perr)?),
-        Job::Encode(take(df, &roles.pred).map_err(perr)?),
-    ];
-    if let Some(name) = &roles.human {
-        jobs.push(Job::Encode(take(df, name).map_err(perr)?));
-    }
-    if let Some(name) = &roles.score {
-        jobs.push(Job::Score(name.clone(), take(df, name).map_err(perr)?));
-    }
-    if let Some(name) = &roles.id {
-        jobs.push(Job::Ids(name.clone(), take(df, name).map_err(perr)?));
-    }
-    if let Some(name) = &roles.weight {
-        jobs.push(Job::Weight(name.clone(), take(df, name).map_err(perr)?));
-    }
-    for name in column_names(df) {
-        let series = take(df, &name).map_err(perr)?;
-        let clean = name.trim_start_matches('\u{feff}').to_string();
-        // The sampling query's own bookkeeping (engines without SELECT *
-        // EXCEPT keep it): not a column to slice by.
-        if crate::core::cube::BOOKKEEPING.contains(&clean.as_str()) {
-            continue;
-        }
-        if series.dtype().is_nested() {
-            warnings.push(format!(
-                "Column '{clean}' holds lists or objects ({}), which cannot be sliced by; it was left out.",
-                series.dtype()
-            ));
-            continue;
-        }
-        let usage = if roles.image.as_ref() == Some(&clean) {
-            ColumnUse::Image
-        } else if roles.text.as_ref() == Some(&clean) {
-            ColumnUse::Text
-        } else {
-            ColumnUse::Slice
-        };
-        jobs.push(Job::Column(clean, usage, series));
-    }
-    let expected = jobs.len();
-    let done = parallel_map(jobs, |job| run_job(job, &path, bins))
-        .into_iter()
-        .collect::<Result<Vec<Done>, LoadError>>()?;
-    if done.len() != expected {
-        return Err(LoadError::Parse {
+/// Turns the grown columns into the dataset: slice columns grouped (numeric
+/// ones binned now that all their values are in), classes unified and
+/// sorted, ids checked for duplicates.
+pub(super) fn finish(
+    builder: Builder,
+    source: SourceInfo,
+    opts: &LoadOptions,
+) -> Result<Dataset, LoadError> {
+    let Builder {
+        path,
+        roles,
+        rows,
+        slots,
+        mut warnings,
+    } = builder;
+    if rows == 0 {
+        return Err(LoadError::HeaderOnly {
             path,
-            message: "a column could not be converted".to_string(),
+            columns: slots.into_iter().map(|s| s.name).collect(),
         });
     }
     if opts.cancelled() {
         return Err(LoadError::Cancelled { path });
     }
-    let mut done = done.into_iter();
-    let mut next_encoded = || match done.next() {
-        Some(Done::Encoded(e)) => Some(e),
-        _ => None,
-    };
-    let (Some(label_enc), Some(pred_enc)) = (next_encoded(), next_encoded()) else {
+    let bins = opts.bins.unwrap_or(DEFAULT_BINS).max(1);
+    let (mut label_dict, mut pred_dict, mut human_dict) = (None, None, None);
+    let mut score: Option<Vec<f64>> = None;
+    let mut ids = Ids::RowNumber;
+    let mut weights = None;
+    let mut column_slots = Vec::new();
+    for slot in slots {
+        match slot.acc {
+            Acc::Label(d) => label_dict = Some(d),
+            Acc::Pred(d) => pred_dict = Some(d),
+            Acc::Human(d) => human_dict = Some(d),
+            Acc::Score(mut v) => {
+                v.shrink_to_fit();
+                score = Some(v);
+            }
+            Acc::Ids(i, missing) => {
+                if missing.count > 0 {
+                    return Err(LoadError::NullIds {
+                        path,
+                        column: slot.name,
+                        count: missing.count,
+                        first_rows: missing.first_rows,
+                    });
+                }
+                if let Some(i) = i {
+                    check_unique(&path, &slot.name, &i)?;
+                    ids = i;
+                }
+            }
+            Acc::Weight(mut v, problems) => {
+                problems.check(&path, &slot.name)?;
+                v.shrink_to_fit();
+                weights = Some(Weights::new(slot.name, v));
+            }
+            Acc::Numeric(..) | Acc::Categorical(..) => column_slots.push(slot),
+        }
+    }
+    match &mut ids {
+        Ids::Str(s) => s.shrink_to_fit(),
+        Ids::Int(v) => v.shrink_to_fit(),
+        Ids::RowNumber => {}
+    }
+    let (Some(label_dict), Some(pred_dict)) = (label_dict, pred_dict) else {
         return Err(LoadError::Parse {
             path,
             message: "the label and prediction columns could not be converted".to_string(),
         });
     };
-    let human_enc = if roles.human.is_some() {
-        next_encoded()
-    } else {
-        None
-    };
-    let mut score: Option<Vec<f64>> = None;
-    let mut ids = Ids::RowNumber;
-    let mut weights = None;
-    let mut columns = Vec::new();
-    for d in done {
-        match d {
-            Done::Score(s) => score = Some(s),
-            Done::Ids(i) => ids = i,
-            Done::Weight(w) => weights = Some(w),
-            Done::Column(c) => columns.push(c),
-            Done::Encoded(_) => {}
-        }
-    }
+    let mut columns: Vec<Column> = parallel_map(column_slots, |slot| slot.into_column(bins))
+        .into_iter()
+        .flatten()
+        .collect();
 
     let mut roles = roles;
     if let (Some(name), Some(values)) = (roles.score.clone(), &score) {
@@ -127,13 +118,13 @@ pub(super) fn build_dataset(
     }
 
     // Label and prediction share one class dictionary.
-    check_nulls(&path, "true-label", &roles.label, &label_enc)?;
-    check_nulls(&path, "prediction", &roles.pred, &pred_enc)?;
+    check_nulls(&path, "true-label", &roles.label, &label_dict)?;
+    check_nulls(&path, "prediction", &roles.pred, &pred_dict)?;
     let unified = super::classes::unify(
         &roles.label,
-        &label_enc.values,
+        &label_dict.values,
         &roles.pred,
-        &pred_enc.values,
+        &pred_dict.values,
     );
     warnings.extend(unified.warnings);
     let classes = sort_classes(unified.names.clone());
@@ -149,14 +140,14 @@ pub(super) fn build_dataset(
         .iter()
         .map(|n| position.get(n.as_str()).copied().unwrap_or(0))
         .collect();
-    let remap = |enc: &Encoded, value_class: &[u32]| -> Vec<u32> {
+    let remap = |dict: &Dict, value_class: &[u32]| -> Vec<u32> {
         let table: Vec<u32> = value_class.iter().map(|&u| sorted[u as usize]).collect();
-        enc.codes.iter().map(|&c| table[c as usize]).collect()
+        dict.codes_through(0, &table)
     };
-    let label = remap(&label_enc, &unified.label);
-    drop(label_enc);
-    let pred = remap(&pred_enc, &unified.pred);
-    drop(pred_enc);
+    let label = remap(&label_dict, &unified.label);
+    drop(label_dict);
+    let pred = remap(&pred_dict, &unified.pred);
+    drop(pred_dict);
     let mut correct = Bitmap::new(rows);
     for (i, (l, p)) in label.iter().zip(&pred).enumerate() {
         if l == p {
@@ -166,28 +157,17 @@ pub(super) fn build_dataset(
 
     // Human labels map onto the same classes; values the model never uses are extra.
     let mut human_extra_classes = Vec::new();
-    let human = match (&roles.human, human_enc) {
-        (Some(name), Some(enc)) => {
+    let human = match (&roles.human, human_dict) {
+        (Some(name), Some(dict)) => {
             let table =
-                super::classes::human_codes(&enc.values, &classes, &mut human_extra_classes);
-            if enc.null_count > 0 {
+                super::classes::human_codes(&dict.values, &classes, &mut human_extra_classes);
+            if dict.null_count > 0 {
                 warnings.push(format!(
                     "The human-label column '{name}' is empty on {} row(s); those rows are left out of human-level performance.",
-                    enc.null_count
+                    dict.null_count
                 ));
             }
-            Some(
-                enc.codes
-                    .iter()
-                    .map(|&c| {
-                        if c == NULL_CODE {
-                            NO_HUMAN
-                        } else {
-                            table[c as usize]
-                        }
-                    })
-                    .collect(),
-            )
+            Some(dict.codes_through(NO_HUMAN, &table))
         }
         _ => None,
     };
@@ -282,7 +262,7 @@ pub(super) fn check_nulls(
     path: &Path,
     role: &'static str,
     column: &str,
-    enc: &Encoded,
+    enc: &Dict,
 ) -> Result<(), LoadError> {
     if enc.null_count == 0 {
         return Ok(());
@@ -296,38 +276,10 @@ pub(super) fn check_nulls(
     })
 }
 
-/// Groups sorted by label (numerically when all are numbers), missing last.
-pub(super) fn grouping_from(enc: &Encoded) -> Grouping {
-    let sorted = sort_classes(enc.values.clone());
-    let mut position: FxHashMap<&str, u32> = sorted
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.as_str(), next_code(i)))
-        .collect();
-    let table: Vec<u32> = enc.values.iter().map(|v| position[v.as_str()]).collect();
-    let missing_code = next_code(sorted.len());
-    position.clear();
-    let codes = enc
-        .codes
-        .iter()
-        .map(|&c| {
-            if c == NULL_CODE {
-                missing_code
-            } else {
-                table[c as usize]
-            }
-        })
-        .collect();
-    let mut labels = sorted;
-    if enc.null_count > 0 {
-        labels.push(MISSING.to_string());
-    }
-    Grouping { codes, labels }
-}
-
 /// Converts a column to numbers; text that is not a number is an error
-/// naming the first such value and its row.
-pub(super) fn to_f64_checked(series: &Series) -> Result<Vec<f64>, String> {
+/// naming the first such value and its data row (the first row being data
+/// row `offset + 1`).
+pub(super) fn to_f64_checked(series: &Series, offset: usize) -> Result<Vec<f64>, String> {
     if series.dtype().is_primitive_numeric() || series.dtype().is_null() {
         return to_f64(series).map_err(|e| e.to_string());
     }
@@ -342,16 +294,29 @@ pub(super) fn to_f64_checked(series: &Series) -> Result<Vec<f64>, String> {
             .zip(parsed.iter())
             .enumerate()
             .find(|(_, (r, p))| r.is_some() && p.is_none())
-            .map(|(row, (r, _))| format!("'{}' on data row {}", r.unwrap_or_default(), row + 1));
+            .map(|(row, (r, _))| {
+                format!(
+                    "'{}' on data row {}",
+                    r.unwrap_or_default(),
+                    offset + row + 1
+                )
+            });
         return Err(bad.unwrap_or_else(|| series.dtype().to_string()));
     }
     to_f64(&nums).map_err(|e| e.to_string())
 }
 
 pub(super) fn to_f64(series: &Series) -> Result<Vec<f64>, PolarsError> {
+    let mut out = Vec::with_capacity(series.len());
+    append_f64(series, &mut out)?;
+    Ok(out)
+}
+
+/// Appends a column's values as numbers (NaN for missing) to `out`.
+pub(super) fn append_f64(series: &Series, out: &mut Vec<f64>) -> Result<(), PolarsError> {
     let cast = series.cast(&DataType::Float64)?;
     let ca = cast.f64()?;
-    let mut out = Vec::with_capacity(ca.len());
+    out.reserve(ca.len());
     let no_nulls = ca.null_count() == 0;
     for arr in ca.downcast_iter() {
         if no_nulls {
@@ -360,7 +325,7 @@ pub(super) fn to_f64(series: &Series) -> Result<Vec<f64>, PolarsError> {
             out.extend(arr.iter().map(|v| v.copied().unwrap_or(f64::NAN)));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 pub(super) fn to_ids(series: &Series) -> Result<Ids, PolarsError> {
@@ -384,30 +349,24 @@ pub(super) fn to_ids(series: &Series) -> Result<Ids, PolarsError> {
     Ok(Ids::Str(out))
 }
 
-/// Ids must be present and unique. Sorted ids (the common case) are checked
-/// in one pass; otherwise hashes are sorted and neighbours compared.
-pub(super) fn check_ids(
-    path: &Path,
-    column: &str,
-    series: &Series,
-    ids: &Ids,
-) -> Result<(), LoadError> {
-    if series.null_count() > 0 {
-        let first_rows: Vec<usize> = series
-            .is_null()
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.unwrap_or(false))
-            .map(|(i, _)| i)
-            .take(SHOW_ROWS)
-            .collect();
-        return Err(LoadError::NullIds {
-            path: path.to_path_buf(),
-            column: column.to_string(),
-            count: series.null_count(),
-            first_rows,
-        });
+/// The first [`SHOW_ROWS`] missing rows of a column, numbered from `offset`.
+pub(super) fn first_nulls(series: &Series, offset: usize) -> Vec<usize> {
+    if series.null_count() == 0 {
+        return Vec::new();
     }
+    series
+        .is_null()
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.unwrap_or(false))
+        .map(|(i, _)| offset + i)
+        .take(SHOW_ROWS)
+        .collect()
+}
+
+/// Ids must be unique: sorted ids (the common case) are checked in one
+/// pass; otherwise hashes are sorted and neighbours compared.
+pub(super) fn check_unique(path: &Path, column: &str, ids: &Ids) -> Result<(), LoadError> {
     let n = match ids {
         Ids::RowNumber => return Ok(()),
         Ids::Int(v) => v.len(),

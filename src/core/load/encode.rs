@@ -5,10 +5,7 @@ use std::path::Path;
 use polars::prelude::{DataFrame, DataType, PolarsError, Series};
 use rustc_hash::FxHashMap;
 
-use super::bins::numeric_column;
-use super::build::{check_ids, grouping_from, to_f64, to_f64_checked, to_ids};
-use super::{SHOW_ROWS, polars_error};
-use crate::core::dataset::{Column, ColumnData, ColumnUse, Ids, Weights};
+use super::SHOW_ROWS;
 use crate::core::error::LoadError;
 
 /// A column encoded as dense codes plus the value of each code.
@@ -199,109 +196,55 @@ pub(super) fn take(df: &mut DataFrame, name: &str) -> Result<Series, PolarsError
         .map(polars::prelude::Column::take_materialized_series)
 }
 
-/// One column's conversion, run on a worker thread.
-pub(super) enum Job {
-    /// Label, prediction or human label: codes over values.
-    Encode(Series),
-    /// The score column (name, values).
-    Score(String, Series),
-    /// The id column (name, values).
-    Ids(String, Series),
-    /// The weight column (name, values).
-    Weight(String, Series),
-    /// A metadata column (name, use, values).
-    Column(String, ColumnUse, Series),
+/// The weights a load refuses: missing, not a number, negative.
+pub(super) const BAD_WEIGHTS: [&str; 3] = ["missing", "not-a-number", "negative"];
+
+/// Missing, not-a-number and negative weights, counted batch by batch with
+/// their first rows.
+#[derive(Default)]
+pub(super) struct WeightProblems {
+    counts: [usize; 3],
+    first_rows: [Vec<usize>; 3],
 }
 
-/// A finished [`Job`].
-pub(super) enum Done {
-    Encoded(Encoded),
-    Score(Vec<f64>),
-    Ids(Ids),
-    Weight(Weights),
-    Column(Column),
-}
-
-pub(super) fn run_job(job: Job, path: &Path, bins: usize) -> Result<Done, LoadError> {
-    let perr = |e: PolarsError| polars_error(path, &e);
-    Ok(match job {
-        Job::Encode(series) => Done::Encoded(encode(&series).map_err(perr)?),
-        Job::Score(name, series) => {
-            Done::Score(
-                to_f64_checked(&series).map_err(|found| LoadError::NotNumeric {
-                    path: path.to_path_buf(),
-                    role: "score",
-                    flag: "--score",
-                    column: name,
-                    found,
-                })?,
-            )
-        }
-        Job::Weight(name, series) => {
-            let values = to_f64_checked(&series).map_err(|found| LoadError::NotNumeric {
-                path: path.to_path_buf(),
-                role: "weight",
-                flag: "--weight",
-                column: name.clone(),
-                found,
-            })?;
-            check_weights(path, &name, &series, &values)?;
-            Done::Weight(Weights::new(name, values))
-        }
-        Job::Ids(name, series) => {
-            let ids = to_ids(&series).map_err(perr)?;
-            check_ids(path, &name, &series, &ids)?;
-            Done::Ids(ids)
-        }
-        Job::Column(name, usage, series) => {
-            let data = if series.dtype().is_primitive_numeric() && usage == ColumnUse::Slice {
-                numeric_column(to_f64(&series).map_err(perr)?, bins)
+impl WeightProblems {
+    /// Counts the problems of a batch whose first row is data row `offset`.
+    pub(super) fn add(&mut self, series: &Series, values: &[f64], offset: usize) {
+        let missing = (series.null_count() > 0).then(|| series.is_null());
+        for (i, &w) in values.iter().enumerate() {
+            let is_missing = missing.as_ref().is_some_and(|m| m.get(i).unwrap_or(false));
+            let problem = if is_missing {
+                0
+            } else if !w.is_finite() {
+                1
+            } else if w < 0.0 {
+                2
             } else {
-                ColumnData::Categorical(grouping_from(&encode(&series).map_err(perr)?))
+                continue;
             };
-            Done::Column(Column { name, usage, data })
-        }
-    })
-}
-
-/// A named test of one weight (row, weight).
-type Check<'a> = (&'static str, &'a dyn Fn(usize, f64) -> bool);
-
-/// Refuses missing, not-a-number and negative weights, naming the first rows.
-fn check_weights(
-    path: &Path,
-    name: &str,
-    series: &Series,
-    values: &[f64],
-) -> Result<(), LoadError> {
-    let first = |bad: &dyn Fn(usize, f64) -> bool| -> (usize, Vec<usize>) {
-        let mut rows = values.iter().enumerate().filter(|&(i, &w)| bad(i, w));
-        let count = rows.clone().count();
-        (
-            count,
-            rows.by_ref().take(SHOW_ROWS).map(|(i, _)| i).collect(),
-        )
-    };
-    let missing = (series.null_count() > 0).then(|| series.is_null());
-    let is_missing = |i: usize, _| missing.as_ref().is_some_and(|m| m.get(i).unwrap_or(false));
-    let checks: [Check<'_>; 3] = [
-        ("missing", &is_missing),
-        ("not-a-number", &|_, w: f64| !w.is_finite()),
-        ("negative", &|_, w: f64| w < 0.0),
-    ];
-    for (what, bad) in checks {
-        let (count, first_rows) = first(bad);
-        if count > 0 {
-            return Err(LoadError::BadWeights {
-                path: path.to_path_buf(),
-                column: name.to_string(),
-                what,
-                count,
-                first_rows,
-            });
+            self.counts[problem] += 1;
+            if self.first_rows[problem].len() < SHOW_ROWS {
+                self.first_rows[problem].push(offset + i);
+            }
         }
     }
-    Ok(())
+
+    /// The error for the first kind of problem found, if any.
+    pub(super) fn check(self, path: &Path, name: &str) -> Result<(), LoadError> {
+        let Self { counts, first_rows } = self;
+        for ((what, count), first_rows) in BAD_WEIGHTS.into_iter().zip(counts).zip(first_rows) {
+            if count > 0 {
+                return Err(LoadError::BadWeights {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    what,
+                    count,
+                    first_rows,
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Maps `f` over `items` on all cores, keeping the order. Falls back to the

@@ -17,6 +17,7 @@ mod parquet;
 pub mod parts;
 mod probas;
 mod roles;
+mod stream;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -128,6 +129,9 @@ pub struct LoadOptions {
     /// human, image or text named), not the slice columns: a second run to
     /// compare needs no more, and Parquet and CSV then skip the rest.
     pub roles_only: bool,
+    /// Rows per batch of a streaming Parquet read (row groups are read
+    /// together until they hold this many); `None` is about a million.
+    pub batch_rows: Option<usize>,
 }
 
 impl LoadOptions {
@@ -256,13 +260,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         });
     }
     let started = std::time::Instant::now();
+    if format == InputFormat::Parquet {
+        return load_parquet(path, opts, meta.len());
+    }
     let (mut df, roles) = match format {
         InputFormat::Csv => read_csv(path, opts)?,
-        InputFormat::Parquet if opts.roles_only => {
-            let (df, roles) = parquet::read_roles(path, opts)?;
-            check_roles_are_flat(path, &df, &roles, format)?;
-            (df, roles)
-        }
         InputFormat::Parquet | InputFormat::Ndjson => {
             let df = read_frame(path, format)?;
             let columns = column_names(&df);
@@ -308,17 +310,134 @@ fn encode_timed(
     Ok(ds)
 }
 
-/// Loads a dataset written as a folder of parts ([`parts`]).
+/// Loads a Parquet file batch by batch: peak memory is the compact columns
+/// plus one batch of row groups, and the load reports its progress.
+fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, LoadError> {
+    let mut stream = Stream::new(path, opts, InputFormat::Parquet);
+    let (columns, rows) = parquet::columns_and_rows(path)?;
+    if rows == 0 {
+        return Err(LoadError::HeaderOnly {
+            path: path.to_path_buf(),
+            columns,
+        });
+    }
+    let roles = detect_roles(path, &columns, opts)?;
+    let projection = opts.roles_only.then(|| role_columns(&roles));
+    stream.roles = Some(roles);
+    parquet::read_batches(
+        path,
+        projection.as_deref(),
+        opts.batch_rows,
+        &mut |df, done| {
+            #[allow(
+                clippy::cast_precision_loss,
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss
+            )]
+            stream.progress((size as f64 * done) as u64);
+            stream.push(df)
+        },
+    )?;
+    let source = SourceInfo {
+        path: path.to_path_buf(),
+        size,
+        fingerprint: fingerprint(path).map_err(|e| io_error(path, e))?,
+    };
+    stream.finish(source)
+}
+
+/// Loads a dataset written as a folder of parts ([`parts`]), part by part
+/// (a Parquet part row group by row group).
 fn load_folder(dir: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
-    let started = std::time::Instant::now();
-    let (mut df, roles, size, format) = parts::read(dir, opts)?;
-    check_roles_are_flat(dir, &df, &roles, format)?;
+    let mut stream = Stream::new(dir, opts, InputFormat::Parquet);
+    let read_part: &parts::ReadPart<'_> =
+        &|path, format, each| parts::read_for_load(opts, path, format, each);
+    let (size, format) = parts::for_each_batch(dir, opts, read_part, &mut |df, format, bytes| {
+        stream.format = format;
+        stream.progress(bytes);
+        stream.push(df)
+    })?;
+    stream.format = format;
     let source = SourceInfo {
         path: dir.to_path_buf(),
         size,
         fingerprint: fingerprint::of_folder(dir).map_err(|e| io_error(dir, e))?,
     };
-    encode_timed(&mut df, roles, source, opts, started)
+    stream.finish(source)
+}
+
+/// A load fed batch by batch: the roles come from the first batch's
+/// columns unless given, and the time spent encoding is kept apart from
+/// the time spent reading.
+struct Stream<'a> {
+    path: &'a Path,
+    opts: &'a LoadOptions,
+    format: InputFormat,
+    roles: Option<Roles>,
+    builder: Option<stream::Builder>,
+    started: std::time::Instant,
+    encode_secs: f64,
+}
+
+impl<'a> Stream<'a> {
+    fn new(path: &'a Path, opts: &'a LoadOptions, format: InputFormat) -> Self {
+        Self {
+            path,
+            opts,
+            format,
+            roles: None,
+            builder: None,
+            started: std::time::Instant::now(),
+            encode_secs: 0.0,
+        }
+    }
+
+    fn progress(&self, bytes: u64) {
+        if let Some(p) = &self.opts.progress {
+            p.store(bytes, Ordering::Relaxed);
+        }
+    }
+
+    fn push(&mut self, df: DataFrame) -> Result<(), LoadError> {
+        if self.opts.cancelled() {
+            return Err(LoadError::Cancelled {
+                path: self.path.to_path_buf(),
+            });
+        }
+        let clock = std::time::Instant::now();
+        let builder = match &mut self.builder {
+            Some(b) => b,
+            None => {
+                let roles = match self.roles.take() {
+                    Some(roles) => roles,
+                    None => detect_roles(self.path, &column_names(&df), self.opts)?,
+                };
+                check_roles_are_flat(self.path, &df, &roles, self.format)?;
+                self.builder
+                    .insert(stream::Builder::new(self.path, roles, &df))
+            }
+        };
+        builder.push(df)?;
+        self.encode_secs += clock.elapsed().as_secs_f64();
+        Ok(())
+    }
+
+    fn finish(self, source: SourceInfo) -> Result<Dataset, LoadError> {
+        let Some(builder) = self.builder else {
+            return Err(LoadError::Parse {
+                path: self.path.to_path_buf(),
+                message: "no rows were read".to_string(),
+            });
+        };
+        let clock = std::time::Instant::now();
+        let mut ds = build::finish(builder, source, self.opts)?;
+        let encode = self.encode_secs + clock.elapsed().as_secs_f64();
+        ds.load_phases = vec![
+            ("parse", self.started.elapsed().as_secs_f64() - encode),
+            ("encode", encode),
+        ];
+        Ok(ds)
+    }
 }
 
 fn column_names(df: &DataFrame) -> Vec<String> {

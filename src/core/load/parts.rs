@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use polars::prelude::{Column, DataFrame, DataType, IntoColumn, NamedFrom, Series};
 
 use super::{InputFormat, LoadOptions, io_error, polars_error, read_frame, resolve_format};
-use crate::core::dataset::Roles;
 use crate::core::error::LoadError;
 
 /// The value Spark and Hive write for a NULL partition value.
@@ -80,45 +79,47 @@ pub fn list(dir: &Path) -> Result<Vec<Part>, LoadError> {
     Ok(parts)
 }
 
-/// Reads every part of `dir` and stacks them into one frame with the roles
-/// detected on its columns. Parts must agree on their columns; a column
-/// whose type differs between parts is read as the first part's type.
-/// Also returns the parts' bytes.
+/// Reads one part, handing each batch of it to the callback with the share
+/// of the part read so far.
+pub(super) type ReadPart<'a> = dyn Fn(
+        &Path,
+        InputFormat,
+        &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
+    ) -> Result<(), LoadError>
+    + 'a;
+
+/// Reads a part of a dataset folder for loading: a Parquet part in batches
+/// of row groups, a CSV or NDJSON part whole.
+pub(super) fn read_for_load(
+    opts: &LoadOptions,
+    path: &Path,
+    format: InputFormat,
+    each: &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    match format {
+        InputFormat::Parquet => super::parquet::read_batches(path, None, opts.batch_rows, each),
+        InputFormat::Csv => each(super::csv::read_csv(path, opts)?.0, 1.0),
+        InputFormat::Ndjson => each(read_frame(path, format)?, 1.0),
+    }
+}
+
+/// Reads the parts of `dir` with `read_part` and hands every batch, with
+/// its hive partition columns and aligned on the first batch's columns, to
+/// `each` with the format and the bytes of the parts read so far. Returns
+/// the parts' bytes and their format.
 ///
 /// # Errors
 /// A part that cannot be read, parts of different formats or columns, or
 /// the errors of reading one file.
-pub(super) fn read(
+pub(super) fn for_each_batch(
     dir: &Path,
     opts: &LoadOptions,
-) -> Result<(DataFrame, Roles, u64, InputFormat), LoadError> {
-    let (df, bytes, format) = stack(dir, opts, |path, format| match format {
-        InputFormat::Csv => Ok(super::csv::read_csv(path, opts)?.0),
-        InputFormat::Parquet | InputFormat::Ndjson => read_frame(path, format),
-    })?;
-    let columns: Vec<String> = df
-        .get_column_names()
-        .into_iter()
-        .map(ToString::to_string)
-        .collect();
-    let roles = super::detect_roles(dir, &columns, opts)?;
-    Ok((df, roles, bytes, format))
-}
-
-/// The parts of `dir` read by `read_one`, with their hive partition
-/// columns, aligned on the first part's columns and stacked; their bytes
-/// and their format.
-///
-/// # Errors
-/// As [`read`].
-pub(super) fn stack(
-    dir: &Path,
-    opts: &LoadOptions,
-    read_one: impl Fn(&Path, InputFormat) -> Result<DataFrame, LoadError>,
-) -> Result<(DataFrame, u64, InputFormat), LoadError> {
+    read_part: &ReadPart<'_>,
+    each: &mut dyn FnMut(DataFrame, InputFormat, u64) -> Result<(), LoadError>,
+) -> Result<(u64, InputFormat), LoadError> {
     let parts = list(dir)?;
     let format = resolve_format(&parts[0].path, opts.format)?;
-    let mut stacked: Option<(DataFrame, PathBuf)> = None;
+    let mut first: Option<(Vec<(String, DataType)>, PathBuf)> = None;
     let mut bytes = 0u64;
     for part in &parts {
         if opts.cancelled() {
@@ -140,29 +141,63 @@ pub(super) fn stack(
         let size = std::fs::metadata(path)
             .map_err(|e| io_error(path, e))?
             .len();
-        let mut df = read_one(path, format)?;
-        bytes += size;
-        if let Some(p) = &opts.progress {
-            p.store(bytes, std::sync::atomic::Ordering::Relaxed);
-        }
-        let height = df.height();
-        for (key, value) in &part.partitions {
-            let values: Vec<Option<&str>> =
-                vec![(value != HIVE_NULL).then_some(value.as_str()); height];
-            df.with_column(Column::from(Series::new(key.as_str().into(), values)))
-                .map_err(|e| polars_error(path, &e))?;
-        }
-        stacked = Some(match stacked {
-            None => (df, path.clone()),
-            Some((mut all, first)) => {
-                let aligned = align(&all, &df, &first, path)?;
-                all.vstack_mut_owned(aligned)
+        read_part(path, format, &mut |mut df, done| {
+            let height = df.height();
+            for (key, value) in &part.partitions {
+                let values: Vec<Option<&str>> =
+                    vec![(value != HIVE_NULL).then_some(value.as_str()); height];
+                df.with_column(Column::from(Series::new(key.as_str().into(), values)))
                     .map_err(|e| polars_error(path, &e))?;
-                (all, first)
             }
-        });
+            let df = match &first {
+                None => {
+                    let schema = df
+                        .columns()
+                        .iter()
+                        .map(|c| (c.name().to_string(), c.dtype().clone()))
+                        .collect();
+                    first = Some((schema, path.clone()));
+                    df
+                }
+                Some((schema, first)) => align(schema, &df, first, path)?,
+            };
+            #[allow(
+                clippy::cast_precision_loss,
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss
+            )]
+            let read = bytes + (size as f64 * done) as u64;
+            each(df, format, read)
+        })?;
+        bytes += size;
     }
-    let Some((mut df, _)) = stacked else {
+    Ok((bytes, format))
+}
+
+/// The parts of `dir` read whole by `read_one`, with their hive partition
+/// columns, aligned on the first part's columns and stacked; their bytes
+/// and their format.
+///
+/// # Errors
+/// As [`for_each_batch`].
+pub(super) fn stack(
+    dir: &Path,
+    opts: &LoadOptions,
+    read_one: impl Fn(&Path, InputFormat) -> Result<DataFrame, LoadError>,
+) -> Result<(DataFrame, u64, InputFormat), LoadError> {
+    let mut stacked: Option<DataFrame> = None;
+    let read_part: &ReadPart<'_> = &|path, format, each| each(read_one(path, format)?, 1.0);
+    let (bytes, format) = for_each_batch(dir, opts, read_part, &mut |df, _, _| {
+        match &mut stacked {
+            None => stacked = Some(df),
+            Some(all) => {
+                all.vstack_mut_owned(df)
+                    .map_err(|e| polars_error(dir, &e))?;
+            }
+        }
+        Ok(())
+    })?;
+    let Some(mut df) = stacked else {
         return Err(LoadError::Parse {
             path: dir.to_path_buf(),
             message: "the folder holds no part".to_string(),
@@ -182,21 +217,21 @@ pub(super) fn stack(
     Ok((df, bytes, format))
 }
 
-/// `part` with the columns of `all` in their order and types; an error
-/// naming the first part and this one when the column names differ.
+/// `part` with the first part's columns (`schema`) in their order and
+/// types; an error naming the first part and this one when the column
+/// names differ.
 fn align(
-    all: &DataFrame,
+    schema: &[(String, DataType)],
     part: &DataFrame,
     first: &Path,
     path: &Path,
 ) -> Result<DataFrame, LoadError> {
-    let names = |df: &DataFrame| -> Vec<String> {
-        df.get_column_names()
-            .into_iter()
-            .map(ToString::to_string)
-            .collect()
-    };
-    let (want, have) = (names(all), names(part));
+    let want: Vec<String> = schema.iter().map(|(n, _)| n.clone()).collect();
+    let have: Vec<String> = part
+        .get_column_names()
+        .into_iter()
+        .map(ToString::to_string)
+        .collect();
     let missing: Vec<&String> = want.iter().filter(|c| !have.contains(c)).collect();
     let extra: Vec<&String> = have.iter().filter(|c| !want.contains(c)).collect();
     if !missing.is_empty() || !extra.is_empty() {
@@ -223,17 +258,12 @@ fn align(
         });
     }
     let mut columns = Vec::with_capacity(want.len());
-    for name in &want {
-        let target = all
-            .column(name)
-            .map_err(|e| polars_error(path, &e))?
-            .dtype()
-            .clone();
+    for (name, target) in schema {
         let col = part.column(name).map_err(|e| polars_error(path, &e))?;
-        let col = if col.dtype() == &target || matches!(col.dtype(), DataType::Null) {
-            col.cast(&target)
+        let col = if col.dtype() == target || matches!(col.dtype(), DataType::Null) {
+            col.cast(target)
         } else {
-            col.strict_cast(&target)
+            col.strict_cast(target)
         }
         .map_err(|_| LoadError::Parse {
             path: path.to_path_buf(),

@@ -1,0 +1,339 @@
+//! Building the compact columns batch by batch. Each batch of rows (a range
+//! of Parquet row groups, one part of a folder, a whole CSV or NDJSON file)
+//! is encoded into growing compact columns and dropped, so a load holds the
+//! compact columns plus one parsed batch, never the whole parsed table.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::{DataFrame, PolarsError, Series};
+use rustc_hash::FxHashMap;
+
+use super::build::{append_f64, first_nulls, to_f64_checked, to_ids};
+use super::encode::{Encoded, NULL_CODE, WeightProblems, encode, next_code, parallel_map, take};
+use super::{SHOW_ROWS, polars_error};
+use crate::core::dataset::{Codes, ColumnUse, Grouping, Ids, MISSING, Roles};
+use crate::core::error::LoadError;
+
+/// A column's codes over its distinct values (as text), grown batch by
+/// batch in the narrowest integers that hold them: code 0 is missing, code
+/// `i + 1` is `values[i]`.
+#[derive(Default)]
+pub(super) struct Dict {
+    pub(super) codes: Codes,
+    /// Distinct values in order of first appearance.
+    pub(super) values: Vec<String>,
+    index: FxHashMap<String, u32>,
+    pub(super) null_count: usize,
+    pub(super) first_null_rows: Vec<usize>,
+}
+
+impl Dict {
+    /// Appends a batch whose first row is data row `offset`.
+    fn push(&mut self, series: &Series, offset: usize) -> Result<(), PolarsError> {
+        let local = encode(series)?;
+        self.absorb(&local, offset);
+        Ok(())
+    }
+
+    fn absorb(&mut self, local: &Encoded, offset: usize) {
+        let table: Vec<u32> = local
+            .values
+            .iter()
+            .map(|v| {
+                if let Some(&code) = self.index.get(v) {
+                    return code;
+                }
+                self.values.push(v.clone());
+                let code = next_code(self.values.len());
+                self.index.insert(v.clone(), code);
+                code
+            })
+            .collect();
+        for &row in &local.first_null_rows {
+            if self.first_null_rows.len() < SHOW_ROWS {
+                self.first_null_rows.push(offset + row);
+            }
+        }
+        self.null_count += local.null_count;
+        self.codes.widen_for(next_code(self.values.len()));
+        self.codes.extend(
+            local
+                .codes
+                .iter()
+                .map(|&c| if c == NULL_CODE { 0 } else { table[c as usize] }),
+        );
+    }
+
+    /// The rows' codes with `table` giving the code of each value (the
+    /// missing value's code first), as 32-bit numbers.
+    pub(super) fn codes_through(&self, missing: u32, table: &[u32]) -> Vec<u32> {
+        self.codes
+            .iter()
+            .map(|c| {
+                if c == 0 {
+                    missing
+                } else {
+                    table[c as usize - 1]
+                }
+            })
+            .collect()
+    }
+
+    /// The grouping of a slice column: groups sorted by label (numerically
+    /// when all are numbers), missing last. The codes are renumbered in place.
+    fn into_grouping(mut self) -> Grouping {
+        let sorted = super::encode::sort_classes(self.values.clone());
+        let position: FxHashMap<&str, u32> = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.as_str(), next_code(i)))
+            .collect();
+        let missing = next_code(sorted.len());
+        let table: Vec<u32> = std::iter::once(missing)
+            .chain(self.values.iter().map(|v| position[v.as_str()]))
+            .collect();
+        drop(position);
+        self.codes.remap(&table);
+        self.codes.shrink_to_fit();
+        let mut labels = sorted;
+        if self.null_count > 0 {
+            labels.push(MISSING.to_string());
+        }
+        Grouping {
+            codes: self.codes,
+            labels,
+        }
+    }
+}
+
+/// What one column of the input grows into.
+pub(super) enum Acc {
+    /// True labels.
+    Label(Dict),
+    /// Predictions.
+    Pred(Dict),
+    /// Human labels.
+    Human(Dict),
+    /// Scores.
+    Score(Vec<f64>),
+    /// Ids (`None` until the first batch says integer or text), with the
+    /// missing ones counted.
+    Ids(Option<Ids>, Missing),
+    /// Weights, with the bad ones counted.
+    Weight(Vec<f64>, WeightProblems),
+    /// A numeric slice column: its values, grouped once all are in.
+    Numeric(ColumnUse, Vec<f64>),
+    /// Any other column: codes over its values.
+    Categorical(ColumnUse, Dict),
+}
+
+/// Missing values counted batch by batch, with the first rows.
+#[derive(Default)]
+pub(super) struct Missing {
+    pub(super) count: usize,
+    pub(super) first_rows: Vec<usize>,
+}
+
+/// One input column: its name in the frame, its name without a byte order
+/// mark, and what it grows into.
+pub(super) struct Slot {
+    pub(super) column: String,
+    pub(super) name: String,
+    pub(super) acc: Acc,
+}
+
+/// The growing dataset.
+pub(super) struct Builder {
+    pub(super) path: PathBuf,
+    pub(super) roles: Roles,
+    pub(super) rows: usize,
+    pub(super) slots: Vec<Slot>,
+    pub(super) warnings: Vec<String>,
+}
+
+impl Builder {
+    /// A builder for frames with the columns of `first` and these roles.
+    pub(super) fn new(path: &Path, roles: Roles, first: &DataFrame) -> Self {
+        let mut slots = Vec::new();
+        let mut warnings = Vec::new();
+        let slot = |column: &str, acc| Slot {
+            column: column.to_string(),
+            name: column.trim_start_matches('\u{feff}').to_string(),
+            acc,
+        };
+        slots.push(slot(&roles.label, Acc::Label(Dict::default())));
+        slots.push(slot(&roles.pred, Acc::Pred(Dict::default())));
+        let roled = [
+            (&roles.human, Acc::Human(Dict::default())),
+            (&roles.score, Acc::Score(Vec::new())),
+            (&roles.id, Acc::Ids(None, Missing::default())),
+            (
+                &roles.weight,
+                Acc::Weight(Vec::new(), WeightProblems::default()),
+            ),
+        ];
+        for (name, acc) in roled {
+            if let Some(name) = name {
+                slots.push(slot(name, acc));
+            }
+        }
+        let is_role = |name: &str| {
+            [&roles.label, &roles.pred].contains(&&name.to_string())
+                || [&roles.human, &roles.score, &roles.id, &roles.weight]
+                    .iter()
+                    .any(|r| r.as_deref() == Some(name))
+        };
+        for c in first.columns() {
+            let column = c.name().as_str();
+            if is_role(column) {
+                continue;
+            }
+            let clean = column.trim_start_matches('\u{feff}');
+            // The sampling query's own bookkeeping (engines without SELECT *
+            // EXCEPT keep it): not a column to slice by.
+            if crate::core::cube::BOOKKEEPING.contains(&clean) {
+                continue;
+            }
+            if c.dtype().is_nested() {
+                warnings.push(format!(
+                    "Column '{clean}' holds lists or objects ({}), which cannot be sliced by; it was left out.",
+                    c.dtype()
+                ));
+                continue;
+            }
+            let usage = if roles.image.as_deref() == Some(clean) {
+                ColumnUse::Image
+            } else if roles.text.as_deref() == Some(clean) {
+                ColumnUse::Text
+            } else {
+                ColumnUse::Slice
+            };
+            let acc = if c.dtype().is_primitive_numeric() && usage == ColumnUse::Slice {
+                Acc::Numeric(usage, Vec::new())
+            } else {
+                Acc::Categorical(usage, Dict::default())
+            };
+            slots.push(slot(column, acc));
+        }
+        Self {
+            path: path.to_path_buf(),
+            roles,
+            rows: 0,
+            slots,
+            warnings,
+        }
+    }
+
+    /// Encodes a batch of rows (with the first batch's columns) and drops it.
+    /// Columns are converted in parallel.
+    pub(super) fn push(&mut self, mut df: DataFrame) -> Result<(), LoadError> {
+        let offset = self.rows;
+        let height = df.height();
+        let path = &self.path;
+        let mut items = Vec::with_capacity(self.slots.len());
+        for slot in &mut self.slots {
+            let series = take(&mut df, &slot.column).map_err(|e| polars_error(path, &e))?;
+            items.push((slot, series));
+        }
+        drop(df);
+        parallel_map(items, |(slot, series)| slot.push(path, &series, offset))
+            .into_iter()
+            .collect::<Result<Vec<()>, LoadError>>()?;
+        self.rows += height;
+        Ok(())
+    }
+}
+
+impl Slot {
+    fn push(&mut self, path: &Path, series: &Series, offset: usize) -> Result<(), LoadError> {
+        let perr = |e: PolarsError| polars_error(path, &e);
+        let not_numeric = |role, flag, found| LoadError::NotNumeric {
+            path: path.to_path_buf(),
+            role,
+            flag,
+            column: self.name.clone(),
+            found,
+        };
+        match &mut self.acc {
+            Acc::Label(d) | Acc::Pred(d) | Acc::Human(d) | Acc::Categorical(_, d) => {
+                d.push(series, offset).map_err(perr)?;
+            }
+            Acc::Score(values) => {
+                let more = to_f64_checked(series, offset)
+                    .map_err(|found| not_numeric("score", "--score", found))?;
+                values.extend_from_slice(&more);
+            }
+            Acc::Weight(values, problems) => {
+                let more = to_f64_checked(series, offset)
+                    .map_err(|found| not_numeric("weight", "--weight", found))?;
+                problems.add(series, &more, offset);
+                values.extend_from_slice(&more);
+            }
+            Acc::Numeric(_, values) => append_f64(series, values).map_err(perr)?,
+            Acc::Ids(ids, missing) => {
+                missing.count += series.null_count();
+                if missing.first_rows.len() < SHOW_ROWS {
+                    missing.first_rows.extend(first_nulls(series, offset));
+                    missing.first_rows.truncate(SHOW_ROWS);
+                }
+                let more = to_ids(series).map_err(perr)?;
+                *ids = Some(match ids.take() {
+                    None => more,
+                    Some(have) => append_ids(have, more),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The slice column this slot grew, for a numeric or categorical slot.
+    pub(super) fn into_column(self, bins: usize) -> Option<crate::core::dataset::Column> {
+        use crate::core::dataset::{Column, ColumnData};
+        let (usage, data) = match self.acc {
+            Acc::Numeric(usage, mut values) => {
+                values.shrink_to_fit();
+                (usage, super::bins::numeric_column(values, bins))
+            }
+            Acc::Categorical(usage, dict) => (usage, ColumnData::Categorical(dict.into_grouping())),
+            _ => return None,
+        };
+        Some(Column {
+            name: self.name,
+            usage,
+            data,
+        })
+    }
+}
+
+/// Ids of two batches back to back; integer ids become text when a later
+/// batch's are text.
+fn append_ids(have: Ids, more: Ids) -> Ids {
+    match (have, more) {
+        (Ids::Int(mut a), Ids::Int(b)) => {
+            a.extend_from_slice(&b);
+            Ids::Int(a)
+        }
+        (Ids::Str(mut a), Ids::Str(b)) => {
+            let bytes: usize = (0..b.len()).map(|i| b.get(i).len()).sum();
+            a.reserve(b.len(), bytes);
+            for i in 0..b.len() {
+                a.push(b.get(i));
+            }
+            Ids::Str(a)
+        }
+        (have, more) => {
+            let mut all = crate::core::dataset::StrColumn::default();
+            for ids in [&have, &more] {
+                let n = match ids {
+                    Ids::Int(v) => v.len(),
+                    Ids::Str(s) => s.len(),
+                    Ids::RowNumber => 0,
+                };
+                for i in 0..n {
+                    all.push(&ids.key(i));
+                }
+            }
+            Ids::Str(all)
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The streaming load: a table read in many small batches of row groups is
+//! exactly the table read in one, and problems spread over several batches
+//! are counted over all of them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::{Column, DataFrame, NamedFrom, ParquetWriter, Series};
+use slicewise::core::dataset::Dataset;
+use slicewise::core::error::LoadError;
+use slicewise::core::load::{self, LoadOptions};
+use slicewise::core::render;
+use slicewise::core::report::{self, ReportOptions};
+use slicewise::core::session::TagDef;
+use slicewise::core::tags::{Edit, ReviewState};
+
+const ROWS: usize = 12_000;
+
+/// A table whose later batches hold what the first ones do not: a class
+/// first predicted in the last rows, slice values first seen halfway (past
+/// 256 of them, so the codes widen), missing human labels and scores in
+/// several batches, ids in falling order.
+fn table() -> DataFrame {
+    let classes = ["cat", "dog", "bird"];
+    let ids: Vec<String> = (0..ROWS).map(|i| format!("r{:06}", ROWS - i)).collect();
+    let label: Vec<&str> = (0..ROWS).map(|i| classes[i % 3]).collect();
+    let pred: Vec<&str> = (0..ROWS)
+        .map(|i| {
+            if i >= ROWS - 500 && i % 5 == 0 {
+                "fox"
+            } else if i % 7 == 0 {
+                classes[(i + 1) % 3]
+            } else {
+                classes[i % 3]
+            }
+        })
+        .collect();
+    #[allow(clippy::cast_precision_loss)]
+    let score: Vec<Option<f64>> = (0..ROWS)
+        .map(|i| (i % 997 != 3).then(|| (i % 100) as f64 / 100.0))
+        .collect();
+    let human: Vec<Option<&str>> = (0..ROWS)
+        .map(|i| (i % 2_500 != 17).then(|| classes[(i + usize::from(i % 11 == 0)) % 3]))
+        .collect();
+    let city: Vec<String> = (0..ROWS)
+        .map(|i| {
+            if i < ROWS / 2 {
+                format!("c{}", i % 50)
+            } else {
+                format!("c{}", i % 400)
+            }
+        })
+        .collect();
+    #[allow(clippy::cast_precision_loss)]
+    let snr: Vec<Option<f64>> = (0..ROWS)
+        .map(|i| (i % 1_234 != 5).then(|| ((i * 37) % 1_000) as f64 / 10.0))
+        .collect();
+    let rooms: Vec<i64> = (0..ROWS).map(|i| i64::try_from(i % 6).unwrap()).collect();
+    let night: Vec<bool> = (0..ROWS).map(|i| i % 3 == 1).collect();
+    let col = |name: &str, s: Series| Column::from(s.with_name(name.into()));
+    DataFrame::new_infer_height(vec![
+        col("id", Series::new("".into(), ids)),
+        col("label", Series::new("".into(), label)),
+        col("pred", Series::new("".into(), pred)),
+        col("score", Series::new("".into(), score)),
+        col("human", Series::new("".into(), human)),
+        col("city", Series::new("".into(), city)),
+        col("snr", Series::new("".into(), snr)),
+        col("rooms", Series::new("".into(), rooms)),
+        col("night", Series::new("".into(), night)),
+    ])
+    .unwrap()
+}
+
+/// Writes `df` as Parquet in row groups of 700 rows.
+fn write(dir: &Path, name: &str, mut df: DataFrame) -> PathBuf {
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).unwrap();
+    ParquetWriter::new(file)
+        .with_row_group_size(Some(700))
+        .finish(&mut df)
+        .unwrap();
+    path
+}
+
+fn load_in_batches(path: &Path, batch_rows: Option<usize>) -> Result<Dataset, LoadError> {
+    load::load(
+        path,
+        &LoadOptions {
+            batch_rows,
+            ..LoadOptions::default()
+        },
+    )
+}
+
+#[test]
+fn a_table_read_in_small_batches_is_the_table_read_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "t.parquet", table());
+    let whole = load_in_batches(&path, None).unwrap();
+    // 1,000 rows a batch: 12 batches, each of two row groups.
+    let batched = load_in_batches(&path, Some(1_000)).unwrap();
+    assert_eq!(batched.rows(), ROWS);
+    assert_eq!(whole.classes, ["bird", "cat", "dog", "fox"]);
+    assert_eq!(batched.classes, whole.classes);
+    assert_eq!(batched.label, whole.label);
+    assert_eq!(batched.pred, whole.pred);
+    assert_eq!(batched.human, whole.human);
+    assert_eq!(batched.warnings, whole.warnings);
+    for (a, b) in whole.columns.iter().zip(&batched.columns) {
+        assert_eq!(a.name, b.name);
+        assert_eq!(a.groups().labels, b.groups().labels, "{}", a.name);
+        assert_eq!(a.groups().codes, b.groups().codes, "{}", a.name);
+    }
+    let city = batched.columns.iter().find(|c| c.name == "city").unwrap();
+    assert_eq!(city.groups().n_groups(), 400);
+    assert!(matches!(
+        city.groups().codes,
+        slicewise::core::dataset::Codes::U16(_)
+    ));
+    assert_eq!(
+        (0..ROWS).map(|r| batched.ids.key(r)).collect::<Vec<_>>(),
+        (0..ROWS).map(|r| whole.ids.key(r)).collect::<Vec<_>>()
+    );
+    assert_eq!(report(&whole), report(&batched));
+}
+
+/// The whole report with a rule tag, sliced by the columns the batches fill in.
+fn report(ds: &Dataset) -> serde_json::Value {
+    let mut state = ReviewState::new(ds);
+    let def = TagDef::rule(
+        "far cities at night",
+        "",
+        r#"city == "c333" or night == "true""#,
+    );
+    state
+        .edit(
+            ds,
+            Edit::AddTag {
+                index: 0,
+                id: None,
+                def,
+                members: Vec::new(),
+            },
+        )
+        .unwrap();
+    let opts = ReportOptions {
+        by: vec![vec!["city".into()], vec!["snr".into(), "rooms".into()]],
+        bootstrap: Some((100, 7)),
+        ..ReportOptions::default()
+    };
+    render::report_json(&report::build(ds, &state, &opts).unwrap())
+}
+
+#[test]
+fn missing_ids_duplicates_and_bad_weights_are_counted_over_every_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = |name: &str, column: Series| {
+        let mut df = table();
+        df.with_column(Column::from(column)).unwrap();
+        write(dir.path(), name, df)
+    };
+    // Missing ids in the first and in the last batch.
+    let ids: Vec<Option<String>> = (0..ROWS)
+        .map(|i| (i != 10 && i != ROWS - 10).then(|| format!("r{i}")))
+        .collect();
+    let path = with("missing.parquet", Series::new("id".into(), ids));
+    match load_in_batches(&path, Some(1_000)) {
+        Err(LoadError::NullIds {
+            count, first_rows, ..
+        }) => assert_eq!((count, first_rows), (2, vec![10, ROWS - 10])),
+        other => panic!("{other:?}"),
+    }
+    // The same id in the first and in the last batch.
+    let ids: Vec<String> = (0..ROWS)
+        .map(|i| format!("r{}", if i == ROWS - 1 { 0 } else { i }))
+        .collect();
+    let path = with("dup.parquet", Series::new("id".into(), ids));
+    let err = load_in_batches(&path, Some(1_000)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("'r0' on data rows 1, {ROWS}")),
+        "{err}"
+    );
+    // Negative weights in three batches.
+    let weights: Vec<f64> = (0..ROWS)
+        .map(|i| if i % 4_000 == 1 { -1.0 } else { 1.0 })
+        .collect();
+    let path = with("weights.parquet", Series::new("weight".into(), weights));
+    match load_in_batches(&path, Some(1_000)) {
+        Err(LoadError::BadWeights {
+            what,
+            count,
+            first_rows,
+            ..
+        }) => assert_eq!(
+            (what, count, first_rows),
+            ("negative", 3, vec![1, 4_001, 8_001])
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_text_score_names_its_row_in_a_later_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let scores: Vec<String> = (0..ROWS)
+        .map(|i| {
+            if i == 5_555 {
+                "high".into()
+            } else {
+                "0.5".into()
+            }
+        })
+        .collect();
+    let mut df = table();
+    df.with_column(Column::from(Series::new("score".into(), scores)))
+        .unwrap();
+    let path = write(dir.path(), "s.parquet", df);
+    let err = load_in_batches(&path, Some(1_000)).unwrap_err();
+    assert!(err.to_string().contains("'high' on data row 5556"), "{err}");
+}
