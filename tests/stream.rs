@@ -203,6 +203,41 @@ fn missing_ids_duplicates_and_bad_weights_are_counted_over_every_batch() {
 }
 
 #[test]
+fn ids_kept_as_numbers_turn_to_text_when_a_later_batch_is_not_numbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..ROWS)
+        .map(|i| {
+            if i == ROWS - 3 {
+                "special".to_string()
+            } else {
+                format!("utt{i:08}")
+            }
+        })
+        .collect();
+    let mut df = table();
+    df.with_column(Column::from(Series::new("id".into(), ids.clone())))
+        .unwrap();
+    let path = write(dir.path(), "ids.parquet", df);
+    let mixed = load_in_batches(&path, Some(1_000)).unwrap();
+    assert!(matches!(mixed.ids, slicewise::core::dataset::Ids::Str(_)));
+    let keys: Vec<String> = (0..ROWS).map(|r| mixed.ids.key(r).into_owned()).collect();
+    assert_eq!(keys, ids);
+    // Without the odd one the ids are numbers: 16 bytes for all of them.
+    let mut df = table();
+    let numbered: Vec<String> = (0..ROWS).map(|i| format!("utt{i:08}")).collect();
+    df.with_column(Column::from(Series::new("id".into(), numbered.clone())))
+        .unwrap();
+    let path = write(dir.path(), "numbered.parquet", df);
+    let ds = load_in_batches(&path, Some(1_000)).unwrap();
+    assert!(matches!(
+        ds.ids,
+        slicewise::core::dataset::Ids::Numbered(..)
+    ));
+    assert!(ds.ids.heap_bytes() < 64);
+    assert_eq!(ds.ids.key(ROWS - 1), numbered[ROWS - 1]);
+}
+
+#[test]
 fn a_text_score_names_its_row_in_a_later_batch() {
     let dir = tempfile::tempdir().unwrap();
     let scores: Vec<String> = (0..ROWS)

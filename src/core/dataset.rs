@@ -101,8 +101,11 @@ pub enum Ids {
     /// No id column: rows are keyed by their 1-based row number.
     RowNumber,
     /// Integer ids.
-    Int(Vec<i64>),
-    /// String ids, stored back to back.
+    Int(Numbers),
+    /// Text ids that are each a number between one prefix and suffix
+    /// (`utt00000001`, `img_17.jpg`), kept as the numbers.
+    Numbered(IdPattern, Numbers),
+    /// Other text ids, stored back to back.
     Str(StrColumn),
 }
 
@@ -112,8 +115,243 @@ impl Ids {
     pub fn key(&self, row: usize) -> Cow<'_, str> {
         match self {
             Self::RowNumber => Cow::Owned((row + 1).to_string()),
-            Self::Int(v) => Cow::Owned(v[row].to_string()),
+            Self::Int(v) => Cow::Owned(v.get(row).to_string()),
+            Self::Numbered(pattern, v) => Cow::Owned(pattern.format(v.get(row))),
             Self::Str(s) => Cow::Borrowed(s.get(row)),
+        }
+    }
+
+    /// Number of ids (0 for row numbers).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Self::RowNumber => 0,
+            Self::Int(v) | Self::Numbered(_, v) => v.len(),
+            Self::Str(s) => s.len(),
+        }
+    }
+
+    /// Whether there are no ids.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Self::RowNumber => 0,
+            Self::Int(v) => v.heap_bytes(),
+            Self::Numbered(p, v) => v.heap_bytes() + p.prefix.len() + p.suffix.len(),
+            Self::Str(s) => s.heap_bytes(),
+        }
+    }
+
+    /// The numbers behind integer or numbered ids, with the pattern of
+    /// numbered ones.
+    #[must_use]
+    pub fn numbers(&self) -> Option<(Option<&IdPattern>, &Numbers)> {
+        match self {
+            Self::Int(v) => Some((None, v)),
+            Self::Numbered(p, v) => Some((Some(p), v)),
+            Self::RowNumber | Self::Str(_) => None,
+        }
+    }
+}
+
+/// Text ids made of one number between a fixed prefix and suffix: the
+/// number is the last run of digits, written `width` digits wide (zeros in
+/// front), or as is when `width` is 0 (no zero in front). Each such id is
+/// exactly one number and back, so the ids can be kept as numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdPattern {
+    /// Text before the number.
+    pub prefix: String,
+    /// Digits of every number, or 0 for numbers written without zeros in front.
+    pub width: usize,
+    /// Text after the number.
+    pub suffix: String,
+}
+
+impl IdPattern {
+    /// Most digits a number may have (an `i64` holds 18 of any kind).
+    const MAX_DIGITS: usize = 18;
+
+    /// The pattern of `id`, fixed-width when `padded`; `None` without digits.
+    #[must_use]
+    pub fn of(id: &str, padded: bool) -> Option<Self> {
+        let bytes = id.as_bytes();
+        let end = bytes.iter().rposition(u8::is_ascii_digit)? + 1;
+        let start = bytes[..end]
+            .iter()
+            .rposition(|b| !b.is_ascii_digit())
+            .map_or(0, |i| i + 1);
+        let pattern = Self {
+            prefix: id[..start].to_string(),
+            width: if padded { end - start } else { 0 },
+            suffix: id[end..].to_string(),
+        };
+        pattern.number(id).map(|_| pattern)
+    }
+
+    /// The number of `id` when it has this pattern.
+    #[must_use]
+    pub fn number(&self, id: &str) -> Option<i64> {
+        let digits = id
+            .strip_prefix(self.prefix.as_str())?
+            .strip_suffix(self.suffix.as_str())?;
+        let fits = if self.width > 0 {
+            digits.len() == self.width
+        } else {
+            digits == "0" || !digits.starts_with('0')
+        };
+        (fits
+            && !digits.is_empty()
+            && digits.len() <= Self::MAX_DIGITS
+            && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+    }
+
+    /// The id of number `n`.
+    #[must_use]
+    pub fn format(&self, n: i64) -> String {
+        let (prefix, suffix, width) = (&self.prefix, &self.suffix, self.width);
+        format!("{prefix}{n:0width$}{suffix}")
+    }
+}
+
+/// Whole numbers, one per row: runs of consecutive numbers while they come
+/// that way (ids 1, 2, 3, … cost 16 bytes in all), else one per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Numbers {
+    /// The first row of each run and its number; a run goes on, one higher
+    /// a row, up to the next run's first row.
+    Runs {
+        /// (first row, its number) of each run.
+        starts: Vec<(usize, i64)>,
+        /// Rows in all.
+        len: usize,
+    },
+    /// One number per row.
+    Plain(Vec<i64>),
+}
+
+impl Default for Numbers {
+    fn default() -> Self {
+        Self::Runs {
+            starts: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl FromIterator<i64> for Numbers {
+    fn from_iter<I: IntoIterator<Item = i64>>(iter: I) -> Self {
+        let mut out = Self::default();
+        out.extend(iter);
+        out
+    }
+}
+
+impl Numbers {
+    /// Appends numbers; runs give way to one number a row once they would
+    /// take more room.
+    pub fn extend(&mut self, values: impl IntoIterator<Item = i64>) {
+        for v in values {
+            match self {
+                Self::Runs { starts, len } => {
+                    let continues = starts.last().is_some_and(|&(row, first)| {
+                        i64::try_from(*len - row)
+                            .ok()
+                            .and_then(|d| first.checked_add(d))
+                            == Some(v)
+                    });
+                    if !continues {
+                        starts.push((*len, v));
+                    }
+                    *len += 1;
+                    if starts.len() > 64 && starts.len() * 16 > *len * 8 {
+                        *self = Self::Plain(self.iter().collect());
+                    }
+                }
+                Self::Plain(all) => all.push(v),
+            }
+        }
+    }
+
+    /// The number of `row`.
+    #[must_use]
+    pub fn get(&self, row: usize) -> i64 {
+        match self {
+            Self::Runs { starts, .. } => {
+                let k = starts.partition_point(|&(r, _)| r <= row).saturating_sub(1);
+                let (first_row, first) = starts[k];
+                first + i64::try_from(row - first_row).unwrap_or(i64::MAX)
+            }
+            Self::Plain(v) => v[row],
+        }
+    }
+
+    /// Number of rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Runs { len, .. } => *len,
+            Self::Plain(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every row's number, in order.
+    #[must_use]
+    #[allow(clippy::iter_without_into_iter)] // Numbers by value, not references.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = i64> + '_> {
+        match self {
+            Self::Runs { starts, len } => Box::new(starts.iter().enumerate().flat_map(
+                move |(k, &(row, first))| {
+                    let end = starts.get(k + 1).map_or(*len, |s| s.0);
+                    (0..end - row).map(move |j| first + i64::try_from(j).unwrap_or(i64::MAX))
+                },
+            )),
+            Self::Plain(v) => Box::new(v.iter().copied()),
+        }
+    }
+
+    /// Whether every number is above the one before.
+    #[must_use]
+    pub fn strictly_increasing(&self) -> bool {
+        match self {
+            Self::Runs { starts, len } => {
+                starts.windows(2).all(|w| {
+                    let last_of_first = w[0].1 + i64::try_from(w[1].0 - w[0].0 - 1).unwrap_or(0);
+                    w[1].1 > last_of_first
+                }) || *len == 0
+            }
+            Self::Plain(v) => v.windows(2).all(|w| w[0] < w[1]),
+        }
+    }
+
+    /// Bytes held.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Self::Runs { starts, .. } => starts.capacity() * 16,
+            Self::Plain(v) => v.capacity() * 8,
+        }
+    }
+
+    /// Gives back the room no number uses.
+    pub fn shrink_to_fit(&mut self) {
+        match self {
+            Self::Runs { starts, .. } => starts.shrink_to_fit(),
+            Self::Plain(v) => v.shrink_to_fit(),
         }
     }
 }
@@ -677,14 +915,7 @@ impl Dataset {
                 "human labels",
                 self.human.as_ref().map_or(0, |h| h.capacity() * 4),
             ),
-            (
-                "ids",
-                match &self.ids {
-                    Ids::RowNumber => 0,
-                    Ids::Int(v) => v.capacity() * 8,
-                    Ids::Str(s) => s.heap_bytes(),
-                },
-            ),
+            ("ids", self.ids.heap_bytes()),
         ];
         let (mut codes, mut numbers, mut text) = (0, 0, 0);
         for c in &self.columns {
@@ -893,5 +1124,50 @@ mod tests {
         assert_eq!(format_number(0.25), "0.25");
         assert_eq!(format_number(1.0 / 3.0), "0.333333");
         assert_eq!(format_number(-2.5), "-2.5");
+    }
+
+    #[test]
+    fn ids_that_are_one_number_in_fixed_text_round_trip_exactly() {
+        let padded = IdPattern::of("utt00000042", true).unwrap();
+        assert_eq!((padded.prefix.as_str(), padded.width), ("utt", 8));
+        assert_eq!(padded.number("utt00000042"), Some(42));
+        assert_eq!(padded.format(42), "utt00000042");
+        // A different width or text is not this pattern.
+        assert_eq!(padded.number("utt0000042"), None);
+        assert_eq!(padded.number("utx00000042"), None);
+        let plain = IdPattern::of("img_17.jpg", false).unwrap();
+        assert_eq!(
+            (plain.prefix.as_str(), plain.suffix.as_str()),
+            ("img_", ".jpg")
+        );
+        assert_eq!(plain.number("img_170.jpg"), Some(170));
+        // "img_07.jpg" is not "img_7.jpg": a zero in front is refused.
+        assert_eq!(plain.number("img_07.jpg"), None);
+        assert_eq!(plain.number("img_0.jpg"), Some(0));
+        assert_eq!(IdPattern::of("no digits", false), None);
+        assert_eq!(IdPattern::of("1234567890123456789", true), None, "too long");
+    }
+
+    #[test]
+    fn consecutive_numbers_are_runs_and_others_one_a_row() {
+        let mut n: Numbers = (100..200).chain(500..510).chain([7]).collect();
+        assert!(matches!(&n, Numbers::Runs { starts, len: 111 } if starts.len() == 3));
+        assert_eq!(
+            (n.get(0), n.get(99), n.get(100), n.get(110)),
+            (100, 199, 500, 7)
+        );
+        assert_eq!(n.iter().count(), 111);
+        assert!(n.iter().zip(0..).all(|(v, r)| v == n.get(r)));
+        assert!(!n.strictly_increasing());
+        n.shrink_to_fit();
+        assert!(n.heap_bytes() <= 48);
+        // Numbers in no order take one slot a row once runs cost more.
+        let shuffled: Numbers = (0..1_000_i64).map(|i| (i * 7_919) % 1_000).collect();
+        assert!(matches!(shuffled, Numbers::Plain(_)));
+        assert_eq!(shuffled.get(1), 919);
+        let rising: Numbers = [1, 2, 3, 10, 11, 20].into_iter().collect();
+        assert!(rising.strictly_increasing());
+        let repeat: Numbers = [1, 2, 3, 3, 4].into_iter().collect();
+        assert!(!repeat.strictly_increasing());
     }
 }

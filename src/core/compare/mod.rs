@@ -150,17 +150,20 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
                 .filter_map(|r| u32::try_from(r).ok())
                 .map(|r| (r, r)),
         );
-    } else if let (Ids::Int(ib), Ids::Int(ia)) = (&before.ids, &after.ids) {
-        // Whole-number ids: hash the numbers, not their text.
+    } else if let (Some((pb, ib)), Some((pa, ia))) = (before.ids.numbers(), after.ids.numbers())
+        && pb == pa
+    {
+        // Ids that are numbers (or one number in the same text): hash the
+        // numbers, not their text.
         let mut index: FxHashMap<i64, u32> = FxHashMap::default();
         index.reserve(na);
-        for (r, &id) in ia.iter().enumerate() {
+        for (r, id) in ia.iter().enumerate() {
             if let Ok(r32) = u32::try_from(r) {
                 index.insert(id, r32);
             }
         }
         for (r, id) in ib.iter().enumerate() {
-            if let (Some(&a), Ok(b)) = (index.get(id), u32::try_from(r)) {
+            if let (Some(&a), Ok(b)) = (index.get(&id), u32::try_from(r)) {
                 pairs.push((b, a));
             }
         }

@@ -9,8 +9,8 @@ use super::encode::{next_code, parallel_map, sort_classes};
 use super::stream::{Acc, Builder, Dict};
 use super::{DEFAULT_BINS, LoadOptions, SHOW_ROWS};
 use crate::core::dataset::{
-    Bitmap, Column, ColumnData, Dataset, HUMAN_COUNT_COLUMNS, HumanCounts, Ids, NO_HUMAN, Roles,
-    SourceInfo, StrColumn, Weights,
+    Bitmap, Column, ColumnData, Dataset, HUMAN_COUNT_COLUMNS, HumanCounts, IdPattern, Ids,
+    NO_HUMAN, Numbers, Roles, SourceInfo, StrColumn, Weights,
 };
 use crate::core::error::LoadError;
 
@@ -89,7 +89,7 @@ pub(super) fn finish(
     }
     match &mut ids {
         Ids::Str(s) => s.shrink_to_fit(),
-        Ids::Int(v) => v.shrink_to_fit(),
+        Ids::Int(v) | Ids::Numbered(_, v) => v.shrink_to_fit(),
         Ids::RowNumber => {}
     }
     let (Some(label_dict), Some(pred_dict)) = (label_dict, pred_dict) else {
@@ -328,11 +328,14 @@ pub(super) fn append_f64(series: &Series, out: &mut Vec<f64>) -> Result<(), Pola
     Ok(())
 }
 
-pub(super) fn to_ids(series: &Series) -> Result<Ids, PolarsError> {
+/// A column of ids: whole numbers as numbers, text that is one number
+/// between a fixed prefix and suffix as the numbers (`pattern`, the pattern
+/// of the ids read before, is tried first), other text as text.
+pub(super) fn to_ids(series: &Series, pattern: Option<&IdPattern>) -> Result<Ids, PolarsError> {
     if super::encode::fits_i64(series.dtype()) {
         let cast = series.cast(&DataType::Int64)?;
         let ca = cast.i64()?;
-        let mut out = Vec::with_capacity(ca.len());
+        let mut out = Numbers::default();
         for arr in ca.downcast_iter() {
             out.extend(arr.iter().map(|v| v.copied().unwrap_or(i64::MIN)));
         }
@@ -340,6 +343,21 @@ pub(super) fn to_ids(series: &Series) -> Result<Ids, PolarsError> {
     }
     let cast = series.cast(&DataType::String)?;
     let ca = cast.str()?;
+    let first = ca.iter().flatten().next().unwrap_or_default();
+    let candidates = [
+        pattern.cloned(),
+        IdPattern::of(first, true),
+        IdPattern::of(first, false),
+    ];
+    for pattern in candidates.into_iter().flatten() {
+        let numbers: Option<Numbers> = ca
+            .iter()
+            .map(|v| pattern.number(v.unwrap_or_default()))
+            .collect();
+        if let Some(numbers) = numbers {
+            return Ok(Ids::Numbered(pattern, numbers));
+        }
+    }
     // The exact text size: no doubling slack in what stays loaded.
     let bytes: usize = ca.iter().map(|v| v.map_or(0, str::len)).sum();
     let mut out = StrColumn::with_capacity(ca.len(), bytes);
@@ -367,13 +385,9 @@ pub(super) fn first_nulls(series: &Series, offset: usize) -> Vec<usize> {
 /// Ids must be unique: sorted ids (the common case) are checked in one
 /// pass; otherwise hashes are sorted and neighbours compared.
 pub(super) fn check_unique(path: &Path, column: &str, ids: &Ids) -> Result<(), LoadError> {
-    let n = match ids {
-        Ids::RowNumber => return Ok(()),
-        Ids::Int(v) => v.len(),
-        Ids::Str(s) => s.len(),
-    };
+    let n = ids.len();
     let strictly_increasing = match ids {
-        Ids::Int(v) => v.windows(2).all(|w| w[0] < w[1]),
+        Ids::Int(v) | Ids::Numbered(_, v) => v.strictly_increasing(),
         Ids::Str(s) => (1..n).all(|i| s.get(i - 1) < s.get(i)),
         Ids::RowNumber => true,
     };
@@ -384,7 +398,9 @@ pub(super) fn check_unique(path: &Path, column: &str, ids: &Ids) -> Result<(), L
     let mut keyed: Vec<(u64, u32)> = (0..n)
         .map(|i| {
             let h = match ids {
-                Ids::Int(v) => v[i].cast_unsigned().wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                Ids::Int(v) | Ids::Numbered(_, v) => {
+                    v.get(i).cast_unsigned().wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                }
                 Ids::Str(s) => {
                     std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, s.get(i))
                 }

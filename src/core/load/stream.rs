@@ -276,7 +276,11 @@ impl Slot {
                     missing.first_rows.extend(first_nulls(series, offset));
                     missing.first_rows.truncate(SHOW_ROWS);
                 }
-                let more = to_ids(series).map_err(perr)?;
+                let pattern = match ids {
+                    Some(Ids::Numbered(p, _)) => Some(p.clone()),
+                    _ => None,
+                };
+                let more = to_ids(series, pattern.as_ref()).map_err(perr)?;
                 *ids = Some(match ids.take() {
                     None => more,
                     Some(have) => append_ids(have, more),
@@ -305,13 +309,17 @@ impl Slot {
     }
 }
 
-/// Ids of two batches back to back; integer ids become text when a later
-/// batch's are text.
+/// Ids of two batches back to back: numbers stay numbers when both batches
+/// have them (with one pattern); otherwise all become text.
 fn append_ids(have: Ids, more: Ids) -> Ids {
     match (have, more) {
         (Ids::Int(mut a), Ids::Int(b)) => {
-            a.extend_from_slice(&b);
+            a.extend(b.iter());
             Ids::Int(a)
+        }
+        (Ids::Numbered(p, mut a), Ids::Numbered(q, b)) if p == q => {
+            a.extend(b.iter());
+            Ids::Numbered(p, a)
         }
         (Ids::Str(mut a), Ids::Str(b)) => {
             let bytes: usize = (0..b.len()).map(|i| b.get(i).len()).sum();
@@ -324,12 +332,7 @@ fn append_ids(have: Ids, more: Ids) -> Ids {
         (have, more) => {
             let mut all = crate::core::dataset::StrColumn::default();
             for ids in [&have, &more] {
-                let n = match ids {
-                    Ids::Int(v) => v.len(),
-                    Ids::Str(s) => s.len(),
-                    Ids::RowNumber => 0,
-                };
-                for i in 0..n {
+                for i in 0..ids.len() {
                     all.push(&ids.key(i));
                 }
             }

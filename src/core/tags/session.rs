@@ -205,14 +205,24 @@ fn match_keys<'a>(ids: &Ids, keys: impl Iterator<Item = &'a str>, rows: usize) -
                     .and_then(|n| u32::try_from(n - 1).ok());
             }
         }
-        Ids::Int(values) => {
+        Ids::Int(values) | Ids::Numbered(_, values) => {
+            let pattern = match ids {
+                Ids::Numbered(p, _) => Some(p),
+                _ => None,
+            };
             let wanted: FxHashMap<i64, usize> = keys
                 .iter()
                 .enumerate()
-                .filter_map(|(i, k)| k.trim().parse::<i64>().ok().map(|v| (v, i)))
+                .filter_map(|(i, k)| {
+                    match pattern {
+                        Some(p) => p.number(k),
+                        None => k.trim().parse::<i64>().ok(),
+                    }
+                    .map(|v| (v, i))
+                })
                 .collect();
             for (row, v) in values.iter().enumerate() {
-                if let Some(&i) = wanted.get(v) {
+                if let Some(&i) = wanted.get(&v) {
                     out[i] = u32::try_from(row).ok();
                 }
             }
