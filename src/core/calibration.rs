@@ -275,6 +275,9 @@ fn weighted_quantile(sorted: &[(f64, f64)], q: f64) -> Option<f64> {
     Some(a + (b - a) * (pos - lo))
 }
 
+/// Scores, the outcome per row, and what the scores are of.
+pub type Inputs<'a> = (std::borrow::Cow<'a, [f64]>, Vec<bool>, Basis);
+
 /// The calibration inputs of a dataset: the scores, the outcome per row and
 /// the basis. Complete per-class probabilities give the top-label
 /// confidence (the probability of the predicted class); a score column read
@@ -283,17 +286,13 @@ fn weighted_quantile(sorted: &[(f64, f64)], q: f64) -> Option<f64> {
 /// are calibrated: `None` when a score leaves [0, 1] (a decile score, a
 /// logit).
 #[must_use]
-pub fn inputs(
-    ds: &Dataset,
-    positive: Option<u32>,
-    meaning: ScoreMeaning,
-) -> Option<(Vec<f64>, Vec<bool>, Basis)> {
+pub fn inputs(ds: &Dataset, positive: Option<u32>, meaning: ScoreMeaning) -> Option<Inputs<'_>> {
     if let Some(conf) = top_label_confidence(ds, meaning) {
         let right = (0..ds.rows()).map(|i| !ds.is_error(i)).collect();
         return is_probability(&conf).then_some((conf, right, Basis::TopLabel));
     }
     let p = positive?;
-    let scores = ds.score.clone()?;
+    let scores = std::borrow::Cow::Borrowed(ds.score.as_deref()?);
     let is_positive = ds.label.iter().map(|&l| l == p).collect();
     is_probability(&scores).then_some((scores, is_positive, Basis::Positive))
 }
@@ -311,7 +310,10 @@ pub fn is_probability(scores: &[f64]) -> bool {
 /// of the predicted class when every class has a probability column, else
 /// the score column when it is read as a confidence.
 #[must_use]
-pub fn top_label_confidence(ds: &Dataset, meaning: ScoreMeaning) -> Option<Vec<f64>> {
+pub fn top_label_confidence(
+    ds: &Dataset,
+    meaning: ScoreMeaning,
+) -> Option<std::borrow::Cow<'_, [f64]>> {
     if let Some(p) = &ds.probas
         && p.complete(ds.classes.len())
     {
@@ -322,7 +324,7 @@ pub fn top_label_confidence(ds: &Dataset, meaning: ScoreMeaning) -> Option<Vec<f
         );
     }
     match meaning {
-        ScoreMeaning::Confidence => ds.score.clone(),
+        ScoreMeaning::Confidence => ds.score.as_deref().map(std::borrow::Cow::Borrowed),
         ScoreMeaning::Positive => None,
     }
 }
@@ -495,55 +497,29 @@ impl RiskCoverage {
         unit: impl Fn(usize) -> Count,
         class: impl Fn(usize) -> (bool, bool),
     ) -> Self {
-        // (confidence, row, flags): 16 bytes to sort; a row's weight is
-        // looked up after sorting (only weighted rows have one to look up).
-        let mut rows: Vec<(f64, u32, u8)> = confidence
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.is_nan())
-            .map(|(i, &c)| {
-                let (actual, predicted) = class(i);
-                let flags =
-                    u8::from(correct(i)) | (u8::from(actual) << 1) | (u8::from(predicted) << 2);
-                (c, u32::try_from(i).unwrap_or(u32::MAX), flags)
-            })
-            .collect();
-        rows.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        let n: Count = rows.iter().map(|r| unit(r.1 as usize)).sum();
+        let ties = Tie::by_hashing(confidence, &correct, &unit, &class)
+            .unwrap_or_else(|| Tie::by_sorting(confidence, &correct, &unit, &class));
+        let n: Count = ties.iter().map(|t| t.rows).sum();
         let mut out = Self {
-            class_counts: Vec::new(),
-            thresholds: Vec::new(),
-            coverage: Vec::new(),
-            accuracy: Vec::new(),
-            kept: Vec::new(),
-            errors: Vec::new(),
+            class_counts: Vec::with_capacity(ties.len()),
+            thresholds: Vec::with_capacity(ties.len()),
+            coverage: Vec::with_capacity(ties.len()),
+            accuracy: Vec::with_capacity(ties.len()),
+            kept: Vec::with_capacity(ties.len()),
+            errors: Vec::with_capacity(ties.len()),
             aurc: None,
             rows: n,
         };
         let (mut kept, mut right) = (Count::ZERO, Count::ZERO);
         let mut counts = [Count::ZERO; 3];
-        let mut area = 0.0;
-        let mut i = 0;
-        while i < rows.len() {
-            let t = rows[i].0;
-            while i < rows.len() && rows[i].0 == t {
-                let (_, row, flags) = rows[i];
-                let (ok, actual, predicted) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
-                let unit = unit(row as usize);
-                kept += unit;
-                if ok {
-                    right += unit;
-                }
-                match (actual, predicted) {
-                    (true, true) => counts[0] += unit,
-                    (false, true) => counts[1] += unit,
-                    (true, false) => counts[2] += unit,
-                    (false, false) => {}
-                }
-                i += 1;
+        for tie in &ties {
+            kept += tie.rows;
+            right += tie.right;
+            for (c, t) in counts.iter_mut().zip(tie.counts) {
+                *c += t;
             }
             out.class_counts.push(counts);
-            out.thresholds.push(t);
+            out.thresholds.push(tie.confidence);
             out.coverage.push(kept.w / n.w);
             out.accuracy.push(right.w / kept.w);
             out.kept.push(kept);
@@ -551,7 +527,7 @@ impl RiskCoverage {
         }
         // Mean over rows of the risk at the coverage each row enters
         // (every row of a tie enters at the tie's coverage).
-        let mut prev = 0.0;
+        let (mut area, mut prev) = (0.0, 0.0);
         for (k, &acc) in out.kept.iter().zip(&out.accuracy) {
             area += (k.w - prev) * (1.0 - acc);
             prev = k.w;
@@ -589,6 +565,114 @@ impl RiskCoverage {
 
     fn index(&self, t: f64) -> Option<usize> {
         self.thresholds.partition_point(|&x| x >= t).checked_sub(1)
+    }
+}
+
+/// The rows of one confidence value: their count, how many are right, and
+/// one class's (true positive, false positive, false negative) counts.
+struct Tie {
+    confidence: f64,
+    rows: Count,
+    right: Count,
+    counts: [Count; 3],
+}
+
+impl Tie {
+    /// Most distinct confidences gathered by hashing before sorting the rows
+    /// instead.
+    const MAX_HASHED: usize = 1 << 16;
+
+    fn new(confidence: f64) -> Self {
+        Self {
+            confidence,
+            rows: Count::ZERO,
+            right: Count::ZERO,
+            counts: [Count::ZERO; 3],
+        }
+    }
+
+    fn add(&mut self, unit: Count, right: bool, (actual, predicted): (bool, bool)) {
+        self.rows += unit;
+        if right {
+            self.right += unit;
+        }
+        match (actual, predicted) {
+            (true, true) => self.counts[0] += unit,
+            (false, true) => self.counts[1] += unit,
+            (true, false) => self.counts[2] += unit,
+            (false, false) => {}
+        }
+    }
+
+    /// The ties from the highest confidence down, gathered in one pass over
+    /// the rows without moving them (scores rounded to a few decimals, a
+    /// cube's binned scores); `None` past [`Tie::MAX_HASHED`] distinct values.
+    fn by_hashing(
+        confidence: &[f64],
+        correct: &impl Fn(usize) -> bool,
+        unit: &impl Fn(usize) -> Count,
+        class: &impl Fn(usize) -> (bool, bool),
+    ) -> Option<Vec<Self>> {
+        let mut index: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
+        let mut ties: Vec<Self> = Vec::new();
+        for (i, &c) in confidence.iter().enumerate() {
+            if c.is_nan() {
+                continue;
+            }
+            // -0.0 and 0.0 are one confidence.
+            let c = c + 0.0;
+            let k = match index.entry(c.to_bits()) {
+                std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    if ties.len() == Self::MAX_HASHED {
+                        return None;
+                    }
+                    ties.push(Self::new(c));
+                    *e.insert(ties.len() - 1)
+                }
+            };
+            ties[k].add(unit(i), correct(i), class(i));
+        }
+        ties.sort_unstable_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        Some(ties)
+    }
+
+    /// The ties from the highest confidence down, by sorting the rows: 16
+    /// bytes a row (confidence, row, flags); a row's weight is looked up
+    /// after sorting (only weighted rows have one to look up).
+    #[allow(clippy::float_cmp)] // ties are exactly equal scores
+    fn by_sorting(
+        confidence: &[f64],
+        correct: &impl Fn(usize) -> bool,
+        unit: &impl Fn(usize) -> Count,
+        class: &impl Fn(usize) -> (bool, bool),
+    ) -> Vec<Self> {
+        let mut rows: Vec<(f64, u32, u8)> = confidence
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_nan())
+            .map(|(i, &c)| {
+                let (actual, predicted) = class(i);
+                let flags =
+                    u8::from(correct(i)) | (u8::from(actual) << 1) | (u8::from(predicted) << 2);
+                (c, u32::try_from(i).unwrap_or(u32::MAX), flags)
+            })
+            .collect();
+        rows.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        let mut ties: Vec<Self> = Vec::new();
+        for (c, row, flags) in rows {
+            if ties.last().is_none_or(|t| t.confidence != c) {
+                ties.push(Self::new(c));
+            }
+            if let Some(t) = ties.last_mut() {
+                t.add(
+                    unit(row as usize),
+                    flags & 1 != 0,
+                    (flags & 2 != 0, flags & 4 != 0),
+                );
+            }
+        }
+        ties
     }
 }
 

@@ -245,7 +245,7 @@ impl ScoreReport {
 fn group_scores(
     ds: &Dataset,
     s: &SliceAnalysis,
-    inputs: Option<&(Vec<f64>, Vec<bool>, calibration::Basis)>,
+    inputs: Option<&calibration::Inputs<'_>>,
     bins: usize,
 ) -> Vec<GroupScores> {
     let Ok(key) = SliceKey::new(ds, &s.columns) else {
