@@ -827,7 +827,7 @@ fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
                 ),
             });
         }
-        let rows = generate::generate_run(args.rows, args.seed, args.model_seed);
+        let rows = generate::Generated::new(args.rows, args.seed, args.model_seed);
         let format = args.format.unwrap_or(InputFormat::Parquet);
         let files = generate::write_parts(
             &rows,
@@ -853,7 +853,7 @@ fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
             ),
         });
     }
-    let rows = generate::generate_run(args.rows, args.seed, args.model_seed);
+    let rows = generate::Generated::new(args.rows, args.seed, args.model_seed);
     generate::write_file(&rows, &args.out).map_err(output_err)?;
     if let Some(session_path) = &args.session {
         let source = crate::core::dataset::SourceInfo {

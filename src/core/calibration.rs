@@ -681,6 +681,38 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::cast_precision_loss)]
+    fn ties_gathered_by_hashing_equal_ties_found_by_sorting() {
+        let conf: Vec<f64> = (0..5_000_u32)
+            .map(|i| match i % 97 {
+                0 => f64::NAN,
+                1 => -0.0,
+                2 => 0.0,
+                k => f64::from((i * 7_919) % 101) / 100.0 + f64::from(k % 2) * 0.001,
+            })
+            .collect();
+        let correct = |i: usize| !i.is_multiple_of(3);
+        let unit = |i: usize| Count::of_weight(0.5 + (i % 4) as f64, true);
+        let class = |i: usize| (i.is_multiple_of(5), i.is_multiple_of(7));
+        let hashed = Tie::by_hashing(&conf, &correct, &unit, &class).unwrap();
+        let sorted = Tie::by_sorting(&conf, &correct, &unit, &class);
+        assert!(hashed.len() > 100);
+        assert_eq!(hashed.len(), sorted.len());
+        for (h, s) in hashed.iter().zip(&sorted) {
+            assert_eq!(h.confidence.to_bits(), (s.confidence + 0.0).to_bits());
+            for (a, b) in [(h.rows, s.rows), (h.right, s.right)]
+                .into_iter()
+                .chain(h.counts.into_iter().zip(s.counts))
+            {
+                assert!((a.w - b.w).abs() < 1e-9 && (a.units - b.units).abs() < 1e-9);
+            }
+        }
+        // Past the limit, hashing gives way to sorting.
+        let distinct: Vec<f64> = (0..=Tie::MAX_HASHED).map(|i| i as f64).collect();
+        assert!(Tie::by_hashing(&distinct, &correct, &unit, &class).is_none());
+    }
+
+    #[test]
     fn bins_follow_searchsorted_left_on_inner_edges() {
         // 5 uniform bins: 0.2 falls in the first bin, 0.200_000_1 in the second.
         let scores = [0.0, 0.2, 0.200_000_1, 0.5, 1.0, f64::NAN];

@@ -16,6 +16,7 @@
 //! gender, so slices and fairness views have something to find.
 
 use std::io::{BufWriter, Write};
+use std::ops::Range;
 use std::path::Path;
 
 use super::session::{Session, TagDef};
@@ -194,92 +195,188 @@ pub fn generate(rows: usize, seed: u64) -> Vec<Row> {
 /// model with the same accuracy per condition, but some errors on other
 /// examples, for comparing runs. `None` is [`generate`]'s run.
 #[must_use]
-#[allow(clippy::cast_possible_truncation)]
 pub fn generate_run(rows: usize, seed: u64, model_seed: Option<u64>) -> Vec<Row> {
-    let mut rng = rng(seed);
-    let counts = condition_counts(rows);
-    let mut conditions: Vec<u8> = Vec::with_capacity(rows);
-    for (i, &n) in counts.iter().enumerate() {
-        conditions.extend(std::iter::repeat_n(i as u8, n));
-    }
-    conditions.shuffle(&mut rng);
+    let g = Generated::new(rows, seed, model_seed);
+    (0..g.len()).map(|i| g.row(i)).collect()
+}
 
-    let mut out: Vec<Row> = Vec::with_capacity(rows);
-    let mut risk: Vec<f32> = Vec::with_capacity(rows);
-    for (i, &cond) in conditions.iter().enumerate() {
-        let c = &CONDITIONS[cond as usize];
-        let label = pick(&mut rng, &CLASS_WEIGHTS);
-        let device = pick(&mut rng, &c.devices);
-        let gender = pick(&mut rng, &[0.5, 0.5]);
-        let accent = pick(&mut rng, &ACCENT_WEIGHTS);
-        let snr = ((c.snr.0 + c.snr.1 * rng.sample::<f64, _>(rand_distr::StandardNormal)) * 10.0)
-            .round()
-            / 10.0;
-        // Low SNR, some accents, devices and speakers make errors likelier.
-        let r =
-            rng.random::<f64>() + ACCENT_RISK[accent] + DEVICE_RISK[device] + GENDER_RISK[gender]
-                - 0.01 * snr.clamp(-10.0, 50.0);
-        risk.push(r as f32);
-        out.push(Row {
-            number: i + 1,
-            label,
-            pred: label,
-            score: 0.0,
-            device,
-            gender,
-            accent,
-            snr,
-            condition: cond as usize,
-            human: label,
-        });
-    }
+/// Generated rows kept column by column in small integers: 13 bytes a row
+/// (SNR in tenths, scores in ten-thousandths, which is how they are
+/// rounded), 21 while the errors are placed; 100M rows fit in 2.1 GB.
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    label: Vec<u8>,
+    pred: Vec<u8>,
+    human: Vec<u8>,
+    device: Vec<u8>,
+    gender: Vec<u8>,
+    accent: Vec<u8>,
+    condition: Vec<u8>,
+    /// Whole numbers (and -0), exact in an `f32`.
+    snr_tenths: Vec<f32>,
+    score_ten_thousandths: Vec<u16>,
+}
 
-    // Another model: the same examples, each one's risk shaken by its own
-    // draw (the data's random stream is left as it is).
-    if let Some(ms) = model_seed {
-        let mut model = super::stats::rng(ms);
-        for r in &mut risk {
-            *r += (model.random::<f64>() * 0.5) as f32;
+impl Generated {
+    /// [`generate_run`]'s rows, kept compact.
+    #[must_use]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn new(rows: usize, seed: u64, model_seed: Option<u64>) -> Self {
+        let mut rng = rng(seed);
+        let counts = condition_counts(rows);
+        let mut g = Self::default();
+        for (i, &n) in counts.iter().enumerate() {
+            g.condition.extend(std::iter::repeat_n(i as u8, n));
         }
-    }
-    // Exact error and human-error counts per condition.
-    let mut by_condition: Vec<Vec<u32>> = vec![Vec::new(); CONDITIONS.len()];
-    for (i, row) in out.iter().enumerate() {
-        by_condition[row.condition].push(i as u32);
-    }
-    for (ci, members) in by_condition.iter_mut().enumerate() {
-        let c = &CONDITIONS[ci];
-        let n_err = exact_count(members.len(), 1.0 - c.accuracy);
-        // The riskiest rows are the errors.
-        if n_err > 0 {
-            members.select_nth_unstable_by(n_err - 1, |&a, &b| {
-                risk[b as usize].total_cmp(&risk[a as usize])
-            });
-            for &r in &members[..n_err] {
-                let row = &mut out[r as usize];
-                row.pred = wrong_class(&mut rng, row.label);
+        g.condition.shuffle(&mut rng);
+        let mut risk: Vec<f32> = Vec::with_capacity(rows);
+        for column in [&mut g.label, &mut g.device, &mut g.gender, &mut g.accent] {
+            column.reserve_exact(rows);
+        }
+        g.snr_tenths.reserve_exact(rows);
+        for &cond in &g.condition {
+            let c = &CONDITIONS[cond as usize];
+            let label = pick(&mut rng, &CLASS_WEIGHTS);
+            let device = pick(&mut rng, &c.devices);
+            let gender = pick(&mut rng, &[0.5, 0.5]);
+            let accent = pick(&mut rng, &ACCENT_WEIGHTS);
+            let tenths = ((c.snr.0 + c.snr.1 * rng.sample::<f64, _>(rand_distr::StandardNormal))
+                * 10.0)
+                .round();
+            let snr = tenths / 10.0;
+            // Low SNR, some accents, devices and speakers make errors likelier.
+            let r = rng.random::<f64>()
+                + ACCENT_RISK[accent]
+                + DEVICE_RISK[device]
+                + GENDER_RISK[gender]
+                - 0.01 * snr.clamp(-10.0, 50.0);
+            risk.push(r as f32);
+            g.label.push(label as u8);
+            g.device.push(device as u8);
+            g.gender.push(gender as u8);
+            g.accent.push(accent as u8);
+            g.snr_tenths.push(tenths as f32);
+        }
+        g.pred.clone_from(&g.label);
+        g.human.clone_from(&g.label);
+
+        // Another model: the same examples, each one's risk shaken by its own
+        // draw (the data's random stream is left as it is).
+        if let Some(ms) = model_seed {
+            let mut model = super::stats::rng(ms);
+            for r in &mut risk {
+                *r += (model.random::<f64>() * 0.5) as f32;
             }
         }
-        // Human errors: a uniform random subset.
-        let n_human = exact_count(members.len(), 1.0 - c.hlp);
-        members.sort_unstable();
-        for k in 0..n_human {
-            let j = k + rng.random_range(0..members.len() - k);
-            members.swap(k, j);
-            let row = &mut out[members[k] as usize];
-            row.human = wrong_class(&mut rng, row.label);
+        // Exact error and human-error counts per condition.
+        let mut by_condition: Vec<Vec<u32>> =
+            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+        for (i, &c) in g.condition.iter().enumerate() {
+            by_condition[c as usize].push(i as u32);
+        }
+        for (ci, members) in by_condition.iter_mut().enumerate() {
+            let c = &CONDITIONS[ci];
+            let n_err = exact_count(members.len(), 1.0 - c.accuracy);
+            // The riskiest rows are the errors.
+            if n_err > 0 {
+                members.select_nth_unstable_by(n_err - 1, |&a, &b| {
+                    risk[b as usize].total_cmp(&risk[a as usize])
+                });
+                for &r in &members[..n_err] {
+                    let r = r as usize;
+                    g.pred[r] = wrong_class(&mut rng, usize::from(g.label[r])) as u8;
+                }
+            }
+            // Human errors: a uniform random subset.
+            let n_human = exact_count(members.len(), 1.0 - c.hlp);
+            members.sort_unstable();
+            for k in 0..n_human {
+                let j = k + rng.random_range(0..members.len() - k);
+                members.swap(k, j);
+                let r = members[k] as usize;
+                g.human[r] = wrong_class(&mut rng, usize::from(g.label[r])) as u8;
+            }
+            // Give each condition's list back before the next is used.
+            *members = Vec::new();
+        }
+        drop(risk);
+        g.score_ten_thousandths.reserve_exact(rows);
+        for i in 0..rows {
+            let u = rng.random::<f64>();
+            let score = if g.pred[i] == g.label[i] {
+                0.55 + 0.45 * u.sqrt()
+            } else {
+                0.25 + 0.55 * u
+            };
+            g.score_ten_thousandths
+                .push((score * 10_000.0).round() as u16);
+        }
+        g
+    }
+
+    /// Number of rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.label.len()
+    }
+
+    /// Whether there are no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.label.is_empty()
+    }
+
+    /// Row `i`, as [`generate_run`] gives it.
+    #[must_use]
+    pub fn row(&self, i: usize) -> Row {
+        Row {
+            number: i + 1,
+            label: usize::from(self.label[i]),
+            pred: usize::from(self.pred[i]),
+            score: f64::from(self.score_ten_thousandths[i]) / 10_000.0,
+            device: usize::from(self.device[i]),
+            gender: usize::from(self.gender[i]),
+            accent: usize::from(self.accent[i]),
+            snr: f64::from(self.snr_tenths[i]) / 10.0,
+            condition: usize::from(self.condition[i]),
+            human: usize::from(self.human[i]),
         }
     }
-    for row in &mut out {
-        let u = rng.random::<f64>();
-        row.score = if row.pred == row.label {
-            0.55 + 0.45 * u.sqrt()
-        } else {
-            0.25 + 0.55 * u
-        };
-        row.score = (row.score * 10_000.0).round() / 10_000.0;
+}
+
+/// Rows to write: generated ones kept compact, or a list of [`Row`]s.
+pub trait Rows: Sync {
+    /// Number of rows.
+    fn count(&self) -> usize;
+    /// Row `i`.
+    fn row(&self, i: usize) -> Row;
+}
+
+impl Rows for [Row] {
+    fn count(&self) -> usize {
+        self.len()
     }
-    out
+    fn row(&self, i: usize) -> Row {
+        self[i].clone()
+    }
+}
+
+impl Rows for Vec<Row> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn row(&self, i: usize) -> Row {
+        self[i].clone()
+    }
+}
+
+impl Rows for Generated {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn row(&self, i: usize) -> Row {
+        Self::row(self, i)
+    }
 }
 
 /// Width of the zero-padded id number for `rows` rows.
@@ -295,13 +392,19 @@ pub const HEADER: &str = "id,label,pred,score,device,gender,accent,snr,noise,ban
 /// # Errors
 /// When writing fails.
 pub fn write_csv(rows: &[Row], out: impl Write) -> std::io::Result<()> {
-    write_csv_ids(rows, out, id_width(rows.len()))
+    write_csv_ids(rows, 0..rows.len(), out, id_width(rows.len()))
 }
 
-fn write_csv_ids(rows: &[Row], out: impl Write, width: usize) -> std::io::Result<()> {
+fn write_csv_ids(
+    rows: &(impl Rows + ?Sized),
+    range: Range<usize>,
+    out: impl Write,
+    width: usize,
+) -> std::io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 20, out);
     writeln!(w, "{HEADER}")?;
-    for r in rows {
+    for i in range {
+        let r = &rows.row(i);
         let c = &CONDITIONS[r.condition];
         writeln!(
             w,
@@ -327,12 +430,18 @@ fn write_csv_ids(rows: &[Row], out: impl Write, width: usize) -> std::io::Result
 /// # Errors
 /// When writing fails.
 pub fn write_ndjson(rows: &[Row], out: impl Write) -> std::io::Result<()> {
-    write_ndjson_ids(rows, out, id_width(rows.len()))
+    write_ndjson_ids(rows, 0..rows.len(), out, id_width(rows.len()))
 }
 
-fn write_ndjson_ids(rows: &[Row], out: impl Write, width: usize) -> std::io::Result<()> {
+fn write_ndjson_ids(
+    rows: &(impl Rows + ?Sized),
+    range: Range<usize>,
+    out: impl Write,
+    width: usize,
+) -> std::io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 20, out);
-    for r in rows {
+    for i in range {
+        let r = &rows.row(i);
         let c = &CONDITIONS[r.condition];
         writeln!(
             w,
@@ -358,18 +467,56 @@ fn write_ndjson_ids(rows: &[Row], out: impl Write, width: usize) -> std::io::Res
 /// # Errors
 /// When building the frame or writing fails.
 pub fn write_parquet(rows: &[Row], out: impl Write) -> Result<(), polars::prelude::PolarsError> {
-    write_parquet_ids(rows, out, id_width(rows.len()))
+    write_parquet_ids(rows, 0..rows.len(), out, id_width(rows.len()))
 }
 
+/// Rows turned into a frame at a time when writing Parquet.
+const WRITE_ROWS: usize = 1 << 20;
+
+/// Writes rows as Parquet a million at a time (a row group each), so no
+/// more than a million are ever a frame.
 fn write_parquet_ids(
-    rows: &[Row],
+    rows: &(impl Rows + ?Sized),
+    range: Range<usize>,
     out: impl Write,
     width: usize,
 ) -> Result<(), polars::prelude::PolarsError> {
-    use polars::prelude::{Column, DataFrame, NamedFrom, ParquetWriter, Series};
+    use polars::prelude::ParquetWriter;
+    let mut out = Some(out);
+    let mut writer = None;
+    let mut start = range.start;
+    loop {
+        let end = (start + WRITE_ROWS).min(range.end);
+        let chunk: Vec<Row> = (start..end).map(|i| rows.row(i)).collect();
+        let df = frame(&chunk, width)?;
+        if writer.is_none()
+            && let Some(out) = out.take()
+        {
+            writer = Some(ParquetWriter::new(out).batched(df.schema())?);
+        }
+        if let Some(w) = &mut writer {
+            w.write_batch(&df)?;
+        }
+        start = end;
+        if start >= range.end {
+            break;
+        }
+    }
+    if let Some(w) = writer {
+        w.finish()?;
+    }
+    Ok(())
+}
+
+/// The generated columns of `rows`.
+fn frame(
+    rows: &[Row],
+    width: usize,
+) -> Result<polars::prelude::DataFrame, polars::prelude::PolarsError> {
+    use polars::prelude::{Column, DataFrame, NamedFrom, Series};
     let strings = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
     let col = |name: &str, values: Vec<String>| Column::from(Series::new(name.into(), values));
-    let mut df = DataFrame::new_infer_height(vec![
+    DataFrame::new_infer_height(vec![
         col("id", strings(&|r| format!("utt{:0width$}", r.number))),
         col("label", strings(&|r| CLASSES[r.label].to_string())),
         col("pred", strings(&|r| CLASSES[r.pred].to_string())),
@@ -393,9 +540,7 @@ fn write_parquet_ids(
             strings(&|r| CONDITIONS[r.condition].bandwidth.to_string()),
         ),
         col("human", strings(&|r| CLASSES[r.human].to_string())),
-    ])?;
-    ParquetWriter::new(out).finish(&mut df)?;
-    Ok(())
+    ])
 }
 
 /// Writes generated rows to `path` in the format its extension names
@@ -403,19 +548,24 @@ fn write_parquet_ids(
 ///
 /// # Errors
 /// When the file cannot be written.
-pub fn write_file(rows: &[Row], path: &Path) -> anyhow::Result<()> {
-    write_file_ids(rows, path, id_width(rows.len()))
+pub fn write_file(rows: &(impl Rows + ?Sized), path: &Path) -> anyhow::Result<()> {
+    write_file_ids(rows, 0..rows.count(), path, id_width(rows.count()))
 }
 
-fn write_file_ids(rows: &[Row], path: &Path, width: usize) -> anyhow::Result<()> {
+fn write_file_ids(
+    rows: &(impl Rows + ?Sized),
+    range: Range<usize>,
+    path: &Path,
+    width: usize,
+) -> anyhow::Result<()> {
     use anyhow::Context;
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let file = std::io::BufWriter::new(file);
     match super::load::InputFormat::from_path(path) {
-        Some(super::load::InputFormat::Parquet) => write_parquet_ids(rows, file, width)?,
-        Some(super::load::InputFormat::Ndjson) => write_ndjson_ids(rows, file, width)?,
-        _ => write_csv_ids(rows, file, width)?,
+        Some(super::load::InputFormat::Parquet) => write_parquet_ids(rows, range, file, width)?,
+        Some(super::load::InputFormat::Ndjson) => write_ndjson_ids(rows, range, file, width)?,
+        _ => write_csv_ids(rows, range, file, width)?,
     }
     Ok(())
 }
@@ -427,7 +577,7 @@ fn write_file_ids(rows: &[Row], path: &Path, width: usize) -> anyhow::Result<()>
 /// # Errors
 /// When the folder holds other files, or a part cannot be written.
 pub fn write_parts(
-    rows: &[Row],
+    rows: &(impl Rows + ?Sized),
     dir: &Path,
     parts: usize,
     format: super::load::InputFormat,
@@ -451,11 +601,13 @@ pub fn write_parts(
         dir.display(),
         foreign.join(", ")
     );
-    let parts = parts.clamp(1, rows.len().max(1));
-    let width = id_width(rows.len());
-    let per = rows.len().div_ceil(parts);
+    let n = rows.count();
+    let parts = parts.clamp(1, n.max(1));
+    let width = id_width(n);
+    let per = n.div_ceil(parts).max(1);
     let mut written = Vec::with_capacity(parts);
-    for (i, chunk) in rows.chunks(per.max(1)).enumerate() {
+    for (i, start) in (0..n.max(1)).step_by(per).enumerate() {
+        let chunk = start..(start + per).min(n);
         let path = dir.join(format!("part-{:05}.{ext}", i + 1));
         // Only a regular file from an earlier run is replaced, never a link
         // or a device named like a part.
@@ -466,7 +618,7 @@ pub fn write_parts(
                 path.display()
             );
         }
-        write_file_ids(chunk, &path, width)?;
+        write_file_ids(rows, chunk, &path, width)?;
         written.push(path);
     }
     Ok(written)
