@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::{Column, DataFrame, NamedFrom, ParquetWriter, Series};
@@ -255,4 +256,68 @@ fn a_text_score_names_its_row_in_a_later_batch() {
     let path = write(dir.path(), "s.parquet", df);
     let err = load_in_batches(&path, Some(1_000)).unwrap_err();
     assert!(err.to_string().contains("'high' on data row 5556"), "{err}");
+}
+
+#[test]
+fn a_csv_read_in_small_blocks_is_the_csv_read_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // A byte order mark, CRLF line ends, quoted fields holding commas,
+    // quotes and line breaks, and a numeric-looking column that turns to
+    // text only past the 10,000 rows types are inferred from (read again
+    // from the start as categories).
+    let mut text = String::from("\u{feff}id,label,pred,note,size\r\n");
+    for i in 0..12_000 {
+        let label = ["cat", "dog", "bird"][i % 3];
+        let pred = if i % 7 == 0 { "dog" } else { label };
+        let note = match i % 5 {
+            0 => "\"a, \"\"quoted\"\"\nnote\"".to_string(),
+            1 => String::new(),
+            _ => format!("n{}", i % 4),
+        };
+        let size = if i == 11_500 {
+            "huge".to_string()
+        } else {
+            (i % 9).to_string()
+        };
+        writeln!(text, "r{i},{label},{pred},{note},{size}\r").unwrap();
+    }
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, &text).unwrap();
+    let load_with = |block_bytes| {
+        load::load(
+            &path,
+            &LoadOptions {
+                block_bytes,
+                ..LoadOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    let whole = load_with(None);
+    let blocks = load_with(Some(20_000));
+    assert_eq!(blocks.rows(), 12_000);
+    assert_eq!(
+        (blocks.label.clone(), blocks.pred.clone()),
+        (whole.label.clone(), whole.pred.clone())
+    );
+    for (a, b) in whole.columns.iter().zip(&blocks.columns) {
+        assert_eq!((&a.name, &a.groups().labels), (&b.name, &b.groups().labels));
+        assert_eq!(a.groups().codes, b.groups().codes, "{}", a.name);
+    }
+    let note = blocks.columns.iter().find(|c| c.name == "note").unwrap();
+    assert_eq!(note.display(0), "a, \"quoted\"\nnote");
+    let size = blocks.columns.iter().find(|c| c.name == "size").unwrap();
+    assert!(size.groups().labels.contains(&"huge".to_string()));
+    assert_eq!(
+        (0..12_000).map(|r| blocks.ids.key(r)).collect::<Vec<_>>(),
+        (0..12_000).map(|r| whole.ids.key(r)).collect::<Vec<_>>()
+    );
+    let json = |ds: &Dataset| {
+        let opts = ReportOptions {
+            by: vec![vec!["note".into()], vec!["size".into()]],
+            ..ReportOptions::default()
+        };
+        render::report_json(&report::build(ds, &ReviewState::new(ds), &opts).unwrap())
+    };
+    assert_eq!(json(&whole), json(&blocks));
 }

@@ -209,6 +209,7 @@ impl ColumnArgs {
             progress: None,
             roles_only: false,
             batch_rows: None,
+            block_bytes: None,
         }
     }
 }

@@ -131,7 +131,23 @@ pub(super) fn categorical(name: &str) -> DataType {
     ))
 }
 
-pub(super) fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadError> {
+/// How a CSV file is parsed, found from its first rows: delimiter, decimal
+/// comma, each column's type, and the roles.
+pub(super) struct CsvPlan {
+    delimiter: u8,
+    decimal_comma: bool,
+    schema: Schema,
+    /// The roles detected on the columns.
+    pub(super) roles: Roles,
+}
+
+/// The plan for reading `path`, with the columns in `retyped` read as the
+/// type given there.
+fn plan(
+    path: &Path,
+    opts: &LoadOptions,
+    retyped: &[(PlSmallStr, DataType)],
+) -> Result<CsvPlan, LoadError> {
     let head = read_head(path)?;
     let delimiter = sniff_delimiter(&head);
     let decimal_comma = sniff_decimal_comma(&head, delimiter);
@@ -214,55 +230,224 @@ pub(super) fn read_csv(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Ro
             };
         schema.with_column(name.clone(), chosen);
     }
-    // A column typed from the sample may hold text further down: read it as
-    // text and try again (once per column at most).
-    for _ in 0..=columns.len() {
+    for (name, dtype) in retyped {
+        schema.with_column(name.clone(), dtype.clone());
+    }
+    Ok(CsvPlan {
+        delimiter,
+        decimal_comma,
+        schema,
+        roles,
+    })
+}
+
+/// Bytes of a CSV file parsed at a time.
+const BLOCK_BYTES: usize = 64 << 20;
+
+/// Takes each parsed block of a CSV file with the share of the file read
+/// and, for the first block of an attempt, the roles.
+pub(super) type Blocks<'a> =
+    dyn FnMut(DataFrame, f64, Option<&Roles>) -> Result<(), LoadError> + 'a;
+
+/// Reads a CSV file block by block ([`BLOCK_BYTES`] of whole records, the
+/// header put in front of each), handing each parsed block to `each` with
+/// the share of the file read and, for the first block of an attempt, the
+/// roles: a column typed from the first rows that holds text further down
+/// is read as text (or categories) and, when blocks were handed on already,
+/// the file is read again from the start (once per such column at most).
+///
+/// # Errors
+/// A file that cannot be read or parsed, or what `each` returns.
+pub(super) fn read_batches(
+    path: &Path,
+    opts: &LoadOptions,
+    each: &mut Blocks<'_>,
+) -> Result<Roles, LoadError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| io_error(path, e))?
+        .len();
+    let mut retyped: Vec<(PlSmallStr, DataType)> = Vec::new();
+    'attempt: loop {
+        let CsvPlan {
+            delimiter,
+            decimal_comma,
+            mut schema,
+            roles,
+        } = plan(path, opts, &retyped)?;
+        let fail = |e: &PolarsError| {
+            diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e))
+        };
         let projection = opts.roles_only.then(|| {
             super::role_columns(&roles)
                 .into_iter()
                 .map(PlSmallStr::from)
                 .collect::<Arc<[PlSmallStr]>>()
         });
-        let result = csv_options(delimiter, decimal_comma)
-            .with_schema(Some(Arc::new(schema.clone())))
-            .with_columns(projection)
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(SerReader::finish);
-        match result {
-            Ok(df) => {
-                if opts.cancelled() {
-                    return Err(LoadError::Cancelled {
-                        path: path.to_path_buf(),
-                    });
-                }
-                check_short_lines(path, delimiter, &df)?;
-                return Ok((df, roles));
-            }
-            Err(e) => {
-                let message = e.to_string();
-                let retyped = unparsable_column(&message).and_then(|col| {
-                    let (_, name, dtype) = schema.get_full(&col)?;
-                    let fallback = if roles.id.as_deref() == Some(col.as_str()) {
-                        DataType::String
-                    } else {
-                        categorical(&col)
-                    };
-                    (*dtype != fallback && !matches!(dtype, DataType::Categorical(..)))
-                        .then(|| (name.clone(), fallback))
-                });
-                match retyped {
-                    Some((name, dtype)) => {
+        let mut records = Records::open(path, opts.block_bytes.unwrap_or(BLOCK_BYTES).max(1))?;
+        let mut handed = false;
+        let mut short_lines_checked = false;
+        while let Some(block) = records.next_block().map_err(|e| io_error(path, e))? {
+            let parsed = loop {
+                let mut bytes = Vec::with_capacity(records.header.len() + block.len());
+                bytes.extend_from_slice(&records.header);
+                bytes.extend_from_slice(&block);
+                let result = csv_options(delimiter, decimal_comma)
+                    .with_schema(Some(Arc::new(schema.clone())))
+                    .with_columns(projection.clone())
+                    .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+                    .finish();
+                match result {
+                    Ok(df) => break df,
+                    Err(e) => {
+                        let Some((name, dtype)) = retype(&schema, &roles, &e.to_string()) else {
+                            return Err(fail(&e));
+                        };
+                        if retyped.len() > schema.len() {
+                            return Err(fail(&e));
+                        }
+                        retyped.push((name.clone(), dtype.clone()));
+                        if handed {
+                            continue 'attempt;
+                        }
                         schema.with_column(name, dtype);
                     }
-                    None => return Err(fail(&e)),
                 }
+            };
+            if !short_lines_checked && parsed.columns().last().is_some_and(|c| c.null_count() > 0) {
+                check_short_lines(path, delimiter, &parsed)?;
+                short_lines_checked = true;
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let done = records.read as f64 / size.max(1) as f64;
+            each(parsed, done, (!handed).then_some(&roles))?;
+            handed = true;
+        }
+        return Ok(roles);
+    }
+}
+
+/// A whole CSV file as one frame, with its roles (a part of a folder,
+/// whose blocks are stacked).
+pub(super) fn read_whole(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadError> {
+    let mut all: Option<DataFrame> = None;
+    let roles = read_batches(path, opts, &mut |df, _, first| {
+        match (&mut all, first) {
+            (Some(stack), None) => {
+                stack
+                    .vstack_mut_owned(df)
+                    .map_err(|e| polars_error(path, &e))?;
+            }
+            _ => all = Some(df),
+        }
+        Ok(())
+    })?;
+    let mut df = all.ok_or_else(|| LoadError::Parse {
+        path: path.to_path_buf(),
+        message: "no rows were read".to_string(),
+    })?;
+    df.rechunk_mut();
+    Ok((df, roles))
+}
+
+/// The column polars could not parse with its type, and the type to read it
+/// as instead (text for ids, categories otherwise); `None` when there is no
+/// such column or it is read as categories already.
+fn retype(schema: &Schema, roles: &Roles, message: &str) -> Option<(PlSmallStr, DataType)> {
+    let col = unparsable_column(message)?;
+    let (_, name, dtype) = schema.get_full(&col)?;
+    let fallback = if roles.id.as_deref() == Some(col.as_str()) {
+        DataType::String
+    } else {
+        categorical(&col)
+    };
+    (*dtype != fallback && !matches!(dtype, DataType::Categorical(..)))
+        .then(|| (name.clone(), fallback))
+}
+
+/// A CSV file read in blocks of whole records: a newline ends a record
+/// unless it is inside quotes.
+struct Records {
+    file: File,
+    /// Bytes read at a time.
+    block: usize,
+    /// The header line, newline included.
+    header: Vec<u8>,
+    /// Bytes read past the last whole record.
+    carry: Vec<u8>,
+    /// Bytes of the file read so far.
+    read: u64,
+}
+
+impl Records {
+    fn open(path: &Path, block: usize) -> Result<Self, LoadError> {
+        let file = File::open(path).map_err(|e| io_error(path, e))?;
+        let mut records = Self {
+            file,
+            block,
+            header: Vec::new(),
+            carry: Vec::new(),
+            read: 0,
+        };
+        // The header: the first record.
+        loop {
+            let n = records.fill(1 << 16).map_err(|e| io_error(path, e))?;
+            if let Some(end) = record_end(&records.carry, false) {
+                records.header = records.carry[..end].to_vec();
+                records.carry.drain(..end);
+                break;
+            }
+            if n == 0 {
+                records.header = std::mem::take(&mut records.carry);
+                records.header.push(b'\n');
+                break;
+            }
+        }
+        Ok(records)
+    }
+
+    /// Reads up to `bytes` more into `carry`; the bytes read.
+    fn fill(&mut self, bytes: usize) -> std::io::Result<usize> {
+        let start = self.carry.len();
+        let n = (&mut self.file)
+            .take(bytes as u64)
+            .read_to_end(&mut self.carry)?;
+        debug_assert_eq!(self.carry.len(), start + n);
+        self.read += n as u64;
+        Ok(n)
+    }
+
+    /// The next block of whole records; `None` at the end of the file.
+    fn next_block(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        loop {
+            let n = self.fill(self.block)?;
+            if n == 0 {
+                let rest = std::mem::take(&mut self.carry);
+                return Ok((!rest.iter().all(u8::is_ascii_whitespace)).then_some(rest));
+            }
+            if let Some(end) = record_end(&self.carry, true) {
+                let rest = self.carry.split_off(end);
+                return Ok(Some(std::mem::replace(&mut self.carry, rest)));
             }
         }
     }
-    Err(LoadError::Parse {
-        path: path.to_path_buf(),
-        message: "could not settle the column types".to_string(),
-    })
+}
+
+/// Where the first (or, with `last`, the last) record of `bytes` ends: just
+/// past a newline outside quotes.
+fn record_end(bytes: &[u8], last: bool) -> Option<usize> {
+    let mut quoted = false;
+    let mut found = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == b'\n' && !quoted {
+            found = Some(i + 1);
+            if !last {
+                break;
+            }
+        }
+    }
+    found
 }
 
 /// The header and up to `rows` complete lines from the start of a file (at

@@ -44,7 +44,7 @@ pub fn data_size(path: &Path) -> u64 {
 use polars::prelude::{DataFrame, DataType, PolarsError, SerReader};
 
 use build::build_dataset;
-use csv::{csv_options, read_csv, read_head};
+use csv::{csv_options, read_head};
 use roles::find_by_name;
 
 use super::dataset::{Dataset, Roles, SourceInfo};
@@ -132,6 +132,8 @@ pub struct LoadOptions {
     /// Rows per batch of a streaming Parquet read (row groups are read
     /// together until they hold this many); `None` is about a million.
     pub batch_rows: Option<usize>,
+    /// Bytes of a CSV file parsed at a time (whole records); `None` is 64 MiB.
+    pub block_bytes: Option<usize>,
 }
 
 impl LoadOptions {
@@ -260,12 +262,13 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         });
     }
     let started = std::time::Instant::now();
-    if format == InputFormat::Parquet {
-        return load_parquet(path, opts, meta.len());
+    match format {
+        InputFormat::Parquet => return load_parquet(path, opts, meta.len()),
+        InputFormat::Csv => return load_csv(path, opts, meta.len()),
+        InputFormat::Ndjson => {}
     }
     let (mut df, roles) = match format {
-        InputFormat::Csv => read_csv(path, opts)?,
-        InputFormat::Parquet | InputFormat::Ndjson => {
+        InputFormat::Parquet | InputFormat::Csv | InputFormat::Ndjson => {
             let df = read_frame(path, format)?;
             let columns = column_names(&df);
             if df.height() == 0 {
@@ -338,6 +341,32 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
             stream.push(df)
         },
     )?;
+    let source = SourceInfo {
+        path: path.to_path_buf(),
+        size,
+        fingerprint: fingerprint(path).map_err(|e| io_error(path, e))?,
+    };
+    stream.finish(source)
+}
+
+/// Loads a CSV file block by block: peak memory is the compact columns plus
+/// one parsed block.
+fn load_csv(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, LoadError> {
+    let mut stream = Stream::new(path, opts, InputFormat::Csv);
+    csv::read_batches(path, opts, &mut |df, done, first| {
+        if let Some(roles) = first {
+            // The first block (again, when a column was retyped).
+            stream.builder = None;
+            stream.roles = Some(roles.clone());
+        }
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
+        stream.progress((size as f64 * done) as u64);
+        stream.push(df)
+    })?;
     let source = SourceInfo {
         path: path.to_path_buf(),
         size,

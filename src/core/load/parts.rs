@@ -98,7 +98,7 @@ pub(super) fn read_for_load(
 ) -> Result<(), LoadError> {
     match format {
         InputFormat::Parquet => super::parquet::read_batches(path, None, opts.batch_rows, each),
-        InputFormat::Csv => each(super::csv::read_csv(path, opts)?.0, 1.0),
+        InputFormat::Csv => each(super::csv::read_whole(path, opts)?.0, 1.0),
         InputFormat::Ndjson => each(read_frame(path, format)?, 1.0),
     }
 }
