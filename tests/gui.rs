@@ -894,6 +894,55 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
     assert!(step_until(&mut harness, |h| h
         .query_by_label_contains("Humans agree with the true label")
         .is_some()));
+    // A Review filter runs on a worker: the list keeps its rows, says it is
+    // filtering, refuses to tag "all shown" meanwhile, then shows the
+    // filter's rows with the cursor kept on its example when listed.
+    harness.key_press(Key::F3);
+    harness.run();
+    let before = harness.state().doc().unwrap().rows.len();
+    let phones = ReviewFilter {
+        scope: slicewise::core::filter::Scope::Errors,
+        slices: vec![("device".into(), "phone".into())],
+        ..ReviewFilter::default()
+    };
+    let hold = slicewise::gui::document::FILTER_GATE.write().unwrap();
+    harness.state().send(Command::SetFilter(phones.clone()));
+    harness.step();
+    harness.step();
+    let doc = harness.state().doc().unwrap();
+    assert!(doc.is_filtering());
+    assert_eq!(
+        doc.rows.len(),
+        before,
+        "the old list stays until the new one is there"
+    );
+    harness.get_by_label("Filtering 200,000 rows…");
+    harness
+        .state_mut()
+        .doc_mut()
+        .unwrap()
+        .edit(slicewise::core::tags::Edit::AddTag {
+            index: 0,
+            id: None,
+            def: slicewise::core::session::TagDef::manual("phones", ""),
+            members: Vec::new(),
+        })
+        .unwrap();
+    let tag = harness.state().doc().unwrap().state.tags()[0].id;
+    harness.state().send(Command::BulkTag(tag));
+    harness.step();
+    assert!(harness.state().doc().unwrap().is_filtering());
+    assert_eq!(tagged(harness.state(), "phones"), 0, "not while filtering");
+    drop(hold);
+    assert!(step_until(&mut harness, |h| !h
+        .state()
+        .doc()
+        .unwrap()
+        .is_filtering()));
+    let doc = harness.state().doc().unwrap();
+    assert_eq!(doc.rows, phones.apply(&doc.ds, &doc.state));
+    assert!(doc.rows.len() < before && !doc.rows.is_empty());
+    assert!(harness.query_by_label("Filtering 200,000 rows…").is_none());
 }
 
 #[test]

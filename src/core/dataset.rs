@@ -121,6 +121,23 @@ impl Ids {
         }
     }
 
+    /// The row whose key is `key`.
+    #[must_use]
+    pub fn row_of(&self, key: &str) -> Option<usize> {
+        match self {
+            Self::RowNumber => key.trim().parse::<usize>().ok()?.checked_sub(1),
+            Self::Int(v) => {
+                let n = key.trim().parse::<i64>().ok()?;
+                v.iter().position(|x| x == n)
+            }
+            Self::Numbered(pattern, v) => {
+                let n = pattern.number(key)?;
+                v.iter().position(|x| x == n)
+            }
+            Self::Str(s) => (0..s.len()).find(|&i| s.get(i) == key),
+        }
+    }
+
     /// Number of ids (0 for row numbers).
     #[must_use]
     pub fn len(&self) -> usize {

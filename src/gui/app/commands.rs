@@ -122,6 +122,12 @@ impl App {
                 Ok(Some(format!("Created rule tag '{name}'")))
             }
             Command::BulkTag(id) => {
+                if doc.is_filtering() {
+                    // The list shown is about to change.
+                    return Ok(Some(
+                        "The list is being filtered: tag all shown once it is".to_string(),
+                    ));
+                }
                 let rows = doc.rows.clone();
                 let n = rows.len();
                 doc.edit(Edit::SetTag {

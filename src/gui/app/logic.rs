@@ -225,6 +225,12 @@ impl App {
     }
 
     fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some(doc) = self.doc_mut() {
+            doc.poll_rows();
+            if doc.is_filtering() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(30));
+            }
+        }
         let mut finished = Vec::new();
         self.exports.retain(|job| match job.poll() {
             Some(result) => {

@@ -247,21 +247,28 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
         }
         ui.separator();
         ui.label(RichText::new(format!("{} shown", count(doc.rows.len() as u64))).strong());
-        ui.menu_button("Tag all shown…", |ui| {
-            let manual: Vec<_> = doc.state.tags().iter().filter(|t| !t.is_rule()).collect();
-            if manual.is_empty() {
-                ui.label("Create a manual tag first (n)");
-            }
-            for tag in manual {
-                if ui
-                    .button(&tag.def.name)
-                    .on_hover_text(tips::BULK_TAG)
-                    .clicked()
-                {
-                    ctx.commands.send(Command::BulkTag(tag.id));
-                    ui.close();
+        if doc.is_filtering() {
+            ui.spinner();
+            ui.label(format!("Filtering {} rows…", count(doc.ds.rows() as u64)));
+        }
+        // What is shown is about to change: tag it once it has.
+        ui.add_enabled_ui(!doc.is_filtering(), |ui| {
+            ui.menu_button("Tag all shown…", |ui| {
+                let manual: Vec<_> = doc.state.tags().iter().filter(|t| !t.is_rule()).collect();
+                if manual.is_empty() {
+                    ui.label("Create a manual tag first (n)");
                 }
-            }
+                for tag in manual {
+                    if ui
+                        .button(&tag.def.name)
+                        .on_hover_text(tips::BULK_TAG)
+                        .clicked()
+                    {
+                        ctx.commands.send(Command::BulkTag(tag.id));
+                        ui.close();
+                    }
+                }
+            });
         });
         if !f.is_plain() && ui.button("Clear filters").clicked() {
             f = ReviewFilter {
