@@ -207,6 +207,7 @@ impl ColumnArgs {
             proba: self.proba.clone(),
             cancel: None,
             progress: None,
+            rows_read: None,
             roles_only: false,
             batch_rows: None,
             block_bytes: None,
@@ -515,11 +516,13 @@ impl ProgressLine {
         use std::sync::Arc;
         use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
         let done = Arc::new(AtomicBool::new(false));
-        if !data.is_dir() || !std::io::stderr().is_terminal() {
+        if !std::io::stderr().is_terminal() {
             return Self { done, thread: None };
         }
         let read = Arc::new(AtomicU64::new(0));
         opts.progress = Some(read.clone());
+        let rows = Arc::new(AtomicU64::new(0));
+        opts.rows_read = Some(rows.clone());
         let total = load::data_size(data).max(1);
         let name = data.display().to_string();
         let stop = done.clone();
@@ -528,11 +531,12 @@ impl ProgressLine {
             .spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     let bytes = read.load(Ordering::Relaxed);
+                    let rows = render::count(rows.load(Ordering::Relaxed));
                     if bytes >= total {
-                        eprint!("\r\x1b[2Kread {name}; encoding the columns");
+                        eprint!("\r\x1b[2Kread {name} ({rows} rows); grouping the columns");
                     } else {
                         eprint!(
-                            "\r\x1b[2Kreading {name}: {}% ({} of {} MB)",
+                            "\r\x1b[2Kreading {name}: {}% ({} of {} MB, {rows} rows)",
                             bytes * 100 / total,
                             render::count(bytes / 1_000_000),
                             render::count(total / 1_000_000)

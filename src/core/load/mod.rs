@@ -125,6 +125,8 @@ pub struct LoadOptions {
     /// Bytes of the data read so far, for a progress bar: a folder of parts
     /// counts each part as it is read (see [`data_size`] for the total).
     pub progress: Option<Arc<std::sync::atomic::AtomicU64>>,
+    /// Rows read so far, for a progress line.
+    pub rows_read: Option<Arc<std::sync::atomic::AtomicU64>>,
     /// Read only the role columns (label, prediction, id, and any score,
     /// human, image or text named), not the slice columns: a second run to
     /// compare needs no more, and Parquet and CSV then skip the rest.
@@ -447,6 +449,9 @@ impl<'a> Stream<'a> {
             }
         };
         builder.push(df)?;
+        if let Some(r) = &self.opts.rows_read {
+            r.store(builder.rows as u64, Ordering::Relaxed);
+        }
         self.encode_secs += clock.elapsed().as_secs_f64();
         Ok(())
     }

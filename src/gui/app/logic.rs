@@ -74,7 +74,10 @@ impl App {
 
     /// Opens a file on this thread (tests, and nothing else that draws).
     pub fn open_blocking(&mut self, path: &Path, options: &LoadOptions) {
-        let result = load_blocking(path, options, &|_| {});
+        let result = load_blocking(path, options, &|_| {}).map(|opened| {
+            let summary = crate::gui::document::Summary::of(&opened.ds);
+            (opened, summary)
+        });
         self.finish_load(path, result);
     }
 
@@ -85,9 +88,13 @@ impl App {
         self.prefs.recent.truncate(RECENT);
     }
 
-    pub(super) fn finish_load(&mut self, path: &Path, result: Result<Opened, LoadFailure>) {
+    pub(super) fn finish_load(
+        &mut self,
+        path: &Path,
+        result: Result<(Opened, crate::gui::document::Summary), LoadFailure>,
+    ) {
         match result {
-            Ok(opened) => {
+            Ok((opened, summary)) => {
                 // Finish the old file: its note draft and its session.
                 self.commit_note();
                 self.save_now();
@@ -98,7 +105,7 @@ impl App {
                 }
                 self.inspector = crate::gui::panels::InspectorPanel::default();
                 let had_session = opened.had_session;
-                let doc = Document::new(opened);
+                let doc = Document::with_summary(opened, summary);
                 self.say(format!(
                     "Opened {} ({}){}",
                     doc.file_name(),

@@ -9,6 +9,7 @@ use std::time::Instant;
 use crate::core::error::LoadError;
 use crate::core::load::{self, LoadOptions, Preview};
 use crate::core::open::{self, OpenError, Opened};
+use crate::gui::document::Summary;
 use crate::gui::error::GuiError;
 
 /// Why a load did not give an open file.
@@ -27,7 +28,7 @@ pub enum LoadFailure {
 
 enum LoadMsg {
     Phase(&'static str),
-    Done(Box<Result<Opened, LoadFailure>>),
+    Done(Box<Result<(Opened, Summary), LoadFailure>>),
 }
 
 /// A load running on the "slicewise-load" thread.
@@ -42,8 +43,10 @@ pub struct LoadJob {
     pub started: Instant,
     rx: Receiver<LoadMsg>,
     cancel: Arc<AtomicBool>,
-    /// Bytes read so far (a folder's parts as they are read).
+    /// Bytes read so far (blocks, row groups or parts as they are read).
     pub read: Arc<AtomicU64>,
+    /// Rows read so far.
+    rows: Arc<AtomicU64>,
 }
 
 /// Opens `path` with its session (`<stem>.slicewise.ron` beside it), as the
@@ -84,6 +87,8 @@ impl LoadJob {
         opts.cancel = Some(cancel.clone());
         let read = Arc::new(AtomicU64::new(0));
         opts.progress = Some(read.clone());
+        let rows = Arc::new(AtomicU64::new(0));
+        opts.rows_read = Some(rows.clone());
         let size = load::data_size(&path);
         let ctx = ctx.clone();
         let thread_path = path.clone();
@@ -96,6 +101,12 @@ impl LoadJob {
                     let _ = phase_tx.send(LoadMsg::Phase(p));
                     phase_ctx.request_repaint();
                 });
+                // The headline numbers too: a pass over every row that
+                // would otherwise hold up the window's first frame.
+                let result = result.map(|opened| {
+                    let summary = Summary::of(&opened.ds);
+                    (opened, summary)
+                });
                 let _ = tx.send(LoadMsg::Done(Box::new(result)));
                 ctx.request_repaint();
             });
@@ -107,6 +118,7 @@ impl LoadJob {
             rx,
             cancel,
             read,
+            rows,
         };
         if let Err(source) = spawned {
             // Without a thread there is no load; report it as a finished failure.
@@ -121,12 +133,18 @@ impl LoadJob {
         job
     }
 
-    /// The share of the data read, when it is known (a folder of parts).
+    /// The share of the data read, when it is known (all but NDJSON).
     #[must_use]
     #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
     pub fn fraction(&self) -> Option<f32> {
         let read = self.read.load(Ordering::Relaxed);
         (read > 0 && self.size > 0).then(|| (read as f64 / self.size as f64).min(1.0) as f32)
+    }
+
+    /// Rows read so far.
+    #[must_use]
+    pub fn rows_read(&self) -> u64 {
+        self.rows.load(Ordering::Relaxed)
     }
 
     /// Stops the job: the thread finishes on its own and its result is dropped.
@@ -135,7 +153,7 @@ impl LoadJob {
     }
 
     /// The result, once there is one.
-    pub fn poll(&mut self) -> Option<Result<Opened, LoadFailure>> {
+    pub fn poll(&mut self) -> Option<Result<(Opened, Summary), LoadFailure>> {
         while let Ok(msg) = self.rx.try_recv() {
             match msg {
                 LoadMsg::Phase(p) => self.phase = p,

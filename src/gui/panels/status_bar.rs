@@ -50,22 +50,27 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
             if let Some(job) = state.loading {
                 ui.spinner();
                 let size = count(job.size / 1_000_000);
-                // A folder's parts all read: the columns are being encoded.
+                // Every part read: the columns are being grouped.
                 let phase = if job.fraction() == Some(1.0) {
-                    "Encoding"
+                    "Grouping the columns of"
                 } else {
                     job.phase
                 };
+                let rows = match job.rows_read() {
+                    0 => String::new(),
+                    n => format!(", {} rows", count(n)),
+                };
                 ui.label(format!(
-                    "{} {} ({size} MB), {:.1} s",
+                    "{} {} ({size} MB{rows}), {:.1} s",
                     phase,
                     job.path
                         .file_name()
                         .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
                     job.started.elapsed().as_secs_f32()
                 ));
-                // Determinate while a folder's parts are read; moving while
-                // one file is read or the columns are encoded.
+                // Determinate while the data is read (a CSV file by blocks,
+                // Parquet by row groups, a folder by parts); moving while
+                // an NDJSON file is read or the columns are grouped.
                 ui.add(match job.fraction() {
                     Some(f) if f < 1.0 => egui::ProgressBar::new(f)
                         .show_percentage()
