@@ -12,6 +12,7 @@ use crate::core::render::count;
 use crate::gui::commands::{Command, tips};
 use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
+use crate::gui::document::ScoreRange;
 use crate::gui::theme;
 use crate::gui::widgets::{self, hex_colour};
 
@@ -23,44 +24,11 @@ pub struct ReviewView {
     score_range: Option<ScoreRange>,
 }
 
-/// The range of a score column, for the score filter.
-#[derive(Debug, Clone, Copy)]
-struct ScoreRange {
-    lo: f64,
-    hi: f64,
-    integral: bool,
-}
-
-impl ScoreRange {
-    fn of(scores: &[f64]) -> Option<Self> {
-        let mut r = Self {
-            lo: f64::INFINITY,
-            hi: f64::NEG_INFINITY,
-            integral: true,
-        };
-        for &s in scores.iter().filter(|s| s.is_finite()) {
-            r.lo = r.lo.min(s);
-            r.hi = r.hi.max(s);
-            r.integral &= s.fract() == 0.0;
-        }
-        r.lo.is_finite().then_some(r)
-    }
-
-    /// A score as the column writes it.
-    fn show(self, v: f64) -> String {
-        if self.integral {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.3}")
-        }
-    }
-}
-
 impl AppView for ReviewView {
     fn new(doc: &Document) -> Self {
         Self {
             scrolled_at: None,
-            score_range: doc.ds.score.as_deref().and_then(ScoreRange::of),
+            score_range: doc.summary.score_range,
         }
     }
 
