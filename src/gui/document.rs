@@ -28,6 +28,17 @@ fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Where `row` is in the filtered `rows`: found by halving unless they are
+/// shuffled.
+fn position(rows: &[u32], row: Option<usize>, shuffled: bool) -> Option<usize> {
+    let row = u32::try_from(row?).ok()?;
+    if shuffled {
+        rows.iter().position(|&r| r == row)
+    } else {
+        rows.binary_search(&row).ok()
+    }
+}
+
 /// Held (written) by a test to keep filter workers waiting, so it can see
 /// the window while a filter runs.
 #[cfg(feature = "testing")]
@@ -121,7 +132,7 @@ pub struct Document {
     /// Rows the filter shows, in list order.
     pub rows: Vec<u32>,
     /// The rows of a filter being applied on a worker, when they come.
-    filtering: Option<std::sync::mpsc::Receiver<Vec<u32>>>,
+    filtering: Option<std::sync::mpsc::Receiver<(Vec<u32>, Option<usize>)>>,
     /// The id of the example to put the cursor on once the rows are listed.
     select_key: Option<String>,
     /// Position of the cursor in `rows`.
@@ -245,12 +256,21 @@ impl Document {
     /// rows until [`Document::poll_rows`] takes the new ones; a newer filter
     /// replaces one still running.
     pub fn refresh_rows(&mut self) {
+        // The example to keep the cursor on: the one a session remembered
+        // (found by its id, a pass over the ids), else the one under it.
+        let remembered = self.select_key.take();
+        let cursor = self.cursor_row();
+        let keep = move |ds: &Dataset, remembered: Option<&String>| match remembered {
+            Some(key) => ds.ids.row_of(key),
+            None => cursor,
+        };
         if self.ds.rows() >= crate::gui::jobs::INLINE_ROWS {
             let (tx, rx) = std::sync::mpsc::channel();
             let ds = Arc::clone(&self.ds);
             let state = self.state.clone();
             let filter = self.filter.clone();
             let compare = self.compare.clone();
+            let key = remembered.clone();
             let spawned = std::thread::Builder::new()
                 .name("slicewise-filter".into())
                 .spawn(move || {
@@ -258,7 +278,9 @@ impl Document {
                     let _held = FILTER_GATE
                         .read()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    let _ = tx.send(filter.apply_compared(&ds, &state, compare.as_deref()));
+                    let rows = filter.apply_compared(&ds, &state, compare.as_deref());
+                    let at = position(&rows, keep(&ds, key.as_ref()), filter.random_order);
+                    let _ = tx.send((rows, at));
                 });
             if spawned.is_ok() {
                 self.filtering = Some(rx);
@@ -268,7 +290,12 @@ impl Document {
         let rows = self
             .filter
             .apply_compared(&self.ds, &self.state, self.compare.as_deref());
-        self.set_rows(rows);
+        let at = position(
+            &rows,
+            keep(&self.ds, remembered.as_ref()),
+            self.filter.random_order,
+        );
+        self.set_rows(rows, at);
     }
 
     /// Takes the rows a filter worker found, once they are there; whether
@@ -277,17 +304,20 @@ impl Document {
         let Some(rx) = &self.filtering else {
             return false;
         };
-        let rows = match rx.try_recv() {
-            Ok(rows) => rows,
+        let (rows, at) = match rx.try_recv() {
+            Ok(found) => found,
             Err(std::sync::mpsc::TryRecvError::Empty) => return false,
             // The worker died: filter here instead.
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                self.filter
-                    .apply_compared(&self.ds, &self.state, self.compare.as_deref())
+                let rows =
+                    self.filter
+                        .apply_compared(&self.ds, &self.state, self.compare.as_deref());
+                let at = position(&rows, self.cursor_row(), self.filter.random_order);
+                (rows, at)
             }
         };
         self.filtering = None;
-        self.set_rows(rows);
+        self.set_rows(rows, at);
         true
     }
 
@@ -297,17 +327,11 @@ impl Document {
         self.filtering.is_some()
     }
 
-    /// The filtered rows, with the cursor kept on its example when it is
-    /// still listed (or put on the example a session remembered).
-    fn set_rows(&mut self, rows: Vec<u32>) {
-        let keep = match self.select_key.take() {
-            Some(key) => self.ds.ids.row_of(&key),
-            None => self.cursor_row(),
-        };
+    /// The filtered rows, with the cursor at list position `at` (where its
+    /// example, or the one a session remembered, is still listed).
+    fn set_rows(&mut self, rows: Vec<u32>, at: Option<usize>) {
         self.rows = rows;
-        self.cursor = keep
-            .and_then(|r| self.rows.iter().position(|&x| x as usize == r))
-            .or_else(|| (!self.rows.is_empty()).then_some(0));
+        self.cursor = at.or_else(|| (!self.rows.is_empty()).then_some(0));
         self.anchor = self.cursor;
         self.list_moves += 1;
     }
