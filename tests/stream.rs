@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -11,10 +13,8 @@ use polars::prelude::{Column, DataFrame, NamedFrom, ParquetWriter, Series};
 use slicewise::core::dataset::Dataset;
 use slicewise::core::error::LoadError;
 use slicewise::core::load::{self, LoadOptions};
-use slicewise::core::render;
-use slicewise::core::report::{self, ReportOptions};
+use slicewise::core::report::ReportOptions;
 use slicewise::core::session::TagDef;
-use slicewise::core::tags::{Edit, ReviewState};
 
 const ROWS: usize = 12_000;
 
@@ -129,29 +129,17 @@ fn a_table_read_in_small_batches_is_the_table_read_at_once() {
 
 /// The whole report with a rule tag, sliced by the columns the batches fill in.
 fn report(ds: &Dataset) -> serde_json::Value {
-    let mut state = ReviewState::new(ds);
     let def = TagDef::rule(
         "far cities at night",
         "",
         r#"city == "c333" or night == "true""#,
     );
-    state
-        .edit(
-            ds,
-            Edit::AddTag {
-                index: 0,
-                id: None,
-                def,
-                members: Vec::new(),
-            },
-        )
-        .unwrap();
     let opts = ReportOptions {
         by: vec![vec!["city".into()], vec!["snr".into(), "rooms".into()]],
         bootstrap: Some((100, 7)),
         ..ReportOptions::default()
     };
-    render::report_json(&report::build(ds, &state, &opts).unwrap())
+    common::cube::report_with(ds, vec![def], &opts)
 }
 
 #[test]
@@ -317,7 +305,7 @@ fn a_csv_read_in_small_blocks_is_the_csv_read_at_once() {
             by: vec![vec!["note".into()], vec!["size".into()]],
             ..ReportOptions::default()
         };
-        render::report_json(&report::build(ds, &ReviewState::new(ds), &opts).unwrap())
+        common::cube::report_with(ds, Vec::new(), &opts)
     };
     assert_eq!(json(&whole), json(&blocks));
 }

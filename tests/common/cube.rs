@@ -28,7 +28,6 @@ pub fn generated(dir: &Path, name: &str, rows: usize) -> PathBuf {
 }
 
 pub fn report_json(ds: &Dataset) -> Value {
-    let mut state = ReviewState::new(ds);
     // A tag whose HLP comes from the human labels (per row, or a cube's
     // counts), and one with its HLP typed in.
     let women = TagDef::rule("women", "", r#"gender == "female""#);
@@ -40,7 +39,22 @@ pub fn report_json(ds: &Dataset) -> Value {
             r#"device == "phone" and noise != "none""#,
         )
     };
-    for def in [women, phones] {
+    let opts = ReportOptions {
+        by: vec![
+            vec!["device".into()],
+            vec!["gender".into(), "accent".into()],
+        ],
+        positive: Some("yes".into()),
+        bootstrap: Some((200, 7)),
+        ..ReportOptions::default()
+    };
+    report_with(ds, vec![women, phones], &opts)
+}
+
+/// The whole JSON report of `ds` with these rule tags.
+pub fn report_with(ds: &Dataset, tags: Vec<TagDef>, opts: &ReportOptions) -> Value {
+    let mut state = ReviewState::new(ds);
+    for def in tags {
         state
             .edit(
                 ds,
@@ -53,16 +67,7 @@ pub fn report_json(ds: &Dataset) -> Value {
             )
             .unwrap();
     }
-    let opts = ReportOptions {
-        by: vec![
-            vec!["device".into()],
-            vec!["gender".into(), "accent".into()],
-        ],
-        positive: Some("yes".into()),
-        bootstrap: Some((200, 7)),
-        ..ReportOptions::default()
-    };
-    render::report_json(&report::build(ds, &state, &opts).unwrap())
+    render::report_json(&report::build(ds, &state, opts).unwrap())
 }
 
 /// The report without what names the file or depends on raw scores.

@@ -334,21 +334,11 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
         projection.as_deref(),
         opts.batch_rows,
         &mut |df, done| {
-            #[allow(
-                clippy::cast_precision_loss,
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss
-            )]
-            stream.progress((size as f64 * done) as u64);
+            stream.progress_share(size, done);
             stream.push(df)
         },
     )?;
-    let source = SourceInfo {
-        path: path.to_path_buf(),
-        size,
-        fingerprint: fingerprint(path).map_err(|e| io_error(path, e))?,
-    };
-    stream.finish(source)
+    stream.finish_file(size)
 }
 
 /// Loads a CSV file block by block: peak memory is the compact columns plus
@@ -361,20 +351,10 @@ fn load_csv(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, LoadE
             stream.builder = None;
             stream.roles = Some(roles.clone());
         }
-        #[allow(
-            clippy::cast_precision_loss,
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss
-        )]
-        stream.progress((size as f64 * done) as u64);
+        stream.progress_share(size, done);
         stream.push(df)
     })?;
-    let source = SourceInfo {
-        path: path.to_path_buf(),
-        size,
-        fingerprint: fingerprint(path).map_err(|e| io_error(path, e))?,
-    };
-    stream.finish(source)
+    stream.finish_file(size)
 }
 
 /// Loads a dataset written as a folder of parts ([`parts`]), part by part
@@ -427,6 +407,26 @@ impl<'a> Stream<'a> {
         if let Some(p) = &self.opts.progress {
             p.store(bytes, Ordering::Relaxed);
         }
+    }
+
+    /// Progress when the share `done` of a file of `size` bytes is read.
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
+    fn progress_share(&self, size: u64, done: f64) {
+        self.progress((size as f64 * done) as u64);
+    }
+
+    /// [`Stream::finish`] for a file of `size` bytes.
+    fn finish_file(self, size: u64) -> Result<Dataset, LoadError> {
+        let source = SourceInfo {
+            path: self.path.to_path_buf(),
+            size,
+            fingerprint: fingerprint(self.path).map_err(|e| io_error(self.path, e))?,
+        };
+        self.finish(source)
     }
 
     fn push(&mut self, df: DataFrame) -> Result<(), LoadError> {
