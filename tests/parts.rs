@@ -151,3 +151,32 @@ fn a_link_back_up_the_folder_does_not_loop() {
     std::os::unix::fs::symlink(&root, root.join("again")).unwrap();
     assert_eq!(common::load(&root).rows(), 2);
 }
+
+#[test]
+fn a_pattern_of_parts_reads_the_matching_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = generate::generate_run(3_000, 5, None);
+    let folder = dir.path().join("preds");
+    generate::write_parts(&rows, &folder, 3, InputFormat::Parquet).unwrap();
+    // A file the pattern leaves out, with other columns.
+    std::fs::write(folder.join("notes.csv"), "a,b\n1,2\n").unwrap();
+    let pattern = folder.join("part-*.parquet");
+    assert!(load::parts::is_glob(&pattern));
+    let ds = load::load(&pattern, &LoadOptions::default()).unwrap();
+    assert_eq!(ds.rows(), 3_000);
+    assert_eq!(
+        load::data_size(&pattern),
+        load::data_size(&folder.join("part-0000?.parquet"))
+    );
+    assert!(load::data_size(&pattern) > 0);
+    // Its session is the folder's.
+    assert_eq!(
+        load::default_session_path(&pattern),
+        dir.path().join("preds.slicewise.ron")
+    );
+    // The folder itself trips on the stray file; a pattern matching nothing
+    // says so.
+    assert!(load::load(&folder, &LoadOptions::default()).is_err());
+    let none = load::load(&folder.join("run2-*.parquet"), &LoadOptions::default()).unwrap_err();
+    assert!(none.to_string().contains("matches the pattern"), "{none}");
+}

@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// parts (0 when it cannot be told).
 #[must_use]
 pub fn data_size(path: &Path) -> u64 {
-    if path.is_dir() {
+    if path.is_dir() || parts::is_glob(path) {
         parts::list(path).map_or(0, |parts| {
             parts
                 .iter()
@@ -248,6 +248,9 @@ fn role_columns(roles: &Roles) -> Vec<String> {
 /// Any [`LoadError`]: a missing or unreadable file, no label or prediction
 /// column, empty labels, ragged CSV lines, non-UTF-8 bytes, duplicate ids, ...
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
+    if parts::is_glob(path) {
+        return load_folder(path, opts);
+    }
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
         return load_folder(path, opts);
@@ -587,7 +590,7 @@ fn read_frame(path: &Path, format: InputFormat) -> Result<DataFrame, LoadError> 
 /// # Errors
 /// When the file cannot be read.
 pub fn read_raw(path: &Path, format: Option<InputFormat>) -> Result<DataFrame, LoadError> {
-    if path.is_dir() {
+    if path.is_dir() || parts::is_glob(path) {
         let opts = LoadOptions {
             format,
             ..LoadOptions::default()
@@ -626,7 +629,7 @@ pub struct Preview {
 /// When the file cannot be read at all.
 pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, LoadError> {
     // A folder of parts: its first part, with the partition columns.
-    let (path, partitions) = if path.is_dir() {
+    let (path, partitions) = if path.is_dir() || parts::is_glob(path) {
         let first = parts::list(path)?.swap_remove(0);
         (first.path, first.partitions)
     } else {
@@ -696,6 +699,17 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
 /// beside the data file.
 #[must_use]
 pub fn default_session_path(data: &Path) -> PathBuf {
+    // Parts named by a pattern share their folder's session.
+    if parts::is_glob(data) {
+        let folder = data
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok());
+        if let Some(folder) = folder {
+            return default_session_path(&folder);
+        }
+    }
     // A folder of parts keeps its whole name (`preds.v2/` → `preds.v2.slicewise.ron`).
     let name = if data.is_dir() {
         data.file_name()

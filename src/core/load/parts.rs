@@ -33,11 +33,76 @@ fn is_data(path: &Path) -> bool {
     !hidden && InputFormat::from_path(path).is_some()
 }
 
-/// The parts of the dataset folder `dir`, in path order.
+/// Whether `path` is a pattern of parts rather than a file or folder: a
+/// last component with `*` (any text) or `?` (one character) that names no
+/// file, as in `preds/part-*.parquet` (quoted, so the shell leaves it).
+#[must_use]
+pub fn is_glob(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains(['*', '?']))
+        && !path.exists()
+}
+
+/// Whether `name` matches `pattern` (`*` any text, `?` one character).
+fn matches(pattern: &[char], name: &[char]) -> bool {
+    match pattern.split_first() {
+        None => name.is_empty(),
+        Some(('*', rest)) => (0..=name.len()).any(|i| matches(rest, &name[i..])),
+        Some((&p, rest)) => name
+            .split_first()
+            .is_some_and(|(&c, tail)| (p == '?' || p == c) && matches(rest, tail)),
+    }
+}
+
+/// The data files of `pattern`'s folder whose names match it, in name order.
+fn list_glob(pattern: &Path) -> Result<Vec<Part>, LoadError> {
+    let folder = match pattern.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let wanted: Vec<char> = pattern
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .chars()
+        .collect();
+    let mut parts = Vec::new();
+    for entry in std::fs::read_dir(&folder).map_err(|e| io_error(&folder, e))? {
+        let path = entry.map_err(|e| io_error(&folder, e))?.path();
+        let name: Vec<char> = path
+            .file_name()
+            .map(|n| n.to_string_lossy().chars().collect())
+            .unwrap_or_default();
+        if path.is_file() && is_data(&path) && matches(&wanted, &name) {
+            parts.push(Part {
+                path,
+                partitions: Vec::new(),
+            });
+        }
+    }
+    parts.sort_by(|a, b| a.path.cmp(&b.path));
+    if parts.is_empty() {
+        return Err(LoadError::Parse {
+            path: pattern.to_path_buf(),
+            message: format!(
+                "no .parquet, .csv or .ndjson file in {} matches the pattern",
+                folder.display()
+            ),
+        });
+    }
+    Ok(parts)
+}
+
+/// The parts of the dataset folder `dir` (or of a pattern, [`is_glob`]), in
+/// path order.
 ///
 /// # Errors
 /// When the folder cannot be listed or holds no data file.
 pub fn list(dir: &Path) -> Result<Vec<Part>, LoadError> {
+    if is_glob(dir) {
+        return list_glob(dir);
+    }
     let mut parts = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), Vec::new())];
     // Each folder once: a link back up the tree must not loop forever.
