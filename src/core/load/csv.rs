@@ -283,7 +283,8 @@ pub(super) fn read_batches(
                 .map(PlSmallStr::from)
                 .collect::<Arc<[PlSmallStr]>>()
         });
-        let mut records = Records::open(path, opts.block_bytes.unwrap_or(BLOCK_BYTES).max(1))?;
+        let block = opts.block_bytes.unwrap_or(BLOCK_BYTES).max(1);
+        let mut records = Records::open(path, delimiter, block)?;
         let mut handed = false;
         let mut short_lines_checked = false;
         while let Some(block) = records.next_block().map_err(|e| io_error(path, e))? {
@@ -368,6 +369,8 @@ fn retype(schema: &Schema, roles: &Roles, message: &str) -> Option<(PlSmallStr, 
 /// unless it is inside quotes.
 struct Records {
     file: File,
+    /// The field delimiter.
+    delimiter: u8,
     /// Bytes read at a time.
     block: usize,
     /// The header line, newline included.
@@ -379,10 +382,11 @@ struct Records {
 }
 
 impl Records {
-    fn open(path: &Path, block: usize) -> Result<Self, LoadError> {
+    fn open(path: &Path, delimiter: u8, block: usize) -> Result<Self, LoadError> {
         let file = File::open(path).map_err(|e| io_error(path, e))?;
         let mut records = Self {
             file,
+            delimiter,
             block,
             header: Vec::new(),
             carry: Vec::new(),
@@ -391,7 +395,7 @@ impl Records {
         // The header: the first record.
         loop {
             let n = records.fill(1 << 16).map_err(|e| io_error(path, e))?;
-            if let Some(end) = record_end(&records.carry, false) {
+            if let Some(end) = record_end(&records.carry, delimiter, false) {
                 records.header = records.carry[..end].to_vec();
                 records.carry.drain(..end);
                 break;
@@ -424,7 +428,7 @@ impl Records {
                 let rest = std::mem::take(&mut self.carry);
                 return Ok((!rest.iter().all(u8::is_ascii_whitespace)).then_some(rest));
             }
-            if let Some(end) = record_end(&self.carry, true) {
+            if let Some(end) = record_end(&self.carry, self.delimiter, true) {
                 let rest = self.carry.split_off(end);
                 return Ok(Some(std::mem::replace(&mut self.carry, rest)));
             }
@@ -433,19 +437,34 @@ impl Records {
 }
 
 /// Where the first (or, with `last`, the last) record of `bytes` ends: just
-/// past a newline outside quotes.
-fn record_end(bytes: &[u8], last: bool) -> Option<usize> {
+/// past a newline outside quotes. As polars reads CSV, a quote opens a
+/// quoted field only at the start of a field, `""` inside one is a quote,
+/// and a quote elsewhere is text (`12" pipe`).
+fn record_end(bytes: &[u8], delimiter: u8, last: bool) -> Option<usize> {
     let mut quoted = false;
+    let mut field_start = true;
     let mut found = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if b == b'\n' && !quoted {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            quoted = true;
+        } else if b == b'\n' {
             found = Some(i + 1);
             if !last {
                 break;
             }
         }
+        field_start = !quoted && (b == delimiter || b == b'\n');
+        i += 1;
     }
     found
 }
@@ -595,6 +614,20 @@ pub(super) fn diagnose_csv(path: &Path, delimiter: u8) -> Option<LoadError> {
 
 #[cfg(test)]
 mod tests {
+    use super::record_end;
+
+    #[test]
+    fn records_end_at_newlines_outside_quoted_fields() {
+        let text = b"a,\"x\ny\",1\nb,12\" pipe,2\nc,\"say \"\"hi\"\"\n\",3\nd";
+        assert_eq!(record_end(text, b',', false), Some(10));
+        // The quote in `12" pipe` is text: its line still ends a record.
+        assert_eq!(record_end(&text[10..], b',', false), Some(13));
+        // `""` inside a quoted field is a quote, not its end.
+        assert_eq!(record_end(&text[23..], b',', false), Some(18));
+        assert_eq!(record_end(text, b',', true), Some(text.len() - 1));
+        assert_eq!(record_end(b"a,\"open\nstill open", b',', true), None);
+    }
+
     use super::*;
 
     #[test]
