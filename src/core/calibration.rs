@@ -434,6 +434,117 @@ pub struct RiskCoverage {
     pub aurc: Option<f64>,
     /// Rows with a confidence.
     pub rows: Count,
+    /// Whether every distinct confidence is a point (else about
+    /// [`MAX_POINTS`] are; see [`RiskCoverage::with_class_at`]).
+    #[serde(skip)]
+    pub every_tie: bool,
+}
+
+/// Points a risk–coverage curve keeps over rows of many distinct
+/// confidences (plus those asked for exactly).
+pub const MAX_POINTS: usize = 1 << 16;
+
+/// Builds a risk–coverage curve from its ties, highest confidence first.
+struct Points {
+    out: RiskCoverage,
+    kept: Count,
+    right: Count,
+    counts: [Count; 3],
+    area: f64,
+    /// Rows (not weights) so far, and the rank at which the next point is kept.
+    rank: usize,
+    next_mark: f64,
+    stride: f64,
+    /// Thresholds to be exact at, highest first, not yet passed.
+    exact: Vec<f64>,
+    /// The last tie's point, kept or dropped once the next tie is seen.
+    pending: Option<(f64, Count, Count, [Count; 3])>,
+}
+
+impl Points {
+    #[allow(clippy::cast_precision_loss)]
+    fn new(rows: usize, exact_at: &[f64]) -> Self {
+        let mut exact: Vec<f64> = exact_at.iter().copied().filter(|t| !t.is_nan()).collect();
+        exact.sort_by(|a, b| b.total_cmp(a));
+        let stride = if rows > MAX_POINTS {
+            rows as f64 / MAX_POINTS as f64
+        } else {
+            0.0
+        };
+        Self {
+            out: RiskCoverage {
+                class_counts: Vec::new(),
+                thresholds: Vec::new(),
+                coverage: Vec::new(),
+                accuracy: Vec::new(),
+                kept: Vec::new(),
+                errors: Vec::new(),
+                aurc: None,
+                rows: Count::ZERO,
+                every_tie: true,
+            },
+            kept: Count::ZERO,
+            right: Count::ZERO,
+            counts: [Count::ZERO; 3],
+            area: 0.0,
+            rank: 0,
+            next_mark: stride,
+            stride,
+            exact,
+            pending: None,
+        }
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn add(&mut self, tie: Tie) {
+        if let Some(p) = self.pending.take() {
+            // Keep the previous point when it is the last at or above a
+            // threshold asked for, or the rank has reached the next mark.
+            let mut needed = false;
+            while self.exact.first().is_some_and(|&k| k > tie.confidence) {
+                needed |= self.exact[0] <= p.0;
+                self.exact.remove(0);
+            }
+            if self.stride == 0.0 || needed || self.rank as f64 >= self.next_mark {
+                while self.stride > 0.0 && self.next_mark <= self.rank as f64 {
+                    self.next_mark += self.stride;
+                }
+                self.keep(p);
+            } else {
+                self.out.every_tie = false;
+            }
+        }
+        let before = self.kept.w;
+        self.kept += tie.rows;
+        self.right += tie.right;
+        for (c, t) in self.counts.iter_mut().zip(tie.counts) {
+            *c += t;
+        }
+        self.rank += tie.n;
+        // Mean over rows of the risk at the coverage each row enters
+        // (every row of a tie enters at the tie's coverage).
+        self.area += (self.kept.w - before) * (1.0 - self.right.w / self.kept.w);
+        self.pending = Some((tie.confidence, self.kept, self.right, self.counts));
+    }
+
+    fn keep(&mut self, (t, kept, right, counts): (f64, Count, Count, [Count; 3])) {
+        self.out.thresholds.push(t);
+        self.out.kept.push(kept);
+        self.out.errors.push(kept - right);
+        self.out.accuracy.push(right.w / kept.w);
+        self.out.class_counts.push(counts);
+    }
+
+    fn finish(mut self) -> RiskCoverage {
+        if let Some(p) = self.pending.take() {
+            self.keep(p);
+        }
+        let n = self.kept;
+        self.out.rows = n;
+        self.out.coverage = self.out.kept.iter().map(|k| k.w / n.w).collect();
+        self.out.aurc = (n.w > 0.0).then(|| self.area / n.w);
+        self.out
+    }
 }
 
 impl RiskCoverage {
@@ -455,15 +566,13 @@ impl RiskCoverage {
         unit: impl Fn(usize) -> Count,
         keep: impl Fn(usize) -> bool,
     ) -> Self {
-        let masked: Vec<f64> = confidence
-            .iter()
-            .enumerate()
-            .map(|(i, &c)| if keep(i) { c } else { f64::NAN })
-            .collect();
-        Self::new(&masked, correct, unit)
+        let rows = (0..confidence.len()).filter(|&i| keep(i));
+        Self::curve(confidence, &correct, &unit, &|_| (false, false), rows, &[])
     }
 
     /// One curve per group: `cell` gives each row's group, of `groups`.
+    /// Each is exact at the thresholds `exact_at` (see
+    /// [`RiskCoverage::with_class_at`]).
     #[must_use]
     pub fn by_group(
         confidence: &[f64],
@@ -471,18 +580,26 @@ impl RiskCoverage {
         unit: impl Fn(usize) -> Count,
         cell: impl Fn(usize) -> usize,
         groups: usize,
+        exact_at: &[f64],
     ) -> Vec<Self> {
-        let mut members: Vec<Vec<(f64, bool, Count)>> = vec![Vec::new(); groups];
-        for (i, &c) in confidence.iter().enumerate() {
-            if !c.is_nan() {
-                members[cell(i)].push((c, correct(i), unit(i)));
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); groups];
+        for i in 0..confidence.len() {
+            if let (Some(m), Ok(r)) = (members.get_mut(cell(i)), u32::try_from(i)) {
+                m.push(r);
             }
         }
         members
-            .into_iter()
+            .iter()
             .map(|m| {
-                let conf: Vec<f64> = m.iter().map(|p| p.0).collect();
-                Self::new(&conf, |i| m[i].1, |i| m[i].2)
+                let rows = m.iter().map(|&r| r as usize);
+                Self::curve(
+                    confidence,
+                    &correct,
+                    &unit,
+                    &|_| (false, false),
+                    rows,
+                    exact_at,
+                )
             })
             .collect()
     }
@@ -490,50 +607,87 @@ impl RiskCoverage {
     /// The curve with one class's counts: `class(i)` says whether row `i`
     /// is truly of the class and whether it was predicted as it.
     #[must_use]
-    #[allow(clippy::cast_precision_loss, clippy::float_cmp)] // ties are exactly equal scores
     pub fn with_class(
         confidence: &[f64],
         correct: impl Fn(usize) -> bool,
         unit: impl Fn(usize) -> Count,
         class: impl Fn(usize) -> (bool, bool),
     ) -> Self {
-        let ties = Tie::by_hashing(confidence, &correct, &unit, &class)
-            .unwrap_or_else(|| Tie::by_sorting(confidence, &correct, &unit, &class));
-        let n: Count = ties.iter().map(|t| t.rows).sum();
-        let mut out = Self {
-            class_counts: Vec::with_capacity(ties.len()),
-            thresholds: Vec::with_capacity(ties.len()),
-            coverage: Vec::with_capacity(ties.len()),
-            accuracy: Vec::with_capacity(ties.len()),
-            kept: Vec::with_capacity(ties.len()),
-            errors: Vec::with_capacity(ties.len()),
-            aurc: None,
-            rows: n,
-        };
-        let (mut kept, mut right) = (Count::ZERO, Count::ZERO);
-        let mut counts = [Count::ZERO; 3];
-        for tie in &ties {
-            kept += tie.rows;
-            right += tie.right;
-            for (c, t) in counts.iter_mut().zip(tie.counts) {
-                *c += t;
+        Self::curve(
+            confidence,
+            &correct,
+            &unit,
+            &class,
+            0..confidence.len(),
+            &[],
+        )
+    }
+
+    /// [`RiskCoverage::with_class`], with exact points at `exact_at`. Over
+    /// more than [`MAX_POINTS`] rows with as many distinct confidences
+    /// (scores of full precision) the curve keeps about [`MAX_POINTS`]
+    /// points evenly spaced in rank, the last one at or above each of
+    /// `exact_at`, and the last; its area is computed over every tie. At a
+    /// kept threshold (see [`RiskCoverage::snap`]) every count is exact.
+    #[must_use]
+    pub fn with_class_at(
+        confidence: &[f64],
+        correct: impl Fn(usize) -> bool,
+        unit: impl Fn(usize) -> Count,
+        class: impl Fn(usize) -> (bool, bool),
+        exact_at: &[f64],
+    ) -> Self {
+        Self::curve(
+            confidence,
+            &correct,
+            &unit,
+            &class,
+            0..confidence.len(),
+            exact_at,
+        )
+    }
+
+    fn curve(
+        confidence: &[f64],
+        correct: &impl Fn(usize) -> bool,
+        unit: &impl Fn(usize) -> Count,
+        class: &impl Fn(usize) -> (bool, bool),
+        rows: impl Iterator<Item = usize> + Clone,
+        exact_at: &[f64],
+    ) -> Self {
+        let n = rows.clone().filter(|&i| !confidence[i].is_nan()).count();
+        let mut points = Points::new(n, exact_at);
+        match Tie::by_hashing(confidence, correct, unit, class, rows.clone()) {
+            Some(ties) => ties.into_iter().for_each(|t| points.add(t)),
+            None => Tie::by_sorting(confidence, correct, unit, class, rows, &mut |t| {
+                points.add(t);
+            }),
+        }
+        points.finish()
+    }
+
+    /// The kept threshold nearest `t`: `t` itself when the curve kept every
+    /// tie. Counts at a kept threshold are exact.
+    #[must_use]
+    pub fn snap(&self, t: f64) -> f64 {
+        if self.every_tie || self.thresholds.is_empty() {
+            return t;
+        }
+        // Thresholds fall: the first at or below t, and the one before it.
+        let i = self.thresholds.partition_point(|&x| x > t);
+        let below = self.thresholds.get(i).copied();
+        let above = i.checked_sub(1).map(|j| self.thresholds[j]);
+        match (above, below) {
+            (Some(a), Some(b)) => {
+                if a - t <= t - b {
+                    a
+                } else {
+                    b
+                }
             }
-            out.class_counts.push(counts);
-            out.thresholds.push(tie.confidence);
-            out.coverage.push(kept.w / n.w);
-            out.accuracy.push(right.w / kept.w);
-            out.kept.push(kept);
-            out.errors.push(kept - right);
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => t,
         }
-        // Mean over rows of the risk at the coverage each row enters
-        // (every row of a tie enters at the tie's coverage).
-        let (mut area, mut prev) = (0.0, 0.0);
-        for (k, &acc) in out.kept.iter().zip(&out.accuracy) {
-            area += (k.w - prev) * (1.0 - acc);
-            prev = k.w;
-        }
-        out.aurc = (n.w > 0.0).then(|| area / n.w);
-        out
     }
 
     /// Coverage and accuracy when keeping rows with confidence at or above
@@ -570,8 +724,11 @@ impl RiskCoverage {
 
 /// The rows of one confidence value: their count, how many are right, and
 /// one class's (true positive, false positive, false negative) counts.
+#[derive(Clone, Copy)]
 struct Tie {
     confidence: f64,
+    /// Rows, unweighted.
+    n: usize,
     rows: Count,
     right: Count,
     counts: [Count; 3],
@@ -585,6 +742,7 @@ impl Tie {
     fn new(confidence: f64) -> Self {
         Self {
             confidence,
+            n: 0,
             rows: Count::ZERO,
             right: Count::ZERO,
             counts: [Count::ZERO; 3],
@@ -592,6 +750,7 @@ impl Tie {
     }
 
     fn add(&mut self, unit: Count, right: bool, (actual, predicted): (bool, bool)) {
+        self.n += 1;
         self.rows += unit;
         if right {
             self.right += unit;
@@ -612,10 +771,12 @@ impl Tie {
         correct: &impl Fn(usize) -> bool,
         unit: &impl Fn(usize) -> Count,
         class: &impl Fn(usize) -> (bool, bool),
+        rows: impl Iterator<Item = usize>,
     ) -> Option<Vec<Self>> {
         let mut index: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
         let mut ties: Vec<Self> = Vec::new();
-        for (i, &c) in confidence.iter().enumerate() {
+        for i in rows {
+            let c = confidence[i];
             if c.is_nan() {
                 continue;
             }
@@ -637,21 +798,23 @@ impl Tie {
         Some(ties)
     }
 
-    /// The ties from the highest confidence down, by sorting the rows: 16
-    /// bytes a row (confidence, row, flags); a row's weight is looked up
-    /// after sorting (only weighted rows have one to look up).
+    /// The ties from the highest confidence down, handed to `each` one by
+    /// one, by sorting the rows: 16 bytes a row (confidence, row, flags); a
+    /// row's weight is looked up after sorting (only weighted rows have one
+    /// to look up).
     #[allow(clippy::float_cmp)] // ties are exactly equal scores
     fn by_sorting(
         confidence: &[f64],
         correct: &impl Fn(usize) -> bool,
         unit: &impl Fn(usize) -> Count,
         class: &impl Fn(usize) -> (bool, bool),
-    ) -> Vec<Self> {
-        let mut rows: Vec<(f64, u32, u8)> = confidence
-            .iter()
-            .enumerate()
+        rows: impl Iterator<Item = usize>,
+        each: &mut dyn FnMut(Self),
+    ) {
+        let mut rows: Vec<(f64, u32, u8)> = rows
+            .map(|i| (i, confidence[i]))
             .filter(|(_, c)| !c.is_nan())
-            .map(|(i, &c)| {
+            .map(|(i, c)| {
                 let (actual, predicted) = class(i);
                 let flags =
                     u8::from(correct(i)) | (u8::from(actual) << 1) | (u8::from(predicted) << 2);
@@ -659,20 +822,22 @@ impl Tie {
             })
             .collect();
         rows.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        let mut ties: Vec<Self> = Vec::new();
+        let mut tie: Option<Self> = None;
         for (c, row, flags) in rows {
-            if ties.last().is_none_or(|t| t.confidence != c) {
-                ties.push(Self::new(c));
+            if tie.as_ref().is_some_and(|t| t.confidence != c)
+                && let Some(done) = tie.take()
+            {
+                each(done);
             }
-            if let Some(t) = ties.last_mut() {
-                t.add(
-                    unit(row as usize),
-                    flags & 1 != 0,
-                    (flags & 2 != 0, flags & 4 != 0),
-                );
-            }
+            tie.get_or_insert_with(|| Self::new(c)).add(
+                unit(row as usize),
+                flags & 1 != 0,
+                (flags & 2 != 0, flags & 4 != 0),
+            );
         }
-        ties
+        if let Some(done) = tie {
+            each(done);
+        }
     }
 }
 
@@ -694,8 +859,10 @@ mod tests {
         let correct = |i: usize| !i.is_multiple_of(3);
         let unit = |i: usize| Count::of_weight(0.5 + (i % 4) as f64, true);
         let class = |i: usize| (i.is_multiple_of(5), i.is_multiple_of(7));
-        let hashed = Tie::by_hashing(&conf, &correct, &unit, &class).unwrap();
-        let sorted = Tie::by_sorting(&conf, &correct, &unit, &class);
+        let all = 0..conf.len();
+        let hashed = Tie::by_hashing(&conf, &correct, &unit, &class, all.clone()).unwrap();
+        let mut sorted = Vec::new();
+        Tie::by_sorting(&conf, &correct, &unit, &class, all, &mut |t| sorted.push(t));
         assert!(hashed.len() > 100);
         assert_eq!(hashed.len(), sorted.len());
         for (h, s) in hashed.iter().zip(&sorted) {
@@ -709,7 +876,57 @@ mod tests {
         }
         // Past the limit, hashing gives way to sorting.
         let distinct: Vec<f64> = (0..=Tie::MAX_HASHED).map(|i| i as f64).collect();
-        assert!(Tie::by_hashing(&distinct, &correct, &unit, &class).is_none());
+        assert!(Tie::by_hashing(&distinct, &correct, &unit, &class, 0..distinct.len()).is_none());
+    }
+
+    #[test]
+    #[allow(clippy::cast_precision_loss)]
+    fn a_curve_of_many_distinct_confidences_is_exact_where_it_keeps_points() {
+        // 300,000 rows, about 200,000 distinct confidences.
+        let n = 300_000_usize;
+        let conf: Vec<f64> = (0..n)
+            .map(|i| ((i * 7_919) % 200_003) as f64 / 200_003.0)
+            .collect();
+        let correct = |i: usize| !i.is_multiple_of(7) && i % 11 != 3;
+        let unit = |_| Count::ONE;
+        let asked = [0.05, 0.5, 0.95, 0.123_456];
+        let rc = RiskCoverage::with_class_at(&conf, correct, unit, |_| (false, false), &asked);
+        assert!(!rc.every_tie);
+        assert!(rc.thresholds.len() <= MAX_POINTS + asked.len() + 2);
+        let brute = |t: f64| {
+            let kept = (0..n).filter(|&i| conf[i] >= t).count();
+            let right = (0..n).filter(|&i| conf[i] >= t && correct(i)).count();
+            (kept as f64, right as f64)
+        };
+        for t in asked.into_iter().chain([0.7, 0.999]).map(|t| rc.snap(t)) {
+            let (kept, _, accuracy) = rc.at(t);
+            let (k, r) = brute(t);
+            assert!((kept.w - k).abs() < 1e-9, "{t}: {} vs {k}", kept.w);
+            assert!((accuracy.unwrap() - r / k).abs() < 1e-12);
+        }
+        for t in asked {
+            assert!((rc.at(t).0.w - brute(t).0).abs() < 1e-9, "asked {t}");
+        }
+        // The area over every tie, as the full curve would give it.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| conf[b].total_cmp(&conf[a]));
+        let (mut area, mut kept, mut right, mut i) = (0.0, 0.0, 0.0, 0);
+        while i < n {
+            let t = conf[order[i]];
+            let before = kept;
+            while i < n && conf[order[i]].total_cmp(&t).is_eq() {
+                kept += 1.0;
+                right += f64::from(u8::from(correct(order[i])));
+                i += 1;
+            }
+            area += (kept - before) * (1.0 - right / kept);
+        }
+        assert!((rc.aurc.unwrap() - area / n as f64).abs() < 1e-12);
+        // Per group, exact at the overall curve's points.
+        let groups = RiskCoverage::by_group(&conf, correct, unit, |i| i % 3, 3, &rc.thresholds);
+        let t = rc.snap(0.42);
+        let in_group: f64 = groups.iter().map(|g| g.at(t).0.w).sum();
+        assert!((in_group - brute(t).0).abs() < 1e-9);
     }
 
     #[test]

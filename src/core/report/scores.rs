@@ -209,8 +209,15 @@ impl ScoreReport {
             )
         });
         let risk_coverage = calibration::top_label_confidence(ds, meaning).map(|conf| {
-            let rc = RiskCoverage::new(&conf, |i| !ds.is_error(i), |i| ds.unit(i));
-            let points = default_thresholds(&conf)
+            let thresholds = default_thresholds(&conf);
+            let rc = RiskCoverage::with_class_at(
+                &conf,
+                |i| !ds.is_error(i),
+                |i| ds.unit(i),
+                |_| (false, false),
+                &thresholds,
+            );
+            let points = thresholds
                 .into_iter()
                 .map(|t| {
                     let (kept, coverage, accuracy) = rc.at(t);

@@ -35,6 +35,9 @@ pub fn ui(
         )
         .labelled_by(label.id)
         .on_hover_text("Keep the rows whose confidence is at or above this; abstain on the others");
+        // Over rows of many distinct confidences the curve keeps about
+        // 65,536 points: the slider stops at them, where every count is exact.
+        *t = overall.snap(*t);
         if ui
             .button("Keep everything")
             .on_hover_text("The model as it is: no abstention")

@@ -179,6 +179,8 @@ fn compute(ds: &Dataset, key: &Key) -> Analysis {
                     unit,
                     |i| cells[i],
                     names.len(),
+                    // Exact wherever the slider can stop.
+                    &overall.thresholds,
                 ))
                 .collect()
         });
