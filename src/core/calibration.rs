@@ -613,14 +613,7 @@ impl RiskCoverage {
         unit: impl Fn(usize) -> Count,
         class: impl Fn(usize) -> (bool, bool),
     ) -> Self {
-        Self::curve(
-            confidence,
-            &correct,
-            &unit,
-            &class,
-            0..confidence.len(),
-            &[],
-        )
+        Self::with_class_at(confidence, correct, unit, class, &[])
     }
 
     /// [`RiskCoverage::with_class`], with exact points at `exact_at`. Over
