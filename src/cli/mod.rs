@@ -525,6 +525,13 @@ impl ProgressLine {
         opts.rows_read = Some(rows.clone());
         let total = load::data_size(data).max(1);
         let name = data.display().to_string();
+        // One NDJSON file is read whole: no share of it to show.
+        let whole = !data.is_dir()
+            && !load::parts::is_glob(data)
+            && opts
+                .format
+                .or_else(|| InputFormat::from_path(data))
+                .is_some_and(|f| f == InputFormat::Ndjson);
         let stop = done.clone();
         let thread = std::thread::Builder::new()
             .name("slicewise-progress".into())
@@ -532,7 +539,9 @@ impl ProgressLine {
                 while !stop.load(Ordering::Relaxed) {
                     let bytes = read.load(Ordering::Relaxed);
                     let rows = render::count(rows.load(Ordering::Relaxed));
-                    if bytes >= total {
+                    if whole {
+                        eprint!("\r\x1b[2Kreading {name} (NDJSON, read whole)");
+                    } else if bytes >= total {
                         eprint!("\r\x1b[2Kread {name} ({rows} rows); grouping the columns");
                     } else {
                         eprint!(
