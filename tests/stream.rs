@@ -196,8 +196,10 @@ fn ids_kept_as_numbers_turn_to_text_when_a_later_batch_is_not_numbered() {
     let dir = tempfile::tempdir().unwrap();
     let ids: Vec<String> = (0..ROWS)
         .map(|i| {
-            if i == ROWS - 3 {
-                "special".to_string()
+            // Text halfway: the batches after it are numbered again, and
+            // join the text.
+            if i == ROWS / 2 || i == ROWS - 3 {
+                format!("special{i}")
             } else {
                 format!("utt{i:08}")
             }

@@ -52,51 +52,10 @@ pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
 pub struct Summary {
     /// Confusion matrix.
     pub confusion: Confusion,
-    /// Misclassified rows.
-    pub errors: usize,
     /// Overall accuracy with its interval (a stratified sample's own).
     pub accuracy: crate::core::metrics::Rate,
     /// The score column's range, for the Review view's score filter.
-    pub score_range: Option<ScoreRange>,
-}
-
-/// The range of a score column, for the score filter.
-#[derive(Debug, Clone, Copy)]
-pub struct ScoreRange {
-    /// Lowest finite score.
-    pub lo: f64,
-    /// Highest finite score.
-    pub hi: f64,
-    /// Whether every score is a whole number.
-    pub integral: bool,
-}
-
-impl ScoreRange {
-    /// The range of the finite scores, if any.
-    #[must_use]
-    pub fn of(scores: &[f64]) -> Option<Self> {
-        let mut r = Self {
-            lo: f64::INFINITY,
-            hi: f64::NEG_INFINITY,
-            integral: true,
-        };
-        for &s in scores.iter().filter(|s| s.is_finite()) {
-            r.lo = r.lo.min(s);
-            r.hi = r.hi.max(s);
-            r.integral &= s.fract() == 0.0;
-        }
-        r.lo.is_finite().then_some(r)
-    }
-
-    /// A score as the column writes it.
-    #[must_use]
-    pub fn show(self, v: f64) -> String {
-        if self.integral {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.3}")
-        }
-    }
+    pub score_range: Option<crate::core::thresholds::ScoreRange>,
 }
 
 impl Summary {
@@ -108,9 +67,11 @@ impl Summary {
         let accuracy = crate::core::sample::overall_accuracy(ds, &confusion);
         Self {
             confusion,
-            errors: ds.errors(),
             accuracy,
-            score_range: ds.score.as_deref().and_then(ScoreRange::of),
+            score_range: ds
+                .score
+                .as_deref()
+                .and_then(crate::core::thresholds::ScoreRange::of),
         }
     }
 }

@@ -648,7 +648,9 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
                 .and_then(SerReader::finish)
                 .map_err(|e| polars_error(path, &e))?
         }
-        _ => read_frame(path, format)?.head(Some(20)),
+        // The first rows only: the file may hold 100 million.
+        InputFormat::Parquet => parquet::read_head(path, 20)?,
+        InputFormat::Ndjson => read_frame(path, format)?.head(Some(20)),
     };
     for (key, value) in partitions {
         let values = vec![value; df.height()];

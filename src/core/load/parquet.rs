@@ -27,6 +27,15 @@ pub(super) fn read(path: &Path) -> Result<DataFrame, LoadError> {
         .map_err(|e| parquet_error(path, &e))
 }
 
+/// The first `rows` rows of a Parquet file.
+pub(super) fn read_head(path: &Path, rows: usize) -> Result<DataFrame, LoadError> {
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    ParquetReader::new(file)
+        .with_slice(Some((0, rows)))
+        .finish()
+        .map_err(|e| parquet_error(path, &e))
+}
+
 /// The column names of a Parquet file, from its schema, and its rows.
 pub(super) fn columns_and_rows(path: &Path) -> Result<(Vec<String>, usize), LoadError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;

@@ -321,11 +321,13 @@ fn append_ids(have: Ids, more: Ids) -> Ids {
             a.extend(b.iter());
             Ids::Numbered(p, a)
         }
-        (Ids::Str(mut a), Ids::Str(b)) => {
-            let bytes: usize = (0..b.len()).map(|i| b.get(i).len()).sum();
-            a.reserve(b.len(), bytes);
-            for i in 0..b.len() {
-                a.push(b.get(i));
+        // Text already: the batch's ids are added as text (numbers of a later
+        // batch too), never the ids read before copied again.
+        (Ids::Str(mut a), more) => {
+            let bytes: usize = (0..more.len()).map(|i| more.key(i).len()).sum();
+            a.reserve(more.len(), bytes);
+            for i in 0..more.len() {
+                a.push(&more.key(i));
             }
             Ids::Str(a)
         }

@@ -194,19 +194,55 @@ pub fn default_thresholds(scores: &[f64]) -> Vec<f64> {
         distinct.sort_by(f64::total_cmp);
         return distinct;
     }
-    let finite = scores.iter().copied().filter(|s| s.is_finite());
-    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
-        (a.min(s), b.max(s))
-    });
-    if !lo.is_finite() {
+    let Some(ScoreRange { lo, hi, .. }) = ScoreRange::of(scores) else {
         return Vec::new();
-    }
+    };
     if lo >= 0.0 && hi <= 1.0 {
         (1..20).map(|i| f64::from(i) * 0.05).collect()
     } else {
         (1..20)
             .map(|i| lo + (hi - lo) * f64::from(i) / 20.0)
             .collect()
+    }
+}
+
+/// The range of a score column's finite values, and whether every one is
+/// a whole number (the Review filter's bounds, the default thresholds).
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreRange {
+    /// Lowest finite score.
+    pub lo: f64,
+    /// Highest finite score.
+    pub hi: f64,
+    /// Whether every score is a whole number.
+    pub integral: bool,
+}
+
+impl ScoreRange {
+    /// The range of the finite scores, if any.
+    #[must_use]
+    pub fn of(scores: &[f64]) -> Option<Self> {
+        let mut r = Self {
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            integral: true,
+        };
+        for &s in scores.iter().filter(|s| s.is_finite()) {
+            r.lo = r.lo.min(s);
+            r.hi = r.hi.max(s);
+            r.integral &= s.fract() == 0.0;
+        }
+        r.lo.is_finite().then_some(r)
+    }
+
+    /// A score as the column writes it.
+    #[must_use]
+    pub fn show(self, v: f64) -> String {
+        if self.integral {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.3}")
+        }
     }
 }
 

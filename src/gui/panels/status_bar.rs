@@ -128,7 +128,7 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
                     format!(
                         "{} rows · {} errors",
                         count(ds.rows()),
-                        count(doc.summary.errors)
+                        count(doc.ds.errors())
                     )
                 });
                 ui.separator();

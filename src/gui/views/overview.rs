@@ -64,7 +64,7 @@ impl OverviewView {
     fn contents_ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
         let doc = ctx.doc;
         let acc = doc.summary.accuracy;
-        let errors = doc.summary.errors as u64;
+        let errors = doc.ds.errors() as u64;
         let reviewed = doc.state.reviewed_errors();
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 36.0;

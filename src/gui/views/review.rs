@@ -9,10 +9,10 @@ use super::AppView;
 use crate::core::compare::Flip;
 use crate::core::filter::{ReviewFilter, ReviewedFilter, Scope, TagFilter};
 use crate::core::render::count;
+use crate::core::thresholds::ScoreRange;
 use crate::gui::commands::{Command, tips};
 use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
-use crate::gui::document::ScoreRange;
 use crate::gui::theme;
 use crate::gui::widgets::{self, hex_colour};
 

@@ -157,10 +157,7 @@ fn compute(ds: &Dataset, key: &Key) -> Analysis {
         (a, groups)
     });
     let integral = curves.as_ref().is_some_and(|(a, _)| {
-        a.scores
-            .iter()
-            .filter(|s| s.is_finite())
-            .all(|s| s.fract() == 0.0)
+        crate::core::thresholds::ScoreRange::of(&a.scores).is_none_or(|r| r.integral)
     });
     let groups = groups_of(ds, key.column.as_ref());
     let coverage = calib::top_label_confidence(ds, meaning.0).map(|conf| {
