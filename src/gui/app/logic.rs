@@ -74,10 +74,7 @@ impl App {
 
     /// Opens a file on this thread (tests, and nothing else that draws).
     pub fn open_blocking(&mut self, path: &Path, options: &LoadOptions) {
-        let result = load_blocking(path, options, &|_| {}).map(|opened| {
-            let summary = crate::gui::document::Summary::of(&opened.ds);
-            (opened, summary)
-        });
+        let result = load_blocking(path, options, &|_| {});
         self.finish_load(path, result);
     }
 

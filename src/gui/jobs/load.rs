@@ -51,7 +51,7 @@ pub struct LoadJob {
 
 /// Opens `path` with its session (`<stem>.slicewise.ron` beside it), as the
 /// command line does; a file whose roles cannot be found gives its preview
-/// for the mapping dialog.
+/// for the mapping dialog. The headline numbers come with the file.
 ///
 /// # Errors
 /// A [`LoadFailure`].
@@ -59,10 +59,15 @@ pub fn load_blocking(
     path: &Path,
     opts: &LoadOptions,
     phase: &dyn Fn(&'static str),
-) -> Result<Opened, LoadFailure> {
+) -> Result<(Opened, Summary), LoadFailure> {
     phase("Reading");
     match open::open(path, opts, None) {
-        Ok(opened) => Ok(opened),
+        // The headline numbers too: a pass over every row that would
+        // otherwise hold up the window's first frame.
+        Ok(opened) => {
+            let summary = Summary::of(&opened.ds);
+            Ok((opened, summary))
+        }
         Err(OpenError::Load(e)) if e.is_role_problem() => {
             let preview = load::preview(path, opts.format)
                 .map_err(|p| LoadFailure::Error(OpenError::Load(p).into()))?;
@@ -100,12 +105,6 @@ impl LoadJob {
                 let result = load_blocking(&thread_path, &opts, &move |p| {
                     let _ = phase_tx.send(LoadMsg::Phase(p));
                     phase_ctx.request_repaint();
-                });
-                // The headline numbers too: a pass over every row that
-                // would otherwise hold up the window's first frame.
-                let result = result.map(|opened| {
-                    let summary = Summary::of(&opened.ds);
-                    (opened, summary)
                 });
                 let _ = tx.send(LoadMsg::Done(Box::new(result)));
                 ctx.request_repaint();
