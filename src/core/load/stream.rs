@@ -178,7 +178,8 @@ impl Builder {
             }
         }
         let is_role = |name: &str| {
-            [&roles.label, &roles.pred].contains(&&name.to_string())
+            roles.label == name
+                || roles.pred == name
                 || [&roles.human, &roles.score, &roles.id, &roles.weight]
                     .iter()
                     .any(|r| r.as_deref() == Some(name))
