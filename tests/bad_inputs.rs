@@ -383,3 +383,447 @@ fn outputs_never_replace_what_slicewise_does_not_own() {
         "names an input file",
     );
 }
+
+/// A folder of two CSV parts with a hive partition, and its pattern.
+fn parts_folder(dir: &Path) -> PathBuf {
+    let data = dir.join("P");
+    std::fs::create_dir_all(data.join("device=phone")).unwrap();
+    std::fs::write(
+        data.join("device=phone/part-1.csv"),
+        "id,label,pred\n1,a,a\n2,b,a\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("device=phone/part-2.csv"),
+        "id,label,pred\n3,a,b\n4,b,b\n",
+    )
+    .unwrap();
+    data
+}
+
+/// Every command that writes refuses an output that is a file it reads,
+/// however spelled, and a new data file inside a folder it reads; the file
+/// is left as it was.
+#[cfg(unix)]
+#[test]
+fn no_command_writes_over_a_part_of_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = parts_folder(dir.path());
+    let part = data.join("device=phone/part-1.csv");
+    let before = std::fs::read(&part).unwrap();
+    let pattern = data.join("device=phone/part-*.csv");
+    let hard = dir.path().join("hard.csv");
+    std::fs::hard_link(&part, &hard).unwrap();
+    let soft = dir.path().join("soft.csv");
+    std::os::unix::fs::symlink(&part, &soft).unwrap();
+    let dotted = data.join("device=phone/../device=phone/part-1.csv");
+    let d = data.to_str().unwrap();
+    let p = pattern.to_str().unwrap();
+    for out in [&part, &hard, &soft, &dotted] {
+        let o = out.to_str().unwrap();
+        for args in [
+            vec!["report", d, "--format", "csv", "--out", o],
+            vec!["report", p, "--format", "csv", "--out", o],
+            vec!["export", d, "--examples", "--out", o],
+            vec!["export", p, "--out", o],
+            vec!["cube", d, "--by", "device", "--out", o],
+            vec!["discover", d, "--format", "json", "--out", o],
+            vec!["compare", d, p, "--format", "csv", "--out", o],
+        ] {
+            fails(&args, 2, "part-1.csv", "names an input file");
+            assert_eq!(std::fs::read(&part).unwrap(), before, "{args:?}");
+        }
+    }
+    // The second run of a comparison is an input too.
+    let second = common::write(dir.path(), "second.csv", "id,label,pred\n1,a,a\n");
+    fails(
+        &[
+            "compare",
+            d,
+            second.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--out",
+            second.to_str().unwrap(),
+        ],
+        2,
+        "second.csv",
+        "names an input file",
+    );
+    // A new data file inside the folder (or matching the pattern) would be
+    // read as a part next time.
+    let inside = data.join("report.csv");
+    fails(
+        &[
+            "report",
+            d,
+            "--format",
+            "csv",
+            "--out",
+            inside.to_str().unwrap(),
+        ],
+        2,
+        "report.csv",
+        "read as one of its parts",
+    );
+    let matching = data.join("device=phone/part-9.csv");
+    fails(
+        &[
+            "report",
+            p,
+            "--format",
+            "csv",
+            "--out",
+            matching.to_str().unwrap(),
+        ],
+        2,
+        "part-9.csv",
+        "read as one of its parts",
+    );
+    assert!(!inside.exists() && !matching.exists());
+    // Beside the folder is fine.
+    let beside = dir.path().join("report.csv");
+    let o = run(&[
+        "report",
+        d,
+        "--format",
+        "csv",
+        "--out",
+        beside.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+/// A session with hand work: one tagged, reviewed and noted example.
+const HAND_SESSION: &str = r##"(version: 1, tags: [(name: "mumbling", colour: "#4c78a8")],
+  examples: {"utt00000001": (tags: ["mumbling"], reviewed: true, note: "quiet")})"##;
+
+#[test]
+fn generate_never_replaces_a_session_holding_hand_work_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("g.csv");
+    let session = dir.path().join("g.slicewise.ron");
+    std::fs::write(&session, HAND_SESSION).unwrap();
+    let args = |replace: bool| {
+        let mut a = vec![
+            "generate".to_string(),
+            "--rows".into(),
+            "50".into(),
+            "--out".into(),
+            data.to_string_lossy().into_owned(),
+            "--session".into(),
+            session.to_string_lossy().into_owned(),
+        ];
+        if replace {
+            a.push("--replace-session".into());
+        }
+        a
+    };
+    for _ in 0..2 {
+        let a = args(false);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        fails(
+            &a,
+            2,
+            "g.slicewise.ron",
+            "1 tagged example, 1 reviewed example, 1 note",
+        );
+        assert_eq!(std::fs::read_to_string(&session).unwrap(), HAND_SESSION);
+        assert!(!data.exists(), "nothing is written when refused");
+    }
+    // Asked explicitly: replaced, the hand work kept as .bak.
+    let a = args(true);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let o = run(&a);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let bak = dir.path().join("g.slicewise.ron.bak");
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), HAND_SESSION);
+    // Again without asking: the backup holds the hand work, so it is refused.
+    let a = args(false);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    fails(
+        &a,
+        2,
+        "g.slicewise.ron.bak",
+        "backup of a session that holds hand work",
+    );
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), HAND_SESSION);
+}
+
+#[test]
+fn a_hive_partition_that_is_also_a_column_inside_says_which_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("H");
+    std::fs::create_dir_all(data.join("device=phone")).unwrap();
+    std::fs::write(
+        data.join("device=phone/part-1.csv"),
+        "id,label,pred,device\n1,a,a,tablet\n2,b,a,phone\n",
+    )
+    .unwrap();
+    let j = warns(&data, &["--by", "device"], "folder's value is used");
+    assert!(j["warnings"].to_string().contains("'tablet'"));
+    let groups = &j["slices"][0]["groups"];
+    assert_eq!(groups.as_array().unwrap().len(), 1);
+    assert_eq!(groups[0]["value"], "phone");
+    // Values that agree with the folder: no warning.
+    std::fs::write(
+        data.join("device=phone/part-1.csv"),
+        "id,label,pred,device\n1,a,a,phone\n2,b,a,phone\n",
+    )
+    .unwrap();
+    let o = run(&["report", data.to_str().unwrap(), "--format", "json"]);
+    assert!(!text(&o.stdout).contains("hive partition"));
+}
+
+#[test]
+fn compare_matches_classes_of_the_two_runs_by_value_not_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = common::write(
+        dir.path(),
+        "a.csv",
+        "id,label,pred\n1,1,1\n2,0,0\n3,1,0\n4,true,true\n5,cafe\u{301},cafe\u{301}\n",
+    );
+    let b = common::write(
+        dir.path(),
+        "b.csv",
+        "id,label,pred\n1,1.0,1.0\n2,0.0,0.0\n3,1.0,0.0\n4,True,True\n5,caf\u{e9},caf\u{e9}\n",
+    );
+    let o = run(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on-regression",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["accuracy"]["before"], j["accuracy"]["after"]);
+    assert_eq!(j["accuracy"]["delta"], 0.0);
+    assert_eq!(j["rows"]["label_changed"], 0);
+    let w = j["warnings"].to_string();
+    assert!(
+        w.contains("'1.0' = '1'") && w.contains("matched as one"),
+        "{w}"
+    );
+}
+
+#[test]
+fn labels_and_slice_values_equal_up_to_unicode_are_one_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = common::write(
+        dir.path(),
+        "u.csv",
+        "id,label,pred,city\n1,caf\u{e9},cafe\u{301},Z\u{fc}rich\n2,dog,dog\u{200b},Zu\u{308}rich\n3,dog,dog,Bern\n",
+    );
+    let j = warns(&f, &["--by", "city"], "Unicode");
+    assert_eq!(j["accuracy"], 1.0);
+    assert_eq!(j["classes"].as_array().unwrap().len(), 2);
+    assert_eq!(j["slices"][0]["groups"].as_array().unwrap().len(), 2);
+    let w = j["warnings"].to_string();
+    assert!(w.contains("\\\\u{301}") && w.contains("city"), "{w}");
+}
+
+#[test]
+fn deep_and_long_rules_are_refused_at_their_place_or_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = bad("plain.csv");
+    let out = dir.path().join("x.csv");
+    let filter = |rule: &str| {
+        run(&[
+            "export",
+            plain.to_str().unwrap(),
+            "--examples",
+            "--show",
+            "all",
+            "--filter",
+            rule,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let deep = format!("{}g == \"x\"{}", "(".repeat(10_000), ")".repeat(10_000));
+    let o = filter(&deep);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("nest more than 64 deep"));
+    let nots = format!("{}g == \"x\"", "not ".repeat(30_000));
+    assert_eq!(filter(&nots).status.code(), Some(0));
+    // A session holding a deep rule opens: the tag is marked broken, the
+    // rest is intact; a rule of 200,000 alternatives (too long for one
+    // command-line argument) is evaluated.
+    let long = vec!["g == \"x\""; 200_000].join(" or ");
+    let session = dir.path().join("s.ron");
+    std::fs::write(
+        &session,
+        format!(
+            "(version: 1, tags: [(name: \"deep\", colour: \"#000000\", rule: Some({deep:?})), (name: \"long\", colour: \"#111111\", rule: Some({long:?}))])"
+        ),
+    )
+    .unwrap();
+    let j = warns(
+        &plain,
+        &["--session", session.to_str().unwrap()],
+        "Rule tag 'deep' matches nothing",
+    );
+    let tags = j["tags"].as_array().unwrap();
+    let long_tag = tags
+        .iter()
+        .find(|t| t["tag"] == "long")
+        .expect("the long rule's tag");
+    assert!(long_tag["tagged"].as_f64().unwrap() > 0.0, "{long_tag}");
+}
+
+/// A CSV of `rows` rows whose column `user` has `groups` values.
+fn many_groups(dir: &Path, rows: usize, groups: usize) -> PathBuf {
+    use std::fmt::Write as _;
+    let mut s = String::from("id,label,pred,user\n");
+    for i in 0..rows {
+        let label = i % 2;
+        let pred = if i % 7 == 0 { 1 - label } else { label };
+        writeln!(s, "{i},{label},{pred},u{}", i % groups).unwrap();
+    }
+    common::write(dir, "many_groups.csv", &s)
+}
+
+#[test]
+fn a_slice_of_many_groups_prints_the_largest_and_bootstraps_within_a_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = many_groups(dir.path(), 6_000, 1_500);
+    let file = f.to_str().unwrap();
+    // JSON holds every group; text says what it left out.
+    let j = warns(&f, &["--by", "user"], "");
+    assert_eq!(j["slices"][0]["groups"].as_array().unwrap().len(), 1_500);
+    let o = run(&["report", file, "--by", "user", "--width", "0"]);
+    let t = text(&o.stdout);
+    assert!(t.contains("… and 500 smaller groups, not shown"), "{t}");
+    let o = run(&[
+        "report",
+        file,
+        "--by",
+        "user",
+        "--all-groups",
+        "--width",
+        "0",
+    ]);
+    assert!(!text(&o.stdout).contains("smaller groups"));
+    // 1,500 groups × 100,000 replicates is over the budget: refused at once.
+    fails(
+        &["report", file, "--by", "user", "--bootstrap", "100000"],
+        2,
+        "user",
+        "at most 33,333 replicates",
+    );
+}
+
+#[test]
+fn typed_parquet_columns_are_read_as_numbers_dates_and_times() {
+    // DECIMAL as label, score and an unused column.
+    let j = warns(&bad("typed_decimal.parquet"), &["--by", "amount"], "");
+    assert_eq!(j["rows"], 30);
+    assert_eq!(j["classes"], serde_json::json!(["0", "1"]));
+    assert!(j["calibration"].is_object(), "the DECIMAL score is a score");
+    // Dates, timestamps, times, durations, half floats and small integers
+    // as slice columns, by value or binned, ordered by time.
+    let temporal = bad("typed_temporal.parquet");
+    let by = [
+        "day", "at", "at_utc", "clock", "wait", "half", "small", "port",
+    ];
+    let mut args = Vec::new();
+    for c in by {
+        args.extend(["--by", c]);
+    }
+    let j = warns(&temporal, &args, "");
+    let groups = |i: usize| -> Vec<String> {
+        j["slices"][i]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(groups(0), ["2024-03-01", "2024-03-02", "2024-03-03"]);
+    assert_eq!(groups(1).len(), 5, "30 timestamps in 5 quantile bins");
+    assert!(
+        groups(1)[0].starts_with("[2024-03-01 09:00:00, "),
+        "{:?}",
+        groups(1)
+    );
+    assert!(
+        groups(2)[0].starts_with("[2024-03-01 09:00:00 UTC, "),
+        "{:?}",
+        groups(2)
+    );
+    assert_eq!(groups(3), ["08:30:00", "09:30:00"]);
+    assert_eq!(groups(4), ["0 s", "30 s", "60 s", "90 s"]);
+    assert_eq!(groups(5), ["0.5", "1.5"]);
+    assert_eq!(groups(6), ["1", "2", "3"]);
+    assert_eq!(groups(7), ["80", "443"]);
+    // Rules read dates as people write them.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.csv");
+    let o = run(&[
+        "export",
+        temporal.to_str().unwrap(),
+        "--examples",
+        "--show",
+        "all",
+        "--filter",
+        "day >= \"2024-03-02\" and clock < \"09:00\"",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("wrote 10 example(s)"),
+        "{}",
+        text(&o.stderr)
+    );
+    // Columns no reader can hold are left out, named; the rest is read.
+    let odd = bad("typed_odd.parquet");
+    let j = warns(&odd, &["--by", "device"], "Column 'blob' holds binary data");
+    assert!(j["warnings"].to_string().contains("'huge'"));
+    assert_eq!(j["rows"], 30);
+    // A role column that cannot work is refused, naming it.
+    fails(
+        &["report", odd.to_str().unwrap(), "--label", "huge"],
+        3,
+        "typed_odd.parquet",
+        "column 'huge' cannot be read",
+    );
+}
+
+#[test]
+fn cube_queries_refuse_names_with_control_characters_and_quote_commas() {
+    let base = [
+        "cube",
+        "--sql",
+        "--table",
+        "t",
+        "--label",
+        "label",
+        "--dialect",
+        "duckdb",
+    ];
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend(["--pred", "a\n--"]);
+    fails(&args, 2, "a\\n--", "control character");
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend([
+        "--pred",
+        "pred",
+        "--by",
+        " FROM t; COPY (SELECT 1) TO 'x';\nSELECT ",
+    ]);
+    fails(&args, 2, "COPY", "control character");
+    // A column whose name holds a comma, in backticks.
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend(["--pred", "pred", "--by", "`a,b`,c"]);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let sql = text(&o.stdout);
+    assert!(sql.contains("\"a,b\"") && sql.contains("\"c\""), "{sql}");
+    assert!(
+        !sql.contains("--") && !sql.trim_end().ends_with(';'),
+        "{sql}"
+    );
+}

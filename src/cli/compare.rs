@@ -100,10 +100,16 @@ fn parse_alpha(s: &str) -> Result<f64, String> {
 }
 
 /// One `--by` value as its columns: `A,B` is the intersection of A and B.
-pub(super) fn slice_spec(by: &str) -> Vec<String> {
-    by.split(',')
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
+/// The slices `--by` names: one per flag, `A,B` the intersection of A and
+/// B; a column whose name holds a comma is written in backticks (`` `a,b` ``).
+pub(super) fn slice_specs(by: &[String]) -> Result<Vec<Vec<String>>, Failure> {
+    by.iter()
+        .map(|b| {
+            crate::core::rules::split_columns(b).map_err(|e| Failure {
+                code: EXIT_USAGE,
+                error: anyhow::anyhow!("--by {e}"),
+            })
+        })
         .collect()
 }
 
@@ -138,7 +144,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
     let after = open::open(&after_path, &opts, None)
         .map(|o| o.ds)
         .map_err(data_err)?;
-    let by: Vec<Vec<String>> = args.by.iter().map(|b| slice_spec(b)).collect();
+    let by: Vec<Vec<String>> = slice_specs(&args.by)?;
     let labels = match args.labels {
         LabelsArg::Before => LabelsFrom::Before,
         LabelsArg::After => LabelsFrom::After,

@@ -80,12 +80,11 @@ fn usage(message: impl std::fmt::Display) -> Failure {
     }
 }
 
-fn names(by: &[String]) -> Vec<String> {
-    by.iter()
-        .flat_map(|b| b.split(','))
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect()
+fn names(by: &[String]) -> Result<Vec<String>, Failure> {
+    Ok(super::compare::slice_specs(by)?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 pub(super) fn run_cube(args: &CubeArgs) -> Result<(), Failure> {
@@ -117,7 +116,7 @@ pub(super) fn run_cube(args: &CubeArgs) -> Result<(), Failure> {
     }
     check_output(Some(out), &[data])?;
     let ds = load::load(data, &args.columns.load_options()).map_err(data_err)?;
-    let by = names(&args.by);
+    let by = names(&args.by)?;
     let score = ds.score.as_ref().map(|_| bins);
     if let (Some(s), Some(name)) = (&ds.score, &ds.roles.score) {
         let outside = s
@@ -165,7 +164,7 @@ fn print_sql(args: &CubeArgs, bins: ScoreBins) -> Result<(), Failure> {
         table: table.clone(),
         label: label.clone(),
         pred: pred.clone(),
-        by: names(&args.by),
+        by: names(&args.by)?,
         score: given(&c.score).map(|s| (s, bins)),
         human: given(&c.human),
     };
@@ -174,6 +173,23 @@ fn print_sql(args: &CubeArgs, bins: ScoreBins) -> Result<(), Failure> {
         None => cube::cube_sql(&spec, args.dialect),
     }
     .map_err(usage)?;
-    println!("{sql};");
+    // The query alone on standard output (no comment, no closing
+    // semicolon), so it can be put inside another statement as it is.
+    println!("{sql}");
+    match args.sample_sql {
+        Some(n) => eprintln!(
+            "note: a {:?} query drawing {n} errors and {n} correct examples per stratum{}; open its result as any predictions file: its sample_weight column makes the tag statistics estimates of the whole table",
+            args.dialect,
+            if matches!(args.dialect, Dialect::Duckdb | Dialect::Postgres) {
+                " (the first statement, SELECT setseed(...);, seeds the random order)"
+            } else {
+                ""
+            }
+        ),
+        None => eprintln!(
+            "note: a {:?} count cube query; save its result as Parquet or CSV and read it with: slicewise report CUBE",
+            args.dialect
+        ),
+    }
     Ok(())
 }

@@ -84,12 +84,9 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
     let session = session_inputs(&args.data, args.session.as_deref());
     check_output(args.out.as_deref(), &[&args.data, &session])?;
     let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
-    let names: Vec<String> = args
-        .by
-        .iter()
-        .flat_map(|b| b.split(','))
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
+    let names: Vec<String> = super::compare::slice_specs(&args.by)?
+        .into_iter()
+        .flatten()
         .collect();
     // Weighted rows are a property of the data (exit 3), a misspelt column
     // one of the arguments (exit 2).

@@ -29,7 +29,7 @@ mod compare;
 mod cube;
 mod discover;
 pub use compare::{CompareArgs, CompareFormat, EXIT_REGRESSION, LabelsArg};
-use compare::{run_compare, slice_spec};
+use compare::{run_compare, slice_specs};
 pub use cube::CubeArgs;
 use cube::run_cube;
 use discover::run_discover;
@@ -268,6 +268,10 @@ pub struct ReportArgs {
     /// matrix (by default the 100 largest classes and 1,000 largest cells).
     #[arg(long)]
     pub all_classes: bool,
+    /// Print every group of a slice in text and Markdown (by default the
+    /// 1,000 largest; JSON and CSV always hold every group).
+    #[arg(long)]
+    pub all_groups: bool,
     /// Reliability bins of the calibration (equal width on [0, 1]).
     #[arg(long, value_name = "N", default_value_t = crate::core::calibration::DEFAULT_BINS,
           value_parser = parse_calibration_bins)]
@@ -412,8 +416,14 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "SEED")]
     pub model_seed: Option<u64>,
     /// Also write the course example's session (rule tags and HLP) for the file.
+    /// A session that holds hand work (tagged, reviewed or noted examples),
+    /// or whose backup does, is not replaced without --replace-session.
     #[arg(long, value_name = "FILE")]
     pub session: Option<PathBuf>,
+    /// Replace a --session file even when it (or its .bak) holds hand work;
+    /// its previous version is kept as FILE.bak.
+    #[arg(long, requires = "session")]
+    pub replace_session: bool,
     /// Write a folder of N parts (part-00001.parquet, ...) instead of one
     /// file: --out names the folder; ids are unique across parts.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
@@ -587,26 +597,61 @@ fn open_with_session(
     Ok((opened.ds, opened.state))
 }
 
-/// Refuses an output path that is one of the inputs (the data or a session).
+/// Refuses an output path that is, or would join, one of the inputs: the
+/// data (any part of a folder or pattern), a session, a second run
+/// ([`load::parts::output_conflict`]).
 fn check_output(out: Option<&Path>, inputs: &[&Path]) -> Result<(), Failure> {
-    if let Some(out) = out
-        && let Some(input) = inputs.iter().find(|i| files::same_file(out, i))
-    {
-        return Err(Failure {
-            code: EXIT_USAGE,
-            error: anyhow::anyhow!(
-                "--out names an input file ({}); writing there would replace it. Choose another file: {}",
-                input.display(),
-                out.display()
-            ),
-        });
-    }
-    Ok(())
+    use load::parts::OutputConflict;
+    let Some(out) = out else {
+        return Ok(());
+    };
+    let error = match load::parts::output_conflict(out, inputs) {
+        None => return Ok(()),
+        Some(OutputConflict::Replaces(input)) => anyhow::anyhow!(
+            "--out names an input file ({}); writing there would replace it. Choose another file: {}",
+            input.display(),
+            out.display()
+        ),
+        Some(OutputConflict::JoinsParts(data)) => anyhow::anyhow!(
+            "--out names a new data file inside {}, which would be read as one of its parts next time. Choose a file outside the data: {}",
+            data.display(),
+            out.display()
+        ),
+    };
+    Err(Failure {
+        code: EXIT_USAGE,
+        error,
+    })
 }
 
 /// The session files a command reads: the one given, or the default one.
 fn session_inputs(data: &Path, session: Option<&Path>) -> PathBuf {
     session.map_or_else(|| load::default_session_path(data), Path::to_path_buf)
+}
+
+/// Writes an output made piece by piece to `out` (replaced atomically) or
+/// to standard output (a closed pipe is not an error).
+fn stream_output(
+    out: Option<&Path>,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    match out {
+        Some(path) => files::write_with(path, false, fill).map_err(|e| {
+            output_err(anyhow::anyhow!(
+                "Cannot write the output ({e}): {}",
+                path.display()
+            ))
+        }),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match fill(&mut stdout) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(output_err(
+                    anyhow::anyhow!("Cannot write to standard output ({e})"),
+                )),
+                _ => Ok(()),
+            }
+        }
+    }
 }
 
 fn write_output(out: Option<&Path>, text: &str) -> Result<(), Failure> {
@@ -656,7 +701,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         print_memory(&ds);
     }
     let opts = ReportOptions {
-        by: args.by.iter().map(|b| slice_spec(b)).collect(),
+        by: slice_specs(&args.by)?,
         positive: args.positive.clone(),
         reference: args.reference.clone(),
         min_support: args.min_support,
@@ -674,6 +719,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         },
         calibration_bins: args.calibration_bins,
         all_classes: args.all_classes,
+        all_groups: args.all_groups,
         watch: args.watch.clone(),
     };
     let report = report::build(&ds, &state, &opts).map_err(|e| Failure {
@@ -700,8 +746,14 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         }
         ReportFormat::Md => render::report_markdown(&report),
         ReportFormat::Csv => render::report_csv(&report),
+        // Written as it is made: a slice of many groups is never held whole.
         ReportFormat::Json => {
-            serde_json::to_string_pretty(&render::report_json(&report)).map_err(output_err)? + "\n"
+            stream_output(args.out.as_deref(), &mut |w| {
+                render::write_report_json(&report, w)
+            })?;
+            t.lap("output");
+            t.print();
+            return Ok(());
         }
     };
     write_output(args.out.as_deref(), &text)?;
@@ -714,9 +766,8 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
 /// (exit 2); options that do not fit this data are data errors (exit 3).
 pub(super) fn report_error_code(e: &report::ReportError) -> u8 {
     match e {
-        report::ReportError::Slice(crate::core::slices::SliceError::RoleColumn { .. }) => {
-            EXIT_USAGE
-        }
+        report::ReportError::Slice(crate::core::slices::SliceError::RoleColumn { .. })
+        | report::ReportError::Bootstrap(_) => EXIT_USAGE,
         _ => EXIT_DATA,
     }
 }
@@ -867,6 +918,22 @@ fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
             ),
         });
     }
+    if let Some(session_path) = &args.session
+        && !args.replace_session
+    {
+        check_session_replaceable(session_path)?;
+    }
+    if let Some(session_path) = &args.session
+        && load::parts::output_conflict(&args.out, &[session_path]).is_some()
+    {
+        return Err(Failure {
+            code: EXIT_USAGE,
+            error: anyhow::anyhow!(
+                "--out and --session name the same file; give the session its own name: {}",
+                session_path.display()
+            ),
+        });
+    }
     let rows = generate::Generated::new(args.rows, args.seed, args.model_seed);
     generate::write_file(&rows, &args.out).map_err(output_err)?;
     if let Some(session_path) = &args.session {
@@ -885,6 +952,47 @@ fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
         render::count(args.rows as u64),
         args.out.display()
     );
+    Ok(())
+}
+
+/// Refuses to replace a session that holds hand work, or whose backup
+/// does (replacing the session again would replace that backup), or that
+/// cannot be read to tell.
+fn check_session_replaceable(path: &Path) -> Result<(), Failure> {
+    use crate::core::session::{Session, backup_path};
+    let refuse = |what: String, file: &Path| Failure {
+        code: EXIT_USAGE,
+        error: anyhow::anyhow!(
+            "--session would replace {what}. Give another --session file, or add --replace-session to replace it (the current file is then kept as .bak): {}",
+            file.display()
+        ),
+    };
+    for (file, label) in [
+        (path.to_path_buf(), "a session"),
+        (backup_path(path), "the backup of a session"),
+    ] {
+        // The backup is replaced only when the session exists.
+        if !file.exists() || !path.exists() {
+            continue;
+        }
+        match Session::read(&file) {
+            Ok(session) => {
+                let work = session.hand_work();
+                if !work.is_empty() {
+                    return Err(refuse(
+                        format!("{label} that holds hand work ({work})"),
+                        &file,
+                    ));
+                }
+            }
+            Err(e) => {
+                return Err(refuse(
+                    format!("{label} that cannot be read to check for hand work ({e})"),
+                    &file,
+                ));
+            }
+        }
+    }
     Ok(())
 }
 

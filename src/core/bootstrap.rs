@@ -15,6 +15,45 @@ use super::stats::{Count, Interval, Rng, quantile_sorted, rng};
 /// Default number of bootstrap replicates.
 pub const DEFAULT_REPLICATES: usize = 1000;
 
+/// The most group resamples (groups × replicates) one slice's bootstrap
+/// draws: each costs five binomial draws, so 50 million take about five
+/// seconds on a laptop core; more are refused up front rather than left to
+/// run for minutes or hours.
+pub const MAX_GROUP_RESAMPLES: u64 = 50_000_000;
+
+/// A bootstrap that would draw more than [`MAX_GROUP_RESAMPLES`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "--bootstrap {replicates} over the {groups} groups of {slice} would draw {} group resamples, more than the {} Slicewise draws for one slice (about five seconds); ask for at most {} replicates, or slice by a coarser column (bin it, or group its rare values)",
+    super::render::count(*groups as u64 * *replicates as u64),
+    super::render::count(MAX_GROUP_RESAMPLES),
+    super::render::count(MAX_GROUP_RESAMPLES / (*groups as u64).max(1))
+)]
+pub struct BudgetError {
+    /// The slice.
+    pub slice: String,
+    /// Its groups.
+    pub groups: usize,
+    /// The replicates asked for.
+    pub replicates: usize,
+}
+
+/// Refuses a bootstrap of `replicates` over `groups` groups that would
+/// draw more than [`MAX_GROUP_RESAMPLES`] group resamples.
+///
+/// # Errors
+/// A [`BudgetError`] naming the slice and the most replicates allowed.
+pub fn check_budget(groups: usize, replicates: usize, slice: &str) -> Result<(), BudgetError> {
+    if (groups as u64).saturating_mul(replicates as u64) > MAX_GROUP_RESAMPLES {
+        return Err(BudgetError {
+            slice: slice.to_string(),
+            groups,
+            replicates,
+        });
+    }
+    Ok(())
+}
+
 /// A Binomial(`n`, `p`) variate (`rand_distr`'s BTPE / inversion sampler).
 pub fn binomial(rng: &mut Rng, n: u64, p: f64) -> u64 {
     if n == 0 || p.is_nan() || p <= 0.0 {

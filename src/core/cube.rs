@@ -63,11 +63,16 @@ impl std::str::FromStr for Dialect {
 }
 
 impl Dialect {
-    /// An identifier quoted for this dialect.
+    /// An identifier quoted by this dialect's own rules: Spark doubles a
+    /// backtick inside backticks, `BigQuery` escapes it (and a backslash)
+    /// with a backslash as in its string literals, `DuckDB` and `PostgreSQL`
+    /// double a double quote inside double quotes. Names holding control
+    /// characters are refused before quoting ([`check_identifier`]).
     #[must_use]
     pub fn quote(self, name: &str) -> String {
         match self {
-            Self::Spark | Self::Bigquery => format!("`{}`", name.replace('`', "``")),
+            Self::Spark => format!("`{}`", name.replace('`', "``")),
+            Self::Bigquery => format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")),
             Self::Duckdb | Self::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
         }
     }
@@ -181,9 +186,27 @@ pub struct CubeSpec {
     pub human: Option<String>,
 }
 
+/// Refuses a name a query cannot carry safely: one holding a control
+/// character (a line break, carriage return, NUL or any other C0 or C1
+/// code), which could end a comment or a line that a script strips, and
+/// which no engine's table would sensibly have.
+///
+/// # Errors
+/// Naming the flag, the name (escaped) and the character.
+pub fn check_identifier(what: &str, name: &str) -> Result<(), String> {
+    match name.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!(
+            "{what} \"{}\" holds a control character ({}); a query cannot name it safely. Rename the column (or table) in a view first",
+            name.escape_debug(),
+            c.escape_unicode()
+        )),
+        None => Ok(()),
+    }
+}
+
 impl CubeSpec {
-    /// Checks the columns: none empty, none used twice, none named like the
-    /// count column.
+    /// Checks the names: no control characters, none empty, none used
+    /// twice, none named like the count column.
     ///
     /// # Errors
     /// With what to change.
@@ -191,8 +214,10 @@ impl CubeSpec {
         if self.table.trim().is_empty() {
             return Err("--table names no table".to_string());
         }
+        check_identifier("--table", &self.table)?;
         let mut seen: Vec<&str> = Vec::new();
         for c in self.columns() {
+            check_identifier("column", c)?;
             if c.trim().is_empty() {
                 return Err("a column name is empty".to_string());
             }
@@ -264,7 +289,9 @@ impl CubeSpec {
     }
 }
 
-/// The GROUP BY query that builds the cube of `spec` in `dialect`: the
+/// The GROUP BY query that builds the cube of `spec` in `dialect`, as one
+/// statement with no comment and no closing semicolon, so a script can put
+/// it inside another (`COPY (...) TO`, `INSERT ... SELECT`) as it is: the
 /// grouping columns and a count column `n`, and with a human-label column
 /// the examples with a human label (`human_n`) and those whose human label
 /// equals the true label (`human_agree`). NULL slice values become
@@ -277,10 +304,6 @@ pub fn cube_sql(spec: &CubeSpec, d: Dialect) -> Result<String, String> {
     let select = spec.select_list(d);
     let positions: Vec<String> = (1..=select.len()).map(|i| i.to_string()).collect();
     let mut sql = String::new();
-    let _ = writeln!(
-        sql,
-        "-- Slicewise count cube ({d:?}); read it with: slicewise report CUBE --weight n"
-    );
     // Spark writes one file per partition: a cube is small, so one.
     let _ = writeln!(
         sql,
@@ -351,14 +374,6 @@ pub fn sample_sql(
     };
     let f = d.float_type();
     let mut sql = String::new();
-    let _ = writeln!(
-        sql,
-        "-- Slicewise review sample ({d:?}): {per_stratum} errors and {per_stratum} correct examples per stratum,"
-    );
-    let _ = writeln!(
-        sql,
-        "-- open it as any predictions file: its sample_weight column makes the tag statistics estimates of the whole table"
-    );
     if matches!(d, Dialect::Duckdb | Dialect::Postgres) {
         let _ = writeln!(sql, "SELECT setseed({});", seed_fraction(seed));
     }

@@ -79,6 +79,55 @@ impl Bitmap {
             .sum()
     }
 
+    /// The bits of `f(i)` for every `i` below `len`.
+    #[must_use]
+    pub fn from_fn(len: usize, f: impl Fn(usize) -> bool) -> Self {
+        let mut words = vec![0u64; len.div_ceil(64)];
+        for (w, word) in words.iter_mut().enumerate() {
+            let start = w * 64;
+            let end = (start + 64).min(len);
+            let mut bits = 0u64;
+            for i in start..end {
+                bits |= u64::from(f(i)) << (i - start);
+            }
+            *word = bits;
+        }
+        Self { words, len }
+    }
+
+    /// Keeps the bits set in both (`other` has the same length).
+    pub fn and_with(&mut self, other: &Self) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= b;
+        }
+    }
+
+    /// Sets the bits set in either (`other` has the same length).
+    pub fn or_with(&mut self, other: &Self) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+    }
+
+    /// Flips every bit.
+    pub fn invert(&mut self) {
+        for w in &mut self.words {
+            *w = !*w;
+        }
+        let tail = self.len % 64;
+        if tail != 0
+            && let Some(last) = self.words.last_mut()
+        {
+            *last &= (1u64 << tail) - 1;
+        }
+    }
+
+    /// Whether no bit is set.
+    #[must_use]
+    pub fn none(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
     /// Indices of the set bits, in order.
     pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(|(w, &word)| {
@@ -686,6 +735,8 @@ pub enum ColumnData {
         groups: Grouping,
         /// How the groups were made.
         grouping: NumericGrouping,
+        /// What the numbers stand for (dates, times, durations, or plain).
+        kind: super::temporal::NumberKind,
     },
 }
 
@@ -725,12 +776,12 @@ impl Column {
     pub fn display(&self, row: usize) -> Cow<'_, str> {
         match &self.data {
             ColumnData::Categorical(g) => Cow::Borrowed(g.label_of_row(row)),
-            ColumnData::Numeric { values, .. } => {
+            ColumnData::Numeric { values, kind, .. } => {
                 let v = values[row];
                 if v.is_nan() {
                     Cow::Borrowed(MISSING)
                 } else {
-                    Cow::Owned(format_number(v))
+                    Cow::Owned(kind.format(v))
                 }
             }
         }
@@ -754,6 +805,23 @@ pub fn format_number(v: f64) -> String {
         format!("{v:.0}")
     } else {
         trimmed.to_string()
+    }
+}
+
+/// A bin edge with up to 4 significant digits.
+#[must_use]
+pub fn format_edge(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format_number(v);
+    }
+    let magnitude = v.abs().log10().floor();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let decimals = (3.0 - magnitude).clamp(0.0, 12.0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 

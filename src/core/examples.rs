@@ -132,6 +132,66 @@ pub fn examples_frame(
     Ok(out)
 }
 
+/// Bytes as lower-case hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// `df` with the columns a CSV file cannot hold as they are written as
+/// text: durations as polars writes them (`30s`), bytes as hexadecimal,
+/// lists and structs as JSON-like text.
+fn as_csv_cells(df: &DataFrame) -> Result<DataFrame, polars::prelude::PolarsError> {
+    use polars::prelude::DataType;
+    let mut out = df.clone();
+    for c in df.columns() {
+        let text = match c.dtype() {
+            DataType::Duration(unit) => {
+                let per_second = match unit {
+                    polars::prelude::TimeUnit::Nanoseconds => 1e-9,
+                    polars::prelude::TimeUnit::Microseconds => 1e-6,
+                    polars::prelude::TimeUnit::Milliseconds => 1e-3,
+                };
+                let physical = c
+                    .as_materialized_series()
+                    .to_physical_repr()
+                    .cast(&DataType::Float64)?;
+                let text: Vec<Option<String>> = physical
+                    .f64()?
+                    .iter()
+                    .map(|v| {
+                        v.map(|v| {
+                            crate::core::temporal::NumberKind::Duration.format(v * per_second)
+                        })
+                    })
+                    .collect();
+                Column::from(Series::new(c.name().clone(), text))
+            }
+            DataType::Binary | DataType::BinaryOffset => {
+                let hex: Vec<Option<String>> = c
+                    .as_materialized_series()
+                    .cast(&DataType::Binary)?
+                    .binary()?
+                    .iter()
+                    .map(|v| v.map(hex))
+                    .collect();
+                Column::from(Series::new(c.name().clone(), hex))
+            }
+            d if d.is_nested() => c.cast(&DataType::String).unwrap_or_else(|_| {
+                Column::full_null(c.name().clone(), c.len(), &DataType::String)
+            }),
+            _ => continue,
+        };
+        out.with_column(text)?;
+    }
+    Ok(out)
+}
+
 /// Writes `df` to `path` as CSV or Parquet (by its extension), atomically
 /// (a temporary file renamed over it).
 ///
@@ -148,7 +208,7 @@ pub fn write_examples(df: &mut DataFrame, path: &Path) -> Result<(), ExamplesErr
     match format {
         ExamplesFormat::Csv => CsvWriter::new(&mut bytes)
             .include_header(true)
-            .finish(df)
+            .finish(&mut as_csv_cells(df).map_err(|e| err(e.to_string()))?)
             .map_err(|e| err(e.to_string()))?,
         ExamplesFormat::Parquet => {
             ParquetWriter::new(&mut bytes)

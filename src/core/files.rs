@@ -28,11 +28,81 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// A temporary name beside `path`, unique to this process and write.
+/// A temporary name beside `path`, unique to this process and write:
+/// `<name>.<pid>.<n>.tmp`.
 fn temp_path(path: &Path) -> PathBuf {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     with_suffix(path, &format!(".{}.{n}.tmp", std::process::id()))
+}
+
+/// How old a temporary file must be before it is taken for a dead
+/// writer's where a process's liveness cannot be asked (not Linux).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_mins(10);
+
+/// The process id in a temporary name of `name` (`<name>.<pid>.<n>.tmp`).
+fn temp_owner(name: &str, candidate: &str) -> Option<u32> {
+    let middle = candidate
+        .strip_prefix(name)?
+        .strip_prefix('.')?
+        .strip_suffix(".tmp")?;
+    let (pid, n) = middle.split_once('.')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+/// Removes the temporary files that writers of `path` left when they were
+/// killed mid-write (a save interrupted by a crash or `kill -9` leaves its
+/// partial copy beside the file; nothing else ever removes it). A temporary
+/// file is stale when its process no longer runs on this host (Linux asks
+/// `/proc`), or elsewhere when nobody holds its lock and it is older than
+/// ten minutes. Returns how many were removed; errors are ignored (a file
+/// that cannot be listed or removed is left as it is).
+#[allow(clippy::must_use_candidate)] // Called for its effect; the count is for tests.
+pub fn clean_stale_temps(path: &Path) -> usize {
+    let Ok(target) = resolve(path) else {
+        return 0;
+    };
+    let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
+        return 0;
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let me = std::process::id();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(candidate) = file_name.to_str() else {
+            continue;
+        };
+        let Some(pid) = temp_owner(name, candidate) else {
+            continue;
+        };
+        if pid == me || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let stale = match super::lock::process_alive(pid) {
+            Some(alive) => !alive,
+            None => {
+                let old = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > STALE_AFTER);
+                old && File::open(entry.path()).is_ok_and(|f| f.try_lock().is_ok())
+            }
+        };
+        if stale && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Where writing `path` really goes: symbolic links followed (a dangling
@@ -88,6 +158,19 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// # Errors
 /// When any step fails; a regular file is then left as it was.
 pub fn write(path: &Path, bytes: &[u8], keep_backup: bool) -> io::Result<()> {
+    write_with(path, keep_backup, &mut |w| w.write_all(bytes))
+}
+
+/// As [`write`], with the bytes written by `fill` as they are made (a large
+/// output is never held whole).
+///
+/// # Errors
+/// When `fill` or any step fails; a regular file is then left as it was.
+pub fn write_with(
+    path: &Path,
+    keep_backup: bool,
+    fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     // A device, FIFO or terminal, possibly behind a link (`/dev/stdout`):
     // write into it, never replace it.
     if let Ok(meta) = fs::metadata(path)
@@ -100,14 +183,21 @@ pub fn write(path: &Path, bytes: &[u8], keep_backup: bool) -> io::Result<()> {
             )));
         }
         let mut f = OpenOptions::new().write(true).open(path)?;
-        f.write_all(bytes)?;
+        fill(&mut f)?;
         return f.flush();
     }
     let target = resolve(path)?;
+    clean_stale_temps(&target);
     let tmp = temp_path(&target);
     let written = (|| {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
+        let file = File::create(&tmp)?;
+        // Held while writing, so a cleaner elsewhere can tell it is in use.
+        let _ = file.try_lock();
+        let mut buffered = io::BufWriter::new(file);
+        fill(&mut buffered)?;
+        let file = buffered
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
         file.sync_all()
     })();
     if let Err(e) = written {
@@ -177,6 +267,36 @@ mod tests {
         assert_eq!(fs::read(&target).unwrap(), b"new");
         assert_eq!(fs::read(backup_path(&target)).unwrap(), b"old");
         assert!(same_file(&link, &target));
+    }
+
+    #[test]
+    fn temporary_files_of_dead_writers_are_removed_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.slicewise.ron");
+        fs::write(&p, b"session").unwrap();
+        // A killed writer's partial copy (a process id that does not run),
+        // a live writer's (this process), and files that only look alike.
+        let dead = dir
+            .path()
+            .join(format!("s.slicewise.ron.{}.3.tmp", u32::MAX - 7));
+        let mine = dir
+            .path()
+            .join(format!("s.slicewise.ron.{}.0.tmp", std::process::id()));
+        let other = dir.path().join("other.ron.123.0.tmp");
+        let odd = dir.path().join("s.slicewise.ron.notes.tmp");
+        for f in [&dead, &mine, &other, &odd] {
+            fs::write(f, b"partial").unwrap();
+        }
+        if cfg!(target_os = "linux") {
+            assert_eq!(clean_stale_temps(&p), 1);
+            assert!(!dead.exists());
+        }
+        assert!(mine.exists() && other.exists() && odd.exists());
+        // Saving cleans up as well.
+        fs::write(&dead, b"partial").unwrap();
+        write(&p, b"new", true).unwrap();
+        assert_eq!(!dead.exists(), cfg!(target_os = "linux"));
+        assert_eq!(fs::read(&p).unwrap(), b"new");
     }
 
     #[cfg(unix)]

@@ -57,11 +57,14 @@ fn host_name() -> String {
 }
 
 fn alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        true
-    }
+    process_alive(pid).unwrap_or(true)
+}
+
+/// Whether process `pid` of this host runs, where that can be asked
+/// (Linux, through `/proc`); `None` elsewhere.
+#[must_use]
+pub fn process_alive(pid: u32) -> Option<bool> {
+    cfg!(target_os = "linux").then(|| Path::new("/proc").join(pid.to_string()).exists())
 }
 
 /// A lock file this process holds; removed when dropped.

@@ -29,5 +29,6 @@ pub mod slices;
 pub mod stats;
 pub mod suggest;
 pub mod tags;
+pub mod temporal;
 pub mod thresholds;
 pub mod watch;

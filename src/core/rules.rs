@@ -14,6 +14,7 @@
 use std::fmt;
 
 use super::dataset::{Bitmap, ColumnData, Dataset, Grouping, Ids, MISSING, format_number};
+use super::temporal::NumberKind;
 
 /// A rule that could not be parsed or does not fit the data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,13 +104,19 @@ impl Value {
     }
 }
 
-/// A parsed rule.
+/// How deep parentheses may nest in a rule. Deeper rules are refused with
+/// an error at the parenthesis, never parsed or evaluated by recursion
+/// without bound; chains of `and` / `or` and runs of `not` need no depth.
+pub const MAX_DEPTH: usize = 64;
+
+/// A parsed rule. Chains of `and` and of `or` are flat lists, so a rule of
+/// 200,000 terms is one node, not 200,000 nested ones.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    /// Both hold.
-    And(Box<Expr>, Box<Expr>),
-    /// Either holds.
-    Or(Box<Expr>, Box<Expr>),
+    /// Every one holds (`a and b and ...`).
+    All(Vec<Expr>),
+    /// At least one holds (`a or b or ...`).
+    Any(Vec<Expr>),
     /// Does not hold.
     Not(Box<Expr>),
     /// `column op value`.
@@ -189,6 +196,13 @@ fn lex(src: &str) -> Result<Vec<(Token, usize)>, RuleError> {
                             s.push(esc);
                             i += 1;
                         }
+                    } else if ch == '`'
+                        && quote == '`'
+                        && chars.get(i).is_some_and(|&(_, n)| n == '`')
+                    {
+                        // A backtick inside a quoted column name is doubled.
+                        s.push('`');
+                        i += 1;
                     } else if ch == quote {
                         break;
                     } else {
@@ -277,30 +291,46 @@ impl Parser {
         t
     }
 
-    fn or(&mut self) -> Result<Expr, RuleError> {
-        let mut left = self.and()?;
+    /// `a or b or ...` at parenthesis depth `depth`.
+    fn or(&mut self, depth: usize) -> Result<Expr, RuleError> {
+        let mut terms = vec![self.and(depth)?];
         while self.peek() == Some(&Token::Or) {
             self.pos += 1;
-            left = Expr::Or(Box::new(left), Box::new(self.and()?));
+            terms.push(self.and(depth)?);
         }
-        Ok(left)
+        Ok(if terms.len() == 1 {
+            terms.swap_remove(0)
+        } else {
+            Expr::Any(terms)
+        })
     }
 
-    fn and(&mut self) -> Result<Expr, RuleError> {
-        let mut left = self.not()?;
+    fn and(&mut self, depth: usize) -> Result<Expr, RuleError> {
+        let mut terms = vec![self.not(depth)?];
         while self.peek() == Some(&Token::And) {
             self.pos += 1;
-            left = Expr::And(Box::new(left), Box::new(self.not()?));
+            terms.push(self.not(depth)?);
         }
-        Ok(left)
+        Ok(if terms.len() == 1 {
+            terms.swap_remove(0)
+        } else {
+            Expr::All(terms)
+        })
     }
 
-    fn not(&mut self) -> Result<Expr, RuleError> {
-        if self.peek() == Some(&Token::Not) {
+    /// Any number of `not` in a row, counted rather than nested.
+    fn not(&mut self, depth: usize) -> Result<Expr, RuleError> {
+        let mut negations = 0usize;
+        while self.peek() == Some(&Token::Not) {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            negations += 1;
         }
-        self.atom()
+        let e = self.atom(depth)?;
+        Ok(if negations % 2 == 1 {
+            Expr::Not(Box::new(e))
+        } else {
+            e
+        })
     }
 
     fn value(&mut self) -> Result<Value, RuleError> {
@@ -317,11 +347,17 @@ impl Parser {
         }
     }
 
-    fn atom(&mut self) -> Result<Expr, RuleError> {
+    fn atom(&mut self, depth: usize) -> Result<Expr, RuleError> {
         let at = self.at();
         match self.next() {
             Some(Token::LParen) => {
-                let e = self.or()?;
+                if depth >= MAX_DEPTH {
+                    self.pos -= 1;
+                    return Err(self.error(format!(
+                        "parentheses nest more than {MAX_DEPTH} deep here; write the rule with fewer levels (a chain of 'and' or 'or' needs none)"
+                    )));
+                }
+                let e = self.or(depth + 1)?;
                 if self.next() != Some(Token::RParen) {
                     self.pos -= 1;
                     return Err(self.error("expected ')'"));
@@ -402,7 +438,7 @@ pub fn parse(src: &str) -> Result<Expr, RuleError> {
         pos: 0,
         end: src.len(),
     };
-    let e = p.or()?;
+    let e = p.or(0)?;
     if p.pos < p.tokens.len() {
         return Err(p.error(
             "unexpected text after the end of the rule (join conditions with 'and' / 'or')",
@@ -431,9 +467,9 @@ impl CodesRef<'_> {
 /// What a rule's column refers to.
 enum Operand<'a> {
     /// Codes into labels (categorical columns, classes).
-    Codes(CodesRef<'a>, Vec<String>),
-    /// Numbers.
-    Numbers(&'a [f64]),
+    Codes(CodesRef<'a>, std::borrow::Cow<'a, [String]>),
+    /// Numbers (dates, times and durations in their unit).
+    Numbers(&'a [f64], NumberKind),
     /// Row ids.
     Ids(&'a Ids),
 }
@@ -444,13 +480,13 @@ fn resolve<'a>(ds: &'a Dataset, column: &str, at: usize) -> Result<Operand<'a>, 
     if is(&roles.label) {
         return Ok(Operand::Codes(
             CodesRef::Classes(&ds.label),
-            ds.classes.clone(),
+            std::borrow::Cow::Borrowed(&ds.classes),
         ));
     }
     if is(&roles.pred) {
         return Ok(Operand::Codes(
             CodesRef::Classes(&ds.pred),
-            ds.classes.clone(),
+            std::borrow::Cow::Borrowed(&ds.classes),
         ));
     }
     if let (Some(h), Some(codes)) = (&roles.human, &ds.human)
@@ -458,12 +494,15 @@ fn resolve<'a>(ds: &'a Dataset, column: &str, at: usize) -> Result<Operand<'a>, 
     {
         let mut labels = ds.classes.clone();
         labels.extend(ds.human_extra_classes.iter().cloned());
-        return Ok(Operand::Codes(CodesRef::Classes(codes), labels));
+        return Ok(Operand::Codes(
+            CodesRef::Classes(codes),
+            std::borrow::Cow::Owned(labels),
+        ));
     }
     if let (Some(s), Some(values)) = (&roles.score, &ds.score)
         && is(s)
     {
-        return Ok(Operand::Numbers(values));
+        return Ok(Operand::Numbers(values, NumberKind::Plain));
     }
     if roles.id.as_deref().is_some_and(is) {
         return Ok(Operand::Ids(&ds.ids));
@@ -471,9 +510,9 @@ fn resolve<'a>(ds: &'a Dataset, column: &str, at: usize) -> Result<Operand<'a>, 
     match ds.column(column) {
         Some(col) => Ok(match &col.data {
             ColumnData::Categorical(Grouping { codes, labels }) => {
-                Operand::Codes(CodesRef::Groups(codes), labels.clone())
+                Operand::Codes(CodesRef::Groups(codes), std::borrow::Cow::Borrowed(labels))
             }
-            ColumnData::Numeric { values, .. } => Operand::Numbers(values),
+            ColumnData::Numeric { values, kind, .. } => Operand::Numbers(values, *kind),
         }),
         None => {
             let mut names: Vec<String> = vec![roles.label.clone(), roles.pred.clone()];
@@ -520,112 +559,179 @@ fn code_set(labels: &[String], pred: impl Fn(&str) -> bool) -> Vec<bool> {
     labels.iter().map(|l| pred(l)).collect()
 }
 
+/// The codes of a categorical operand a comparison holds for, or `None`
+/// when the column is not categorical.
+fn categorical_set<'a>(
+    ds: &'a Dataset,
+    e: &Expr,
+) -> Result<Option<(CodesRef<'a>, Vec<bool>)>, RuleError> {
+    let (column, at) = match e {
+        Expr::Cmp { column, at, .. } | Expr::In { column, at, .. } => (column, *at),
+        _ => return Ok(None),
+    };
+    let Operand::Codes(codes, labels) = resolve(ds, column, at)? else {
+        return Ok(None);
+    };
+    let set = match e {
+        Expr::Cmp { op, value, .. } => code_set(&labels, |l| {
+            // Missing values are a value of their own, "(missing)".
+            let equal = l == value.as_text()
+                || (l != MISSING && compare_label(l, value) == Some(std::cmp::Ordering::Equal));
+            match op {
+                CmpOp::Eq => equal,
+                CmpOp::Ne => !equal,
+                _ => l != MISSING && compare_label(l, value).is_some_and(|o| op.holds(o)),
+            }
+        }),
+        Expr::In { values, .. } => code_set(&labels, |l| {
+            values
+                .iter()
+                .any(|v| l == v.as_text() || compare_label(l, v) == Some(std::cmp::Ordering::Equal))
+        }),
+        _ => return Ok(None),
+    };
+    Ok(Some((codes, set)))
+}
+
+/// The number a literal stands for in a numeric column of `kind`: a
+/// number, or for dates, times and durations also their text
+/// (`"2024-03-01"`); an error naming the column and an example otherwise.
+fn number_of(
+    value: &Value,
+    kind: NumberKind,
+    column: &str,
+    at: usize,
+    list: bool,
+) -> Result<f64, RuleError> {
+    let parsed = match value {
+        Value::Num(x) => Some(*x),
+        Value::Str(s) if kind != NumberKind::Plain => kind.parse(s),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        let example = kind.example();
+        let what = kind.plural();
+        RuleError {
+            message: if list {
+                format!("column '{column}' holds {what}; list such values, e.g. {column} in [{example}]")
+            } else {
+                format!("column '{column}' holds {what}; compare it with one, e.g. {column} >= {example}")
+            },
+            at,
+        }
+    })
+}
+
+/// Whether two code columns are the same column.
+fn same_codes(a: CodesRef<'_>, b: CodesRef<'_>) -> bool {
+    match (a, b) {
+        (CodesRef::Classes(x), CodesRef::Classes(y)) => std::ptr::eq(x, y),
+        (CodesRef::Groups(x), CodesRef::Groups(y)) => std::ptr::eq(x, y),
+        _ => false,
+    }
+}
+
+/// Evaluates `a or b or ...`: comparisons on one categorical column are
+/// merged into one set of codes and the rows read once per column, so a
+/// list of 200,000 alternatives costs one pass over the rows.
+fn eval_any(ds: &Dataset, terms: &[Expr]) -> Result<Bitmap, RuleError> {
+    let rows = ds.rows();
+    let mut merged: Vec<(CodesRef<'_>, Vec<bool>)> = Vec::new();
+    let mut out = Bitmap::new(rows);
+    for t in terms {
+        match categorical_set(ds, t)? {
+            Some((codes, set)) => match merged.iter_mut().find(|(c, _)| same_codes(*c, codes)) {
+                Some((_, acc)) => {
+                    for (a, s) in acc.iter_mut().zip(set) {
+                        *a |= s;
+                    }
+                }
+                None => merged.push((codes, set)),
+            },
+            None => out.or_with(&eval_into(ds, t)?),
+        }
+    }
+    for (codes, set) in merged {
+        out.or_with(&Bitmap::from_fn(rows, |r| set[codes.get(r) as usize]));
+    }
+    Ok(out)
+}
+
 fn eval_into(ds: &Dataset, e: &Expr) -> Result<Bitmap, RuleError> {
     let rows = ds.rows();
-    let from_fn = |f: &dyn Fn(usize) -> bool| {
-        let mut b = Bitmap::new(rows);
-        for r in 0..rows {
-            if f(r) {
-                b.set(r, true);
-            }
-        }
-        b
-    };
     match e {
-        Expr::And(a, b) | Expr::Or(a, b) => {
-            let left = eval_into(ds, a)?;
-            let right = eval_into(ds, b)?;
-            let and = matches!(e, Expr::And(..));
-            Ok(from_fn(&|r| {
-                if and {
-                    left.get(r) && right.get(r)
-                } else {
-                    left.get(r) || right.get(r)
+        Expr::All(terms) => {
+            let mut out: Option<Bitmap> = None;
+            for t in terms {
+                let b = eval_into(ds, t)?;
+                match &mut out {
+                    None => out = Some(b),
+                    Some(acc) => acc.and_with(&b),
                 }
-            }))
+            }
+            Ok(out.unwrap_or_else(|| Bitmap::new(rows)))
         }
+        Expr::Any(terms) => eval_any(ds, terms),
         Expr::Not(inner) => {
-            let m = eval_into(ds, inner)?;
-            Ok(from_fn(&|r| !m.get(r)))
+            let mut m = eval_into(ds, inner)?;
+            m.invert();
+            Ok(m)
         }
         Expr::Cmp {
             column,
             op,
             value,
             at,
-        } => match resolve(ds, column, *at)? {
-            Operand::Codes(codes, labels) => {
-                let set = code_set(&labels, |l| {
-                    // Missing values are a value of their own, "(missing)".
-                    let equal = l == value.as_text()
-                        || (l != MISSING
-                            && compare_label(l, value) == Some(std::cmp::Ordering::Equal));
-                    match op {
-                        CmpOp::Eq => equal,
-                        CmpOp::Ne => !equal,
-                        _ => l != MISSING && compare_label(l, value).is_some_and(|o| op.holds(o)),
-                    }
-                });
-                Ok(from_fn(&|r| set[codes.get(r) as usize]))
+        } => {
+            if let Some((codes, set)) = categorical_set(ds, e)? {
+                return Ok(Bitmap::from_fn(rows, |r| set[codes.get(r) as usize]));
             }
-            Operand::Numbers(values) => {
-                let Value::Num(x) = value else {
-                    return Err(RuleError {
-                        message: format!(
-                            "column '{column}' holds numbers; compare it with a number, e.g. {column} < 10"
-                        ),
-                        at: *at,
-                    });
-                };
-                let x = *x;
-                Ok(from_fn(&|r| {
-                    let v = values[r];
-                    if v.is_nan() {
-                        *op == CmpOp::Ne
-                    } else {
-                        op.holds(v.total_cmp(&x))
-                    }
-                }))
-            }
-            Operand::Ids(ids) => {
-                let text = value.as_text();
-                Ok(from_fn(&|r| {
-                    op.holds(
-                        compare_label(&ids.key(r), value)
-                            .unwrap_or_else(|| ids.key(r).as_ref().cmp(text.as_str())),
-                    )
-                }))
-            }
-        },
-        Expr::In { column, values, at } => match resolve(ds, column, *at)? {
-            Operand::Codes(codes, labels) => {
-                let set = code_set(&labels, |l| {
-                    values.iter().any(|v| {
-                        l == v.as_text() || compare_label(l, v) == Some(std::cmp::Ordering::Equal)
-                    })
-                });
-                Ok(from_fn(&|r| set[codes.get(r) as usize]))
-            }
-            Operand::Numbers(nums) => {
-                let mut wanted = Vec::with_capacity(values.len());
-                for v in values {
-                    let Value::Num(x) = v else {
-                        return Err(RuleError {
-                            message: format!(
-                                "column '{column}' holds numbers; list numbers, e.g. {column} in [1, 2]"
-                            ),
-                            at: *at,
-                        });
-                    };
-                    wanted.push(*x);
+            match resolve(ds, column, *at)? {
+                Operand::Numbers(values, kind) => {
+                    let x = number_of(value, kind, column, *at, false)?;
+                    Ok(Bitmap::from_fn(rows, |r| {
+                        let v = values[r];
+                        if v.is_nan() {
+                            *op == CmpOp::Ne
+                        } else {
+                            op.holds(v.total_cmp(&x))
+                        }
+                    }))
                 }
-                Ok(from_fn(&|r| wanted.contains(&nums[r])))
+                Operand::Ids(ids) => {
+                    let text = value.as_text();
+                    Ok(Bitmap::from_fn(rows, |r| {
+                        op.holds(
+                            compare_label(&ids.key(r), value)
+                                .unwrap_or_else(|| ids.key(r).as_ref().cmp(text.as_str())),
+                        )
+                    }))
+                }
+                Operand::Codes(..) => Ok(Bitmap::new(rows)),
             }
-            Operand::Ids(ids) => {
-                let wanted: Vec<String> = values.iter().map(Value::as_text).collect();
-                Ok(from_fn(&|r| wanted.iter().any(|w| *w == ids.key(r))))
+        }
+        Expr::In { column, values, at } => {
+            if let Some((codes, set)) = categorical_set(ds, e)? {
+                return Ok(Bitmap::from_fn(rows, |r| set[codes.get(r) as usize]));
             }
-        },
+            match resolve(ds, column, *at)? {
+                Operand::Numbers(nums, kind) => {
+                    let wanted = values
+                        .iter()
+                        .map(|v| number_of(v, kind, column, *at, true))
+                        .collect::<Result<Vec<f64>, RuleError>>()?;
+                    Ok(Bitmap::from_fn(rows, |r| wanted.contains(&nums[r])))
+                }
+                Operand::Ids(ids) => {
+                    let wanted: rustc_hash::FxHashSet<String> =
+                        values.iter().map(Value::as_text).collect();
+                    Ok(Bitmap::from_fn(rows, |r| {
+                        wanted.contains(ids.key(r).as_ref())
+                    }))
+                }
+                Operand::Codes(..) => Ok(Bitmap::new(rows)),
+            }
+        }
     }
 }
 
@@ -649,9 +755,11 @@ pub fn evaluate(ds: &Dataset, src: &str) -> Result<Bitmap, RuleError> {
 pub fn check(ds: &Dataset, src: &str) -> Result<Vec<String>, RuleError> {
     fn walk(ds: &Dataset, e: &Expr, out: &mut Vec<String>) -> Result<(), RuleError> {
         let (column, values, at, equality) = match e {
-            Expr::And(a, b) | Expr::Or(a, b) => {
-                walk(ds, a, out)?;
-                return walk(ds, b, out);
+            Expr::All(terms) | Expr::Any(terms) => {
+                for t in terms {
+                    walk(ds, t, out)?;
+                }
+                return Ok(());
             }
             Expr::Not(inner) => return walk(ds, inner, out),
             Expr::Cmp {
@@ -668,17 +776,10 @@ pub fn check(ds: &Dataset, src: &str) -> Result<Vec<String>, RuleError> {
             Expr::In { column, values, at } => (column, values.as_slice(), *at, true),
         };
         let operand = resolve(ds, column, at)?;
-        if matches!(operand, Operand::Numbers(_))
-            && values.iter().any(|v| !matches!(v, Value::Num(_)))
-        {
-            let message = if matches!(e, Expr::In { .. }) {
-                format!("column '{column}' holds numbers; list numbers, e.g. {column} in [1, 2]")
-            } else {
-                format!(
-                    "column '{column}' holds numbers; compare it with a number, e.g. {column} < 10"
-                )
-            };
-            return Err(RuleError { message, at });
+        if let Operand::Numbers(_, kind) = operand {
+            for v in values {
+                number_of(v, kind, column, at, matches!(e, Expr::In { .. }))?;
+            }
         }
         if let Operand::Codes(_, labels) = operand
             && equality
@@ -725,8 +826,72 @@ pub fn quote_column(name: &str) -> String {
     if plain {
         name.to_string()
     } else {
-        format!("`{name}`")
+        format!("`{}`", name.replace('`', "``"))
     }
+}
+
+/// Splits a list of column names at commas, as `--by device,gender` and
+/// `--columns` are written. A name that holds a comma (or a backtick, or
+/// spaces at its ends) is written in backticks as in rules, a backtick
+/// inside doubled: `` `a,b`,c `` is the two columns `a,b` and `c`.
+///
+/// # Errors
+/// An unclosed backtick, or text after a closing one.
+pub fn split_columns(list: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut chars = list.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let Some(&first) = chars.peek() else {
+            break;
+        };
+        if first == '`' {
+            chars.next();
+            let mut name = String::new();
+            loop {
+                match chars.next() {
+                    None => {
+                        return Err(format!(
+                            "'{list}': a column name opened with ` is not closed; write names with commas as `a,b`"
+                        ));
+                    }
+                    Some('`') if chars.peek() == Some(&'`') => {
+                        chars.next();
+                        name.push('`');
+                    }
+                    Some('`') => break,
+                    Some(c) => name.push(c),
+                }
+            }
+            while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                chars.next();
+            }
+            match chars.next() {
+                None | Some(',') => {}
+                Some(c) => {
+                    return Err(format!(
+                        "'{list}': '{c}' after the quoted column `{name}`; separate columns with commas"
+                    ));
+                }
+            }
+            out.push(name);
+        } else {
+            let mut name = String::new();
+            for c in chars.by_ref() {
+                if c == ',' {
+                    break;
+                }
+                name.push(c);
+            }
+            let name = name.trim();
+            if !name.is_empty() {
+                out.push(name.to_string());
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -737,11 +902,9 @@ mod tests {
     fn parses_comparisons_and_logic() {
         let e = parse(r#"device == "car" and (snr < 10 or not accent in ["scottish", 'welsh'])"#)
             .unwrap();
-        let Expr::And(left, right) = e else {
-            panic!("{e:?}")
-        };
-        assert!(matches!(*left, Expr::Cmp { op: CmpOp::Eq, .. }));
-        assert!(matches!(*right, Expr::Or(..)));
+        let Expr::All(terms) = e else { panic!("{e:?}") };
+        assert!(matches!(terms[0], Expr::Cmp { op: CmpOp::Eq, .. }));
+        assert!(matches!(terms[1], Expr::Any(..)));
         assert!(matches!(parse("x not in [1, 2]").unwrap(), Expr::Not(_)));
         assert!(
             matches!(parse("`my col` >= -1.5e3").unwrap(), Expr::Cmp { value: Value::Num(n), .. } if (n + 1500.0).abs() < 1e-9)
@@ -757,6 +920,47 @@ mod tests {
         assert!(err.message.contains("after the end"), "{err}");
         assert!(parse("a in [1, 2").is_err());
         assert!(parse("\"unterminated").is_err());
+    }
+
+    #[test]
+    fn deep_and_long_rules_parse_without_recursion_or_are_refused_at_the_place() {
+        // Parentheses nested past the limit: an error at the first one too deep.
+        let deep = format!("{}x == 1{}", "(".repeat(10_000), ")".repeat(10_000));
+        let err = parse(&deep).unwrap_err();
+        assert_eq!(err.at, MAX_DEPTH, "{err}");
+        assert!(err.message.contains("nest"), "{err}");
+        let ok = format!("{}x == 1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+        // Runs of `not` are counted, not nested.
+        let nots = format!("{}x == 1", "not ".repeat(30_000));
+        assert!(matches!(parse(&nots).unwrap(), Expr::Cmp { .. }));
+        let odd = format!("{}x == 1", "not ".repeat(30_001));
+        assert!(matches!(parse(&odd).unwrap(), Expr::Not(_)));
+        // A 200,000-term `or` is one flat node.
+        let long = vec!["x == 1"; 200_000].join(" or ");
+        let Expr::Any(terms) = parse(&long).unwrap() else {
+            panic!("not flat")
+        };
+        assert_eq!(terms.len(), 200_000);
+    }
+
+    #[test]
+    fn column_lists_split_at_commas_outside_backticks() {
+        assert_eq!(split_columns(" a, b ,,c").unwrap(), ["a", "b", "c"]);
+        assert_eq!(split_columns("`a,b`, c").unwrap(), ["a,b", "c"]);
+        assert_eq!(split_columns("`x``y`").unwrap(), ["x`y"]);
+        assert_eq!(split_columns("` padded `").unwrap(), [" padded "]);
+        assert!(split_columns("`open").is_err());
+        assert!(split_columns("`a` b").is_err());
+        // Quoting a column for a rule and splitting it back agree.
+        for name in ["a,b", "x`y", "my col", "plain"] {
+            assert_eq!(split_columns(&quote_column(name)).unwrap(), [name]);
+            let Expr::Cmp { column, .. } = parse(&format!("{} == 1", quote_column(name))).unwrap()
+            else {
+                panic!()
+            };
+            assert_eq!(column, name);
+        }
     }
 
     #[test]

@@ -276,7 +276,54 @@ impl Stamp {
     }
 }
 
+/// The work by hand a session holds: what would be lost if it were
+/// replaced by a session made by a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HandWork {
+    /// Examples carrying at least one manual tag.
+    pub tagged: usize,
+    /// Examples marked reviewed.
+    pub reviewed: usize,
+    /// Examples with a note.
+    pub notes: usize,
+}
+
+impl HandWork {
+    /// Whether there is none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl std::fmt::Display for HandWork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = [
+            (self.tagged, "tagged example"),
+            (self.reviewed, "reviewed example"),
+            (self.notes, "note"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+        .collect();
+        write!(f, "{}", parts.join(", "))
+    }
+}
+
 impl Session {
+    /// The hand work in this session: tagged, reviewed and noted examples.
+    #[must_use]
+    pub fn hand_work(&self) -> HandWork {
+        let mut work = HandWork::default();
+        for e in self.examples.values() {
+            work.tagged += usize::from(!e.tags.is_empty());
+            work.reviewed += usize::from(e.reviewed);
+            work.notes += usize::from(!e.note.is_empty());
+        }
+        work
+    }
+
     /// Parses a session from RON text.
     ///
     /// # Errors
@@ -316,6 +363,7 @@ impl Session {
     /// # Errors
     /// When the file cannot be read, is damaged or is too new.
     pub fn read_stamped(path: &Path) -> Result<(Self, Stamp), SessionError> {
+        super::files::clean_stale_temps(path);
         let bytes = std::fs::read(path).map_err(|source| SessionError::Io {
             action: "read",
             path: path.to_path_buf(),
@@ -331,6 +379,7 @@ impl Session {
     /// # Errors
     /// When the file cannot be read, is damaged or is too new.
     pub fn read(path: &Path) -> Result<Self, SessionError> {
+        super::files::clean_stale_temps(path);
         let text = std::fs::read_to_string(path).map_err(|source| SessionError::Io {
             action: "read",
             path: path.to_path_buf(),

@@ -580,6 +580,8 @@ pub struct SliceAnalysis {
     pub threshold: Option<f64>,
     /// Bootstrap intervals of the disparities, when asked for.
     pub disparity_ci: Option<super::bootstrap::DisparityIntervals>,
+    /// Why bootstrap intervals that were asked for were not drawn.
+    pub bootstrap_refused: Option<String>,
 }
 
 impl SliceAnalysis {
@@ -626,14 +628,29 @@ impl SliceAnalysis {
         Ok(analysis)
     }
 
-    /// Adds bootstrap intervals of the disparities.
-    pub fn bootstrap(&mut self, replicates: usize, seed: u64) {
+    /// Adds bootstrap intervals of the disparities, unless they would draw
+    /// more than [`super::bootstrap::MAX_GROUP_RESAMPLES`] group resamples
+    /// (then the refusal is kept in `bootstrap_refused` and returned).
+    ///
+    /// # Errors
+    /// The refusal, naming the slice and the most replicates allowed.
+    pub fn bootstrap(
+        &mut self,
+        replicates: usize,
+        seed: u64,
+    ) -> Result<(), super::bootstrap::BudgetError> {
+        if let Err(e) = super::bootstrap::check_budget(self.groups.len(), replicates, &self.name())
+        {
+            self.bootstrap_refused = Some(e.to_string());
+            return Err(e);
+        }
         self.disparity_ci = Some(super::bootstrap::disparity_intervals(
             &self.groups,
             self.positive.is_some(),
             replicates,
             seed,
         ));
+        Ok(())
     }
 
     /// Builds the analysis from already counted groups.
@@ -667,6 +684,7 @@ impl SliceAnalysis {
             aequitas,
             threshold: None,
             disparity_ci: None,
+            bootstrap_refused: None,
         })
     }
 
@@ -736,24 +754,42 @@ impl SliceAnalysis {
 pub fn group_rule(ds: &Dataset, columns: &[String], values: &[String]) -> Option<String> {
     use super::dataset::{ColumnData, MISSING, NumericGrouping};
     use super::rules::{quote, quote_column};
+    use super::temporal::NumberKind;
     let mut parts = Vec::with_capacity(columns.len());
     for (name, value) in columns.iter().zip(values) {
         let col = ds.column(name)?;
         let code = col.groups().code_of(value)? as usize;
         let q = quote_column(&col.name);
+        // Dates and times as their text where it reads back exactly, else
+        // the exact number.
+        let literal = |kind: NumberKind, v: f64| {
+            let text = kind.format(v);
+            if kind != NumberKind::Plain && kind.parse(&text) == Some(v) {
+                quote(&text)
+            } else {
+                v.to_string()
+            }
+        };
         let part = match &col.data {
             ColumnData::Numeric {
                 grouping: NumericGrouping::Bins(edges),
+                kind,
                 ..
             } if value != MISSING => {
                 let (lo, hi) = (edges.get(code)?, edges.get(code + 1)?);
                 let upper = if code + 2 == edges.len() { "<=" } else { "<" };
-                format!("{q} >= {lo} and {q} {upper} {hi}")
+                format!(
+                    "{q} >= {} and {q} {upper} {}",
+                    literal(*kind, *lo),
+                    literal(*kind, *hi)
+                )
             }
-            ColumnData::Numeric { values: nums, .. } if value != MISSING => {
+            ColumnData::Numeric {
+                values: nums, kind, ..
+            } if value != MISSING => {
                 // One group per distinct value: compare the exact number.
                 let row = col.groups().codes.iter().position(|c| c as usize == code)?;
-                format!("{q} == {}", nums[row])
+                format!("{q} == {}", literal(*kind, nums[row]))
             }
             _ => format!("{q} == {}", quote(value)),
         };

@@ -29,9 +29,10 @@ pub enum GuiError {
     /// An export path with no known format.
     #[error(transparent)]
     ExportFormat(#[from] UnknownExportFormat),
-    /// An export would replace the data or its session.
+    /// An export would replace the data, a part of it or its session, or
+    /// would be read as a part of the data next time.
     #[error(
-        "Not exported: that file is the data or its session, which the export would replace. Choose another file: {}",
+        "Not exported: that file is the data (or one of its parts) or its session, which the export would replace, or a new file the data folder would read as a part. Choose a file outside the data: {}",
         path.display()
     )]
     ExportOverInput {

@@ -9,18 +9,14 @@ Parquet. Used by tests/sql_engines.rs; also what a user would do by hand.
 import sys
 
 
-def statements(sql):
-    """The statements of a script, without comment lines."""
-    lines = [l for l in sql.splitlines() if not l.lstrip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
-
-
 def duckdb_run(data, sql, out):
     import duckdb
 
     con = duckdb.connect()
     con.execute(f"CREATE VIEW preds AS SELECT * FROM read_parquet('{data}')")
-    *setup, query = statements(sql)
+    # A sample query for DuckDB starts with `SELECT setseed(...);`; split by
+    # DuckDB's own parser, never at a semicolon inside a quoted name.
+    *setup, query = [s.query.strip().rstrip(";") for s in duckdb.extract_statements(sql)]
     for s in setup:
         con.execute(s)
     con.execute(f"COPY ({query}) TO '{out}' (FORMAT PARQUET)")
@@ -39,8 +35,8 @@ def spark_run(data, sql, out):
     )
     spark.sparkContext.setLogLevel("ERROR")
     spark.read.parquet(data).createOrReplaceTempView("preds")
-    (query,) = statements(sql)
-    spark.sql(query).toPandas().to_parquet(out, index=False)
+    # The query is one statement with no comment and no closing semicolon.
+    spark.sql(sql.strip()).toPandas().to_parquet(out, index=False)
     spark.stop()
 
 

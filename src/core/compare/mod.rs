@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::dataset::{Dataset, Ids};
-use super::load::LoadOptions;
+use super::load::{LoadOptions, class_key, visible};
 use super::paired::PairedTable;
 use super::tags::ReviewState;
 
@@ -115,6 +115,8 @@ pub struct Joined {
     pub by_position: bool,
     /// Which run's labels judged the examples.
     pub labels: LabelsFrom,
+    /// What the user should know about the pairing (class spellings matched).
+    pub warnings: Vec<String>,
 }
 
 fn first_ids(ids: &Ids, n: usize) -> Vec<String> {
@@ -189,26 +191,43 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
             first_after: first_ids(&after.ids, na),
         });
     }
-    // One class dictionary for both runs: the second run's codes mapped.
+    // One class dictionary for both runs: the second run's classes matched
+    // to the first run's as the values inside one file are (numbers equal as
+    // numbers, booleans in any case, trimmed text, one Unicode form), each
+    // match of two spellings reported.
     let mut classes = before.classes.clone();
-    let mut code_of: FxHashMap<&str, u32> = before
+    let mut code_of: FxHashMap<String, u32> = before
         .classes
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| Some((c.as_str(), u32::try_from(i).ok()?)))
+        .filter_map(|(i, c)| Some((class_key(c), u32::try_from(i).ok()?)))
         .collect();
     let mut after_code = Vec::with_capacity(after.classes.len());
+    let mut respelled: Vec<String> = Vec::new();
     for c in &after.classes {
-        let code = match code_of.get(c.as_str()) {
-            Some(&code) => code,
+        let code = match code_of.get(&class_key(c)) {
+            Some(&code) => {
+                let first = &classes[code as usize];
+                if first != c && respelled.len() < 3 {
+                    respelled.push(format!("'{}' = '{}'", visible(c), visible(first)));
+                }
+                code
+            }
             None => {
                 let code = u32::try_from(classes.len()).unwrap_or(u32::MAX);
                 classes.push(c.clone());
-                code_of.insert(c.as_str(), code);
+                code_of.insert(class_key(c), code);
                 code
             }
         };
         after_code.push(code);
+    }
+    let mut warnings = Vec::new();
+    if !respelled.is_empty() {
+        warnings.push(format!(
+            "Classes written differently in the two runs were matched as one ({}): numbers equal as numbers, true/false in any case, and text equal up to spaces around it and Unicode normalisation are one class.",
+            respelled.join(", ")
+        ));
     }
     let n = pairs.len();
     let mut label_changed = 0;
@@ -253,6 +272,7 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
         pred_after,
         by_position,
         labels,
+        warnings,
     })
 }
 

@@ -38,6 +38,9 @@ pub struct CompareReport {
     pub positive: Option<String>,
     /// Overall TPR and FPR before and after, with a positive class.
     pub rates: Option<(Change, Change)>,
+    /// What the reader should know about the pairing (class spellings of
+    /// the two runs matched as one).
+    pub warnings: Vec<String>,
 }
 
 impl CompareReport {
@@ -98,6 +101,7 @@ impl CompareReport {
             alpha,
             positive: positive.and_then(|p| joined.classes.get(p as usize).cloned()),
             rates: positive.map(|p| rate_changes(joined, p)),
+            warnings: joined.warnings.clone(),
         })
     }
 
@@ -151,6 +155,7 @@ impl CompareReport {
             "after": self.after,
             "labels": self.labels,
             "paired_by": if self.by_position { "position" } else { "id" },
+            "warnings": self.warnings,
             "rows": self.overall.rows,
             "accuracy": {
                 "before": a.before, "after": a.after, "delta": a.delta,
@@ -426,7 +431,7 @@ impl CompareReport {
             }
         }
         drop(add);
-        tidy.to_csv()
+        tidy.into_csv()
     }
 
     /// One self-contained HTML page, for a planning meeting or a ticket.
@@ -456,6 +461,9 @@ impl CompareReport {
             self.before, self.after
         )));
         out.push_str(&line(&self.rows_sentence()));
+        for w in &self.warnings {
+            out.push_str(&line(&format!("Note: {w}")));
+        }
         let change_line = |name: &str, c: &Change| {
             line(&format!(
                 "{name}: {} → {}, {} (95% {}), McNemar exact p = {}",

@@ -3,11 +3,12 @@
 
 use super::MAX_DISTINCT_NUMERIC;
 use super::encode::next_code;
-use crate::core::dataset::{ColumnData, Grouping, MISSING, NumericGrouping, format_number};
+use crate::core::dataset::{ColumnData, Grouping, MISSING, NumericGrouping};
+use crate::core::temporal::NumberKind;
 
 /// Groups a numeric column: one group per value when there are few, else
-/// quantile bins.
-pub(super) fn numeric_column(values: Vec<f64>, bins: usize) -> ColumnData {
+/// quantile bins; labels written as `kind` writes its values.
+pub(super) fn numeric_column(values: Vec<f64>, bins: usize, kind: NumberKind) -> ColumnData {
     let mut distinct: Vec<f64> = Vec::new();
     let mut few = true;
     for &v in &values {
@@ -23,7 +24,7 @@ pub(super) fn numeric_column(values: Vec<f64>, bins: usize) -> ColumnData {
     let has_missing = values.iter().any(|v| v.is_nan());
     let (groups, grouping) = if few {
         distinct.sort_by(f64::total_cmp);
-        let mut labels: Vec<String> = distinct.iter().map(|&v| format_number(v)).collect();
+        let mut labels: Vec<String> = distinct.iter().map(|&v| kind.format(v)).collect();
         let missing = next_code(labels.len());
         if has_missing {
             labels.push(MISSING.to_string());
@@ -43,13 +44,14 @@ pub(super) fn numeric_column(values: Vec<f64>, bins: usize) -> ColumnData {
         (Grouping { codes, labels }, NumericGrouping::Distinct)
     } else {
         let edges = quantile_edges(&values, bins);
-        let grouping = bin_grouping(&values, &edges, has_missing);
+        let grouping = bin_grouping(&values, &edges, has_missing, kind);
         (grouping, NumericGrouping::Bins(edges))
     };
     ColumnData::Numeric {
         values,
         groups,
         grouping,
+        kind,
     }
 }
 
@@ -88,15 +90,20 @@ pub fn quantile_edges(values: &[f64], bins: usize) -> Vec<f64> {
     edges
 }
 
-pub(super) fn bin_grouping(values: &[f64], edges: &[f64], has_missing: bool) -> Grouping {
+pub(super) fn bin_grouping(
+    values: &[f64],
+    edges: &[f64],
+    has_missing: bool,
+    kind: NumberKind,
+) -> Grouping {
     let n_bins = edges.len() - 1;
     let mut labels: Vec<String> = (0..n_bins)
         .map(|i| {
             let close = if i + 1 == n_bins { ']' } else { ')' };
             format!(
                 "[{}, {}{close}",
-                format_edge(edges[i]),
-                format_edge(edges[i + 1])
+                kind.format_edge(edges[i]),
+                kind.format_edge(edges[i + 1])
             )
         })
         .collect();
@@ -118,22 +125,6 @@ pub(super) fn bin_grouping(values: &[f64], edges: &[f64], has_missing: bool) -> 
     Grouping { codes, labels }
 }
 
-/// Bin edges with up to 4 significant digits.
-pub(super) fn format_edge(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format_number(v);
-    }
-    let magnitude = v.abs().log10().floor();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let decimals = (3.0 - magnitude).clamp(0.0, 12.0) as usize;
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +143,12 @@ mod tests {
 
     #[test]
     fn bins_are_half_open_but_the_last() {
-        let g = bin_grouping(&[0.0, 1.0, 2.0, f64::NAN], &[0.0, 1.0, 2.0], true);
+        let g = bin_grouping(
+            &[0.0, 1.0, 2.0, f64::NAN],
+            &[0.0, 1.0, 2.0],
+            true,
+            NumberKind::Plain,
+        );
         assert_eq!(g.labels, vec!["[0, 1)", "[1, 2]", MISSING]);
         assert_eq!(g.codes.to_vec(), vec![0, 1, 1, 2]);
     }

@@ -98,6 +98,26 @@ pub(super) fn finish(
             message: "the label and prediction columns could not be converted".to_string(),
         });
     };
+    for slot in &column_slots {
+        if let Acc::Categorical(_, d) = &slot.acc {
+            warnings.extend(super::classes::unicode_warning(
+                &format!("values of column '{}'", slot.name),
+                &d.unicode_merges,
+            ));
+        }
+    }
+    for (column, dict) in [
+        (Some(&roles.label), Some(&label_dict)),
+        (Some(&roles.pred), Some(&pred_dict)),
+        (roles.human.as_ref(), human_dict.as_ref()),
+    ] {
+        if let (Some(column), Some(dict)) = (column, dict) {
+            warnings.extend(super::classes::unicode_warning(
+                &format!("values of column '{column}'"),
+                &dict.unicode_merges,
+            ));
+        }
+    }
     let mut columns: Vec<Column> = parallel_map(column_slots, |slot| slot.into_column(bins))
         .into_iter()
         .flatten()

@@ -2,10 +2,15 @@
 //! Values that mean the same class are one class: numbers equal as numbers
 //! (`0`, `0.0`, `00`, `0e0`; compared exactly, without floating point, so
 //! 23-digit ids stay apart), booleans in any case (`true`, `True`, `TRUE`),
-//! and text with spaces around it (trimmed, with a warning). A class is named
-//! by its first spelling, the true-label column's first.
+//! text with spaces around it (trimmed, with a warning), and text equal up to
+//! Unicode normalisation (NFC, zero-width characters removed: `café` as one
+//! code point or as `e` and a combining accent). A class is named by its
+//! first spelling (normalised), the true-label column's first.
+
+use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
+use unicode_normalization::UnicodeNormalization as _;
 
 use super::encode::next_code;
 
@@ -46,9 +51,51 @@ pub fn canonical_number(s: &str) -> Option<String> {
     ))
 }
 
+/// Characters that show nothing and change nothing a person reads: zero
+/// width space, non-joiner, joiner, word joiner, and a byte order mark
+/// inside text.
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// `text` in Unicode's composed form (NFC) without zero-width characters:
+/// the one spelling of text that reads the same. Borrowed when it already
+/// is (all ASCII text is).
+#[must_use]
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || unicode_normalization::is_nfc(text) && !text.chars().any(is_zero_width) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.nfc().filter(|&c| !is_zero_width(c)).collect())
+}
+
+/// `text` with its invisible characters (zero-width, combining marks,
+/// other format characters) written as `\u{...}`, so two spellings that
+/// look alike can be told apart in a message.
+#[must_use]
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_zero_width(c)
+                || unicode_normalization::char::is_combining_mark(c)
+                || c.is_control()
+            {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The key two spellings of one class share.
-fn key(value: &str) -> String {
-    let v = value.trim();
+#[must_use]
+pub fn class_key(value: &str) -> String {
+    let v = normalize(value.trim());
+    let v = v.as_ref();
     if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") {
         format!("b:{}", v.to_ascii_lowercase())
     } else if let Some(n) = canonical_number(v) {
@@ -81,19 +128,28 @@ pub(super) fn unify(
     let mut by_key: FxHashMap<String, u32> = FxHashMap::default();
     let mut names: Vec<String> = Vec::new();
     let mut merged: Vec<(String, String)> = Vec::new();
+    let mut unicode: Vec<(String, String)> = Vec::new();
     let mut assign = |value: &String| -> u32 {
-        let k = key(value);
+        let k = class_key(value);
         match by_key.get(&k) {
             Some(&c) => {
                 let name = &names[c as usize];
-                if name != value.trim() && merged.len() < EXAMPLES {
-                    merged.push((name.clone(), value.trim().to_string()));
+                let spelling = value.trim();
+                if name != spelling {
+                    let list = if normalize(spelling) == name.as_str() {
+                        &mut unicode
+                    } else {
+                        &mut merged
+                    };
+                    if list.len() < EXAMPLES && !list.iter().any(|(_, s)| s == spelling) {
+                        list.push((name.clone(), spelling.to_string()));
+                    }
                 }
                 c
             }
             None => {
                 let c = next_code(names.len());
-                names.push(value.trim().to_string());
+                names.push(normalize(value.trim()).into_owned());
                 by_key.insert(k, c);
                 c
             }
@@ -121,6 +177,9 @@ pub(super) fn unify(
             "Some classes are written differently in '{label_column}' and '{pred_column}' and were merged as one ({}): numbers equal as numbers, and true/false in any case, are one class.",
             examples.join(", ")
         ));
+    }
+    if let Some(w) = unicode_warning("class names", &unicode) {
+        warnings.push(w);
     }
     // Predicted classes that are never a true label: a mapping mistake (class
     // indices against names, the wrong column) more often than a real model.
@@ -153,6 +212,22 @@ pub(super) fn unify(
     }
 }
 
+/// The warning for values merged because they are one text in different
+/// Unicode forms: each pair with its invisible characters written out.
+#[must_use]
+pub fn unicode_warning(what: &str, pairs: &[(String, String)]) -> Option<String> {
+    (!pairs.is_empty()).then(|| {
+        let examples: Vec<String> = pairs
+            .iter()
+            .map(|(a, b)| format!("'{}' = '{}'", visible(b), visible(a)))
+            .collect();
+        format!(
+            "Some {what} are text written with other Unicode characters than the same text elsewhere and are read as one spelling ({}): text is compared in Unicode's composed form (NFC) without zero-width characters.",
+            examples.join(", ")
+        )
+    })
+}
+
 /// The class (or a new extra value) of each human-label value, matched like
 /// the classes: `classes` are the final class names in order.
 pub(super) fn human_codes(
@@ -163,18 +238,18 @@ pub(super) fn human_codes(
     let by_key: FxHashMap<String, u32> = classes
         .iter()
         .enumerate()
-        .map(|(i, c)| (key(c), next_code(i)))
+        .map(|(i, c)| (class_key(c), next_code(i)))
         .collect();
     let mut extra_keys: FxHashMap<String, u32> = FxHashMap::default();
     values
         .iter()
         .map(|v| {
-            let k = key(v);
+            let k = class_key(v);
             if let Some(&c) = by_key.get(&k) {
                 return c;
             }
             *extra_keys.entry(k).or_insert_with(|| {
-                extra.push(v.trim().to_string());
+                extra.push(normalize(v.trim()).into_owned());
                 next_code(classes.len() + extra.len() - 1)
             })
         })
@@ -203,6 +278,26 @@ mod tests {
         for s in ["", ".", "1.2.3", "abc", "1e", "inf", "NaN", "1,5", "--1"] {
             assert_eq!(canonical_number(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn text_equal_up_to_unicode_normalisation_is_one_class() {
+        let s = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let composed = "caf\u{e9}";
+        let decomposed = "cafe\u{301}";
+        let zero_width = "dog\u{200b}";
+        let u = unify(
+            "label",
+            &s(&[composed, "dog"]),
+            "pred",
+            &s(&[decomposed, zero_width]),
+        );
+        assert_eq!(u.names, s(&[composed, "dog"]));
+        assert_eq!(u.label, u.pred);
+        let w = u.warnings.join(" ");
+        assert!(w.contains("Unicode"), "{w}");
+        assert!(w.contains("\\u{301}") && w.contains("\\u{200b}"), "{w}");
+        assert_eq!(normalize("plain"), Cow::Borrowed("plain"));
     }
 
     #[test]

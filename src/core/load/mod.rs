@@ -51,7 +51,7 @@ use super::dataset::{Dataset, Roles, SourceInfo};
 use super::error::LoadError;
 
 pub use bins::quantile_edges;
-pub use classes::canonical_number;
+pub use classes::{canonical_number, class_key, normalize, unicode_warning, visible};
 pub use csv::{sniff_decimal_comma, sniff_delimiter};
 pub use encode::sort_classes;
 pub use fingerprint::fingerprint;
@@ -331,8 +331,9 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
     }
     let roles = detect_roles(path, &columns, opts)?;
     let projection = opts.roles_only.then(|| role_columns(&roles));
+    let named = role_columns(&roles);
     stream.roles = Some(roles);
-    parquet::read_batches(
+    let left_out = parquet::read_batches(
         path,
         projection.as_deref(),
         opts.batch_rows,
@@ -340,7 +341,24 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
             stream.progress_share(size, done);
             stream.push(df)
         },
-    )?;
+    );
+    // A role column that cannot be read fails the load, naming it.
+    let left_out = match left_out {
+        Err(e) => {
+            let unreadable = parquet::unreadable(path, &named);
+            return Err(match unreadable.first() {
+                Some((column, why)) => LoadError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "column '{column}' cannot be read ({why}), and it is a role column; cast it to a plain number or text when writing the file"
+                    ),
+                },
+                None => e,
+            });
+        }
+        Ok(left) => left,
+    };
+    stream.notes.extend(parquet::left_out_warning(&left_out));
     stream.finish_file(size)
 }
 
@@ -366,12 +384,14 @@ fn load_folder(dir: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
     let mut stream = Stream::new(dir, opts, InputFormat::Parquet);
     let read_part: &parts::ReadPart<'_> =
         &|path, format, each| parts::read_for_load(opts, path, format, each);
-    let (size, format) = parts::for_each_batch(dir, opts, read_part, &mut |df, format, bytes| {
-        stream.format = format;
-        stream.progress(bytes);
-        stream.push(df)
-    })?;
+    let (size, format, notes) =
+        parts::for_each_batch(dir, opts, read_part, &mut |df, format, bytes| {
+            stream.format = format;
+            stream.progress(bytes);
+            stream.push(df)
+        })?;
     stream.format = format;
+    stream.notes = notes;
     let source = SourceInfo {
         path: dir.to_path_buf(),
         size,
@@ -391,6 +411,9 @@ struct Stream<'a> {
     builder: Option<stream::Builder>,
     started: std::time::Instant,
     encode_secs: f64,
+    /// Warnings of the reading itself (columns left out, hive partitions
+    /// that replace a column), added to the dataset's.
+    notes: Vec<String>,
 }
 
 impl<'a> Stream<'a> {
@@ -403,6 +426,7 @@ impl<'a> Stream<'a> {
             builder: None,
             started: std::time::Instant::now(),
             encode_secs: 0.0,
+            notes: Vec::new(),
         }
     }
 
@@ -468,6 +492,7 @@ impl<'a> Stream<'a> {
         };
         let clock = std::time::Instant::now();
         let mut ds = build::finish(builder, source, self.opts)?;
+        ds.warnings.extend(self.notes);
         let encode = self.encode_secs + clock.elapsed().as_secs_f64();
         ds.load_phases = vec![
             ("parse", self.started.elapsed().as_secs_f64() - encode),

@@ -19,12 +19,29 @@ fn parquet_error(path: &Path, e: &polars::prelude::PolarsError) -> LoadError {
     }
 }
 
-/// Reads a whole Parquet file.
+/// Reads a whole Parquet file; columns that cannot be read at all
+/// ([`unreadable`]) are left out.
 pub(super) fn read(path: &Path) -> Result<DataFrame, LoadError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
-    ParquetReader::new(file)
-        .finish()
-        .map_err(|e| parquet_error(path, &e))
+    match ParquetReader::new(file).finish() {
+        Ok(df) => Ok(df),
+        Err(e) => {
+            let (names, _) = columns_and_rows(path)?;
+            let left_out = unreadable(path, &names);
+            if left_out.is_empty() {
+                return Err(parquet_error(path, &e));
+            }
+            let keep: Vec<String> = names
+                .into_iter()
+                .filter(|c| !left_out.iter().any(|(l, _)| l == c))
+                .collect();
+            let file = File::open(path).map_err(|e| io_error(path, e))?;
+            ParquetReader::new(file)
+                .with_columns(Some(keep))
+                .finish()
+                .map_err(|e| parquet_error(path, &e))
+        }
+    }
 }
 
 /// The first `rows` rows of a Parquet file.
@@ -45,6 +62,32 @@ pub(super) fn columns_and_rows(path: &Path) -> Result<(Vec<String>, usize), Load
     Ok((schema.iter_names().map(ToString::to_string).collect(), rows))
 }
 
+/// The columns of a Parquet file that cannot be read (a DECIMAL wider than
+/// 38 digits, a type polars does not know), each with the reader's reason.
+/// One quick read of the first row tells whether there are any; only then
+/// is each column tried alone.
+pub(super) fn unreadable(path: &Path, columns: &[String]) -> Vec<(String, String)> {
+    let head = |cols: Option<Vec<String>>| -> Result<DataFrame, String> {
+        let file = File::open(path).map_err(|e| e.to_string())?;
+        ParquetReader::new(file)
+            .with_columns(cols)
+            .with_slice(Some((0, 1)))
+            .finish()
+            .map_err(|e| e.to_string())
+    };
+    if head(None).is_ok() {
+        return Vec::new();
+    }
+    columns
+        .iter()
+        .filter_map(|c| {
+            head(Some(vec![c.clone()]))
+                .err()
+                .map(|e| (c.clone(), e.lines().next().unwrap_or_default().to_string()))
+        })
+        .collect()
+}
+
 /// Rows per batch of a streaming read: row groups are read together until
 /// they hold at least this many.
 const BATCH_ROWS: usize = 1 << 20;
@@ -54,12 +97,16 @@ const BATCH_ROWS: usize = 1 << 20;
 /// `columns` when given,
 /// handing each batch to `each` with the share of the file's rows read so
 /// far. A file without rows gives one empty batch with its columns.
+///
+/// Columns that cannot be read at all ([`unreadable`]) are left out; each
+/// is returned with the reader's reason, for a warning (the caller refuses
+/// the file when it needs one of them).
 pub(super) fn read_batches(
     path: &Path,
     columns: Option<&[String]>,
     batch_rows: Option<usize>,
     each: &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
-) -> Result<(), LoadError> {
+) -> Result<Vec<(String, String)>, LoadError> {
     let open = || -> Result<ParquetReader<File>, LoadError> {
         Ok(ParquetReader::new(
             File::open(path).map_err(|e| io_error(path, e))?,
@@ -82,18 +129,46 @@ pub(super) fn read_batches(
     if len > 0 || ranges.is_empty() {
         ranges.push((start, len));
     }
+    let (names, _) = columns_and_rows(path)?;
+    let left_out = unreadable(path, columns.map_or(&names, |c| c));
+    let projection: Option<Vec<String>> = if left_out.is_empty() {
+        columns.map(<[String]>::to_vec)
+    } else {
+        Some(
+            columns
+                .unwrap_or(&names)
+                .iter()
+                .filter(|c| !left_out.iter().any(|(l, _)| l == *c))
+                .cloned()
+                .collect(),
+        )
+    };
     #[allow(clippy::cast_precision_loss)]
     let total = metadata.num_rows.max(1) as f64;
     for (start, len) in ranges {
         let mut reader = open()?;
         reader.set_metadata(metadata.clone());
         let df = reader
-            .with_columns(columns.map(<[String]>::to_vec))
+            .with_columns(projection.clone())
             .with_slice(Some((start, len)))
             .finish()
             .map_err(|e| parquet_error(path, &e))?;
         #[allow(clippy::cast_precision_loss)]
         each(df, (start + len) as f64 / total)?;
     }
-    Ok(())
+    Ok(left_out)
+}
+
+/// The warning for columns left out as unreadable.
+pub(super) fn left_out_warning(columns: &[(String, String)]) -> Option<String> {
+    (!columns.is_empty()).then(|| {
+        let list: Vec<String> = columns
+            .iter()
+            .map(|(c, why)| format!("'{c}' ({why})"))
+            .collect();
+        format!(
+            "Column(s) {} cannot be read and were left out; cast them to a plain number or text when writing the file to use them.",
+            list.join(", ")
+        )
+    })
 }

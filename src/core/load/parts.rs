@@ -145,12 +145,13 @@ pub fn list(dir: &Path) -> Result<Vec<Part>, LoadError> {
 }
 
 /// Reads one part, handing each batch of it to the callback with the share
-/// of the part read so far.
+/// of the part read so far; returns warnings about the part (columns left
+/// out as unreadable).
 pub(super) type ReadPart<'a> = dyn Fn(
         &Path,
         InputFormat,
         &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
-    ) -> Result<(), LoadError>
+    ) -> Result<Vec<String>, LoadError>
     + 'a;
 
 /// Reads a part of a dataset folder for loading: a Parquet part in batches
@@ -160,18 +161,29 @@ pub(super) fn read_for_load(
     path: &Path,
     format: InputFormat,
     each: &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
-) -> Result<(), LoadError> {
+) -> Result<Vec<String>, LoadError> {
     match format {
-        InputFormat::Parquet => super::parquet::read_batches(path, None, opts.batch_rows, each),
-        InputFormat::Csv => each(super::csv::read_whole(path, opts)?.0, 1.0),
-        InputFormat::Ndjson => each(read_frame(path, format)?, 1.0),
+        InputFormat::Parquet => {
+            let left_out = super::parquet::read_batches(path, None, opts.batch_rows, each)?;
+            Ok(super::parquet::left_out_warning(&left_out)
+                .map(|w| format!("{w} ({})", path.display()))
+                .into_iter()
+                .collect())
+        }
+        InputFormat::Csv => each(super::csv::read_whole(path, opts)?.0, 1.0).map(|()| Vec::new()),
+        InputFormat::Ndjson => each(read_frame(path, format)?, 1.0).map(|()| Vec::new()),
     }
 }
 
 /// Reads the parts of `dir` with `read_part` and hands every batch, with
 /// its hive partition columns and aligned on the first batch's columns, to
 /// `each` with the format and the bytes of the parts read so far. Returns
-/// the parts' bytes and their format.
+/// the parts' bytes, their format and warnings for the user.
+///
+/// A hive partition column that is also a column inside the parts takes
+/// the folder's value, as Spark, `DuckDB` and pyarrow do; where the values
+/// inside differ, a warning names the column, the folder and a value that
+/// was replaced.
 ///
 /// # Errors
 /// A part that cannot be read, parts of different formats or columns, or
@@ -181,8 +193,10 @@ pub(super) fn for_each_batch(
     opts: &LoadOptions,
     read_part: &ReadPart<'_>,
     each: &mut dyn FnMut(DataFrame, InputFormat, u64) -> Result<(), LoadError>,
-) -> Result<(u64, InputFormat), LoadError> {
+) -> Result<(u64, InputFormat, Vec<String>), LoadError> {
     let parts = list(dir)?;
+    let mut warnings: Vec<String> = Vec::new();
+    let mut replaced: Vec<String> = Vec::new();
     let format = resolve_format(&parts[0].path, opts.format)?;
     let mut first: Option<(Vec<(String, DataType)>, PathBuf)> = None;
     let mut bytes = 0u64;
@@ -206,9 +220,18 @@ pub(super) fn for_each_batch(
         let size = std::fs::metadata(path)
             .map_err(|e| io_error(path, e))?
             .len();
-        read_part(path, format, &mut |mut df, done| {
+        let notes = read_part(path, format, &mut |mut df, done| {
             let height = df.height();
             for (key, value) in &part.partitions {
+                if !replaced.contains(key)
+                    && let Some(other) = differing_value(&df, key, value)
+                {
+                    replaced.push(key.clone());
+                    warnings.push(format!(
+                        "Column '{key}' is both a hive partition (the folder {key}={value}) and a column inside the parts, with other values ('{other}' in {}); the folder's value is used, as Spark, DuckDB and pyarrow do. Rename the folder or the column to keep both.",
+                        path.display()
+                    ));
+                }
                 let values: Vec<Option<&str>> =
                     vec![(value != HIVE_NULL).then_some(value.as_str()); height];
                 df.with_column(Column::from(Series::new(key.as_str().into(), values)))
@@ -234,9 +257,33 @@ pub(super) fn for_each_batch(
             let read = bytes + (size as f64 * done) as u64;
             each(df, format, read)
         })?;
+        for note in notes {
+            if !warnings.contains(&note) {
+                warnings.push(note);
+            }
+        }
         bytes += size;
     }
-    Ok((bytes, format))
+    Ok((bytes, format, warnings))
+}
+
+/// A value of column `key` inside `df` that is not the partition's `value`
+/// (missing values aside), if the column exists and has one.
+fn differing_value(df: &DataFrame, key: &str, value: &str) -> Option<String> {
+    let column = df.column(key).ok()?;
+    let text = column.cast(&DataType::String).ok()?;
+    let wanted = (value != HIVE_NULL).then_some(value);
+    text.str().ok()?.iter().find_map(|v| match (v, wanted) {
+        (Some(v), Some(w))
+            if v.trim() != w
+                && super::classes::canonical_number(v.trim())
+                    .is_none_or(|n| Some(n) != super::classes::canonical_number(w)) =>
+        {
+            Some(v.to_string())
+        }
+        (Some(v), None) => Some(v.to_string()),
+        _ => None,
+    })
 }
 
 /// The parts of `dir` read whole by `read_one`, with their hive partition
@@ -251,8 +298,9 @@ pub(super) fn stack(
     read_one: impl Fn(&Path, InputFormat) -> Result<DataFrame, LoadError>,
 ) -> Result<(DataFrame, u64, InputFormat), LoadError> {
     let mut stacked: Option<DataFrame> = None;
-    let read_part: &ReadPart<'_> = &|path, format, each| each(read_one(path, format)?, 1.0);
-    let (bytes, format) = for_each_batch(dir, opts, read_part, &mut |df, _, _| {
+    let read_part: &ReadPart<'_> =
+        &|path, format, each| each(read_one(path, format)?, 1.0).map(|()| Vec::new());
+    let (bytes, format, _) = for_each_batch(dir, opts, read_part, &mut |df, _, _| {
         match &mut stacked {
             None => stacked = Some(df),
             Some(all) => {
@@ -341,4 +389,159 @@ fn align(
         columns.push(col.into_column());
     }
     DataFrame::new_infer_height(columns).map_err(|e| polars_error(path, &e))
+}
+
+/// Why writing an output would harm an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputConflict {
+    /// The output is this input file (a data file, a part of a folder or
+    /// pattern, a session), however the path is spelled.
+    Replaces(PathBuf),
+    /// The output would be a new data file that this folder or pattern of
+    /// parts reads as one of its parts next time.
+    JoinsParts(PathBuf),
+}
+
+/// The path a write to `path` ends at (links followed), with its folder
+/// made absolute, when that folder exists.
+fn real_destination(path: &Path) -> Option<PathBuf> {
+    let target = crate::core::files::resolve(path).ok()?;
+    let name = target.file_name()?;
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(name))
+}
+
+/// Whether a new file at `out` would be read as a part of the folder or
+/// pattern `data`.
+fn would_be_part(data: &Path, out: &Path) -> bool {
+    let Some(dest) = real_destination(out) else {
+        return false;
+    };
+    if !is_data(&dest) {
+        return false;
+    }
+    let Some(parent) = dest.parent() else {
+        return false;
+    };
+    if is_glob(data) {
+        let folder = match data.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let pattern: Vec<char> = data
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .chars()
+            .collect();
+        let name: Vec<char> = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().chars().collect())
+            .unwrap_or_default();
+        return std::fs::canonicalize(folder).is_ok_and(|f| f == parent)
+            && matches(&pattern, &name);
+    }
+    let Ok(root) = std::fs::canonicalize(data) else {
+        return false;
+    };
+    parent.strip_prefix(&root).is_ok_and(|inside| {
+        inside.components().all(|c| {
+            let c = c.as_os_str().to_string_lossy();
+            !c.starts_with('.') && !c.starts_with('_')
+        })
+    })
+}
+
+/// Whether writing `out` would replace or join any of `inputs` (data files,
+/// folders and patterns of parts, sessions): the same file through any
+/// spelling (relative, `..`, symbolic or hard links), any part of a folder
+/// or pattern, a file not written yet at an input's path, or a new data
+/// file that a folder or pattern would read as a part.
+#[must_use]
+pub fn output_conflict(out: &Path, inputs: &[&Path]) -> Option<OutputConflict> {
+    use crate::core::files::same_file;
+    let dest = real_destination(out);
+    for &input in inputs {
+        if input.is_dir() || is_glob(input) {
+            if let Ok(parts) = list(input)
+                && let Some(part) = parts.iter().find(|p| same_file(out, &p.path))
+            {
+                return Some(OutputConflict::Replaces(part.path.clone()));
+            }
+            if would_be_part(input, out) {
+                return Some(OutputConflict::JoinsParts(input.to_path_buf()));
+            }
+        } else if same_file(out, input) || dest.is_some() && dest == real_destination(input) {
+            return Some(OutputConflict::Replaces(input.to_path_buf()));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_among_the_parts_is_a_conflict_however_spelled() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("P");
+        std::fs::create_dir_all(data.join("device=a")).unwrap();
+        let part = data.join("device=a/part-1.csv");
+        std::fs::write(&part, "label,pred\n1,1\n").unwrap();
+        let session = dir.path().join("P.slicewise.ron");
+        let inputs = [data.as_path(), session.as_path()];
+        let conflict = |out: &Path| output_conflict(out, &inputs);
+        assert_eq!(
+            conflict(&part),
+            Some(OutputConflict::Replaces(part.clone()))
+        );
+        let dotted = data.join("device=a/../device=a/./part-1.csv");
+        assert!(matches!(
+            conflict(&dotted),
+            Some(OutputConflict::Replaces(_))
+        ));
+        #[cfg(unix)]
+        {
+            let hard = dir.path().join("hard.csv");
+            std::fs::hard_link(&part, &hard).unwrap();
+            assert!(matches!(conflict(&hard), Some(OutputConflict::Replaces(_))));
+            let soft = dir.path().join("soft.csv");
+            std::os::unix::fs::symlink(&part, &soft).unwrap();
+            assert!(matches!(conflict(&soft), Some(OutputConflict::Replaces(_))));
+        }
+        // A new data file inside the folder would be read as a part.
+        assert_eq!(
+            conflict(&data.join("report.csv")),
+            Some(OutputConflict::JoinsParts(data.clone()))
+        );
+        // A session that does not exist yet is still the session.
+        assert!(matches!(
+            conflict(&session),
+            Some(OutputConflict::Replaces(_))
+        ));
+        // Beside the folder, in a hidden folder inside it, or not data: fine.
+        assert_eq!(conflict(&dir.path().join("report.csv")), None);
+        assert_eq!(conflict(&data.join("notes.md")), None);
+        std::fs::create_dir(data.join("_out")).unwrap();
+        assert_eq!(conflict(&data.join("_out/report.csv")), None);
+        // Through a pattern.
+        let pattern = data.join("device=a/part-*.csv");
+        let inputs = [pattern.as_path()];
+        assert!(matches!(
+            output_conflict(&part, &inputs),
+            Some(OutputConflict::Replaces(_))
+        ));
+        assert!(matches!(
+            output_conflict(&data.join("device=a/part-2.csv"), &inputs),
+            Some(OutputConflict::JoinsParts(_))
+        ));
+        assert_eq!(
+            output_conflict(&data.join("device=a/report.csv"), &inputs),
+            None
+        );
+    }
 }

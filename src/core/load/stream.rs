@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use polars::prelude::{DataFrame, PolarsError, Series};
+use polars::prelude::{DataFrame, DataType, PolarsError, Series};
 use rustc_hash::FxHashMap;
 
 use super::build::{append_f64, first_nulls, to_f64_checked, to_ids};
@@ -13,6 +13,7 @@ use super::encode::{Encoded, NULL_CODE, WeightProblems, encode, next_code, paral
 use super::{SHOW_ROWS, polars_error};
 use crate::core::dataset::{Codes, ColumnUse, Grouping, Ids, MISSING, Roles};
 use crate::core::error::LoadError;
+use crate::core::temporal::NumberKind;
 
 /// A column's codes over its distinct values (as text), grown batch by
 /// batch in the narrowest integers that hold them: code 0 is missing, code
@@ -25,6 +26,9 @@ pub(super) struct Dict {
     index: FxHashMap<String, u32>,
     pub(super) null_count: usize,
     pub(super) first_null_rows: Vec<usize>,
+    /// Spellings merged with a value because they are the same text in
+    /// another Unicode form: (value, spelling), a few.
+    pub(super) unicode_merges: Vec<(String, String)>,
 }
 
 impl Dict {
@@ -43,9 +47,26 @@ impl Dict {
                 if let Some(&code) = self.index.get(v) {
                     return code;
                 }
-                self.values.push(v.clone());
+                // Text equal up to Unicode normalisation is one value.
+                let norm = super::classes::normalize(v);
+                if let Some(&code) = self.index.get(norm.as_ref()) {
+                    if self.unicode_merges.len() < 3 {
+                        let value = self.values[code as usize - 1].clone();
+                        self.unicode_merges.push((value, v.clone()));
+                    }
+                    self.index.insert(v.clone(), code);
+                    return code;
+                }
+                let norm = norm.into_owned();
+                self.values.push(norm.clone());
                 let code = next_code(self.values.len());
-                self.index.insert(v.clone(), code);
+                if norm != *v {
+                    if self.unicode_merges.len() < 3 {
+                        self.unicode_merges.push((norm.clone(), v.clone()));
+                    }
+                    self.index.insert(v.clone(), code);
+                }
+                self.index.insert(norm, code);
                 code
             })
             .collect();
@@ -121,8 +142,9 @@ pub(super) enum Acc {
     Ids(Option<Ids>, Missing),
     /// Weights, with the bad ones counted.
     Weight(Vec<f64>, WeightProblems),
-    /// A numeric slice column: its values, grouped once all are in.
-    Numeric(ColumnUse, Vec<f64>),
+    /// A numeric slice column (dates, times and durations too, in their
+    /// unit): its values, grouped once all are in.
+    Numeric(ColumnUse, Vec<f64>, NumberKind),
     /// Any other column: codes over its values.
     Categorical(ColumnUse, Dict),
 }
@@ -195,6 +217,12 @@ impl Builder {
             if crate::core::cube::BOOKKEEPING.contains(&clean) {
                 continue;
             }
+            if matches!(c.dtype(), DataType::Binary | DataType::BinaryOffset) {
+                warnings.push(format!(
+                    "Column '{clean}' holds binary data (bytes, not text), which cannot be sliced by; it was left out."
+                ));
+                continue;
+            }
             if c.dtype().is_nested() {
                 warnings.push(format!(
                     "Column '{clean}' holds lists or objects ({}), which cannot be sliced by; it was left out.",
@@ -209,8 +237,9 @@ impl Builder {
             } else {
                 ColumnUse::Slice
             };
-            let acc = if c.dtype().is_primitive_numeric() && usage == ColumnUse::Slice {
-                Acc::Numeric(usage, Vec::new())
+            let kind = number_kind(c.dtype());
+            let acc = if let (Some(kind), ColumnUse::Slice) = (kind, usage) {
+                Acc::Numeric(usage, Vec::new(), kind)
             } else {
                 Acc::Categorical(usage, Dict::default())
             };
@@ -247,7 +276,13 @@ impl Builder {
 
 impl Slot {
     fn push(&mut self, path: &Path, series: &Series, offset: usize) -> Result<(), LoadError> {
-        let perr = |e: PolarsError| polars_error(path, &e);
+        let perr = |e: PolarsError| match polars_error(path, &e) {
+            LoadError::Parse { path, message } => LoadError::Parse {
+                path,
+                message: format!("column '{}': {message}", self.name),
+            },
+            other => other,
+        };
         let not_numeric = |role, flag, found| LoadError::NotNumeric {
             path: path.to_path_buf(),
             role,
@@ -270,7 +305,10 @@ impl Slot {
                 problems.add(series, &more, offset);
                 values.extend_from_slice(&more);
             }
-            Acc::Numeric(_, values) => append_f64(series, values).map_err(perr)?,
+            Acc::Numeric(_, values, NumberKind::Plain) => {
+                append_f64(series, values).map_err(perr)?;
+            }
+            Acc::Numeric(_, values, _) => append_in_unit(series, values).map_err(perr)?,
             Acc::Ids(ids, missing) => {
                 missing.count += series.null_count();
                 if missing.first_rows.len() < SHOW_ROWS {
@@ -295,9 +333,9 @@ impl Slot {
     pub(super) fn into_column(self, bins: usize) -> Option<crate::core::dataset::Column> {
         use crate::core::dataset::{Column, ColumnData};
         let (usage, data) = match self.acc {
-            Acc::Numeric(usage, mut values) => {
+            Acc::Numeric(usage, mut values, kind) => {
                 values.shrink_to_fit();
-                (usage, super::bins::numeric_column(values, bins))
+                (usage, super::bins::numeric_column(values, bins, kind))
             }
             Acc::Categorical(usage, dict) => (usage, ColumnData::Categorical(dict.into_grouping())),
             _ => return None,
@@ -308,6 +346,45 @@ impl Slot {
             data,
         })
     }
+}
+
+/// What a column of this type holds as a number, or `None` when it holds
+/// no numbers (text, booleans, lists).
+fn number_kind(dtype: &DataType) -> Option<NumberKind> {
+    match dtype {
+        DataType::Date => Some(NumberKind::Date),
+        DataType::Datetime(_, tz) => Some(NumberKind::DateTime { utc: tz.is_some() }),
+        DataType::Time => Some(NumberKind::Time),
+        DataType::Duration(_) => Some(NumberKind::Duration),
+        DataType::Decimal(..) => Some(NumberKind::Plain),
+        d if d.is_primitive_numeric() => Some(NumberKind::Plain),
+        _ => None,
+    }
+}
+
+/// Appends a date, time or duration column as numbers in its kind's unit
+/// (days since 1970-01-01 for dates, seconds otherwise; NaN for missing).
+fn append_in_unit(series: &Series, out: &mut Vec<f64>) -> Result<(), PolarsError> {
+    use polars::prelude::TimeUnit;
+    let per_second = |unit: &TimeUnit| match unit {
+        TimeUnit::Nanoseconds => 1e-9,
+        TimeUnit::Microseconds => 1e-6,
+        TimeUnit::Milliseconds => 1e-3,
+    };
+    let factor = match series.dtype() {
+        DataType::Datetime(unit, _) | DataType::Duration(unit) => Some(per_second(unit)),
+        DataType::Time => Some(1e-9),
+        _ => None,
+    };
+    let physical = series.to_physical_repr();
+    let start = out.len();
+    append_f64(&physical, out)?;
+    if let Some(factor) = factor {
+        for v in &mut out[start..] {
+            *v *= factor;
+        }
+    }
+    Ok(())
 }
 
 /// Ids of two batches back to back: numbers stay numbers when both batches

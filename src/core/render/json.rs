@@ -77,83 +77,95 @@ fn prf_json(p: &Prf) -> Value {
     json!({ "precision": p.precision, "recall": p.recall, "f1": p.f1 })
 }
 
-fn slice_json(s: &SliceAnalysis, classes: &[String], scores: &[GroupScores]) -> Value {
+/// One group of a slice as JSON (the `groups` entries).
+fn group_json(s: &SliceAnalysis, i: usize, scores: &[GroupScores]) -> Value {
     let with_positive = s.positive.is_some();
-    let groups: Vec<Value> = s
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            let c = &g.counts;
-            let share = s.share(i);
-            let acc = c.accuracy();
-            let err = c.error_rate();
-            let b = &c.binary;
-            let opt = |p: Proportion| if with_positive { p.value() } else { None };
-            let mut cis = vec![
-                ("share", share.ci()),
-                ("accuracy", acc.ci()),
-                ("error_rate", err.ci()),
-            ];
-            if with_positive {
-                cis.extend([
-                    ("fpr", b.fpr().ci()),
-                    ("fnr", b.fnr().ci()),
-                    ("tpr", b.tpr().ci()),
-                    ("precision", b.precision().ci()),
-                    ("selection_rate", b.selection_rate().ci()),
-                ]);
-            }
-            let aequitas = s.aequitas.get(i).map_or(Value::Null, |d| {
-                let mut m: serde_json::Map<String, Value> = d
-                    .iter()
-                    .map(|x| (x.metric.key().to_string(), json!(x.ratio)))
-                    .collect();
-                m.insert(
-                    "flagged".into(),
-                    json!(
-                        d.iter()
-                            .filter(|x| x.flagged)
-                            .map(|x| x.metric.key())
-                            .collect::<Vec<_>>()
-                    ),
-                );
-                m.insert(
-                    "differs".into(),
-                    json!(
-                        s.differs(i)
-                            .into_iter()
-                            .map(crate::core::slices::DisparityMetric::key)
-                            .collect::<Vec<_>>()
-                    ),
-                );
-                Value::Object(m)
-            });
-            json!({
-                "value": g.name(),
-                "values": g.values,
-                "count": c.n,
-                "share": share.value(),
-                "accuracy": acc.value(),
-                "error_rate": err.value(),
-                "fpr": opt(b.fpr()),
-                "fnr": opt(b.fnr()),
-                "tpr": opt(b.tpr()),
-                "precision": opt(b.precision()),
-                "selection_rate": opt(b.selection_rate()),
-                "human_accuracy": c.human_accuracy().value(),
-                "ci": rate_ci(&cis),
-                "low_support": s.low_support(i),
-                "disparity_vs_reference": aequitas,
-                "calibration": scores.get(i).map(|g| json!({
-                    "ece": g.ece, "ece_ci": ci_json(g.ece_ci), "mce": g.mce, "brier": g.brier,
-                })),
-                "probabilities": scores.get(i).filter(|g| g.log_loss.is_some()).map(|g| json!({
-                    "log_loss": g.log_loss, "brier": g.proba_brier,
-                })),
-            })
-        })
-        .collect();
+    let g = &s.groups[i];
+    let c = &g.counts;
+    let share = s.share(i);
+    let acc = c.accuracy();
+    let err = c.error_rate();
+    let b = &c.binary;
+    let opt = |p: Proportion| if with_positive { p.value() } else { None };
+    let mut cis = vec![
+        ("share", share.ci()),
+        ("accuracy", acc.ci()),
+        ("error_rate", err.ci()),
+    ];
+    if with_positive {
+        cis.extend([
+            ("fpr", b.fpr().ci()),
+            ("fnr", b.fnr().ci()),
+            ("tpr", b.tpr().ci()),
+            ("precision", b.precision().ci()),
+            ("selection_rate", b.selection_rate().ci()),
+        ]);
+    }
+    let aequitas = s.aequitas.get(i).map_or(Value::Null, |d| {
+        let mut m: serde_json::Map<String, Value> = d
+            .iter()
+            .map(|x| (x.metric.key().to_string(), json!(x.ratio)))
+            .collect();
+        m.insert(
+            "flagged".into(),
+            json!(
+                d.iter()
+                    .filter(|x| x.flagged)
+                    .map(|x| x.metric.key())
+                    .collect::<Vec<_>>()
+            ),
+        );
+        m.insert(
+            "differs".into(),
+            json!(
+                s.differs(i)
+                    .into_iter()
+                    .map(crate::core::slices::DisparityMetric::key)
+                    .collect::<Vec<_>>()
+            ),
+        );
+        Value::Object(m)
+    });
+    json!({
+        "value": g.name(),
+        "values": g.values,
+        "count": c.n,
+        "share": share.value(),
+        "accuracy": acc.value(),
+        "error_rate": err.value(),
+        "fpr": opt(b.fpr()),
+        "fnr": opt(b.fnr()),
+        "tpr": opt(b.tpr()),
+        "precision": opt(b.precision()),
+        "selection_rate": opt(b.selection_rate()),
+        "human_accuracy": c.human_accuracy().value(),
+        "ci": rate_ci(&cis),
+        "low_support": s.low_support(i),
+        "disparity_vs_reference": aequitas,
+        "calibration": scores.get(i).map(|g| json!({
+            "ece": g.ece, "ece_ci": ci_json(g.ece_ci), "mce": g.mce, "brier": g.brier,
+        })),
+        "probabilities": scores.get(i).filter(|g| g.log_loss.is_some()).map(|g| json!({
+            "log_loss": g.log_loss, "brier": g.proba_brier,
+        })),
+    })
+}
+
+/// A slice as JSON, with its groups (`with_groups`) or an empty list in
+/// their place, which [`write_report_json`] fills one group at a time.
+fn slice_json_with(
+    s: &SliceAnalysis,
+    classes: &[String],
+    scores: &[GroupScores],
+    with_groups: bool,
+) -> Value {
+    let groups: Vec<Value> = if with_groups {
+        (0..s.groups.len())
+            .map(|i| group_json(s, i, scores))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let d = &s.disparity;
     json!({
         "column": s.name(),
@@ -277,9 +289,108 @@ fn watch_json(w: &WatchStat) -> Value {
     })
 }
 
+fn slice_scores(r: &Report, i: usize) -> &[GroupScores] {
+    r.slice_scores.get(i).map_or(&[][..], Vec::as_slice)
+}
+
 /// The report as JSON, following the contract documented in README.md.
 #[must_use]
 pub fn report_json(r: &Report) -> Value {
+    report_json_with(r, true)
+}
+
+/// Writes the report's JSON (pretty, as [`report_json`] gives it, and a
+/// final newline) to `out`, one slice group at a time: a slice of 200,000
+/// groups is never held as a JSON tree.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_report_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let head = report_json_with(r, false);
+    let mut w = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(
+        &mut w,
+        &Streamed {
+            value: &head,
+            at: Place::Top,
+            report: r,
+        },
+    )?;
+    std::io::Write::write_all(&mut w, b"\n")?;
+    std::io::Write::flush(&mut w)
+}
+
+/// Where in the report's JSON a value sits, to tell where groups go.
+#[derive(Clone, Copy)]
+enum Place {
+    Top,
+    Slices,
+    Slice(usize),
+    Other,
+}
+
+/// The report's JSON with every slice's groups written as they are made.
+struct Streamed<'a> {
+    value: &'a Value,
+    at: Place,
+    report: &'a Report,
+}
+
+/// The groups of slice `0`, made one at a time while written.
+struct Groups<'a>(usize, &'a Report);
+
+impl serde::Serialize for Groups<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq as _;
+        let s = &self.1.slices[self.0];
+        let scores = slice_scores(self.1, self.0);
+        let mut seq = serializer.serialize_seq(Some(s.groups.len()))?;
+        for i in 0..s.groups.len() {
+            seq.serialize_element(&group_json(s, i, scores))?;
+        }
+        seq.end()
+    }
+}
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap as _, SerializeSeq as _};
+        let child = |value, at| Streamed {
+            value,
+            at,
+            report: self.report,
+        };
+        match self.value {
+            Value::Object(map) => {
+                let mut m = serializer.serialize_map(Some(map.len()))?;
+                for (k, v) in map {
+                    match (self.at, k.as_str()) {
+                        (Place::Top, "slices") => m.serialize_entry(k, &child(v, Place::Slices))?,
+                        (Place::Slice(i), "groups") => {
+                            m.serialize_entry(k, &Groups(i, self.report))?;
+                        }
+                        _ => m.serialize_entry(k, &child(v, Place::Other))?,
+                    }
+                }
+                m.end()
+            }
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for (i, v) in items.iter().enumerate() {
+                    let at = match self.at {
+                        Place::Slices => Place::Slice(i),
+                        _ => Place::Other,
+                    };
+                    seq.serialize_element(&child(v, at))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+fn report_json_with(r: &Report, with_groups: bool) -> Value {
     let norm = |how| {
         let m: Vec<Vec<Option<f64>>> = r.confusion.normalized(how);
         json!(m)
@@ -333,7 +444,7 @@ pub fn report_json(r: &Report) -> Value {
             .slices
             .iter()
             .enumerate()
-            .map(|(i, s)| slice_json(s, &r.classes, r.slice_scores.get(i).map_or(&[][..], Vec::as_slice)))
+            .map(|(i, s)| slice_json_with(s, &r.classes, slice_scores(r, i), with_groups))
             .collect::<Vec<_>>(),
         "tags": tags_json(&r.tags),
         "review": r.review,

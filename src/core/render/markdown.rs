@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 
 use super::tables::{
-    confusion_table, disparity_line, overall_lines, per_class_table, score_sections, scores_line,
-    slice_scores, slice_suffix, slice_table, sweep_table, tag_notes, tags_table, watch_table,
+    confusion_table, disparity_line, omitted_groups_line, overall_lines, per_class_table,
+    score_sections, scores_line, slice_scores, slice_suffix, slice_table, sweep_table, tag_notes,
+    tags_table, watch_table,
 };
 use crate::core::export::ExportContext;
 use crate::core::priority::TagRow;
@@ -70,7 +71,11 @@ pub fn report_markdown(r: &Report) -> String {
     }
     for (i, s) in r.slices.iter().enumerate() {
         let _ = writeln!(out, "\n## Slice: {}{}\n", s.name(), slice_suffix(s));
-        out.push_str(&slice_table(s, slice_scores(r, i)).to_markdown());
+        let (shown, omitted) = r.shown_groups(i);
+        out.push_str(&slice_table(s, slice_scores(r, i), &shown).to_markdown());
+        if let Some(l) = omitted_groups_line(omitted) {
+            let _ = writeln!(out, "\n{l}");
+        }
         let _ = writeln!(out, "\n{}", disparity_line(s));
     }
     out

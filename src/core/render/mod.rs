@@ -19,7 +19,7 @@ pub use format::{
     NA, count, count_short, interval_text, num, p_value, pct, pct_ci, points, points_ci,
 };
 pub use html::tags_html;
-pub use json::{report_json, tags_json};
+pub use json::{report_json, tags_json, write_report_json};
 pub use markdown::{report_markdown, tags_markdown};
 pub use tables::tags_table;
 pub use text::{report_text, report_text_width};

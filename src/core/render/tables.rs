@@ -319,7 +319,8 @@ pub(super) fn confusion_table(r: &Report) -> Table {
     t
 }
 
-pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores]) -> Table {
+/// The table of slice `s`'s groups `shown` (indices into its groups).
+pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores], shown: &[usize]) -> Table {
     let calibrated = scores.iter().any(|g| g.ece.is_some());
     let with_loss = scores.iter().any(|g| g.log_loss.is_some());
     let with_positive = s.positive.is_some();
@@ -342,7 +343,8 @@ pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores]) -> Table {
     }
     headers.push("flags");
     let mut t = Table::new(&headers);
-    for (i, g) in s.groups.iter().enumerate() {
+    for &i in shown {
+        let g = &s.groups[i];
         let c = &g.counts;
         let acc = c.accuracy();
         let mut row = vec![
@@ -398,6 +400,16 @@ pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores]) -> Table {
         "share",
         "log loss",
     ])
+}
+
+/// The line under a slice table that left groups out.
+pub(super) fn omitted_groups_line(omitted: usize) -> Option<String> {
+    (omitted > 0).then(|| {
+        format!(
+            "… and {} smaller groups, not shown (every group: --all-groups, or --format json or csv).",
+            count(omitted as u64)
+        )
+    })
 }
 
 /// The calibration and losses of slice `i`'s groups (empty without scores).

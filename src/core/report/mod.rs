@@ -44,6 +44,9 @@ pub struct ReportOptions {
     pub calibration_bins: usize,
     /// Print every class; else the [`CLASS_CAP`] largest.
     pub all_classes: bool,
+    /// Print every group of a slice in text and Markdown; else the
+    /// [`GROUP_CAP`] largest.
+    pub all_groups: bool,
     /// Costly confusions to report, besides the session's watch list.
     pub watch: Vec<WatchPair>,
 }
@@ -60,6 +63,9 @@ pub enum ReportError {
     /// A slice problem.
     #[error(transparent)]
     Slice(#[from] SliceError),
+    /// Bootstrap intervals would take too long.
+    #[error(transparent)]
+    Bootstrap(#[from] super::bootstrap::BudgetError),
     /// The positive class is not a class.
     #[error(
         "--positive '{value}' is not a class of this data. Classes: {}",
@@ -182,6 +188,9 @@ pub struct Report {
     /// Print every class (`--all-classes`).
     #[serde(skip)]
     pub all_classes: bool,
+    /// Print every group of a slice in text and Markdown (`--all-groups`).
+    #[serde(skip)]
+    pub all_groups: bool,
     /// The columns `--by` can slice by.
     #[serde(skip)]
     pub slice_columns: Vec<String>,
@@ -346,8 +355,11 @@ pub fn build(
         return Err(e.into());
     }
     if let Some((replicates, seed)) = opts.bootstrap {
+        for s in &slices {
+            super::bootstrap::check_budget(s.groups.len(), replicates, &s.name())?;
+        }
         for s in &mut slices {
-            s.bootstrap(replicates, seed);
+            s.bootstrap(replicates, seed)?;
         }
     }
     // The session's watch list may name classes this file lacks: warn, skip.
@@ -406,11 +418,46 @@ pub fn build(
         warnings,
         context: ExportContext::of(ds, state),
         all_classes: opts.all_classes,
+        all_groups: opts.all_groups,
         slice_columns: ds.slice_columns().map(|c| c.name.clone()).collect(),
     })
 }
 
+/// Groups of a slice a text or Markdown report prints unless asked for all.
+pub const GROUP_CAP: usize = 1000;
+
 impl Report {
+    /// The groups of slice `i` to print: all with `--all-groups` or up to
+    /// [`GROUP_CAP`] groups, else the [`GROUP_CAP`] largest (and the
+    /// reference group) in their order; and how many were left out. JSON
+    /// and CSV always hold every group.
+    #[must_use]
+    pub fn shown_groups(&self, i: usize) -> (Vec<usize>, usize) {
+        let s = &self.slices[i];
+        let n = s.groups.len();
+        if self.all_groups || n <= GROUP_CAP {
+            return ((0..n).collect(), 0);
+        }
+        let mut idx: Vec<usize> = (0..n).collect();
+        idx.sort_by(|&a, &b| {
+            s.groups[b]
+                .counts
+                .n
+                .w
+                .total_cmp(&s.groups[a].counts.n.w)
+                .then(a.cmp(&b))
+        });
+        idx.truncate(GROUP_CAP);
+        if let Some(r) = s.reference
+            && !idx.contains(&r)
+        {
+            idx.push(r);
+        }
+        idx.sort_unstable();
+        let shown = idx.len();
+        (idx, n - shown)
+    }
+
     /// The per-class rows to print: every class with `--all-classes` or up
     /// to [`CLASS_CAP`] classes, else the [`CLASS_CAP`] largest (by support)
     /// in class order; and how many were left out.

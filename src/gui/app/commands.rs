@@ -439,9 +439,11 @@ impl App {
             return Ok(None);
         };
         let format = ExportFormat::from_path(&path)?;
-        if [&doc.ds.source.path, &doc.session_path]
-            .iter()
-            .any(|input| crate::core::files::same_file(&path, input))
+        if crate::core::load::parts::output_conflict(
+            &path,
+            &[&doc.ds.source.path, &doc.session_path],
+        )
+        .is_some()
         {
             return Err(GuiError::ExportOverInput { path });
         }
@@ -466,9 +468,11 @@ impl App {
         if ExamplesFormat::from_path(&path).is_none() {
             return Err(ExamplesError::UnknownFormat(path).into());
         }
-        if [&doc.ds.source.path, &doc.session_path]
-            .iter()
-            .any(|input| crate::core::files::same_file(&path, input))
+        if crate::core::load::parts::output_conflict(
+            &path,
+            &[&doc.ds.source.path, &doc.session_path],
+        )
+        .is_some()
         {
             return Err(GuiError::ExportOverInput { path });
         }

@@ -56,7 +56,8 @@ fn compute(ds: &Dataset, o: &SliceOptions) -> Result<SliceAnalysis, SliceError> 
     let mut s =
         SliceAnalysis::compute(ds, &cols, o.positive, o.min_support, o.reference.as_deref())?;
     if o.bootstrap {
-        s.bootstrap(DEFAULT_REPLICATES, 0);
+        // Refused over too many groups: the refusal is shown instead.
+        let _ = s.bootstrap(DEFAULT_REPLICATES, 0);
     }
     Ok(s)
 }
@@ -235,6 +236,9 @@ impl AppView for SlicesView {
 }
 
 fn disparity_panel(ui: &mut Ui, s: &SliceAnalysis) {
+    if let Some(why) = &s.bootstrap_refused {
+        ui.label(format!("No bootstrap intervals: {why}"));
+    }
     let d = &s.disparity;
     let b = s.disparity_ci.unwrap_or_default();
     let ci = crate::core::render::interval_text;
