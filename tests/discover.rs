@@ -147,3 +147,116 @@ fn probability_errors_use_the_true_class() {
     let refused = ErrorKind::parse("proba", &deciles).unwrap_err();
     assert!(refused.contains("probability (0 to 1)"), "{refused}");
 }
+
+/// Generated rows with correlated columns planted: `region` is a function
+/// of `device` (every phone is in the north), `site` holds one value on
+/// every row, and phones in the north err far more. SliceLine's list keeps
+/// every slice it finds, but the slices shown carry no predicate that
+/// narrows nothing, share no rows, and a column of one value never appears.
+#[test]
+fn slices_shown_are_distinct_and_say_nothing_twice() {
+    use slicewise::core::discover::DiscoveryReport;
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,label,pred,device,region,site,accent\n");
+    for i in 0..6000u32 {
+        let device = ["phone", "laptop", "watch"][(i % 3) as usize];
+        let region = if device == "phone" {
+            "north"
+        } else {
+            ["south", "east"][(i % 2) as usize]
+        };
+        let accent = ["a", "b", "c", "d"][((i / 3) % 4) as usize];
+        let err = if device == "phone" {
+            i % 3 == 0 && (i / 3) % 10 < 4
+        } else {
+            i % 29 == 0
+        };
+        let label = i % 2;
+        let pred = if err { 1 - label } else { label };
+        writeln!(text, "{i},{label},{pred},{device},{region},all,{accent}").unwrap();
+    }
+    let file = common::write(dir.path(), "planted.csv", &text);
+    let ds = common::load(&file);
+    let (feats, _) = features(&ds, &[]).unwrap();
+    let errors = ErrorKind::Misclassified.errors(&ds);
+    let found = discover(
+        &feats,
+        &errors,
+        ds.rows(),
+        &DiscoverOptions::default(),
+        &|_| {},
+        None,
+    )
+    .unwrap();
+    let report = DiscoveryReport::new(&ds, None, &feats, &errors, &found);
+    assert_eq!(
+        report.slices.len(),
+        found.slices.len(),
+        "the JSON keeps all K"
+    );
+    let shown = report.shown();
+    assert!(!shown.is_empty());
+    let rows = |i: usize| -> Vec<usize> {
+        let s = &report.slices[i];
+        (0..ds.rows())
+            .filter(|&r| {
+                s.predicates
+                    .iter()
+                    .all(|(c, v)| ds.column(c).unwrap().groups().label_of_row(r) == v)
+            })
+            .collect()
+    };
+    for (k, &i) in shown.iter().enumerate() {
+        let s = &report.slices[i];
+        assert!(!s.description.contains("site"), "{}", s.description);
+        // No predicate of the description narrows nothing.
+        let preds: Vec<&str> = s.description.split(" & ").collect();
+        if preds.len() > 1 {
+            for skip in 0..preds.len() {
+                let fewer: Vec<(String, String)> = preds
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != skip)
+                    .map(|(_, p)| {
+                        let (c, v) = p.split_once(" = ").unwrap();
+                        (c.to_string(), v.to_string())
+                    })
+                    .collect();
+                let count = (0..ds.rows())
+                    .filter(|&r| {
+                        fewer
+                            .iter()
+                            .all(|(c, v)| ds.column(c).unwrap().groups().label_of_row(r) == v)
+                    })
+                    .count();
+                assert!(
+                    count as u64 > s.size,
+                    "{}: '{}' narrows nothing",
+                    s.description,
+                    preds[skip]
+                );
+            }
+        }
+        // No two shown slices share their rows.
+        for &j in &shown[..k] {
+            assert_ne!(
+                rows(i),
+                rows(j),
+                "{} and {}",
+                s.description,
+                report.slices[j].description
+            );
+        }
+    }
+    // The planted slice comes first, under its shortest description, and
+    // is beyond chance.
+    let first = &report.slices[shown[0]];
+    assert!(
+        first.description == "device = phone" || first.description == "region = north",
+        "{}",
+        first.description
+    );
+    assert!(!first.could_be_chance);
+    assert!(first.difference_ci.unwrap().lo > 0.0);
+}

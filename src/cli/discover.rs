@@ -25,16 +25,16 @@ pub struct DiscoverArgs {
     #[arg(long, value_name = "COL,COL")]
     pub by: Vec<String>,
     /// Weight of the error rate against the size, 0 < alpha <= 1.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = crate::core::discover::DEFAULT_ALPHA)]
     pub alpha: f64,
     /// How many slices to return (ties at the last score are all returned).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    #[arg(long, default_value_t = crate::core::discover::DEFAULT_K as u64, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub k: u64,
     /// The most predicates in a slice.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=10))]
+    #[arg(long, default_value_t = crate::core::discover::DEFAULT_MAX_LEVEL as u64, value_parser = clap::value_parser!(u64).range(1..=10))]
     pub max_level: u64,
     /// Minimum rows in a slice: a count (50) or a share (1% or 0.01).
-    #[arg(long, default_value = "1%", value_parser = MinSupport::parse)]
+    #[arg(long, default_value = crate::core::discover::DEFAULT_MIN_SUPPORT, value_parser = MinSupport::parse)]
     pub min_support: MinSupport,
     /// What an error is: misclassified, fn:CLASS, fp:CLASS (one-vs-rest),
     /// human (disagrees with the true label), proba (1 − the true class's probability).
@@ -77,7 +77,7 @@ fn usage(message: String) -> Failure {
 pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
     if !(args.alpha > 0.0 && args.alpha <= 1.0) {
         return Err(usage(format!(
-            "--alpha {} is outside (0, 1]: 0.95 weighs the error rate far above the size",
+            "--alpha {} is outside (0, 1]: 0.98 weighs the error rate far above the size",
             args.alpha
         )));
     }

@@ -94,7 +94,7 @@ pub enum Command {
 }
 
 /// How to read the data file.
-#[derive(Debug, Clone, Args, Default)]
+#[derive(Debug, Clone, Args)]
 pub struct ColumnArgs {
     /// True-label column (default: detected by name: label, y_true, target, ...).
     #[arg(long, value_name = "COL")]
@@ -186,6 +186,28 @@ fn parse_proba(s: &str) -> Result<(String, String), String> {
 
 fn parse_format(s: &str) -> Result<InputFormat, String> {
     s.parse()
+}
+
+/// The same as no flags on the command line (bins: the default quantile
+/// bins, as clap fills in; a derived default would give 0 bins, which put
+/// every numeric column into one bin in the app).
+impl Default for ColumnArgs {
+    fn default() -> Self {
+        Self {
+            label: None,
+            pred: None,
+            score: None,
+            id: None,
+            human: None,
+            image: None,
+            text: None,
+            weight: None,
+            input_format: None,
+            bins: load::DEFAULT_BINS,
+            proba_prefix: None,
+            proba: Vec::new(),
+        }
+    }
 }
 
 impl ColumnArgs {
@@ -579,6 +601,50 @@ impl Drop for ProgressLine {
     }
 }
 
+/// A line on a terminal's standard error counting work done (bootstrap
+/// resamples), with its rate, redrawn a few times a second until dropped;
+/// nothing when standard error is not a terminal.
+struct CountLine;
+
+impl CountLine {
+    fn start(
+        what: &'static str,
+        unit: &'static str,
+        done: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    ) -> ProgressLine {
+        use std::io::IsTerminal as _;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = Arc::new(AtomicBool::new(false));
+        if !std::io::stderr().is_terminal() {
+            return ProgressLine {
+                done: stop,
+                thread: None,
+            };
+        }
+        let flag = stop.clone();
+        let started = Instant::now();
+        let thread = std::thread::Builder::new()
+            .name("slicewise-progress".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    let n = done.load(Ordering::Relaxed);
+                    let secs = started.elapsed().as_secs_f64().max(1e-3);
+                    #[allow(clippy::cast_precision_loss)]
+                    let rate = n as f64 / secs / 1e6;
+                    eprint!(
+                        "\r\x1b[2K{what}: {} {unit} ({rate:.1} million a second)",
+                        render::count(n)
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                eprint!("\r\x1b[2K");
+            })
+            .ok();
+        ProgressLine { done: stop, thread }
+    }
+}
+
 /// Opens the data with its session (the given one, else the default one if
 /// it exists). Session warnings go to standard error.
 fn open_with_session(
@@ -721,8 +787,17 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         all_classes: args.all_classes,
         all_groups: args.all_groups,
         watch: args.watch.clone(),
+        progress: None,
     };
-    let report = report::build(&ds, &state, &opts).map_err(|e| Failure {
+    let mut opts = opts;
+    let counter = opts.bootstrap.is_some().then(|| {
+        let drawn = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        opts.progress = Some(drawn.clone());
+        CountLine::start("bootstrap", "group resamples drawn", drawn)
+    });
+    let report = report::build(&ds, &state, &opts);
+    drop(counter);
+    let report = report.map_err(|e| Failure {
         code: report_error_code(&e),
         error: anyhow::anyhow!("{e}: {}", args.data.display()),
     })?;

@@ -163,6 +163,7 @@ pub fn disparity_intervals(
     with_positive: bool,
     replicates: usize,
     seed: u64,
+    progress: Option<&std::sync::atomic::AtomicU64>,
 ) -> DisparityIntervals {
     let cells: Vec<Count> = groups.iter().flat_map(|g| cells(&g.counts)).collect();
     let weights: Vec<f64> = cells.iter().map(|c| c.w).collect();
@@ -184,6 +185,9 @@ pub fn disparity_intervals(
             .filter(|g| g.counts.n.w > 0.0)
             .collect();
         draws.push(disparity(&resampled, with_positive));
+        if let Some(p) = progress {
+            p.fetch_add(groups.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        }
     }
     let point = disparity(groups, with_positive);
     // Percentile intervals. The spread statistics (max − min, min / max) are

@@ -85,6 +85,35 @@ pub struct GroupCounts {
 }
 
 impl GroupCounts {
+    /// Adds another group's counts.
+    pub fn add(&mut self, other: &Self) {
+        self.n += other.n;
+        self.correct += other.correct;
+        self.binary.tp += other.binary.tp;
+        self.binary.fp += other.binary.fp;
+        self.binary.fn_ += other.binary.fn_;
+        self.binary.tn += other.binary.tn;
+        self.human_n += other.human_n;
+        self.human_correct += other.human_correct;
+    }
+
+    /// These counts without `part`'s (a group's): the rest of the rows.
+    #[must_use]
+    pub fn without(&self, part: &Self) -> Self {
+        Self {
+            n: self.n - part.n,
+            correct: self.correct - part.correct,
+            binary: BinaryCounts {
+                tp: self.binary.tp - part.binary.tp,
+                fp: self.binary.fp - part.binary.fp,
+                fn_: self.binary.fn_ - part.binary.fn_,
+                tn: self.binary.tn - part.binary.tn,
+            },
+            human_n: self.human_n - part.human_n,
+            human_correct: self.human_correct - part.human_correct,
+        }
+    }
+
     /// Accuracy inside the group.
     #[must_use]
     pub fn accuracy(&self) -> Proportion {
@@ -402,19 +431,28 @@ pub enum DisparityMetric {
     Fnr,
     /// Precision.
     Precision,
+    /// False discovery rate: 1 − precision, the share of positive
+    /// predictions that are wrong.
+    Fdr,
 }
 
 impl DisparityMetric {
     /// Metrics that need no positive class.
     pub const ALWAYS: [Self; 2] = [Self::Accuracy, Self::ErrorRate];
     /// Metrics that need a positive class.
-    pub const WITH_POSITIVE: [Self; 5] = [
+    pub const WITH_POSITIVE: [Self; 6] = [
         Self::SelectionRate,
         Self::Tpr,
         Self::Fpr,
         Self::Fnr,
         Self::Precision,
+        Self::Fdr,
     ];
+    /// The rates of harm a group can be disadvantaged on: higher is worse.
+    /// Accuracy, TPR and precision are judged by these complements (error
+    /// rate, FNR, FDR), because a ratio band is blind near 100%: 0.8 × 91%
+    /// accuracy is 73%, while the error rate 9% → 11.5% is 1.28×.
+    pub const HARMS: [Self; 4] = [Self::ErrorRate, Self::Fpr, Self::Fnr, Self::Fdr];
 
     /// The JSON / column name.
     #[must_use]
@@ -427,7 +465,32 @@ impl DisparityMetric {
             Self::Fpr => "fpr",
             Self::Fnr => "fnr",
             Self::Precision => "precision",
+            Self::Fdr => "fdr",
         }
+    }
+
+    /// The plain name people read: "false positive rate".
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Accuracy => "accuracy",
+            Self::ErrorRate => "error rate",
+            Self::SelectionRate => "selection rate",
+            Self::Tpr => "true positive rate",
+            Self::Fpr => "false positive rate",
+            Self::Fnr => "false negative rate",
+            Self::Precision => "precision",
+            Self::Fdr => "false discovery rate",
+        }
+    }
+
+    /// Reads a metric by its key (`fpr`) or plain name.
+    #[must_use]
+    pub fn from_key(text: &str) -> Option<Self> {
+        [Self::Accuracy, Self::ErrorRate]
+            .into_iter()
+            .chain(Self::WITH_POSITIVE)
+            .find(|m| m.key() == text || m.name() == text)
     }
 
     /// Which way is worse: `Some(true)` when a higher value is worse (error
@@ -437,22 +500,9 @@ impl DisparityMetric {
     #[must_use]
     pub fn higher_is_worse(self) -> Option<bool> {
         match self {
-            Self::ErrorRate | Self::Fpr | Self::Fnr => Some(true),
+            Self::ErrorRate | Self::Fpr | Self::Fnr | Self::Fdr => Some(true),
             Self::Accuracy | Self::Tpr | Self::Precision => Some(false),
             Self::SelectionRate => None,
-        }
-    }
-
-    /// Whether `ratio` (group / reference) is a disparity to flag: outside
-    /// the Aequitas band 0.8–1.25 on the side where this metric is worse.
-    /// The selection rate has no worse side, so it is never flagged; see
-    /// [`outside_band`] for a difference either way.
-    #[must_use]
-    pub fn flags(self, ratio: f64) -> bool {
-        match self.higher_is_worse() {
-            Some(true) => ratio > 1.0 / AEQUITAS_LOW,
-            Some(false) => ratio < AEQUITAS_LOW,
-            None => false,
         }
     }
 
@@ -467,6 +517,10 @@ impl DisparityMetric {
             Self::Fpr => c.binary.fpr(),
             Self::Fnr => c.binary.fnr(),
             Self::Precision => c.binary.precision(),
+            Self::Fdr => {
+                let b = &c.binary;
+                Proportion::new(b.fp, b.tp + b.fp)
+            }
         }
     }
 }
@@ -485,12 +539,75 @@ pub struct GroupDisparity {
     pub metric: DisparityMetric,
     /// Group value / reference value (`None` when either is undefined or the reference is 0).
     pub ratio: Option<f64>,
-    /// Whether the group does worse than the reference beyond the 0.8–1.25
-    /// band (never for the selection rate, which has no worse side).
-    pub flagged: bool,
     /// Whether the ratio is outside the band either way (a difference in
     /// selection rate is a demographic-parity gap, not a "worse").
     pub outside: bool,
+}
+
+/// How much worse a rate of harm must be to count as a disadvantage: the
+/// Aequitas band, 1 / 0.8 = 1.25 times the comparison group's rate.
+pub const HARM_RATIO: f64 = 1.0 / AEQUITAS_LOW;
+
+/// The groups with at least `min_support` examples (effective examples with
+/// fractional weights).
+#[must_use]
+pub fn supported_groups(groups: &[Group], min_support: u64) -> Vec<usize> {
+    #[allow(clippy::cast_precision_loss)]
+    let min = min_support as f64;
+    (0..groups.len())
+        .filter(|&i| groups[i].counts.n.effective() >= min)
+        .collect()
+}
+
+fn select(groups: &[Group], which: &[usize]) -> Vec<Group> {
+    which.iter().map(|&i| groups[i].clone()).collect()
+}
+
+/// Per group, the rates of harm ([`DisparityMetric::HARMS`]; FPR, FNR and
+/// FDR need a positive class) it is disadvantaged on: its rate is more than
+/// [`HARM_RATIO`] times the rate of all other rows together, and the
+/// difference is beyond chance (Newcombe's 95% interval of the difference
+/// lies above 0). Comparing each group with the rest of the data judges
+/// every group the same way, the largest included, and does not depend on
+/// which group is the reference: on COMPAS by race (positive class 1)
+/// African-American defendants are disadvantaged on the false positive rate
+/// (44.8% against 22.0% for everyone else) and Caucasian defendants on the
+/// false negative rate (47.7% against 33.0%), whichever group is the
+/// reference. Groups below the minimum support are not judged; a rate is
+/// not compared when the rest's is 0 or undefined.
+#[must_use]
+pub fn disadvantaged(
+    groups: &[Group],
+    supported: &[usize],
+    with_positive: bool,
+) -> Vec<Vec<DisparityMetric>> {
+    let mut out = vec![Vec::new(); groups.len()];
+    let mut total = GroupCounts::default();
+    for g in groups {
+        total.add(&g.counts);
+    }
+    let metrics = DisparityMetric::HARMS
+        .iter()
+        .copied()
+        .filter(|m| with_positive || *m == DisparityMetric::ErrorRate);
+    for m in metrics {
+        for &g in supported {
+            let own = m.of(&groups[g].counts);
+            let rest = m.of(&total.without(&groups[g].counts));
+            let worse = match (own.value(), rest.value()) {
+                (Some(x), Some(y)) if y > 0.0 => {
+                    x > y * HARM_RATIO
+                        && super::stats::newcombe_difference(own, rest)
+                            .is_some_and(|ci| ci.lo > 0.0)
+                }
+                _ => false,
+            };
+            if worse {
+                out[g].push(m);
+            }
+        }
+    }
+    out
 }
 
 /// Picks the reference group: the named one, else the largest.
@@ -549,7 +666,6 @@ pub fn aequitas(
             GroupDisparity {
                 metric,
                 ratio: r,
-                flagged: r.is_some_and(|r| metric.flags(r)),
                 outside: r.is_some_and(outside_band),
             }
         })
@@ -570,10 +686,20 @@ pub struct SliceAnalysis {
     pub positive: Option<u32>,
     /// Groups below this support are flagged.
     pub min_support: u64,
-    /// Fairlearn disparities.
+    /// Fairlearn disparities between the groups with at least
+    /// `min_support` examples (the headline: a spread set by a group too
+    /// small to tell is no finding).
     pub disparity: Disparity,
+    /// Fairlearn disparities between all groups, small ones included.
+    pub disparity_all: Disparity,
+    /// Per group, the rates of harm ([`DisparityMetric::HARMS`]) it is
+    /// disadvantaged on ([`disadvantaged`]).
+    pub disadvantaged: Vec<Vec<DisparityMetric>>,
     /// Index of the reference group for Aequitas disparities.
     pub reference: Option<usize>,
+    /// Whether the reference group was named (`--reference`), not picked
+    /// as the largest.
+    pub chosen_reference: bool,
     /// Per group, the Aequitas disparities against the reference.
     pub aequitas: Vec<Vec<GroupDisparity>>,
     /// The score threshold the decisions were made at, when not the predictions.
@@ -639,16 +765,35 @@ impl SliceAnalysis {
         replicates: usize,
         seed: u64,
     ) -> Result<(), super::bootstrap::BudgetError> {
+        self.bootstrap_counted(replicates, seed, None)
+    }
+
+    /// [`SliceAnalysis::bootstrap`], adding the group resamples drawn to
+    /// `progress` as it goes.
+    ///
+    /// # Errors
+    /// As [`SliceAnalysis::bootstrap`].
+    pub fn bootstrap_counted(
+        &mut self,
+        replicates: usize,
+        seed: u64,
+        progress: Option<&std::sync::atomic::AtomicU64>,
+    ) -> Result<(), super::bootstrap::BudgetError> {
         if let Err(e) = super::bootstrap::check_budget(self.groups.len(), replicates, &self.name())
         {
             self.bootstrap_refused = Some(e.to_string());
             return Err(e);
         }
-        self.disparity_ci = Some(super::bootstrap::disparity_intervals(
+        let supported = select(
             &self.groups,
+            &supported_groups(&self.groups, self.min_support),
+        );
+        self.disparity_ci = Some(super::bootstrap::disparity_intervals(
+            &supported,
             self.positive.is_some(),
             replicates,
             seed,
+            progress,
         ));
         Ok(())
     }
@@ -666,6 +811,7 @@ impl SliceAnalysis {
         reference: Option<&str>,
     ) -> Result<Self, SliceError> {
         let with_positive = positive.is_some();
+        let chosen_reference = reference.is_some();
         let reference = reference_group(&groups, &key.name(), reference)?;
         let aequitas = reference.map_or_else(Vec::new, |r| {
             groups
@@ -673,14 +819,19 @@ impl SliceAnalysis {
                 .map(|g| aequitas(&g.counts, &groups[r].counts, with_positive))
                 .collect()
         });
+        let supported = supported_groups(&groups, min_support);
+        let disadvantaged = disadvantaged(&groups, &supported, with_positive);
         Ok(Self {
             columns: key.columns.clone(),
-            disparity: disparity(&groups, with_positive),
+            disparity: disparity(&select(&groups, &supported), with_positive),
+            disparity_all: disparity(&groups, with_positive),
+            disadvantaged,
             groups,
             total,
             positive,
             min_support,
             reference,
+            chosen_reference,
             aequitas,
             threshold: None,
             disparity_ci: None,
@@ -694,6 +845,12 @@ impl SliceAnalysis {
         self.columns.join(" & ")
     }
 
+    /// The groups with at least the minimum support.
+    #[must_use]
+    pub fn supported(&self) -> Vec<usize> {
+        supported_groups(&self.groups, self.min_support)
+    }
+
     /// Whether group `i` has fewer examples than the minimum support.
     #[must_use]
     pub fn low_support(&self, i: usize) -> bool {
@@ -702,16 +859,42 @@ impl SliceAnalysis {
         self.groups[i].counts.n.effective() < min
     }
 
-    /// The metrics on which group `i` falls outside the Aequitas band against
-    /// the reference group (none for the reference itself).
+    /// The rates of harm group `i` is disadvantaged on ([`disadvantaged`]).
     #[must_use]
-    pub fn flagged(&self, i: usize) -> Vec<DisparityMetric> {
-        if self.reference == Some(i) {
-            return Vec::new();
-        }
-        self.aequitas.get(i).map_or_else(Vec::new, |d| {
-            d.iter().filter(|x| x.flagged).map(|x| x.metric).collect()
-        })
+    pub fn flagged(&self, i: usize) -> &[DisparityMetric] {
+        self.disadvantaged.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// The rate of harm whose spread between the supported groups is
+    /// largest, for a chart to open on: with a positive class the false
+    /// positive or negative rate where they differ most (COMPAS: FPR), the
+    /// error rate otherwise.
+    #[must_use]
+    pub fn largest_disparity(&self) -> DisparityMetric {
+        let supported = supported_groups(&self.groups, self.min_support);
+        let spread_of = |m: DisparityMetric| {
+            let values: Vec<f64> = supported
+                .iter()
+                .filter_map(|&i| m.of(&self.groups[i].counts).value())
+                .collect();
+            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+            if values.len() < 2 { 0.0 } else { max - min }
+        };
+        let candidates: &[DisparityMetric] = if self.positive.is_some() {
+            &[
+                DisparityMetric::Fpr,
+                DisparityMetric::Fnr,
+                DisparityMetric::ErrorRate,
+            ]
+        } else {
+            &[DisparityMetric::ErrorRate]
+        };
+        candidates
+            .iter()
+            .copied()
+            .max_by(|a, b| spread_of(*a).total_cmp(&spread_of(*b)))
+            .unwrap_or(DisparityMetric::ErrorRate)
     }
 
     /// The metrics on which group `i` differs from the reference beyond the
@@ -723,7 +906,7 @@ impl SliceAnalysis {
         }
         self.aequitas.get(i).map_or_else(Vec::new, |d| {
             d.iter()
-                .filter(|x| x.outside && !x.flagged && x.metric.higher_is_worse().is_none())
+                .filter(|x| x.outside && x.metric.higher_is_worse().is_none())
                 .map(|x| x.metric)
                 .collect()
         })
@@ -837,7 +1020,7 @@ mod tests {
     }
 
     #[test]
-    fn aequitas_flags_outside_the_band() {
+    fn aequitas_ratios_are_group_over_reference() {
         let reference = group(100, 90, 0, 0, 0, 0).counts;
         let worse = group(50, 40, 0, 0, 0, 0).counts;
         let d = aequitas(&worse, &reference, false);
@@ -846,35 +1029,35 @@ mod tests {
             .find(|d| d.metric == DisparityMetric::ErrorRate)
             .unwrap();
         assert!((err.ratio.unwrap() - 2.0).abs() < 1e-12);
-        assert!(err.flagged);
-        let acc = d
-            .iter()
-            .find(|d| d.metric == DisparityMetric::Accuracy)
-            .unwrap();
-        assert!(!acc.flagged, "0.8 / 0.9 is inside the band: {acc:?}");
+        assert!(err.outside);
+        assert!(outside_band(0.7) && outside_band(1.3) && !outside_band(1.2));
     }
 
     #[test]
-    fn only_doing_worse_is_flagged() {
-        // The reference errs on 20%; this group on 5%: an error-rate ratio of
-        // 0.25 is far outside the band, but on the good side.
-        let reference = group(100, 80, 0, 0, 0, 0).counts;
-        let better = group(100, 95, 0, 0, 0, 0).counts;
-        let d = aequitas(&better, &reference, false);
-        assert!(d.iter().all(|x| !x.flagged), "{d:?}");
-        let d = aequitas(&reference, &better, false);
-        let flagged: Vec<_> = d.iter().filter(|x| x.flagged).map(|x| x.metric).collect();
-        assert_eq!(flagged, vec![DisparityMetric::ErrorRate]);
-        // Lower accuracy, TPR or precision is worse; higher FPR or FNR is.
-        assert!(DisparityMetric::Accuracy.flags(0.7) && !DisparityMetric::Accuracy.flags(1.5));
-        assert!(DisparityMetric::Tpr.flags(0.7) && !DisparityMetric::Tpr.flags(1.5));
-        assert!(DisparityMetric::Precision.flags(0.7));
-        assert!(DisparityMetric::Fpr.flags(1.5) && !DisparityMetric::Fpr.flags(0.5));
-        assert!(DisparityMetric::Fnr.flags(1.3) && !DisparityMetric::Fnr.flags(0.5));
-        // Demographic parity: a selection rate that differs is not "worse"
-        // either way; it is outside the band.
-        assert!(!DisparityMetric::SelectionRate.flags(0.7));
-        assert!(!DisparityMetric::SelectionRate.flags(1.3));
-        assert!(outside_band(0.7) && outside_band(1.3) && !outside_band(1.2));
+    fn disadvantage_is_a_rate_of_harm_beyond_the_rest_of_the_rows() {
+        // COMPAS-like: a (the largest) has the higher false positive rate,
+        // b the higher false negative rate; c is too small to judge.
+        // group(n, correct, tp, fp, fn, tn)
+        let a = group(1000, 640, 300, 250, 110, 340);
+        let b = group(600, 420, 100, 80, 100, 320);
+        let c = group(10, 3, 1, 4, 3, 2);
+        let groups = vec![a, b, c];
+        let supported = supported_groups(&groups, 30);
+        assert_eq!(supported, vec![0, 1]);
+        let d = disadvantaged(&groups, &supported, true);
+        assert!(d[0].contains(&DisparityMetric::Fpr), "{d:?}");
+        assert!(!d[0].contains(&DisparityMetric::Fnr), "{d:?}");
+        assert!(d[1].contains(&DisparityMetric::Fnr), "{d:?}");
+        assert!(!d[1].contains(&DisparityMetric::Fpr), "{d:?}");
+        assert!(d[2].is_empty(), "a group too small is not judged");
+        // Without a positive class only the error rate is judged; accuracy
+        // 91% against 97% is inside the 0.8 ratio band, but the error rates
+        // 9% and 3% are not.
+        let groups = vec![group(1000, 970, 0, 0, 0, 0), group(500, 455, 0, 0, 0, 0)];
+        let d = disadvantaged(&groups, &[0, 1], false);
+        assert_eq!(d, vec![vec![], vec![DisparityMetric::ErrorRate]]);
+        // Beyond the band but within chance: 2 errors in 8 against 1 in 20.
+        let groups = vec![group(20, 19, 0, 0, 0, 0), group(8, 6, 0, 0, 0, 0)];
+        assert_eq!(disadvantaged(&groups, &[0, 1], false), vec![vec![], vec![]]);
     }
 }

@@ -286,6 +286,40 @@ impl Proportion {
     }
 }
 
+/// The 95% interval of `a − b` for two independent proportions by
+/// Newcombe's hybrid score method (method 10 of Newcombe 1998, Stat. Med.
+/// 17:873), from their Wilson intervals: as statsmodels'
+/// `confint_proportions_2indep(..., method="newcomb")`. `None` when either
+/// proportion is undefined.
+#[must_use]
+pub fn newcombe_difference(a: Proportion, b: Proportion) -> Option<Interval> {
+    let (p1, p2) = (a.value()?, b.value()?);
+    let (w1, w2) = (a.ci()?, b.ci()?);
+    let d = p1 - p2;
+    Some(Interval::new(
+        d - ((p1 - w1.lo).powi(2) + (w2.hi - p2).powi(2)).sqrt(),
+        d + ((w1.hi - p1).powi(2) + (p2 - w2.lo).powi(2)).sqrt(),
+    ))
+}
+
+/// The two-sided p-value of the pooled two-proportion z-test of `a = b`, as
+/// statsmodels' `proportions_ztest([k1, k2], [n1, n2])`; over effective
+/// sample sizes with weighted rows. `None` when either is undefined or the
+/// pooled proportion is 0 or 1 (no variance: the p-value is 1 when the two
+/// are equal, which they then are).
+#[must_use]
+pub fn two_proportion_p(a: Proportion, b: Proportion) -> Option<f64> {
+    let (p1, p2) = (a.value()?, b.value()?);
+    let (n1, n2) = (a.n.effective(), b.n.effective());
+    let pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
+    let var = pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2);
+    if var <= 0.0 {
+        return Some(1.0);
+    }
+    let z = (p1 - p2) / var.sqrt();
+    Some(libm::erfc(z.abs() / std::f64::consts::SQRT_2))
+}
+
 /// The seeded random generator of bootstrap resamples, review shuffles and
 /// generated data: PCG-64 (MCG variant), whose output for a seed is fixed
 /// across platforms and `rand_pcg` versions.

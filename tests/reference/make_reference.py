@@ -44,7 +44,13 @@ from sklearn.metrics import (
     roc_auc_score,
     roc_curve,
 )
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    proportions_ztest,
+)
+
+MIN_SUPPORT = 30
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(os.path.dirname(HERE), "data")
@@ -190,8 +196,31 @@ def positive_rates(y, p, pos):
     }
 
 
+def disparities(y, p, sf, pos):
+    """fairlearn's between-group disparities."""
+    mf = MetricFrame(metrics={"accuracy": accuracy_score}, y_true=y, y_pred=p, sensitive_features=sf)
+    out = {
+        "accuracy_difference": mf.difference()["accuracy"],
+        "accuracy_ratio": mf.ratio()["accuracy"],
+    }
+    if pos is not None:
+        yb = (y == pos).astype(int)
+        pb = (p == pos).astype(int)
+        out.update(
+            {
+                "demographic_parity_difference": demographic_parity_difference(yb, pb, sensitive_features=sf),
+                "demographic_parity_ratio": demographic_parity_ratio(yb, pb, sensitive_features=sf),
+                "equalized_odds_difference": equalized_odds_difference(yb, pb, sensitive_features=sf),
+                "equalized_odds_ratio": equalized_odds_ratio(yb, pb, sensitive_features=sf),
+            }
+        )
+    return out
+
+
 def slice_reference(df, y, p, columns, pos):
-    """fairlearn MetricFrame per group, and the disparities."""
+    """fairlearn MetricFrame per group, and the disparities: between all
+    groups, and between the groups of at least MIN_SUPPORT rows (Slicewise's
+    headline)."""
     sf = df[columns].fillna("(missing)").astype(str)
     if len(columns) == 1:
         sf = sf[columns[0]]
@@ -248,22 +277,20 @@ def slice_reference(df, y, p, columns, pos):
                 }
             )
         groups.append(g)
-    disparity = {
-        "accuracy_difference": mf.difference()["accuracy"],
-        "accuracy_ratio": mf.ratio()["accuracy"],
+    disparity = disparities(y, p, sf, pos)
+    # The headline: only rows of groups with at least MIN_SUPPORT rows.
+    key = sf.astype(str) if len(columns) == 1 else sf.astype(str).agg("\x00".join, axis=1)
+    sizes = key.map(key.value_counts())
+    keep = (sizes >= MIN_SUPPORT).to_numpy()
+    supported = disparities(y[keep], p[keep], sf[keep], pos)
+    return {
+        "columns": columns,
+        "positive": None if pos is None else str(pos),
+        "groups": groups,
+        "disparity": disparity,
+        "disparity_supported": supported,
+        "supported_groups": int(key[keep].nunique()),
     }
-    if pos is not None:
-        yb = (y == pos).astype(int)
-        pb = (p == pos).astype(int)
-        disparity.update(
-            {
-                "demographic_parity_difference": demographic_parity_difference(yb, pb, sensitive_features=sf),
-                "demographic_parity_ratio": demographic_parity_ratio(yb, pb, sensitive_features=sf),
-                "equalized_odds_difference": equalized_odds_difference(yb, pb, sensitive_features=sf),
-                "equalized_odds_ratio": equalized_odds_ratio(yb, pb, sensitive_features=sf),
-            }
-        )
-    return {"columns": columns, "positive": None if pos is None else str(pos), "groups": groups, "disparity": disparity}
 
 
 def human_reference(y, h, labels):
@@ -396,6 +423,14 @@ def main():
 
     # Wilson intervals on their own, against statsmodels.
     ref["wilson"] = [{"k": k, "n": n, "ci": wilson(k, n)} for k, n in [(0, 1), (1, 1), (0, 30), (7, 30), (8, 10), (500, 1000), (9999, 10000)]]
+    # Two independent proportions: Newcombe's interval of the difference and
+    # the pooled z-test (a slice against the rest; a group against the rest).
+    two = []
+    for k1, n1, k2, n2 in [(30, 100, 60, 900), (2, 8, 1, 20), (1660, 3696, 708, 3518), (0, 40, 5, 60), (45, 45, 90, 100), (500, 1000, 500, 1000)]:
+        lo, hi = confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff")
+        _, pv = proportions_ztest([k1, k2], [n1, n2])
+        two.append({"k1": k1, "n1": n1, "k2": k2, "n2": n2, "ci": [lo, hi], "p_value": None if math.isnan(pv) else pv})
+    ref["two_proportions"] = two
 
     path = os.path.join(HERE, "reference.json")
     with open(path, "w") as f:

@@ -95,12 +95,21 @@ pub struct DiscoverOptions {
     pub min_support: MinSupport,
 }
 
+/// SliceLine's α a search starts with (the app and the command line).
+pub const DEFAULT_ALPHA: f64 = 0.98;
+/// How many slices a search returns by default.
+pub const DEFAULT_K: usize = 10;
+/// The most predicates of a slice by default.
+pub const DEFAULT_MAX_LEVEL: usize = 3;
+/// The minimum support by default, as typed.
+pub const DEFAULT_MIN_SUPPORT: &str = "1%";
+
 impl Default for DiscoverOptions {
     fn default() -> Self {
         Self {
-            alpha: 0.95,
-            k: 10,
-            max_level: 3,
+            alpha: DEFAULT_ALPHA,
+            k: DEFAULT_K,
+            max_level: DEFAULT_MAX_LEVEL,
             min_support: MinSupport::Share(0.01),
         }
     }
@@ -239,7 +248,7 @@ pub struct Discovery {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DiscoverError {
     /// α outside (0, 1].
-    #[error("alpha must be in (0, 1], not {0}: 0.95 weighs the error rate far above the size")]
+    #[error("alpha must be in (0, 1], not {0}: 0.98 weighs the error rate far above the size")]
     Alpha(f64),
     /// K = 0.
     #[error("k must be at least 1")]

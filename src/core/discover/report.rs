@@ -184,7 +184,8 @@ pub struct FoundSlice {
     pub predicates: Vec<(String, String)>,
     /// `device = car_kit & noise = people`.
     pub name: String,
-    /// The rule that selects it (for a rule tag), when one can be written.
+    /// The rule that selects it (for a rule tag), when one can be written:
+    /// of its shortest description.
     pub rule: Option<String>,
     /// SliceLine's score.
     pub score: f64,
@@ -203,6 +204,92 @@ pub struct FoundSlice {
     pub lift: f64,
     /// Jaccard overlap of its rows with each tag that shares any, largest first.
     pub overlaps: Vec<(String, f64)>,
+    /// The shortest description of its rows: its predicates without those
+    /// that narrow nothing, removed one at a time while the rows stay the
+    /// same.
+    pub description: String,
+    /// The predicates that narrow nothing: removing one leaves the same rows
+    /// (a predicate that holds on every row is always one).
+    pub redundant_predicates: Vec<(String, String)>,
+    /// The position of the listed slice with exactly the same rows and the
+    /// shortest description, when that is another one.
+    pub same_rows_as: Option<usize>,
+    /// The position of a better-ranked slice of other rows whose rows this
+    /// one shares almost all of (Jaccard ≥ [`NEAR_DUPLICATE`]), and that share.
+    pub near_duplicate_of: Option<(usize, f64)>,
+    /// The error rate of all rows outside the slice (0/1 errors only).
+    pub rest_error_rate: Option<f64>,
+    /// Its error rate minus the rest's, with Newcombe's 95% interval.
+    pub difference: Option<f64>,
+    /// Newcombe's 95% interval of [`FoundSlice::difference`].
+    pub difference_ci: Option<Interval>,
+    /// The two-sided p-value of the two-proportion z-test of the slice
+    /// against the rest.
+    pub p_value: Option<f64>,
+    /// The p-value adjusted by Holm's method over the slices shown (one per
+    /// distinct set of rows); `None` for a slice listed under another.
+    pub p_adjusted: Option<f64>,
+    /// Whether its excess error could be chance: the Holm-adjusted p-value
+    /// is 0.05 or more (or it has no test).
+    pub could_be_chance: bool,
+}
+
+/// Jaccard overlap from which two slices of other rows are near duplicates.
+pub const NEAR_DUPLICATE: f64 = 0.9;
+
+/// The significance level of "could be chance" (Holm-adjusted).
+pub const SIGNIFICANCE: f64 = 0.05;
+
+/// Fills in which slices share their rows (`same_rows_as`: the one with the
+/// shortest description, then the better-ranked, stands for them), which
+/// nearly do (`near_duplicate_of`), and the Holm-adjusted p-values over the
+/// slices shown.
+fn mark_duplicates(slices: &mut [FoundSlice], bitmaps: &[Bitmap], lengths: &[usize]) {
+    let n = slices.len();
+    for i in 0..n {
+        // The representative of i's rows: among the slices with the same
+        // rows, the shortest description, then the better rank.
+        let best = (0..n)
+            .filter(|&j| bitmaps[j] == bitmaps[i])
+            .min_by_key(|&j| (lengths[j], slices[j].description.len(), j))
+            .unwrap_or(i);
+        slices[i].same_rows_as = (best != i).then_some(best);
+    }
+    let shown: Vec<usize> = (0..n)
+        .filter(|&i| slices[i].same_rows_as.is_none())
+        .collect();
+    for (k, &i) in shown.iter().enumerate() {
+        let near = shown[..k]
+            .iter()
+            .map(|&j| {
+                let both = bitmaps[i].count_and(&bitmaps[j]);
+                let either = bitmaps[i].count_ones() + bitmaps[j].count_ones() - both;
+                #[allow(clippy::cast_precision_loss)]
+                let jaccard = if either == 0 {
+                    0.0
+                } else {
+                    both as f64 / either as f64
+                };
+                (j, jaccard)
+            })
+            .filter(|&(_, jaccard)| jaccard >= NEAR_DUPLICATE)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        slices[i].near_duplicate_of = near;
+    }
+    let tested: Vec<usize> = shown
+        .iter()
+        .copied()
+        .filter(|&i| slices[i].p_value.is_some())
+        .collect();
+    let p: Vec<f64> = tested
+        .iter()
+        .map(|&i| slices[i].p_value.unwrap_or(1.0))
+        .collect();
+    for (&i, adjusted) in tested.iter().zip(crate::core::paired::holm(&p)) {
+        slices[i].p_adjusted = Some(adjusted);
+        slices[i].could_be_chance =
+            adjusted >= SIGNIFICANCE || slices[i].difference_ci.is_none_or(|ci| ci.lo <= 0.0);
+    }
 }
 
 /// A search and what it found.
@@ -222,7 +309,78 @@ pub struct DiscoveryReport {
     pub columns: Vec<String>,
 }
 
+/// The rows where every predicate holds.
+fn rows_of(features: &[Feature], predicates: &[(usize, u32)], rows: usize) -> Bitmap {
+    Bitmap::from_fn(rows, |r| {
+        predicates.iter().all(|&(f, v)| features[f].codes[r] == v)
+    })
+}
+
+/// The predicates of a slice of `size` rows that narrow nothing, and its
+/// shortest description (predicates removed one at a time, first listed
+/// first, while the rows stay the same).
+fn redundancy(
+    features: &[Feature],
+    predicates: &[(usize, u32)],
+    size: u64,
+    rows: usize,
+) -> (Vec<usize>, Vec<(usize, u32)>) {
+    let count = |preds: &[(usize, u32)]| rows_of(features, preds, rows).count_ones() as u64;
+    let without = |preds: &[(usize, u32)], j: usize| -> Vec<(usize, u32)> {
+        preds
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != j)
+            .map(|(_, &p)| p)
+            .collect()
+    };
+    let redundant: Vec<usize> = (0..predicates.len())
+        .filter(|&j| count(&without(predicates, j)) == size)
+        .collect();
+    let mut shortest = predicates.to_vec();
+    let mut j = 0;
+    while j < shortest.len() {
+        let fewer = without(&shortest, j);
+        if count(&fewer) == size {
+            shortest = fewer;
+        } else {
+            j += 1;
+        }
+    }
+    (redundant, shortest)
+}
+
+/// `column = value & ...` for predicates.
+fn describe(features: &[Feature], predicates: &[(usize, u32)]) -> String {
+    if predicates.is_empty() {
+        return "(all rows)".to_string();
+    }
+    predicates
+        .iter()
+        .map(|&(f, v)| format!("{} = {}", features[f].name, features[f].values[v as usize]))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
 impl DiscoveryReport {
+    /// The slices shown, one per distinct set of rows (those listed under
+    /// no other), best first.
+    #[must_use]
+    pub fn shown(&self) -> Vec<usize> {
+        (0..self.slices.len())
+            .filter(|&i| self.slices[i].same_rows_as.is_none())
+            .collect()
+    }
+
+    /// The other descriptions of slice `i`'s rows (slices with
+    /// `same_rows_as == Some(i)`).
+    #[must_use]
+    pub fn same_rows(&self, i: usize) -> Vec<usize> {
+        (0..self.slices.len())
+            .filter(|&j| self.slices[j].same_rows_as == Some(i))
+            .collect()
+    }
+
     /// Describes `found` over `ds` (and the tags of `state`).
     #[must_use]
     #[allow(clippy::cast_precision_loss)]
@@ -248,19 +406,22 @@ impl DiscoveryReport {
                         )
                     })
                     .collect();
-                let (columns, values): (Vec<String>, Vec<String>) =
-                    predicates.iter().cloned().unzip();
+                let rows = rows_of(features, &s.predicates, found.rows);
+                let (redundant, shortest) = redundancy(features, &s.predicates, s.size, found.rows);
+                let (columns, values): (Vec<String>, Vec<String>) = shortest
+                    .iter()
+                    .map(|&(f, v)| {
+                        (
+                            features[f].name.clone(),
+                            features[f].values[v as usize].clone(),
+                        )
+                    })
+                    .unzip();
                 let overlaps =
                     state
                         .filter(|st| !st.tags().is_empty())
                         .map_or_else(Vec::new, |st| {
-                            // The slice's rows once; then per tag two popcounts.
-                            let mut rows = Bitmap::new(found.rows);
-                            for r in 0..found.rows {
-                                if s.predicates.iter().all(|&(f, v)| features[f].codes[r] == v) {
-                                    rows.set(r, true);
-                                }
-                            }
+                            // Per tag two popcounts.
                             let mut o: Vec<(String, f64)> = st
                                 .tags()
                                 .iter()
@@ -275,7 +436,19 @@ impl DiscoveryReport {
                             o
                         });
                 let size = s.size as f64;
-                FoundSlice {
+                let total_errors = found.average_error * n;
+                let binary = matches!(errors, Errors::Binary(_));
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let (own, rest) = (
+                    crate::core::stats::Proportion::counts(s.errors.round() as u64, s.size),
+                    crate::core::stats::Proportion::counts(
+                        (total_errors - s.errors).round().max(0.0) as u64,
+                        (found.rows as u64).saturating_sub(s.size),
+                    ),
+                );
+                let rest_error_rate = if binary { rest.value() } else { None };
+                let difference = rest_error_rate.map(|r| s.errors / size.max(1.0) - r);
+                let slice = FoundSlice {
                     name: predicates
                         .iter()
                         .map(|(c, v)| format!("{c} = {v}"))
@@ -295,9 +468,48 @@ impl DiscoveryReport {
                     },
                     lift: (s.errors - size * found.average_error) / n,
                     overlaps,
-                }
+                    description: describe(features, &shortest),
+                    redundant_predicates: redundant
+                        .iter()
+                        .map(|&j| {
+                            let (f, v) = s.predicates[j];
+                            (
+                                features[f].name.clone(),
+                                features[f].values[v as usize].clone(),
+                            )
+                        })
+                        .collect(),
+                    same_rows_as: None,
+                    near_duplicate_of: None,
+                    rest_error_rate,
+                    difference,
+                    difference_ci: if binary {
+                        crate::core::stats::newcombe_difference(own, rest)
+                    } else {
+                        None
+                    },
+                    p_value: if binary {
+                        crate::core::stats::two_proportion_p(own, rest)
+                    } else {
+                        None
+                    },
+                    p_adjusted: None,
+                    could_be_chance: true,
+                };
+                (slice, rows, shortest.len())
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let (mut slices, bitmaps, lengths): (Vec<FoundSlice>, Vec<Bitmap>, Vec<usize>) =
+            slices.into_iter().fold(
+                (Vec::new(), Vec::new(), Vec::new()),
+                |(mut a, mut b, mut c), (x, y, z)| {
+                    a.push(x);
+                    b.push(y);
+                    c.push(z);
+                    (a, b, c)
+                },
+            );
+        mark_duplicates(&mut slices, &bitmaps, &lengths);
         Self {
             slices,
             average_error: found.average_error,
@@ -312,7 +524,8 @@ impl DiscoveryReport {
         }
     }
 
-    /// The JSON form (see README).
+    /// The JSON form (see README): every slice SliceLine found, with how it
+    /// is shown.
     #[must_use]
     pub fn to_json(&self, params: &serde_json::Value, seconds: f64) -> serde_json::Value {
         use serde_json::json;
@@ -336,6 +549,16 @@ impl DiscoveryReport {
                 "ci": s.ci.map(|c| json!([c.lo, c.hi])),
                 "lift": s.lift,
                 "overlaps": s.overlaps.iter().map(|(t, j)| json!({"tag": t, "jaccard": j})).collect::<Vec<_>>(),
+                "description": s.description,
+                "same_rows_as": s.same_rows_as,
+                "redundant_predicates": s.redundant_predicates.iter().map(|(c, v)| json!({"column": c, "value": v})).collect::<Vec<_>>(),
+                "near_duplicate_of": s.near_duplicate_of.map(|(i, j)| json!({"slice": i, "jaccard": j})),
+                "rest_error_rate": s.rest_error_rate,
+                "difference": s.difference,
+                "difference_ci": s.difference_ci.map(|c| json!([c.lo, c.hi])),
+                "p_value": s.p_value,
+                "p_adjusted": s.p_adjusted,
+                "could_be_chance": s.could_be_chance,
             })).collect::<Vec<_>>(),
         })
     }
@@ -352,10 +575,16 @@ impl DiscoveryReport {
         }
     }
 
-    /// The text form: a table, best slice first.
+    /// The text form: one row per distinct set of rows, best first, under
+    /// its shortest description, with the other descriptions of the same
+    /// rows and the near duplicates on lines below it; each with its error
+    /// rate against the rest of the rows and whether that could be chance.
+    /// Descriptions wrap to `width` rather than being cut.
     #[must_use]
     pub fn to_text(&self, width: Option<usize>) -> String {
-        use crate::core::render::{Table, count, pct, pct_ci, points};
+        use crate::core::render::{
+            Table, count, p_value, pct, pct_ci, points, points_with_ci, wrap,
+        };
         let mut t = Table::new(&[
             "slice",
             "size",
@@ -363,24 +592,39 @@ impl DiscoveryReport {
             "errors",
             "error rate",
             "95% interval",
+            "vs the rest (95%)",
+            "p (Holm)",
             "score",
             "lift",
             "tags",
-        ]);
-        for (i, s) in self.slices.iter().enumerate() {
+        ])
+        .wrapping_first()
+        .droppable(&["errors", "share", "score", "95% interval", "tags", "lift"]);
+        let shown = self.shown();
+        let number = |i: usize| shown.iter().position(|&j| j == i).map_or(0, |k| k + 1);
+        for &i in &shown {
+            let s = &self.slices[i];
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let errors = if s.ci.is_some() {
                 count(s.errors as u64)
             } else {
                 format!("{:.2}", s.errors)
             };
+            let chance = if s.could_be_chance && s.p_value.is_some() {
+                " *"
+            } else {
+                ""
+            };
             t.push(vec![
-                format!("{}. {}", i + 1, s.name),
+                format!("{}. {}{chance}", number(i), s.description),
                 count(s.size),
                 pct(Some(s.share), 1),
                 errors,
                 pct(Some(s.error_rate), 1),
                 pct_ci(s.ci, 1),
+                s.difference
+                    .map_or_else(String::new, |d| points_with_ci(Some(d), s.difference_ci, 1)),
+                s.p_adjusted.map_or_else(String::new, p_value),
                 format!("{:.3}", s.score),
                 points(Some(s.lift)),
                 s.overlaps
@@ -390,19 +634,56 @@ impl DiscoveryReport {
                     .collect::<Vec<_>>()
                     .join(", "),
             ]);
+            let mut below = |text: String| {
+                let mut row = vec![String::new(); 11];
+                row[0] = text;
+                t.push(row);
+            };
+            for j in self.same_rows(i) {
+                below(format!("   = {}", self.slices[j].name));
+            }
+            if let Some((j, jaccard)) = s.near_duplicate_of {
+                below(format!(
+                    "   ≈ {:.0}% of its rows shared with {}",
+                    jaccard * 100.0,
+                    number(j)
+                ));
+            }
         }
-        let mut out = format!(
-            "Slices where the model errs most: {} rows, average error {}, minimum support {} rows, columns {}\n\n",
-            count(self.rows as u64),
-            pct(Some(self.average_error), 2),
-            count(self.min_support),
-            self.columns.join(", ")
+        let mut out = wrap(
+            &format!(
+                "Slices where the model errs most: {} rows, average error {}, minimum support {} rows, columns {}.",
+                count(self.rows as u64),
+                pct(Some(self.average_error), 2),
+                count(self.min_support),
+                self.columns.join(", ")
+            ),
+            width,
+            0,
         );
+        out.push('\n');
         if self.slices.is_empty() {
             out.push_str(&self.why_empty());
             out.push('\n');
-        } else {
-            out.push_str(&t.to_text_width(width).0);
+            return out;
+        }
+        let (table, dropped) = t.to_text_width(width);
+        out.push_str(&table);
+        let mut notes = vec![format!(
+            "One row per set of rows (= another description of the same rows; ≈ rows shared with a better slice). vs the rest: the slice's error rate minus that of all other rows, with Newcombe's 95% interval; p: two-proportion z-test, Holm-adjusted over the {} slices shown; * the excess error could be chance (adjusted p ≥ 0.05).",
+            shown.len()
+        )];
+        if !dropped.is_empty() {
+            notes.push(format!(
+                "Left out to fit {} columns: {} (--width 0 shows all).",
+                width.unwrap_or(0),
+                dropped.join(", ")
+            ));
+        }
+        for n in notes {
+            out.push('\n');
+            out.push_str(&wrap(&n, width, 0));
+            out.push('\n');
         }
         out
     }

@@ -50,7 +50,8 @@ pub(super) fn finish(
     if opts.cancelled() {
         return Err(LoadError::Cancelled { path });
     }
-    let bins = opts.bins.unwrap_or(DEFAULT_BINS).max(1);
+    // One bin holds every row and narrows nothing: at least two.
+    let bins = opts.bins.unwrap_or(DEFAULT_BINS).max(2);
     let (mut label_dict, mut pred_dict, mut human_dict) = (None, None, None);
     let mut score: Option<Vec<f64>> = None;
     let mut ids = Ids::RowNumber;

@@ -261,6 +261,17 @@ pub fn report_csv(r: &Report) -> String {
                 Some(if s.low_support(i) { 1.0 } else { 0.0 }),
                 None,
             );
+            // 1 for each rate of harm the group is worse on.
+            for m in s.flagged(i) {
+                add(
+                    "slices",
+                    &name,
+                    &group,
+                    &format!("disadvantaged_{}", m.key()),
+                    Some(1.0),
+                    None,
+                );
+            }
         }
         let d = &s.disparity;
         let b = s.disparity_ci.unwrap_or_default();
@@ -293,6 +304,20 @@ pub fn report_csv(r: &Report) -> String {
             ("accuracy_ratio", d.accuracy_ratio, b.accuracy_ratio),
         ] {
             add("disparity", &name, "", m, x, ci);
+        }
+        let all = &s.disparity_all;
+        for (m, x) in [
+            (
+                "demographic_parity_difference",
+                all.demographic_parity_difference,
+            ),
+            ("demographic_parity_ratio", all.demographic_parity_ratio),
+            ("equalized_odds_difference", all.equalized_odds_difference),
+            ("equalized_odds_ratio", all.equalized_odds_ratio),
+            ("accuracy_difference", all.accuracy_difference),
+            ("accuracy_ratio", all.accuracy_ratio),
+        ] {
+            add("disparity_all_groups", &name, "", m, x, None);
         }
     }
     for tag in &r.tags {

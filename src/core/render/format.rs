@@ -127,10 +127,37 @@ pub fn interval_text(ci: Option<Interval>, as_pct: bool) -> String {
     }
 }
 
+/// A difference between two proportions in percentage points, without a
+/// sign: `8.4 pt` (the gap between groups), or `n/a`.
+#[must_use]
+pub fn pt(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(
+        || NA.to_string(),
+        |v| format!("{:.decimals$} pt", v * 100.0),
+    )
+}
+
 /// A change of a proportion in percentage points: `+1.23 pt`, or `n/a`.
 #[must_use]
 pub fn points(v: Option<f64>) -> String {
     v.map_or_else(|| NA.to_string(), |v| format!("{:+.2} pt", v * 100.0))
+}
+
+/// A change in points with its interval, `decimals` decimals:
+/// `+21.6 pt [18.0, 25.4]`; the interval left out when there is none.
+#[must_use]
+pub fn points_with_ci(v: Option<f64>, ci: Option<Interval>, decimals: usize) -> String {
+    let Some(v) = v else {
+        return NA.to_string();
+    };
+    let ci = ci.map_or_else(String::new, |c| {
+        format!(
+            " [{:.decimals$}, {:.decimals$}]",
+            c.lo * 100.0,
+            c.hi * 100.0
+        )
+    });
+    format!("{:+.decimals$} pt{ci}", v * 100.0)
 }
 
 /// The interval of a change in points: `[-0.12, +3.40]`, or empty.

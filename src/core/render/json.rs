@@ -107,15 +107,6 @@ fn group_json(s: &SliceAnalysis, i: usize, scores: &[GroupScores]) -> Value {
             .map(|x| (x.metric.key().to_string(), json!(x.ratio)))
             .collect();
         m.insert(
-            "flagged".into(),
-            json!(
-                d.iter()
-                    .filter(|x| x.flagged)
-                    .map(|x| x.metric.key())
-                    .collect::<Vec<_>>()
-            ),
-        );
-        m.insert(
             "differs".into(),
             json!(
                 s.differs(i)
@@ -141,6 +132,7 @@ fn group_json(s: &SliceAnalysis, i: usize, scores: &[GroupScores]) -> Value {
         "human_accuracy": c.human_accuracy().value(),
         "ci": rate_ci(&cis),
         "low_support": s.low_support(i),
+        "disadvantaged": s.flagged(i).iter().map(|m| m.key()).collect::<Vec<_>>(),
         "disparity_vs_reference": aequitas,
         "calibration": scores.get(i).map(|g| json!({
             "ece": g.ece, "ece_ci": ci_json(g.ece_ci), "mce": g.mce, "brier": g.brier,
@@ -167,6 +159,7 @@ fn slice_json_with(
         Vec::new()
     };
     let d = &s.disparity;
+    let all = &s.disparity_all;
     json!({
         "column": s.name(),
         "columns": s.columns,
@@ -181,6 +174,14 @@ fn slice_json_with(
             "equalized_odds_ratio": d.equalized_odds_ratio,
             "accuracy_difference": d.accuracy_difference,
             "accuracy_ratio": d.accuracy_ratio,
+        },
+        "disparity_all_groups": {
+            "demographic_parity_difference": all.demographic_parity_difference,
+            "demographic_parity_ratio": all.demographic_parity_ratio,
+            "equalized_odds_difference": all.equalized_odds_difference,
+            "equalized_odds_ratio": all.equalized_odds_ratio,
+            "accuracy_difference": all.accuracy_difference,
+            "accuracy_ratio": all.accuracy_ratio,
         },
         "threshold": s.threshold,
         "disparity_ci": s.disparity_ci.map(|b| json!({

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 
 use super::tables::{
-    confusion_table, disparity_line, omitted_groups_line, overall_lines, per_class_table,
-    score_sections, scores_line, slice_scores, slice_suffix, slice_table, sweep_table, tag_notes,
-    tags_table, watch_table,
+    confusion_table, disparity_line, judged_line, omitted_groups_line, overall_lines,
+    per_class_table, score_sections, scores_line, slice_scores, slice_suffix, slice_table,
+    sweep_table, tag_notes, tags_table, watch_table,
 };
 use crate::core::export::ExportContext;
 use crate::core::priority::TagRow;
@@ -76,6 +76,7 @@ pub fn report_markdown(r: &Report) -> String {
         if let Some(l) = omitted_groups_line(omitted) {
             let _ = writeln!(out, "\n{l}");
         }
+        let _ = writeln!(out, "\n{}", judged_line(s));
         let _ = writeln!(out, "\n{}", disparity_line(s));
     }
     out

@@ -17,11 +17,12 @@ pub use csv::Tidy;
 pub use csv::{report_csv, tags_csv};
 pub use format::{
     NA, count, count_short, interval_text, num, p_value, pct, pct_ci, points, points_ci,
+    points_with_ci, pt,
 };
 pub use html::tags_html;
 pub use json::{report_json, tags_json, write_report_json};
 pub use markdown::{report_markdown, tags_markdown};
-pub use tables::tags_table;
+pub use tables::{group_flags, judged_line, tags_table};
 pub use text::{report_text, report_text_width};
 
 /// `text` wrapped at `width` characters (when given), continuation lines
@@ -52,6 +53,10 @@ pub fn wrap(text: &str, width: Option<usize>, indent: usize) -> String {
 const MIN_WRAP: usize = 20;
 /// The narrowest the first column's names are shortened to.
 const MIN_NAME: usize = 12;
+/// The width a wrapping first column keeps before columns are left out.
+const COMFORTABLE: usize = 36;
+/// The indent of a wrapped first column's continuation lines.
+const HANG: usize = 3;
 
 /// `text` in lines of at most `width` characters, broken at spaces (and
 /// inside words longer than a line).
@@ -87,6 +92,9 @@ pub struct Table {
     pub numeric: Vec<bool>,
     /// Columns that may be left out to fit a narrow terminal, first to go first.
     pub optional: Vec<usize>,
+    /// Whether the first column wraps onto more lines to fit (long
+    /// descriptions) rather than being shortened with "…" (names).
+    pub wrap_first: bool,
 }
 
 impl Table {
@@ -98,7 +106,16 @@ impl Table {
             rows: Vec::new(),
             numeric: (0..headers.len()).map(|i| i > 0).collect(),
             optional: Vec::new(),
+            wrap_first: false,
         }
+    }
+
+    /// The first column wraps to fit instead of being shortened, and it
+    /// wraps before any column is left out.
+    #[must_use]
+    pub fn wrapping_first(mut self) -> Self {
+        self.wrap_first = true;
+        self
     }
 
     /// Marks the columns named `names` as droppable, in this order, to fit
@@ -145,6 +162,20 @@ impl Table {
         if wraps {
             least[last] = least[last].min(MIN_WRAP);
         }
+        // A wrapping first column gives way down to a comfortable width
+        // before any column is left out, and further (to its widest word or
+        // MIN_WRAP) after.
+        let longest_word = self
+            .rows
+            .iter()
+            .flat_map(|r| r.first().into_iter().flat_map(|c| c.split(' ')))
+            .map(|w| w.chars().count() + HANG)
+            .max()
+            .unwrap_or(0);
+        let narrowest_first = widths[0].min(MIN_WRAP.max(longest_word));
+        if self.wrap_first {
+            least[0] = widths[0].min(COMFORTABLE.max(longest_word));
+        }
         let mut dropped = Vec::new();
         for &i in &self.optional {
             if total(&keep, &least) <= width {
@@ -156,12 +187,17 @@ impl Table {
             }
         }
         let excess = |widths: &[usize]| total(&keep, widths).saturating_sub(width);
+        if self.wrap_first && excess(&widths) > 0 {
+            widths[0] = widths[0]
+                .saturating_sub(excess(&widths))
+                .max(narrowest_first);
+        }
         if wraps && excess(&widths) > 0 {
             widths[last] = widths[last]
                 .saturating_sub(excess(&widths))
                 .max(least[last]);
         }
-        if excess(&widths) > 0 {
+        if !self.wrap_first && excess(&widths) > 0 {
             let first = widths[0].saturating_sub(excess(&widths));
             widths[0] = first.max(MIN_NAME.min(widths[0]));
         }
@@ -182,6 +218,17 @@ impl Table {
                     let w = widths[i];
                     if cell.chars().count() <= w {
                         vec![cell.to_string()]
+                    } else if i == 0 && self.wrap_first {
+                        // Continuation lines hang under the text, which
+                        // keeps its own indent.
+                        let text = cell.trim_start();
+                        let lead = cell.len() - text.len();
+                        let mut lines = wrap_lines(text, w.saturating_sub(HANG + lead).max(1));
+                        for (k, l) in lines.iter_mut().enumerate() {
+                            let indent = if k == 0 { lead } else { lead + HANG };
+                            l.insert_str(0, &" ".repeat(indent));
+                        }
+                        lines
                     } else if i == 0 {
                         let short: String = cell.chars().take(w.saturating_sub(1)).collect();
                         vec![short + "…"]

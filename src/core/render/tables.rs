@@ -1,7 +1,7 @@
 //! The tables and lines every output format shares.
 
 use super::Table;
-use super::format::{count, interval_text, num, pct, pct_ci};
+use super::format::{count, interval_text, num, pct, pct_ci, pt};
 use crate::core::calibration::Basis;
 use crate::core::priority::{Estimate, HlpSource, TagRow};
 use crate::core::report::{GroupScores, Report, ScoreSummary};
@@ -370,23 +370,7 @@ pub(super) fn slice_table(s: &SliceAnalysis, scores: &[GroupScores], shown: &[us
         if with_loss {
             row.push(num(g_scores.and_then(|g| g.log_loss), 4));
         }
-        let mut flags = Vec::new();
-        if s.low_support(i) {
-            flags.push(format!("low support (<{})", s.min_support));
-        }
-        let out: Vec<&str> = s.flagged(i).into_iter().map(DisparityMetric::key).collect();
-        if s.reference == Some(i) {
-            flags.push("reference".to_string());
-        } else {
-            if !out.is_empty() {
-                flags.push(format!("worse: {}", out.join(", ")));
-            }
-            let differs: Vec<&str> = s.differs(i).into_iter().map(DisparityMetric::key).collect();
-            if !differs.is_empty() {
-                flags.push(format!("differs: {}", differs.join(", ")));
-            }
-        }
-        row.push(flags.join("; "));
+        row.push(group_flags(s, i).join("; "));
         t.push(row);
     }
     t.numeric[headers.len() - 1] = false;
@@ -412,44 +396,116 @@ pub(super) fn omitted_groups_line(omitted: usize) -> Option<String> {
     })
 }
 
+/// What to know about group `i` of a slice, in plain words: low support,
+/// the reference, the rates of harm it is disadvantaged on, a selection
+/// rate outside the band.
+#[must_use]
+pub fn group_flags(s: &SliceAnalysis, i: usize) -> Vec<String> {
+    let mut flags = Vec::new();
+    if s.low_support(i) {
+        flags.push(format!("low support (< {})", s.min_support));
+    }
+    if s.reference == Some(i) {
+        flags.push("reference".to_string());
+    }
+    let worse: Vec<&str> = s.flagged(i).iter().map(|m| m.name()).collect();
+    if !worse.is_empty() {
+        flags.push(format!("worse on {}", worse.join(", ")));
+    }
+    let differs: Vec<&str> = s
+        .differs(i)
+        .into_iter()
+        .map(DisparityMetric::name)
+        .collect();
+    if !differs.is_empty() {
+        flags.push(format!("{} differs", differs.join(", ")));
+    }
+    flags
+}
+
+/// How a slice's groups are judged, in one line: the rule that marks a
+/// group worse, the groups too small to judge, and the reference group of
+/// the ratios and why it is the reference.
+#[must_use]
+pub fn judged_line(s: &SliceAnalysis) -> String {
+    let harms = if s.positive.is_some() {
+        "error rate, false positive, false negative or false discovery rate"
+    } else {
+        "error rate"
+    };
+    let reference = s.reference.map_or_else(String::new, |r| {
+        let why = if s.chosen_reference {
+            "as chosen"
+        } else {
+            "the largest group; --reference VALUE to choose another"
+        };
+        format!(
+            " Ratios to a reference group are against {} ({why}).",
+            s.groups[r].name()
+        )
+    });
+    format!(
+        "A group is marked worse when a rate of harm ({harms}) is over 1.25× that of all other rows and the difference is beyond chance (its 95% interval above 0); groups under {} examples are not judged.{reference}",
+        count(s.min_support)
+    )
+}
+
 /// The calibration and losses of slice `i`'s groups (empty without scores).
 pub(super) fn slice_scores(r: &Report, i: usize) -> &[GroupScores] {
     r.slice_scores.get(i).map_or(&[][..], Vec::as_slice)
 }
 
+/// The Fairlearn disparities of a slice in one line: differences in
+/// points, ratios as numbers; between the groups with enough support (the
+/// headline), and between all groups when small ones change them.
 pub(super) fn disparity_line(s: &SliceAnalysis) -> String {
-    let d = &s.disparity;
-    let b = s.disparity_ci.unwrap_or_default();
-    let mut parts = vec![format!(
-        "accuracy difference {}{} (ratio {}{})",
-        pct(d.accuracy_difference, 1),
-        interval_text(b.accuracy_difference, true),
-        num(d.accuracy_ratio, 3),
-        interval_text(b.accuracy_ratio, false)
-    )];
-    if s.positive.is_some() {
-        parts.push(format!(
-            "demographic parity difference {}{} (ratio {}{})",
-            pct(d.demographic_parity_difference, 1),
-            interval_text(b.demographic_parity_difference, true),
-            num(d.demographic_parity_ratio, 3),
-            interval_text(b.demographic_parity_ratio, false)
-        ));
-        parts.push(format!(
-            "equalized odds difference {}{} (ratio {}{})",
-            pct(d.equalized_odds_difference, 1),
-            interval_text(b.equalized_odds_difference, true),
-            num(d.equalized_odds_ratio, 3),
-            interval_text(b.equalized_odds_ratio, false)
-        ));
-    }
+    let describe = |d: &crate::core::slices::Disparity,
+                    b: &crate::core::bootstrap::DisparityIntervals| {
+        let mut parts = vec![format!(
+            "accuracy difference {}{} (ratio {}{})",
+            pt(d.accuracy_difference, 1),
+            interval_text(b.accuracy_difference, true),
+            num(d.accuracy_ratio, 3),
+            interval_text(b.accuracy_ratio, false)
+        )];
+        if s.positive.is_some() {
+            parts.push(format!(
+                "demographic parity difference {}{} (ratio {}{})",
+                pt(d.demographic_parity_difference, 1),
+                interval_text(b.demographic_parity_difference, true),
+                num(d.demographic_parity_ratio, 3),
+                interval_text(b.demographic_parity_ratio, false)
+            ));
+            parts.push(format!(
+                "equalized odds difference {}{} (ratio {}{})",
+                pt(d.equalized_odds_difference, 1),
+                interval_text(b.equalized_odds_difference, true),
+                num(d.equalized_odds_ratio, 3),
+                interval_text(b.equalized_odds_ratio, false)
+            ));
+        }
+        parts.join("; ")
+    };
     let boot = s.disparity_ci.map_or_else(String::new, |b| {
         format!(
             " (bootstrap 95% intervals, {} resamples, seed {})",
             b.replicates, b.seed
         )
     });
-    format!("Disparity{boot}: {}", parts.join("; "))
+    let supported = s.supported().len();
+    let headline = describe(&s.disparity, &s.disparity_ci.unwrap_or_default());
+    if supported == s.groups.len() {
+        return format!("Disparity{boot}: {headline}");
+    }
+    format!(
+        "Disparity between the {supported} groups of at least {} examples{boot}: {headline}. Between all {} groups: {}",
+        count(s.min_support),
+        s.groups.len(),
+        describe(
+            &s.disparity_all,
+            &crate::core::bootstrap::DisparityIntervals::default()
+        )
+    )
 }
 
 pub(super) fn overall_lines(r: &Report) -> Vec<String> {

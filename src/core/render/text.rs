@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use super::Table;
 use super::tables::{
-    confusion_table, disparity_line, omitted_groups_line, overall_lines, per_class_table,
-    score_sections, scores_line, slice_scores, slice_suffix, slice_table, sweep_table, tag_notes,
-    tags_table, watch_table,
+    confusion_table, disparity_line, judged_line, omitted_groups_line, overall_lines,
+    per_class_table, score_sections, scores_line, slice_scores, slice_suffix, slice_table,
+    sweep_table, tag_notes, tags_table, watch_table,
 };
 use super::wrap;
 use crate::core::report::Report;
@@ -118,6 +118,7 @@ pub fn report_text_width(r: &Report, width: Option<usize>) -> String {
         if let Some(l) = omitted_groups_line(omitted) {
             line(&mut out, &l, width, 2);
         }
+        line(&mut out, &judged_line(s), width, 2);
         line(&mut out, &disparity_line(s), width, 2);
     }
     out

@@ -49,6 +49,9 @@ pub struct ReportOptions {
     pub all_groups: bool,
     /// Costly confusions to report, besides the session's watch list.
     pub watch: Vec<WatchPair>,
+    /// Bootstrap group resamples drawn so far (over every slice), for a
+    /// progress line; the total is groups × replicates summed over slices.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// Classes printed per class (and confusion cells listed) unless
@@ -359,7 +362,7 @@ pub fn build(
             super::bootstrap::check_budget(s.groups.len(), replicates, &s.name())?;
         }
         for s in &mut slices {
-            s.bootstrap(replicates, seed)?;
+            s.bootstrap_counted(replicates, seed, opts.progress.as_deref())?;
         }
     }
     // The session's watch list may name classes this file lacks: warn, skip.

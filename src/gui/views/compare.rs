@@ -314,6 +314,9 @@ impl CompareView {
         let o = &report.overall;
         let a = &o.accuracy;
         ui.label(report.rows_sentence());
+        for w in &report.warnings {
+            ui.label(RichText::new(w).color(ui.visuals().warn_fg_color));
+        }
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!(

@@ -17,7 +17,7 @@ use crate::core::discover::{
     DiscoverOptions, DiscoveryReport, ErrorKind, FoundSlice, MinSupport, discover, features,
 };
 use crate::core::filter::{ReviewFilter, Scope};
-use crate::core::render::{count, pct, pct_ci, points};
+use crate::core::render::{count, p_value, pct, pct_ci, points, points_with_ci};
 use crate::core::session::TagDef;
 use crate::core::tags::ReviewState;
 use crate::gui::actions::Action;
@@ -176,10 +176,10 @@ impl AppView for DiscoverView {
             .map(|c| (c.name.clone(), !unticked.contains(&c.name)))
             .collect();
         let mut view = Self {
-            alpha: 0.95,
-            k: 10,
-            max_level: 3,
-            min_support: "1%".into(),
+            alpha: crate::core::discover::DEFAULT_ALPHA,
+            k: crate::core::discover::DEFAULT_K,
+            max_level: crate::core::discover::DEFAULT_MAX_LEVEL,
+            min_support: crate::core::discover::DEFAULT_MIN_SUPPORT.into(),
             errors: ErrorKind::Misclassified,
             columns,
             sort: SortBy::Score,
@@ -345,8 +345,9 @@ fn sort_key(s: &FoundSlice, by: SortBy) -> f64 {
 }
 
 fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &mut SortBy) {
+    let shown = report.shown();
     ui.label(format!(
-        "{} rows, average error {}, minimum support {} rows; candidates evaluated per level: {}",
+        "{} rows, average error {}, minimum support {} rows; candidates evaluated per level: {}; {} slices found, {} distinct sets of rows",
         count(report.rows as u64),
         pct(Some(report.average_error), 2),
         count(report.min_support),
@@ -355,17 +356,27 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
             .iter()
             .map(|(l, n)| format!("{l}: {}", count(*n as u64)))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        report.slices.len(),
+        shown.len()
     ));
     if report.slices.is_empty() {
         ui.label(report.why_empty());
         return;
     }
-    let mut order: Vec<(usize, &FoundSlice)> = report.slices.iter().enumerate().collect();
-    order.sort_by(|a, b| {
-        sort_key(b.1, *sort)
-            .total_cmp(&sort_key(a.1, *sort))
-            .then(a.0.cmp(&b.0))
+    ui.label(
+        RichText::new(format!(
+            "One row per set of rows, under its shortest description. vs the rest: the slice's error rate minus that of all other rows (Newcombe's 95% interval); p: two-proportion z-test, Holm-adjusted over the {} slices shown.",
+            shown.len()
+        ))
+        .weak(),
+    );
+    let number = |i: usize| shown.iter().position(|&j| j == i).map_or(0, |k| k + 1);
+    let mut order: Vec<usize> = shown.clone();
+    order.sort_by(|&a, &b| {
+        sort_key(&report.slices[b], *sort)
+            .total_cmp(&sort_key(&report.slices[a], *sort))
+            .then(a.cmp(&b))
     });
     let max_rate = report
         .slices
@@ -392,6 +403,8 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                     if widgets::sort_header(ui, "error rate (95%)", (*sort == SortBy::ErrorRate).then_some(true), "Sort by this column") {
                         *sort = SortBy::ErrorRate;
                     }
+                    ui.strong("vs the rest (95%)").on_hover_text("The slice's error rate minus that of all other rows, in points, with Newcombe's 95% interval");
+                    ui.strong("p (Holm)").on_hover_text("Two-proportion z-test against the rest, Holm-adjusted over the slices shown");
                     if widgets::sort_header(ui, "score", (*sort == SortBy::Score).then_some(true), "SliceLine's score; sort by it") {
                         *sort = SortBy::Score;
                     }
@@ -400,34 +413,45 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                     }
                     ui.strong("tags");
                     ui.end_row();
-                    for (i, s) in order {
-                        ui.label(RichText::new((i + 1).to_string()).weak());
+                    for i in order {
+                        let s = &report.slices[i];
+                        ui.label(RichText::new(number(i).to_string()).weak());
                         match &s.rule {
                             Some(rule) => {
                                 if ui
                                     .small_button("Rule tag")
-                                    .on_hover_text(format!("A rule tag '{}' with the rule {rule} (undo removes it)", s.name))
+                                    .on_hover_text(format!("A rule tag '{}' with the rule {rule} (undo removes it)", s.description))
                                     .clicked()
                                 {
-                                    ctx.commands.send(Command::CreateRuleTag(TagDef::rule(&s.name, "", rule)));
+                                    ctx.commands.send(Command::CreateRuleTag(TagDef::rule(&s.description, "", rule)));
                                 }
                             }
                             None => {
                                 ui.label("");
                             }
                         }
-                        if ui
-                            .link(&s.name)
-                            .on_hover_text("Review this slice's rows")
-                            .clicked()
-                        {
-                            ctx.commands.send(Command::SetFilter(ReviewFilter {
-                                scope: Scope::All,
-                                slices: s.predicates.clone(),
-                                ..ReviewFilter::default()
-                            }));
-                            ctx.commands.send(Action::Show(View::Review));
-                        }
+                        ui.vertical(|ui| {
+                            if ui
+                                .link(&s.description)
+                                .on_hover_text("Review this slice's rows")
+                                .clicked()
+                            {
+                                ctx.commands.send(Command::SetFilter(ReviewFilter {
+                                    scope: Scope::All,
+                                    slices: s.predicates.clone(),
+                                    ..ReviewFilter::default()
+                                }));
+                                ctx.commands.send(Action::Show(View::Review));
+                            }
+                            for j in report.same_rows(i) {
+                                ui.label(RichText::new(format!("= {}", report.slices[j].name)).small().weak())
+                                    .on_hover_text("The same rows, described with more predicates");
+                            }
+                            if let Some((j, jaccard)) = s.near_duplicate_of {
+                                ui.label(RichText::new(format!("≈ {:.0}% of its rows shared with {}", jaccard * 100.0, number(j))).small().weak())
+                                    .on_hover_text("Nearly the same rows as a better-ranked slice (Jaccard overlap ≥ 90%)");
+                            }
+                        });
                         ui.label(count(s.size));
                         ui.label(pct(Some(s.share), 1));
                         ui.horizontal(|ui| {
@@ -436,6 +460,14 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                             widgets::bar(ui, fraction, 80.0, theme::RED);
                             ui.label(format!("{} {}", pct(Some(s.error_rate), 1), pct_ci(s.ci, 1)));
                         });
+                        ui.horizontal(|ui| {
+                            ui.label(points_with_ci(s.difference, s.difference_ci, 1));
+                            if s.could_be_chance && s.p_value.is_some() {
+                                ui.colored_label(theme::AMBER, "could be chance")
+                                    .on_hover_text("The excess error is within what chance gives once the slices shown are taken together (Holm-adjusted p ≥ 0.05)");
+                            }
+                        });
+                        ui.label(s.p_adjusted.map_or_else(String::new, p_value));
                         ui.label(format!("{:.3}", s.score));
                         ui.label(points(Some(s.lift)));
                         ui.horizontal(|ui| {

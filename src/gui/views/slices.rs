@@ -43,8 +43,9 @@ pub struct SliceOptions {
 pub struct SlicesView {
     /// What to compute.
     pub options: SliceOptions,
-    /// The metric of the chart.
-    pub chart_metric: DisparityMetric,
+    /// The metric of the chart, when picked; `None` opens on the rate of
+    /// harm that differs most ([`SliceAnalysis::largest_disparity`]).
+    pub chart_metric: Option<DisparityMetric>,
     analysis: Computed<SliceOptions, Result<SliceAnalysis, SliceError>>,
     /// The class names, to keep the positive class by name.
     classes: std::sync::Arc<Dataset>,
@@ -79,7 +80,8 @@ struct Saved {
     reference: Option<String>,
     min_support: u64,
     bootstrap: bool,
-    chart_metric: DisparityMetric,
+    #[serde(default)]
+    chart_metric: Option<DisparityMetric>,
 }
 
 impl AppView for SlicesView {
@@ -94,7 +96,7 @@ impl AppView for SlicesView {
                 min_support: DEFAULT_MIN_SUPPORT,
                 bootstrap: false,
             },
-            chart_metric: DisparityMetric::Accuracy,
+            chart_metric: None,
             analysis: Computed::default(),
             classes: std::sync::Arc::clone(&doc.ds),
         };
@@ -213,25 +215,25 @@ impl AppView for SlicesView {
                 &widgets::optional(&groups, "(largest)"),
             );
             let metrics = s.metrics();
-            if !metrics.contains(&self.chart_metric) {
-                self.chart_metric = DisparityMetric::Accuracy;
-            }
-            let choices: Vec<(DisparityMetric, String)> =
-                metrics.iter().map(|&m| (m, m.key().to_string())).collect();
-            widgets::labelled_combo(
-                ui,
-                "chart-metric",
-                "Chart",
-                &mut self.chart_metric,
-                &choices,
-            );
+            let mut metric = self.chart_metric.filter(|m| metrics.contains(m));
+            let largest = s.largest_disparity();
+            let mut choices: Vec<(Option<DisparityMetric>, String)> =
+                vec![(None, format!("largest disparity ({})", largest.name()))];
+            choices.extend(metrics.iter().map(|&m| (Some(m), m.name().to_string())));
+            widgets::labelled_combo(ui, "chart-metric", "Chart", &mut metric, &choices);
+            self.chart_metric = metric;
         });
+        ui.label(RichText::new(crate::core::render::judged_line(&s)).weak());
         disparity_panel(ui, &s);
         let height = (ui.available_height() * 0.45).max(140.0);
         let numbered = !widgets::names_fit(&groups, ui.available_width());
         slice_table(ui, ds, &s, height, numbered, ctx.commands);
         ui.separator();
-        slice_chart(ui, &s, self.chart_metric, numbered);
+        let metric = self
+            .chart_metric
+            .filter(|m| s.metrics().contains(m))
+            .unwrap_or_else(|| s.largest_disparity());
+        slice_chart(ui, &s, metric, numbered);
     }
 }
 
@@ -240,21 +242,44 @@ fn disparity_panel(ui: &mut Ui, s: &SliceAnalysis) {
         ui.label(format!("No bootstrap intervals: {why}"));
     }
     let d = &s.disparity;
+    let all = &s.disparity_all;
     let b = s.disparity_ci.unwrap_or_default();
     let ci = crate::core::render::interval_text;
     let num = |v: Option<f64>| crate::core::render::num(v, 3);
+    let pt = |v: Option<f64>| crate::core::render::pt(v, 1);
+    let supported = s.supported().len();
+    let every = supported == s.groups.len();
     egui::Grid::new("disparity")
-        .num_columns(3)
+        .num_columns(if every { 3 } else { 4 })
         .spacing([24.0, 2.0])
         .show(ui, |ui| {
-            ui.strong("Fairlearn, between groups");
+            if every {
+                ui.strong("Fairlearn, between groups");
+            } else {
+                ui.strong(format!(
+                    "Fairlearn, between the {supported} groups of at least {}",
+                    count(s.min_support)
+                ))
+                .on_hover_text("Groups too small to tell are left out of the headline disparities; the last column has every group");
+            }
             ui.strong("difference");
             ui.strong("ratio");
+            if !every {
+                ui.strong(format!("all {} groups", s.groups.len()));
+            }
             ui.end_row();
-            let mut row = |name: &str, diff: Option<f64>, dci, ratio: Option<f64>, rci| {
+            let mut row = |name: &str,
+                           diff: Option<f64>,
+                           dci,
+                           ratio: Option<f64>,
+                           rci,
+                           all: (Option<f64>, Option<f64>)| {
                 ui.label(name);
-                ui.label(format!("{}{}", pct(diff, 1), ci(dci, true)));
+                ui.label(format!("{}{}", pt(diff), ci(dci, true)));
                 ui.label(format!("{}{}", num(ratio), ci(rci, false)));
+                if !every {
+                    ui.label(RichText::new(format!("{} ({})", pt(all.0), num(all.1))).weak());
+                }
                 ui.end_row();
             };
             row(
@@ -263,6 +288,7 @@ fn disparity_panel(ui: &mut Ui, s: &SliceAnalysis) {
                 b.accuracy_difference,
                 d.accuracy_ratio,
                 b.accuracy_ratio,
+                (all.accuracy_difference, all.accuracy_ratio),
             );
             if s.positive.is_some() {
                 row(
@@ -271,6 +297,10 @@ fn disparity_panel(ui: &mut Ui, s: &SliceAnalysis) {
                     b.demographic_parity_difference,
                     d.demographic_parity_ratio,
                     b.demographic_parity_ratio,
+                    (
+                        all.demographic_parity_difference,
+                        all.demographic_parity_ratio,
+                    ),
                 );
                 row(
                     "equalized odds",
@@ -278,6 +308,7 @@ fn disparity_panel(ui: &mut Ui, s: &SliceAnalysis) {
                     b.equalized_odds_difference,
                     d.equalized_odds_ratio,
                     b.equalized_odds_ratio,
+                    (all.equalized_odds_difference, all.equalized_odds_ratio),
                 );
             }
         });
@@ -294,7 +325,13 @@ fn slice_table(
     let with_positive = s.positive.is_some();
     let mut headers = vec!["group", "count", "share", "accuracy", "error rate"];
     if with_positive {
-        headers.extend(["FPR", "FNR", "TPR", "precision", "selection"]);
+        headers.extend([
+            "false pos. rate",
+            "false neg. rate",
+            "true pos. rate",
+            "precision",
+            "selection rate",
+        ]);
     }
     headers.extend(["", "vs reference"]);
     // The flags take what width is left (clipped, in full on hover); the
@@ -391,34 +428,30 @@ fn slice_table(
         });
 }
 
-/// Group `i` against the reference: the metrics it does worse on (red), and
-/// every ratio on hover.
+/// Group `i` against the reference: the rates of harm it is worse on (red),
+/// in plain words, and every ratio to the reference on hover.
 fn vs_reference(ui: &mut Ui, s: &SliceAnalysis, i: usize) {
-    if s.reference == Some(i) {
-        ui.label(RichText::new("reference").weak());
-        return;
+    let flags: Vec<String> = crate::core::render::group_flags(s, i)
+        .into_iter()
+        .filter(|f| !f.starts_with("low support"))
+        .collect();
+    let mut detail = vec!["Group ÷ reference:".to_string()];
+    if let Some(d) = s.aequitas.get(i) {
+        detail.extend(d.iter().map(|x| {
+            let ratio = x.ratio.map_or_else(|| "n/a".into(), |r| format!("{r:.2}"));
+            format!("{}: {ratio}", x.metric.name())
+        }));
     }
-    let Some(d) = s.aequitas.get(i) else { return };
-    let mut detail = vec!["Group ÷ reference (flagged when worse beyond 0.8–1.25):".to_string()];
-    detail.extend(d.iter().map(|x| {
-        let ratio = x.ratio.map_or_else(|| "n/a".into(), |r| format!("{r:.2}"));
-        let mark = if x.flagged {
-            "  worse"
-        } else if x.outside {
-            "  outside the band"
-        } else {
-            ""
-        };
-        format!("{}: {ratio}{mark}", x.metric.key())
-    }));
-    let out: Vec<&str> = s.flagged(i).into_iter().map(DisparityMetric::key).collect();
-    let differs: Vec<&str> = s.differs(i).into_iter().map(DisparityMetric::key).collect();
-    let label = if !out.is_empty() {
-        ui.colored_label(theme::RED, format!("worse: {}", out.join(", ")))
-    } else if !differs.is_empty() {
-        ui.label(format!("differs: {}", differs.join(", ")))
+    detail.push(crate::core::render::judged_line(s));
+    let text = if flags.is_empty() {
+        "not worse".to_string()
     } else {
-        ui.label(RichText::new("not worse").weak())
+        flags.join("; ")
+    };
+    let label = if s.flagged(i).is_empty() {
+        ui.label(RichText::new(text).weak())
+    } else {
+        ui.colored_label(theme::RED, text)
     };
     label.on_hover_text(detail.join("\n"));
 }
@@ -460,7 +493,10 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
             whiskers.push((i as f64, ci.lo * 100.0, ci.hi * 100.0));
         }
     }
-    let worse = format!("worse than the reference on {}", metric.key());
+    let worse = format!(
+        "{}: marked worse (over 1.25× that of the other rows, beyond chance)",
+        metric.name()
+    );
     let mut key = vec![(theme::RED, worse.as_str())];
     if metric.higher_is_worse().is_none() {
         key = vec![(
@@ -469,16 +505,16 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
         )];
     }
     key.extend([
-        (theme::AMBER, "worse on another metric only"),
+        (theme::AMBER, "another rate of harm marked worse"),
         (theme::BLUE, "not worse"),
-        (Color32::GRAY, "low support"),
+        (Color32::GRAY, "low support: not judged"),
         (theme::GREEN, "reference, and the 0.8–1.25 band around it"),
     ]);
     widgets::colour_key(ui, &key);
     let text = ui.visuals().text_color();
     widgets::category_plot("slice-chart", names.clone(), numbered)
         .include_y(0.0)
-        .y_axis_label(format!("{} (%) with 95% intervals", metric.key()))
+        .y_axis_label(format!("{} (%) with 95% intervals", metric.name()))
         .show(ui, |plot| {
             if let Some(Some(r)) = reference {
                 let band = egui_plot::Polygon::new(
@@ -498,7 +534,7 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
                 plot.polygon(band);
                 plot.hline(HLine::new("reference", r * 100.0).color(theme::GREEN));
             }
-            plot.bar_chart(BarChart::new(metric.key(), bars));
+            plot.bar_chart(BarChart::new(metric.name(), bars));
             for (x, lo, hi) in whiskers {
                 widgets::error_bar(plot, x, (lo, hi), text);
             }
