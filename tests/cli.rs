@@ -71,14 +71,15 @@ fn report_on_the_sample_prints_every_section() {
     ] {
         assert!(out.contains(section), "missing {section}:\n{out}");
     }
-    // The course's table, as percentages.
+    // The course's table: shares as percentages, the gap and the lift in
+    // accuracy points.
     let clean = out.lines().find(|l| l.starts_with("clean speech")).unwrap();
-    for cell in ["6,000", "60.0%", "94.0%", "95.0%", "1.0%", "0.60%"] {
+    for cell in ["6,000", "60.0%", "94.0%", "95.0%", "+1.0 pt", "+0.60 pt"] {
         assert!(clean.contains(cell), "{cell} in {clean}");
     }
     assert!(
         out.lines()
-            .any(|l| l.starts_with("low bandwidth") && l.contains("0.00%"))
+            .any(|l| l.starts_with("low bandwidth") && l.contains("+0.00 pt"))
     );
     assert!(out.contains("Disparity: accuracy difference"));
 }
@@ -110,7 +111,7 @@ fn text_reports_fit_the_terminal_width() {
         );
         // What a reader needs is still there.
         let clean = out.lines().find(|l| l.starts_with("clean speech")).unwrap();
-        for cell in ["60.0%", "94.0%", "95.0%", "0.60%"] {
+        for cell in ["60.0%", "94.0%", "95.0%", "+0.60 pt"] {
             assert!(clean.contains(cell), "{cell} in {clean}");
         }
         out
@@ -1350,5 +1351,72 @@ fn cube_builds_a_file_the_report_reads_and_refuses_what_it_cannot_do() {
     assert!(
         sql.contains(r#"FROM "lake"."preds""#) && sql.contains(r#"COUNT(*) AS "n""#),
         "{sql}"
+    );
+}
+
+/// One language of numbers: the same quantity is written the same way in
+/// every face. A tag's expected lift (a difference of two accuracies) is in
+/// points with two decimals in the text report, the Markdown and HTML
+/// exports and the compare report; a group gap between slices is in points;
+/// shares and rates are percentages; CSV and JSON keep raw fractions.
+#[test]
+fn every_face_writes_one_quantity_in_one_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::copy_sample(dir.path());
+    std::fs::copy(
+        common::sample_session(),
+        dir.path().join("speech_commands.slicewise.ron"),
+    )
+    .unwrap();
+    let o = slicewise(&["report", path(&data), "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let tag = &j["tags"][0];
+    let lift = tag["expected_lift"].as_f64().unwrap();
+    let share = tag["share_of_data"].as_f64().unwrap();
+    let lift_text = format!("{:+.2} pt", lift * 100.0);
+    let share_text = format!("{:.1}%", share * 100.0);
+    let text = String::from_utf8(
+        slicewise(&["report", path(&data), "--width", "0", "--by", "device"]).stdout,
+    )
+    .unwrap();
+    assert!(text.contains(&lift_text), "text: {lift_text}\n{text}");
+    assert!(text.contains(&share_text), "text: {share_text}");
+    // The gap between groups is in points, not a percentage.
+    assert!(
+        text.contains("accuracy difference ") && text.contains(" pt (ratio"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&format!("{:.2}%", lift * 100.0)),
+        "a lift as a percentage: {text}"
+    );
+    for (ext, what) in [("md", "Markdown"), ("html", "HTML")] {
+        let out = dir.path().join(format!("priorities.{ext}"));
+        let o = slicewise(&["export", path(&data), "--out", path(&out)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            written.contains(&lift_text),
+            "{what}: {lift_text}\n{written}"
+        );
+        assert!(written.contains(&share_text), "{what}: {share_text}");
+    }
+    // CSV keeps the raw fraction.
+    let out = dir.path().join("priorities.csv");
+    assert!(
+        slicewise(&["export", path(&data), "--out", path(&out)])
+            .status
+            .success()
+    );
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains(&format!("{lift}")), "csv: {lift}\n{csv}");
+    assert!(!csv.contains(" pt"));
+    // The comparison writes the same expected lift the same way.
+    let v2 = common::root().join("sample_data/speech_commands_v2.csv");
+    let o = slicewise(&["compare", path(&data), path(&v2), "--width", "0"]);
+    let compare = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        compare.contains(&lift_text),
+        "compare: {lift_text}\n{compare}"
     );
 }

@@ -1854,3 +1854,54 @@ fn discover_in_the_app_and_on_the_command_line_agree() {
         "{shown:?}"
     );
 }
+
+/// The app writes a quantity as the reports do: a tag's expected lift in
+/// points (as `slicewise report` prints it), shares in percent, the gap
+/// between groups in points; a manual tag estimated from a handful of
+/// reviewed examples carries a "few reviewed" mark and its intervals.
+#[test]
+fn the_app_writes_lifts_in_points_and_marks_few_reviewed_tags() {
+    let (_dir, data) = sample_copy();
+    let mut harness = open(&data);
+    // Review two errors and tag them "mumbling" (a manual tag).
+    harness.key_press(Key::F3);
+    harness.run();
+    for _ in 0..2 {
+        harness.key_press(Key::Num1);
+        harness.run();
+    }
+    harness.key_press(Key::F4);
+    harness.run();
+    let rows = harness.state_mut().doc_mut().unwrap().table().to_vec();
+    let rule = rows.iter().find(|r| r.tag == "car noise").unwrap();
+    let lift =
+        slicewise::core::render::tag_cell(rule, slicewise::core::priority::SortKey::ExpectedLift);
+    assert!(lift.ends_with(" pt") && lift.starts_with('+'), "{lift}");
+    assert!(
+        harness.query_by_label(&lift).is_some(),
+        "the table shows {lift}"
+    );
+    let mumbling = rows.iter().find(|r| r.tag == "mumbling").unwrap();
+    assert!(mumbling.few_reviewed, "{mumbling:?}");
+    assert!(
+        harness
+            .query_all_by_label(slicewise::core::render::FEW_REVIEWED_MARK)
+            .count()
+            >= 1
+    );
+    // Its share of errors (from 2 reviewed errors) is shown with its
+    // interval in the cell, not as a bare "100.0%".
+    let share = slicewise::core::render::tag_cell(
+        mumbling,
+        slicewise::core::priority::SortKey::ShareOfErrors,
+    );
+    let ci = slicewise::core::render::tag_cell_interval(
+        mumbling,
+        slicewise::core::priority::SortKey::ShareOfErrors,
+    )
+    .unwrap();
+    assert!(
+        harness.query_all_by_label(&format!("{share} {ci}")).count() >= 1,
+        "{share} {ci}"
+    );
+}

@@ -48,6 +48,20 @@ impl PairedTable {
         super::stats::ratio_u(self.both + self.fixed, self.n())
     }
 
+    /// Wilson's 95% intervals of the accuracy before and after.
+    #[must_use]
+    pub fn before_after_ci(
+        &self,
+    ) -> (
+        Option<super::stats::Interval>,
+        Option<super::stats::Interval>,
+    ) {
+        (
+            super::stats::wilson(self.both + self.broken, self.n()),
+            super::stats::wilson(self.both + self.fixed, self.n()),
+        )
+    }
+
     /// After − before: (fixed − broken) / n.
     #[must_use]
     #[allow(clippy::cast_precision_loss)]

@@ -85,6 +85,12 @@ pub struct TagRow {
     pub accuracy: Estimate,
     /// Human-level performance inside the tag.
     pub hlp: Option<f64>,
+    /// Its 95% interval, when it comes from the human-label column (a
+    /// Wilson interval over the tagged examples with a human label).
+    pub hlp_ci: Option<Interval>,
+    /// The tagged examples with a human label the HLP comes from (0 for a
+    /// typed HLP).
+    pub hlp_examples: f64,
     /// Where the HLP comes from.
     pub hlp_source: Option<HlpSource>,
     /// HLP − accuracy.
@@ -102,9 +108,18 @@ pub struct TagRow {
     pub coverage: f64,
     /// Whether the numbers are exact (rule tag, or every row reviewed).
     pub exact: bool,
+    /// Whether its estimates rest on fewer than [`FEW_REVIEWED`] reviewed
+    /// examples (or its HLP on fewer human labels): a manual tag whose
+    /// "100.0%" would read as certainty, and is not.
+    pub few_reviewed: bool,
     /// Why some values are unknown or how they were estimated.
     pub notes: Vec<String>,
 }
+
+/// Fewer reviewed examples (or human labels behind an HLP) than this make
+/// a manual tag's numbers "few reviewed": shown with their intervals and
+/// marked wherever they appear.
+pub const FEW_REVIEWED: f64 = 10.0;
 
 /// Interval product for `a` (any sign) times `b` (non-negative).
 fn interval_product(a: Interval, b: Interval) -> Interval {
@@ -309,6 +324,33 @@ fn tag_row_in(
             None => (None, None),
         },
     };
+    // How many human labels the HLP rests on, and its interval over them.
+    let hlp_examples = if hlp_source == Some(HlpSource::HumanColumn) {
+        let (we, wc) = hlp_weights.unwrap_or((1.0, 1.0));
+        (if we > 0.0 {
+            c.human_n_errors.effective()
+        } else {
+            0.0
+        }) + (if wc > 0.0 {
+            c.human_n_correct.effective()
+        } else {
+            0.0
+        })
+    } else {
+        0.0
+    };
+    let hlp_ci = hlp
+        .filter(|_| hlp_source == Some(HlpSource::HumanColumn))
+        .and_then(|h| super::stats::wilson_p(h, hlp_examples));
+    let few_reviewed = !exact
+        && (c.tagged().effective() < FEW_REVIEWED
+            || hlp_source == Some(HlpSource::HumanColumn) && hlp_examples < FEW_REVIEWED);
+    if few_reviewed {
+        notes.push(format!(
+            "Few reviewed: {:.0} tagged example(s) reviewed; the numbers are estimates with wide intervals.",
+            c.tagged().w
+        ));
+    }
     if hlp.is_none() {
         notes.push(if ds.has_human() {
             "No HLP: no tagged example has a human label; type an HLP for this tag.".to_string()
@@ -357,6 +399,8 @@ fn tag_row_in(
         share_of_data,
         accuracy,
         hlp,
+        hlp_ci,
+        hlp_examples,
         hlp_source,
         gap,
         expected_lift,
@@ -369,6 +413,7 @@ fn tag_row_in(
             r_e as f64 / n_errors as f64
         },
         exact,
+        few_reviewed,
         notes,
     }
 }

@@ -71,6 +71,25 @@ pub fn estimate(
     }
 }
 
+/// The "few reviewed" mark beside a tag whose numbers rest on few
+/// reviewed examples, saying how few on hover.
+pub fn few_reviewed(ui: &mut Ui, r: &crate::core::priority::TagRow) -> Response {
+    ui.label(
+        egui::RichText::new(render::FEW_REVIEWED_MARK)
+            .small()
+            .color(crate::gui::theme::AMBER),
+    )
+    .on_hover_text(format!(
+        "Estimated from {} reviewed example(s){}: the intervals are wide; review more to narrow them",
+        render::count(r.tagged),
+        if r.hlp_examples > 0.0 {
+            format!(", its HLP from {:.0} human label(s)", r.hlp_examples)
+        } else {
+            String::new()
+        }
+    ))
+}
+
 /// A horizontal bar of `fraction` (0..=1) of `width`, for lift sparklines.
 pub fn bar(ui: &mut Ui, fraction: f32, width: f32, colour: Color32) -> Response {
     let (rect, response) = ui.allocate_exact_size(Vec2::new(width, 8.0), Sense::hover());

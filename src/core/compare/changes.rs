@@ -349,6 +349,10 @@ pub struct TagChange {
     /// Whether the tag's rows are all known (rule tags, fully reviewed);
     /// else only the tagged examples of a review sample are counted.
     pub exact: bool,
+    /// Whether its accuracies rest on fewer than
+    /// [`crate::core::priority::FEW_REVIEWED`] shared examples of a review
+    /// sample: "0.0% → 0.0%" from two examples is no finding.
+    pub few_reviewed: bool,
     /// "car noise: expected +0.16 pt, realised +0.11 pt".
     pub verdict: String,
 }
@@ -472,8 +476,12 @@ pub fn tag_changes(
                 pts(expected),
                 pts(realised)
             );
+            #[allow(clippy::cast_precision_loss)]
+            let few_reviewed =
+                !row.exact && (change.table.n() as f64) < crate::core::priority::FEW_REVIEWED;
             Some(TagChange {
                 tag: row.tag.clone(),
+                few_reviewed,
                 change,
                 expected_lift: expected,
                 realised_lift: realised,

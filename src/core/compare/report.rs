@@ -187,6 +187,7 @@ impl CompareReport {
                 "realised_lift": t.realised_lift,
                 "realised_lift_ci": ci(t.realised_lift_ci),
                 "exact": t.exact,
+                "few_reviewed": t.few_reviewed,
                 "verdict": t.verdict,
             })).collect::<Vec<_>>(),
             "alpha": self.alpha,
@@ -520,11 +521,25 @@ impl CompareReport {
             ]);
             for tag in &self.tags {
                 let c = &tag.change;
+                // Few examples: their intervals say how little is known.
+                let (before_ci, after_ci) = if tag.few_reviewed {
+                    let (b, a) = c.table.before_after_ci();
+                    (
+                        format!(" {}", crate::core::render::pct_ci(b, 1)),
+                        format!(" {}", crate::core::render::pct_ci(a, 1)),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
                 t.push(vec![
-                    tag.tag.clone(),
+                    if tag.few_reviewed {
+                        format!("{} ({})", tag.tag, crate::core::render::FEW_REVIEWED_MARK)
+                    } else {
+                        tag.tag.clone()
+                    },
                     count(c.table.n()),
-                    pct(c.before, 1),
-                    pct(c.after, 1),
+                    format!("{}{before_ci}", pct(c.before, 1)),
+                    format!("{}{after_ci}", pct(c.after, 1)),
                     count(c.table.fixed),
                     count(c.table.broken),
                     pts(tag.expected_lift),

@@ -160,12 +160,50 @@ pub fn points_with_ci(v: Option<f64>, ci: Option<Interval>, decimals: usize) -> 
     format!("{:+.decimals$} pt{ci}", v * 100.0)
 }
 
+/// A change of a proportion in points with one decimal: `+4.2 pt`, or `n/a`.
+#[must_use]
+pub fn points_1(v: Option<f64>) -> String {
+    v.map_or_else(|| NA.to_string(), |v| format!("{:+.1} pt", v * 100.0))
+}
+
+/// The interval of a difference in points with `decimals` decimals:
+/// `[1.2, 3.4]`, or empty.
+#[must_use]
+pub fn points_interval(c: Option<Interval>, decimals: usize) -> String {
+    c.map_or_else(String::new, |c| {
+        format!("[{:.decimals$}, {:.decimals$}]", c.lo * 100.0, c.hi * 100.0)
+    })
+}
+
 /// The interval of a change in points: `[-0.12, +3.40]`, or empty.
 #[must_use]
 pub fn points_ci(c: Option<Interval>) -> String {
     c.map_or_else(String::new, |c| {
         format!("[{:+.2}, {:+.2}]", c.lo * 100.0, c.hi * 100.0)
     })
+}
+
+/// A score threshold as the data writes it: a whole number for whole-number
+/// scores (COMPAS deciles: `5`, not `5.000`), else four significant digits
+/// (`0.2534`, `0.5`); one format for the report, its sweep and the app.
+#[must_use]
+pub fn threshold(v: f64, whole: bool) -> String {
+    if whole && v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        crate::core::dataset::format_edge(v)
+    }
+}
+
+/// A row's score as the Review list and the inspector show it: a whole
+/// number for whole-number scores, else three decimals.
+#[must_use]
+pub fn score(v: f64, whole: bool) -> String {
+    if whole && v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
 }
 
 /// A p-value: four decimals, or scientific below 0.0001; one too small for

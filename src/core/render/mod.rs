@@ -16,13 +16,15 @@ use std::fmt::Write as _;
 pub use csv::Tidy;
 pub use csv::{report_csv, tags_csv};
 pub use format::{
-    NA, count, count_short, interval_text, num, p_value, pct, pct_ci, points, points_ci,
-    points_with_ci, pt,
+    NA, count, count_short, interval_text, num, p_value, pct, pct_ci, points, points_1, points_ci,
+    points_interval, points_with_ci, pt, score, threshold,
 };
 pub use html::tags_html;
 pub use json::{report_json, tags_json, write_report_json};
 pub use markdown::{report_markdown, tags_markdown};
-pub use tables::{group_flags, judged_line, tags_table};
+pub use tables::{
+    FEW_REVIEWED_MARK, group_flags, judged_line, tag_cell, tag_cell_interval, tags_table,
+};
 pub use text::{report_text, report_text_width};
 
 /// `text` wrapped at `width` characters (when given), continuation lines

@@ -1,17 +1,73 @@
 //! The tables and lines every output format shares.
 
 use super::Table;
-use super::format::{count, interval_text, num, pct, pct_ci, pt};
+use super::format::{
+    count, interval_text, num, pct, pct_ci, points, points_1, points_interval, pt, threshold,
+};
 use crate::core::calibration::Basis;
-use crate::core::priority::{Estimate, HlpSource, TagRow};
+use crate::core::priority::{Estimate, HlpSource, SortKey, TagRow};
 use crate::core::report::{GroupScores, Report, ScoreSummary};
 use crate::core::slices::{DisparityMetric, SliceAnalysis};
 
-pub(super) fn est_pct(e: &Estimate, decimals: usize) -> String {
-    pct(e.value, decimals)
+/// How one column of the prioritisation table is written, for every face
+/// (the app's table and tags panel, text, Markdown, HTML): shares and rates
+/// in percent with one decimal, HLP in percent, the gap and the expected
+/// lift in accuracy points (a difference of two percentages), priority in
+/// the lift's points weighted by importance / effort.
+#[must_use]
+pub fn tag_cell(r: &TagRow, key: SortKey) -> String {
+    let est = |e: &Estimate| pct(e.value, 1);
+    match key {
+        SortKey::Tag => r.tag.clone(),
+        SortKey::Tagged => count(r.tagged),
+        SortKey::TaggedErrors => count(r.tagged_errors),
+        SortKey::ShareOfErrors => est(&r.share_of_errors),
+        SortKey::ErrorRate => est(&r.error_rate),
+        SortKey::ShareOfData => est(&r.share_of_data),
+        SortKey::Accuracy => est(&r.accuracy),
+        SortKey::Hlp => pct(r.hlp, 1),
+        SortKey::Gap => points_1(r.gap.value),
+        SortKey::ExpectedLift => points(r.expected_lift.value),
+        SortKey::Priority => pt(r.priority, 2),
+        SortKey::Coverage => {
+            if r.exact {
+                "exact".to_string()
+            } else {
+                pct(Some(r.coverage), 1)
+            }
+        }
+    }
 }
 
-/// The prioritisation table for people: percentages, HLP source, coverage.
+/// The 95% interval of a column of the prioritisation table, in its
+/// column's unit (`[12.3, 20.1]`), when it has one.
+#[must_use]
+pub fn tag_cell_interval(r: &TagRow, key: SortKey) -> Option<String> {
+    let ci = match key {
+        SortKey::ShareOfErrors => r.share_of_errors.ci,
+        SortKey::ErrorRate => r.error_rate.ci,
+        SortKey::ShareOfData => r.share_of_data.ci,
+        SortKey::Accuracy => r.accuracy.ci,
+        SortKey::Hlp => r.hlp_ci,
+        SortKey::Gap => r.gap.ci,
+        SortKey::ExpectedLift => r.expected_lift.ci,
+        _ => None,
+    }?;
+    let decimals = if key == SortKey::ExpectedLift { 2 } else { 1 };
+    Some(if matches!(key, SortKey::Gap | SortKey::ExpectedLift) {
+        points_interval(Some(ci), decimals)
+    } else {
+        pct_ci(Some(ci), decimals)
+    })
+}
+
+/// The mark beside a tag whose numbers rest on few reviewed examples.
+pub const FEW_REVIEWED_MARK: &str = "few reviewed";
+
+/// The prioritisation table for people: percentages and points as
+/// [`tag_cell`] writes them, HLP source, coverage; a tag whose numbers rest
+/// on few reviewed examples carries the intervals of its estimates in its
+/// cells and a "few reviewed" mark.
 #[must_use]
 pub fn tags_table(rows: &[TagRow], with_ci: bool) -> Table {
     let mut headers = vec![
@@ -33,36 +89,44 @@ pub fn tags_table(rows: &[TagRow], with_ci: bool) -> Table {
     }
     let mut t = Table::new(&headers);
     for r in rows {
-        let hlp = match (r.hlp, r.hlp_source) {
-            (Some(h), Some(HlpSource::HumanColumn)) => {
-                format!("{} (human)", pct(Some(h), 1))
+        let cell = |key: SortKey| {
+            let text = tag_cell(r, key);
+            match tag_cell_interval(r, key) {
+                Some(ci) if r.few_reviewed && key != SortKey::ExpectedLift => {
+                    format!("{text} {ci}")
+                }
+                _ => text,
             }
-            (h, _) => pct(h, 1),
         };
+        let hlp = match r.hlp_source {
+            Some(HlpSource::HumanColumn) => format!("{} (human)", cell(SortKey::Hlp)),
+            _ => cell(SortKey::Hlp),
+        };
+        let mut name = r.tag.clone();
+        if r.rule.is_some() {
+            name.push_str(" (rule)");
+        }
+        if r.few_reviewed {
+            name.push_str(" (");
+            name.push_str(FEW_REVIEWED_MARK);
+            name.push(')');
+        }
         let mut row = vec![
-            if r.rule.is_some() {
-                format!("{} (rule)", r.tag)
-            } else {
-                r.tag.clone()
-            },
-            count(r.tagged),
-            count(r.tagged_errors),
-            est_pct(&r.share_of_errors, 1),
-            est_pct(&r.error_rate, 1),
-            est_pct(&r.share_of_data, 1),
-            est_pct(&r.accuracy, 1),
+            name,
+            cell(SortKey::Tagged),
+            cell(SortKey::TaggedErrors),
+            cell(SortKey::ShareOfErrors),
+            cell(SortKey::ErrorRate),
+            cell(SortKey::ShareOfData),
+            cell(SortKey::Accuracy),
             hlp,
-            est_pct(&r.gap, 1),
-            est_pct(&r.expected_lift, 2),
-            pct(r.priority, 2),
-            if r.exact {
-                "exact".to_string()
-            } else {
-                pct(Some(r.coverage), 1)
-            },
+            cell(SortKey::Gap),
+            cell(SortKey::ExpectedLift),
+            cell(SortKey::Priority),
+            cell(SortKey::Coverage),
         ];
         if with_ci {
-            row.push(pct_ci(r.expected_lift.ci, 2));
+            row.push(tag_cell_interval(r, SortKey::ExpectedLift).unwrap_or_default());
         }
         t.push(row);
     }
@@ -135,10 +199,11 @@ pub(super) fn sweep_table(s: &ScoreSummary) -> Table {
         "F1",
         "selected",
     ]);
+    let whole = s.sweep.iter().all(|p| p.threshold.fract() == 0.0);
     for p in &s.sweep {
         let c = &p.counts;
         t.push(vec![
-            format!("{:.3}", p.threshold),
+            threshold(p.threshold, whole),
             pct(c.tpr().value(), 1),
             pct(c.fpr().value(), 1),
             pct(c.precision().value(), 1),
@@ -262,9 +327,10 @@ pub(super) fn score_sections(r: &Report) -> Vec<Section> {
             num(rc.aurc, 4)
         )];
         let mut t = Table::new(&["keep confidence >=", "kept", "coverage", "accuracy"]);
+        let whole = rc.points.iter().all(|p| p.threshold.fract() == 0.0);
         for p in &rc.points {
             t.push(vec![
-                format!("{:.3}", p.threshold),
+                threshold(p.threshold, whole),
                 count(p.kept),
                 pct(p.coverage, 1),
                 pct(p.accuracy, 2),

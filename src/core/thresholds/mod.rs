@@ -234,16 +234,6 @@ impl ScoreRange {
         }
         r.lo.is_finite().then_some(r)
     }
-
-    /// A score as the column writes it.
-    #[must_use]
-    pub fn show(self, v: f64) -> String {
-        if self.integral {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.3}")
-        }
-    }
 }
 
 /// Everything score-based for one positive class: the curves, AUC and

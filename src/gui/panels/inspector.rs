@@ -71,9 +71,10 @@ impl InspectorPanel {
                             }
                         });
                         if let Some(score) = ds.score.as_ref().map(|s| s[row]) {
+                            let whole = ws.summary.score_range.is_some_and(|r| r.integral);
                             ui.label(format!(
                                 "score {}",
-                                crate::core::dataset::format_number(score)
+                                crate::core::render::score(score, whole)
                             ));
                         }
                         let reviewed = ws.state.is_reviewed(row);

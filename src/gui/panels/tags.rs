@@ -172,8 +172,14 @@ impl TagsPanel {
                                         widgets::bar(ui, fraction, 40.0, hex_colour(&def.colour))
                                             .on_hover_text(format!(
                                                 "Expected lift {}",
-                                                render::pct(lift, 2)
+                                                render::tag_cell(
+                                                    r,
+                                                    crate::core::priority::SortKey::ExpectedLift
+                                                )
                                             ));
+                                        if r.few_reviewed {
+                                            widgets::few_reviewed(ui, r);
+                                        }
                                         ui.label(render::count_short(r.tagged)).on_hover_text(
                                             format!(
                                                 "{} {}",

@@ -404,7 +404,11 @@ impl CompareView {
                     let rows: Vec<Dumbbell<'_>> = tags
                         .into_iter()
                         .map(|t| Dumbbell {
-                            name: t.tag.clone(),
+                            name: if t.few_reviewed {
+                                format!("{} ({})", t.tag, crate::core::render::FEW_REVIEWED_MARK)
+                            } else {
+                                t.tag.clone()
+                            },
                             change: &t.change,
                             p_adjusted: t.p_adjusted,
                             regressed: t.regressed,
@@ -613,11 +617,14 @@ fn dumbbell_grid(
                 };
                 ui.label(name);
                 ui.label(count(c.table.n()));
+                let (before_ci, after_ci) = c.table.before_after_ci();
                 let hover = format!(
-                    "{}: {} → {}, change {} (95% {}), {} fixed, {} broken, McNemar p = {}, Holm-adjusted {}",
+                    "{}: {} {} → {} {}, change {} (95% {}), {} fixed, {} broken, McNemar p = {}, Holm-adjusted {}",
                     row.name,
-                    pct(c.before, 2),
-                    pct(c.after, 2),
+                    pct(c.before, 1),
+                    crate::core::render::pct_ci(before_ci, 1),
+                    pct(c.after, 1),
+                    crate::core::render::pct_ci(after_ci, 1),
                     pts(c.delta),
                     ci_text(c.delta_ci),
                     count(row.fixed),

@@ -238,13 +238,17 @@ fn top_tags_ui(ui: &mut Ui, table: &[TagRow]) {
         ui.horizontal(|ui| {
             widgets::swatch(ui, hex_colour(&r.colour));
             ui.label(RichText::new(&r.tag).strong());
+            let cell = |key| crate::core::render::tag_cell(r, key);
             ui.label(format!(
                 "lift {} · accuracy {} vs HLP {} · {} of data",
-                pct(r.expected_lift.value, 2),
-                pct(r.accuracy.value, 1),
-                pct(r.hlp, 1),
-                pct(r.share_of_data.value, 1)
+                cell(SortKey::ExpectedLift),
+                cell(SortKey::Accuracy),
+                cell(SortKey::Hlp),
+                cell(SortKey::ShareOfData)
             ));
+            if r.few_reviewed {
+                widgets::few_reviewed(ui, r);
+            }
         });
     }
 }

@@ -165,61 +165,60 @@ fn table_body(
                             if let Some(rule) = &r.rule {
                                 label.on_hover_text(format!("Rule: {rule}"));
                             }
+                            if r.few_reviewed {
+                                widgets::few_reviewed(ui, r);
+                            }
                         });
                     });
-                    row.col(|ui| {
-                        ui.label(render::count(r.tagged));
-                    });
-                    row.col(|ui| {
-                        ui.label(render::count(r.tagged_errors));
-                    });
-                    for e in [
-                        &r.share_of_errors,
-                        &r.error_rate,
-                        &r.share_of_data,
-                        &r.accuracy,
-                    ] {
+                    for (key, _, _) in &COLUMNS[1..] {
                         row.col(|ui| {
-                            widgets::estimate(ui, e, 1, why);
+                            cell_ui(ui, r, *key, why);
                         });
                     }
-                    row.col(|ui| {
-                        let text = render::pct(r.hlp, 1);
-                        let source = r.hlp_source.map_or("", |s| s.label());
-                        let l = ui.label(text);
-                        if r.hlp.is_none() {
-                            l.on_hover_text(why.join("\n"));
-                        } else {
-                            l.on_hover_text(format!("From {source}"));
-                        }
-                    });
-                    row.col(|ui| {
-                        widgets::estimate(ui, &r.gap, 1, why);
-                    });
-                    row.col(|ui| {
-                        widgets::estimate(ui, &r.expected_lift, 2, why);
-                    });
-                    row.col(|ui| {
-                        ui.label(render::pct(r.priority, 2)).on_hover_text(format!(
-                            "importance {} / effort {}",
-                            r.importance, r.effort
-                        ));
-                    });
-                    row.col(|ui| {
-                        let text = if r.exact {
-                            "exact".to_string()
-                        } else {
-                            render::pct(Some(r.coverage), 1)
-                        };
-                        ui.label(text).on_hover_text(if r.exact {
-                            "Every row is covered: the numbers are exact"
-                        } else {
-                            "Share of errors reviewed; numbers are estimates from the review sample"
-                        });
-                    });
                 });
             });
     });
+}
+
+/// One cell of the table as every face writes it ([`render::tag_cell`]),
+/// its interval on hover (and in the cell for a tag of few reviewed
+/// examples), why it is unknown when it is.
+fn cell_ui(ui: &mut Ui, r: &TagRow, key: SortKey, why: &[String]) {
+    let text = render::tag_cell(r, key);
+    let interval = render::tag_cell_interval(r, key);
+    let shown = match (&interval, r.few_reviewed) {
+        (Some(ci), true) => format!("{text} {ci}"),
+        _ => text.clone(),
+    };
+    let label = ui.label(shown);
+    let hover = match key {
+        SortKey::Hlp => r.hlp.map_or_else(
+            || why.join("\n"),
+            |_| {
+                let source = r.hlp_source.map_or("", |s| s.label());
+                match &interval {
+                    Some(ci) => format!("From {source}; 95% interval {ci}"),
+                    None => format!("From {source}"),
+                }
+            },
+        ),
+        SortKey::Priority => format!(
+            "Expected lift × importance {} / effort {}",
+            r.importance, r.effort
+        ),
+        SortKey::Coverage if r.exact => "Every row is covered: the numbers are exact".to_string(),
+        SortKey::Coverage => {
+            "Share of errors reviewed; numbers are estimates from the review sample".to_string()
+        }
+        _ => match &interval {
+            Some(ci) => format!("95% interval {ci}"),
+            None if text == render::NA => why.join("\n"),
+            None => String::new(),
+        },
+    };
+    if !hover.is_empty() {
+        label.on_hover_text(hover);
+    }
 }
 
 /// Bars of expected lift per tag, with 95% interval whiskers.
@@ -251,7 +250,7 @@ fn lift_chart(ui: &mut Ui, rows: &[TagRow]) {
         .height(height)
         .allow_drag(false)
         .allow_zoom(false)
-        .y_axis_label("expected lift (accuracy points, %)")
+        .y_axis_label("expected lift (accuracy points)")
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("expected lift", bars));
             #[allow(clippy::cast_precision_loss)]

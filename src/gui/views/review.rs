@@ -370,7 +370,7 @@ impl ReviewView {
                     }
                     if let (Some(score), Some(range)) = (&ds.score, self.score_range) {
                         row.col(|ui| {
-                            ui.label(range.show(score[r]));
+                            ui.label(crate::core::render::score(score[r], range.integral));
                         });
                     }
                     row.col(|ui| {

@@ -87,7 +87,13 @@ pub fn ui(
         egui::ScrollArea::vertical()
             .id_salt("right")
             .show(ui, |ui| {
-                ui.label(RichText::new(format!("Keeping confidence ≥ {:.4}", *t)).strong());
+                ui.label(
+                    RichText::new(format!(
+                        "Keeping confidence ≥ {}",
+                        crate::core::render::threshold(*t, false)
+                    ))
+                    .strong(),
+                );
                 let errors = overall.errors_at(*t);
                 ui.label(format!(
                     "kept {} of {} rows ({}), accuracy {}, {} errors",
@@ -120,7 +126,7 @@ pub fn ui(
                                 ui.label(name);
                                 ui.label(count(k));
                                 ui.label(pct(c, 1));
-                                ui.label(pct(a, 2));
+                                ui.label(pct(a, 1));
                                 ui.end_row();
                             }
                         });

@@ -10,14 +10,7 @@ use crate::core::render::{count, pct, pct_ci};
 use crate::core::thresholds::{GroupCurves, Op, ScoreAnalysis};
 use crate::gui::{theme, widgets};
 
-/// A threshold as the data writes it: whole numbers for decile scores.
-fn show(t: f64, integral: bool) -> String {
-    if integral && t.fract() == 0.0 {
-        format!("{t:.0}")
-    } else {
-        crate::core::dataset::format_number(t)
-    }
-}
+use crate::core::render::threshold as show;
 
 /// Draws the panel.
 pub fn ui(
