@@ -51,6 +51,7 @@ pub fn tags_json(rows: &[TagRow]) -> Value {
                     "accuracy": t.accuracy.value,
                     "hlp": t.hlp,
                     "hlp_source": t.hlp_source,
+                    "hlp_ci": ci_json(t.hlp_ci),
                     "gap": t.gap.value,
                     "expected_lift": t.expected_lift.value,
                     "priority": t.priority,
@@ -58,6 +59,7 @@ pub fn tags_json(rows: &[TagRow]) -> Value {
                     "effort": t.effort,
                     "coverage": t.coverage,
                     "exact": t.exact,
+                    "few_reviewed": t.few_reviewed,
                     "ci": estimate_ci(&[
                         ("share_of_errors", &t.share_of_errors),
                         ("error_rate", &t.error_rate),
