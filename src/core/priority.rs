@@ -342,7 +342,9 @@ fn tag_row_in(
     let hlp_ci = hlp
         .filter(|_| hlp_source == Some(HlpSource::HumanColumn))
         .and_then(|h| super::stats::wilson_p(h, hlp_examples));
+    // A tag with nothing tagged yet has no numbers to misread ("n/a").
     let few_reviewed = !exact
+        && c.tagged().w > 0.0
         && (c.tagged().effective() < FEW_REVIEWED
             || hlp_source == Some(HlpSource::HumanColumn) && hlp_examples < FEW_REVIEWED);
     if few_reviewed {

@@ -468,15 +468,15 @@ pub(super) fn omitted_groups_line(omitted: usize) -> Option<String> {
 #[must_use]
 pub fn group_flags(s: &SliceAnalysis, i: usize) -> Vec<String> {
     let mut flags = Vec::new();
+    let worse: Vec<&str> = s.flagged(i).iter().map(|m| m.name()).collect();
+    if !worse.is_empty() {
+        flags.push(format!("worse on {}", worse.join(", ")));
+    }
     if s.low_support(i) {
         flags.push(format!("low support (< {})", s.min_support));
     }
     if s.reference == Some(i) {
         flags.push("reference".to_string());
-    }
-    let worse: Vec<&str> = s.flagged(i).iter().map(|m| m.name()).collect();
-    if !worse.is_empty() {
-        flags.push(format!("worse on {}", worse.join(", ")));
     }
     let differs: Vec<&str> = s
         .differs(i)

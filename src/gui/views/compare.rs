@@ -342,7 +342,10 @@ impl CompareView {
         });
         if let (Some(pos), Some((tpr, fpr))) = (&report.positive, &report.rates) {
             ui.horizontal_wrapped(|ui| {
-                for (name, c, higher_is_better) in [("TPR", tpr, true), ("FPR", fpr, false)] {
+                for (name, c, higher_is_better) in [
+                    ("true positive rate", tpr, true),
+                    ("false positive rate", fpr, false),
+                ] {
                     let worse = better(c, higher_is_better) == Some(false);
                     let significant = c.p_value < ALPHA;
                     ui.label(format!(
@@ -467,9 +470,9 @@ impl CompareView {
                                 (Metric::Accuracy, "accuracy".to_string()),
                                 (
                                     Metric::Tpr,
-                                    "TPR (recall of the positive class)".to_string(),
+                                    "true positive rate (recall of the positive class)".to_string(),
                                 ),
-                                (Metric::Fpr, "FPR".to_string()),
+                                (Metric::Fpr, "false positive rate".to_string()),
                             ],
                         );
                     } else {
@@ -520,8 +523,8 @@ impl CompareView {
                         .collect();
                     let measure = match metric {
                         Metric::Accuracy => "accuracy",
-                        Metric::Tpr => "TPR",
-                        Metric::Fpr => "FPR",
+                        Metric::Tpr => "true positive rate",
+                        Metric::Fpr => "false positive rate",
                     };
                     dumbbell_grid(ui, ctx, "cmp-slices", (column, measure), &rows);
                 }

@@ -431,6 +431,8 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                             }
                         }
                         ui.vertical(|ui| {
+                            // A description is one line, as wide as it is.
+                            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
                             if ui
                                 .link(&s.description)
                                 .on_hover_text("Review this slice's rows")

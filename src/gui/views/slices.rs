@@ -323,19 +323,19 @@ fn slice_table(
     commands: &CommandSender,
 ) {
     let with_positive = s.positive.is_some();
-    let mut headers = vec!["group", "count", "share", "accuracy", "error rate"];
+    let mut headers = vec!["group", "flags", "count", "share", "accuracy", "error rate"];
     if with_positive {
+        // The true positive rate is 1 − the false negative rate: on hover.
         headers.extend([
             "false pos. rate",
             "false neg. rate",
-            "true pos. rate",
             "precision",
             "selection rate",
         ]);
     }
-    headers.extend(["", "vs reference"]);
-    // The flags take what width is left (clipped, in full on hover); the
-    // whole table scrolls sideways when even that does not fit.
+    // The flags come right after the group (clipped, in full on hover), so
+    // they are seen however many rate columns follow; the whole table
+    // scrolls sideways when the rates do not fit.
     egui::ScrollArea::horizontal()
         .id_salt("slice-table-h")
         .show(ui, |ui| {
@@ -344,14 +344,18 @@ fn slice_table(
                 .striped(true)
                 .max_scroll_height(height)
                 .cell_layout(Layout::right_to_left(Align::Center))
-                .column(Column::auto().at_least(140.0).resizable(true))
-                .columns(Column::auto().at_least(62.0), headers.len() - 3)
-                .column(Column::auto())
-                .column(Column::remainder().at_least(120.0).clip(true))
+                .column(Column::auto().at_least(180.0).resizable(true))
+                .column(
+                    Column::initial(180.0)
+                        .at_least(100.0)
+                        .clip(true)
+                        .resizable(true),
+                )
+                .columns(Column::auto().at_least(62.0), headers.len() - 2)
                 .header(20.0, |mut h| {
                     for (i, name) in headers.iter().enumerate() {
                         h.col(|ui| {
-                            if i == 0 || i + 1 == headers.len() {
+                            if i <= 1 {
                                 ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
                                     ui.strong(*name)
                                 });
@@ -380,14 +384,32 @@ fn slice_table(
                         };
                         row.col(|ui| {
                             ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                let cmd = group_rule(ds, &s.columns, &g.values).map(|rule| {
+                                    Command::CreateRuleTag(TagDef::rule(&g.name(), "", &rule))
+                                });
+                                if let Some(cmd) = cmd
+                                    && ui
+                                        .small_button("Rule tag")
+                                        .on_hover_text(
+                                            "Add this group to the prioritisation table as a rule tag",
+                                        )
+                                        .clicked()
+                                {
+                                    commands.send(cmd);
+                                }
                                 ui.label(weak(widgets::numbered_name(i, &g.name(), numbered)));
                                 if low {
                                     ui.label(
-                                        RichText::new(format!("low support (<{})", s.min_support))
+                                        RichText::new(format!("low support (< {})", s.min_support))
                                             .small()
                                             .color(theme::RED),
                                     );
                                 }
+                            });
+                        });
+                        row.col(|ui| {
+                            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                vs_reference(ui, s, i);
                             });
                         });
                         row.col(|ui| {
@@ -398,31 +420,18 @@ fn slice_table(
                         row.col(|ui| rate(ui, c.error_rate()));
                         if with_positive {
                             let b = &c.binary;
-                            for p in [b.fpr(), b.fnr(), b.tpr(), b.precision(), b.selection_rate()]
-                            {
-                                row.col(|ui| rate(ui, p));
-                            }
+                            row.col(|ui| rate(ui, b.fpr()));
+                            row.col(|ui| {
+                                ui.label(weak(pct(b.fnr().value(), 1))).on_hover_text(format!(
+                                    "95% {}; true positive rate {} {}",
+                                    pct_ci(b.fnr().ci(), 1),
+                                    pct(b.tpr().value(), 1),
+                                    pct_ci(b.tpr().ci(), 1)
+                                ));
+                            });
+                            row.col(|ui| rate(ui, b.precision()));
+                            row.col(|ui| rate(ui, b.selection_rate()));
                         }
-                        row.col(|ui| {
-                            let cmd = group_rule(ds, &s.columns, &g.values).map(|rule| {
-                                Command::CreateRuleTag(TagDef::rule(&g.name(), "", &rule))
-                            });
-                            if let Some(cmd) = cmd
-                                && ui
-                                    .small_button("Rule tag")
-                                    .on_hover_text(
-                                        "Add this group to the prioritisation table as a rule tag",
-                                    )
-                                    .clicked()
-                            {
-                                commands.send(cmd);
-                            }
-                        });
-                        row.col(|ui| {
-                            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                                vs_reference(ui, s, i);
-                            });
-                        });
                     });
                 });
         });

@@ -140,7 +140,7 @@ pub fn ui(
                 ui.end_row();
             });
         ui.label(format!(
-            "TPR {} · FPR {} · precision {} · accuracy {} · F1 {} · selected {}",
+            "true positive rate {} · false positive rate {} · precision {} · accuracy {} · F1 {} · selection rate {}",
             pct(c.tpr().value(), 1),
             pct(c.fpr().value(), 1),
             pct(c.precision().value(), 1),
@@ -170,9 +170,9 @@ fn groups_ui(ui: &mut Ui, m: &mut Moving, g: &GroupCurves, range: (f64, f64), in
         .show(ui, |ui| {
             ui.strong("group");
             ui.strong("threshold");
-            ui.strong("FPR");
-            ui.strong("FNR");
-            ui.strong("selected");
+            ui.strong("false pos. rate");
+            ui.strong("false neg. rate");
+            ui.strong("selection rate");
             ui.end_row();
             for (i, (values, c)) in g.groups.iter().zip(&counts).enumerate() {
                 ui.label(values.join(" & "));
