@@ -711,7 +711,7 @@ fn a_slice_of_many_groups_prints_the_largest_and_bootstraps_within_a_budget() {
         &["report", file, "--by", "user", "--bootstrap", "100000"],
         2,
         "user",
-        "at most 33,333 replicates",
+        "at most 13,333 replicates",
     );
 }
 

@@ -710,8 +710,7 @@ impl FromIterator<u32> for Codes {
     }
 }
 
-/// The label shown for a missing value.
-pub const MISSING: &str = "(missing)";
+pub use super::temporal::MISSING;
 
 /// How a numeric column was grouped for slicing.
 #[derive(Debug, Clone, PartialEq)]
@@ -788,42 +787,7 @@ impl Column {
     }
 }
 
-/// Formats a number compactly: integers without a fraction, others with up to
-/// 6 significant digits.
-#[must_use]
-pub fn format_number(v: f64) -> String {
-    if v.is_nan() {
-        return MISSING.to_string();
-    }
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        return format!("{v:.0}");
-    }
-    let s = format!("{v:.6}");
-    let trimmed = s.trim_end_matches('0').trim_end_matches('.');
-    // Keep at most 6 significant digits for large magnitudes.
-    if v.abs() >= 1e6 {
-        format!("{v:.0}")
-    } else {
-        trimmed.to_string()
-    }
-}
-
-/// A bin edge with up to 4 significant digits.
-#[must_use]
-pub fn format_edge(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format_number(v);
-    }
-    let magnitude = v.abs().log10().floor();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let decimals = (3.0 - magnitude).clamp(0.0, 12.0) as usize;
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
+pub use super::temporal::{format_edge, format_number};
 
 /// One class's probability column.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,9 +3,14 @@
 //! natural unit (days since 1970-01-01, seconds since 1970-01-01 00:00 UTC,
 //! seconds since midnight, seconds), so it is grouped by value or binned
 //! like any number and ordered by time, and shows and reads it as people
-//! write it: `2024-03-01`, `2024-03-01 14:30:00`, `14:30:00`, `90 s`.
+//! write it: `2024-03-01`, `2024-03-01 14:30:00`, `14:30:00`, `90 s`; and
+//! plain numbers as slice values and bin edges are written. A leaf: it
+//! imports nothing of the engine.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike as _};
+
+/// The label shown for a missing value.
+pub const MISSING: &str = "(missing)";
 
 /// What the numbers of a numeric column stand for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,13 +40,12 @@ impl NumberKind {
     #[must_use]
     pub fn format(self, v: f64) -> String {
         match self {
-            Self::Plain => super::dataset::format_number(v),
-            Self::Date => date(v).map_or_else(
-                || super::dataset::format_number(v),
-                |d| d.format("%Y-%m-%d").to_string(),
-            ),
+            Self::Plain => format_number(v),
+            Self::Date => {
+                date(v).map_or_else(|| format_number(v), |d| d.format("%Y-%m-%d").to_string())
+            }
             Self::DateTime { utc } => date_time(v).map_or_else(
-                || super::dataset::format_number(v),
+                || format_number(v),
                 |t| {
                     let text = if t.time() == NaiveTime::MIN {
                         t.format("%Y-%m-%d").to_string()
@@ -56,10 +60,10 @@ impl NumberKind {
                 },
             ),
             Self::Time => time(v).map_or_else(
-                || super::dataset::format_number(v),
+                || format_number(v),
                 |t| format!("{}{}", t.format("%H:%M:%S"), fraction(t.nanosecond())),
             ),
-            Self::Duration => format!("{} s", super::dataset::format_number(v)),
+            Self::Duration => format!("{} s", format_number(v)),
         }
     }
 
@@ -68,8 +72,8 @@ impl NumberKind {
     #[must_use]
     pub fn format_edge(self, v: f64) -> String {
         match self {
-            Self::Plain => super::dataset::format_edge(v),
-            Self::Duration => format!("{} s", super::dataset::format_edge(v)),
+            Self::Plain => format_edge(v),
+            Self::Duration => format!("{} s", format_edge(v)),
             _ => self.format(v),
         }
     }
@@ -170,6 +174,43 @@ fn time(seconds: f64) -> Option<NaiveTime> {
     let whole = seconds.floor();
     let nanos = ((seconds - whole) * 1e9).round().min(999_999_999.0) as u32;
     NaiveTime::from_num_seconds_from_midnight_opt(whole as u32, nanos)
+}
+
+/// Formats a number compactly: integers without a fraction, others with up to
+/// 6 significant digits.
+#[must_use]
+pub fn format_number(v: f64) -> String {
+    if v.is_nan() {
+        return MISSING.to_string();
+    }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{v:.0}");
+    }
+    let s = format!("{v:.6}");
+    let trimmed = s.trim_end_matches('0').trim_end_matches('.');
+    // Keep at most 6 significant digits for large magnitudes.
+    if v.abs() >= 1e6 {
+        format!("{v:.0}")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// A bin edge with up to 4 significant digits.
+#[must_use]
+pub fn format_edge(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format_number(v);
+    }
+    let magnitude = v.abs().log10().floor();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let decimals = (3.0 - magnitude).clamp(0.0, 12.0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]

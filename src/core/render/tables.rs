@@ -563,6 +563,17 @@ pub(super) fn disparity_line(s: &SliceAnalysis) -> String {
     if supported == s.groups.len() {
         return format!("Disparity{boot}: {headline}");
     }
+    if supported == 0 {
+        return format!(
+            "Disparity: no group has {} examples, so none is judged; between all {} groups: {}",
+            count(s.min_support),
+            s.groups.len(),
+            describe(
+                &s.disparity_all,
+                &crate::core::bootstrap::DisparityIntervals::default()
+            )
+        );
+    }
     format!(
         "Disparity between the {supported} groups of at least {} examples{boot}: {headline}. Between all {} groups: {}",
         count(s.min_support),
