@@ -1063,12 +1063,12 @@ fn compare_prints_the_paired_change_and_gates_on_regressions() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&md).unwrap();
-    assert!(text.starts_with("## Slicewise compare: "), "{text}");
+    assert!(text.starts_with("# Slicewise compare: "), "{text}");
     assert!(
-        text.contains("### By device") && text.contains("| device |"),
+        text.contains("## By device") && text.contains("| device |"),
         "{text}"
     );
-    assert!(text.contains("McNemar exact p = 1.0000  \n"), "{text}");
+    assert!(text.contains("McNemar exact p = 1.0000\n\n"), "{text}");
     // CSV: a row per number; HTML: one page with a table per section.
     let csv = dir.path().join("change.csv");
     let o = slicewise(&[
@@ -1110,7 +1110,7 @@ fn compare_prints_the_paired_change_and_gates_on_regressions() {
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.starts_with("<!DOCTYPE html>"), "{text}");
     assert!(
-        text.contains("<h3>By device</h3>")
+        text.contains("<h2>By device</h2>")
             && text.contains("<th style=\"text-align:left\">device</th>"),
         "{text}"
     );

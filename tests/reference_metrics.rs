@@ -511,8 +511,18 @@ fn compas_marks_the_harm_propublica_found_whichever_the_reference() {
                 min_support: 30,
                 ..ReportOptions::default()
             };
-            let j =
-                render::report_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap());
+            let built = report::build(&ds, &ReviewState::new(&ds), &opts).unwrap();
+            let j = render::report_json(&built);
+            // The HTML report marks the same groups, in the same words.
+            let html = render::report_html(&built);
+            let row_of = |race: &str| {
+                html.split("<tr>")
+                    .find(|r| r.contains(&format!(">{race}</td>")))
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            assert!(row_of("African-American").contains("worse on false positive rate"));
+            assert!(row_of("Caucasian").contains("worse on false negative rate"));
             let groups = j["slices"][0]["groups"].as_array().unwrap();
             let worse = |race: &str| -> Vec<String> {
                 let g = groups.iter().find(|g| g["value"] == race).unwrap();

@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{
-    ColumnArgs, EXIT_USAGE, Failure, check_output, data_err, open_with_session, output_err,
-    session_inputs, text_width, write_output,
+    ColumnArgs, EXIT_USAGE, Failure, check_output, data_err, open_with_session, session_inputs,
 };
 use crate::core::open;
 
@@ -52,15 +51,9 @@ pub struct CompareArgs {
     /// Exit 4 when a slice group or tag regressed significantly (a gate for CI).
     #[arg(long)]
     pub fail_on_regression: bool,
-    /// Output format (default: from --out's extension, else text).
-    #[arg(long, value_enum)]
-    pub format: Option<CompareFormat>,
-    /// Write to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Fit text tables into this many columns (0: never leave columns out).
-    #[arg(long, value_name = "N")]
-    pub width: Option<usize>,
+    /// Output format, file and width.
+    #[command(flatten)]
+    pub output: super::OutputArgs,
     /// Column roles and format (the same for both runs).
     #[command(flatten)]
     pub columns: ColumnArgs,
@@ -73,21 +66,6 @@ pub enum LabelsArg {
     Before,
     /// The second run's labels.
     After,
-}
-
-/// `compare --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompareFormat {
-    /// Tables for a terminal.
-    Text,
-    /// The JSON described in README.
-    Json,
-    /// Markdown tables, for a pull request or a ticket.
-    Md,
-    /// One tidy CSV: a row per number (section, key, group, metric, value, interval).
-    Csv,
-    /// One self-contained HTML page.
-    Html,
 }
 
 fn parse_alpha(s: &str) -> Result<f64, String> {
@@ -131,7 +109,10 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         }
     };
     let session = session_inputs(&args.before, args.session.as_deref());
-    check_output(args.out.as_deref(), &[&args.before, &after_path, &session])?;
+    check_output(
+        args.output.out.as_deref(),
+        &[&args.before, &after_path, &session],
+    )?;
     // The first run with its session (tags); the second run alone.
     let (before, state) = open_with_session(&args.before, &args.columns, args.session.as_deref())?;
     // The second run needs its labels, predictions and ids only.
@@ -173,31 +154,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
     if report.by_position {
         eprintln!("warning: no id column, so the runs' rows are paired by position");
     }
-    let format = args.format.unwrap_or(
-        match args
-            .out
-            .as_deref()
-            .and_then(|p| p.extension())
-            .and_then(|e| e.to_str())
-        {
-            Some("json") => CompareFormat::Json,
-            Some("md") => CompareFormat::Md,
-            Some("csv") => CompareFormat::Csv,
-            Some("html" | "htm") => CompareFormat::Html,
-            _ => CompareFormat::Text,
-        },
-    );
-    let text = match format {
-        CompareFormat::Text => report.to_text(text_width(args.width, args.out.as_deref())),
-        CompareFormat::Md => report.to_markdown(),
-        CompareFormat::Csv => report.to_csv(),
-        CompareFormat::Html => report.to_html(),
-        CompareFormat::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&report.to_json()).map_err(output_err)?
-        ),
-    };
-    write_output(args.out.as_deref(), &text)?;
+    args.output.write(&report)?;
     let regressions = report.regressions();
     if args.fail_on_regression && !regressions.is_empty() {
         return Err(Failure {

@@ -6,12 +6,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use super::{
-    ColumnArgs, EXIT_USAGE, Failure, check_output, open_with_session, output_err, session_inputs,
-    text_width, write_output,
-};
+use super::{ColumnArgs, EXIT_USAGE, Failure, check_output, open_with_session, session_inputs};
 use crate::core::discover::{
     DiscoverOptions, DiscoveryReport, ErrorKind, MinSupport, discover, features,
 };
@@ -44,27 +41,12 @@ pub struct DiscoverArgs {
     /// <stem>.slicewise.ron beside the data, when it exists).
     #[arg(long, value_name = "FILE")]
     pub session: Option<PathBuf>,
-    /// Output format (default: from --out's extension, else text).
-    #[arg(long, value_enum)]
-    pub format: Option<DiscoverFormat>,
-    /// Write to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Fit the text table into this many columns (0: never leave columns out).
-    #[arg(long, value_name = "N")]
-    pub width: Option<usize>,
+    /// Output format, file and width.
+    #[command(flatten)]
+    pub output: super::OutputArgs,
     /// Column roles and format.
     #[command(flatten)]
     pub columns: ColumnArgs,
-}
-
-/// `discover --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiscoverFormat {
-    /// A table for a terminal.
-    Text,
-    /// The JSON described in README.
-    Json,
 }
 
 fn usage(message: String) -> Failure {
@@ -82,7 +64,7 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
         )));
     }
     let session = session_inputs(&args.data, args.session.as_deref());
-    check_output(args.out.as_deref(), &[&args.data, &session])?;
+    check_output(args.output.out.as_deref(), &[&args.data, &session])?;
     let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
     let names: Vec<String> = super::compare::slice_specs(&args.by)?
         .into_iter()
@@ -125,35 +107,14 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
         }
     })?;
     let seconds = started.elapsed().as_secs_f64();
-    let report = DiscoveryReport::new(&ds, Some(&state), &feats, &errors, &found);
-    let format = args.format.unwrap_or(
-        if args
-            .out
-            .as_deref()
-            .and_then(|p| p.extension())
-            .is_some_and(|e| e == "json")
-        {
-            DiscoverFormat::Json
-        } else {
-            DiscoverFormat::Text
-        },
-    );
-    let text = match format {
-        DiscoverFormat::Text => report.to_text(text_width(args.width, args.out.as_deref())),
-        DiscoverFormat::Json => {
-            let params = serde_json::json!({
-                "alpha": args.alpha,
-                "k": args.k,
-                "max_level": args.max_level,
-                "min_support": args.min_support.rows(ds.rows()),
-                "errors": args.errors,
-            });
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&report.to_json(&params, seconds))
-                    .map_err(output_err)?
-            )
-        }
-    };
-    write_output(args.out.as_deref(), &text)
+    let mut report = DiscoveryReport::new(&ds, Some(&state), &feats, &errors, &found);
+    report.parameters = serde_json::json!({
+        "alpha": args.alpha,
+        "k": args.k,
+        "max_level": args.max_level,
+        "min_support": args.min_support.rows(ds.rows()),
+        "errors": args.errors,
+    });
+    report.seconds = seconds;
+    args.output.write(&report)
 }

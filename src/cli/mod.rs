@@ -28,12 +28,12 @@ use crate::core::{generate, render};
 mod compare;
 mod cube;
 mod discover;
-pub use compare::{CompareArgs, CompareFormat, EXIT_REGRESSION, LabelsArg};
+pub use compare::{CompareArgs, EXIT_REGRESSION, LabelsArg};
 use compare::{run_compare, slice_specs};
 pub use cube::CubeArgs;
 use cube::run_cube;
+pub use discover::DiscoverArgs;
 use discover::run_discover;
-pub use discover::{DiscoverArgs, DiscoverFormat};
 
 /// Exit code for bad input data or session.
 pub const EXIT_DATA: u8 = 3;
@@ -237,9 +237,9 @@ impl ColumnArgs {
     }
 }
 
-/// Output formats of `report`.
+/// The formats of `report`, `compare` and `discover`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub enum OutputFormat {
     /// Aligned tables for a terminal.
     Text,
     /// The JSON contract (see README).
@@ -247,7 +247,64 @@ pub enum ReportFormat {
     /// One tidy CSV: section,key,group,metric,value,ci_low,ci_high.
     Csv,
     /// Markdown.
+    #[value(alias = "markdown")]
     Md,
+    /// One self-contained HTML page.
+    Html,
+}
+
+/// Where and how a report is written: the output options every reporting
+/// command shares, resolved in one place.
+#[derive(Debug, Clone, Args, Default)]
+pub struct OutputArgs {
+    /// Output format (default: from --out's extension, else text).
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Fit text tables into this many columns (0: never leave columns out).
+    /// Default: $COLUMNS, else the terminal's width; no limit into a file or pipe.
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+}
+
+impl OutputArgs {
+    /// The format to write: the flag, else what --out's extension says
+    /// (render::Format::from_path, the one place it is read), else text.
+    #[must_use]
+    pub fn format(&self) -> render::Format {
+        match self.format {
+            Some(OutputFormat::Text) => render::Format::Text,
+            Some(OutputFormat::Json) => render::Format::Json,
+            Some(OutputFormat::Csv) => render::Format::Csv,
+            Some(OutputFormat::Md) => render::Format::Markdown,
+            Some(OutputFormat::Html) => render::Format::Html,
+            None => self
+                .out
+                .as_deref()
+                .and_then(render::Format::from_path)
+                .unwrap_or(render::Format::Text),
+        }
+    }
+
+    /// The width text tables fit ([`text_width`]).
+    #[must_use]
+    pub fn width(&self) -> Option<usize> {
+        text_width(self.width, self.out.as_deref())
+    }
+
+    /// Writes `report` in the chosen format to --out (replaced atomically)
+    /// or standard output, as it is made.
+    ///
+    /// # Errors
+    /// A [`Failure`] when the output cannot be written.
+    pub fn write(&self, report: &dyn render::Printable) -> Result<(), Failure> {
+        let (format, width) = (self.format(), self.width());
+        stream_output(self.out.as_deref(), &mut |w| {
+            render::print(report, format, width, w)
+        })
+    }
 }
 
 /// Arguments of `report`.
@@ -304,16 +361,9 @@ pub struct ReportArgs {
     /// Sort the prioritisation table by a column (e.g. priority, share_of_errors:asc).
     #[arg(long, value_name = "COL[:asc|desc]", value_parser = parse_sort)]
     pub sort: Option<(SortKey, bool)>,
-    /// Output format (default: from --out's extension, else text).
-    #[arg(long, value_enum)]
-    pub format: Option<ReportFormat>,
-    /// Write to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Fit text tables into this many columns (0: never leave columns out).
-    /// Default: $COLUMNS, else the terminal's width; no limit into a file or pipe.
-    #[arg(long, value_name = "N")]
-    pub width: Option<usize>,
+    /// Output format, file and width.
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Print the time of each phase to standard error.
     #[arg(long)]
     pub timings: bool,
@@ -758,7 +808,7 @@ fn print_memory(ds: &Dataset) {
 
 fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let session = session_inputs(&args.data, args.session.as_deref());
-    check_output(args.out.as_deref(), &[&args.data, &session])?;
+    check_output(args.output.out.as_deref(), &[&args.data, &session])?;
     let mut t = Timings::new(args.timings);
     let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
     t.lap("load");
@@ -802,36 +852,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         error: anyhow::anyhow!("{e}: {}", args.data.display()),
     })?;
     t.lap("compute");
-    let format = args.format.unwrap_or_else(|| {
-        match args
-            .out
-            .as_ref()
-            .and_then(|p| p.extension())
-            .and_then(|e| e.to_str())
-        {
-            Some("json") => ReportFormat::Json,
-            Some("csv") => ReportFormat::Csv,
-            Some("md" | "markdown") => ReportFormat::Md,
-            _ => ReportFormat::Text,
-        }
-    });
-    let text = match format {
-        ReportFormat::Text => {
-            render::report_text_width(&report, text_width(args.width, args.out.as_deref()))
-        }
-        ReportFormat::Md => render::report_markdown(&report),
-        ReportFormat::Csv => render::report_csv(&report),
-        // Written as it is made: a slice of many groups is never held whole.
-        ReportFormat::Json => {
-            stream_output(args.out.as_deref(), &mut |w| {
-                render::write_report_json(&report, w)
-            })?;
-            t.lap("output");
-            t.print();
-            return Ok(());
-        }
-    };
-    write_output(args.out.as_deref(), &text)?;
+    args.output.write(&report)?;
     t.lap("output");
     t.print();
     Ok(())

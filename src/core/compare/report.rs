@@ -8,7 +8,7 @@ use super::{
     class_changes, join, overall, rate_changes, slice_changes, tag_changes, worst_first,
 };
 use crate::core::dataset::Dataset;
-use crate::core::render::{Table, Tidy, html_escape, p_value, points, points_ci};
+use crate::core::render::{Document, Table, Tidy, p_value, points, points_ci};
 use crate::core::slices::SliceKey;
 use crate::core::stats::Interval;
 use crate::core::tags::ReviewState;
@@ -215,26 +215,13 @@ impl CompareReport {
     /// The text form, tables fitted to `width`.
     #[must_use]
     pub fn to_text(&self, width: Option<usize>) -> String {
-        self.render(&Style {
-            title: &|t| format!("{t}\n\n"),
-            heading: &|h| format!("== {h} ==\n"),
-            table: &|t| t.to_text_width(width).0,
-            line: &|l| format!("{l}\n"),
-            end: "\n",
-        })
+        self.document().to_text(width)
     }
 
     /// The Markdown form, for a pull request or a ticket.
     #[must_use]
     pub fn to_markdown(&self) -> String {
-        self.render(&Style {
-            title: &|t| format!("## {t}\n\n"),
-            heading: &|h| format!("### {h}\n\n"),
-            table: &Table::to_markdown,
-            // Markdown joins lines into one paragraph unless they end in two spaces.
-            line: &|l| format!("{l}  \n"),
-            end: "\n",
-        })
+        self.document().to_markdown()
     }
 
     /// How the runs' examples paired up, in one sentence.
@@ -438,54 +425,49 @@ impl CompareReport {
     /// One self-contained HTML page, for a planning meeting or a ticket.
     #[must_use]
     pub fn to_html(&self) -> String {
-        let body = self.render(&Style {
-            title: &|t| format!("<h2>{}</h2>\n", html_escape(t)),
-            heading: &|h| format!("<h3>{}</h3>\n", html_escape(h)),
-            table: &Table::to_html,
-            line: &|l| format!("<p>{}</p>\n", html_escape(l)),
-            end: "",
-        });
-        format!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Slicewise compare</title>\n<style>body{{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;margin:24px}}p{{margin:2px 0}}h3{{margin:20px 0 6px 0}}table{{border-collapse:collapse;font-size:14px}}th,td{{padding:3px 10px;border-bottom:1px solid #ddd}}th{{border-bottom:2px solid #444}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-        )
+        self.document().to_html()
     }
 
-    fn render(&self, style: &Style<'_>) -> String {
+    /// What the comparison says, for the text, Markdown and HTML printers.
+    #[must_use]
+    pub fn document(&self) -> Document {
         use crate::core::render::{count, pct};
-        use std::fmt::Write as _;
-        let (table, heading, line) = (style.table, style.heading, style.line);
         let (pts, ci, p) = (points, points_ci, p_value);
-        let mut out = String::new();
         let a = &self.overall.accuracy;
-        out.push_str(&(style.title)(&format!(
+        let mut doc = Document::new(format!(
             "Slicewise compare: {} → {}",
             self.before, self.after
-        )));
-        out.push_str(&line(&self.rows_sentence()));
+        ));
         for w in &self.warnings {
-            out.push_str(&line(&format!("Note: {w}")));
+            doc.note(w.clone());
         }
+        doc.line(self.rows_sentence());
         let change_line = |name: &str, c: &Change| {
-            line(&format!(
+            format!(
                 "{name}: {} → {}, {} (95% {}), McNemar exact p = {}",
                 pct(c.before, 2),
                 pct(c.after, 2),
                 pts(c.delta),
                 ci(c.delta_ci),
                 p(c.p_value)
-            ))
+            )
         };
-        out.push_str(&change_line("Accuracy", a));
+        doc.line(change_line("Accuracy", a));
         if let (Some(pos), Some((tpr, fpr))) = (&self.positive, &self.rates) {
-            out.push_str(&change_line(&format!("TPR ({pos} positive)"), tpr));
-            out.push_str(&change_line(&format!("FPR ({pos} positive)"), fpr));
+            doc.line(change_line(
+                &format!("True positive rate ({pos} positive)"),
+                tpr,
+            ));
+            doc.line(change_line(
+                &format!("False positive rate ({pos} positive)"),
+                fpr,
+            ));
         }
-        out.push_str(&line(&format!(
+        doc.line(format!(
             "Fixed by the second run: {}; broken: {}",
             count(a.table.fixed),
             count(a.table.broken)
-        )));
-        out.push_str(style.end);
+        ));
         if !self.overall.flips_by_class.is_empty() {
             let mut t = Table::new(&["true class", "fixed", "broken", "net"]);
             for (c, f, b) in &self.overall.flips_by_class {
@@ -493,7 +475,8 @@ impl CompareReport {
                 let net = *f as i64 - *b as i64;
                 t.push(vec![c.clone(), count(*f), count(*b), format!("{net:+}")]);
             }
-            let _ = writeln!(out, "{}{}", heading("Flips per true class"), table(&t));
+            doc.heading("Flips per true class");
+            doc.table(t);
         }
         let arrow = |b: Option<f64>, a: Option<f64>| format!("{} → {}", pct(b, 1), pct(a, 1));
         let mut t = Table::new(&["class", "support", "precision", "recall", "F1"]);
@@ -506,7 +489,8 @@ impl CompareReport {
                 arrow(c.before.f1, c.after.f1),
             ]);
         }
-        let _ = writeln!(out, "{}{}", heading("Per class, before → after"), table(&t));
+        doc.heading("Per class, before → after");
+        doc.table(t);
         if !self.tags.is_empty() {
             let mut t = Table::new(&[
                 "tag",
@@ -547,16 +531,11 @@ impl CompareReport {
                     ci(tag.realised_lift_ci),
                 ]);
             }
-            let _ = writeln!(
-                out,
-                "{}{}",
-                heading("Tags: did the promised lift appear?"),
-                table(&t)
-            );
+            doc.heading("Tags: did the promised lift appear?");
+            doc.table(t);
             for tag in &self.tags {
-                out.push_str(&line(&tag.verdict));
+                doc.line(tag.verdict.clone());
             }
-            out.push_str(style.end);
         }
         for (column, groups) in &self.slices {
             let order = worst_first(groups);
@@ -593,7 +572,8 @@ impl CompareReport {
                     },
                 ]);
             }
-            let _ = writeln!(out, "{}{}", heading(&format!("By {column}")), table(&t));
+            doc.heading(format!("By {column}"));
+            doc.table(t);
             if let Some(pos) = self
                 .positive
                 .as_ref()
@@ -602,11 +582,11 @@ impl CompareReport {
                 let mut t = Table::new(&[
                     column.as_str(),
                     "positives",
-                    "TPR",
+                    "true positive rate",
                     "change",
                     "p (Holm)",
                     "negatives",
-                    "FPR",
+                    "false positive rate",
                     "change",
                     "p (Holm)",
                     "",
@@ -636,28 +616,31 @@ impl CompareReport {
                     });
                     t.push(row);
                 }
-                let _ = writeln!(
-                    out,
-                    "{}{}",
-                    heading(&format!("By {column}: TPR and FPR, {pos} positive")),
-                    table(&t)
-                );
+                doc.heading(format!(
+                    "By {column}: true and false positive rates, {pos} positive"
+                ));
+                doc.table(t);
             }
         }
-        out
+        doc
     }
-}
-
-/// How `CompareReport::render` writes each part.
-struct Style<'a> {
-    title: &'a dyn Fn(&str) -> String,
-    heading: &'a dyn Fn(&str) -> String,
-    table: &'a dyn Fn(&Table) -> String,
-    /// One line of a paragraph.
-    line: &'a dyn Fn(&str) -> String,
-    /// What ends a paragraph.
-    end: &'a str,
 }
 
 /// Adds one metric of one row group to the tidy CSV: (metric, value, interval).
 type AddMetric<'a> = dyn FnMut(&str, Option<f64>, Option<Interval>) + 'a;
+
+impl crate::core::render::Printable for CompareReport {
+    fn document(&self) -> Document {
+        CompareReport::document(self)
+    }
+
+    fn tidy_csv(&self) -> String {
+        self.to_csv()
+    }
+
+    fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
+        out.write_all(text.as_bytes())?;
+        out.write_all(b"\n")
+    }
+}

@@ -307,6 +307,10 @@ pub struct DiscoveryReport {
     pub levels: Vec<(usize, usize)>,
     /// Columns searched.
     pub columns: Vec<String>,
+    /// The search's parameters as the JSON states them (set by the caller).
+    pub parameters: serde_json::Value,
+    /// The search's time in seconds, without loading (set by the caller).
+    pub seconds: f64,
 }
 
 /// The rows where every predicate holds.
@@ -521,14 +525,17 @@ impl DiscoveryReport {
                 .map(|l| (l.level, l.evaluated))
                 .collect(),
             columns: features.iter().map(|f| f.name.clone()).collect(),
+            parameters: serde_json::Value::Null,
+            seconds: 0.0,
         }
     }
 
     /// The JSON form (see README): every slice SliceLine found, with how it
     /// is shown.
     #[must_use]
-    pub fn to_json(&self, params: &serde_json::Value, seconds: f64) -> serde_json::Value {
+    pub fn to_json(&self) -> serde_json::Value {
         use serde_json::json;
+        let (params, seconds) = (&self.parameters, self.seconds);
         json!({
             "parameters": params,
             "rows": self.rows,
@@ -575,16 +582,29 @@ impl DiscoveryReport {
         }
     }
 
-    /// The text form: one row per distinct set of rows, best first, under
-    /// its shortest description, with the other descriptions of the same
-    /// rows and the near duplicates on lines below it; each with its error
-    /// rate against the rest of the rows and whether that could be chance.
-    /// Descriptions wrap to `width` rather than being cut.
+    /// What the search found, for the text, Markdown and HTML printers:
+    /// one row per distinct set of rows, best first, under its shortest
+    /// description, with the other descriptions of the same rows and the
+    /// near duplicates on lines below it; each with its error rate against
+    /// the rest of the rows and whether that could be chance. In text the
+    /// descriptions wrap to the width rather than being cut.
     #[must_use]
-    pub fn to_text(&self, width: Option<usize>) -> String {
+    pub fn document(&self) -> crate::core::render::Document {
         use crate::core::render::{
-            Table, count, p_value, pct, pct_ci, points, points_with_ci, wrap,
+            Document, Table, count, p_value, pct, pct_ci, points, points_with_ci,
         };
+        let mut doc = Document::new("Slices where the model errs most");
+        doc.line(format!(
+            "{} rows, average error {}, minimum support {} rows, columns {}.",
+            count(self.rows as u64),
+            pct(Some(self.average_error), 2),
+            count(self.min_support),
+            self.columns.join(", ")
+        ));
+        if self.slices.is_empty() {
+            doc.line(self.why_empty());
+            return doc;
+        }
         let mut t = Table::new(&[
             "slice",
             "size",
@@ -600,6 +620,7 @@ impl DiscoveryReport {
         ])
         .wrapping_first()
         .droppable(&["errors", "share", "score", "95% interval", "tags", "lift"]);
+        t.numeric[10] = false;
         let shown = self.shown();
         let number = |i: usize| shown.iter().position(|&j| j == i).map_or(0, |k| k + 1);
         for &i in &shown {
@@ -650,41 +671,62 @@ impl DiscoveryReport {
                 ));
             }
         }
-        let mut out = wrap(
-            &format!(
-                "Slices where the model errs most: {} rows, average error {}, minimum support {} rows, columns {}.",
-                count(self.rows as u64),
-                pct(Some(self.average_error), 2),
-                count(self.min_support),
-                self.columns.join(", ")
-            ),
-            width,
-            0,
-        );
-        out.push('\n');
-        if self.slices.is_empty() {
-            out.push_str(&self.why_empty());
-            out.push('\n');
-            return out;
-        }
-        let (table, dropped) = t.to_text_width(width);
-        out.push_str(&table);
-        let mut notes = vec![format!(
+        doc.table(t);
+        doc.note(format!(
             "One row per set of rows (= another description of the same rows; ≈ rows shared with a better slice). vs the rest: the slice's error rate minus that of all other rows, with Newcombe's 95% interval; p: two-proportion z-test, Holm-adjusted over the {} slices shown; * the excess error could be chance (adjusted p ≥ 0.05).",
             shown.len()
-        )];
-        if !dropped.is_empty() {
-            notes.push(format!(
-                "Left out to fit {} columns: {} (--width 0 shows all).",
-                width.unwrap_or(0),
-                dropped.join(", ")
-            ));
+        ));
+        doc
+    }
+
+    /// The text form ([`DiscoveryReport::document`] fitted to `width`).
+    #[must_use]
+    pub fn to_text(&self, width: Option<usize>) -> String {
+        self.document().to_text(width)
+    }
+
+    /// Every slice as tidy CSV rows: `section` `slice`, `key` its position
+    /// in the JSON list, `group` its description.
+    #[must_use]
+    pub fn tidy_csv(&self) -> String {
+        let mut tidy = crate::core::render::Tidy::default();
+        let mut add = tidy.adder();
+        for (i, s) in self.slices.iter().enumerate() {
+            let key = i.to_string();
+            let mut metric = |m: &str, v: Option<f64>, ci: Option<Interval>| {
+                add("slice", &key, &s.description, m, v, ci);
+            };
+            #[allow(clippy::cast_precision_loss)]
+            metric("size", Some(s.size as f64), None);
+            metric("share", Some(s.share), None);
+            metric("errors", Some(s.errors), None);
+            metric("error_rate", Some(s.error_rate), s.ci);
+            metric("rest_error_rate", s.rest_error_rate, None);
+            metric("difference", s.difference, s.difference_ci);
+            metric("p_value", s.p_value, None);
+            metric("p_adjusted", s.p_adjusted, None);
+            metric("score", Some(s.score), None);
+            metric("lift", Some(s.lift), None);
+            #[allow(clippy::cast_precision_loss)]
+            metric("same_rows_as", s.same_rows_as.map(|j| j as f64), None);
         }
-        for n in notes {
-            out.push('\n');
-            out.push_str(&wrap(&n, width, 0));
-            out.push('\n');
-        }
-        out
+        drop(add);
+        tidy.into_csv()
+    }
+}
+
+impl crate::core::render::Printable for DiscoveryReport {
+    fn document(&self) -> crate::core::render::Document {
+        DiscoveryReport::document(self)
+    }
+
+    fn tidy_csv(&self) -> String {
+        DiscoveryReport::tidy_csv(self)
+    }
+
+    fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
+        out.write_all(text.as_bytes())?;
+        out.write_all(b"\n")
     }
 }

@@ -1,31 +1,36 @@
-//! Text renderings of reports and of the prioritisation table: aligned text
-//! for terminals (`text`), Markdown (`markdown`), CSV (`csv`), a small
-//! self-contained HTML page (`html`) and the JSON contract (`json`). Number
-//! formatting lives in `format`, the tables every format shares in `tables`.
+//! Reports for people and programs. Each report says what it has to say
+//! once, as a neutral [`Document`] (`document`; the report's own in
+//! `reports`), which one printer per format lays out: text for terminals,
+//! Markdown, one self-contained HTML page. The tidy CSV (`csv`) and the JSON
+//! contract (`json`) are the machine faces. Number formatting lives in
+//! `format`, the tables every document shares in `tables`.
 
 mod csv;
+mod document;
 mod format;
 mod html;
 pub mod json;
-mod markdown;
+mod reports;
 mod tables;
-mod text;
 
 use std::fmt::Write as _;
 
 pub use csv::Tidy;
 pub use csv::{report_csv, tags_csv};
+pub use document::{Block, Document, Format, Printable, print};
 pub use format::{
     NA, count, count_short, interval_text, num, p_value, pct, pct_ci, points, points_1, points_ci,
     points_interval, points_with_ci, pt, score, threshold,
 };
 pub use html::tags_html;
 pub use json::{report_json, tags_json, write_report_json};
-pub use markdown::{report_markdown, tags_markdown};
+pub use reports::{
+    report_document, report_html, report_markdown, report_text, report_text_width, tags_document,
+    tags_markdown,
+};
 pub use tables::{
     FEW_REVIEWED_MARK, group_flags, judged_line, tag_cell, tag_cell_interval, tags_table,
 };
-pub use text::{report_text, report_text_width};
 
 /// `text` wrapped at `width` characters (when given), continuation lines
 /// indented by `indent` spaces.
