@@ -39,14 +39,11 @@ impl ExportFormat {
     /// # Errors
     /// Any other extension, or none.
     pub fn from_path(path: &Path) -> Result<Self, UnknownExportFormat> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("csv") => Ok(Self::Csv),
-            Some("md" | "markdown") => Ok(Self::Markdown),
-            Some("html" | "htm") => Ok(Self::Html),
+        use super::render::Format;
+        match Format::from_path(path) {
+            Some(Format::Csv) => Ok(Self::Csv),
+            Some(Format::Markdown) => Ok(Self::Markdown),
+            Some(Format::Html) => Ok(Self::Html),
             _ => Err(UnknownExportFormat {
                 path: path.to_path_buf(),
             }),
