@@ -18,7 +18,7 @@ use slicewise::core::generate::{Generated, course_session, write_parts};
 use slicewise::core::load::{InputFormat, LoadOptions, load};
 use slicewise::core::priority::prioritise;
 use slicewise::core::report::{self, ReportOptions};
-use slicewise::core::tags::{Edit, ReviewState};
+use slicewise::core::tags::{Annotations, Edit};
 
 /// The row counts to run at.
 fn sizes() -> Vec<usize> {
@@ -62,7 +62,7 @@ fn loaded(rows: usize) -> Option<Dataset> {
 fn interactive(c: &mut Criterion) {
     for rows in sizes() {
         let Some(ds) = loaded(rows) else { return };
-        let (mut state, _) = ReviewState::from_session(&ds, &course_session());
+        let (mut state, _) = Annotations::from_session(&ds, &course_session());
         let Some(tag) = state.tag_by_name("mumbling").map(|t| t.id) else {
             eprintln!("the course session has no 'mumbling' tag");
             return;
@@ -80,7 +80,7 @@ fn interactive(c: &mut Criterion) {
             |b| {
                 b.iter(|| {
                     i += 1;
-                    let _ = state.edit(
+                    let _ = state.apply(
                         &ds,
                         Edit::SetTag {
                             tag,

@@ -315,17 +315,17 @@ fn another_model_seed_is_another_run_of_the_same_examples() {
 fn tags_show_the_expected_beside_the_realised_lift() {
     use slicewise::core::compare::tag_changes;
     use slicewise::core::session::TagDef;
-    use slicewise::core::tags::{Edit, ReviewState};
+    use slicewise::core::tags::{Annotations, Edit};
     let dir = tempfile::tempdir().unwrap();
     let before = common::load(&common::write(dir.path(), "before.csv", BEFORE));
     let after = common::load(&common::write(dir.path(), "after.csv", AFTER));
-    let mut state = ReviewState::new(&before);
+    let mut state = Annotations::new(&before);
     for (name, rule) in [
         ("laptops", r#"device == "laptop""#),
         ("phones", r#"device == "phone""#),
     ] {
         state
-            .edit(
+            .apply(
                 &before,
                 Edit::AddTag {
                     index: 0,
@@ -377,7 +377,7 @@ fn a_manual_tag_on_a_review_sample_extrapolates_its_realised_lift_with_an_interv
     use slicewise::core::compare::tag_changes;
     use slicewise::core::session::TagDef;
     use slicewise::core::stats::wilson;
-    use slicewise::core::tags::{Edit, ReviewState};
+    use slicewise::core::tags::{Annotations, Edit};
     use std::fmt::Write as _;
     let (mut before, mut after) = (
         String::from("id,label,pred\n"),
@@ -397,9 +397,9 @@ fn a_manual_tag_on_a_review_sample_extrapolates_its_realised_lift_with_an_interv
         .chain((200..1000u32).step_by(7))
         .collect();
     let tagged: Vec<u32> = reviewed.iter().copied().filter(|r| r % 2 == 0).collect();
-    let mut state = ReviewState::new(&before);
+    let mut state = Annotations::new(&before);
     state
-        .edit(
+        .apply(
             &before,
             Edit::AddTag {
                 index: 0,
@@ -414,7 +414,7 @@ fn a_manual_tag_on_a_review_sample_extrapolates_its_realised_lift_with_an_interv
         .unwrap();
     let id = state.tag_by_name("noisy").unwrap().id;
     state
-        .edit(
+        .apply(
             &before,
             Edit::SetReviewed {
                 rows: reviewed.clone(),
@@ -423,7 +423,7 @@ fn a_manual_tag_on_a_review_sample_extrapolates_its_realised_lift_with_an_interv
         )
         .unwrap();
     state
-        .edit(
+        .apply(
             &before,
             Edit::SetTag {
                 tag: id,
@@ -457,7 +457,7 @@ fn a_manual_tag_on_a_review_sample_extrapolates_its_realised_lift_with_an_interv
     // Without reviewed correct examples the broken part is unknown.
     let errors_only: Vec<u32> = reviewed.iter().copied().filter(|&r| r >= 200).collect();
     state
-        .edit(
+        .apply(
             &before,
             Edit::SetReviewed {
                 rows: errors_only,

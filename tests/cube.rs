@@ -12,7 +12,7 @@ use serde_json::Value;
 use slicewise::core::cube::{self, ScoreBins};
 use slicewise::core::dataset::Dataset;
 use slicewise::core::priority::tag_row;
-use slicewise::core::tags::{Edit, ReviewState};
+use slicewise::core::tags::{Annotations, Edit};
 
 #[test]
 fn a_cube_reports_every_count_exactly_as_its_raw_rows() {
@@ -155,11 +155,11 @@ fn tag_estimates_from_a_weighted_sample_cover_the_truth_about_95_percent_of_the_
         let ds = common::load(&path);
         assert!(ds.weights.is_some(), "sample_weight is read as the weight");
         // The analyst reviews every sampled example and tags those in a car.
-        let mut state = ReviewState::new(&ds);
+        let mut state = Annotations::new(&ds);
         let rows = u32::try_from(ds.rows()).unwrap();
         let all: Vec<u32> = (0..rows).collect();
         state
-            .edit(
+            .apply(
                 &ds,
                 Edit::SetReviewed {
                     rows: all,
@@ -170,7 +170,8 @@ fn tag_estimates_from_a_weighted_sample_cover_the_truth_about_95_percent_of_the_
         let tagged: Vec<u32> = (0..rows)
             .filter(|&r| ds.column("noise").unwrap().display(r as usize) == "car")
             .collect();
-        state.create_tag(&ds, "car noise", &tagged).unwrap();
+        let (tagging, _) = state.create_tag("car noise", &tagged);
+        state.apply(&ds, tagging).unwrap();
         let tag = state.tag_by_name("car noise").unwrap();
         let row = tag_row(&ds, &state, tag);
         if rep == 0 {

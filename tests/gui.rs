@@ -71,7 +71,7 @@ fn settle(harness: &mut Harness<'_, App>) {
 
 fn tagged(app: &App, tag: &str) -> u64 {
     let ws = app.doc().unwrap();
-    ws.state
+    ws.annotations
         .tag_by_name(tag)
         .unwrap()
         .counts()
@@ -131,7 +131,14 @@ fn pressing_1_tags_the_selected_error_and_updates_the_table() {
         Some(1.0),
         "1 of 1 reviewed errors"
     );
-    assert!(harness.state().doc().unwrap().state.is_reviewed(first));
+    assert!(
+        harness
+            .state()
+            .doc()
+            .unwrap()
+            .annotations
+            .is_reviewed(first)
+    );
     // The inspector's toggle for the tag is now on, and the title shows unsaved work.
     assert!(
         harness.state().title().starts_with('●'),
@@ -251,7 +258,10 @@ fn n_creates_a_tag_on_the_next_free_key_and_undo_removes_it() {
     let app = harness.state();
     assert!(app.dialogs.new_tag.is_none(), "Enter closes the prompt");
     let ws = app.doc().unwrap();
-    let tag = ws.state.tag_by_name("car horn").expect("the tag exists");
+    let tag = ws
+        .annotations
+        .tag_by_name("car horn")
+        .expect("the tag exists");
     assert_eq!(tag.def.hotkey, Some(4), "1-3 belong to the sample's tags");
     assert!(tag.members.get(row));
     // Key 4 now toggles it off again on the same example.
@@ -279,7 +289,7 @@ fn n_creates_a_tag_on_the_next_free_key_and_undo_removes_it() {
             .state()
             .doc()
             .unwrap()
-            .state
+            .annotations
             .tag_by_name("car horn")
             .is_none()
     );
@@ -316,7 +326,7 @@ fn bulk_tagging_a_filter_is_one_undo_step() {
     let yes = ds.class_code("yes").unwrap();
     let ws = harness.state().doc().unwrap();
     assert!(
-        ws.state
+        ws.annotations
             .tag_by_name("cut off")
             .unwrap()
             .members
@@ -407,9 +417,9 @@ fn reopening_restores_tags_notes_filter_and_selection() {
         Some(row),
         "the selected example is restored"
     );
-    let tag = ws.state.tag_by_name("cut off").unwrap();
+    let tag = ws.annotations.tag_by_name("cut off").unwrap();
     assert!(tag.members.get(row));
-    assert_eq!(ws.state.note(row), "clipped at the start");
+    assert_eq!(ws.annotations.note(row), "clipped at the start");
 }
 
 #[test]
@@ -703,7 +713,7 @@ fn a_rule_with_a_mistake_keeps_its_text_and_says_why_under_the_field() {
     let mut harness = open(&data);
     harness.get_by_label("New rule tag").click();
     harness.run();
-    let tags_before = harness.state().doc().unwrap().state.tags().len();
+    let tags_before = harness.state().doc().unwrap().annotations.tags().len();
     let draft = &mut harness.state_mut().tags.rule;
     draft.name = "car and quiet".into();
     draft.rule = r#"nosie == "car" and snr < 10"#.into();
@@ -714,7 +724,7 @@ fn a_rule_with_a_mistake_keeps_its_text_and_says_why_under_the_field() {
     assert_eq!(draft.name, "car and quiet");
     assert_eq!(draft.rule, r#"nosie == "car" and snr < 10"#);
     assert_eq!(
-        harness.state().doc().unwrap().state.tags().len(),
+        harness.state().doc().unwrap().annotations.tags().len(),
         tags_before
     );
     harness.get_by_label_contains("there is no column 'nosie'. Did you mean 'noise'?");
@@ -729,7 +739,7 @@ fn a_rule_with_a_mistake_keeps_its_text_and_says_why_under_the_field() {
     harness.get_by_label("Create anyway").click();
     harness.run();
     assert_eq!(
-        harness.state().doc().unwrap().state.tags().len(),
+        harness.state().doc().unwrap().annotations.tags().len(),
         tags_before + 1
     );
     assert!(harness.state().tags.rule.name.is_empty());
@@ -742,7 +752,7 @@ fn a_rule_with_a_mistake_keeps_its_text_and_says_why_under_the_field() {
     harness.run();
     harness.get_by_label("There is already a tag named 'car noise'.");
     assert_eq!(
-        harness.state().doc().unwrap().state.tags().len(),
+        harness.state().doc().unwrap().annotations.tags().len(),
         tags_before + 1
     );
 }
@@ -853,7 +863,7 @@ fn a_note_still_being_typed_is_kept_by_save_and_not_carried_to_another_file() {
         "{:?}",
         app.inspector.note
     );
-    assert_eq!(app.doc().unwrap().state.note(0), "");
+    assert_eq!(app.doc().unwrap().annotations.note(0), "");
 }
 
 #[test]
@@ -926,7 +936,7 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
             members: Vec::new(),
         })
         .unwrap();
-    let tag = harness.state().doc().unwrap().state.tags()[0].id;
+    let tag = harness.state().doc().unwrap().annotations.tags()[0].id;
     harness.state().send(Command::BulkTag(tag));
     harness.step();
     assert!(harness.state().doc().unwrap().is_filtering());
@@ -938,7 +948,7 @@ fn large_files_compute_the_audit_views_on_a_worker_and_keep_responding() {
         .unwrap()
         .is_filtering()));
     let doc = harness.state().doc().unwrap();
-    assert_eq!(doc.rows, phones.apply(&doc.ds, &doc.state));
+    assert_eq!(doc.rows, phones.apply(&doc.ds, &doc.annotations));
     assert!(doc.rows.len() < before && !doc.rows.is_empty());
     assert!(harness.query_by_label("Filtering 200,000 rows…").is_none());
 }
@@ -1616,7 +1626,7 @@ fn discover_finds_slices_on_the_sample_and_the_first_becomes_a_rule_tag() {
             .query_by_label("= noise = clean & bandwidth = narrowband")
             .is_some()
     );
-    let tags_before = harness.state().doc().unwrap().state.tags().len();
+    let tags_before = harness.state().doc().unwrap().annotations.tags().len();
     harness
         .query_all_by_label("Rule tag")
         .next()
@@ -1624,7 +1634,7 @@ fn discover_finds_slices_on_the_sample_and_the_first_becomes_a_rule_tag() {
         .click();
     harness.run();
     let doc = harness.state_mut().doc_mut().unwrap();
-    assert_eq!(doc.state.tags().len(), tags_before + 1);
+    assert_eq!(doc.annotations.tags().len(), tags_before + 1);
     let row = doc
         .table()
         .iter()

@@ -193,7 +193,7 @@ proptest! {
         let text = String::from_utf8_lossy(&bytes);
         if let Ok(session) = Session::from_ron(&text, Path::new("s.ron")) {
             // Whatever parses binds to data without panicking.
-            let _ = slicewise::core::tags::ReviewState::from_session(sample(), &session);
+            let _ = slicewise::core::tags::Annotations::from_session(sample(), &session);
         }
     }
 

@@ -14,7 +14,7 @@ use slicewise::core::load::{self, LoadOptions};
 use slicewise::core::render;
 use slicewise::core::report::{self, ReportOptions};
 use slicewise::core::stats::wilson;
-use slicewise::core::tags::ReviewState;
+use slicewise::core::tags::Annotations;
 
 const TOLERANCE: f64 = 1e-9;
 
@@ -46,7 +46,7 @@ fn report_json(ds: &Dataset, by: &[&[&str]], positive: Option<&str>) -> Value {
         min_support: 30,
         ..ReportOptions::default()
     };
-    let r = report::build(ds, &ReviewState::new(ds), &opts).unwrap();
+    let r = report::build(ds, &Annotations::new(ds), &opts).unwrap();
     render::report_json(&r)
 }
 
@@ -289,7 +289,7 @@ fn scores_match_sklearn_roc_and_precision_recall() {
         score_meaning: Some(slicewise::core::thresholds::ScoreMeaning::Positive),
         ..ReportOptions::default()
     };
-    let report = report::build(&ds, &ReviewState::new(&ds), &opts).unwrap();
+    let report = report::build(&ds, &Annotations::new(&ds), &opts).unwrap();
     let actual = render::report_json(&report);
     assert_close(&actual["roc_auc"], &expected["roc_auc"], "roc_auc");
     assert_close(
@@ -322,7 +322,7 @@ fn threshold_decisions_match_sklearn_and_fairlearn_per_slice() {
             threshold: Some(t),
             ..ReportOptions::default()
         };
-        let report = report::build(&ds, &ReviewState::new(&ds), &opts).unwrap();
+        let report = report::build(&ds, &Annotations::new(&ds), &opts).unwrap();
         let j = render::report_json(&report);
         // Overall counts at the threshold, from the sweep machinery.
         let scores = slicewise::core::thresholds::positive_scores(
@@ -389,7 +389,7 @@ fn watch_list_counts_and_fp_fn_match_the_confusion_matrix() {
         watch,
         ..ReportOptions::default()
     };
-    let j = render::report_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap());
+    let j = render::report_json(&report::build(&ds, &Annotations::new(&ds), &opts).unwrap());
     for (got, want) in j["watch"]
         .as_array()
         .unwrap()
@@ -449,7 +449,7 @@ fn bootstrap_intervals_are_seeded_and_contain_the_estimate() {
             bootstrap: Some((400, seed)),
             ..ReportOptions::default()
         };
-        render::report_json(&report::build(&ds, &ReviewState::new(&ds), &opts).unwrap())
+        render::report_json(&report::build(&ds, &Annotations::new(&ds), &opts).unwrap())
     };
     let (a, b, c) = (run(11), run(11), run(12));
     for (i, slice) in a["slices"].as_array().unwrap().iter().enumerate() {
@@ -511,7 +511,7 @@ fn compas_marks_the_harm_propublica_found_whichever_the_reference() {
                 min_support: 30,
                 ..ReportOptions::default()
             };
-            let built = report::build(&ds, &ReviewState::new(&ds), &opts).unwrap();
+            let built = report::build(&ds, &Annotations::new(&ds), &opts).unwrap();
             let j = render::report_json(&built);
             // The HTML report marks the same groups, in the same words.
             let html = render::report_html(&built);

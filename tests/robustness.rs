@@ -14,6 +14,7 @@ use rand::RngExt as _;
 use slicewise::core::load::LoadOptions;
 use slicewise::core::open;
 use slicewise::core::session::{ExampleState, Session, TagDef, backup_path};
+use slicewise::core::session_file::SessionFile;
 use slicewise::core::stats::rng;
 use slicewise::gui::document::Document;
 
@@ -49,7 +50,7 @@ fn two_windows_on_one_session_keep_both_sets_of_edits() {
         second.shared_with().is_some(),
         "the second window knows the session is open elsewhere"
     );
-    let tag = |d: &Document, name: &str| d.state.tag_by_name(name).unwrap().id;
+    let tag = |d: &Document, name: &str| d.annotations.tag_by_name(name).unwrap().id;
     // Each window tags a different example and writes a note on another.
     first.select(0, false);
     let a = first.cursor_row().unwrap();
@@ -73,12 +74,11 @@ fn two_windows_on_one_session_keep_both_sets_of_edits() {
     assert_eq!(tags_of(&saved, &key(b)), vec!["cut off".to_string()]);
     assert_eq!(saved.examples[&key(b)].note, "from the second window");
     // The second window took the first's edit into its own state.
-    assert!(second.state.has_tag(a, tag(&second, "mumbling")));
+    assert!(second.annotations.has_tag(a, tag(&second, "mumbling")));
     assert_eq!(second.merged.as_ref().map(Vec::len), Some(0), "no conflict");
     // And the first takes the second's on its next save.
-    first.touch();
     first.save().unwrap();
-    assert!(first.state.has_tag(b, tag(&first, "cut off")));
+    assert!(first.annotations.has_tag(b, tag(&first, "cut off")));
     let saved = Session::read(&path).unwrap();
     assert_eq!(tags_of(&saved, &key(a)), vec!["mumbling".to_string()]);
     assert_eq!(tags_of(&saved, &key(b)), vec!["cut off".to_string()]);
@@ -99,7 +99,7 @@ fn two_notes_on_one_example_are_both_kept_and_reported() {
     first.save().unwrap();
     second.save().unwrap();
     assert_eq!(second.merged.as_ref().map(Vec::len), Some(1));
-    let note = second.state.note(3);
+    let note = second.annotations.note(3);
     assert!(note.contains("mine") && note.contains("theirs"), "{note}");
 }
 
@@ -134,8 +134,9 @@ fn crash_child() {
     };
     let path = PathBuf::from(path);
     let versions = [big_session(1), big_session(2)];
+    let mut file = SessionFile::new(path, None);
     for i in 0.. {
-        versions[i % 2].write_atomic(&path).unwrap();
+        file.replace(versions[i % 2].clone()).unwrap();
     }
 }
 
@@ -144,7 +145,9 @@ fn a_save_killed_at_any_moment_leaves_a_complete_session() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.slicewise.ron");
     let versions = [big_session(1), big_session(2)];
-    versions[0].write_atomic(&path).unwrap();
+    SessionFile::new(path.clone(), None)
+        .replace(versions[0].clone())
+        .unwrap();
     let exe = std::env::current_exe().unwrap();
     let mut r = rng(11);
     let started = Instant::now();

@@ -13,7 +13,7 @@ use slicewise::core::metrics::Confusion;
 use slicewise::core::render;
 use slicewise::core::report::{self, ReportOptions};
 use slicewise::core::slices::SliceAnalysis;
-use slicewise::core::tags::ReviewState;
+use slicewise::core::tags::Annotations;
 use slicewise::core::thresholds::{Op, ScoreAnalysis, ScoreMeaning};
 
 fn reference() -> Value {
@@ -37,7 +37,7 @@ fn assert_close(actual: &Value, expected: &Value, what: &str) {
 
 fn report_json(file: &str, opts: &ReportOptions) -> Value {
     let ds = common::load(&common::root().join("tests/data").join(file));
-    let r = report::build(&ds, &ReviewState::new(&ds), opts).unwrap();
+    let r = report::build(&ds, &Annotations::new(&ds), opts).unwrap();
     render::report_json(&r)
 }
 

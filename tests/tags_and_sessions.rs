@@ -11,13 +11,39 @@ use slicewise::core::dataset::Dataset;
 use slicewise::core::generate;
 use slicewise::core::priority::{HlpSource, TagRow, prioritise};
 use slicewise::core::session::{Session, TagDef, backup_path};
+use slicewise::core::session_file::SessionFile;
 use slicewise::core::stats::{Rng, rng};
-use slicewise::core::tags::{Edit, ReviewState, TagCounts, TagError};
+use slicewise::core::tags::{Annotations, Edit, History, TagCounts, TagError, TagId};
 
-fn sample() -> (Dataset, ReviewState) {
+/// Toggles `tag` on `rows` as one undo step, as the app does.
+fn toggle(
+    history: &mut History,
+    state: &mut Annotations,
+    ds: &Dataset,
+    tag: TagId,
+    rows: &[u32],
+) -> Result<(), TagError> {
+    let edit = state.toggle(tag, rows)?;
+    history.edit(state, ds, edit)
+}
+
+/// Creates a manual tag on `rows` as one undo step, as the app does.
+fn create_tag(
+    history: &mut History,
+    state: &mut Annotations,
+    ds: &Dataset,
+    name: &str,
+    rows: &[u32],
+) -> Result<TagId, TagError> {
+    let (edit, id) = state.create_tag(name, rows);
+    history.edit(state, ds, edit)?;
+    Ok(id)
+}
+
+fn sample() -> (Dataset, Annotations) {
     let ds = common::load(&common::sample_csv());
     let session = Session::read(&common::sample_session()).unwrap();
-    let (state, warnings) = ReviewState::from_session(&ds, &session);
+    let (state, warnings) = Annotations::from_session(&ds, &session);
     assert!(warnings.is_empty(), "{warnings:?}");
     (ds, state)
 }
@@ -85,12 +111,15 @@ fn the_sample_is_what_generate_writes() {
 #[test]
 fn hlp_from_the_human_column_when_none_is_typed() {
     let (ds, mut state) = sample();
+    let mut history = History::default();
     let id = state.tag_by_name("car noise").unwrap().id;
     let def = TagDef {
         hlp: None,
         ..state.tag(id).unwrap().def.clone()
     };
-    state.edit(&ds, Edit::UpdateTag { tag: id, def }).unwrap();
+    history
+        .edit(&mut state, &ds, Edit::UpdateTag { tag: id, def })
+        .unwrap();
     let r = prioritise(&ds, &state)
         .into_iter()
         .find(|r| r.tag == "car noise")
@@ -101,7 +130,7 @@ fn hlp_from_the_human_column_when_none_is_typed() {
 }
 
 /// Recounts everything from the bitmaps and compares with the incremental counters.
-fn assert_counts_consistent(ds: &Dataset, state: &ReviewState) {
+fn assert_counts_consistent(ds: &Dataset, state: &Annotations) {
     for t in state.tags() {
         assert_eq!(
             t.counts(),
@@ -129,6 +158,7 @@ fn assert_counts_consistent(ds: &Dataset, state: &ReviewState) {
 #[test]
 fn incremental_counts_equal_a_recount_through_any_edits_and_undo() {
     let (ds, mut state) = sample();
+    let mut history = History::default();
     let manual: Vec<u32> = state
         .tags()
         .iter()
@@ -145,10 +175,11 @@ fn incremental_counts_equal_a_recount_through_any_edits_and_undo() {
         };
         let tag = manual[usize::try_from(rng.random_range(0..manual.len() as u64)).unwrap()];
         match rng.random_range(0..6) {
-            0 | 1 => state.toggle(&ds, tag, &pick(&mut rng, 1)).unwrap(),
-            2 => state.toggle(&ds, tag, &pick(&mut rng, 50)).unwrap(),
-            3 => state
+            0 | 1 => toggle(&mut history, &mut state, &ds, tag, &pick(&mut rng, 1)).unwrap(),
+            2 => toggle(&mut history, &mut state, &ds, tag, &pick(&mut rng, 50)).unwrap(),
+            3 => history
                 .edit(
+                    &mut state,
                     &ds,
                     Edit::SetReviewed {
                         rows: pick(&mut rng, 5),
@@ -157,10 +188,10 @@ fn incremental_counts_equal_a_recount_through_any_edits_and_undo() {
                 )
                 .unwrap(),
             4 => {
-                state.undo(&ds);
+                history.undo(&mut state, &ds);
             }
             _ => {
-                state.redo(&ds);
+                history.redo(&mut state, &ds);
             }
         }
         if step % 40 == 0 {
@@ -168,7 +199,7 @@ fn incremental_counts_equal_a_recount_through_any_edits_and_undo() {
         }
     }
     assert_counts_consistent(&ds, &state);
-    while state.undo(&ds) {}
+    while history.undo(&mut state, &ds) {}
     assert_counts_consistent(&ds, &state);
     assert_eq!(
         state.reviewed_errors() + state.reviewed_correct(),
@@ -187,9 +218,10 @@ fn incremental_counts_equal_a_recount_through_any_edits_and_undo() {
 #[test]
 fn a_stratified_review_sample_estimates_the_exact_numbers() {
     let (ds, mut state) = sample();
+    let mut history = History::default();
     let people = state.tag_by_name("people noise").unwrap().members.clone();
     let exact = row(&prioritise(&ds, &state), "people noise").clone();
-    let tag = state.create_tag(&ds, "people (by hand)", &[]).unwrap();
+    let tag = create_tag(&mut history, &mut state, &ds, "people (by hand)", &[]).unwrap();
 
     // Review 300 random errors and 600 random correct rows, tagging those with people noise.
     let mut rng = rng(5);
@@ -203,10 +235,10 @@ fn a_stratified_review_sample_estimates_the_exact_numbers() {
         .collect();
     errors.shuffle(&mut rng);
     correct.shuffle(&mut rng);
-    let review_errors_only = |state: &mut ReviewState, rows: &[u32]| {
+    let review_errors_only = |state: &mut Annotations, rows: &[u32]| {
         let (hit, miss): (Vec<u32>, Vec<u32>) = rows.iter().partition(|&&r| people.get(r as usize));
         state
-            .edit(
+            .apply(
                 &ds,
                 Edit::SetTag {
                     tag,
@@ -216,7 +248,7 @@ fn a_stratified_review_sample_estimates_the_exact_numbers() {
             )
             .unwrap();
         state
-            .edit(
+            .apply(
                 &ds,
                 Edit::SetReviewed {
                     rows: miss,
@@ -287,8 +319,9 @@ fn a_stratified_review_sample_estimates_the_exact_numbers() {
 #[test]
 fn new_tags_get_the_next_hotkey_and_undo_removes_them_with_their_rows() {
     let (ds, mut state) = sample();
+    let mut history = History::default();
     let before = state.tags().len();
-    let id = state.create_tag(&ds, "honking", &[3, 7]).unwrap();
+    let id = create_tag(&mut history, &mut state, &ds, "honking", &[3, 7]).unwrap();
     let t = state.tag(id).unwrap();
     assert_eq!(
         t.def.hotkey,
@@ -297,34 +330,36 @@ fn new_tags_get_the_next_hotkey_and_undo_removes_them_with_their_rows() {
     );
     assert!(state.is_reviewed(3) && state.has_tag(7, id));
     assert_eq!(
-        state.create_tag(&ds, "honking", &[]),
+        create_tag(&mut history, &mut state, &ds, "honking", &[]),
         Err(TagError::DuplicateName("honking".into()))
     );
-    assert!(state.undo(&ds));
+    assert!(history.undo(&mut state, &ds));
     assert_eq!(state.tags().len(), before);
     assert!(!state.is_reviewed(3) && !state.is_reviewed(7));
-    assert!(state.redo(&ds));
+    assert!(history.redo(&mut state, &ds));
     assert!(state.has_tag(7, state.tag_by_name("honking").unwrap().id));
 }
 
 #[test]
 fn undo_and_redo_say_what_they_did_and_which_rows() {
     let (ds, mut state) = sample();
+    let mut history = History::default();
     let key = |r: usize| ds.ids.key(r).into_owned();
     let mumbling = state.tag_by_name("mumbling").unwrap().id;
-    state.toggle(&ds, mumbling, &[5]).unwrap();
-    let step = state.undo_step(&ds).unwrap();
+    toggle(&mut history, &mut state, &ds, mumbling, &[5]).unwrap();
+    let step = history.undo_step(&mut state, &ds).unwrap();
     assert_eq!(step.what, format!("tag 'mumbling' on {}", key(5)));
     assert_eq!(step.rows, [5]);
-    let step = state.redo_step(&ds).unwrap();
+    let step = history.redo_step(&mut state, &ds).unwrap();
     assert_eq!(step.what, format!("tag 'mumbling' on {}", key(5)));
     assert!(state.has_tag(5, mumbling));
-    state.create_tag(&ds, "honking", &[3, 7]).unwrap();
-    let step = state.undo_step(&ds).unwrap();
+    create_tag(&mut history, &mut state, &ds, "honking", &[3, 7]).unwrap();
+    let step = history.undo_step(&mut state, &ds).unwrap();
     assert_eq!(step.what, "new tag 'honking' on 2 examples");
     assert_eq!(step.rows, [3, 7]);
-    state
+    history
         .edit(
+            &mut state,
             &ds,
             slicewise::core::tags::Edit::SetNote {
                 row: 9,
@@ -333,12 +368,12 @@ fn undo_and_redo_say_what_they_did_and_which_rows() {
         )
         .unwrap();
     assert_eq!(
-        state.undo_step(&ds).unwrap().what,
+        history.undo_step(&mut state, &ds).unwrap().what,
         format!("note on {}", key(9))
     );
     // Undo everything; then there is nothing left to say.
-    while state.undo_step(&ds).is_some() {}
-    assert!(state.undo_step(&ds).is_none());
+    while history.undo_step(&mut state, &ds).is_some() {}
+    assert!(history.undo_step(&mut state, &ds).is_none());
 }
 
 #[test]
@@ -367,9 +402,10 @@ fn typed_hlp_reads_percentages_and_proportions_unambiguously() {
 #[test]
 fn rule_tags_cannot_be_toggled_by_hand() {
     let (ds, mut state) = sample();
+    let mut history = History::default();
     let id = state.tag_by_name("car noise").unwrap().id;
     assert!(matches!(
-        state.toggle(&ds, id, &[0]),
+        toggle(&mut history, &mut state, &ds, id, &[0]),
         Err(TagError::RuleTag(_))
     ));
 }
@@ -377,17 +413,19 @@ fn rule_tags_cannot_be_toggled_by_hand() {
 #[test]
 fn delete_and_merge_are_undoable() {
     let (ds, mut state) = sample();
+    let mut history = History::default();
     let a = state.tag_by_name("mumbling").unwrap().id;
     let b = state.tag_by_name("cut off").unwrap().id;
-    state.toggle(&ds, a, &[1, 2]).unwrap();
-    state.toggle(&ds, b, &[2, 3]).unwrap();
-    state.merge(&ds, a, b).unwrap();
+    toggle(&mut history, &mut state, &ds, a, &[1, 2]).unwrap();
+    toggle(&mut history, &mut state, &ds, b, &[2, 3]).unwrap();
+    let merge = state.merge(a, b).unwrap();
+    history.edit(&mut state, &ds, merge).unwrap();
     assert!(state.tag(a).is_none());
     assert_eq!(
         state.tag(b).unwrap().members.ones().collect::<Vec<_>>(),
         vec![1, 2, 3]
     );
-    state.undo(&ds);
+    history.undo(&mut state, &ds);
     assert_eq!(
         state.tag(a).unwrap().members.ones().collect::<Vec<_>>(),
         vec![1, 2]
@@ -396,12 +434,14 @@ fn delete_and_merge_are_undoable() {
         state.tag(b).unwrap().members.ones().collect::<Vec<_>>(),
         vec![2, 3]
     );
-    state.edit(&ds, Edit::RemoveTag { tag: b }).unwrap();
+    history
+        .edit(&mut state, &ds, Edit::RemoveTag { tag: b })
+        .unwrap();
     assert!(
         state.is_reviewed(3),
         "deleting a tag keeps its rows reviewed"
     );
-    state.undo(&ds);
+    history.undo(&mut state, &ds);
     assert!(state.has_tag(3, b));
     assert_counts_consistent(&ds, &state);
 }
@@ -412,11 +452,13 @@ fn sessions_round_trip_and_follow_ids_when_rows_move() {
     let data = common::copy_sample(dir.path());
     let ds = common::load(&data);
     let session = Session::read(&common::sample_session()).unwrap();
-    let (mut state, _) = ReviewState::from_session(&ds, &session);
+    let (mut state, _) = Annotations::from_session(&ds, &session);
+    let mut history = History::default();
     let mumbling = state.tag_by_name("mumbling").unwrap().id;
-    state.toggle(&ds, mumbling, &[10, 20]).unwrap();
-    state
+    toggle(&mut history, &mut state, &ds, mumbling, &[10, 20]).unwrap();
+    history
         .edit(
+            &mut state,
             &ds,
             Edit::SetNote {
                 row: 20,
@@ -424,8 +466,9 @@ fn sessions_round_trip_and_follow_ids_when_rows_move() {
             },
         )
         .unwrap();
-    state
+    history
         .edit(
+            &mut state,
             &ds,
             Edit::SetReviewed {
                 rows: vec![30],
@@ -438,8 +481,9 @@ fn sessions_round_trip_and_follow_ids_when_rows_move() {
         .map(|&r| ds.ids.key(r).into_owned())
         .collect();
     let path = dir.path().join("speech_commands.slicewise.ron");
-    state.to_session(&ds).write_atomic(&path).unwrap();
-    state.to_session(&ds).write_atomic(&path).unwrap();
+    let mut file = SessionFile::new(path.clone(), None);
+    file.replace(state.to_session(&ds)).unwrap();
+    file.replace(state.to_session(&ds)).unwrap();
     assert!(backup_path(&path).exists());
 
     // Re-export the data in reverse row order: tags follow the ids.
@@ -448,7 +492,7 @@ fn sessions_round_trip_and_follow_ids_when_rows_move() {
     lines[1..].reverse();
     let reversed = common::write(dir.path(), "reversed.csv", &(lines.join("\n") + "\n"));
     let ds2 = common::load(&reversed);
-    let (state2, warnings) = ReviewState::from_session(&ds2, &Session::read(&path).unwrap());
+    let (state2, warnings) = Annotations::from_session(&ds2, &Session::read(&path).unwrap());
     assert!(
         warnings.iter().any(|w| w.contains("different contents")),
         "{warnings:?}"
@@ -484,7 +528,7 @@ fn examples_missing_from_the_data_are_kept_not_lost() {
             note: "keep me".into(),
         },
     );
-    let (state, warnings) = ReviewState::from_session(&ds, &session);
+    let (state, warnings) = Annotations::from_session(&ds, &session);
     assert!(
         warnings
             .iter()
@@ -510,7 +554,7 @@ fn unknown_tags_in_examples_are_added_and_bad_rules_reported() {
             note: String::new(),
         },
     );
-    let (state, warnings) = ReviewState::from_session(&ds, &session);
+    let (state, warnings) = Annotations::from_session(&ds, &session);
     assert!(
         warnings
             .iter()

@@ -12,7 +12,7 @@ use slicewise::core::load::{self, LoadOptions};
 use slicewise::core::render;
 use slicewise::core::report::{self, ReportOptions};
 use slicewise::core::session::TagDef;
-use slicewise::core::tags::{Edit, ReviewState};
+use slicewise::core::tags::{Annotations, Edit};
 
 const TOLERANCE: f64 = 1e-9;
 
@@ -39,10 +39,10 @@ fn report(file: &str, by: &[&str], positive: Option<&str>, rule_tag: Option<&str
         "a detected weight column is announced: {:?}",
         ds.warnings
     );
-    let mut state = ReviewState::new(&ds);
+    let mut state = Annotations::new(&ds);
     if let Some(rule) = rule_tag {
         state
-            .edit(
+            .apply(
                 &ds,
                 Edit::AddTag {
                     index: 0,

@@ -21,7 +21,7 @@ use crate::core::priority::SortKey;
 use crate::core::report::{self, ReportOptions};
 use crate::core::session::WatchPair;
 use crate::core::slices::DEFAULT_MIN_SUPPORT;
-use crate::core::tags::ReviewState;
+use crate::core::tags::Annotations;
 use crate::core::thresholds::ScoreMeaning;
 use crate::core::{generate, render};
 
@@ -701,14 +701,14 @@ fn open_with_session(
     data: &Path,
     columns: &ColumnArgs,
     session: Option<&Path>,
-) -> Result<(Dataset, ReviewState), Failure> {
+) -> Result<(Dataset, Annotations), Failure> {
     let mut opts = columns.load_options();
     let progress = ProgressLine::start(data, &mut opts);
     let opened = open::open(data, &opts, session).map_err(data_err);
     drop(progress);
     let opened = opened?;
     for w in &opened.session_warnings {
-        eprintln!("warning: {w} ({})", opened.session_path.display());
+        eprintln!("warning: {w} ({})", opened.file.path().display());
     }
     Ok((opened.ds, opened.state))
 }
@@ -1041,7 +1041,11 @@ fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
         let mut session = generate::course_session();
         session.data = crate::core::session::DataRef::of(&source);
         session.key = crate::core::session::Key::Column("id".into());
-        session.write_atomic(session_path).map_err(output_err)?;
+        // Replacing a session with hand work was refused above unless asked
+        // for; the previous version is kept as .bak.
+        crate::core::session_file::SessionFile::new(session_path.clone(), None)
+            .replace(session)
+            .map_err(output_err)?;
     }
     eprintln!(
         "wrote {} rows to {}",

@@ -11,7 +11,7 @@ use polars::prelude::{
 use super::dataset::Dataset;
 use super::error::LoadError;
 use super::load::{InputFormat, read_raw};
-use super::tags::ReviewState;
+use super::tags::Annotations;
 
 /// The formats examples are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub fn examples_frame(
     data: &Path,
     format: Option<InputFormat>,
     ds: &Dataset,
-    state: &ReviewState,
+    state: &Annotations,
     rows: &[u32],
 ) -> Result<DataFrame, ExamplesError> {
     let df = read_raw(data, format)?;

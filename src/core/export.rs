@@ -9,7 +9,7 @@ use super::dataset::Dataset;
 use super::priority::TagRow;
 use super::render::{count, pct, tags_csv, tags_html, tags_markdown};
 use super::stats::{Count, Proportion, ratio_u};
-use super::tags::ReviewState;
+use super::tags::Annotations;
 
 /// Export formats of the prioritisation table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +89,7 @@ pub struct ExportContext {
 impl ExportContext {
     /// The context of a dataset reviewed as `state`.
     #[must_use]
-    pub fn of(ds: &Dataset, state: &ReviewState) -> Self {
+    pub fn of(ds: &Dataset, state: &Annotations) -> Self {
         let (rows, errors) = (ds.total(), ds.error_total());
         Self {
             file: ds

@@ -1,88 +1,19 @@
 //! Which examples the Review view lists: a filter over rows, evaluated in
 //! core so the desktop app only draws the result.
 
-use serde::{Deserialize, Serialize};
-
-use super::compare::{Flip, RunComparison};
+use super::compare::RunComparison;
 use super::dataset::Dataset;
+pub use super::view::{Flip, ReviewFilter, ReviewedFilter, Scope, TagFilter};
 use rand::seq::SliceRandom as _;
 
 use super::stats::rng;
-use super::tags::ReviewState;
-
-/// Which examples by correctness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Scope {
-    /// Misclassified examples only.
-    #[default]
-    Errors,
-    /// Correctly classified examples only.
-    Correct,
-    /// Every example.
-    All,
-    /// Examples whose human label differs from the true label (candidate label errors).
-    HumanDisagrees,
-}
-
-/// Which examples by tag.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum TagFilter {
-    /// Tagged or not.
-    #[default]
-    Any,
-    /// No tag (manual or rule) at all.
-    Untagged,
-    /// Carrying this tag.
-    Tagged(String),
-}
-
-/// Which examples by review state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum ReviewedFilter {
-    /// Reviewed or not.
-    #[default]
-    Any,
-    /// Reviewed only.
-    Reviewed,
-    /// Not yet reviewed.
-    Unreviewed,
-}
-
-/// The Review view's filter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default)]
-pub struct ReviewFilter {
-    /// Errors, correct, all, or human disagreements.
-    pub scope: Scope,
-    /// Only this true class.
-    pub truth: Option<String>,
-    /// Only this predicted class.
-    pub pred: Option<String>,
-    /// Only rows whose slice column has this value (all must hold).
-    pub slices: Vec<(String, String)>,
-    /// By tag.
-    pub tag: TagFilter,
-    /// By review state.
-    pub reviewed: ReviewedFilter,
-    /// Only scores at or above.
-    pub score_min: Option<f64>,
-    /// Only scores at or below.
-    pub score_max: Option<f64>,
-    /// Shuffle the rows (for unbiased review samples), seeded.
-    pub random_order: bool,
-    /// Seed of the shuffle.
-    pub seed: u64,
-    /// Only examples the compared run fixed or broke (not kept in the
-    /// session: the comparison is not either).
-    #[serde(skip)]
-    pub flip: Option<Flip>,
-}
+use super::tags::Annotations;
 
 impl ReviewFilter {
     /// The rows that pass, in file order (or shuffled when `random_order`).
     /// Conditions that name something the data lacks match nothing.
     #[must_use]
-    pub fn apply(&self, ds: &Dataset, review: &ReviewState) -> Vec<u32> {
+    pub fn apply(&self, ds: &Dataset, review: &Annotations) -> Vec<u32> {
         self.apply_compared(ds, review, None)
     }
 
@@ -92,7 +23,7 @@ impl ReviewFilter {
     pub fn apply_compared(
         &self,
         ds: &Dataset,
-        review: &ReviewState,
+        review: &Annotations,
         compared: Option<&RunComparison>,
     ) -> Vec<u32> {
         if self.flip.is_some() && compared.is_none() {

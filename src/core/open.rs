@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use super::dataset::Dataset;
 use super::error::LoadError;
 use super::load::{self, LoadOptions};
-use super::session::{Session, SessionError, Stamp};
-use super::tags::ReviewState;
+use super::session::{Session, SessionError, ViewState};
+use super::session_file::SessionFile;
+use super::tags::Annotations;
 
 /// A data file opened with its session.
 #[derive(Debug)]
@@ -16,14 +17,14 @@ pub struct Opened {
     /// The data.
     pub ds: Dataset,
     /// Tags, reviewed marks and notes from the session (empty without one).
-    pub state: ReviewState,
-    /// Where the session is read from and saved to.
-    pub session_path: PathBuf,
+    pub state: Annotations,
+    /// The session file: where it is read from and saved to, and what it
+    /// held (the base for merging what another window writes meanwhile).
+    pub file: SessionFile,
     /// Whether that session file existed.
     pub had_session: bool,
-    /// The session as read, and the stamp of the file then (the base for
-    /// merging what another window writes meanwhile).
-    pub session: Option<(Session, Stamp)>,
+    /// The app's view as the session remembers it (the default without one).
+    pub view: ViewState,
     /// What the user should know about binding the session to this data
     /// (other file, unknown ids, rules that do not fit). Load warnings are in
     /// `ds.warnings`.
@@ -99,20 +100,20 @@ pub fn open(
         },
         None => load::load(data, options)?,
     };
-    let (state, mut session_warnings, session) = match read {
-        Some((session, stamp)) => {
-            let (state, warnings) = ReviewState::from_session(&ds, &session);
-            (state, warnings, Some((session, stamp)))
+    let (state, mut session_warnings, view) = match &read {
+        Some((session, _)) => {
+            let (state, warnings) = Annotations::from_session(&ds, session);
+            (state, warnings, session.view.clone())
         }
-        None => (ReviewState::new(&ds), Vec::new(), None),
+        None => (Annotations::new(&ds), Vec::new(), ViewState::default()),
     };
     session_warnings.extend(notes);
     Ok(Opened {
         ds,
         state,
-        session_path,
+        file: SessionFile::new(session_path, read),
         had_session,
-        session,
+        view,
         session_warnings,
     })
 }

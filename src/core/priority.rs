@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::dataset::Dataset;
 use super::stats::{Count, Interval, Proportion, ratio};
-use super::tags::{ReviewState, Tag, TagCounts, TagId};
+use super::tags::{Annotations, Tag, TagCounts, TagId};
 
 /// Where a tag's HLP comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -175,7 +175,7 @@ fn human_hlp(c: &TagCounts, weight_errors: f64, weight_correct: f64) -> Option<f
 
 /// Computes the table row of one tag.
 #[must_use]
-pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
+pub fn tag_row(ds: &Dataset, state: &Annotations, tag: &Tag) -> TagRow {
     tag_row_in(ds, state, tag, super::sample::Strata::of(ds).as_ref())
 }
 
@@ -184,7 +184,7 @@ pub fn tag_row(ds: &Dataset, state: &ReviewState, tag: &Tag) -> TagRow {
 #[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
 fn tag_row_in(
     ds: &Dataset,
-    state: &ReviewState,
+    state: &Annotations,
     tag: &Tag,
     strata: Option<&super::sample::Strata>,
 ) -> TagRow {
@@ -422,7 +422,7 @@ fn tag_row_in(
 
 /// The prioritisation table, sorted by expected lift (unknown last).
 #[must_use]
-pub fn prioritise(ds: &Dataset, state: &ReviewState) -> Vec<TagRow> {
+pub fn prioritise(ds: &Dataset, state: &Annotations) -> Vec<TagRow> {
     let strata = super::sample::Strata::of(ds);
     let mut rows: Vec<TagRow> = state
         .tags()

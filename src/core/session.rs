@@ -1,7 +1,7 @@
 //! The session file: tag definitions, per-example tags, reviewed marks and
-//! notes, the watch list and the desktop app's view. One RON file, versioned
-//! and diff-friendly, saved atomically (temp file, fsync, rename; the previous
-//! version kept as `.bak`).
+//! notes, the watch list and the desktop app's view, as plain data: one RON
+//! file, versioned and diff-friendly. Saving it (lock, merge with another
+//! writer, atomic write) is [`crate::core::session_file`]'s.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -194,7 +194,7 @@ pub struct WatchPair {
 #[serde(default)]
 pub struct ViewState {
     /// The filter of the Review view.
-    pub filter: super::filter::ReviewFilter,
+    pub filter: super::view::ReviewFilter,
     /// Key of the selected example.
     pub selected: Option<String>,
     /// Each view's options (slice columns, positive class, chart metric,
@@ -397,22 +397,6 @@ impl Session {
             .indentor("  ".to_string());
         // Serialising plain data to a String cannot fail.
         ron::ser::to_string_pretty(self, config).unwrap_or_default() + "\n"
-    }
-
-    /// Writes the session atomically: a temporary file is written and synced,
-    /// the old file is kept as `.bak`, then the temporary file is renamed over
-    /// the old one. A crash at any point leaves a complete session on disk.
-    ///
-    /// # Errors
-    /// When any step fails; the old file is then untouched.
-    pub fn write_atomic(&self, path: &Path) -> Result<(), SessionError> {
-        super::files::write(path, self.to_ron().as_bytes(), true).map_err(|source| {
-            SessionError::Io {
-                action: "write",
-                path: path.to_path_buf(),
-                source,
-            }
-        })
     }
 }
 

@@ -3,30 +3,20 @@
 //! prioritisation table core computed for it. No view options live here;
 //! nothing here draws or computes statistics itself.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::core::compare::RunComparison;
 use crate::core::dataset::Dataset;
 use crate::core::filter::ReviewFilter;
-use crate::core::lock::{Attempt, Lock, Owner};
-use crate::core::merge::{Conflict, merge};
+use crate::core::lock::Owner;
+use crate::core::merge::Conflict;
 use crate::core::metrics::Confusion;
 use crate::core::open::Opened;
 use crate::core::priority::{SortKey, TagRow, prioritise, sort_rows};
-use crate::core::session::{Session, SessionError, Stamp, ViewState};
-use crate::core::tags::{Edit, ReviewState, Step, TagError, TagId};
-
-/// How long a save waits for another window's save to finish.
-const SAVE_LOCK_WAIT: Duration = Duration::from_secs(3);
-
-/// `path` with `suffix` after its file name.
-fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    path.with_file_name(name)
-}
+use crate::core::session::{Session, SessionError, ViewState};
+use crate::core::session_file::SessionFile;
+use crate::core::tags::{Annotations, Edit, History, Step, TagError, TagId};
 
 /// Where `row` is in the filtered `rows`: found by halving unless they are
 /// shuffled.
@@ -80,10 +70,13 @@ impl Summary {
 pub struct Document {
     /// The data (shared with background jobs).
     pub ds: Arc<Dataset>,
-    /// Tags, reviewed marks, notes.
-    pub state: ReviewState,
-    /// Where the session is saved.
-    pub session_path: PathBuf,
+    /// Tags, reviewed marks, notes (shared with workers as snapshots: an
+    /// edit while a worker holds one copies them first).
+    pub annotations: Arc<Annotations>,
+    /// Undo and redo of the edits to them.
+    history: History,
+    /// The session file: where it is saved, and what it held.
+    file: SessionFile,
     /// Load and session warnings to show.
     pub warnings: Vec<String>,
     /// Headline numbers.
@@ -111,13 +104,6 @@ pub struct Document {
     view_changed: bool,
     /// The last save error, shown until a save succeeds.
     pub save_error: Option<String>,
-    /// The session as last read or written: the common base when another
-    /// window has written the file since.
-    base: Session,
-    /// The stamp of the file then.
-    disk: Option<Stamp>,
-    /// This window's lock on the session, or who else has it open.
-    presence: Option<Attempt>,
     /// What the last save merged in from another writer, until shown.
     pub merged: Option<Vec<Conflict>>,
     /// A second run joined to this one (File → Compare with another run…).
@@ -142,35 +128,34 @@ impl Document {
         let Opened {
             ds,
             state,
-            session_path,
+            mut file,
+            view,
             session_warnings,
-            session,
             ..
         } = opened;
         let mut warnings = ds.warnings.clone();
         warnings.extend(session_warnings);
-        let presence = Lock::try_take(&with_suffix(&session_path, ".lock")).ok();
-        if let Some(Attempt::HeldBy(owner)) = &presence {
+        if let Some(owner) = file.announce() {
             warnings.push(format!(
                 "Another Slicewise ({owner}) has this session open. Each save merges both windows' changes, so neither loses the other's tags and notes."
             ));
         }
-        let (base, disk) =
-            session.map_or((Session::default(), None), |(s, stamp)| (s, Some(stamp)));
-        let filter = state.view.filter.clone();
-        let sort = state
-            .view
-            .table_sort
+        let ViewState {
+            filter,
+            selected,
+            views: view_options,
+            table_sort,
+        } = view;
+        let sort = table_sort
             .as_ref()
             .and_then(|(k, d)| SortKey::from_name(k).map(|k| (k, *d)))
             .unwrap_or((SortKey::ExpectedLift, true));
-        let view_options = state.view.views.clone();
-        let selected = state.view.selected.clone();
         let saved_generation = state.generation();
         let mut doc = Self {
             ds: Arc::new(ds),
-            state,
-            session_path,
+            annotations: Arc::new(state),
+            history: History::default(),
+            file,
             warnings,
             summary,
             filter,
@@ -186,9 +171,6 @@ impl Document {
             changed_at: None,
             view_changed: false,
             save_error: None,
-            base,
-            disk,
-            presence,
             merged: None,
             view_options,
             compare: None,
@@ -228,7 +210,7 @@ impl Document {
         if self.ds.rows() >= crate::gui::jobs::INLINE_ROWS {
             let (tx, rx) = std::sync::mpsc::channel();
             let ds = Arc::clone(&self.ds);
-            let state = self.state.clone();
+            let state = Arc::clone(&self.annotations);
             let filter = self.filter.clone();
             let compare = self.compare.clone();
             let key = remembered.clone();
@@ -250,7 +232,7 @@ impl Document {
         }
         let rows = self
             .filter
-            .apply_compared(&self.ds, &self.state, self.compare.as_deref());
+            .apply_compared(&self.ds, &self.annotations, self.compare.as_deref());
         let at = position(
             &rows,
             keep(&self.ds, remembered.as_ref()),
@@ -270,9 +252,11 @@ impl Document {
             Err(std::sync::mpsc::TryRecvError::Empty) => return false,
             // The worker died: filter here instead.
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                let rows =
-                    self.filter
-                        .apply_compared(&self.ds, &self.state, self.compare.as_deref());
+                let rows = self.filter.apply_compared(
+                    &self.ds,
+                    &self.annotations,
+                    self.compare.as_deref(),
+                );
                 let at = position(&rows, self.cursor_row(), self.filter.random_order);
                 (rows, at)
             }
@@ -388,7 +372,8 @@ impl Document {
     /// # Errors
     /// When core refuses it.
     pub fn edit(&mut self, edit: Edit) -> Result<(), TagError> {
-        self.state.edit(&self.ds, edit)?;
+        self.history
+            .edit(Arc::make_mut(&mut self.annotations), &self.ds, edit)?;
         self.changed();
         Ok(())
     }
@@ -402,9 +387,8 @@ impl Document {
         if rows.is_empty() {
             return Ok(());
         }
-        self.state.toggle(&self.ds, tag, &rows)?;
-        self.changed();
-        Ok(())
+        let edit = self.annotations.toggle(tag, &rows)?;
+        self.edit(edit)
     }
 
     /// Creates a manual tag on the selection.
@@ -413,8 +397,8 @@ impl Document {
     /// When the name is empty or taken.
     pub fn create_tag(&mut self, name: &str) -> Result<TagId, TagError> {
         let rows = self.selected_rows();
-        let id = self.state.create_tag(&self.ds, name, &rows)?;
-        self.changed();
+        let (edit, id) = self.annotations.create_tag(name, &rows);
+        self.edit(edit)?;
         Ok(id)
     }
 
@@ -446,15 +430,28 @@ impl Document {
     /// # Errors
     /// When core refuses.
     pub fn merge(&mut self, from: TagId, into: TagId) -> Result<(), TagError> {
-        self.state.merge(&self.ds, from, into)?;
-        self.changed();
-        Ok(())
+        let edit = self.annotations.merge(from, into)?;
+        self.edit(edit)
     }
 
-    /// Marks a change made outside the undoable edits (the watch list).
-    pub fn touch(&mut self) {
-        self.state.touch();
+    /// Changes the watch list (not an undoable edit).
+    pub fn edit_watch(&mut self, change: impl FnOnce(&mut Vec<crate::core::session::WatchPair>)) {
+        let annotations = Arc::make_mut(&mut self.annotations);
+        change(&mut annotations.watch);
+        annotations.touch();
         self.changed();
+    }
+
+    /// Whether there is something to undo, and something to redo.
+    #[must_use]
+    pub fn can_undo_redo(&self) -> (bool, bool) {
+        (self.history.can_undo(), self.history.can_redo())
+    }
+
+    /// Where the session is saved.
+    #[must_use]
+    pub fn session_path(&self) -> &std::path::Path {
+        self.file.path()
     }
 
     fn changed(&mut self) {
@@ -465,7 +462,7 @@ impl Document {
     /// Whether there are changes not yet written.
     #[must_use]
     pub fn unsaved(&self) -> bool {
-        self.state.generation() != self.saved_generation
+        self.annotations.generation() != self.saved_generation
     }
 
     /// Whether an autosave is due now.
@@ -495,7 +492,7 @@ impl Document {
         let result = self.save_merging();
         match &result {
             Ok(()) => {
-                self.saved_generation = self.state.generation();
+                self.saved_generation = self.annotations.generation();
                 self.changed_at = None;
                 self.view_changed = false;
                 self.save_error = None;
@@ -509,47 +506,39 @@ impl Document {
         result
     }
 
-    /// Writes the session under a short save lock. When the file changed
-    /// since this window last read or wrote it (another window, a
-    /// colleague), both versions are merged first ([`crate::core::merge`])
-    /// and this window takes the merged state.
+    /// Writes the session through the core save protocol
+    /// ([`SessionFile::save`]): when another window (or a colleague) wrote
+    /// the file since, both versions are merged and this window takes the
+    /// merged annotations (its undo steps no longer describe them and are
+    /// dropped).
     fn save_merging(&mut self) -> Result<(), SessionError> {
-        let lock_error = |source| SessionError::Io {
-            action: "lock",
-            path: self.session_path.clone(),
-            source,
-        };
-        let saving = with_suffix(&self.session_path, ".saving");
-        let _lock = Lock::take(&saving, SAVE_LOCK_WAIT).map_err(lock_error)?;
-        self.state.view = ViewState {
+        let view = ViewState {
             filter: self.filter.clone(),
             selected: self.cursor_row().map(|r| self.ds.ids.key(r).into_owned()),
             views: self.view_options.clone(),
             table_sort: Some((self.sort.0.name().to_string(), self.sort.1)),
         };
-        let mut ours = self.state.to_session(&self.ds);
-        let changed = Stamp::of_file(&self.session_path).is_some_and(|now| Some(now) != self.disk);
-        if changed {
-            let (theirs, _) = Session::read_stamped(&self.session_path)?;
-            let (merged, conflicts) = merge(&self.base, &ours, &theirs);
-            let (state, _) = ReviewState::from_session(&self.ds, &merged);
-            self.state = state;
-            self.merged = Some(conflicts);
+        let ours = Session {
+            view,
+            ..self.annotations.to_session(&self.ds)
+        };
+        let outcome = self.file.save(ours)?;
+        if let Some(merged) = outcome.merged {
+            let (state, _) = Annotations::from_session(&self.ds, &merged);
+            self.annotations = Arc::new(state);
+            self.history.clear();
+            self.merged = Some(outcome.conflicts);
             self.refresh_rows();
             self.refresh_table();
-            ours = merged;
         }
-        let text = ours.to_ron();
-        crate::core::files::write(&self.session_path, text.as_bytes(), true).map_err(|source| {
-            SessionError::Io {
-                action: "write",
-                path: self.session_path.clone(),
-                source,
-            }
-        })?;
-        self.disk = Some(Stamp::of_bytes(text.as_bytes()));
-        self.base = ours;
         Ok(())
+    }
+
+    /// Each view's options as RON by view name, as last reported (or as the
+    /// session remembered them).
+    #[must_use]
+    pub fn view_options(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.view_options
     }
 
     /// Records the views' options; a change is saved with the session.
@@ -570,10 +559,7 @@ impl Document {
     /// Whether another window had this session open when it was opened.
     #[must_use]
     pub fn shared_with(&self) -> Option<&Owner> {
-        match &self.presence {
-            Some(Attempt::HeldBy(owner)) => Some(owner),
-            _ => None,
-        }
+        self.file.shared_with()
     }
 
     /// The prioritisation table in its sort order. It is recomputed on every
@@ -584,7 +570,7 @@ impl Document {
     }
 
     fn refresh_table(&mut self) {
-        self.table = prioritise(&self.ds, &self.state);
+        self.table = prioritise(&self.ds, &self.annotations);
         sort_rows(&mut self.table, self.sort.0, self.sort.1);
     }
 
@@ -600,10 +586,11 @@ impl Document {
 
     /// One undo (or redo) step; returns whether there was one.
     fn step(&mut self, redo: bool) -> Option<Step> {
+        let annotations = Arc::make_mut(&mut self.annotations);
         let step = if redo {
-            self.state.redo_step(&self.ds)
+            self.history.redo_step(annotations, &self.ds)
         } else {
-            self.state.undo_step(&self.ds)
+            self.history.undo_step(annotations, &self.ds)
         }?;
         self.changed();
         Some(step)

@@ -8,7 +8,7 @@ use slicewise::core::generate;
 use slicewise::core::render;
 use slicewise::core::report::{self, ReportOptions};
 use slicewise::core::session::TagDef;
-use slicewise::core::tags::{Edit, ReviewState};
+use slicewise::core::tags::{Annotations, Edit};
 
 /// Keys that depend on the score itself, which a cube only has in bins.
 pub const SCORE_KEYS: [&str; 6] = [
@@ -53,10 +53,10 @@ pub fn report_json(ds: &Dataset) -> Value {
 
 /// The whole JSON report of `ds` with these rule tags.
 pub fn report_with(ds: &Dataset, tags: Vec<TagDef>, opts: &ReportOptions) -> Value {
-    let mut state = ReviewState::new(ds);
+    let mut state = Annotations::new(ds);
     for def in tags {
         state
-            .edit(
+            .apply(
                 ds,
                 Edit::AddTag {
                     index: 0,

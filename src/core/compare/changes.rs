@@ -8,7 +8,7 @@ use crate::core::dataset::Dataset;
 use crate::core::paired::{PairedTable, holm};
 use crate::core::slices::SliceKey;
 use crate::core::stats::{Interval, ratio_u, wilson};
-use crate::core::tags::ReviewState;
+use crate::core::tags::Annotations;
 
 /// The paired change of one set of examples.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -377,7 +377,7 @@ pub struct TagChange {
 #[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
 pub fn tag_changes(
     before: &Dataset,
-    state: &ReviewState,
+    state: &Annotations,
     joined: &Joined,
     alpha: f64,
 ) -> Vec<TagChange> {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::dataset::{Dataset, Ids};
 use super::load::{LoadOptions, class_key, visible};
 use super::paired::PairedTable;
-use super::tags::ReviewState;
+use super::tags::Annotations;
 
 mod changes;
 mod report;
@@ -305,25 +305,7 @@ pub fn after_options(
     }
 }
 
-/// How an example of the first run fared in the second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flip {
-    /// Wrong in the first run, right in the second.
-    Fixed,
-    /// Right in the first run, wrong in the second.
-    Broken,
-}
-
-impl Flip {
-    /// "fixed" or "broken".
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Broken => "broken",
-        }
-    }
-}
+pub use super::view::Flip;
 
 /// A second run held beside the first (the desktop app's comparison): the
 /// join, and for each row of the first run where its example sits in it.
@@ -414,7 +396,7 @@ impl RunComparison {
     pub fn report(
         &self,
         before: &Dataset,
-        state: Option<&ReviewState>,
+        state: Option<&Annotations>,
         by: &[Vec<String>],
         alpha: f64,
         positive: Option<u32>,

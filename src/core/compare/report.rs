@@ -11,7 +11,7 @@ use crate::core::dataset::Dataset;
 use crate::core::render::{Document, Table, Tidy, p_value, points, points_ci};
 use crate::core::slices::SliceKey;
 use crate::core::stats::Interval;
-use crate::core::tags::ReviewState;
+use crate::core::tags::Annotations;
 
 /// A comparison of two runs as the command line prints it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,7 +51,7 @@ impl CompareReport {
     /// When the runs cannot be joined or a slice column is unknown.
     pub fn build(
         before: &Dataset,
-        state: Option<&ReviewState>,
+        state: Option<&Annotations>,
         after: &Dataset,
         labels: LabelsFrom,
         by: &[Vec<String>],
@@ -77,7 +77,7 @@ impl CompareReport {
     /// When a slice column is unknown.
     pub fn from_joined(
         before: &Dataset,
-        state: Option<&ReviewState>,
+        state: Option<&Annotations>,
         joined: &Joined,
         after: &str,
         by: &[Vec<String>],

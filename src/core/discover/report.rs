@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Discovery, Errors, Feature};
 use crate::core::dataset::{Bitmap, Dataset};
 use crate::core::stats::{Interval, wilson};
-use crate::core::tags::ReviewState;
+use crate::core::tags::Annotations;
 
 /// Columns with more values than this are left out of a search (with a
 /// warning): a value per row (an id, a free text) makes no slice.
@@ -390,7 +390,7 @@ impl DiscoveryReport {
     #[allow(clippy::cast_precision_loss)]
     pub fn new(
         ds: &Dataset,
-        state: Option<&ReviewState>,
+        state: Option<&Annotations>,
         features: &[Feature],
         errors: &Errors,
         found: &Discovery,

@@ -17,7 +17,7 @@ use super::priority::{SortKey, TagRow, prioritise, sort_rows};
 use super::session::WatchPair;
 use super::slices::{Decision, SliceAnalysis, SliceError};
 use super::stats::{Count, Proportion};
-use super::tags::ReviewState;
+use super::tags::Annotations;
 use super::thresholds::{ScoreAnalysis, ScoreMeaning};
 use super::watch::{self, WatchError, WatchStat};
 
@@ -291,7 +291,7 @@ pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
 /// An unknown slice column, positive class or reference group.
 pub fn build(
     ds: &Dataset,
-    state: &ReviewState,
+    state: &Annotations,
     opts: &ReportOptions,
 ) -> Result<Report, ReportError> {
     let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));

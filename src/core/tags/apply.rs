@@ -1,12 +1,12 @@
 //! Applying edits: each returns its inverse, which undo applies.
 
-use super::{Edit, ReviewState, Tag, TagCounts, TagError, TagId, check_weight};
+use super::{Annotations, Edit, Tag, TagCounts, TagError, TagId, check_weight};
 use crate::core::dataset::{Bitmap, Dataset};
 use crate::core::rules;
 use crate::core::session::TagDef;
 use crate::core::stats::Count;
 
-impl ReviewState {
+impl Annotations {
     /// Applies an edit without recording it; returns the inverse.
     ///
     /// # Errors
@@ -286,48 +286,39 @@ impl ReviewState {
         Ok(Edit::UpdateTag { tag, def: old_def })
     }
 
-    /// Creates a manual tag with the next free hotkey and colour and applies
-    /// it to `rows`, as one undo step. Returns its id.
-    ///
-    /// # Errors
-    /// When the name is empty or taken.
-    pub fn create_tag(
-        &mut self,
-        ds: &Dataset,
-        name: &str,
-        rows: &[u32],
-    ) -> Result<TagId, TagError> {
+    /// The edit that creates a manual tag with the next free hotkey and
+    /// colour and puts it on `rows` (one undo step), and the new tag's id.
+    #[must_use]
+    pub fn create_tag(&self, name: &str, rows: &[u32]) -> (Edit, TagId) {
         let def = TagDef {
             hotkey: self.free_hotkey(),
             colour: self.next_colour().to_string(),
             ..TagDef::manual(name, "")
         };
         let id = self.next_id;
-        self.edit(
-            ds,
-            Edit::Batch(vec![
-                Edit::AddTag {
-                    index: self.tags.len(),
-                    id: Some(id),
-                    def,
-                    members: Vec::new(),
-                },
-                Edit::SetTag {
-                    tag: id,
-                    on: true,
-                    rows: rows.to_vec(),
-                },
-            ]),
-        )?;
-        Ok(id)
+        let edit = Edit::Batch(vec![
+            Edit::AddTag {
+                index: self.tags.len(),
+                id: Some(id),
+                def,
+                members: Vec::new(),
+            },
+            Edit::SetTag {
+                tag: id,
+                on: true,
+                rows: rows.to_vec(),
+            },
+        ]);
+        (edit, id)
     }
 
-    /// Merges tag `from` into `into` (both manual: `into` gains `from`'s rows;
-    /// both rules: `into`'s rule becomes `(a) or (b)`), then deletes `from`.
+    /// The edit that merges tag `from` into `into` (both manual: `into`
+    /// gains `from`'s rows; both rules: `into`'s rule becomes `(a) or (b)`),
+    /// then deletes `from`.
     ///
     /// # Errors
     /// When either is missing or they are of different kinds.
-    pub fn merge(&mut self, ds: &Dataset, from: TagId, into: TagId) -> Result<(), TagError> {
+    pub fn merge(&self, from: TagId, into: TagId) -> Result<Edit, TagError> {
         let src = self.tag(from).ok_or(TagError::NoSuchTag)?;
         let dst = self.tag(into).ok_or(TagError::NoSuchTag)?;
         let first = match (&src.def.rule, &dst.def.rule) {
@@ -349,6 +340,6 @@ impl ReviewState {
             },
             _ => return Err(TagError::MixedMerge),
         };
-        self.edit(ds, Edit::Batch(vec![first, Edit::RemoveTag { tag: from }]))
+        Ok(Edit::Batch(vec![first, Edit::RemoveTag { tag: from }]))
     }
 }

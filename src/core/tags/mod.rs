@@ -1,24 +1,29 @@
-//! Tags on examples, reviewed marks and notes, with undoable edits and the
-//! incremental counts behind the prioritisation table.
+//! Tags on examples, reviewed marks and notes (the [`Annotations`] of a
+//! session), with undoable edits and the incremental counts behind the
+//! prioritisation table.
 //!
 //! Every change is an [`Edit`]; applying one returns its inverse, which is
-//! what undo applies. Toggling a tag on one example updates a handful of
+//! what undo applies ([`History`] keeps both stacks, apart from the
+//! annotations, so a snapshot of them for a worker carries no history). Toggling a tag on one example updates a handful of
 //! counters, so the table is recomputed in time proportional to the number
 //! of tags, not rows.
 //!
-//! `mod.rs` holds the types and queries, `apply` the edits themselves and
-//! `session` the binding to a session file.
+//! `mod.rs` holds the types and queries, `apply` the edits themselves,
+//! `history` undo and redo, and `session` the binding to a session file.
 
 use std::collections::BTreeMap;
 
 mod apply;
+mod history;
 mod session;
+
+pub use history::History;
 
 use rustc_hash::FxHashMap;
 
 use super::dataset::{Bitmap, Dataset};
 use super::rules;
-use super::session::{ExampleState, TagDef, ViewState, WatchPair};
+use super::session::{ExampleState, TagDef, WatchPair};
 use super::stats::Count;
 
 /// Stable identifier of a tag within one loaded session (survives renames,
@@ -242,7 +247,7 @@ pub struct Step {
 impl Step {
     /// Describes `edit` (the edit as the user made it) while its tag exists
     /// in `state`.
-    fn of(edit: &Edit, ds: &Dataset, state: &ReviewState) -> Self {
+    pub(super) fn of(edit: &Edit, ds: &Dataset, state: &Annotations) -> Self {
         let examples = |rows: &[u32]| match rows {
             [one] => ds.ids.key(*one as usize).into_owned(),
             _ => format!("{} examples", crate::core::render::count(rows.len() as u64)),
@@ -345,7 +350,7 @@ impl Step {
 
 /// The tags, reviewed marks and notes of a session, bound to a dataset.
 #[derive(Debug, Clone)]
-pub struct ReviewState {
+pub struct Annotations {
     tags: Vec<Tag>,
     next_id: TagId,
     reviewed: Bitmap,
@@ -359,10 +364,6 @@ pub struct ReviewState {
     unmatched: BTreeMap<String, ExampleState>,
     /// Costly confusions to watch.
     pub watch: Vec<WatchPair>,
-    /// The desktop app's view.
-    pub view: ViewState,
-    undo: Vec<Edit>,
-    redo: Vec<Edit>,
     generation: u64,
 }
 
@@ -376,7 +377,7 @@ fn check_weight(what: &str, v: u8) -> Result<(), TagError> {
     }
 }
 
-impl ReviewState {
+impl Annotations {
     /// An empty state for `ds`.
     #[must_use]
     pub fn new(ds: &Dataset) -> Self {
@@ -390,9 +391,6 @@ impl ReviewState {
             notes: FxHashMap::default(),
             unmatched: BTreeMap::new(),
             watch: Vec::new(),
-            view: ViewState::default(),
-            undo: Vec::new(),
-            redo: Vec::new(),
             generation: 0,
         }
     }
@@ -403,7 +401,7 @@ impl ReviewState {
         self.generation
     }
 
-    /// Marks a change outside the edits (watch list, view).
+    /// Marks a change outside the edits (the watch list).
     pub fn touch(&mut self) {
         self.generation += 1;
     }
@@ -511,72 +509,18 @@ impl ReviewState {
         self.unmatched.len()
     }
 
-    /// Whether there is something to undo.
-    #[must_use]
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    /// Whether there is something to redo.
-    #[must_use]
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
-
-    /// Applies `edit` as one undo step.
+    /// The edit that toggles a manual tag on `rows`: off when every row has
+    /// it, else on.
     ///
     /// # Errors
-    /// When the edit is invalid; nothing changes then.
-    pub fn edit(&mut self, ds: &Dataset, edit: Edit) -> Result<(), TagError> {
-        let inverse = self.apply(ds, edit)?;
-        self.undo.push(inverse);
-        self.redo.clear();
-        Ok(())
-    }
-
-    /// Undoes the last edit. Returns whether there was one.
-    pub fn undo(&mut self, ds: &Dataset) -> bool {
-        self.undo_step(ds).is_some()
-    }
-
-    /// Redoes the last undone edit. Returns whether there was one.
-    pub fn redo(&mut self, ds: &Dataset) -> bool {
-        self.redo_step(ds).is_some()
-    }
-
-    /// Undoes the last edit and says what it was and which rows it touched.
-    pub fn undo_step(&mut self, ds: &Dataset) -> Option<Step> {
-        let edit = self.undo.pop()?;
-        let original = self.apply(ds, edit).ok()?;
-        let step = Step::of(&original, ds, self);
-        self.redo.push(original);
-        Some(step)
-    }
-
-    /// Redoes the last undone edit and says what it was and which rows it
-    /// touched.
-    pub fn redo_step(&mut self, ds: &Dataset) -> Option<Step> {
-        let edit = self.redo.pop()?;
-        let step = Step::of(&edit, ds, self);
-        let inverse = self.apply(ds, edit).ok()?;
-        self.undo.push(inverse);
-        Some(step)
-    }
-
-    /// Toggles a manual tag on `rows`: off when every row has it, else on.
-    ///
-    /// # Errors
-    /// When the tag does not exist or is a rule tag.
-    pub fn toggle(&mut self, ds: &Dataset, tag: TagId, rows: &[u32]) -> Result<(), TagError> {
+    /// When the tag does not exist.
+    pub fn toggle(&self, tag: TagId, rows: &[u32]) -> Result<Edit, TagError> {
         let t = self.tag(tag).ok_or(TagError::NoSuchTag)?;
         let on = !rows.iter().all(|&r| t.members.get(r as usize));
-        self.edit(
-            ds,
-            Edit::SetTag {
-                tag,
-                on,
-                rows: rows.to_vec(),
-            },
-        )
+        Ok(Edit::SetTag {
+            tag,
+            on,
+            rows: rows.to_vec(),
+        })
     }
 }

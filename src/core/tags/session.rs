@@ -2,11 +2,11 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Edit, ReviewState, Tag, TagCounts, TagError};
+use super::{Annotations, Edit, Tag, TagCounts, TagError};
 use crate::core::dataset::{Bitmap, Dataset, Ids};
 use crate::core::session::{DataRef, ExampleState, Key, Session, TagDef};
 
-impl ReviewState {
+impl Annotations {
     /// Binds a session to `ds`: tags by name, examples by key. Returns the
     /// state and warnings for the user (different data file, unknown ids,
     /// rules that do not fit).
@@ -146,11 +146,10 @@ impl ReviewState {
             ));
         }
         state.watch.clone_from(&session.watch);
-        state.view.clone_from(&session.view);
         (state, warnings)
     }
 
-    /// The session to save.
+    /// The session to save (with the default view: the app puts its own in).
     #[must_use]
     pub fn to_session(&self, ds: &Dataset) -> Session {
         let mut examples = self.unmatched.clone();
@@ -182,7 +181,6 @@ impl ReviewState {
             tags: self.tags.iter().map(|t| t.def.clone()).collect(),
             examples,
             watch: self.watch.clone(),
-            view: self.view.clone(),
             roles: Some(ds.roles.clone()),
             ..Session::default()
         }

@@ -104,14 +104,14 @@ impl App {
             Command::ToggleTag(id) => doc.toggle(id).map(|()| None).map_err(Into::into),
             Command::CreateTag(name) => {
                 let id = doc.create_tag(&name)?;
-                let key = doc.state.tag(id).and_then(|t| t.def.hotkey);
+                let key = doc.annotations.tag(id).and_then(|t| t.def.hotkey);
                 Ok(Some(match key {
                     Some(k) => format!("Created '{}' on key {k}", name.trim()),
                     None => format!("Created '{}' (all 9 keys are taken)", name.trim()),
                 }))
             }
             Command::CreateRuleTag(def) => {
-                let index = doc.state.tags().len();
+                let index = doc.annotations.tags().len();
                 let name = def.name.clone();
                 doc.edit(Edit::AddTag {
                     index,
@@ -141,7 +141,7 @@ impl App {
                 )))
             }
             Command::SetNote(row, note) => {
-                if doc.state.note(row as usize) != note {
+                if doc.annotations.note(row as usize) != note {
                     doc.edit(Edit::SetNote { row, note })?;
                 }
                 Ok(None)
@@ -152,7 +152,7 @@ impl App {
             }
             Command::DeleteTag(id) => {
                 let name = doc
-                    .state
+                    .annotations
                     .tag(id)
                     .map(|t| t.def.name.clone())
                     .unwrap_or_default();
@@ -228,16 +228,16 @@ impl App {
                 Ok(None)
             }
             Command::AddWatch(pair) => {
-                if !doc.state.watch.contains(&pair) {
-                    doc.state.watch.push(pair);
-                    doc.touch();
+                if !doc.annotations.watch.contains(&pair) {
+                    doc.edit_watch(|watch| watch.push(pair));
                 }
                 Ok(None)
             }
             Command::RemoveWatch(i) => {
-                if i < doc.state.watch.len() {
-                    doc.state.watch.remove(i);
-                    doc.touch();
+                if i < doc.annotations.watch.len() {
+                    doc.edit_watch(|watch| {
+                        watch.remove(i);
+                    });
                 }
                 Ok(None)
             }
@@ -276,7 +276,7 @@ impl App {
                     return Ok(None);
                 };
                 doc.save()?;
-                Ok(Some(format!("Saved {}", doc.session_path.display())))
+                Ok(Some(format!("Saved {}", doc.session_path().display())))
             }
             Action::CopyMarkdown => {
                 let Some(doc) = self.doc() else {
@@ -343,13 +343,13 @@ impl App {
                     return Ok(None);
                 };
                 let id = doc
-                    .state
+                    .annotations
                     .tag_by_hotkey(key)
                     .map(|t| t.id)
                     .ok_or(GuiError::NoTagOnKey(key))?;
                 doc.toggle(id)?;
                 let on = doc
-                    .state
+                    .annotations
                     .tag(id)
                     .is_some_and(|t| doc.cursor_row().is_some_and(|r| t.members.get(r)));
                 if self.prefs.advance && on {
@@ -441,7 +441,7 @@ impl App {
         let format = ExportFormat::from_path(&path)?;
         if crate::core::load::parts::output_conflict(
             &path,
-            &[&doc.ds.source.path, &doc.session_path],
+            &[&doc.ds.source.path, doc.session_path()],
         )
         .is_some()
         {
@@ -470,7 +470,7 @@ impl App {
         }
         if crate::core::load::parts::output_conflict(
             &path,
-            &[&doc.ds.source.path, &doc.session_path],
+            &[&doc.ds.source.path, doc.session_path()],
         )
         .is_some()
         {
@@ -478,7 +478,7 @@ impl App {
         }
         let (ds, state, rows) = (
             std::sync::Arc::clone(&doc.ds),
-            doc.state.clone(),
+            std::sync::Arc::clone(&doc.annotations),
             doc.rows.clone(),
         );
         let n = rows.len();
@@ -549,5 +549,9 @@ impl App {
 
 /// The document's prioritisation table, in its order, as the CLI's export writes it.
 fn table_text(doc: &Document, format: ExportFormat) -> String {
-    export::table_text(doc.table(), &ExportContext::of(&doc.ds, &doc.state), format)
+    export::table_text(
+        doc.table(),
+        &ExportContext::of(&doc.ds, &doc.annotations),
+        format,
+    )
 }

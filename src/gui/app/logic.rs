@@ -195,7 +195,7 @@ impl App {
             return;
         };
         let Some(doc) = self.doc_mut() else { return };
-        if doc.state.note(row as usize) != text.as_str()
+        if doc.annotations.note(row as usize) != text.as_str()
             && let Err(e) = doc.edit(Edit::SetNote { row, note: text })
         {
             self.say_error(&e.into());

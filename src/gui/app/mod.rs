@@ -314,9 +314,7 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let started = Instant::now();
         let egui_ctx = ui.ctx().clone();
-        let (can_undo, can_redo) = self
-            .doc()
-            .map_or((false, false), |d| (d.state.can_undo(), d.state.can_redo()));
+        let (can_undo, can_redo) = self.doc().map_or((false, false), Document::can_undo_redo);
         let menu = menu_bar::MenuState {
             recent: &self.prefs.recent,
             can_undo,

@@ -77,7 +77,7 @@ impl InspectorPanel {
                                 crate::core::render::score(score, whole)
                             ));
                         }
-                        let reviewed = ws.state.is_reviewed(row);
+                        let reviewed = ws.annotations.is_reviewed(row);
                         ui.horizontal(|ui| {
                             let text = if reviewed {
                                 "✔ Reviewed"
@@ -99,7 +99,7 @@ impl InspectorPanel {
                         ui.separator();
                         ui.label(RichText::new("Tags").strong());
                         ui.horizontal_wrapped(|ui| {
-                            for tag in ws.state.tags() {
+                            for tag in ws.annotations.tags() {
                                 let on = tag.members.get(row);
                                 let colour = hex_colour(&tag.def.colour);
                                 let label = match tag.def.hotkey {
@@ -127,7 +127,7 @@ impl InspectorPanel {
                             }
                         });
                         ui.separator();
-                        note_editor(ui, &mut self.note, pending, row, ws.state.note(row));
+                        note_editor(ui, &mut self.note, pending, row, ws.annotations.note(row));
                         ui.separator();
                         // The picture or text of the example.
                         for col in ds.columns.iter().filter(|c| c.usage != ColumnUse::Slice) {

@@ -139,7 +139,7 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
                         .on_hover_text("Saved automatically within 2 seconds");
                 } else {
                     ui.label("Saved")
-                        .on_hover_text(doc.session_path.display().to_string());
+                        .on_hover_text(doc.session_path().display().to_string());
                 }
             }
             if let Some(status) = state.status

@@ -7,7 +7,7 @@ use egui::{Align, Layout, Panel, RichText, Ui};
 use crate::core::render;
 use crate::core::rules::{self, RuleError};
 use crate::core::session::TagDef;
-use crate::core::tags::{PALETTE, ReviewState, TagId};
+use crate::core::tags::{Annotations, PALETTE, TagId};
 use crate::gui::actions::Action;
 use crate::gui::commands::{Command, CommandSender, tips};
 use crate::gui::context::ViewCtx;
@@ -90,7 +90,7 @@ impl TagsPanel {
                     .auto_shrink([false, true])
                     .show(ui, |ui| {
                         let tags: Vec<(TagId, TagDef, bool)> = ws
-                            .state
+                            .annotations
                             .tags()
                             .iter()
                             .map(|t| (t.id, t.def.clone(), t.is_rule()))
@@ -305,7 +305,7 @@ fn colour_row(ui: &mut Ui, def: &TagDef) -> Option<TagDef> {
     chosen
 }
 
-fn key_row(ui: &mut Ui, id: TagId, def: &TagDef, state: &ReviewState) -> Option<TagDef> {
+fn key_row(ui: &mut Ui, id: TagId, def: &TagDef, state: &Annotations) -> Option<TagDef> {
     let label = ui.label("Key");
     let current = def.hotkey;
     let mut chosen = None;
@@ -419,7 +419,7 @@ fn tag_actions(
     is_rule: bool,
     shown: usize,
     pending: &CommandSender,
-    state: &ReviewState,
+    state: &Annotations,
 ) -> bool {
     let mut close = false;
     ui.horizontal_wrapped(|ui| {
@@ -466,7 +466,7 @@ fn tag_editor(
     pending: &CommandSender,
     doc: &Document,
 ) {
-    let state = &doc.state;
+    let state = &doc.annotations;
     let Some(ed) = &mut panels.editing else {
         return;
     };
@@ -524,7 +524,7 @@ fn tag_editor(
 /// row has are shown once; pressing Create again creates the tag anyway.
 fn create_rule_tag(draft: &mut RuleDraft, pending: &CommandSender, ws: &Document) {
     let name = draft.name.trim();
-    if ws.state.tag_by_name(name).is_some() {
+    if ws.annotations.tag_by_name(name).is_some() {
         draft.name_error = Some(format!("There is already a tag named '{name}'."));
         return;
     }

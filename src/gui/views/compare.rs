@@ -13,7 +13,7 @@ use crate::core::compare::{Change, CompareReport, Flip, RunComparison};
 use crate::core::dataset::Dataset;
 use crate::core::render::{count, p_value as p_text, pct, points as pts, points_ci as ci_text};
 use crate::core::stats::Interval;
-use crate::core::tags::ReviewState;
+use crate::core::tags::Annotations;
 use crate::gui::actions::Action;
 use crate::gui::commands::{Command, tips};
 use crate::gui::context::ViewCtx;
@@ -30,7 +30,7 @@ const CHART_WIDTH: f32 = 240.0;
 #[derive(Clone)]
 struct Key {
     compared: Arc<RunComparison>,
-    state: Arc<ReviewState>,
+    state: Arc<Annotations>,
     generation: u64,
     column: Option<String>,
     positive: Option<u32>,
@@ -110,7 +110,7 @@ impl AppView for CompareView {
             self.key = None;
             return;
         };
-        let generation = ctx.doc.state.generation();
+        let generation = ctx.doc.annotations.generation();
         let stale = self.key.as_ref().is_none_or(|k| {
             !Arc::ptr_eq(&k.compared, compared)
                 || k.generation != generation
@@ -120,7 +120,7 @@ impl AppView for CompareView {
         if stale {
             self.key = Some(Key {
                 compared: Arc::clone(compared),
-                state: Arc::new(ctx.doc.state.clone()),
+                state: Arc::clone(&ctx.doc.annotations),
                 generation,
                 column: self.column.clone(),
                 positive: self.positive,

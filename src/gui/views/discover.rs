@@ -19,7 +19,7 @@ use crate::core::discover::{
 use crate::core::filter::{ReviewFilter, Scope};
 use crate::core::render::{count, p_value, pct, pct_ci, points, points_with_ci};
 use crate::core::session::TagDef;
-use crate::core::tags::ReviewState;
+use crate::core::tags::Annotations;
 use crate::gui::actions::Action;
 use crate::gui::commands::Command;
 use crate::gui::context::ViewCtx;
@@ -73,7 +73,7 @@ pub struct DiscoverView {
 
 impl DiscoverView {
     /// Starts a search with the current parameters.
-    pub fn run(&mut self, ds: &Arc<Dataset>, state: &ReviewState, ctx: &egui::Context) {
+    pub fn run(&mut self, ds: &Arc<Dataset>, state: &Arc<Annotations>, ctx: &egui::Context) {
         let min_support = match MinSupport::parse(&self.min_support) {
             Ok(m) => m,
             Err(e) => {
@@ -100,7 +100,7 @@ impl DiscoverView {
         let (tx, rx) = channel();
         let level = Arc::new(AtomicUsize::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
-        let (ds, state, kind) = (Arc::clone(ds), state.clone(), self.errors);
+        let (ds, state, kind) = (Arc::clone(ds), Arc::clone(state), self.errors);
         let (thread_level, thread_cancel, ctx) = (level.clone(), cancel.clone(), ctx.clone());
         let spawned = std::thread::Builder::new()
             .name("slicewise-discover".into())
@@ -328,7 +328,7 @@ impl DiscoverView {
                 .clicked()
             {
                 let ds = Arc::clone(&ctx.doc.ds);
-                self.run(&ds, &ctx.doc.state, ctx.egui);
+                self.run(&ds, &ctx.doc.annotations, ctx.egui);
             }
         });
     }

@@ -187,7 +187,7 @@ impl View {
 /// The options a view kept in the session, if they still parse.
 #[must_use]
 pub fn saved<T: serde::de::DeserializeOwned>(doc: &Document, view: View) -> Option<T> {
-    let text = doc.state.view.views.get(view.label())?;
+    let text = doc.view_options().get(view.label())?;
     ron::from_str(text).ok()
 }
 

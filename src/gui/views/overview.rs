@@ -44,15 +44,15 @@ impl AppView for OverviewView {
         if self
             .watch
             .as_ref()
-            .is_some_and(|(p, _)| *p == doc.state.watch)
+            .is_some_and(|(p, _)| *p == doc.annotations.watch)
         {
             return;
         }
         // Pairs naming classes this file lacks are skipped (the report warns).
-        let stats = watch_list(&doc.ds, &doc.summary.confusion, &doc.state.watch, &[])
+        let stats = watch_list(&doc.ds, &doc.summary.confusion, &doc.annotations.watch, &[])
             .map(|(stats, _)| stats)
             .unwrap_or_default();
-        self.watch = Some((doc.state.watch.clone(), stats));
+        self.watch = Some((doc.annotations.watch.clone(), stats));
     }
 
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
@@ -65,7 +65,7 @@ impl OverviewView {
         let doc = ctx.doc;
         let acc = doc.summary.accuracy;
         let errors = doc.ds.errors() as u64;
-        let reviewed = doc.state.reviewed_errors();
+        let reviewed = doc.annotations.reviewed_errors();
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 36.0;
             match &doc.ds.weights {
@@ -107,7 +107,7 @@ impl OverviewView {
             big_number(
                 ui,
                 "Reviewed correct",
-                count(doc.state.reviewed_correct()),
+                count(doc.annotations.reviewed_correct()),
                 None,
             );
         });

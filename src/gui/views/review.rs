@@ -118,7 +118,7 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
             (TagFilter::Untagged, "untagged".to_string()),
         ];
         tags.extend(
-            doc.state
+            doc.annotations
                 .tags()
                 .iter()
                 .map(|t| (TagFilter::Tagged(t.def.name.clone()), t.def.name.clone())),
@@ -222,7 +222,12 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
         // What is shown is about to change: tag it once it has.
         ui.add_enabled_ui(!doc.is_filtering(), |ui| {
             ui.menu_button("Tag all shown…", |ui| {
-                let manual: Vec<_> = doc.state.tags().iter().filter(|t| !t.is_rule()).collect();
+                let manual: Vec<_> = doc
+                    .annotations
+                    .tags()
+                    .iter()
+                    .filter(|t| !t.is_rule())
+                    .collect();
                 if manual.is_empty() {
                     ui.label("Create a manual tag first (n)");
                 }
@@ -374,15 +379,15 @@ impl ReviewView {
                         });
                     }
                     row.col(|ui| {
-                        for tag in doc.state.tags_of(r) {
+                        for tag in doc.annotations.tags_of(r) {
                             widgets::chip(ui, &tag.def.name, hex_colour(&tag.def.colour));
                         }
-                        if !doc.state.note(r).is_empty() {
-                            ui.label("📝").on_hover_text(doc.state.note(r));
+                        if !doc.annotations.note(r).is_empty() {
+                            ui.label("📝").on_hover_text(doc.annotations.note(r));
                         }
                     });
                     row.col(|ui| {
-                        if doc.state.is_reviewed(r) {
+                        if doc.annotations.is_reviewed(r) {
                             ui.label("✔");
                         }
                     });
