@@ -355,7 +355,7 @@ fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
         // The file is written on a background thread, and a spinner repaints
         // until it is done, so step frame by frame instead of `run`.
         harness.state().send(Command::Export(out.clone()));
-        assert!(step_until(&mut harness, |h| h.state().exports.is_empty()));
+        assert!(step_until(&mut harness, |h| h.state().exporting == 0));
         assert!(
             harness
                 .state()
@@ -1286,8 +1286,7 @@ fn without_a_native_dialog_slicewise_shows_its_own_for_export_and_open() {
     assert!(dialog.listed().contains(&"speech_commands.csv"));
     harness.get_by_label("Save").click();
     let out = dir.path().join("speech_commands-priorities.csv");
-    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()
-        && out.exists()));
+    assert!(step_until(&mut harness, |h| h.state().exporting == 0 && out.exists()));
     assert!(
         std::fs::read_to_string(&out)
             .unwrap()
@@ -1305,7 +1304,7 @@ fn without_a_native_dialog_slicewise_shows_its_own_for_export_and_open() {
     harness.get_by_label_contains("already exists. Press Save again to replace it.");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
     harness.get_by_label("Save").click();
-    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()
+    assert!(step_until(&mut harness, |h| h.state().exporting == 0
         && std::fs::read_to_string(&out).is_ok_and(|t| t != "mine")));
     assert!(
         std::fs::read_to_string(&out)
@@ -1389,8 +1388,7 @@ fn export_shown_examples_writes_the_rows_review_shows_with_tags_and_notes() {
     harness.get_by_label("Export the shown examples (CSV or Parquet)");
     let out = dir.path().join("speech_commands-examples.csv");
     harness.get_by_label("Save").click();
-    assert!(step_until(&mut harness, |h| h.state().exports.is_empty()
-        && out.exists()));
+    assert!(step_until(&mut harness, |h| h.state().exporting == 0 && out.exists()));
     let df = slicewise::core::load::read_raw(&out, None).unwrap();
     assert_eq!(df.height(), shown.len());
     let ws = harness.state().doc().unwrap();

@@ -23,7 +23,10 @@ fn a_folder_of_parts_reports_exactly_as_the_single_file() {
     // The load says how much of the folder it has read.
     let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let opts = LoadOptions {
-        progress: Some(read.clone()),
+        controls: load::LoadControls {
+            progress: Some(read.clone()),
+            ..load::LoadControls::default()
+        },
         ..LoadOptions::default()
     };
     let b = load::load(&folder, &opts).unwrap();

@@ -209,7 +209,7 @@ fn negative_missing_and_nan_weights_are_refused_by_row() {
     let ds = load::load(
         &path,
         &LoadOptions {
-            weight: Some(String::new()),
+            weight: slicewise::core::load::RoleChoice::None,
             ..LoadOptions::default()
         },
     )

@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::core::dataset::Dataset;
 use crate::core::export::{self, ExportFormat};
 use crate::core::files;
-use crate::core::load::{self, InputFormat, LoadOptions};
+use crate::core::load::{self, InputFormat, LoadOptions, RoleChoice};
 use crate::core::open;
 use crate::core::priority::SortKey;
 use crate::core::report::{self, ReportOptions};
@@ -216,23 +216,21 @@ impl ColumnArgs {
     pub fn load_options(&self) -> LoadOptions {
         LoadOptions {
             format: self.input_format,
-            label: self.label.clone(),
-            pred: self.pred.clone(),
-            score: self.score.clone(),
-            id: self.id.clone(),
-            human: self.human.clone(),
-            image: self.image.clone(),
-            text: self.text.clone(),
-            weight: self.weight.clone(),
+            label: RoleChoice::flag(self.label.as_deref()),
+            pred: RoleChoice::flag(self.pred.as_deref()),
+            score: RoleChoice::flag(self.score.as_deref()),
+            id: RoleChoice::flag(self.id.as_deref()),
+            human: RoleChoice::flag(self.human.as_deref()),
+            image: RoleChoice::flag(self.image.as_deref()),
+            text: RoleChoice::flag(self.text.as_deref()),
+            weight: RoleChoice::flag(self.weight.as_deref()),
             bins: Some(self.bins),
             proba_prefix: self.proba_prefix.clone(),
             proba: self.proba.clone(),
-            cancel: None,
-            progress: None,
-            rows_read: None,
             roles_only: false,
             batch_rows: None,
             block_bytes: None,
+            controls: load::LoadControls::default(),
         }
     }
 }
@@ -602,9 +600,9 @@ impl ProgressLine {
             return Self { done, thread: None };
         }
         let read = Arc::new(AtomicU64::new(0));
-        opts.progress = Some(read.clone());
+        opts.controls.progress = Some(read.clone());
         let rows = Arc::new(AtomicU64::new(0));
-        opts.rows_read = Some(rows.clone());
+        opts.controls.rows_read = Some(rows.clone());
         let total = load::data_size(data).max(1);
         let name = data.display().to_string();
         // One NDJSON file is read whole: no share of it to show.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::dataset::Dataset;
 use super::error::LoadError;
 use super::load::{self, LoadOptions};
+use super::metrics::Confusion;
 use super::session::{Session, SessionError, ViewState};
 use super::session_file::SessionFile;
 use super::tags::Annotations;
@@ -116,4 +117,34 @@ pub fn open(
         view,
         session_warnings,
     })
+}
+
+/// The headline numbers of an opened file: what the app shows first and
+/// keeps for the Review filter, computed once per load (by the load worker).
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Confusion matrix.
+    pub confusion: Confusion,
+    /// Overall accuracy with its interval (a stratified sample's own).
+    pub accuracy: super::metrics::Rate,
+    /// The score column's range, for the Review view's score filter.
+    pub score_range: Option<super::thresholds::ScoreRange>,
+}
+
+impl Summary {
+    /// The headline numbers of `ds`: passes over every row (1.3 s at 100M
+    /// rows), so the load worker computes them, not the window.
+    #[must_use]
+    pub fn of(ds: &Dataset) -> Self {
+        let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));
+        let accuracy = super::sample::overall_accuracy(ds, &confusion);
+        Self {
+            confusion,
+            accuracy,
+            score_range: ds
+                .score
+                .as_deref()
+                .and_then(super::thresholds::ScoreRange::of),
+        }
+    }
 }

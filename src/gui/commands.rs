@@ -1,21 +1,32 @@
-//! Commands: everything the user can do, as data. Views, panels and keys
-//! send commands through a [`CommandSender`]; the app runs them in one
-//! exhaustive `match` at the start of the next frame (`app/commands.rs`), so
-//! no logic hides in click handlers and a new command cannot be forgotten.
+//! Commands: everything the user can do, and every result of background
+//! work, as data. Views, panels and keys send commands through a
+//! [`CommandSender`], background jobs through a [`Mailbox`] (the same
+//! channel, from any thread); the app runs them in one exhaustive `match`
+//! at the start of the next frame (`app/commands.rs`), so no logic hides in
+//! click handlers or job threads and a new command cannot be forgotten.
 
-use std::cell::RefCell;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::actions::Action;
-use crate::core::compare::Flip;
+use super::error::{GuiError, LoadFailure};
+use crate::core::compare::{Flip, RunComparison};
 use crate::core::dataset::Roles;
-use crate::core::filter::ReviewFilter;
+use crate::core::export::ExportFormat;
+use crate::core::open::{Opened, Summary};
 use crate::core::priority::SortKey;
 use crate::core::session::{TagDef, WatchPair};
 use crate::core::tags::TagId;
+use crate::core::view::ReviewFilter;
 
-/// A user command.
-#[derive(Debug, Clone, PartialEq)]
+/// Which background job a result is from (a result of a job that was
+/// cancelled or replaced since is dropped).
+pub type JobId = u64;
+
+/// A user command, or the result of a background job.
+#[derive(Debug)]
 pub enum Command {
     /// An action without payload (keys, menus).
     Act(Action),
@@ -90,6 +101,124 @@ pub enum Command {
     AddWatch(WatchPair),
     /// Remove an entry of the watch list.
     RemoveWatch(usize),
+    /// A load finished (or failed, or was cancelled).
+    Loaded {
+        /// The job.
+        job: JobId,
+        /// The file.
+        path: PathBuf,
+        /// The opened file with its headline numbers, or why not.
+        result: Box<Result<(Opened, Summary), LoadFailure>>,
+    },
+    /// A second run was loaded and joined (or not).
+    Compared {
+        /// The job.
+        job: JobId,
+        /// The second run's file.
+        path: PathBuf,
+        /// The join, or why not.
+        result: Box<Result<RunComparison, GuiError>>,
+    },
+    /// An export was written (or not).
+    Exported(Result<PathBuf, GuiError>),
+    /// A native file dialog closed.
+    DialogClosed {
+        /// What it was for.
+        purpose: DialogPurpose,
+        /// The folder it started in.
+        dir: Option<PathBuf>,
+        /// The name it proposed.
+        name: String,
+        /// The chosen path; `None` when cancelled.
+        choice: Option<PathBuf>,
+        /// Whether it closed at once (it never appeared: no portal).
+        at_once: bool,
+    },
+}
+
+/// The extensions of data files.
+const DATA_EXTENSIONS: [&str; 8] = [
+    "csv", "tsv", "txt", "parquet", "pq", "ndjson", "jsonl", "json",
+];
+
+/// What a file dialog (native or Slicewise's own) was opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogPurpose {
+    /// Open a data file.
+    Open,
+    /// Open a folder of parts as one dataset.
+    OpenFolder,
+    /// Pick a second run to compare with.
+    Compare,
+    /// Export the table in this format.
+    Export(ExportFormat),
+    /// Export the examples Review shows.
+    ExportExamples,
+}
+
+impl DialogPurpose {
+    /// The dialog's title, which also names the action in its errors.
+    #[must_use]
+    pub fn title(self) -> String {
+        match self {
+            Self::Open => "Open predictions".into(),
+            Self::OpenFolder => "Open a folder of parts (Parquet, CSV or NDJSON)".into(),
+            Self::Compare => "Compare with another run of the model".into(),
+            Self::Export(f) => format!("Export the prioritisation table as {}", f.name()),
+            Self::ExportExamples => "Export the shown examples (CSV or Parquet)".into(),
+        }
+    }
+
+    /// The button that confirms.
+    #[must_use]
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Open | Self::OpenFolder => "Open",
+            Self::Compare => "Compare",
+            Self::Export(_) | Self::ExportExamples => "Save",
+        }
+    }
+
+    /// Whether the dialog names a new file (else it picks an existing one).
+    #[must_use]
+    pub fn saves(self) -> bool {
+        !matches!(self, Self::Open | Self::OpenFolder | Self::Compare)
+    }
+
+    /// The extensions listed (the first is added to a name without one).
+    #[must_use]
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Open | Self::OpenFolder | Self::Compare => &DATA_EXTENSIONS,
+            Self::Export(ExportFormat::Csv) => &["csv"],
+            Self::Export(ExportFormat::Markdown) => &["md"],
+            Self::Export(ExportFormat::Html) => &["html"],
+            Self::ExportExamples => &["csv", "parquet"],
+        }
+    }
+
+    /// The hint in the empty file-name field.
+    #[must_use]
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::Open => "Pick a file above, or type its name or path",
+            Self::OpenFolder => "Go into the folder and press Open, or type its name",
+            Self::Compare => "The second run's predictions: pick or type a file",
+            Self::Export(_) => "Name of the file to write",
+            Self::ExportExamples => "Name of the file to write: .csv or .parquet",
+        }
+    }
+
+    /// What to do with the chosen path.
+    #[must_use]
+    pub fn command(self, path: PathBuf) -> Command {
+        match self {
+            Self::Open | Self::OpenFolder => Command::Open(path),
+            Self::Compare => Command::Compare(path),
+            Self::Export(_) => Command::Export(path),
+            Self::ExportExamples => Command::ExportExamples(path),
+        }
+    }
 }
 
 impl From<Action> for Command {
@@ -125,26 +254,79 @@ pub mod tips {
     pub const SORT: &str = "Sort by this column; again to reverse";
 }
 
-/// Where views and panels send commands during a frame. Shared by reference
-/// (views only borrow the frame's context), so it queues behind a `RefCell`.
-#[derive(Debug, Default)]
+/// The command channel. Views and panels send during a frame (they only
+/// borrow the frame's context); background jobs send from their threads
+/// through a [`Mailbox`]; `logic()` takes everything at the start of the
+/// next frame, in the order sent.
+#[derive(Debug)]
 pub struct CommandSender {
-    queue: RefCell<Vec<Command>>,
+    tx: Sender<Command>,
+    rx: Receiver<Command>,
+    /// Commands sent and not yet taken.
+    pending: Arc<AtomicUsize>,
+}
+
+impl Default for CommandSender {
+    fn default() -> Self {
+        let (tx, rx) = channel();
+        Self {
+            tx,
+            rx,
+            pending: Arc::new(AtomicUsize::new(0)),
+        }
+    }
 }
 
 impl CommandSender {
     /// Queues a command for the next `logic()`.
     pub fn send(&self, command: impl Into<Command>) {
-        self.queue.borrow_mut().push(command.into());
+        // The receiver lives as long as `self`: sending cannot fail.
+        if self.tx.send(command.into()).is_ok() {
+            self.pending.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Takes every queued command, in order.
+    #[must_use]
     pub fn take(&self) -> Vec<Command> {
-        std::mem::take(&mut *self.queue.borrow_mut())
+        let commands: Vec<Command> = self.rx.try_iter().collect();
+        self.pending.fetch_sub(commands.len(), Ordering::Relaxed);
+        commands
     }
 
     /// Whether commands are waiting.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.queue.borrow().is_empty()
+        self.pending.load(Ordering::Relaxed) == 0
+    }
+
+    /// A sender for a background thread; `ctx` is woken with each command.
+    #[must_use]
+    pub fn mailbox(&self, ctx: &egui::Context) -> Mailbox {
+        Mailbox {
+            tx: self.tx.clone(),
+            pending: Arc::clone(&self.pending),
+            ctx: ctx.clone(),
+        }
+    }
+}
+
+/// Where a background job posts its result: the command channel, from any
+/// thread.
+#[derive(Debug, Clone)]
+pub struct Mailbox {
+    tx: Sender<Command>,
+    pending: Arc<AtomicUsize>,
+    ctx: egui::Context,
+}
+
+impl Mailbox {
+    /// Posts `command` and wakes the window to run it. After the app is
+    /// gone the command is dropped.
+    pub fn send(&self, command: Command) {
+        if self.tx.send(command).is_ok() {
+            self.pending.fetch_add(1, Ordering::Relaxed);
+            self.ctx.request_repaint();
+        }
     }
 }

@@ -11,12 +11,12 @@ use crate::core::dataset::Dataset;
 use crate::core::filter::ReviewFilter;
 use crate::core::lock::Owner;
 use crate::core::merge::Conflict;
-use crate::core::metrics::Confusion;
-use crate::core::open::Opened;
+use crate::core::open::{Opened, Summary};
 use crate::core::priority::{SortKey, TagRow, prioritise, sort_rows};
 use crate::core::session::{Session, SessionError, ViewState};
 use crate::core::session_file::SessionFile;
 use crate::core::tags::{Annotations, Edit, History, Step, TagError, TagId};
+use crate::gui::jobs::{Job, Polled};
 
 /// Where `row` is in the filtered `rows`: found by halving unless they are
 /// shuffled.
@@ -36,35 +36,6 @@ pub static FILTER_GATE: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
 /// Autosave runs this long after the last change (and so within 2 s).
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
-
-/// Headline numbers computed once per load.
-#[derive(Debug, Clone)]
-pub struct Summary {
-    /// Confusion matrix.
-    pub confusion: Confusion,
-    /// Overall accuracy with its interval (a stratified sample's own).
-    pub accuracy: crate::core::metrics::Rate,
-    /// The score column's range, for the Review view's score filter.
-    pub score_range: Option<crate::core::thresholds::ScoreRange>,
-}
-
-impl Summary {
-    /// The headline numbers of `ds`: passes over every row (1.3 s at 100M
-    /// rows), so the load worker computes them, not the window.
-    #[must_use]
-    pub fn of(ds: &Dataset) -> Self {
-        let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));
-        let accuracy = crate::core::sample::overall_accuracy(ds, &confusion);
-        Self {
-            confusion,
-            accuracy,
-            score_range: ds
-                .score
-                .as_deref()
-                .and_then(crate::core::thresholds::ScoreRange::of),
-        }
-    }
-}
 
 /// An open predictions file with its session.
 pub struct Document {
@@ -86,7 +57,7 @@ pub struct Document {
     /// Rows the filter shows, in list order.
     pub rows: Vec<u32>,
     /// The rows of a filter being applied on a worker, when they come.
-    filtering: Option<std::sync::mpsc::Receiver<(Vec<u32>, Option<usize>)>>,
+    filtering: Option<Job<(Vec<u32>, Option<usize>)>>,
     /// The id of the example to put the cursor on once the rows are listed.
     select_key: Option<String>,
     /// Position of the cursor in `rows`.
@@ -208,25 +179,27 @@ impl Document {
             None => cursor,
         };
         if self.ds.rows() >= crate::gui::jobs::INLINE_ROWS {
-            let (tx, rx) = std::sync::mpsc::channel();
             let ds = Arc::clone(&self.ds);
             let state = Arc::clone(&self.annotations);
             let filter = self.filter.clone();
             let compare = self.compare.clone();
             let key = remembered.clone();
-            let spawned = std::thread::Builder::new()
-                .name("slicewise-filter".into())
-                .spawn(move || {
-                    #[cfg(feature = "testing")]
-                    let _held = FILTER_GATE
-                        .read()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    let rows = filter.apply_compared(&ds, &state, compare.as_deref());
-                    let at = position(&rows, keep(&ds, key.as_ref()), filter.random_order);
-                    let _ = tx.send((rows, at));
-                });
-            if spawned.is_ok() {
-                self.filtering = Some(rx);
+            // The window polls while a filter runs (`logic()` asks for a
+            // repaint every 30 ms), so the job need not wake it.
+            let job = Job::try_spawn("slicewise-filter", None, move |_| {
+                #[cfg(feature = "testing")]
+                let _held = FILTER_GATE
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let rows = filter.apply_compared(&ds, &state, compare.as_deref());
+                let at = position(&rows, keep(&ds, key.as_ref()), filter.random_order);
+                (rows, at)
+            });
+            if let Ok(job) = job {
+                // A newer filter replaces one still running.
+                if let Some(old) = self.filtering.replace(job) {
+                    old.cancel();
+                }
                 return;
             }
         }
@@ -244,14 +217,14 @@ impl Document {
     /// Takes the rows a filter worker found, once they are there; whether
     /// the list changed.
     pub fn poll_rows(&mut self) -> bool {
-        let Some(rx) = &self.filtering else {
+        let Some(job) = &self.filtering else {
             return false;
         };
-        let (rows, at) = match rx.try_recv() {
-            Ok(found) => found,
-            Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+        let (rows, at) = match job.poll() {
+            Polled::Ready(found) => found,
+            Polled::Running => return false,
             // The worker died: filter here instead.
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Polled::Lost => {
                 let rows = self.filter.apply_compared(
                     &self.ds,
                     &self.annotations,
@@ -279,9 +252,7 @@ impl Document {
         // Giving back 400 MB (100M rows listed) takes the kernel 20 ms:
         // not the window's time.
         if old.len() > 1 << 20 {
-            let _ = std::thread::Builder::new()
-                .name("slicewise-free".into())
-                .spawn(move || drop(old));
+            let _ = Job::try_spawn("slicewise-free", None, move |_| drop(old));
         }
         self.cursor = at.or_else(|| (!self.rows.is_empty()).then_some(0));
         self.anchor = self.cursor;

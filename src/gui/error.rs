@@ -8,6 +8,20 @@ use crate::core::open::OpenError;
 use crate::core::session::SessionError;
 use crate::core::tags::TagError;
 
+/// Why a load did not give an open file.
+#[derive(Debug)]
+pub enum LoadFailure {
+    /// Column roles need choosing: the mapping dialog can fix it.
+    Roles {
+        /// What is wrong.
+        error: crate::core::error::LoadError,
+        /// The file's columns and first values.
+        preview: Box<crate::core::load::Preview>,
+    },
+    /// Anything else (including a cancelled load).
+    Error(GuiError),
+}
+
 /// An error of the desktop app.
 #[derive(Debug, thiserror::Error)]
 pub enum GuiError {

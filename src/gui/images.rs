@@ -1,10 +1,10 @@
-//! Decoding example images off the UI thread, and keeping the recent ones
-//! as textures.
+//! Decoding example images off the UI thread (a job each), and keeping the
+//! recent ones as textures.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::gui::jobs::{Job, Polled};
 
 /// The longest side of a decoded image preview, in pixels.
 const MAX_IMAGE_SIDE: u32 = 1024;
@@ -21,50 +21,45 @@ pub enum ImageSlot {
     Failed(String),
 }
 
-type Decoded = (PathBuf, Result<egui::ColorImage, String>);
-
-/// Decodes images on the "slicewise-images" thread and keeps the most recent
-/// ones as textures.
+/// Keeps the most recent images as textures; each is decoded by its own
+/// job on a "slicewise-image" thread.
 pub struct ImageCache {
-    requests: Sender<PathBuf>,
-    results: Receiver<Decoded>,
     slots: HashMap<PathBuf, ImageSlot>,
+    decoding: HashMap<PathBuf, Job<Result<egui::ColorImage, String>>>,
     order: VecDeque<PathBuf>,
 }
 
 impl ImageCache {
-    /// Starts the decoder thread.
+    /// An empty cache.
     #[must_use]
-    pub fn new(ctx: &egui::Context) -> Self {
-        let (req_tx, req_rx) = channel::<PathBuf>();
-        let (res_tx, res_rx) = channel::<Decoded>();
-        let ctx = ctx.clone();
-        let queue = Arc::new(Mutex::new(req_rx));
-        let _ = std::thread::Builder::new()
-            .name("slicewise-images".into())
-            .spawn(move || {
-                loop {
-                    let next = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                    let Ok(path) = next else { break };
-                    let result = decode(&path);
-                    if res_tx.send((path, result)).is_err() {
-                        break;
-                    }
-                    ctx.request_repaint();
-                }
-            });
+    pub fn new() -> Self {
         Self {
-            requests: req_tx,
-            results: res_rx,
             slots: HashMap::new(),
+            decoding: HashMap::new(),
             order: VecDeque::new(),
         }
     }
 
     /// Takes decoded images into textures (call once a frame).
     pub fn poll(&mut self, ctx: &egui::Context) {
-        while let Ok((path, result)) = self.results.try_recv() {
-            let slot = match result {
+        let mut finished = Vec::new();
+        for (path, job) in &self.decoding {
+            match job.poll() {
+                Polled::Ready(result) => finished.push((path.clone(), result)),
+                Polled::Lost => finished.push((
+                    path.clone(),
+                    Err(format!("decoding stopped unexpectedly: {}", path.display())),
+                )),
+                Polled::Running => {}
+            }
+        }
+        for (path, result) in finished {
+            self.decoding.remove(&path);
+            // An image that left the cache meanwhile is not put back.
+            let Some(slot) = self.slots.get_mut(&path) else {
+                continue;
+            };
+            *slot = match result {
                 Ok(image) => ImageSlot::Ready(ctx.load_texture(
                     path.display().to_string(),
                     image,
@@ -72,7 +67,6 @@ impl ImageCache {
                 )),
                 Err(e) => ImageSlot::Failed(e),
             };
-            self.slots.insert(path, slot);
         }
     }
 
@@ -82,19 +76,34 @@ impl ImageCache {
         self.slots.get(path)
     }
 
-    /// The image at `path`, requesting it when new.
-    pub fn get(&mut self, path: &Path) -> &ImageSlot {
+    /// The image at `path`, requesting it when new (`ctx` is woken when it
+    /// is decoded).
+    pub fn get(&mut self, path: &Path, ctx: &egui::Context) -> &ImageSlot {
         if !self.slots.contains_key(path) {
-            let _ = self.requests.send(path.to_path_buf());
+            let owned = path.to_path_buf();
+            let job = Job::spawn(
+                "slicewise-image",
+                Some(ctx),
+                move |_| decode(&owned),
+                |e| Err(format!("cannot start decoding ({e})")),
+            );
+            self.decoding.insert(path.to_path_buf(), job);
             self.slots.insert(path.to_path_buf(), ImageSlot::Loading);
             self.order.push_back(path.to_path_buf());
             while self.order.len() > IMAGE_CACHE {
                 if let Some(old) = self.order.pop_front() {
                     self.slots.remove(&old);
+                    self.decoding.remove(&old);
                 }
             }
         }
         &self.slots[path]
+    }
+}
+
+impl Default for ImageCache {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::dataset::{Dataset, Ids};
-use super::load::{LoadOptions, class_key, visible};
+use super::load::{LoadOptions, RoleChoice, class_key, visible};
 use super::paired::PairedTable;
 use super::tags::Annotations;
 
@@ -289,15 +289,15 @@ pub fn after_options(
     id: Option<String>,
 ) -> LoadOptions {
     LoadOptions {
-        label: label.or_else(|| first.label.clone()),
-        pred: pred.or_else(|| first.pred.clone()),
-        id: id.or_else(|| first.id.clone()),
-        // Explicitly none (an empty name), not "detect": a detected human
-        // column could be the very column named as the second prediction.
-        score: Some(String::new()),
-        human: Some(String::new()),
-        image: Some(String::new()),
-        text: Some(String::new()),
+        label: label.map_or_else(|| first.label.clone(), RoleChoice::Column),
+        pred: pred.map_or_else(|| first.pred.clone(), RoleChoice::Column),
+        id: id.map_or_else(|| first.id.clone(), |c| RoleChoice::flag(Some(&c))),
+        // Explicitly none, not "detect": a detected human column could be
+        // the very column named as the second prediction.
+        score: RoleChoice::None,
+        human: RoleChoice::None,
+        image: RoleChoice::None,
+        text: RoleChoice::None,
         proba: Vec::new(),
         proba_prefix: None,
         roles_only: true,

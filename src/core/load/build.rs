@@ -200,7 +200,7 @@ pub(super) fn finish(
         (None, None) => warnings.push(
             "There is no id column, so tags are keyed by row number: re-sorting or filtering the file will detach them. Add an id column (or name one with --id COL).".to_string(),
         ),
-        (Some(_), Some(w)) if opts.weight.is_none() => warnings.push(format!(
+        (Some(_), Some(w)) if opts.weight.is_detect() => warnings.push(format!(
             "Each row counts as its weight in column '{}', found by its name: every number is weighted. Pass --weight \"\" to count each row once.",
             w.column
         )),

@@ -58,7 +58,7 @@ pub use fingerprint::fingerprint;
 pub use roles::{detect_roles, names};
 
 /// The file formats Slicewise reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InputFormat {
     /// Comma (or `;`, tab, `|`) separated values with a header row.
     Csv,
@@ -92,34 +92,47 @@ impl InputFormat {
     }
 }
 
-/// How to load a file: format and column roles (each `None` = detect).
+/// Which column plays a role.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum RoleChoice {
+    /// Found by its name among the common ones (see [`roles::names`]).
+    #[default]
+    Detect,
+    /// No column plays it.
+    None,
+    /// This column.
+    Column(String),
+}
+
+impl RoleChoice {
+    /// A command-line flag: the column it names (`""`: none), else detect.
+    #[must_use]
+    pub fn flag(name: Option<&str>) -> Self {
+        match name {
+            None => Self::Detect,
+            Some("") => Self::None,
+            Some(n) => Self::Column(n.to_string()),
+        }
+    }
+
+    /// A role as chosen in the column dialog or remembered by a session:
+    /// this column, or none.
+    #[must_use]
+    pub fn chosen(column: Option<&str>) -> Self {
+        column.map_or(Self::None, |c| Self::Column(c.to_string()))
+    }
+
+    /// Whether the role is left to detection.
+    #[must_use]
+    pub fn is_detect(&self) -> bool {
+        *self == Self::Detect
+    }
+}
+
+/// What a load reports while it runs, and how another thread stops it:
+/// run-time controls, not settings (never saved, never compared).
 #[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    /// Input format; detected from the extension when `None`.
-    pub format: Option<InputFormat>,
-    /// True-label column.
-    pub label: Option<String>,
-    /// Prediction column.
-    pub pred: Option<String>,
-    /// Score column.
-    pub score: Option<String>,
-    /// Id column.
-    pub id: Option<String>,
-    /// Human-label column.
-    pub human: Option<String>,
-    /// Image-path column.
-    pub image: Option<String>,
-    /// Text column.
-    pub text: Option<String>,
-    /// Weight column (scikit-learn's `sample_weight`; a count cube's counts).
-    pub weight: Option<String>,
-    /// Quantile bins for numeric slice columns (default 5).
-    pub bins: Option<usize>,
-    /// Prefix of per-class probability columns (`PREFIX<class>`); `None`
-    /// detects `prob_`, `p_`, `proba_`, `score_` prefixes and a `_prob` suffix.
-    pub proba_prefix: Option<String>,
-    /// Probability columns named one by one: (column, class).
-    pub proba: Vec<(String, String)>,
+pub struct LoadControls {
     /// Set to `true` from another thread to stop the load early.
     pub cancel: Option<Arc<AtomicBool>>,
     /// Bytes of the data read so far, for a progress bar: a folder of parts
@@ -127,6 +140,38 @@ pub struct LoadOptions {
     pub progress: Option<Arc<std::sync::atomic::AtomicU64>>,
     /// Rows read so far, for a progress line.
     pub rows_read: Option<Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// How to load a file: format and column roles (the settings, which a
+/// person chooses and could save), and the run-time [`LoadControls`].
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct LoadOptions {
+    /// Input format; detected from the extension when `None`.
+    pub format: Option<InputFormat>,
+    /// True-label column.
+    pub label: RoleChoice,
+    /// Prediction column.
+    pub pred: RoleChoice,
+    /// Score column.
+    pub score: RoleChoice,
+    /// Id column.
+    pub id: RoleChoice,
+    /// Human-label column.
+    pub human: RoleChoice,
+    /// Image-path column.
+    pub image: RoleChoice,
+    /// Text column.
+    pub text: RoleChoice,
+    /// Weight column (scikit-learn's `sample_weight`; a count cube's counts).
+    pub weight: RoleChoice,
+    /// Quantile bins for numeric slice columns (default 5).
+    pub bins: Option<usize>,
+    /// Prefix of per-class probability columns (`PREFIX<class>`); `None`
+    /// detects `prob_`, `p_`, `proba_`, `score_` prefixes and a `_prob` suffix.
+    pub proba_prefix: Option<String>,
+    /// Probability columns named one by one: (column, class).
+    pub proba: Vec<(String, String)>,
     /// Read only the role columns (label, prediction, id, and any score,
     /// human, image or text named), not the slice columns: a second run to
     /// compare needs no more, and Parquet and CSV then skip the rest.
@@ -136,6 +181,9 @@ pub struct LoadOptions {
     pub batch_rows: Option<usize>,
     /// Bytes of a CSV file parsed at a time (whole records); `None` is 64 MiB.
     pub block_bytes: Option<usize>,
+    /// Cancel flag and progress counters of this run.
+    #[serde(skip)]
+    pub controls: LoadControls,
 }
 
 impl LoadOptions {
@@ -143,16 +191,16 @@ impl LoadOptions {
     /// mapping dialog: a role left empty is "none", not "detect".
     #[must_use]
     pub fn with_roles(&self, roles: &Roles) -> Self {
-        let explicit = |r: &Option<String>| Some(r.clone().unwrap_or_default());
+        let chosen = |r: &Option<String>| RoleChoice::chosen(r.as_deref());
         Self {
-            label: Some(roles.label.clone()),
-            pred: Some(roles.pred.clone()),
-            score: explicit(&roles.score),
-            id: explicit(&roles.id),
-            human: explicit(&roles.human),
-            image: explicit(&roles.image),
-            text: explicit(&roles.text),
-            weight: explicit(&roles.weight),
+            label: RoleChoice::Column(roles.label.clone()),
+            pred: RoleChoice::Column(roles.pred.clone()),
+            score: chosen(&roles.score),
+            id: chosen(&roles.id),
+            human: chosen(&roles.human),
+            image: chosen(&roles.image),
+            text: chosen(&roles.text),
+            weight: chosen(&roles.weight),
             ..self.clone()
         }
     }
@@ -161,10 +209,9 @@ impl LoadOptions {
     /// flag names them (flags win).
     #[must_use]
     pub fn or_roles(&self, roles: &Roles) -> Self {
-        let fill = |given: &Option<String>, remembered: Option<&String>| {
-            given
-                .clone()
-                .or_else(|| Some(remembered.cloned().unwrap_or_default()))
+        let fill = |given: &RoleChoice, remembered: Option<&String>| match given {
+            RoleChoice::Detect => RoleChoice::chosen(remembered.map(String::as_str)),
+            other => other.clone(),
         };
         Self {
             label: fill(&self.label, Some(&roles.label)),
@@ -180,7 +227,8 @@ impl LoadOptions {
     }
 
     fn cancelled(&self) -> bool {
-        self.cancel
+        self.controls
+            .cancel
             .as_ref()
             .is_some_and(|c| c.load(Ordering::Relaxed))
     }
@@ -431,7 +479,7 @@ impl<'a> Stream<'a> {
     }
 
     fn progress(&self, bytes: u64) {
-        if let Some(p) = &self.opts.progress {
+        if let Some(p) = &self.opts.controls.progress {
             p.store(bytes, Ordering::Relaxed);
         }
     }
@@ -476,7 +524,7 @@ impl<'a> Stream<'a> {
             }
         };
         builder.push(df)?;
-        if let Some(r) = &self.opts.rows_read {
+        if let Some(r) = &self.opts.controls.rows_read {
             r.store(builder.rows as u64, Ordering::Relaxed);
         }
         self.encode_secs += clock.elapsed().as_secs_f64();

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::LoadOptions;
+use super::{LoadOptions, RoleChoice};
 use crate::core::dataset::Roles;
 use crate::core::error::LoadError;
 
@@ -103,13 +103,13 @@ pub fn detect_roles(
     opts: &LoadOptions,
 ) -> Result<Roles, LoadError> {
     let pick = |flag: &str,
-                given: &Option<String>,
+                given: &RoleChoice,
                 candidates: &[&str]|
      -> Result<Option<String>, LoadError> {
         match given {
-            Some(name) if !name.is_empty() => resolve_named(path, columns, flag, name).map(Some),
-            Some(_) => Ok(None),
-            None => Ok(find_by_name(columns, candidates)),
+            RoleChoice::Column(name) => resolve_named(path, columns, flag, name).map(Some),
+            RoleChoice::None => Ok(None),
+            RoleChoice::Detect => Ok(find_by_name(columns, candidates)),
         }
     };
     let missing =

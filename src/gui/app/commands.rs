@@ -10,11 +10,12 @@ use crate::core::render;
 use crate::core::tags::Edit;
 use crate::gui::actions::Action;
 use crate::gui::commands::Command;
+use crate::gui::commands::DialogPurpose;
 use crate::gui::dialogs::FileDialog;
 use crate::gui::dialogs::NewTagDialog;
 use crate::gui::document::Document;
 use crate::gui::error::GuiError;
-use crate::gui::jobs::{CompareJob, DialogJob, DialogPurpose, ExportJob, LoadJob};
+use crate::gui::jobs::{start_compare, start_dialog, start_export, start_load, start_text_export};
 use crate::gui::views::View;
 
 /// Rows jumped by Page Up / Page Down.
@@ -30,18 +31,20 @@ impl App {
             Command::Act(action) => self.act(ctx, action),
             Command::Open(path) => {
                 self.dialogs.mapping = None;
-                self.loading = Some(LoadJob::start(path, self.load_options.clone(), ctx));
+                self.start_load(ctx, path, self.load_options.clone());
                 Ok(None)
             }
             Command::OpenWithRoles(path, roles) => {
                 let options = self.load_options.with_roles(&roles);
                 self.dialogs.mapping = None;
-                self.loading = Some(LoadJob::start(path, options, ctx));
+                self.start_load(ctx, path, options);
                 Ok(None)
             }
             Command::Compare(path) => self.start_compare(ctx, path),
             Command::CloseCompare => {
-                self.comparing = None;
+                if let Some((_, job)) = self.comparing.take() {
+                    job.cancel();
+                }
                 match self.doc_mut() {
                     Some(doc) if doc.compare.is_some() => {
                         doc.set_compare(None);
@@ -49,6 +52,48 @@ impl App {
                     }
                     _ => Ok(None),
                 }
+            }
+            Command::Loaded { job, path, result } => {
+                // Only the load the app waits for: not one cancelled since.
+                if self
+                    .loading
+                    .as_ref()
+                    .is_some_and(|l| l.job.id() == job || job == 0)
+                {
+                    self.loading = None;
+                    self.finish_load(&path, *result);
+                    if self.file.is_some()
+                        && let Some(after) = self.pending_compare.take()
+                    {
+                        self.send(Command::Compare(after));
+                    }
+                }
+                Ok(None)
+            }
+            Command::Compared { job, path, result } => {
+                if self
+                    .comparing
+                    .as_ref()
+                    .is_some_and(|(_, j)| j.id() == job || job == 0)
+                {
+                    self.comparing = None;
+                    self.finish_compare(&path, *result);
+                }
+                Ok(None)
+            }
+            Command::Exported(result) => {
+                self.exporting = self.exporting.saturating_sub(1);
+                result.map(|path| Some(format!("Exported {}", path.display())))
+            }
+            Command::DialogClosed {
+                purpose,
+                dir,
+                name,
+                choice,
+                at_once,
+            } => {
+                self.finish_dialog(purpose, dir, name, choice, at_once);
+                Ok(None)
             }
             Command::Export(path) => self.export(ctx, path),
             Command::ExportExamples(path) => self.export_examples(ctx, path),
@@ -96,7 +141,11 @@ impl App {
             | Command::Export(_)
             | Command::Compare(_)
             | Command::CloseCompare
-            | Command::ExportExamples(_) => Ok(None),
+            | Command::ExportExamples(_)
+            | Command::Loaded { .. }
+            | Command::Compared { .. }
+            | Command::Exported(_)
+            | Command::DialogClosed { .. } => Ok(None),
             Command::Select { index, extend } => {
                 doc.select(index, extend);
                 Ok(None)
@@ -399,10 +448,10 @@ impl App {
                 Ok(None)
             }
             Action::Escape => {
-                if let Some(job) = self.loading.take() {
-                    job.cancel();
+                if let Some(loading) = self.loading.take() {
+                    loading.job.cancel();
                     Ok(Some("Loading cancelled".into()))
-                } else if let Some(job) = self.comparing.take() {
+                } else if let Some((_, job)) = self.comparing.take() {
                     job.cancel();
                     Ok(Some("Comparing cancelled".into()))
                 } else {
@@ -450,7 +499,9 @@ impl App {
         // The table is rendered here (it is small); the file is written on a
         // background thread.
         let text = table_text(doc, format);
-        self.exports.push(ExportJob::start(path, text, ctx));
+        let mailbox = self.commands.mailbox(ctx);
+        start_text_export(path, text, ctx, mailbox);
+        self.exporting += 1;
         Ok(None)
     }
 
@@ -483,15 +534,31 @@ impl App {
         );
         let n = rows.len();
         let out = path.clone();
-        self.exports.push(ExportJob::spawn(path, ctx, move || {
+        let mailbox = self.commands.mailbox(ctx);
+        start_export(path, ctx, mailbox, move || {
             let mut df = examples_frame(&ds.source.path, None, &ds, &state, &rows)?;
             write_examples(&mut df, &out)?;
             Ok(())
-        }));
+        });
+        self.exporting += 1;
         Ok(Some(format!(
             "Writing {} shown example(s)…",
             crate::core::render::count(n as u64)
         )))
+    }
+
+    /// Starts loading a file (in place of one loading already).
+    fn start_load(
+        &mut self,
+        ctx: &egui::Context,
+        path: std::path::PathBuf,
+        options: crate::core::load::LoadOptions,
+    ) {
+        if let Some(old) = self.loading.take() {
+            old.job.cancel();
+        }
+        let mailbox = self.commands.mailbox(ctx);
+        self.loading = Some(start_load(path, options, ctx, mailbox));
     }
 
     /// Starts loading a second run to compare the open file with.
@@ -504,12 +571,15 @@ impl App {
         };
         let before = std::sync::Arc::clone(&doc.ds);
         let name = path.display().to_string();
-        self.comparing = Some(CompareJob::start(
-            path,
+        let mailbox = self.commands.mailbox(ctx);
+        let job = start_compare(
+            path.clone(),
             before,
             self.load_options.clone(),
             ctx,
-        ));
+            mailbox,
+        );
+        self.comparing = Some((path, job));
         Ok(Some(format!("Loading the second run {name}…")))
     }
 
@@ -539,7 +609,14 @@ impl App {
             }
         };
         if self.native_dialogs {
-            self.dialog = DialogJob::start(purpose, dir.clone(), name.clone(), ctx);
+            let mailbox = self.commands.mailbox(ctx);
+            self.dialog = Some(start_dialog(
+                purpose,
+                dir.clone(),
+                name.clone(),
+                ctx,
+                mailbox,
+            ));
         }
         if self.dialog.is_none() {
             self.dialogs.file = Some(FileDialog::new(purpose, dir, name, &self.prefs.recent));

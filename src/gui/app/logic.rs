@@ -7,17 +7,18 @@ use std::time::Duration;
 
 use super::{App, OpenFile};
 use crate::core::load::LoadOptions;
-use crate::core::open::Opened;
+use crate::core::open::{Opened, Summary};
 use crate::core::render;
 use crate::core::tags::Edit;
 use crate::gui::actions::Action;
-use crate::gui::commands::Command;
+use crate::gui::commands::{Command, DialogPurpose};
 use crate::gui::context::ViewCtx;
 use crate::gui::dialogs::FileDialog;
 use crate::gui::dialogs::MappingDialog;
 use crate::gui::document::Document;
 use crate::gui::error::GuiError;
-use crate::gui::jobs::{LoadFailure, load_blocking};
+use crate::gui::error::LoadFailure;
+use crate::gui::jobs::load_blocking;
 use crate::gui::views::Views;
 
 /// How many recent files are remembered.
@@ -88,7 +89,7 @@ impl App {
     pub(super) fn finish_load(
         &mut self,
         path: &Path,
-        result: Result<(Opened, crate::gui::document::Summary), LoadFailure>,
+        result: Result<(Opened, Summary), LoadFailure>,
     ) {
         match result {
             Ok((opened, summary)) => {
@@ -97,7 +98,7 @@ impl App {
                 self.save_now();
                 self.tags = crate::gui::panels::TagsPanel::default();
                 // A second run loading for the old file is not for this one.
-                if let Some(job) = self.comparing.take() {
+                if let Some((_, job)) = self.comparing.take() {
                     job.cancel();
                 }
                 self.inspector = crate::gui::panels::InspectorPanel::default();
@@ -145,7 +146,7 @@ impl App {
         self.finish_compare(path, result);
     }
 
-    fn finish_compare(
+    pub(super) fn finish_compare(
         &mut self,
         path: &Path,
         result: Result<crate::core::compare::RunComparison, GuiError>,
@@ -168,6 +169,31 @@ impl App {
             }
             Err(GuiError::Cancelled) => {}
             Err(e) => self.show_error(&e),
+        }
+    }
+
+    /// Takes what a native file dialog chose; when it closed at once, it
+    /// never appeared (no desktop portal): Slicewise's own is shown, now and
+    /// from now on.
+    pub(super) fn finish_dialog(
+        &mut self,
+        purpose: DialogPurpose,
+        dir: Option<PathBuf>,
+        name: String,
+        choice: Option<PathBuf>,
+        at_once: bool,
+    ) {
+        self.dialog = None;
+        if choice.is_none() && at_once {
+            self.native_dialogs = false;
+            self.say(format!(
+                "{}: no native file dialog on this desktop (it needs xdg-desktop-portal), so Slicewise shows its own",
+                purpose.title()
+            ));
+            self.dialogs.file = Some(FileDialog::new(purpose, dir, name, &self.prefs.recent));
+        }
+        if let Some(path) = choice {
+            self.send(purpose.command(path));
         }
     }
 
@@ -233,61 +259,6 @@ impl App {
             doc.poll_rows();
             if doc.is_filtering() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(30));
-            }
-        }
-        let mut finished = Vec::new();
-        self.exports.retain(|job| match job.poll() {
-            Some(result) => {
-                finished.push(result);
-                false
-            }
-            None => true,
-        });
-        for result in finished {
-            match result {
-                Ok(path) => self.say(format!("Exported {}", path.display())),
-                Err(e) => self.say_error(&e),
-            }
-        }
-        if let Some(job) = &mut self.loading
-            && let Some(result) = job.poll()
-        {
-            let path = job.path.clone();
-            self.loading = None;
-            self.finish_load(&path, result);
-            if self.file.is_some()
-                && let Some(after) = self.pending_compare.take()
-            {
-                self.send(Command::Compare(after));
-            }
-        }
-        if let Some(job) = &self.comparing
-            && let Some(result) = job.poll()
-        {
-            let path = job.path.clone();
-            self.comparing = None;
-            self.finish_compare(&path, result);
-        }
-        if let Some(dialog) = &self.dialog
-            && let Some(choice) = dialog.poll()
-        {
-            let purpose = dialog.purpose;
-            let instant = dialog.started.elapsed() < Duration::from_millis(300);
-            let dir = dialog.dir.clone();
-            let name = dialog.name.clone();
-            self.dialog = None;
-            if choice.is_none() && instant {
-                // The native dialog never appeared (no desktop portal): use
-                // Slicewise's own, now and from now on.
-                self.native_dialogs = false;
-                self.say(format!(
-                    "{}: no native file dialog on this desktop (it needs xdg-desktop-portal), so Slicewise shows its own",
-                    purpose.title()
-                ));
-                self.dialogs.file = Some(FileDialog::new(purpose, dir, name, &self.prefs.recent));
-            }
-            if let Some(path) = choice {
-                self.send(purpose.command(path));
             }
         }
         self.images.poll(ctx);

@@ -15,7 +15,7 @@ use super::dialogs::{ErrorDialog, FileDialog, MappingDialog, NewTagDialog, short
 use super::document::Document;
 use super::error::GuiError;
 use super::images::ImageCache;
-use super::jobs::{CompareJob, DialogJob, ExportJob, LoadJob};
+use super::jobs::{Job, Loading};
 use super::panels::status_bar::{Status, StatusState};
 use super::panels::{InspectorPanel, TagsPanel, menu_bar, status_bar};
 use super::views::{self, View, Views};
@@ -109,9 +109,9 @@ pub struct App {
     /// The open file, if any.
     pub file: Option<OpenFile>,
     /// A load in progress.
-    pub loading: Option<LoadJob>,
-    /// A second run loading to compare with.
-    pub comparing: Option<CompareJob>,
+    pub loading: Option<Loading>,
+    /// A second run loading to compare with: its file and the job.
+    pub comparing: Option<(PathBuf, Job<()>)>,
     /// Open dialogs.
     pub dialogs: Dialogs,
     /// The last status message.
@@ -121,11 +121,12 @@ pub struct App {
     /// The inspector.
     pub inspector: InspectorPanel,
     /// Exports being written.
-    pub exports: Vec<ExportJob>,
+    pub exporting: usize,
     /// Commands sent during the frame, run in the next `logic()`.
     commands: CommandSender,
     images: ImageCache,
-    dialog: Option<DialogJob>,
+    /// A native file dialog being shown.
+    dialog: Option<Job<()>>,
     /// Whether to try the native file dialog (off once it failed to appear).
     native_dialogs: bool,
     title: String,
@@ -188,9 +189,9 @@ impl App {
             status: None,
             tags: TagsPanel::default(),
             inspector: InspectorPanel::default(),
-            exports: Vec::new(),
+            exporting: 0,
             commands: CommandSender::default(),
-            images: ImageCache::new(ctx),
+            images: ImageCache::new(),
             dialog: None,
             native_dialogs: true,
             title: String::new(),
@@ -324,9 +325,9 @@ impl eframe::App for App {
         menu_bar::ui(ui, &menu, &self.commands);
         let status = StatusState {
             loading: self.loading.as_ref(),
-            exporting: !self.exports.is_empty(),
+            exporting: self.exporting > 0,
             busy: self.busy(),
-            comparing: self.comparing.as_ref().map(|j| j.path.as_path()),
+            comparing: self.comparing.as_ref().map(|(path, _)| path.as_path()),
             doc: self.doc(),
             status: self.status.as_ref(),
             frame_time: self.frame_time,

@@ -11,7 +11,7 @@ use egui::{Key, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use crate::gui::commands::CommandSender;
-use crate::gui::jobs::DialogPurpose;
+use crate::gui::commands::DialogPurpose;
 
 /// The most entries listed for one folder; the rest are counted.
 const MAX_ENTRIES: usize = 20_000;

@@ -2,8 +2,8 @@
 //! on small data and on a worker thread on large data.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
 
+use super::{Job, Polled};
 use crate::core::dataset::Dataset;
 
 /// Rows below which an audit result is computed inline: at this size each
@@ -18,7 +18,7 @@ pub const INLINE_ROWS: usize = 200_000;
 /// worker runs at a time.
 pub struct Computed<K, V> {
     done: Option<(K, V)>,
-    running: Option<(K, Receiver<V>)>,
+    running: Option<(K, Job<V>)>,
 }
 
 impl<K, V> Default for Computed<K, V> {
@@ -44,37 +44,31 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Computed<K, V> {
             return false;
         }
         let mut inline = ds.rows() < INLINE_ROWS;
-        if let Some((k, rx)) = &self.running {
+        if let Some((k, job)) = &self.running {
             let current = k == key;
-            match rx.try_recv() {
-                Ok(value) if current => {
+            match job.poll() {
+                Polled::Ready(value) if current => {
                     self.running = None;
                     self.done = Some((key.clone(), value));
                     return true;
                 }
                 // A stale result: start on the current options below.
-                Ok(_) => {}
+                Polled::Ready(_) => {}
                 // One worker at a time: while options change quickly (a
                 // dragged number), a stale worker finishes before the next starts.
-                Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+                Polled::Running => return false,
                 // The worker died: compute here instead of starting another.
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => inline |= current,
+                Polled::Lost => inline |= current,
             }
         }
         self.running = None;
         self.done = None;
         if !inline {
-            let (tx, rx) = channel();
-            let (data, k, ctx) = (Arc::clone(ds), key.clone(), ctx.clone());
-            let spawned = std::thread::Builder::new()
-                .name("slicewise-audit".into())
-                .spawn(move || {
-                    if tx.send(compute(&data, &k)).is_ok() {
-                        ctx.request_repaint();
-                    }
-                });
-            if spawned.is_ok() {
-                self.running = Some((key.clone(), rx));
+            let (data, k) = (Arc::clone(ds), key.clone());
+            if let Ok(job) =
+                Job::try_spawn("slicewise-audit", Some(ctx), move |_| compute(&data, &k))
+            {
+                self.running = Some((key.clone(), job));
                 return false;
             }
         }

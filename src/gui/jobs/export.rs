@@ -1,61 +1,43 @@
-//! Writing an export on the "slicewise-export" thread.
+//! Writing an export on the "slicewise-export" thread; the result comes as
+//! [`Command::Exported`].
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
 
+use super::Job;
+use crate::gui::commands::{Command, Mailbox};
 use crate::gui::error::GuiError;
 
-/// An export written on the "slicewise-export" thread.
-pub struct ExportJob {
-    rx: Receiver<Result<PathBuf, GuiError>>,
+/// Writes `text` to `path` atomically in the background.
+pub fn start_text_export(path: PathBuf, text: String, ctx: &egui::Context, mailbox: Mailbox) {
+    let target = path.clone();
+    start_export(path, ctx, mailbox, move || {
+        crate::core::files::write(&target, text.as_bytes(), false).map_err(|source| {
+            GuiError::Export {
+                path: target.clone(),
+                source,
+            }
+        })
+    });
 }
 
-impl ExportJob {
-    /// Writes `text` to `path` atomically in the background.
-    #[must_use]
-    pub fn start(path: PathBuf, text: String, ctx: &egui::Context) -> Self {
-        let target = path.clone();
-        Self::spawn(path, ctx, move || {
-            crate::core::files::write(&target, text.as_bytes(), false).map_err(|source| {
-                GuiError::Export {
-                    path: target.clone(),
-                    source,
-                }
-            })
-        })
-    }
-
-    /// Runs `work`, which writes `path`, in the background.
-    #[must_use]
-    pub fn spawn(
-        path: PathBuf,
-        ctx: &egui::Context,
-        work: impl FnOnce() -> Result<(), GuiError> + Send + 'static,
-    ) -> Self {
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        let write = move || {
-            let result = work().map(|()| path);
-            let _ = tx.send(result);
-            ctx.request_repaint();
-        };
-        if let Err(source) = std::thread::Builder::new()
-            .name("slicewise-export".into())
-            .spawn(write)
-        {
-            let (tx, rx) = channel();
-            let _ = tx.send(Err(GuiError::Thread {
+/// Runs `work`, which writes `path`, in the background. An export cannot
+/// be cancelled, so no handle is kept.
+pub fn start_export(
+    path: PathBuf,
+    ctx: &egui::Context,
+    mailbox: Mailbox,
+    work: impl FnOnce() -> Result<(), GuiError> + Send + 'static,
+) {
+    Job::command(
+        "slicewise-export",
+        ctx,
+        mailbox,
+        move |_| Command::Exported(work().map(|()| path)),
+        |source| {
+            Command::Exported(Err(GuiError::Thread {
                 what: "the export",
                 source,
-            }));
-            return Self { rx };
-        }
-        Self { rx }
-    }
-
-    /// The result, once written.
-    #[must_use]
-    pub fn poll(&self) -> Option<Result<PathBuf, GuiError>> {
-        self.rx.try_recv().ok()
-    }
+            }))
+        },
+    );
 }

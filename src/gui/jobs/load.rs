@@ -1,52 +1,45 @@
 //! Opening a file with its session on the "slicewise-load" thread.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Instant;
 
+use super::Job;
 use crate::core::error::LoadError;
-use crate::core::load::{self, LoadOptions, Preview};
-use crate::core::open::{self, OpenError, Opened};
-use crate::gui::document::Summary;
-use crate::gui::error::GuiError;
+use crate::core::load::{self, LoadControls, LoadOptions};
+use crate::core::open::{self, OpenError, Opened, Summary};
+use crate::gui::commands::{Command, Mailbox};
+use crate::gui::error::{GuiError, LoadFailure};
 
-/// Why a load did not give an open file.
-#[derive(Debug)]
-pub enum LoadFailure {
-    /// Column roles need choosing: the mapping dialog can fix it.
-    Roles {
-        /// What is wrong.
-        error: LoadError,
-        /// The file's columns and first values.
-        preview: Box<Preview>,
-    },
-    /// Anything else (including a cancelled load).
-    Error(GuiError),
-}
-
-enum LoadMsg {
-    Phase(&'static str),
-    Done(Box<Result<(Opened, Summary), LoadFailure>>),
-}
-
-/// A load running on the "slicewise-load" thread.
-pub struct LoadJob {
+/// A load running on the "slicewise-load" thread; its result comes as
+/// [`Command::Loaded`].
+pub struct Loading {
     /// The file.
     pub path: PathBuf,
     /// Its size in bytes.
     pub size: u64,
-    /// What it is doing.
-    pub phase: &'static str,
-    /// When it started.
-    pub started: Instant,
-    rx: Receiver<LoadMsg>,
-    cancel: Arc<AtomicBool>,
-    /// Bytes read so far (blocks, row groups or parts as they are read).
-    pub read: Arc<AtomicU64>,
+    /// The job.
+    pub job: Job<()>,
+}
+
+impl Loading {
+    /// The share of the data read, when it is known (all but NDJSON).
+    #[must_use]
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    pub fn fraction(&self) -> Option<f32> {
+        let read = self.job.progress().done();
+        (read > 0 && self.size > 0).then(|| (read as f64 / self.size as f64).min(1.0) as f32)
+    }
+
     /// Rows read so far.
-    rows: Arc<AtomicU64>,
+    #[must_use]
+    pub fn rows_read(&self) -> u64 {
+        self.job.progress().rows()
+    }
+
+    /// What it is doing.
+    #[must_use]
+    pub fn phase(&self) -> &'static str {
+        self.job.progress().phase()
+    }
 }
 
 /// Opens `path` with its session (`<stem>.slicewise.ron` beside it), as the
@@ -65,6 +58,7 @@ pub fn load_blocking(
         // The headline numbers too: a pass over every row that would
         // otherwise hold up the window's first frame.
         Ok(opened) => {
+            phase("Counting");
             let summary = Summary::of(&opened.ds);
             Ok((opened, summary))
         }
@@ -83,82 +77,43 @@ pub fn load_blocking(
     }
 }
 
-impl LoadJob {
-    /// Starts loading on a background thread; `ctx` is woken on progress.
-    #[must_use]
-    pub fn start(path: PathBuf, mut opts: LoadOptions, ctx: &egui::Context) -> Self {
-        let (tx, rx) = channel();
-        let cancel = Arc::new(AtomicBool::new(false));
-        opts.cancel = Some(cancel.clone());
-        let read = Arc::new(AtomicU64::new(0));
-        opts.progress = Some(read.clone());
-        let rows = Arc::new(AtomicU64::new(0));
-        opts.rows_read = Some(rows.clone());
-        let size = load::data_size(&path);
-        let ctx = ctx.clone();
-        let thread_path = path.clone();
-        let spawned = std::thread::Builder::new()
-            .name("slicewise-load".into())
-            .spawn(move || {
-                let phase_tx = tx.clone();
-                let phase_ctx = ctx.clone();
-                let result = load_blocking(&thread_path, &opts, &move |p| {
-                    let _ = phase_tx.send(LoadMsg::Phase(p));
-                    phase_ctx.request_repaint();
-                });
-                let _ = tx.send(LoadMsg::Done(Box::new(result)));
-                ctx.request_repaint();
-            });
-        let job = Self {
-            path,
-            size,
-            phase: "Starting",
-            started: Instant::now(),
-            rx,
-            cancel,
-            read,
-            rows,
-        };
-        if let Err(source) = spawned {
-            // Without a thread there is no load; report it as a finished failure.
-            let (tx, rx) = channel();
-            let failure = LoadFailure::Error(GuiError::Thread {
+/// Starts loading `path` in the background.
+#[must_use]
+pub fn start_load(
+    path: PathBuf,
+    mut opts: LoadOptions,
+    ctx: &egui::Context,
+    mailbox: Mailbox,
+) -> Loading {
+    let size = load::data_size(&path);
+    let thread_path = path.clone();
+    let failed_path = path.clone();
+    let job = Job::command(
+        "slicewise-load",
+        ctx,
+        mailbox,
+        move |progress| {
+            progress.set_phase("Starting");
+            opts.controls = LoadControls {
+                cancel: Some(progress.cancel_flag()),
+                progress: Some(progress.done_counter()),
+                rows_read: Some(progress.rows_counter()),
+            };
+            let result = load_blocking(&thread_path, &opts, &|p| progress.set_phase(p));
+            Command::Loaded {
+                job: progress.id(),
+                path: thread_path,
+                result: Box::new(result),
+            }
+        },
+        move |source| Command::Loaded {
+            job: 0,
+            path: failed_path,
+            result: Box::new(Err(LoadFailure::Error(GuiError::Thread {
                 what: "loading",
                 source,
-            });
-            let _ = tx.send(LoadMsg::Done(Box::new(Err(failure))));
-            return Self { rx, ..job };
-        }
-        job
-    }
-
-    /// The share of the data read, when it is known (all but NDJSON).
-    #[must_use]
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-    pub fn fraction(&self) -> Option<f32> {
-        let read = self.read.load(Ordering::Relaxed);
-        (read > 0 && self.size > 0).then(|| (read as f64 / self.size as f64).min(1.0) as f32)
-    }
-
-    /// Rows read so far.
-    #[must_use]
-    pub fn rows_read(&self) -> u64 {
-        self.rows.load(Ordering::Relaxed)
-    }
-
-    /// Stops the job: the thread finishes on its own and its result is dropped.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    /// The result, once there is one.
-    pub fn poll(&mut self) -> Option<Result<(Opened, Summary), LoadFailure>> {
-        while let Ok(msg) = self.rx.try_recv() {
-            match msg {
-                LoadMsg::Phase(p) => self.phase = p,
-                LoadMsg::Done(result) => return Some(*result),
-            }
-        }
-        None
-    }
+            }))),
+        },
+    );
+    Loading { path, size, job }
 }

@@ -136,7 +136,7 @@ impl InspectorPanel {
                                 ColumnUse::Image => {
                                     let path = images::resolve(&ds.source.path, &value);
                                     {
-                                        match cache.get(&path) {
+                                        match cache.get(&path, ctx.egui) {
                                             ImageSlot::Loading => {
                                                 ui.spinner();
                                             }

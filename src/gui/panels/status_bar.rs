@@ -9,7 +9,7 @@ use crate::core::render::count;
 use crate::gui::actions::Action;
 use crate::gui::commands::CommandSender;
 use crate::gui::document::Document;
-use crate::gui::jobs::LoadJob;
+use crate::gui::jobs::Loading;
 use crate::gui::theme;
 
 /// A short message in the status bar.
@@ -28,7 +28,7 @@ const SHOWN_FOR: Duration = Duration::from_secs(12);
 /// What the status bar shows.
 pub struct StatusState<'a> {
     /// A load in progress.
-    pub loading: Option<&'a LoadJob>,
+    pub loading: Option<&'a Loading>,
     /// Whether exports are being written.
     pub exporting: bool,
     /// What a view's worker is computing.
@@ -54,7 +54,7 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
                 let phase = if job.fraction() == Some(1.0) {
                     "Grouping the columns of"
                 } else {
-                    job.phase
+                    job.phase()
                 };
                 let rows = match job.rows_read() {
                     0 => String::new(),
@@ -66,7 +66,7 @@ pub fn ui(ui: &mut Ui, state: &StatusState<'_>, commands: &CommandSender) {
                     job.path
                         .file_name()
                         .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
-                    job.started.elapsed().as_secs_f32()
+                    job.job.elapsed().as_secs_f32()
                 ));
                 // Determinate while the data is read (a CSV file by blocks,
                 // Parquet by row groups, a folder by parts); moving while

@@ -5,9 +5,6 @@
 //! to the prioritisation table.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Instant;
 
 use egui::{RichText, Ui};
 
@@ -24,18 +21,11 @@ use crate::gui::actions::Action;
 use crate::gui::commands::Command;
 use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
+use crate::gui::jobs::{Job, Polled};
 use crate::gui::{theme, widgets};
 
 /// Jaccard overlap from which a slice counts as covered by a tag.
 const COVERED: f64 = 0.9;
-
-/// A search running on the "slicewise-discover" thread.
-struct Job {
-    rx: Receiver<Result<DiscoveryReport, String>>,
-    level: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-    started: Instant,
-}
 
 /// How the table is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +56,9 @@ pub struct DiscoverView {
     pub columns: Vec<(String, bool)>,
     /// The table's order.
     pub sort: SortBy,
-    job: Option<Job>,
+    /// A search running on the "slicewise-discover" thread (its main
+    /// counter is the level searched).
+    job: Option<Job<Result<DiscoveryReport, String>>>,
     /// The last result, or why it failed.
     pub result: Option<Result<DiscoveryReport, String>>,
 }
@@ -97,49 +89,29 @@ impl DiscoverView {
             self.result = Some(Err("Tick at least one column to slice on".into()));
             return;
         }
-        let (tx, rx) = channel();
-        let level = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
         let (ds, state, kind) = (Arc::clone(ds), Arc::clone(state), self.errors);
-        let (thread_level, thread_cancel, ctx) = (level.clone(), cancel.clone(), ctx.clone());
-        let spawned = std::thread::Builder::new()
-            .name("slicewise-discover".into())
-            .spawn(move || {
-                let result = (|| {
-                    let (feats, _) = features(&ds, &names)?;
-                    let errors = kind.errors(&ds);
-                    let progress = |l: usize| {
-                        thread_level.store(l, Ordering::Relaxed);
-                        ctx.request_repaint();
-                    };
-                    let found = discover(
-                        &feats,
-                        &errors,
-                        ds.rows(),
-                        &opts,
-                        &progress,
-                        Some(&thread_cancel),
-                    )
-                    .map_err(|e| e.to_string())?;
-                    Ok(DiscoveryReport::new(
-                        &ds,
-                        Some(&state),
-                        &feats,
-                        &errors,
-                        &found,
-                    ))
-                })();
-                let _ = tx.send(result);
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => {
-                self.job = Some(Job {
-                    rx,
-                    level,
-                    cancel,
-                    started: Instant::now(),
-                });
+        let wake = ctx.clone();
+        let job = Job::try_spawn("slicewise-discover", Some(ctx), move |progress| {
+            let (feats, _) = features(&ds, &names)?;
+            let errors = kind.errors(&ds);
+            let level = |l: usize| {
+                progress.set_done(l as u64);
+                wake.request_repaint();
+            };
+            let cancel = progress.cancel_flag();
+            let found = discover(&feats, &errors, ds.rows(), &opts, &level, Some(&cancel))
+                .map_err(|e| e.to_string())?;
+            Ok(DiscoveryReport::new(
+                &ds,
+                Some(&state),
+                &feats,
+                &errors,
+                &found,
+            ))
+        });
+        match job {
+            Ok(job) => {
+                self.job = Some(job);
                 self.result = None;
             }
             Err(e) => self.result = Some(Err(format!("Cannot start the search ({e})"))),
@@ -149,7 +121,7 @@ impl DiscoverView {
     /// Stops a running search.
     pub fn cancel(&mut self) {
         if let Some(job) = self.job.take() {
-            job.cancel.store(true, Ordering::Relaxed);
+            job.cancel();
         }
     }
 }
@@ -211,11 +183,16 @@ impl AppView for DiscoverView {
     }
 
     fn refresh(&mut self, _ctx: &ViewCtx<'_>) {
-        if let Some(job) = &self.job
-            && let Ok(result) = job.rx.try_recv()
-        {
-            self.result = Some(result);
-            self.job = None;
+        match self.job.as_ref().map(Job::poll) {
+            Some(Polled::Ready(result)) => {
+                self.result = Some(result);
+                self.job = None;
+            }
+            Some(Polled::Lost) => {
+                self.result = Some(Err("The search stopped unexpectedly".into()));
+                self.job = None;
+            }
+            Some(Polled::Running) | None => {}
         }
     }
 
@@ -233,10 +210,10 @@ impl AppView for DiscoverView {
                 ui.spinner();
                 ui.label(format!(
                     "Searching level {} of at most {} over {} rows… {:.1} s",
-                    job.level.load(Ordering::Relaxed),
+                    job.progress().done(),
                     self.max_level,
                     count(ds.rows() as u64),
-                    job.started.elapsed().as_secs_f64()
+                    job.elapsed().as_secs_f64()
                 ));
                 cancel = ui.button("Cancel").clicked();
             });
