@@ -145,7 +145,14 @@ fn probability_errors_use_the_true_class() {
         "id,label,pred,score,g\n1,1,1,9,x\n2,0,1,6,y\n3,0,0,2,x\n",
     ));
     let refused = ErrorKind::parse("proba", &deciles).unwrap_err();
-    assert!(refused.contains("probability (0 to 1)"), "{refused}");
+    assert_eq!(
+        refused,
+        slicewise::core::discover::DiscoverError::NeedsProba
+    );
+    assert!(
+        refused.to_string().contains("probability (0 to 1)"),
+        "{refused}"
+    );
 }
 
 /// Generated rows with correlated columns planted: `region` is a function

@@ -256,3 +256,37 @@ fn a_score_outside_zero_to_one_has_no_calibration() {
     let scores = ds.score.clone().unwrap();
     assert!(!calibration::is_probability(&scores));
 }
+
+#[test]
+fn the_thresholds_view_calibrates_each_group_as_the_report_does() {
+    use slicewise::core::calibration::Binning;
+    use slicewise::core::report::{ScorePanels, ScorePanelsKey};
+    let ds = common::load(&common::sample_csv());
+    let opts = ReportOptions {
+        by: vec![vec!["device".to_string()]],
+        ..ReportOptions::default()
+    };
+    let r = report::build(&ds, &Annotations::new(&ds), &opts).unwrap();
+    let yes = ds.class_code("yes").unwrap();
+    let panels = ScorePanels::compute(
+        &ds,
+        &ScorePanelsKey {
+            class: yes,
+            meaning: None,
+            column: Some("device".to_string()),
+            bins: calibration::DEFAULT_BINS,
+            binning: Binning::Uniform,
+        },
+    );
+    let (overall, groups) = panels.calibration.expect("the sample has scores");
+    assert_eq!(overall.ece, r.calibration.as_ref().unwrap().ece);
+    let slice = &r.slices[0];
+    assert_eq!(groups.len(), slice.groups.len());
+    for ((name, c), (g, scores)) in groups
+        .iter()
+        .zip(slice.groups.iter().zip(&r.slice_scores[0]))
+    {
+        assert_eq!(name, &g.name());
+        assert_eq!(c.ece, scores.ece, "{name}");
+    }
+}

@@ -311,3 +311,54 @@ fn a_csv_read_in_small_blocks_is_the_csv_read_at_once() {
     };
     assert_eq!(json(&whole), json(&blocks));
 }
+
+#[test]
+fn csv_columns_that_do_not_fit_their_type_are_found_from_their_values() {
+    let dir = tempfile::tempdir().unwrap();
+    // `account` holds a whole number too large for 64 bits among the first
+    // rows (types are inferred from them), `id` whole numbers until one
+    // past 10,000 rows is text (read again as text), and `gain` numbers
+    // with decimal commas until one that is a word (read again as
+    // categories, each value as written).
+    let mut text = String::from("id;label;pred;account;gain\n");
+    for i in 0..12_000 {
+        let label = ["cat", "dog"][i % 2];
+        let account = if i == 7 {
+            "123456789012345678901234567890".to_string()
+        } else {
+            (i % 4).to_string()
+        };
+        let id = if i == 11_000 {
+            "x-11000".to_string()
+        } else {
+            i.to_string()
+        };
+        let gain = if i == 10_500 {
+            "none".to_string()
+        } else {
+            format!("{},5", i % 3)
+        };
+        writeln!(text, "{id};{label};{label};{account};{gain}").unwrap();
+    }
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, &text).unwrap();
+    for block_bytes in [None, Some(30_000)] {
+        let ds = load::load(
+            &path,
+            &LoadOptions {
+                block_bytes,
+                ..LoadOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(ds.rows(), 12_000);
+        assert_eq!(ds.ids.key(11_000), "x-11000");
+        assert_eq!(ds.ids.key(11_001), "11001");
+        // Read as a number (a float), as polars infers it.
+        let account = ds.columns.iter().find(|c| c.name == "account").unwrap();
+        assert!(account.display(7).starts_with("12345678901234567"));
+        let gain = ds.columns.iter().find(|c| c.name == "gain").unwrap();
+        assert_eq!(gain.display(10_500), "none");
+        assert_eq!(gain.display(1), "1,5");
+    }
+}

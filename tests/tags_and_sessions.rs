@@ -394,7 +394,7 @@ fn typed_hlp_reads_percentages_and_proportions_unambiguously() {
     close("0", 0.0);
     assert_eq!(parse_hlp("  ").unwrap(), None);
     for bad in ["101", "-3", "abc", "NaN", "inf", "%", "1e400"] {
-        let err = parse_hlp(bad).unwrap_err();
+        let err = parse_hlp(bad).unwrap_err().to_string();
         assert!(err.contains(&format!("'{bad}'")), "{err}");
     }
 }

@@ -49,10 +49,10 @@ pub struct DiscoverArgs {
     pub columns: ColumnArgs,
 }
 
-fn usage(message: String) -> Failure {
+fn usage(message: impl std::fmt::Display) -> Failure {
     Failure {
         code: EXIT_USAGE,
-        error: anyhow::anyhow!(message),
+        error: anyhow::anyhow!("{message}"),
     }
 }
 
@@ -72,15 +72,12 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
         .collect();
     // Weighted rows are a property of the data (exit 3), a misspelt column
     // one of the arguments (exit 2).
-    let (feats, warnings) = features(&ds, &names).map_err(|m| {
-        if ds.weights.is_some() {
-            Failure {
-                code: super::EXIT_DATA,
-                error: anyhow::anyhow!(m),
-            }
-        } else {
-            usage(m)
-        }
+    let (feats, warnings) = features(&ds, &names).map_err(|e| match e {
+        crate::core::discover::DiscoverError::Weighted(_) => Failure {
+            code: super::EXIT_DATA,
+            error: e.into(),
+        },
+        other => usage(other),
     })?;
     for w in &warnings {
         eprintln!("warning: {w}");

@@ -152,21 +152,73 @@ impl ScoreBins {
     ///
     /// # Errors
     /// Zero or too many bins, or an empty or reversed range.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), CubeError> {
         if self.bins == 0 || self.bins > MAX_SCORE_BINS {
-            return Err(format!(
-                "--score-bins {} is outside 1..={MAX_SCORE_BINS}",
-                self.bins
-            ));
+            return Err(CubeError::ScoreBins(self.bins));
         }
         if !(self.low.is_finite() && self.high.is_finite() && self.low < self.high) {
-            return Err(format!(
-                "--score-range {},{} is not a range: give LOW,HIGH with LOW < HIGH (0,1 for probabilities)",
-                self.low, self.high
-            ));
+            return Err(CubeError::ScoreRange(self.low, self.high));
         }
         Ok(())
     }
+}
+
+/// Why a cube, its query or its file cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CubeError {
+    /// Zero or too many score bins.
+    #[error("--score-bins {0} is outside 1..={MAX_SCORE_BINS}")]
+    ScoreBins(usize),
+    /// An empty or reversed score range.
+    #[error(
+        "--score-range {0},{1} is not a range: give LOW,HIGH with LOW < HIGH (0,1 for probabilities)"
+    )]
+    ScoreRange(f64, f64),
+    /// A name holding a control character.
+    #[error(
+        "{what} \"{name}\" holds a control character ({character}); a query cannot name it safely. Rename the column (or table) in a view first"
+    )]
+    ControlCharacter {
+        /// "--table" or "column".
+        what: &'static str,
+        /// The name, escaped.
+        name: String,
+        /// The character, as a Unicode escape.
+        character: String,
+    },
+    /// No table named.
+    #[error("--table names no table")]
+    NoTable,
+    /// An empty column name.
+    #[error("a column name is empty")]
+    EmptyColumn,
+    /// A column named twice.
+    #[error("column '{0}' is named twice")]
+    Twice(String),
+    /// A column named like a column the cube adds.
+    #[error(
+        "column '{0}' has the name of the count column Slicewise adds; rename it in a view first"
+    )]
+    Reserved(String),
+    /// A sample of nothing.
+    #[error(
+        "--sample-sql 0 draws nothing: give how many errors and correct examples to draw per stratum"
+    )]
+    EmptySample,
+    /// A name that is no slice column.
+    #[error(transparent)]
+    NoSuchColumn(#[from] super::dataset::NoSuchColumn),
+    /// The cube could not be encoded as a table.
+    #[error("cannot encode the cube: {0}")]
+    Encode(String),
+    /// The cube's file could not be written.
+    #[error("cannot write the cube ({source}): {}", path.display())]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
 }
 
 /// What a cube or sample query reads.
@@ -193,13 +245,13 @@ pub struct CubeSpec {
 ///
 /// # Errors
 /// Naming the flag, the name (escaped) and the character.
-pub fn check_identifier(what: &str, name: &str) -> Result<(), String> {
+pub fn check_identifier(what: &'static str, name: &str) -> Result<(), CubeError> {
     match name.chars().find(|c| c.is_control()) {
-        Some(c) => Err(format!(
-            "{what} \"{}\" holds a control character ({}); a query cannot name it safely. Rename the column (or table) in a view first",
-            name.escape_debug(),
-            c.escape_unicode()
-        )),
+        Some(c) => Err(CubeError::ControlCharacter {
+            what,
+            name: name.escape_debug().to_string(),
+            character: c.escape_unicode().to_string(),
+        }),
         None => Ok(()),
     }
 }
@@ -210,19 +262,19 @@ impl CubeSpec {
     ///
     /// # Errors
     /// With what to change.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), CubeError> {
         if self.table.trim().is_empty() {
-            return Err("--table names no table".to_string());
+            return Err(CubeError::NoTable);
         }
         check_identifier("--table", &self.table)?;
         let mut seen: Vec<&str> = Vec::new();
         for c in self.columns() {
             check_identifier("column", c)?;
             if c.trim().is_empty() {
-                return Err("a column name is empty".to_string());
+                return Err(CubeError::EmptyColumn);
             }
             if seen.iter().any(|s| s.eq_ignore_ascii_case(c)) {
-                return Err(format!("column '{c}' is named twice"));
+                return Err(CubeError::Twice(c.to_string()));
             }
             if [
                 COUNT_COLUMN,
@@ -236,9 +288,7 @@ impl CubeSpec {
             .iter()
             .any(|r| r.eq_ignore_ascii_case(c))
             {
-                return Err(format!(
-                    "column '{c}' has the name of the count column Slicewise adds; rename it in a view first"
-                ));
+                return Err(CubeError::Reserved(c.to_string()));
             }
             seen.push(c);
         }
@@ -299,7 +349,7 @@ impl CubeSpec {
 ///
 /// # Errors
 /// When the spec does not check ([`CubeSpec::check`]).
-pub fn cube_sql(spec: &CubeSpec, d: Dialect) -> Result<String, String> {
+pub fn cube_sql(spec: &CubeSpec, d: Dialect) -> Result<String, CubeError> {
     spec.check()?;
     let select = spec.select_list(d);
     let positions: Vec<String> = (1..=select.len()).map(|i| i.to_string()).collect();
@@ -351,10 +401,10 @@ pub fn sample_sql(
     d: Dialect,
     per_stratum: u64,
     seed: u64,
-) -> Result<String, String> {
+) -> Result<String, CubeError> {
     spec.check()?;
     if per_stratum == 0 {
-        return Err("--sample-sql 0 draws nothing: give how many errors and correct examples to draw per stratum".to_string());
+        return Err(CubeError::EmptySample);
     }
     let (label, pred) = (d.quote(&spec.label), d.quote(&spec.pred));
     let outcome = format!("CASE WHEN {label} = {pred} THEN 'correct' ELSE 'error' END");
@@ -457,7 +507,7 @@ type Cell = (Count, f64, f64);
 /// # Errors
 /// A name that is no slice column.
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cube, String> {
+pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cube, CubeError> {
     let columns = by
         .iter()
         .map(|name| ds.column_for(name, "to group by"))
@@ -541,18 +591,25 @@ impl Cube {
     ///
     /// # Errors
     /// When the frame cannot be encoded or the file written.
-    pub fn write(&self, path: &std::path::Path) -> anyhow::Result<()> {
+    pub fn write(&self, path: &std::path::Path) -> Result<(), CubeError> {
         use polars::prelude::{CsvWriter, ParquetWriter, SerWriter};
-        let mut frame = self.frame()?;
+        let encode = |e: polars::prelude::PolarsError| CubeError::Encode(e.to_string());
+        let mut frame = self.frame().map_err(encode)?;
         let mut bytes = Vec::new();
         match super::load::InputFormat::from_path(path) {
-            Some(super::load::InputFormat::Csv) => CsvWriter::new(&mut bytes).finish(&mut frame)?,
+            Some(super::load::InputFormat::Csv) => CsvWriter::new(&mut bytes)
+                .finish(&mut frame)
+                .map_err(encode)?,
             _ => {
-                ParquetWriter::new(&mut bytes).finish(&mut frame)?;
+                ParquetWriter::new(&mut bytes)
+                    .finish(&mut frame)
+                    .map_err(encode)?;
             }
         }
-        super::files::write(path, &bytes, false)?;
-        Ok(())
+        super::files::write(path, &bytes, false).map_err(|source| CubeError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// The cube as a polars frame (counts as integers when every count is
@@ -667,11 +724,15 @@ mod tests {
         assert!(
             cube_sql(&s, Dialect::Duckdb)
                 .unwrap_err()
+                .to_string()
                 .contains("count column")
         );
         let mut s = spec();
         s.by.push("Device".into());
-        assert!(cube_sql(&s, Dialect::Duckdb).unwrap_err().contains("twice"));
+        assert!(matches!(
+            cube_sql(&s, Dialect::Duckdb),
+            Err(CubeError::Twice(c)) if c == "Device"
+        ));
         assert!(sample_sql(&spec(), Dialect::Spark, 0, 1).is_err());
     }
 }

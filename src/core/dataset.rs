@@ -7,6 +7,20 @@ use std::path::PathBuf;
 
 use super::stats::Count;
 
+/// A name that is no column of the data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no column '{name}' {what}.{suggestion} Slice columns: {}", columns.join(", "))]
+pub struct NoSuchColumn {
+    /// The name given.
+    pub name: String,
+    /// What it was wanted for ("to slice on").
+    pub what: &'static str,
+    /// " Did you mean 'x'?", or nothing.
+    pub suggestion: String,
+    /// The slice columns there are.
+    pub columns: Vec<String>,
+}
+
 /// Code stored for a missing human label.
 pub const NO_HUMAN: u32 = u32::MAX;
 
@@ -1065,19 +1079,20 @@ impl Dataset {
         })
     }
 
-    /// The column named `name`, or a message naming the nearest slice
+    /// The column named `name`, or an error naming the nearest slice
     /// column (`what` says what it was wanted for: "to slice on").
     ///
     /// # Errors
     /// When no column has that name.
-    pub fn column_for(&self, name: &str, what: &str) -> Result<&Column, String> {
+    pub fn column_for(&self, name: &str, what: &'static str) -> Result<&Column, NoSuchColumn> {
         self.column(name).ok_or_else(|| {
-            let known: Vec<&str> = self.slice_columns().map(|c| c.name.as_str()).collect();
-            format!(
-                "no column '{name}' {what}.{} Slice columns: {}",
-                super::suggest::did_you_mean(name, known.iter().copied()),
-                known.join(", ")
-            )
+            let known: Vec<String> = self.slice_columns().map(|c| c.name.clone()).collect();
+            NoSuchColumn {
+                name: name.to_string(),
+                what,
+                suggestion: super::suggest::did_you_mean(name, known.iter().map(String::as_str)),
+                columns: known,
+            }
         })
     }
 

@@ -543,12 +543,48 @@ fn frame(
     ])
 }
 
+/// Why generated data could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// A file or folder could not be made or written.
+    #[error("cannot write {} ({source})", path.display())]
+    Write {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The rows could not be encoded.
+    #[error("cannot encode {}: {message}", path.display())]
+    Encode {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the encoder said.
+        message: String,
+    },
+    /// The folder for parts holds other files.
+    #[error(
+        "{} holds other files ({}): write the parts to a new or empty folder",
+        dir.display(),
+        files.join(", ")
+    )]
+    ForeignFiles {
+        /// The folder.
+        dir: std::path::PathBuf,
+        /// The other files.
+        files: Vec<String>,
+    },
+    /// A part's name is taken by a link or device.
+    #[error("{} is not a plain file: write the parts to a new or empty folder", .0.display())]
+    NotAPlainFile(std::path::PathBuf),
+}
+
 /// Writes generated rows to `path` in the format its extension names
 /// (`.parquet`, `.ndjson`/`.jsonl`, otherwise CSV).
 ///
 /// # Errors
 /// When the file cannot be written.
-pub fn write_file(rows: &(impl Rows + ?Sized), path: &Path) -> anyhow::Result<()> {
+pub fn write_file(rows: &(impl Rows + ?Sized), path: &Path) -> Result<(), GenerateError> {
     write_file_ids(rows, 0..rows.count(), path, id_width(rows.count()))
 }
 
@@ -557,15 +593,22 @@ fn write_file_ids(
     range: Range<usize>,
     path: &Path,
     width: usize,
-) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let file =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let file = std::io::BufWriter::new(file);
+) -> Result<(), GenerateError> {
+    let io = |source| GenerateError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
     match super::load::InputFormat::from_path(path) {
-        Some(super::load::InputFormat::Parquet) => write_parquet_ids(rows, range, file, width)?,
-        Some(super::load::InputFormat::Ndjson) => write_ndjson_ids(rows, range, file, width)?,
-        _ => write_csv_ids(rows, range, file, width)?,
+        Some(super::load::InputFormat::Parquet) => write_parquet_ids(rows, range, file, width)
+            .map_err(|e| GenerateError::Encode {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?,
+        Some(super::load::InputFormat::Ndjson) => {
+            write_ndjson_ids(rows, range, file, width).map_err(io)?;
+        }
+        _ => write_csv_ids(rows, range, file, width).map_err(io)?,
     }
     Ok(())
 }
@@ -581,26 +624,30 @@ pub fn write_parts(
     dir: &Path,
     parts: usize,
     format: super::load::InputFormat,
-) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    use anyhow::Context;
+) -> Result<Vec<std::path::PathBuf>, GenerateError> {
     let ext = match format {
         super::load::InputFormat::Csv => "csv",
         super::load::InputFormat::Parquet => "parquet",
         super::load::InputFormat::Ndjson => "ndjson",
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let io = |source| GenerateError::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
     // Never mix generated parts with someone else's files.
-    let foreign: Vec<String> = std::fs::read_dir(dir)?
+    let foreign: Vec<String> = std::fs::read_dir(dir)
+        .map_err(io)?
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| !n.starts_with("part-"))
         .collect();
-    anyhow::ensure!(
-        foreign.is_empty(),
-        "{} holds other files ({}): write the parts to a new or empty folder",
-        dir.display(),
-        foreign.join(", ")
-    );
+    if !foreign.is_empty() {
+        return Err(GenerateError::ForeignFiles {
+            dir: dir.to_path_buf(),
+            files: foreign,
+        });
+    }
     let n = rows.count();
     let parts = parts.clamp(1, n.max(1));
     let width = id_width(n);
@@ -611,12 +658,10 @@ pub fn write_parts(
         let path = dir.join(format!("part-{:05}.{ext}", i + 1));
         // Only a regular file from an earlier run is replaced, never a link
         // or a device named like a part.
-        if let Ok(meta) = std::fs::symlink_metadata(&path) {
-            anyhow::ensure!(
-                meta.file_type().is_file(),
-                "{} is not a plain file: write the parts to a new or empty folder",
-                path.display()
-            );
+        if let Ok(meta) = std::fs::symlink_metadata(&path)
+            && !meta.file_type().is_file()
+        {
+            return Err(GenerateError::NotAPlainFile(path));
         }
         write_file_ids(rows, chunk, &path, width)?;
         written.push(path);

@@ -132,6 +132,13 @@ fn interval_product(a: Interval, b: Interval) -> Interval {
 
 /// The HLP of a tag from the human column: exact over all tagged rows, or
 /// stratified by error/correct with the estimated stratum sizes as weights.
+/// A typed human-level performance that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "'{0}' is not a percentage: type 0 to 100 (e.g. 95 or 95%) or a proportion from 0 to 1 (e.g. 0.95)"
+)]
+pub struct HlpError(pub String);
+
 #[allow(clippy::cast_precision_loss)]
 /// Reads a typed human-level performance: "95", "95%", "95.5" and "95,5"
 /// are percentages; a number from 0 to 1 without "%" ("0.95", "1") is a
@@ -140,7 +147,7 @@ fn interval_product(a: Interval, b: Interval) -> Interval {
 ///
 /// # Errors
 /// When the text is not a number from 0 to 100, with what to type.
-pub fn parse_hlp(text: &str) -> Result<Option<f64>, String> {
+pub fn parse_hlp(text: &str) -> Result<Option<f64>, HlpError> {
     let text = text.trim();
     let (number, percent) = match text.strip_suffix('%') {
         Some(n) => (n.trim(), true),
@@ -149,11 +156,7 @@ pub fn parse_hlp(text: &str) -> Result<Option<f64>, String> {
     if number.is_empty() && !percent {
         return Ok(None);
     }
-    let help = || {
-        format!(
-            "'{text}' is not a percentage: type 0 to 100 (e.g. 95 or 95%) or a proportion from 0 to 1 (e.g. 0.95)"
-        )
-    };
+    let help = || HlpError(text.to_string());
     let v: f64 = number.replace(',', ".").parse().map_err(|_| help())?;
     if !v.is_finite() || !(0.0..=100.0).contains(&v) {
         return Err(help());

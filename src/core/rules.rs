@@ -830,6 +830,29 @@ pub fn quote_column(name: &str) -> String {
     }
 }
 
+/// A list of column names that does not split.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnListError {
+    /// A backtick not closed.
+    #[error(
+        "'{list}': a column name opened with ` is not closed; write names with commas as `a,b`"
+    )]
+    Unclosed {
+        /// The list.
+        list: String,
+    },
+    /// Text after a quoted name.
+    #[error("'{list}': '{found}' after the quoted column `{name}`; separate columns with commas")]
+    AfterQuote {
+        /// The list.
+        list: String,
+        /// What came after.
+        found: char,
+        /// The quoted name.
+        name: String,
+    },
+}
+
 /// Splits a list of column names at commas, as `--by device,gender` and
 /// `--columns` are written. A name that holds a comma (or a backtick, or
 /// spaces at its ends) is written in backticks as in rules, a backtick
@@ -837,7 +860,7 @@ pub fn quote_column(name: &str) -> String {
 ///
 /// # Errors
 /// An unclosed backtick, or text after a closing one.
-pub fn split_columns(list: &str) -> Result<Vec<String>, String> {
+pub fn split_columns(list: &str) -> Result<Vec<String>, ColumnListError> {
     let mut out = Vec::new();
     let mut chars = list.chars().peekable();
     loop {
@@ -853,9 +876,9 @@ pub fn split_columns(list: &str) -> Result<Vec<String>, String> {
             loop {
                 match chars.next() {
                     None => {
-                        return Err(format!(
-                            "'{list}': a column name opened with ` is not closed; write names with commas as `a,b`"
-                        ));
+                        return Err(ColumnListError::Unclosed {
+                            list: list.to_string(),
+                        });
                     }
                     Some('`') if chars.peek() == Some(&'`') => {
                         chars.next();
@@ -870,10 +893,12 @@ pub fn split_columns(list: &str) -> Result<Vec<String>, String> {
             }
             match chars.next() {
                 None | Some(',') => {}
-                Some(c) => {
-                    return Err(format!(
-                        "'{list}': '{c}' after the quoted column `{name}`; separate columns with commas"
-                    ));
+                Some(found) => {
+                    return Err(ColumnListError::AfterQuote {
+                        list: list.to_string(),
+                        found,
+                        name,
+                    });
                 }
             }
             out.push(name);

@@ -243,6 +243,24 @@ impl<'a> SliceKey<'a> {
         self.cells
     }
 
+    /// The groups with rows, named (`a & b` for an intersection) in the
+    /// columns' order, and each row's group among them.
+    #[must_use]
+    pub fn row_groups(&self, ds: &Dataset) -> (Vec<String>, Vec<usize>) {
+        let cells: Vec<usize> = (0..ds.rows()).map(|row| self.cell(row)).collect();
+        let mut used = vec![false; self.cells];
+        for &c in &cells {
+            used[c] = true;
+        }
+        let mut remap = vec![0; self.cells];
+        let mut names = Vec::new();
+        for (c, _) in used.iter().enumerate().filter(|(_, u)| **u) {
+            remap[c] = names.len();
+            names.push(self.values(c).join(" & "));
+        }
+        (names, cells.into_iter().map(|c| remap[c]).collect())
+    }
+
     /// The values of a cell.
     #[must_use]
     pub fn values(&self, cell: usize) -> Vec<String> {

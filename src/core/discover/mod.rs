@@ -57,13 +57,9 @@ impl MinSupport {
     ///
     /// # Errors
     /// Text that is neither, with what to type.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, DiscoverError> {
         let t = text.trim();
-        let help = || {
-            format!(
-                "'{text}' is not a minimum support: give a number of rows (e.g. 50) or a share (e.g. 1% or 0.01)"
-            )
-        };
+        let help = || DiscoverError::MinSupport(text.to_string());
         if let Some(p) = t.strip_suffix('%') {
             let v: f64 = p.trim().parse().map_err(|_| help())?;
             return if v > 0.0 && v < 100.0 {
@@ -247,6 +243,40 @@ pub struct Discovery {
 /// Why a search cannot run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DiscoverError {
+    /// A minimum support that is neither a number of rows nor a share.
+    #[error(
+        "'{0}' is not a minimum support: give a number of rows (e.g. 50) or a share (e.g. 1% or 0.01)"
+    )]
+    MinSupport(String),
+    /// An error definition naming no class of the data.
+    #[error("'{name}' is not a class of the data; classes: {}", classes.join(", "))]
+    NotAClass {
+        /// The name given.
+        name: String,
+        /// The classes.
+        classes: Vec<String>,
+    },
+    /// Human disagreements without a human-label column.
+    #[error("--errors human needs a human-label column (--human COL)")]
+    NeedsHuman,
+    /// Probability errors without the probability of the true class.
+    #[error(
+        "--errors proba needs the probability of the true class: per-class probability columns (prob_<class>, or --proba-prefix), or with two classes a score that is a probability (0 to 1)"
+    )]
+    NeedsProba,
+    /// An unknown error definition.
+    #[error(
+        "'{0}' is not an error definition: use misclassified, fn:CLASS, fp:CLASS, human or proba"
+    )]
+    UnknownKind(String),
+    /// Weighted rows, which SliceLine cannot count.
+    #[error(
+        "the rows are weighted by '{0}' (a count cube or a weighted sample), and SliceLine counts rows one by one: run discover on the raw prediction table, or pass --weight \"\" if each row is one example"
+    )]
+    Weighted(String),
+    /// A name that is no slice column.
+    #[error(transparent)]
+    NoSuchColumn(#[from] crate::core::dataset::NoSuchColumn),
     /// α outside (0, 1].
     #[error("alpha must be in (0, 1], not {0}: 0.98 weighs the error rate far above the size")]
     Alpha(f64),

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Discovery, Errors, Feature};
+use super::{DiscoverError, Discovery, Errors, Feature};
 use crate::core::dataset::{Bitmap, Dataset};
 use crate::core::stats::{Interval, wilson};
 use crate::core::tags::Annotations;
@@ -35,14 +35,12 @@ impl ErrorKind {
     ///
     /// # Errors
     /// An unknown kind or class, with what to type.
-    pub fn parse(text: &str, ds: &Dataset) -> Result<Self, String> {
+    pub fn parse(text: &str, ds: &Dataset) -> Result<Self, DiscoverError> {
         let t = text.trim();
         let class = |name: &str| {
-            ds.class_code(name).ok_or_else(|| {
-                format!(
-                    "'{name}' is not a class of the data; classes: {}",
-                    ds.classes.join(", ")
-                )
+            ds.class_code(name).ok_or_else(|| DiscoverError::NotAClass {
+                name: name.to_string(),
+                classes: ds.classes.clone(),
             })
         };
         if let Some(c) = t.strip_prefix("fn:") {
@@ -55,22 +53,17 @@ impl ErrorKind {
             "misclassified" | "errors" => Ok(Self::Misclassified),
             "human" => {
                 if ds.human.is_none() {
-                    return Err("--errors human needs a human-label column (--human COL)".into());
+                    return Err(DiscoverError::NeedsHuman);
                 }
                 Ok(Self::HumanDisagrees)
             }
             "proba" => {
                 if true_class_probability(ds).is_none() {
-                    return Err(
-                        "--errors proba needs the probability of the true class: per-class probability columns (prob_<class>, or --proba-prefix), or with two classes a score that is a probability (0 to 1)"
-                            .into(),
-                    );
+                    return Err(DiscoverError::NeedsProba);
                 }
                 Ok(Self::OneMinusTrueProbability)
             }
-            _ => Err(format!(
-                "'{t}' is not an error definition: use misclassified, fn:CLASS, fp:CLASS, human or proba"
-            )),
+            _ => Err(DiscoverError::UnknownKind(t.to_string())),
         }
     }
 
@@ -145,12 +138,12 @@ fn true_class_probability(ds: &Dataset) -> Option<Vec<f64>> {
 ///
 /// # Errors
 /// A name that is no slice column, with the nearest one.
-pub fn features(ds: &Dataset, names: &[String]) -> Result<(Vec<Feature>, Vec<String>), String> {
+pub fn features(
+    ds: &Dataset,
+    names: &[String],
+) -> Result<(Vec<Feature>, Vec<String>), DiscoverError> {
     if let Some(w) = &ds.weights {
-        return Err(format!(
-            "the rows are weighted by '{}' (a count cube or a weighted sample), and SliceLine counts rows one by one: run discover on the raw prediction table, or pass --weight \"\" if each row is one example",
-            w.column
-        ));
+        return Err(DiscoverError::Weighted(w.column.clone()));
     }
     let columns: Vec<&crate::core::dataset::Column> = if names.is_empty() {
         ds.slice_columns().collect()

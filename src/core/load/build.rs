@@ -297,18 +297,25 @@ pub(super) fn check_nulls(
     })
 }
 
+/// A value of a column that should hold numbers and does not: the first
+/// such value and its data row (or the column's type, when it holds no text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(super) struct NotNumbers(pub String);
+
 /// Converts a column to numbers; text that is not a number is an error
 /// naming the first such value and its data row (the first row being data
 /// row `offset + 1`).
-pub(super) fn to_f64_checked(series: &Series, offset: usize) -> Result<Vec<f64>, String> {
+pub(super) fn to_f64_checked(series: &Series, offset: usize) -> Result<Vec<f64>, NotNumbers> {
+    let other = |e: PolarsError| NotNumbers(e.to_string());
     if series.dtype().is_primitive_numeric() || series.dtype().is_null() {
-        return to_f64(series).map_err(|e| e.to_string());
+        return to_f64(series).map_err(other);
     }
-    let text = series.cast(&DataType::String).map_err(|e| e.to_string())?;
-    let nums = text.cast(&DataType::Float64).map_err(|e| e.to_string())?;
+    let text = series.cast(&DataType::String).map_err(other)?;
+    let nums = text.cast(&DataType::Float64).map_err(other)?;
     if nums.null_count() > text.null_count() {
         let (Ok(raw), Ok(parsed)) = (text.str(), nums.f64()) else {
-            return Err(series.dtype().to_string());
+            return Err(NotNumbers(series.dtype().to_string()));
         };
         let bad = raw
             .iter()
@@ -322,9 +329,11 @@ pub(super) fn to_f64_checked(series: &Series, offset: usize) -> Result<Vec<f64>,
                     offset + row + 1
                 )
             });
-        return Err(bad.unwrap_or_else(|| series.dtype().to_string()));
+        return Err(NotNumbers(
+            bad.unwrap_or_else(|| series.dtype().to_string()),
+        ));
     }
-    to_f64(&nums).map_err(|e| e.to_string())
+    to_f64(&nums).map_err(other)
 }
 
 pub(super) fn to_f64(series: &Series) -> Result<Vec<f64>, PolarsError> {

@@ -187,12 +187,28 @@ fn plan(
         };
         match result {
             Ok(df) => break df,
-            Err(e) => match unparsable_column(&e.to_string()) {
-                Some(col) if as_text.get(col.as_str()).is_none() && as_text.len() < 1000 => {
-                    as_text.with_column(col.into(), DataType::String);
+            Err(e) => {
+                // Which column does not fit the type inferred for it: each
+                // column of the first rows read alone tells.
+                let culprit = prefix.as_ref().and_then(|p| {
+                    sample_columns(p, delimiter, decimal_comma)?
+                        .into_iter()
+                        .filter(|c| as_text.get(c).is_none())
+                        .find(|c| {
+                            sample_options()
+                                .with_columns(Some(Arc::from([c.clone()])))
+                                .into_reader_with_file_handle(std::io::Cursor::new(p.clone()))
+                                .finish()
+                                .is_err()
+                        })
+                });
+                match culprit {
+                    Some(col) if as_text.len() < 1000 => {
+                        as_text.with_column(col, DataType::String);
+                    }
+                    _ => return Err(fail(&e)),
                 }
-                _ => return Err(fail(&e)),
-            },
+            }
         }
     };
     let columns: Vec<String> = column_names(&sample)
@@ -300,7 +316,10 @@ pub(super) fn read_batches(
                 match result {
                     Ok(df) => break df,
                     Err(e) => {
-                        let Some((name, dtype)) = retype(&schema, &roles, &e.to_string()) else {
+                        let text = [records.header.as_slice(), &block].concat();
+                        let Some((name, dtype)) =
+                            retype(&schema, &roles, &text, delimiter, decimal_comma)
+                        else {
                             return Err(fail(&e));
                         };
                         if retyped.len() > schema.len() {
@@ -350,19 +369,76 @@ pub(super) fn read_whole(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, 
     Ok((df, roles))
 }
 
-/// The column polars could not parse with its type, and the type to read it
-/// as instead (text for ids, categories otherwise); `None` when there is no
-/// such column or it is read as categories already.
-fn retype(schema: &Schema, roles: &Roles, message: &str) -> Option<(PlSmallStr, DataType)> {
-    let col = unparsable_column(message)?;
-    let (_, name, dtype) = schema.get_full(&col)?;
-    let fallback = if roles.id.as_deref() == Some(col.as_str()) {
+/// The column of a block (`text`, header included) whose values do not fit
+/// the type the schema gives it, and the type to read it as instead (text
+/// for ids, categories otherwise); `None` when every typed column fits or
+/// the one that does not is read as categories already. Decided from the
+/// values: the block's typed columns are read as text and each is converted
+/// to its type, strictly, as polars would.
+fn retype(
+    schema: &Schema,
+    roles: &Roles,
+    text: &[u8],
+    delimiter: u8,
+    decimal_comma: bool,
+) -> Option<(PlSmallStr, DataType)> {
+    let typed: Vec<(&PlSmallStr, &DataType)> = schema
+        .iter()
+        .filter(|(_, t)| t.is_primitive_numeric())
+        .collect();
+    let mut as_text = schema.clone();
+    for (name, _) in &typed {
+        as_text.with_column((*name).clone(), DataType::String);
+    }
+    let columns: Arc<[PlSmallStr]> = typed.iter().map(|(n, _)| (*n).clone()).collect();
+    let frame = csv_options(delimiter, decimal_comma)
+        .with_schema(Some(Arc::new(as_text)))
+        .with_columns(Some(columns))
+        .into_reader_with_file_handle(std::io::Cursor::new(text.to_vec()))
+        .finish()
+        .ok()?;
+    let (name, _) = typed.into_iter().find(|(name, dtype)| {
+        frame
+            .column(name)
+            .ok()
+            .is_some_and(|c| !fits(c.as_materialized_series(), dtype, decimal_comma))
+    })?;
+    let fallback = if roles.id.as_deref() == Some(name.as_str()) {
         DataType::String
     } else {
-        categorical(&col)
+        categorical(name)
     };
-    (*dtype != fallback && !matches!(dtype, DataType::Categorical(..)))
-        .then(|| (name.clone(), fallback))
+    Some((name.clone(), fallback))
+}
+
+/// Whether every value of a text column reads as `dtype` (a decimal comma
+/// read as a point).
+fn fits(text: &polars::prelude::Series, dtype: &DataType, decimal_comma: bool) -> bool {
+    use polars::prelude::{NamedFrom, Series};
+    let Ok(values) = text.str() else {
+        return true;
+    };
+    let converted = if decimal_comma {
+        let swapped: Vec<Option<String>> = values
+            .iter()
+            .map(|v| v.map(|v| v.replace(',', ".")))
+            .collect();
+        Series::new(text.name().clone(), swapped).strict_cast(dtype)
+    } else {
+        text.strict_cast(dtype)
+    };
+    converted.is_ok_and(|c| c.null_count() == text.null_count())
+}
+
+/// The column names of the first rows (in `prefix`, a CSV file's start).
+fn sample_columns(prefix: &[u8], delimiter: u8, decimal_comma: bool) -> Option<Vec<PlSmallStr>> {
+    let frame = csv_options(delimiter, decimal_comma)
+        .with_n_rows(Some(1))
+        .with_infer_schema_length(Some(0))
+        .into_reader_with_file_handle(std::io::Cursor::new(prefix.to_vec()))
+        .finish()
+        .ok()?;
+    Some(frame.get_column_names().into_iter().cloned().collect())
 }
 
 /// A CSV file read in blocks of whole records: a newline ends a record
@@ -525,12 +601,6 @@ fn check_header(path: &Path, head: &[u8], delimiter: u8) -> Result<(), LoadError
         }
     }
     Ok(())
-}
-
-/// The column named in polars' "could not parse `x` as dtype `f64` at column 'c'" error.
-pub(super) fn unparsable_column(message: &str) -> Option<String> {
-    let rest = message.split("at column '").nth(1)?;
-    Some(rest.split('\'').next()?.to_string())
 }
 
 /// polars fills the missing trailing fields of a short line with nulls. A short

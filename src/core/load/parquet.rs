@@ -67,13 +67,11 @@ pub(super) fn columns_and_rows(path: &Path) -> Result<(Vec<String>, usize), Load
 /// One quick read of the first row tells whether there are any; only then
 /// is each column tried alone.
 pub(super) fn unreadable(path: &Path, columns: &[String]) -> Vec<(String, String)> {
-    let head = |cols: Option<Vec<String>>| -> Result<DataFrame, String> {
-        let file = File::open(path).map_err(|e| e.to_string())?;
-        ParquetReader::new(file)
+    let head = |cols: Option<Vec<String>>| -> Result<DataFrame, polars::prelude::PolarsError> {
+        ParquetReader::new(File::open(path)?)
             .with_columns(cols)
             .with_slice(Some((0, 1)))
             .finish()
-            .map_err(|e| e.to_string())
     };
     if head(None).is_ok() {
         return Vec::new();
@@ -81,9 +79,13 @@ pub(super) fn unreadable(path: &Path, columns: &[String]) -> Vec<(String, String
     columns
         .iter()
         .filter_map(|c| {
-            head(Some(vec![c.clone()]))
-                .err()
-                .map(|e| (c.clone(), e.lines().next().unwrap_or_default().to_string()))
+            head(Some(vec![c.clone()])).err().map(|e| {
+                let reason = e.to_string();
+                (
+                    c.clone(),
+                    reason.lines().next().unwrap_or_default().to_string(),
+                )
+            })
         })
         .collect()
 }

@@ -296,12 +296,12 @@ impl Slot {
             }
             Acc::Score(values) => {
                 let more = to_f64_checked(series, offset)
-                    .map_err(|found| not_numeric("score", "--score", found))?;
+                    .map_err(|found| not_numeric("score", "--score", found.0))?;
                 values.extend_from_slice(&more);
             }
             Acc::Weight(values, problems) => {
                 let more = to_f64_checked(series, offset)
-                    .map_err(|found| not_numeric("weight", "--weight", found))?;
+                    .map_err(|found| not_numeric("weight", "--weight", found.0))?;
                 problems.add(series, &more, offset);
                 values.extend_from_slice(&more);
             }

@@ -7,7 +7,7 @@ mod scores;
 
 use serde::Serialize;
 
-pub use scores::{GroupScores, RiskPoint, RiskSummary, ScoreSummary};
+pub use scores::{GroupScores, RiskPoint, RiskSummary, ScorePanels, ScorePanelsKey, ScoreSummary};
 
 use super::calibration::Calibration;
 use super::dataset::Dataset;

@@ -1,6 +1,8 @@
 //! The score parts of the report: the positive class's curves and the
 //! model's threshold, per-class probability metrics, calibration overall and
-//! per slice group, and the risk–coverage curve of a confidence.
+//! per slice group, and the risk–coverage curve of a confidence; and the
+//! same analyses for one class and one slice column at a time, as the app's
+//! Thresholds view shows them ([`ScorePanels`]).
 
 use serde::Serialize;
 
@@ -11,7 +13,8 @@ use crate::core::probas::{self, ProbaSummary};
 use crate::core::slices::{SliceAnalysis, SliceKey};
 use crate::core::stats::{Count, Interval};
 use crate::core::thresholds::{
-    ModelThreshold, PrCurve, Roc, ScoreAnalysis, ScoreMeaning, SweepPoint, default_thresholds,
+    GroupCurves, ModelThreshold, PrCurve, Roc, ScoreAnalysis, ScoreMeaning, ScoreRange, SweepPoint,
+    default_thresholds,
 };
 
 /// What the score says about the positive class.
@@ -261,13 +264,12 @@ fn group_scores(
     if inputs.is_none() && ds.probas.is_none() {
         return Vec::new();
     }
-    // Each row's group: groups are the non-empty cells of the key.
-    let mut group_of = vec![0u32; key.cells()];
-    for (i, g) in s.groups.iter().enumerate() {
-        group_of[g.cell] = u32::try_from(i).unwrap_or(u32::MAX);
-    }
-    let group = |row: usize| group_of[key.cell(row)] as usize;
-    let n = s.groups.len();
+    // Each row's group: groups are the non-empty cells of the key, in the
+    // slice's order.
+    let (names, of_row) = key.row_groups(ds);
+    debug_assert_eq!(names.len(), s.groups.len());
+    let group = |row: usize| of_row[row];
+    let n = names.len();
     let calibrations = inputs.map(|(scores, outcome, basis)| {
         calibration::by_group(scores, outcome, |i| ds.unit(i), group, n, bins, *basis)
     });
@@ -286,4 +288,117 @@ fn group_scores(
             }
         })
         .collect()
+}
+
+/// What [`ScorePanels`] are computed for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorePanelsKey {
+    /// The class: positive class of the curves, class of the counts.
+    pub class: u32,
+    /// How to read the score column (`None`: detect).
+    pub meaning: Option<ScoreMeaning>,
+    /// Slice column for per-group numbers.
+    pub column: Option<String>,
+    /// Reliability bins.
+    pub bins: usize,
+    /// Equal-width or equal-mass bins.
+    pub binning: calibration::Binning,
+}
+
+/// The score analyses of one class, overall and per group of one slice
+/// column: what the app's Thresholds view draws.
+pub struct ScorePanels {
+    /// How the score column is read, and whether that was detected.
+    pub meaning: (ScoreMeaning, bool),
+    /// Curves of the class's positive-class score, with per-group curves.
+    pub curves: Option<(ScoreAnalysis, Option<GroupCurves>)>,
+    /// Whether every score is a whole number (decile scores).
+    pub integral: bool,
+    /// Risk–coverage of the top-label confidence (with the class's counts),
+    /// and per group.
+    pub coverage: Option<(RiskCoverage, Vec<(String, RiskCoverage)>)>,
+    /// Calibration overall and per group.
+    pub calibration: Option<(Calibration, Vec<(String, Calibration)>)>,
+}
+
+impl ScorePanels {
+    /// Computes every analysis the data supports for `key`.
+    #[must_use]
+    pub fn compute(ds: &Dataset, key: &ScorePanelsKey) -> Self {
+        let meaning = ScoreMeaning::resolve(ds, Some(key.class), key.meaning);
+        let columns = key.column.as_slice();
+        let curves = ScoreAnalysis::compute(ds, key.class, key.meaning).map(|a| {
+            let groups = key
+                .column
+                .as_ref()
+                .and_then(|_| a.group_curves(ds, columns).ok());
+            (a, groups)
+        });
+        let integral = curves
+            .as_ref()
+            .is_some_and(|(a, _)| ScoreRange::of(&a.scores).is_none_or(|r| r.integral));
+        let groups = key
+            .column
+            .as_ref()
+            .and_then(|_| SliceKey::new(ds, columns).ok())
+            .map(|k| k.row_groups(ds));
+        let coverage = calibration::top_label_confidence(ds, meaning.0).map(|conf| {
+            let correct = |i: usize| !ds.is_error(i);
+            let unit = |i: usize| ds.unit(i);
+            let overall = RiskCoverage::with_class(&conf, correct, unit, |i| {
+                (ds.label[i] == key.class, ds.pred[i] == key.class)
+            });
+            let per_group = groups.as_ref().map_or_else(Vec::new, |(names, of_row)| {
+                names
+                    .iter()
+                    .cloned()
+                    .zip(RiskCoverage::by_group(
+                        &conf,
+                        correct,
+                        unit,
+                        |i| of_row[i],
+                        names.len(),
+                        // Exact wherever the slider can stop.
+                        &overall.thresholds,
+                    ))
+                    .collect()
+            });
+            (overall, per_group)
+        });
+        let calibration =
+            calibration::inputs(ds, Some(key.class), meaning.0).map(|(scores, outcome, basis)| {
+                let unit = |i: usize| ds.unit(i);
+                let overall = calibration::calibrate(
+                    &scores,
+                    |i| outcome[i],
+                    unit,
+                    key.bins,
+                    key.binning,
+                    basis,
+                );
+                let per_group = groups.as_ref().map_or_else(Vec::new, |(names, of_row)| {
+                    names
+                        .iter()
+                        .cloned()
+                        .zip(calibration::by_group(
+                            &scores,
+                            &outcome,
+                            unit,
+                            |i| of_row[i],
+                            names.len(),
+                            key.bins,
+                            basis,
+                        ))
+                        .collect()
+                });
+                (overall, per_group)
+            });
+        Self {
+            meaning,
+            curves,
+            integral,
+            coverage,
+            calibration,
+        }
+    }
 }

@@ -251,7 +251,7 @@ fn hlp_row(ui: &mut Ui, ed: &mut TagEditor, def: &TagDef) -> Option<TagDef> {
         .inner
         .labelled_by(label.id);
     let r = match &parsed {
-        Err(help) => r.on_hover_text(help),
+        Err(help) => r.on_hover_text(help.to_string()),
         Ok(_) => r,
     };
     match parsed {

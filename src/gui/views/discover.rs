@@ -69,7 +69,7 @@ impl DiscoverView {
         let min_support = match MinSupport::parse(&self.min_support) {
             Ok(m) => m,
             Err(e) => {
-                self.result = Some(Err(e));
+                self.result = Some(Err(e.to_string()));
                 return;
             }
         };
@@ -92,7 +92,7 @@ impl DiscoverView {
         let (ds, state, kind) = (Arc::clone(ds), Arc::clone(state), self.errors);
         let wake = ctx.clone();
         let job = Job::try_spawn("slicewise-discover", Some(ctx), move |progress| {
-            let (feats, _) = features(&ds, &names)?;
+            let (feats, _) = features(&ds, &names).map_err(|e| e.to_string())?;
             let errors = kind.errors(&ds);
             let level = |l: usize| {
                 progress.set_done(l as u64);
@@ -253,7 +253,9 @@ impl DiscoverView {
                 "Weight of the error rate against the slice's size (1: error rate only)",
             );
             let l = ui.label("Minimum support");
-            let bad = MinSupport::parse(&self.min_support).err();
+            let bad = MinSupport::parse(&self.min_support)
+                .err()
+                .map(|e| e.to_string());
             let field = ui
                 .add(egui::TextEdit::singleline(&mut self.min_support).desired_width(60.0))
                 .labelled_by(l.id)

@@ -15,11 +15,11 @@ mod curves;
 use egui::{RichText, Ui};
 
 use super::{AppView, computing_ui};
-use crate::core::calibration::{self as calib, Binning, Calibration, DEFAULT_BINS, RiskCoverage};
+use crate::core::calibration::{Binning, DEFAULT_BINS};
 use crate::core::dataset::Dataset;
 use crate::core::report::resolve_positive;
-use crate::core::slices::SliceKey;
-use crate::core::thresholds::{GroupCurves, Op, ScoreAnalysis, ScoreMeaning};
+use crate::core::report::{ScorePanels, ScorePanelsKey};
+use crate::core::thresholds::{Op, ScoreMeaning};
 use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
 use crate::gui::jobs::Computed;
@@ -36,47 +36,16 @@ pub enum Panel {
     Calibration,
 }
 
-/// What the analysis is computed for.
-#[derive(Debug, Clone, PartialEq)]
-struct Key {
-    class: u32,
-    meaning: Option<ScoreMeaning>,
-    column: Option<String>,
-    bins: usize,
-    binning: Binning,
-}
-
-/// What the view shows for a key.
-pub struct Analysis {
-    /// How the score column is read, and whether that was detected.
-    pub meaning: (ScoreMeaning, bool),
-    /// Curves of the class's positive-class score, with per-group curves.
-    pub curves: Option<(ScoreAnalysis, Option<GroupCurves>)>,
-    /// Whether every score is a whole number (decile scores).
-    pub integral: bool,
-    /// Risk–coverage of the top-label confidence (with the class's counts),
-    /// and per group.
-    pub coverage: Option<(RiskCoverage, Vec<(String, RiskCoverage)>)>,
-    /// Calibration overall and per group.
-    pub calibration: Option<(Calibration, Vec<(String, Calibration)>)>,
-}
-
-impl Analysis {
-    /// The panels this data supports.
-    #[must_use]
-    pub fn panels(&self) -> Vec<Panel> {
-        let mut p = Vec::new();
-        if self.curves.is_some() {
-            p.push(Panel::Curves);
-        }
-        if self.coverage.is_some() {
-            p.push(Panel::Coverage);
-        }
-        if self.calibration.is_some() {
-            p.push(Panel::Calibration);
-        }
-        p
-    }
+/// The panels the data supports.
+fn panels(a: &ScorePanels) -> Vec<Panel> {
+    [
+        (a.curves.is_some(), Panel::Curves),
+        (a.coverage.is_some(), Panel::Coverage),
+        (a.calibration.is_some(), Panel::Calibration),
+    ]
+    .into_iter()
+    .filter_map(|(on, p)| on.then_some(p))
+    .collect()
 }
 
 /// The threshold being moved.
@@ -110,113 +79,14 @@ pub struct ThresholdsView {
     pub binning: Binning,
     /// The thresholds.
     pub moving: Moving,
-    analysis: Computed<Key, Analysis>,
+    analysis: Computed<ScorePanelsKey, ScorePanels>,
     /// The class names, to keep the class by name.
     classes: std::sync::Arc<Dataset>,
 }
 
-/// Per-group names and each row's group, for a slice column.
-fn groups_of(ds: &Dataset, column: Option<&String>) -> Option<(Vec<String>, Vec<usize>)> {
-    let column = column?;
-    let key = SliceKey::new(ds, std::slice::from_ref(column)).ok()?;
-    let mut index = vec![usize::MAX; key.cells()];
-    let mut names = Vec::new();
-    let mut cells = Vec::with_capacity(ds.rows());
-    for row in 0..ds.rows() {
-        let c = key.cell(row);
-        if index[c] == usize::MAX {
-            index[c] = names.len();
-            names.push(key.values(c).join(" & "));
-        }
-        cells.push(c);
-    }
-    // Groups in the column's order, not first appearance.
-    let mut order: Vec<usize> = (0..key.cells())
-        .filter(|&c| index[c] != usize::MAX)
-        .collect();
-    order.sort_unstable();
-    let mut remap = vec![0; key.cells()];
-    let names = order
-        .iter()
-        .enumerate()
-        .map(|(g, &c)| {
-            remap[c] = g;
-            key.values(c).join(" & ")
-        })
-        .collect();
-    Some((names, cells.into_iter().map(|c| remap[c]).collect()))
-}
-
-fn compute(ds: &Dataset, key: &Key) -> Analysis {
-    let meaning = ScoreMeaning::resolve(ds, Some(key.class), key.meaning);
-    let curves = ScoreAnalysis::compute(ds, key.class, key.meaning).map(|a| {
-        let groups = key
-            .column
-            .as_ref()
-            .and_then(|c| a.group_curves(ds, std::slice::from_ref(c)).ok());
-        (a, groups)
-    });
-    let integral = curves.as_ref().is_some_and(|(a, _)| {
-        crate::core::thresholds::ScoreRange::of(&a.scores).is_none_or(|r| r.integral)
-    });
-    let groups = groups_of(ds, key.column.as_ref());
-    let coverage = calib::top_label_confidence(ds, meaning.0).map(|conf| {
-        let correct = |i: usize| !ds.is_error(i);
-        let unit = |i: usize| ds.unit(i);
-        let overall = RiskCoverage::with_class(&conf, correct, unit, |i| {
-            (ds.label[i] == key.class, ds.pred[i] == key.class)
-        });
-        let per_group = groups.as_ref().map_or_else(Vec::new, |(names, cells)| {
-            names
-                .iter()
-                .cloned()
-                .zip(RiskCoverage::by_group(
-                    &conf,
-                    correct,
-                    unit,
-                    |i| cells[i],
-                    names.len(),
-                    // Exact wherever the slider can stop.
-                    &overall.thresholds,
-                ))
-                .collect()
-        });
-        (overall, per_group)
-    });
-    let calibration =
-        calib::inputs(ds, Some(key.class), meaning.0).map(|(scores, outcome, basis)| {
-            let unit = |i: usize| ds.unit(i);
-            let overall =
-                calib::calibrate(&scores, |i| outcome[i], unit, key.bins, key.binning, basis);
-            let per_group = groups.as_ref().map_or_else(Vec::new, |(names, cells)| {
-                names
-                    .iter()
-                    .cloned()
-                    .zip(calib::by_group(
-                        &scores,
-                        &outcome,
-                        unit,
-                        |i| cells[i],
-                        names.len(),
-                        key.bins,
-                        basis,
-                    ))
-                    .collect()
-            });
-            (overall, per_group)
-        });
-    Analysis {
-        meaning,
-        curves,
-        integral,
-        coverage,
-        calibration,
-    }
-}
-
 impl ThresholdsView {
-    fn key(&self) -> Option<Key> {
-        self.class.map(|class| Key {
+    fn key(&self) -> Option<ScorePanelsKey> {
+        self.class.map(|class| ScorePanelsKey {
             class,
             meaning: self.meaning,
             column: self.column.clone(),
@@ -227,7 +97,7 @@ impl ThresholdsView {
 
     /// The analysis for the current options, once computed.
     #[must_use]
-    pub fn analysis(&self) -> Option<&Analysis> {
+    pub fn analysis(&self) -> Option<&ScorePanels> {
         self.key().and_then(|k| self.analysis.get(&k))
     }
 
@@ -299,12 +169,15 @@ impl AppView for ThresholdsView {
         if ds.score.is_none() && ds.probas.is_none() {
             return;
         }
-        if !self.analysis.refresh(&key, &ctx.doc.ds, ctx.egui, compute) {
+        if !self
+            .analysis
+            .refresh(&key, &ctx.doc.ds, ctx.egui, ScorePanels::compute)
+        {
             return;
         }
         // New analysis: open at the model's threshold, keep a shown panel.
         self.go_to_model_threshold();
-        if let Some(panels) = self.analysis().map(Analysis::panels)
+        if let Some(panels) = self.analysis().map(panels)
             && !panels.contains(&self.panel)
             && let Some(&first) = panels.first()
         {
@@ -370,7 +243,7 @@ impl AppView for ThresholdsView {
             computing_ui(ui, ds.rows());
             return;
         };
-        let panels = analysis.panels();
+        let panels = panels(analysis);
         ui.horizontal(|ui| {
             for p in &panels {
                 let label = match p {
