@@ -1,16 +1,14 @@
-//! Seeded bootstrap intervals for the disparity metrics of a slice.
+//! Seeded bootstrap resampling of counts, and its budget.
 //!
 //! Resampling rows with replacement only changes how many rows fall in each
-//! (group, outcome) cell, and every disparity metric is a function of those
-//! counts. So a bootstrap replicate is one multinomial draw over the cells
-//! (exact, via conditional binomials), which costs the same for 1,000 and
-//! 10,000,000 rows. Draws come from `rand_distr` with a seeded PCG-64.
+//! cell of a table of counts, so a bootstrap replicate is one multinomial
+//! draw over the cells (exact, via conditional binomials), which costs the
+//! same for 1,000 and 10,000,000 rows. Draws come from `rand_distr` with a
+//! seeded PCG-64. The disparity intervals built on it are in
+//! `core::slices::disparity`; the calibration intervals in
+//! `core::calibration`.
 
-use serde::Serialize;
-
-use super::metrics::BinaryCounts;
-use super::slices::{Disparity, Group, GroupCounts, disparity};
-use super::stats::{Count, Interval, Rng, quantile_sorted, rng};
+use super::stats::Rng;
 
 /// Default number of bootstrap replicates.
 pub const DEFAULT_REPLICATES: usize = 1000;
@@ -26,9 +24,9 @@ pub const MAX_GROUP_RESAMPLES: u64 = 20_000_000;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "--bootstrap {replicates} over the {groups} groups of {slice} would draw {} group resamples, more than the {} Slicewise draws for one slice (seconds, not minutes); ask for at most {} replicates, or slice by a coarser column (bin it, or group its rare values)",
-    super::render::count(*groups as u64 * *replicates as u64),
-    super::render::count(MAX_GROUP_RESAMPLES),
-    super::render::count(MAX_GROUP_RESAMPLES / (*groups as u64).max(1))
+    super::format::count(*groups as u64 * *replicates as u64),
+    super::format::count(MAX_GROUP_RESAMPLES),
+    super::format::count(MAX_GROUP_RESAMPLES / (*groups as u64).max(1))
 )]
 pub struct BudgetError {
     /// The slice.
@@ -89,141 +87,10 @@ pub fn multinomial(rng: &mut Rng, n: u64, weights: &[f64]) -> Vec<u64> {
         .collect()
 }
 
-/// The five outcome cells of a group: TP, FP, FN, TN-correct, TN-incorrect
-/// (a multi-class error between two negative classes is a TN that is wrong).
-fn cells(c: &GroupCounts) -> [Count; 5] {
-    let b = &c.binary;
-    let zero = Count::ZERO;
-    if b.total().w == 0.0 {
-        // No positive class: correct and incorrect only.
-        return [c.correct, c.n - c.correct, zero, zero, zero];
-    }
-    let tn_correct = if c.correct.w > b.tp.w {
-        c.correct - b.tp
-    } else {
-        zero
-    };
-    let tn_correct_in_tn = if tn_correct.w < b.tn.w {
-        tn_correct
-    } else {
-        b.tn
-    };
-    [b.tp, b.fp, b.fn_, tn_correct, b.tn - tn_correct_in_tn]
-}
-
-fn from_cells(x: &[u64], with_positive: bool) -> GroupCounts {
-    let x: Vec<Count> = x.iter().map(|&v| Count::unweighted(v)).collect();
-    let n: Count = x.iter().sum();
-    if with_positive {
-        GroupCounts {
-            n,
-            correct: x[0] + x[3],
-            binary: BinaryCounts {
-                tp: x[0],
-                fp: x[1],
-                fn_: x[2],
-                tn: x[3] + x[4],
-            },
-            ..GroupCounts::default()
-        }
-    } else {
-        GroupCounts {
-            n,
-            correct: x[0],
-            ..GroupCounts::default()
-        }
-    }
-}
-
-/// Percentile intervals of every disparity metric.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
-pub struct DisparityIntervals {
-    /// Replicates drawn.
-    pub replicates: usize,
-    /// Seed used.
-    pub seed: u64,
-    /// Demographic parity difference.
-    pub demographic_parity_difference: Option<Interval>,
-    /// Demographic parity ratio.
-    pub demographic_parity_ratio: Option<Interval>,
-    /// Equalized odds difference.
-    pub equalized_odds_difference: Option<Interval>,
-    /// Equalized odds ratio.
-    pub equalized_odds_ratio: Option<Interval>,
-    /// Accuracy difference.
-    pub accuracy_difference: Option<Interval>,
-    /// Accuracy ratio.
-    pub accuracy_ratio: Option<Interval>,
-}
-
-/// Bootstrap 95% percentile intervals (numpy's linear percentiles) of the
-/// disparities between `groups`, from `replicates` resamples with `seed`.
-#[must_use]
-pub fn disparity_intervals(
-    groups: &[Group],
-    with_positive: bool,
-    replicates: usize,
-    seed: u64,
-    progress: Option<&std::sync::atomic::AtomicU64>,
-) -> DisparityIntervals {
-    let cells: Vec<Count> = groups.iter().flat_map(|g| cells(&g.counts)).collect();
-    let weights: Vec<f64> = cells.iter().map(|c| c.w).collect();
-    // Weighted rows: as many draws as the rows' effective sample size (the
-    // number of rows, or the sum of whole-number weights).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let total = cells.iter().sum::<Count>().effective().round() as u64;
-    let mut rng = rng(seed);
-    let mut draws: Vec<Disparity> = Vec::with_capacity(replicates);
-    for _ in 0..replicates {
-        let x = multinomial(&mut rng, total, &weights);
-        let resampled: Vec<Group> = x
-            .chunks(5)
-            .map(|c| Group {
-                values: Vec::new(),
-                counts: from_cells(c, with_positive),
-                cell: 0,
-            })
-            .filter(|g| g.counts.n.w > 0.0)
-            .collect();
-        draws.push(disparity(&resampled, with_positive));
-        if let Some(p) = progress {
-            p.fetch_add(groups.len() as u64, std::sync::atomic::Ordering::Relaxed);
-        }
-    }
-    let point = disparity(groups, with_positive);
-    // Percentile intervals. The spread statistics (max − min, min / max) are
-    // biased away from "no disparity", so when groups are nearly equal every
-    // resample can land on one side of the estimate: the interval is then
-    // extended to include the estimate itself.
-    let interval = |pick: fn(&Disparity) -> Option<f64>| {
-        let mut v: Vec<f64> = draws
-            .iter()
-            .filter_map(pick)
-            .filter(|x| x.is_finite())
-            .collect();
-        if v.len() < replicates / 2 || v.is_empty() {
-            return None;
-        }
-        v.sort_by(f64::total_cmp);
-        let (lo, hi) = (quantile_sorted(&v, 0.025)?, quantile_sorted(&v, 0.975)?);
-        let p = pick(&point)?;
-        Some(Interval::new(lo.min(p), hi.max(p)))
-    };
-    DisparityIntervals {
-        replicates,
-        seed,
-        demographic_parity_difference: interval(|d| d.demographic_parity_difference),
-        demographic_parity_ratio: interval(|d| d.demographic_parity_ratio),
-        equalized_odds_difference: interval(|d| d.equalized_odds_difference),
-        equalized_odds_ratio: interval(|d| d.equalized_odds_ratio),
-        accuracy_difference: interval(|d| d.accuracy_difference),
-        accuracy_ratio: interval(|d| d.accuracy_ratio),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::stats::rng;
 
     #[allow(clippy::cast_precision_loss)]
     fn mean_var(draws: &[u64]) -> (f64, f64) {

@@ -21,13 +21,7 @@ use rustc_hash::FxHashMap;
 use super::dataset::{Dataset, HUMAN_COUNT_COLUMNS, MISSING};
 use super::stats::Count;
 
-/// The count column of a cube.
-pub const COUNT_COLUMN: &str = "n";
-/// The weight column of a review sample (inverse sampling fraction).
-pub const SAMPLE_WEIGHT_COLUMN: &str = "sample_weight";
-/// Columns the sample query adds only to draw the sample; the loader leaves
-/// them out (Spark and Postgres cannot select all columns but some).
-pub const BOOKKEEPING: [&str; 2] = ["slicewise_rank", "slicewise_random"];
+pub use super::load::{BOOKKEEPING, COUNT_COLUMN, SAMPLE_WEIGHT_COLUMN};
 /// Default number of score bins.
 pub const DEFAULT_SCORE_BINS: usize = 100;
 /// Most score bins accepted.

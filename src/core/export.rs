@@ -5,11 +5,9 @@
 
 use std::path::Path;
 
-use super::dataset::Dataset;
 use super::priority::TagRow;
-use super::render::{count, pct, tags_csv, tags_html, tags_markdown};
-use super::stats::{Count, Proportion, ratio_u};
-use super::tags::Annotations;
+pub use super::render::ExportContext;
+use super::render::{tags_csv, tags_html, tags_markdown};
 
 /// Export formats of the prioritisation table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,53 +66,6 @@ impl ExportFormat {
             Self::Markdown => "Markdown",
             Self::Html => "HTML",
         }
-    }
-}
-
-/// Context printed above an exported table.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ExportContext {
-    /// Data file name.
-    pub file: String,
-    /// Examples (the sum of weights with a weight column).
-    pub rows: Count,
-    /// Errors (their weight).
-    pub errors: Count,
-    /// Overall accuracy.
-    pub accuracy: Option<f64>,
-    /// Reviewed errors / errors.
-    pub coverage: Option<f64>,
-}
-
-impl ExportContext {
-    /// The context of a dataset reviewed as `state`.
-    #[must_use]
-    pub fn of(ds: &Dataset, state: &Annotations) -> Self {
-        let (rows, errors) = (ds.total(), ds.error_total());
-        Self {
-            file: ds
-                .source
-                .path
-                .file_name()
-                .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
-            rows,
-            errors,
-            accuracy: Proportion::new(rows - errors, rows).value(),
-            coverage: ratio_u(state.reviewed_errors(), ds.errors() as u64),
-        }
-    }
-
-    /// The line printed above a table.
-    #[must_use]
-    pub fn summary(&self) -> String {
-        format!(
-            "{}: {} examples, {} errors, accuracy {}, {} of errors reviewed",
-            self.file,
-            count(self.rows),
-            count(self.errors),
-            pct(self.accuracy, 2),
-            pct(self.coverage, 1)
-        )
     }
 }
 

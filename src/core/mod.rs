@@ -11,6 +11,7 @@ pub mod examples;
 pub mod export;
 pub mod files;
 pub mod filter;
+pub mod format;
 pub mod generate;
 pub mod load;
 pub mod lock;

@@ -12,7 +12,8 @@
 use serde::Serialize;
 
 use super::dataset::Dataset;
-use super::stats::{Count, Interval, Proportion, ratio};
+use super::format::{count, pct};
+use super::stats::{Count, Interval, Proportion, ratio, ratio_u};
 use super::tags::{Annotations, Tag, TagCounts, TagId};
 
 /// Where a tag's HLP comes from.
@@ -545,4 +546,51 @@ pub fn sort_rows(rows: &mut [TagRow], key: SortKey, descending: bool) {
         let ord = if descending { ord.reverse() } else { ord };
         ord.then_with(|| a.tag.cmp(&b.tag))
     });
+}
+
+/// Context printed above an exported table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExportContext {
+    /// Data file name.
+    pub file: String,
+    /// Examples (the sum of weights with a weight column).
+    pub rows: Count,
+    /// Errors (their weight).
+    pub errors: Count,
+    /// Overall accuracy.
+    pub accuracy: Option<f64>,
+    /// Reviewed errors / errors.
+    pub coverage: Option<f64>,
+}
+
+impl ExportContext {
+    /// The context of a dataset reviewed as `state`.
+    #[must_use]
+    pub fn of(ds: &Dataset, state: &Annotations) -> Self {
+        let (rows, errors) = (ds.total(), ds.error_total());
+        Self {
+            file: ds
+                .source
+                .path
+                .file_name()
+                .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
+            rows,
+            errors,
+            accuracy: Proportion::new(rows - errors, rows).value(),
+            coverage: ratio_u(state.reviewed_errors(), ds.errors() as u64),
+        }
+    }
+
+    /// The line printed above a table.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} examples, {} errors, accuracy {}, {} of errors reviewed",
+            self.file,
+            count(self.rows),
+            count(self.errors),
+            pct(self.accuracy, 2),
+            pct(self.coverage, 1)
+        )
+    }
 }

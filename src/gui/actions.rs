@@ -4,7 +4,7 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use super::views::View;
+use super::tabs::View;
 use crate::core::export::ExportFormat;
 
 /// A user action without a payload.

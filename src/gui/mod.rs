@@ -12,6 +12,7 @@ pub mod error;
 pub mod images;
 pub mod jobs;
 pub mod panels;
+pub mod tabs;
 pub mod theme;
 pub mod views;
 pub mod widgets;

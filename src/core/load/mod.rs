@@ -9,6 +9,7 @@
 mod bins;
 mod build;
 mod classes;
+mod convert;
 mod csv;
 mod encode;
 mod fingerprint;
@@ -56,6 +57,14 @@ pub use csv::{sniff_decimal_comma, sniff_delimiter};
 pub use encode::sort_classes;
 pub use fingerprint::fingerprint;
 pub use roles::{detect_roles, names};
+
+/// The count column of a cube.
+pub const COUNT_COLUMN: &str = "n";
+/// The weight column of a review sample (inverse sampling fraction).
+pub const SAMPLE_WEIGHT_COLUMN: &str = "sample_weight";
+/// Columns the sample query adds only to draw the sample; the loader leaves
+/// them out (Spark and Postgres cannot select all columns but some).
+pub const BOOKKEEPING: [&str; 2] = ["slicewise_rank", "slicewise_random"];
 
 /// The file formats Slicewise reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

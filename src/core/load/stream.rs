@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::{DataFrame, DataType, PolarsError, Series};
 use rustc_hash::FxHashMap;
 
-use super::build::{append_f64, first_nulls, to_f64_checked, to_ids};
+use super::convert::{append_f64, first_nulls, to_f64_checked, to_ids};
 use super::encode::{Encoded, NULL_CODE, WeightProblems, encode, next_code, parallel_map, take};
 use super::{SHOW_ROWS, polars_error};
 use crate::core::dataset::{Codes, ColumnUse, Grouping, Ids, MISSING, Roles};
@@ -214,7 +214,7 @@ impl Builder {
             let clean = column.trim_start_matches('\u{feff}');
             // The sampling query's own bookkeeping (engines without SELECT *
             // EXCEPT keep it): not a column to slice by.
-            if crate::core::cube::BOOKKEEPING.contains(&clean) {
+            if super::BOOKKEEPING.contains(&clean) {
                 continue;
             }
             if matches!(c.dtype(), DataType::Binary | DataType::BinaryOffset) {

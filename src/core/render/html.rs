@@ -1,7 +1,7 @@
 //! The prioritisation table as one small self-contained HTML page.
 
+use super::ExportContext;
 use super::reports::tags_document;
-use crate::core::export::ExportContext;
 use crate::core::priority::TagRow;
 
 /// The prioritisation table as one small self-contained HTML page (the

@@ -7,7 +7,6 @@
 
 mod csv;
 mod document;
-mod format;
 mod html;
 pub mod json;
 mod reports;
@@ -15,13 +14,14 @@ mod tables;
 
 use std::fmt::Write as _;
 
-pub use csv::Tidy;
-pub use csv::{report_csv, tags_csv};
-pub use document::{Block, Document, Format, Printable, print};
-pub use format::{
+pub use super::format::{
     NA, count, count_short, interval_text, num, p_value, pct, pct_ci, points, points_1, points_ci,
     points_interval, points_with_ci, pt, score, threshold,
 };
+pub use crate::core::priority::ExportContext;
+pub use csv::Tidy;
+pub use csv::{report_csv, tags_csv};
+pub use document::{Block, Document, Format, Printable, print};
 pub use html::tags_html;
 pub use json::{report_json, tags_json, write_report_json};
 pub use reports::{

@@ -8,8 +8,7 @@ use super::tables::{
     per_class_table, score_sections, scores_line, slice_scores, slice_suffix, slice_table,
     sweep_table, tag_notes, tags_table, watch_table,
 };
-use crate::core::export::ExportContext;
-use crate::core::priority::TagRow;
+use crate::core::priority::{ExportContext, TagRow};
 use crate::core::report::Report;
 
 /// The line under the prioritisation table that says how it is computed.

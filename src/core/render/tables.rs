@@ -1,10 +1,10 @@
 //! The tables and lines every output format shares.
 
 use super::Table;
-use super::format::{
+use crate::core::calibration::Basis;
+use crate::core::format::{
     count, interval_text, num, pct, pct_ci, points, points_1, points_interval, pt, threshold,
 };
-use crate::core::calibration::Basis;
 use crate::core::priority::{Estimate, HlpSource, SortKey, TagRow};
 use crate::core::report::{GroupScores, Report, ScoreSummary};
 use crate::core::slices::{DisparityMetric, SliceAnalysis};
@@ -526,7 +526,7 @@ pub(super) fn slice_scores(r: &Report, i: usize) -> &[GroupScores] {
 /// headline), and between all groups when small ones change them.
 pub(super) fn disparity_line(s: &SliceAnalysis) -> String {
     let describe = |d: &crate::core::slices::Disparity,
-                    b: &crate::core::bootstrap::DisparityIntervals| {
+                    b: &crate::core::slices::DisparityIntervals| {
         let mut parts = vec![format!(
             "accuracy difference {}{} (ratio {}{})",
             pt(d.accuracy_difference, 1),
@@ -570,7 +570,7 @@ pub(super) fn disparity_line(s: &SliceAnalysis) -> String {
             s.groups.len(),
             describe(
                 &s.disparity_all,
-                &crate::core::bootstrap::DisparityIntervals::default()
+                &crate::core::slices::DisparityIntervals::default()
             )
         );
     }
@@ -580,7 +580,7 @@ pub(super) fn disparity_line(s: &SliceAnalysis) -> String {
         s.groups.len(),
         describe(
             &s.disparity_all,
-            &crate::core::bootstrap::DisparityIntervals::default()
+            &crate::core::slices::DisparityIntervals::default()
         )
     )
 }

@@ -11,8 +11,8 @@ pub use scores::{GroupScores, RiskPoint, RiskSummary, ScorePanels, ScorePanelsKe
 
 use super::calibration::Calibration;
 use super::dataset::Dataset;
-use super::export::ExportContext;
 use super::metrics::{Averages, BinaryRates, ClassMetrics, Confusion, Rate};
+use super::priority::ExportContext;
 use super::priority::{SortKey, TagRow, prioritise, sort_rows};
 use super::session::WatchPair;
 use super::slices::{Decision, SliceAnalysis, SliceError};

@@ -250,7 +250,7 @@ impl Step {
     pub(super) fn of(edit: &Edit, ds: &Dataset, state: &Annotations) -> Self {
         let examples = |rows: &[u32]| match rows {
             [one] => ds.ids.key(*one as usize).into_owned(),
-            _ => format!("{} examples", crate::core::render::count(rows.len() as u64)),
+            _ => format!("{} examples", crate::core::format::count(rows.len() as u64)),
         };
         let name = |id: TagId| {
             state

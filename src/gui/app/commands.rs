@@ -16,7 +16,7 @@ use crate::gui::dialogs::NewTagDialog;
 use crate::gui::document::Document;
 use crate::gui::error::GuiError;
 use crate::gui::jobs::{start_compare, start_dialog, start_export, start_load, start_text_export};
-use crate::gui::views::View;
+use crate::gui::tabs::View;
 
 /// Rows jumped by Page Up / Page Down.
 const PAGE: isize = 25;

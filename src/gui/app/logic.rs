@@ -164,7 +164,7 @@ impl App {
                     render::count(broken)
                 );
                 doc.set_compare(Some(std::sync::Arc::new(compared)));
-                self.prefs.view = crate::gui::views::View::Compare;
+                self.prefs.view = crate::gui::tabs::View::Compare;
                 self.say(message);
             }
             Err(GuiError::Cancelled) => {}

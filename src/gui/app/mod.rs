@@ -347,7 +347,7 @@ impl eframe::App for App {
                     self.inspector.ui(&ctx, ui, &mut self.images);
                 }
                 egui::CentralPanel::default().show(ui, |ui| {
-                    views::tabs_ui(ui, view, &self.commands);
+                    crate::gui::panels::tabs_ui(ui, view, &self.commands);
                     views.get_mut(view).ui(&ctx, ui);
                 });
             }

@@ -8,7 +8,7 @@ use super::action_button;
 use crate::core::export::ExportFormat;
 use crate::gui::actions::Action;
 use crate::gui::commands::{Command, CommandSender};
-use crate::gui::views::View;
+use crate::gui::tabs::View;
 
 /// What the menus need to know.
 pub struct MenuState<'a> {

@@ -25,3 +25,24 @@ pub fn action_button(ui: &mut Ui, action: Action, commands: &CommandSender) {
         ui.close();
     }
 }
+
+/// The tabs above the central view.
+pub fn tabs_ui(ui: &mut Ui, current: super::tabs::View, commands: &CommandSender) {
+    ui.horizontal(|ui| {
+        for v in super::tabs::View::ALL {
+            let action = Action::Show(v);
+            let key = action
+                .shortcut()
+                .map(|s| super::actions::shortcut_text(ui.ctx(), &s))
+                .unwrap_or_default();
+            if ui
+                .selectable_label(current == v, egui::RichText::new(v.label()).size(15.0))
+                .on_hover_text(format!("{} ({key})", action.tooltip()))
+                .clicked()
+            {
+                commands.send(action);
+            }
+        }
+    });
+    ui.separator();
+}

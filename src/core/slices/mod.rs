@@ -1,11 +1,20 @@
-//! Per-slice metrics and fairness disparities (Fairlearn's `between_groups`
-//! differences and ratios, Aequitas-style disparity against a reference group).
+//! Per-slice metrics: the groups of a slice column (or of several, crossed)
+//! with their counts, and the analysis the report and the Slices view show;
+//! the disparities between groups are in `disparity`.
 
 use serde::Serialize;
 
+mod disparity;
+
+use disparity::select;
+pub use disparity::{
+    Disparity, DisparityIntervals, DisparityMetric, GroupDisparity, HARM_RATIO, aequitas,
+    disadvantaged, disparity, disparity_intervals, outside_band, reference_group, supported_groups,
+};
+
 use super::dataset::{Dataset, Grouping};
 use super::metrics::BinaryCounts;
-use super::stats::{Count, Proportion, ratio};
+use super::stats::{Count, Proportion};
 
 /// Groups below this many examples are flagged by default.
 pub const DEFAULT_MIN_SUPPORT: u64 = 30;
@@ -365,331 +374,6 @@ pub fn count_groups_with(
         .collect()
 }
 
-/// Fairlearn's `between_groups` disparities over a slice.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Disparity {
-    /// Largest minus smallest selection rate (needs a positive class).
-    pub demographic_parity_difference: Option<f64>,
-    /// Smallest over largest selection rate.
-    pub demographic_parity_ratio: Option<f64>,
-    /// The larger of the TPR and FPR differences.
-    pub equalized_odds_difference: Option<f64>,
-    /// The smaller of the TPR and FPR ratios.
-    pub equalized_odds_ratio: Option<f64>,
-    /// Largest minus smallest accuracy.
-    pub accuracy_difference: Option<f64>,
-    /// Smallest over largest accuracy.
-    pub accuracy_ratio: Option<f64>,
-}
-
-/// Max − min and min / max of the defined values (groups where the metric is
-/// undefined, e.g. TPR without positives, are left out; fairlearn would
-/// count them as 0).
-fn spread(values: impl Iterator<Item = Option<f64>>) -> (Option<f64>, Option<f64>) {
-    let defined: Vec<f64> = values.flatten().collect();
-    if defined.is_empty() {
-        return (None, None);
-    }
-    let max = defined.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let min = defined.iter().copied().fold(f64::INFINITY, f64::min);
-    (Some(max - min), ratio(min, max))
-}
-
-/// The disparities between `groups`.
-#[must_use]
-pub fn disparity(groups: &[Group], with_positive: bool) -> Disparity {
-    let (acc_diff, acc_ratio) = spread(
-        groups
-            .iter()
-            .map(|g| Proportion::new(g.counts.correct, g.counts.n).value()),
-    );
-    if !with_positive {
-        return Disparity {
-            accuracy_difference: acc_diff,
-            accuracy_ratio: acc_ratio,
-            ..Disparity::default()
-        };
-    }
-    let (dp_diff, dp_ratio) = spread(
-        groups
-            .iter()
-            .map(|g| g.counts.binary.selection_rate().value()),
-    );
-    let (tpr_diff, tpr_ratio) = spread(groups.iter().map(|g| g.counts.binary.tpr().value()));
-    let (fpr_diff, fpr_ratio) = spread(groups.iter().map(|g| g.counts.binary.fpr().value()));
-    let worst = |a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64| match (a, b) {
-        (Some(a), Some(b)) => Some(pick(a, b)),
-        (a, b) => a.or(b),
-    };
-    Disparity {
-        demographic_parity_difference: dp_diff,
-        demographic_parity_ratio: dp_ratio,
-        equalized_odds_difference: worst(tpr_diff, fpr_diff, f64::max),
-        equalized_odds_ratio: worst(tpr_ratio, fpr_ratio, f64::min),
-        accuracy_difference: acc_diff,
-        accuracy_ratio: acc_ratio,
-    }
-}
-
-/// The metrics Aequitas-style disparity is reported for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DisparityMetric {
-    /// Accuracy.
-    Accuracy,
-    /// Error rate.
-    ErrorRate,
-    /// Selection rate (Aequitas "pprev").
-    SelectionRate,
-    /// True positive rate.
-    Tpr,
-    /// False positive rate.
-    Fpr,
-    /// False negative rate.
-    Fnr,
-    /// Precision.
-    Precision,
-    /// False discovery rate: 1 − precision, the share of positive
-    /// predictions that are wrong.
-    Fdr,
-}
-
-impl DisparityMetric {
-    /// Metrics that need no positive class.
-    pub const ALWAYS: [Self; 2] = [Self::Accuracy, Self::ErrorRate];
-    /// Metrics that need a positive class.
-    pub const WITH_POSITIVE: [Self; 6] = [
-        Self::SelectionRate,
-        Self::Tpr,
-        Self::Fpr,
-        Self::Fnr,
-        Self::Precision,
-        Self::Fdr,
-    ];
-    /// The rates of harm a group can be disadvantaged on: higher is worse.
-    /// Accuracy, TPR and precision are judged by these complements (error
-    /// rate, FNR, FDR), because a ratio band is blind near 100%: 0.8 × 91%
-    /// accuracy is 73%, while the error rate 9% → 11.5% is 1.28×.
-    pub const HARMS: [Self; 4] = [Self::ErrorRate, Self::Fpr, Self::Fnr, Self::Fdr];
-
-    /// The JSON / column name.
-    #[must_use]
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Accuracy => "accuracy",
-            Self::ErrorRate => "error_rate",
-            Self::SelectionRate => "selection_rate",
-            Self::Tpr => "tpr",
-            Self::Fpr => "fpr",
-            Self::Fnr => "fnr",
-            Self::Precision => "precision",
-            Self::Fdr => "fdr",
-        }
-    }
-
-    /// The plain name people read: "false positive rate".
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Accuracy => "accuracy",
-            Self::ErrorRate => "error rate",
-            Self::SelectionRate => "selection rate",
-            Self::Tpr => "true positive rate",
-            Self::Fpr => "false positive rate",
-            Self::Fnr => "false negative rate",
-            Self::Precision => "precision",
-            Self::Fdr => "false discovery rate",
-        }
-    }
-
-    /// Reads a metric by its key (`fpr`) or plain name.
-    #[must_use]
-    pub fn from_key(text: &str) -> Option<Self> {
-        [Self::Accuracy, Self::ErrorRate]
-            .into_iter()
-            .chain(Self::WITH_POSITIVE)
-            .find(|m| m.key() == text || m.name() == text)
-    }
-
-    /// Which way is worse: `Some(true)` when a higher value is worse (error
-    /// rate, FPR, FNR), `Some(false)` when a lower one is (accuracy, TPR,
-    /// precision), `None` when neither is (the selection rate: demographic
-    /// parity asks for equal rates, so both directions are a disparity).
-    #[must_use]
-    pub fn higher_is_worse(self) -> Option<bool> {
-        match self {
-            Self::ErrorRate | Self::Fpr | Self::Fnr | Self::Fdr => Some(true),
-            Self::Accuracy | Self::Tpr | Self::Precision => Some(false),
-            Self::SelectionRate => None,
-        }
-    }
-
-    /// The proportion for a group.
-    #[must_use]
-    pub fn of(self, c: &GroupCounts) -> Proportion {
-        match self {
-            Self::Accuracy => c.accuracy(),
-            Self::ErrorRate => c.error_rate(),
-            Self::SelectionRate => c.binary.selection_rate(),
-            Self::Tpr => c.binary.tpr(),
-            Self::Fpr => c.binary.fpr(),
-            Self::Fnr => c.binary.fnr(),
-            Self::Precision => c.binary.precision(),
-            Self::Fdr => {
-                let b = &c.binary;
-                Proportion::new(b.fp, b.tp + b.fp)
-            }
-        }
-    }
-}
-
-/// Whether a ratio (group / reference) falls outside the Aequitas band
-/// 0.8–1.25, either way.
-#[must_use]
-pub fn outside_band(ratio: f64) -> bool {
-    !(AEQUITAS_LOW..=1.0 / AEQUITAS_LOW).contains(&ratio)
-}
-
-/// One group's disparity on one metric against the reference group.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct GroupDisparity {
-    /// The metric.
-    pub metric: DisparityMetric,
-    /// Group value / reference value (`None` when either is undefined or the reference is 0).
-    pub ratio: Option<f64>,
-    /// Whether the ratio is outside the band either way (a difference in
-    /// selection rate is a demographic-parity gap, not a "worse").
-    pub outside: bool,
-}
-
-/// How much worse a rate of harm must be to count as a disadvantage: the
-/// Aequitas band, 1 / 0.8 = 1.25 times the comparison group's rate.
-pub const HARM_RATIO: f64 = 1.0 / AEQUITAS_LOW;
-
-/// The groups with at least `min_support` examples (effective examples with
-/// fractional weights).
-#[must_use]
-pub fn supported_groups(groups: &[Group], min_support: u64) -> Vec<usize> {
-    #[allow(clippy::cast_precision_loss)]
-    let min = min_support as f64;
-    (0..groups.len())
-        .filter(|&i| groups[i].counts.n.effective() >= min)
-        .collect()
-}
-
-fn select(groups: &[Group], which: &[usize]) -> Vec<Group> {
-    which.iter().map(|&i| groups[i].clone()).collect()
-}
-
-/// Per group, the rates of harm ([`DisparityMetric::HARMS`]; FPR, FNR and
-/// FDR need a positive class) it is disadvantaged on: its rate is more than
-/// [`HARM_RATIO`] times the rate of all other rows together, and the
-/// difference is beyond chance (Newcombe's 95% interval of the difference
-/// lies above 0). Comparing each group with the rest of the data judges
-/// every group the same way, the largest included, and does not depend on
-/// which group is the reference: on COMPAS by race (positive class 1)
-/// African-American defendants are disadvantaged on the false positive rate
-/// (44.8% against 22.0% for everyone else) and Caucasian defendants on the
-/// false negative rate (47.7% against 33.0%), whichever group is the
-/// reference. Groups below the minimum support are not judged; a rate is
-/// not compared when the rest's is 0 or undefined.
-#[must_use]
-pub fn disadvantaged(
-    groups: &[Group],
-    supported: &[usize],
-    with_positive: bool,
-) -> Vec<Vec<DisparityMetric>> {
-    let mut out = vec![Vec::new(); groups.len()];
-    let mut total = GroupCounts::default();
-    for g in groups {
-        total.add(&g.counts);
-    }
-    let metrics = DisparityMetric::HARMS
-        .iter()
-        .copied()
-        .filter(|m| with_positive || *m == DisparityMetric::ErrorRate);
-    for m in metrics {
-        for &g in supported {
-            let own = m.of(&groups[g].counts);
-            let rest = m.of(&total.without(&groups[g].counts));
-            let worse = match (own.value(), rest.value()) {
-                (Some(x), Some(y)) if y > 0.0 => {
-                    x > y * HARM_RATIO
-                        && super::stats::newcombe_difference(own, rest)
-                            .is_some_and(|ci| ci.lo > 0.0)
-                }
-                _ => false,
-            };
-            if worse {
-                out[g].push(m);
-            }
-        }
-    }
-    out
-}
-
-/// Picks the reference group: the named one, else the largest.
-///
-/// # Errors
-/// When `name` is given but no group has that value.
-pub fn reference_group(
-    groups: &[Group],
-    slice: &str,
-    name: Option<&str>,
-) -> Result<Option<usize>, SliceError> {
-    match name {
-        Some(value) => groups
-            .iter()
-            .position(|g| {
-                g.name() == value || g.values.iter().any(|v| v == value) && g.values.len() == 1
-            })
-            .map(Some)
-            .ok_or_else(|| SliceError::NoSuchReference {
-                column: slice.to_string(),
-                value: value.to_string(),
-                groups: groups.iter().map(Group::name).collect(),
-            }),
-        None => Ok(groups
-            .iter()
-            .enumerate()
-            .max_by(|a, b| {
-                a.1.counts
-                    .n
-                    .w
-                    .total_cmp(&b.1.counts.n.w)
-                    .then(b.0.cmp(&a.0))
-            })
-            .map(|(i, _)| i)),
-    }
-}
-
-/// Aequitas disparity of `group` against `reference` on every metric.
-#[must_use]
-pub fn aequitas(
-    group: &GroupCounts,
-    reference: &GroupCounts,
-    with_positive: bool,
-) -> Vec<GroupDisparity> {
-    let metrics = DisparityMetric::ALWAYS.iter().chain(if with_positive {
-        &DisparityMetric::WITH_POSITIVE[..]
-    } else {
-        &[]
-    });
-    metrics
-        .map(|&metric| {
-            let r = match (metric.of(group).value(), metric.of(reference).value()) {
-                (Some(g), Some(r)) => ratio(g, r),
-                _ => None,
-            };
-            GroupDisparity {
-                metric,
-                ratio: r,
-                outside: r.is_some_and(outside_band),
-            }
-        })
-        .collect()
-}
-
 /// A slice with its groups and disparities: what the report and the Slices
 /// view show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -723,7 +407,7 @@ pub struct SliceAnalysis {
     /// The score threshold the decisions were made at, when not the predictions.
     pub threshold: Option<f64>,
     /// Bootstrap intervals of the disparities, when asked for.
-    pub disparity_ci: Option<super::bootstrap::DisparityIntervals>,
+    pub disparity_ci: Option<DisparityIntervals>,
     /// Why bootstrap intervals that were asked for were not drawn.
     pub bootstrap_refused: Option<String>,
 }
@@ -806,7 +490,7 @@ impl SliceAnalysis {
             &self.groups,
             &supported_groups(&self.groups, self.min_support),
         );
-        self.disparity_ci = Some(super::bootstrap::disparity_intervals(
+        self.disparity_ci = Some(disparity_intervals(
             &supported,
             self.positive.is_some(),
             replicates,

@@ -1,4 +1,6 @@
-//! Numbers for people: percentages, intervals, counts.
+//! Numbers for people: percentages, intervals, counts, scores and
+//! thresholds, one format each for every view, report and export (a leaf:
+//! the engine's lowest layers word their messages with it too).
 
 use crate::core::stats::{Count, Interval};
 
@@ -191,7 +193,7 @@ pub fn threshold(v: f64, whole: bool) -> String {
     if whole && v.fract() == 0.0 {
         format!("{v:.0}")
     } else {
-        crate::core::dataset::format_edge(v)
+        crate::core::temporal::format_edge(v)
     }
 }
 
@@ -244,7 +246,10 @@ mod tests {
         assert_eq!(count_short(123_456u64), "123k");
         assert_eq!(count_short(Count::of_weight(1.5e9, false)), "1.5B");
         assert_eq!(count(Count::of_weight(1234.0, false)), "1,234");
-        assert_eq!(super::super::csv_field("a,b"), "\"a,b\"");
-        assert_eq!(super::super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(crate::core::render::csv_field("a,b"), "\"a,b\"");
+        assert_eq!(
+            crate::core::render::csv_field("say \"hi\""),
+            "\"say \"\"hi\"\"\""
+        );
     }
 }
