@@ -8,32 +8,38 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::core::dataset::Dataset;
-use crate::core::export::{self, ExportFormat};
 use crate::core::files;
 use crate::core::load::{self, InputFormat, LoadOptions, RoleChoice};
 use crate::core::open;
 use crate::core::priority::SortKey;
+use crate::core::render;
 use crate::core::report::{self, ReportOptions};
 use crate::core::session::WatchPair;
 use crate::core::slices::DEFAULT_MIN_SUPPORT;
 use crate::core::tags::Annotations;
 use crate::core::thresholds::ScoreMeaning;
-use crate::core::{generate, render};
 
 mod compare;
 mod cube;
 mod discover;
+mod export_cmd;
+mod generate_cmd;
+mod progress;
 pub use compare::{CompareArgs, EXIT_REGRESSION, LabelsArg};
 use compare::{run_compare, slice_specs};
 pub use cube::CubeArgs;
 use cube::run_cube;
 pub use discover::DiscoverArgs;
 use discover::run_discover;
+use export_cmd::run_export;
+pub use export_cmd::{ExportArgs, ShowArg};
+pub use generate_cmd::GenerateArgs;
+use generate_cmd::run_generate;
+use progress::{CountLine, ProgressLine, Timings};
 
 /// Exit code for bad input data or session.
 pub const EXIT_DATA: u8 = 3;
@@ -422,87 +428,6 @@ fn parse_sort(s: &str) -> Result<(SortKey, bool), String> {
     Ok((key, descending))
 }
 
-/// Arguments of `export`.
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// The predictions file.
-    pub data: PathBuf,
-    /// Session file (default: <data stem>.slicewise.ron beside the data).
-    #[arg(long, value_name = "FILE")]
-    pub session: Option<PathBuf>,
-    /// Output file: the prioritisation table as .csv, .md or .html; with
-    /// --examples, the examples as .csv or .parquet.
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
-    /// Write examples instead of the table: every column of the data file
-    /// plus `tags` and `note`, for the rows --show, --filter and --tag
-    /// select (all that are given).
-    #[arg(long)]
-    pub examples: bool,
-    /// With --examples: which rows, as Review's Show (default: errors).
-    #[arg(long, value_enum, default_value = "errors", requires = "examples")]
-    pub show: ShowArg,
-    /// With --examples: only rows this rule matches, e.g. 'noise == "car" and snr < 10'.
-    #[arg(long, value_name = "RULE", requires = "examples")]
-    pub filter: Option<String>,
-    /// With --examples: only rows carrying this tag (rule or manual, from the session).
-    #[arg(long, value_name = "NAME", requires = "examples")]
-    pub tag: Option<String>,
-    /// Column roles and format.
-    #[command(flatten)]
-    pub columns: ColumnArgs,
-    /// Print the time of each phase to standard error.
-    #[arg(long)]
-    pub timings: bool,
-}
-
-/// Which rows `export --examples` starts from (Review's Show).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShowArg {
-    /// Misclassified rows.
-    Errors,
-    /// Correctly classified rows.
-    Correct,
-    /// Every row.
-    All,
-    /// Rows whose human label differs from the true label.
-    HumanDisagrees,
-}
-
-/// Arguments of `generate`.
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    /// Number of rows.
-    #[arg(long, value_name = "N", value_parser = parse_rows)]
-    pub rows: usize,
-    /// Output file; .csv, .parquet or .ndjson.
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
-    /// Random seed.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Another model's run on the same examples: the same rows, with the
-    /// errors drawn again for this seed (for `compare`).
-    #[arg(long, value_name = "SEED")]
-    pub model_seed: Option<u64>,
-    /// Also write the course example's session (rule tags and HLP) for the file.
-    /// A session that holds hand work (tagged, reviewed or noted examples),
-    /// or whose backup does, is not replaced without --replace-session.
-    #[arg(long, value_name = "FILE")]
-    pub session: Option<PathBuf>,
-    /// Replace a --session file even when it (or its .bak) holds hand work;
-    /// its previous version is kept as FILE.bak.
-    #[arg(long, requires = "session")]
-    pub replace_session: bool,
-    /// Write a folder of N parts (part-00001.parquet, ...) instead of one
-    /// file: --out names the folder; ids are unique across parts.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
-    pub parts: Option<u64>,
-    /// Format of the parts (csv, parquet, ndjson); default parquet.
-    #[arg(long, value_name = "FORMAT", value_parser = parse_format, requires = "parts")]
-    pub format: Option<InputFormat>,
-}
-
 /// An error with the exit code it maps to.
 #[derive(Debug)]
 pub struct Failure {
@@ -523,173 +448,6 @@ fn output_err(e: impl Into<anyhow::Error>) -> Failure {
     Failure {
         code: EXIT_OUTPUT,
         error: e.into(),
-    }
-}
-
-/// Times the phases of a command.
-struct Timings {
-    enabled: bool,
-    start: Instant,
-    last: Instant,
-    phases: Vec<(&'static str, f64)>,
-    details: Vec<(&'static str, String)>,
-}
-
-impl Timings {
-    fn new(enabled: bool) -> Self {
-        let now = Instant::now();
-        Self {
-            enabled,
-            start: now,
-            last: now,
-            phases: Vec::new(),
-            details: Vec::new(),
-        }
-    }
-
-    /// Splits the last lap into the given sub-phases (they end at the last lap).
-    fn detail(&mut self, parts: &[(&'static str, f64)]) {
-        if let Some((name, _)) = self.phases.last().copied() {
-            let detail: Vec<String> = parts.iter().map(|(p, s)| format!("{p} {s:.3} s")).collect();
-            self.details.push((name, detail.join(", ")));
-        }
-    }
-
-    fn lap(&mut self, phase: &'static str) {
-        let now = Instant::now();
-        self.phases.push((phase, (now - self.last).as_secs_f64()));
-        self.last = now;
-    }
-
-    fn print(&self) {
-        if !self.enabled {
-            return;
-        }
-        let parts: Vec<String> = self
-            .phases
-            .iter()
-            .map(|(p, s)| match self.details.iter().find(|(d, _)| d == p) {
-                Some((_, detail)) => format!("{p} {s:.3} s ({detail})"),
-                None => format!("{p} {s:.3} s"),
-            })
-            .collect();
-        eprintln!(
-            "timings: {}, total {:.3} s",
-            parts.join(", "),
-            self.start.elapsed().as_secs_f64()
-        );
-    }
-}
-
-/// A line on a terminal's standard error saying how much of a folder of
-/// parts has been read, redrawn a few times a second until dropped. Nothing
-/// when standard error is not a terminal or the data is one file (its
-/// reader gives no progress).
-struct ProgressLine {
-    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl ProgressLine {
-    fn start(data: &Path, opts: &mut LoadOptions) -> Self {
-        use std::io::IsTerminal as _;
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-        let done = Arc::new(AtomicBool::new(false));
-        if !std::io::stderr().is_terminal() {
-            return Self { done, thread: None };
-        }
-        let read = Arc::new(AtomicU64::new(0));
-        opts.controls.progress = Some(read.clone());
-        let rows = Arc::new(AtomicU64::new(0));
-        opts.controls.rows_read = Some(rows.clone());
-        let total = load::data_size(data).max(1);
-        let name = data.display().to_string();
-        // One NDJSON file is read whole: no share of it to show.
-        let whole = !data.is_dir()
-            && !load::parts::is_glob(data)
-            && opts
-                .format
-                .or_else(|| InputFormat::from_path(data))
-                .is_some_and(|f| f == InputFormat::Ndjson);
-        let stop = done.clone();
-        let thread = std::thread::Builder::new()
-            .name("slicewise-progress".into())
-            .spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    let bytes = read.load(Ordering::Relaxed);
-                    let rows = render::count(rows.load(Ordering::Relaxed));
-                    if whole {
-                        eprint!("\r\x1b[2Kreading {name} (NDJSON, read whole)");
-                    } else if bytes >= total {
-                        eprint!("\r\x1b[2Kread {name} ({rows} rows); grouping the columns");
-                    } else {
-                        eprint!(
-                            "\r\x1b[2Kreading {name}: {}% ({} of {} MB, {rows} rows)",
-                            bytes * 100 / total,
-                            render::count(bytes / 1_000_000),
-                            render::count(total / 1_000_000)
-                        );
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                }
-                eprint!("\r\x1b[2K");
-            })
-            .ok();
-        Self { done, thread }
-    }
-}
-
-impl Drop for ProgressLine {
-    fn drop(&mut self) {
-        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// A line on a terminal's standard error counting work done (bootstrap
-/// resamples), with its rate, redrawn a few times a second until dropped;
-/// nothing when standard error is not a terminal.
-struct CountLine;
-
-impl CountLine {
-    fn start(
-        what: &'static str,
-        unit: &'static str,
-        done: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    ) -> ProgressLine {
-        use std::io::IsTerminal as _;
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicBool, Ordering};
-        let stop = Arc::new(AtomicBool::new(false));
-        if !std::io::stderr().is_terminal() {
-            return ProgressLine {
-                done: stop,
-                thread: None,
-            };
-        }
-        let flag = stop.clone();
-        let started = Instant::now();
-        let thread = std::thread::Builder::new()
-            .name("slicewise-progress".into())
-            .spawn(move || {
-                while !flag.load(Ordering::Relaxed) {
-                    let n = done.load(Ordering::Relaxed);
-                    let secs = started.elapsed().as_secs_f64().max(1e-3);
-                    #[allow(clippy::cast_precision_loss)]
-                    let rate = n as f64 / secs / 1e6;
-                    eprint!(
-                        "\r\x1b[2K{what}: {} {unit} ({rate:.1} million a second)",
-                        render::count(n)
-                    );
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                }
-                eprint!("\r\x1b[2K");
-            })
-            .ok();
-        ProgressLine { done: stop, thread }
     }
 }
 
@@ -864,234 +622,6 @@ pub(super) fn report_error_code(e: &report::ReportError) -> u8 {
         | report::ReportError::Bootstrap(_) => EXIT_USAGE,
         _ => EXIT_DATA,
     }
-}
-
-fn run_export(args: &ExportArgs) -> Result<(), Failure> {
-    if args.examples {
-        return run_export_examples(args);
-    }
-    let format = ExportFormat::from_path(&args.out).map_err(|e| Failure {
-        code: EXIT_USAGE,
-        error: e.into(),
-    })?;
-    let session = session_inputs(&args.data, args.session.as_deref());
-    check_output(Some(&args.out), &[&args.data, &session])?;
-    let mut t = Timings::new(args.timings);
-    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
-    t.lap("load");
-    t.detail(&ds.load_phases);
-    let report = report::build(&ds, &state, &ReportOptions::default()).map_err(data_err)?;
-    t.lap("compute");
-    let text = export::table_text(&report.tags, &report.context, format);
-    write_output(Some(&args.out), &text)?;
-    t.lap("output");
-    t.print();
-    if report.tags.is_empty() {
-        eprintln!(
-            "note: the session has no tags yet, so the table is empty ({})",
-            args.out.display()
-        );
-    }
-    Ok(())
-}
-
-/// `export --examples`: the selected rows with all their columns, tags and note.
-fn run_export_examples(args: &ExportArgs) -> Result<(), Failure> {
-    use crate::core::examples::{ExamplesFormat, examples_frame, write_examples};
-    use crate::core::filter::{ReviewFilter, Scope};
-    if ExamplesFormat::from_path(&args.out).is_none() {
-        return Err(Failure {
-            code: EXIT_USAGE,
-            error: anyhow::anyhow!(
-                "Cannot tell the format to write the examples in from '{}': name the file .csv or .parquet",
-                args.out.display()
-            ),
-        });
-    }
-    let session = session_inputs(&args.data, args.session.as_deref());
-    check_output(Some(&args.out), &[&args.data, &session])?;
-    let mut t = Timings::new(args.timings);
-    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
-    t.lap("load");
-    let scope = match args.show {
-        ShowArg::Errors => Scope::Errors,
-        ShowArg::Correct => Scope::Correct,
-        ShowArg::All => Scope::All,
-        ShowArg::HumanDisagrees => Scope::HumanDisagrees,
-    };
-    let shown = ReviewFilter {
-        scope,
-        ..ReviewFilter::default()
-    }
-    .apply(&ds, &state);
-    let mut keep = crate::core::dataset::Bitmap::new(ds.rows());
-    for r in shown {
-        keep.set(r as usize, true);
-    }
-    if let Some(rule) = &args.filter {
-        let matched = crate::core::rules::evaluate(&ds, rule).map_err(|e| Failure {
-            code: EXIT_USAGE,
-            error: anyhow::anyhow!("--filter: {e}"),
-        })?;
-        for r in 0..ds.rows() {
-            if keep.get(r) && !matched.get(r) {
-                keep.set(r, false);
-            }
-        }
-    }
-    if let Some(name) = &args.tag {
-        let tag = state.tag_by_name(name).ok_or_else(|| {
-            let names: Vec<&str> = state.tags().iter().map(|t| t.def.name.as_str()).collect();
-            Failure {
-                code: EXIT_DATA,
-                error: anyhow::anyhow!(
-                    "--tag names '{name}', which is not a tag of the session.{} Tags: {}",
-                    crate::core::suggest::did_you_mean(name, names.iter().copied()),
-                    if names.is_empty() {
-                        "(none)".to_string()
-                    } else {
-                        names.join(", ")
-                    }
-                ),
-            }
-        })?;
-        for r in 0..ds.rows() {
-            if keep.get(r) && !tag.members.get(r) {
-                keep.set(r, false);
-            }
-        }
-    }
-    let rows: Vec<u32> = keep.ones().filter_map(|r| u32::try_from(r).ok()).collect();
-    let mut df = examples_frame(&args.data, args.columns.input_format, &ds, &state, &rows)
-        .map_err(data_err)?;
-    t.lap("select");
-    write_examples(&mut df, &args.out).map_err(output_err)?;
-    t.lap("output");
-    t.print();
-    eprintln!(
-        "wrote {} example(s) to {}",
-        render::count(rows.len() as u64),
-        args.out.display()
-    );
-    Ok(())
-}
-
-fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
-    if let Some(parts) = args.parts {
-        if args.session.is_some() {
-            return Err(Failure {
-                code: EXIT_USAGE,
-                error: anyhow::anyhow!(
-                    "--session writes a session for one file; leave it out with --parts"
-                ),
-            });
-        }
-        let rows = generate::Generated::new(args.rows, args.seed, args.model_seed);
-        let format = args.format.unwrap_or(InputFormat::Parquet);
-        let files = generate::write_parts(
-            &rows,
-            &args.out,
-            usize::try_from(parts).unwrap_or(usize::MAX),
-            format,
-        )
-        .map_err(output_err)?;
-        eprintln!(
-            "wrote {} rows in {} parts to {}",
-            render::count(args.rows as u64),
-            files.len(),
-            args.out.display()
-        );
-        return Ok(());
-    }
-    if InputFormat::from_path(&args.out).is_none() {
-        return Err(Failure {
-            code: EXIT_USAGE,
-            error: anyhow::anyhow!(
-                "Cannot tell the format to write from '{}': name the file .csv, .parquet or .ndjson",
-                args.out.display()
-            ),
-        });
-    }
-    if let Some(session_path) = &args.session
-        && !args.replace_session
-    {
-        check_session_replaceable(session_path)?;
-    }
-    if let Some(session_path) = &args.session
-        && load::parts::output_conflict(&args.out, &[session_path]).is_some()
-    {
-        return Err(Failure {
-            code: EXIT_USAGE,
-            error: anyhow::anyhow!(
-                "--out and --session name the same file; give the session its own name: {}",
-                session_path.display()
-            ),
-        });
-    }
-    let rows = generate::Generated::new(args.rows, args.seed, args.model_seed);
-    generate::write_file(&rows, &args.out).map_err(output_err)?;
-    if let Some(session_path) = &args.session {
-        let source = crate::core::dataset::SourceInfo {
-            path: args.out.clone(),
-            size: std::fs::metadata(&args.out).map_err(output_err)?.len(),
-            fingerprint: load::fingerprint(&args.out).map_err(output_err)?,
-        };
-        let mut session = generate::course_session();
-        session.data = crate::core::session::DataRef::of(&source);
-        session.key = crate::core::session::Key::Column("id".into());
-        // Replacing a session with hand work was refused above unless asked
-        // for; the previous version is kept as .bak.
-        crate::core::session_file::SessionFile::new(session_path.clone(), None)
-            .replace(session)
-            .map_err(output_err)?;
-    }
-    eprintln!(
-        "wrote {} rows to {}",
-        render::count(args.rows as u64),
-        args.out.display()
-    );
-    Ok(())
-}
-
-/// Refuses to replace a session that holds hand work, or whose backup
-/// does (replacing the session again would replace that backup), or that
-/// cannot be read to tell.
-fn check_session_replaceable(path: &Path) -> Result<(), Failure> {
-    use crate::core::session::{Session, backup_path};
-    let refuse = |what: String, file: &Path| Failure {
-        code: EXIT_USAGE,
-        error: anyhow::anyhow!(
-            "--session would replace {what}. Give another --session file, or add --replace-session to replace it (the current file is then kept as .bak): {}",
-            file.display()
-        ),
-    };
-    for (file, label) in [
-        (path.to_path_buf(), "a session"),
-        (backup_path(path), "the backup of a session"),
-    ] {
-        // The backup is replaced only when the session exists.
-        if !file.exists() || !path.exists() {
-            continue;
-        }
-        match Session::read(&file) {
-            Ok(session) => {
-                let work = session.hand_work();
-                if !work.is_empty() {
-                    return Err(refuse(
-                        format!("{label} that holds hand work ({work})"),
-                        &file,
-                    ));
-                }
-            }
-            Err(e) => {
-                return Err(refuse(
-                    format!("{label} that cannot be read to check for hand work ({e})"),
-                    &file,
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Runs a headless subcommand.
