@@ -1,8 +1,9 @@
 //! Lock files that name their owner (`pid host`), so a second window knows
-//! the session is open elsewhere and two saves never interleave. A lock
-//! whose owner died on this host is stale and taken over.
+//! the session is open elsewhere and two saves never interleave. The lock
+//! is the operating system's (std's `File::try_lock`), released when its
+//! process ends, so a crash never leaves a stale one.
 
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -38,13 +39,6 @@ impl Owner {
         let host = parts.next().unwrap_or("").to_string();
         Some(Self { pid, host })
     }
-
-    /// Whether the owner is known to be gone: a process of this host that
-    /// no longer runs. An owner on another host is never taken for dead.
-    #[must_use]
-    pub fn is_gone(&self) -> bool {
-        self.host == host_name() && !alive(self.pid)
-    }
 }
 
 fn host_name() -> String {
@@ -56,10 +50,6 @@ fn host_name() -> String {
         .unwrap_or_else(|| "localhost".to_string())
 }
 
-fn alive(pid: u32) -> bool {
-    process_alive(pid).unwrap_or(true)
-}
-
 /// Whether process `pid` of this host runs, where that can be asked
 /// (Linux, through `/proc`); `None` elsewhere.
 #[must_use]
@@ -67,10 +57,15 @@ pub fn process_alive(pid: u32) -> Option<bool> {
     cfg!(target_os = "linux").then(|| Path::new("/proc").join(pid.to_string()).exists())
 }
 
-/// A lock file this process holds; removed when dropped.
+/// A lock file this process holds: an exclusive lock of the operating system
+/// on the open file (`flock` on Unix, `LockFileEx` on Windows), which the
+/// system lets go when the process ends however it ends, so a crashed
+/// owner never leaves a lock behind. The file names its owner for the
+/// message a second window shows; it is removed when dropped.
 #[derive(Debug)]
 pub struct Lock {
     path: PathBuf,
+    file: File,
 }
 
 /// The outcome of trying a lock.
@@ -83,33 +78,36 @@ pub enum Attempt {
 }
 
 impl Lock {
-    /// Takes the lock at `path` unless a live owner holds it (a stale one is
-    /// taken over).
+    /// Takes the lock at `path` unless another open file (of this or any
+    /// process) holds it.
     ///
     /// # Errors
-    /// When the lock file cannot be created or read.
+    /// When the lock file cannot be created, locked or written.
     pub fn try_take(path: &Path) -> io::Result<Attempt> {
         for _ in 0..3 {
-            match OpenOptions::new().write(true).create_new(true).open(path) {
-                Ok(mut f) => {
-                    let me = Owner::me();
-                    writeln!(f, "{} {}", me.pid, me.host)?;
-                    return Ok(Attempt::Taken(Self {
-                        path: path.to_path_buf(),
-                    }));
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    let text = fs::read_to_string(path).unwrap_or_default();
-                    match Owner::parse(&text) {
-                        Some(owner) if !owner.is_gone() => return Ok(Attempt::HeldBy(owner)),
-                        // Stale or unreadable (a crash while writing it): take over.
-                        _ => {
-                            let _ = fs::remove_file(path);
-                        }
-                    }
-                }
-                Err(e) => return Err(e),
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => return Ok(Attempt::HeldBy(read_owner(path))),
+                Err(TryLockError::Error(e)) => return Err(e),
             }
+            // The holder before us may have removed the file between our open
+            // and our lock: then we hold a lock on a name no one sees. Try anew.
+            if !same_file(&file, path) {
+                continue;
+            }
+            file.set_len(0)?;
+            let me = Owner::me();
+            (&file).write_all(format!("{} {}\n", me.pid, me.host).as_bytes())?;
+            return Ok(Attempt::Taken(Self {
+                path: path.to_path_buf(),
+                file,
+            }));
         }
         Err(io::Error::other(format!(
             "cannot take the lock file: {}",
@@ -117,8 +115,8 @@ impl Lock {
         )))
     }
 
-    /// Takes the lock at `path`, waiting up to `wait` for a live owner to
-    /// let go.
+    /// Takes the lock at `path`, waiting up to `wait` for its holder to let
+    /// go.
     ///
     /// # Errors
     /// When the owner keeps it longer, or the file cannot be created.
@@ -140,16 +138,45 @@ impl Lock {
     }
 }
 
+/// The owner a held lock file names. Its holder writes it just after taking
+/// the lock, so an empty file is read again for a moment; a file that never
+/// names anyone (written by something else) reads as an unknown owner.
+fn read_owner(path: &Path) -> Owner {
+    for _ in 0..10 {
+        if let Some(owner) = fs::read_to_string(path).ok().and_then(|t| Owner::parse(&t)) {
+            return owner;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Owner {
+        pid: 0,
+        host: "an unknown host".to_string(),
+    }
+}
+
+/// Whether `path` still names the file `file` has open.
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Whether `path` still names the file `file` has open. Windows does not
+/// remove a file another process has open, so the name cannot move.
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    path.exists()
+}
+
 impl Drop for Lock {
     fn drop(&mut self) {
-        // Only remove it while it still names this process.
-        let mine = fs::read_to_string(&self.path)
-            .ok()
-            .and_then(|t| Owner::parse(&t))
-            .is_some_and(|o| o == Owner::me());
-        if mine {
-            let _ = fs::remove_file(&self.path);
-        }
+        // Removed while still locked, so whoever opened it meanwhile sees the
+        // name gone once the lock is theirs, and tries anew.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
 }
 
@@ -171,8 +198,24 @@ mod tests {
         }
         drop(first);
         assert!(!path.exists());
-        // A lock left by a process that is gone.
+        // A lock file left by a process that is gone holds no lock of the
+        // system: it is taken over, whatever it names.
         fs::write(&path, format!("{} {}\n", u32::MAX - 7, host_name())).unwrap();
-        assert!(matches!(Lock::try_take(&path).unwrap(), Attempt::Taken(_)));
+        let again = match Lock::try_take(&path).unwrap() {
+            Attempt::Taken(l) => l,
+            Attempt::HeldBy(o) => panic!("held by {o}"),
+        };
+        assert_eq!(
+            Owner::parse(&fs::read_to_string(&path).unwrap()),
+            Some(Owner::me())
+        );
+        // A waiting taker gets it once the holder lets go.
+        let waiter = {
+            let path = path.clone();
+            std::thread::spawn(move || Lock::take(&path, Duration::from_secs(5)).is_ok())
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        drop(again);
+        assert!(waiter.join().unwrap());
     }
 }

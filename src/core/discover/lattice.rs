@@ -261,43 +261,28 @@ fn singles(lattice: &Lattice<'_>, errors: &Errors) -> Vec<Slice> {
         .collect()
 }
 
-/// Evaluates candidates on both cores.
+/// Evaluates candidates on all cores (rayon), in their order.
 fn evaluate(
     lattice: &Lattice<'_>,
     bitmaps: &Bitmaps,
     errors: &Errors,
     candidates: &[Vec<u32>],
 ) -> Vec<Slice> {
-    let eval_part = |part: &[Vec<u32>]| -> Vec<Slice> {
-        part.iter()
-            .map(|cols| {
-                let (size, errs, max_error) = bitmaps.eval(cols, errors);
-                Slice {
-                    score: lattice.score(size, errs),
-                    cols: cols.clone(),
-                    size,
-                    errors: errs,
-                    max_error,
-                }
-            })
-            .collect()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if threads < 2 || candidates.len() < 64 {
-        return eval_part(candidates);
-    }
-    let chunk = candidates.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = candidates
-            .chunks(chunk)
-            .map(|part| (part, scope.spawn(move || eval_part(part))))
-            .collect();
-        // A part whose thread failed is evaluated here: no candidate is lost.
-        handles
-            .into_iter()
-            .flat_map(|(part, h)| h.join().unwrap_or_else(|_| eval_part(part)))
-            .collect()
-    })
+    use rayon::prelude::*;
+    candidates
+        .par_iter()
+        .with_min_len(64)
+        .map(|cols| {
+            let (size, errs, max_error) = bitmaps.eval(cols, errors);
+            Slice {
+                score: lattice.score(size, errs),
+                cols: cols.clone(),
+                size,
+                errors: errs,
+                max_error,
+            }
+        })
+        .collect()
 }
 
 /// The candidates of the next level from the surviving slices `s` of

@@ -247,43 +247,10 @@ impl WeightProblems {
     }
 }
 
-/// Maps `f` over `items` on all cores, keeping the order. Falls back to the
-/// calling thread when no thread can be started.
+/// Maps `f` over `items` on rayon's pool (all cores), keeping the order.
 pub(super) fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    use std::sync::{Mutex, PoisonError};
-    let n = items.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(n)
-        .max(1);
-    let queue: Mutex<std::collections::VecDeque<(usize, T)>> =
-        Mutex::new(items.into_iter().enumerate().collect());
-    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..n).map(|_| None).collect());
-    let work = || {
-        loop {
-            let next = queue
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop_front();
-            let Some((i, item)) = next else { break };
-            let r = f(item);
-            results.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(r);
-        }
-    };
-    std::thread::scope(|s| {
-        for t in 1..threads {
-            let _ = std::thread::Builder::new()
-                .name(format!("slicewise-encode-{t}"))
-                .spawn_scoped(s, work);
-        }
-        work();
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .into_iter()
-        .flatten()
-        .collect()
+    use rayon::prelude::*;
+    items.into_par_iter().map(&f).collect()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod build;
 mod classes;
 mod convert;
 mod csv;
+mod csv_scan;
 mod encode;
 mod fingerprint;
 mod ndjson;

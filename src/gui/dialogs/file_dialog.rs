@@ -3,6 +3,15 @@
 //! remote X). A path bar, places (home, the data's folder, recent folders),
 //! a listing with folders first, a file-name field, and a question before a
 //! file is replaced.
+//!
+//! Why our own (December 2026): `egui-file-dialog` 0.15 is built for egui
+//! 0.36, not the 0.37 we use. `egui_file` 0.29 fits egui 0.37 but saves over
+//! an existing file without asking (never replacing a user's file unasked is
+//! a rule of ours), opens either a file or a folder where a dataset is
+//! either (a file, or a folder of parts), reads the metadata of every entry
+//! of a folder each time it is listed (a folder of 100,000 parts stalls the
+//! window; ours lists 20,000 and counts the rest), and has no places (the
+//! data's folder, recent folders). Revisit when a kept crate does these.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
