@@ -7,6 +7,15 @@ use slicewise::cli::{self, Cli, Command};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    // Before any work: both thread pools read their size once.
+    let all = slicewise::core::threads::available();
+    let default = if matches!(args.command, None | Some(Command::Open { .. })) {
+        // The desktop app keeps a core for drawing.
+        all.saturating_sub(1).max(1)
+    } else {
+        all
+    };
+    slicewise::core::threads::configure(slicewise::core::threads::choose(args.threads, default));
     match args.command {
         Some(Command::Open {
             file,

@@ -114,7 +114,12 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         &[&args.before, &after_path, &session],
     )?;
     // The first run with its session (tags); the second run alone.
-    let (before, state) = open_with_session(&args.before, &args.columns, args.session.as_deref())?;
+    let (before, state) = open_with_session(
+        &args.before,
+        &args.columns,
+        args.session.as_deref(),
+        super::needs(&slice_specs(&args.by)?),
+    )?;
     // The second run needs its labels, predictions and ids only.
     let opts = after_options(
         &args.columns.load_options(),

@@ -115,8 +115,10 @@ pub(super) fn run_cube(args: &CubeArgs) -> Result<(), Failure> {
         )));
     }
     check_output(Some(out), &[data])?;
-    let ds = load::load(data, &args.columns.load_options()).map_err(data_err)?;
     let by = names(&args.by)?;
+    let mut opts = args.columns.load_options();
+    opts.columns = super::needs(std::slice::from_ref(&by));
+    let ds = load::load(data, &opts).map_err(data_err)?;
     let score = ds.score.as_ref().map(|_| bins);
     if let (Some(s), Some(name)) = (&ds.score, &ds.roles.score) {
         let outside = s

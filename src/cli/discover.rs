@@ -65,11 +65,14 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
     }
     let session = session_inputs(&args.data, args.session.as_deref());
     check_output(args.output.out.as_deref(), &[&args.data, &session])?;
-    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
-    let names: Vec<String> = super::compare::slice_specs(&args.by)?
-        .into_iter()
-        .flatten()
-        .collect();
+    let specs = super::compare::slice_specs(&args.by)?;
+    let (ds, state) = open_with_session(
+        &args.data,
+        &args.columns,
+        args.session.as_deref(),
+        super::needs(&specs),
+    )?;
+    let names: Vec<String> = specs.into_iter().flatten().collect();
     // Weighted rows are a property of the data (exit 3), a misspelt column
     // one of the arguments (exit 2).
     let (feats, warnings) = features(&ds, &names).map_err(|e| match e {

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::progress::Timings;
+use crate::core::load::ColumnSelection;
+
 use super::{
     ColumnArgs, EXIT_DATA, EXIT_USAGE, Failure, check_output, data_err, open_with_session,
     output_err, session_inputs, write_output,
@@ -72,7 +74,13 @@ pub(super) fn run_export(args: &ExportArgs) -> Result<(), Failure> {
     let session = session_inputs(&args.data, args.session.as_deref());
     check_output(Some(&args.out), &[&args.data, &session])?;
     let mut t = Timings::new(args.timings);
-    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
+    // The table needs the roles and the columns the rule tags name.
+    let (ds, state) = open_with_session(
+        &args.data,
+        &args.columns,
+        args.session.as_deref(),
+        ColumnSelection::Named(Vec::new()),
+    )?;
     t.lap("load");
     t.detail(&ds.load_phases);
     let report = report::build(&ds, &state, &ReportOptions::default()).map_err(data_err)?;
@@ -106,7 +114,19 @@ fn run_export_examples(args: &ExportArgs) -> Result<(), Failure> {
     let session = session_inputs(&args.data, args.session.as_deref());
     check_output(Some(&args.out), &[&args.data, &session])?;
     let mut t = Timings::new(args.timings);
-    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
+    // The examples' columns are read from the file as written; the dataset
+    // needs the roles and the columns the filter and rule tags name.
+    let filter_columns = args
+        .filter
+        .as_deref()
+        .map(crate::core::rules::columns)
+        .unwrap_or_default();
+    let (ds, state) = open_with_session(
+        &args.data,
+        &args.columns,
+        args.session.as_deref(),
+        ColumnSelection::Named(filter_columns),
+    )?;
     t.lap("load");
     let scope = match args.show {
         ShowArg::Errors => Scope::Errors,

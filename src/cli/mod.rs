@@ -62,6 +62,11 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A predictions file to open in the desktop app.
     pub file: Option<PathBuf>,
+    /// Threads to work on (default: $SLICEWISE_THREADS, else every core; the
+    /// desktop app keeps one core for drawing). Results are the same for any
+    /// number.
+    #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
 }
 
 /// The subcommands.
@@ -143,6 +148,8 @@ pub struct ColumnArgs {
     pub proba: Vec<(String, String)>,
 }
 
+/// Most threads `--threads` asks for.
+pub const MAX_THREADS: usize = 1024;
 /// Most quantile bins for a numeric slice column.
 pub const MAX_BINS: usize = 1000;
 /// Most bootstrap replicates.
@@ -159,6 +166,10 @@ fn parse_count(s: &str, what: &str, min: usize, max: usize) -> Result<usize, Str
         .ok()
         .filter(|n| (min..=max).contains(n))
         .ok_or_else(|| format!("{n} is out of range; give {what} from {min} to {max}"))
+}
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    parse_count(s, "thread count", 1, MAX_THREADS)
 }
 
 fn parse_bins(s: &str) -> Result<usize, String> {
@@ -233,7 +244,7 @@ impl ColumnArgs {
             bins: Some(self.bins),
             proba_prefix: self.proba_prefix.clone(),
             proba: self.proba.clone(),
-            roles_only: false,
+            columns: load::ColumnSelection::All,
             batch_rows: None,
             block_bytes: None,
             controls: load::LoadControls::default(),
@@ -457,8 +468,10 @@ fn open_with_session(
     data: &Path,
     columns: &ColumnArgs,
     session: Option<&Path>,
+    read: load::ColumnSelection,
 ) -> Result<(Dataset, Annotations), Failure> {
     let mut opts = columns.load_options();
+    opts.columns = read;
     let progress = ProgressLine::start(data, &mut opts);
     let opened = open::open(data, &opts, session).map_err(data_err);
     drop(progress);
@@ -467,6 +480,17 @@ fn open_with_session(
         eprintln!("warning: {w} ({})", opened.file.path().display());
     }
     Ok((opened.ds, opened.state))
+}
+
+/// The columns a command reads: the roles and the columns of its `--by`
+/// slices (and, added when the session is read, those its rule tags name).
+/// Without `--by`, every column, so the report can name the slice columns.
+pub(super) fn needs(by: &[Vec<String>]) -> load::ColumnSelection {
+    if by.is_empty() {
+        load::ColumnSelection::All
+    } else {
+        load::ColumnSelection::Named(by.iter().flatten().cloned().collect())
+    }
 }
 
 /// Refuses an output path that is, or would join, one of the inputs: the
@@ -566,14 +590,20 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let session = session_inputs(&args.data, args.session.as_deref());
     check_output(args.output.out.as_deref(), &[&args.data, &session])?;
     let mut t = Timings::new(args.timings);
-    let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref())?;
+    let by = slice_specs(&args.by)?;
+    let (ds, state) = open_with_session(
+        &args.data,
+        &args.columns,
+        args.session.as_deref(),
+        needs(&by),
+    )?;
     t.lap("load");
     t.detail(&ds.load_phases);
     if args.timings {
         print_memory(&ds);
     }
     let opts = ReportOptions {
-        by: slice_specs(&args.by)?,
+        by,
         positive: args.positive.clone(),
         reference: args.reference.clone(),
         min_support: args.min_support,

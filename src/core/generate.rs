@@ -403,11 +403,10 @@ fn write_csv_ids(
 ) -> std::io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 20, out);
     writeln!(w, "{HEADER}")?;
-    for i in range {
-        let r = &rows.row(i);
+    write_formatted(rows, range, &mut w, &|buf, r| {
         let c = &CONDITIONS[r.condition];
         writeln!(
-            w,
+            buf,
             "utt{:0width$},{},{},{:.4},{},{},{},{:.1},{},{},{}",
             r.number,
             CLASSES[r.label],
@@ -420,9 +419,44 @@ fn write_csv_ids(
             c.noise,
             c.bandwidth,
             CLASSES[r.human],
-        )?;
-    }
+        )
+    })?;
     w.flush()
+}
+
+/// Rows formatted as one piece of work when writing text.
+const FORMAT_ROWS: usize = 1 << 16;
+
+/// Writes the rows of `range` as text, each row by `line`: pieces of
+/// [`FORMAT_ROWS`] rows are formatted on all cores, a few at a time, and
+/// written in order, so the bytes are the same for any number of threads.
+fn write_formatted(
+    rows: &(impl Rows + ?Sized),
+    range: Range<usize>,
+    out: &mut impl Write,
+    line: &(dyn Fn(&mut Vec<u8>, &Row) -> std::io::Result<()> + Sync),
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let starts: Vec<usize> = range.clone().step_by(FORMAT_ROWS).collect();
+    // A round of pieces at a time: memory stays a few pieces per thread.
+    let round = rayon::current_num_threads().max(1) * 2;
+    for group in starts.chunks(round) {
+        let pieces: Vec<std::io::Result<Vec<u8>>> = group
+            .par_iter()
+            .map(|&start| {
+                let end = (start + FORMAT_ROWS).min(range.end);
+                let mut buf = Vec::with_capacity((end - start) * 96);
+                for i in start..end {
+                    line(&mut buf, &rows.row(i))?;
+                }
+                Ok(buf)
+            })
+            .collect();
+        for piece in pieces {
+            out.write_all(&piece?)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes rows as NDJSON (one object per line).
@@ -440,11 +474,10 @@ fn write_ndjson_ids(
     width: usize,
 ) -> std::io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 20, out);
-    for i in range {
-        let r = &rows.row(i);
+    write_formatted(rows, range, &mut w, &|buf, r| {
         let c = &CONDITIONS[r.condition];
         writeln!(
-            w,
+            buf,
             r#"{{"id":"utt{:0width$}","label":"{}","pred":"{}","score":{:.4},"device":"{}","gender":"{}","accent":"{}","snr":{:.1},"noise":"{}","bandwidth":"{}","human":"{}"}}"#,
             r.number,
             CLASSES[r.label],
@@ -457,8 +490,8 @@ fn write_ndjson_ids(
             c.noise,
             c.bandwidth,
             CLASSES[r.human],
-        )?;
-    }
+        )
+    })?;
     w.flush()
 }
 
@@ -467,7 +500,20 @@ fn write_ndjson_ids(
 /// # Errors
 /// When building the frame or writing fails.
 pub fn write_parquet(rows: &[Row], out: impl Write) -> Result<(), polars::prelude::PolarsError> {
-    write_parquet_ids(rows, 0..rows.len(), out, id_width(rows.len()))
+    write_parquet_ids(
+        rows,
+        0..rows.len(),
+        out,
+        id_width(rows.len()),
+        frames_at_once(1),
+    )
+}
+
+/// How many frames of [`WRITE_ROWS`] rows one Parquet file builds at once
+/// while `files` are written side by side: the threads shared out, at most
+/// 4 a file (a frame is about 250 MB).
+fn frames_at_once(files: usize) -> usize {
+    (rayon::current_num_threads() / files.max(1)).clamp(1, 4)
 }
 
 /// Rows turned into a frame at a time when writing Parquet.
@@ -480,26 +526,37 @@ fn write_parquet_ids(
     range: Range<usize>,
     out: impl Write,
     width: usize,
+    round: usize,
 ) -> Result<(), polars::prelude::PolarsError> {
     use polars::prelude::ParquetWriter;
+    use rayon::prelude::*;
     let mut out = Some(out);
     let mut writer = None;
-    let mut start = range.start;
-    loop {
-        let end = (start + WRITE_ROWS).min(range.end);
-        let chunk: Vec<Row> = (start..end).map(|i| rows.row(i)).collect();
-        let df = frame(&chunk, width)?;
-        if writer.is_none()
-            && let Some(out) = out.take()
-        {
-            writer = Some(ParquetWriter::new(out).batched(df.schema())?);
-        }
-        if let Some(w) = &mut writer {
-            w.write_batch(&df)?;
-        }
-        start = end;
-        if start >= range.end {
-            break;
+    let mut starts: Vec<usize> = range.clone().step_by(WRITE_ROWS).collect();
+    if starts.is_empty() {
+        starts.push(range.start);
+    }
+    // The frames of a few row groups are built side by side, then written
+    // in order (the writer compresses on all cores itself).
+    for group in starts.chunks(round.max(1)) {
+        let frames: Vec<_> = group
+            .par_iter()
+            .map(|&start| {
+                let end = (start + WRITE_ROWS).min(range.end);
+                let chunk: Vec<Row> = (start..end).map(|i| rows.row(i)).collect();
+                frame(&chunk, width)
+            })
+            .collect();
+        for df in frames {
+            let df = df?;
+            if writer.is_none()
+                && let Some(out) = out.take()
+            {
+                writer = Some(ParquetWriter::new(out).batched(df.schema())?);
+            }
+            if let Some(w) = &mut writer {
+                w.write_batch(&df)?;
+            }
         }
     }
     if let Some(w) = writer {
@@ -585,14 +642,17 @@ pub enum GenerateError {
 /// # Errors
 /// When the file cannot be written.
 pub fn write_file(rows: &(impl Rows + ?Sized), path: &Path) -> Result<(), GenerateError> {
-    write_file_ids(rows, 0..rows.count(), path, id_width(rows.count()))
+    write_file_ids(rows, 0..rows.count(), path, id_width(rows.count()), 1)
 }
 
+/// [`write_file`] for the rows of `range`, while `files` files are written
+/// side by side.
 fn write_file_ids(
     rows: &(impl Rows + ?Sized),
     range: Range<usize>,
     path: &Path,
     width: usize,
+    files: usize,
 ) -> Result<(), GenerateError> {
     let io = |source| GenerateError::Write {
         path: path.to_path_buf(),
@@ -600,11 +660,14 @@ fn write_file_ids(
     };
     let file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
     match super::load::InputFormat::from_path(path) {
-        Some(super::load::InputFormat::Parquet) => write_parquet_ids(rows, range, file, width)
-            .map_err(|e| GenerateError::Encode {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?,
+        Some(super::load::InputFormat::Parquet) => {
+            write_parquet_ids(rows, range, file, width, frames_at_once(files)).map_err(|e| {
+                GenerateError::Encode {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                }
+            })?;
+        }
         Some(super::load::InputFormat::Ndjson) => {
             write_ndjson_ids(rows, range, file, width).map_err(io)?;
         }
@@ -652,9 +715,9 @@ pub fn write_parts(
     let parts = parts.clamp(1, n.max(1));
     let width = id_width(n);
     let per = n.div_ceil(parts).max(1);
-    let mut written = Vec::with_capacity(parts);
+    let files = n.max(1).div_ceil(per);
+    let mut planned = Vec::with_capacity(parts);
     for (i, start) in (0..n.max(1)).step_by(per).enumerate() {
-        let chunk = start..(start + per).min(n);
         let path = dir.join(format!("part-{:05}.{ext}", i + 1));
         // Only a regular file from an earlier run is replaced, never a link
         // or a device named like a part.
@@ -663,10 +726,25 @@ pub fn write_parts(
         {
             return Err(GenerateError::NotAPlainFile(path));
         }
-        write_file_ids(rows, chunk, &path, width)?;
-        written.push(path);
+        planned.push((start..(start + per).min(n), path));
     }
-    Ok(written)
+    // The parts are written side by side; each is the same file whatever
+    // the number of threads.
+    write_side_by_side(planned, |chunk, path| {
+        write_file_ids(rows, chunk, path, width, files)
+    })
+}
+
+/// Runs `write` on each (rows, file) on all cores; the files in order.
+fn write_side_by_side(
+    planned: Vec<(Range<usize>, std::path::PathBuf)>,
+    write: impl Fn(Range<usize>, &Path) -> Result<(), GenerateError> + Sync,
+) -> Result<Vec<std::path::PathBuf>, GenerateError> {
+    use rayon::prelude::*;
+    planned
+        .into_par_iter()
+        .map(|(chunk, path)| write(chunk, &path).map(|()| path))
+        .collect()
 }
 
 /// The session of the course example: the four conditions as rule tags with

@@ -32,6 +32,7 @@ pub mod stats;
 pub mod suggest;
 pub mod tags;
 pub mod temporal;
+pub mod threads;
 pub mod thresholds;
 pub mod view;
 pub mod watch;

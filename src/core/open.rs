@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::dataset::Dataset;
 use super::error::LoadError;
-use super::load::{self, LoadOptions};
+use super::load::{self, ColumnSelection, LoadOptions};
 use super::metrics::Confusion;
 use super::session::{Session, SessionError, ViewState};
 use super::session_file::SessionFile;
@@ -86,6 +86,23 @@ pub fn open(
         None
     };
     let remembered = read.as_ref().and_then(|(s, _)| s.roles.as_ref());
+    // A load that reads only some columns reads those the rule tags name.
+    let with_rules;
+    let options = match &read {
+        Some((session, _)) if options.columns != ColumnSelection::All => {
+            let named = session
+                .tags
+                .iter()
+                .filter_map(|t| t.rule.as_deref())
+                .flat_map(crate::core::rules::columns);
+            with_rules = LoadOptions {
+                columns: options.columns.clone().and(named),
+                ..options.clone()
+            };
+            &with_rules
+        }
+        _ => options,
+    };
     let mut notes = Vec::new();
     let ds = match remembered {
         Some(roles) => match load::load(data, &options.or_roles(roles)) {

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::dataset::{Dataset, Ids};
-use super::load::{LoadOptions, RoleChoice, class_key, visible};
+use super::load::{ColumnSelection, LoadOptions, RoleChoice, class_key, visible};
 use super::paired::PairedTable;
 use super::tags::Annotations;
 
@@ -300,7 +300,7 @@ pub fn after_options(
         text: RoleChoice::None,
         proba: Vec::new(),
         proba_prefix: None,
-        roles_only: true,
+        columns: ColumnSelection::Roles,
         ..first.clone()
     }
 }

@@ -112,6 +112,8 @@ pub(super) struct CsvPlan {
     schema: Schema,
     /// The roles detected on the columns.
     pub(super) roles: Roles,
+    /// The columns to read (`None`: all), as the options select.
+    projection: Option<Vec<String>>,
 }
 
 /// The plan for reading `path`, with the columns in `retyped` read as the
@@ -222,11 +224,13 @@ fn plan(
     for (name, dtype) in retyped {
         schema.with_column(name.clone(), dtype.clone());
     }
+    let projection = super::plan::projection(opts, &roles, &columns);
     Ok(CsvPlan {
         delimiter,
         decimal_comma,
         schema,
         roles,
+        projection,
     })
 }
 
@@ -262,12 +266,13 @@ pub(super) fn read_batches(
             decimal_comma,
             mut schema,
             roles,
+            projection,
         } = plan(path, opts, &retyped)?;
         let fail = |e: &PolarsError| {
             diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e))
         };
-        let projection = opts.roles_only.then(|| {
-            super::role_columns(&roles)
+        let projection = projection.map(|columns| {
+            columns
                 .into_iter()
                 .map(PlSmallStr::from)
                 .collect::<Arc<[PlSmallStr]>>()

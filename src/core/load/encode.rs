@@ -229,6 +229,15 @@ impl WeightProblems {
         }
     }
 
+    /// Adds the problems of the rows after these.
+    pub(super) fn join(&mut self, later: Self) {
+        for (problem, rows) in later.first_rows.into_iter().enumerate() {
+            self.counts[problem] += later.counts[problem];
+            let room = SHOW_ROWS.saturating_sub(self.first_rows[problem].len());
+            self.first_rows[problem].extend(rows.into_iter().take(room));
+        }
+    }
+
     /// The error for the first kind of problem found, if any.
     pub(super) fn check(self, path: &Path, name: &str) -> Result<(), LoadError> {
         let Self { counts, first_rows } = self;

@@ -18,6 +18,8 @@ mod ndjson;
 mod options;
 mod parquet;
 pub mod parts;
+mod pipeline;
+mod plan;
 mod probas;
 mod roles;
 mod stream;
@@ -56,7 +58,7 @@ pub use classes::{canonical_number, class_key, normalize, unicode_warning, visib
 pub use csv::{sniff_decimal_comma, sniff_delimiter};
 pub use encode::sort_classes;
 pub use fingerprint::fingerprint;
-pub use options::{InputFormat, LoadControls, LoadOptions, RoleChoice};
+pub use options::{ColumnSelection, InputFormat, LoadControls, LoadOptions, RoleChoice};
 pub use roles::{detect_roles, names};
 
 /// The count column of a cube.
@@ -211,14 +213,20 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
         });
     }
     let roles = detect_roles(path, &columns, opts)?;
-    let projection = opts.roles_only.then(|| role_columns(&roles));
+    let projection = plan::projection(opts, &roles, &columns);
     let named = role_columns(&roles);
     stream.roles = Some(roles);
-    let left_out = parquet::read_batches(
+    let left_out = pipeline::pipelined(
         path,
-        projection.as_deref(),
-        opts.batch_rows,
-        &mut |df, done| {
+        |hand_on| {
+            parquet::read_batches(
+                path,
+                projection.as_deref(),
+                opts.batch_rows,
+                &mut |df, done| hand_on((df, done)),
+            )
+        },
+        |(df, done)| {
             stream.progress_share(size, done);
             stream.push(df)
         },
@@ -247,15 +255,23 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
 /// one parsed block.
 fn load_csv(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, LoadError> {
     let mut stream = Stream::new(path, opts, InputFormat::Csv);
-    csv::read_batches(path, opts, &mut |df, done, first| {
-        if let Some(roles) = first {
-            // The first block (again, when a column was retyped).
-            stream.builder = None;
-            stream.roles = Some(roles.clone());
-        }
-        stream.progress_share(size, done);
-        stream.push(df)
-    })?;
+    pipeline::pipelined(
+        path,
+        |hand_on| {
+            csv::read_batches(path, opts, &mut |df, done, first| {
+                hand_on((df, done, first.cloned()))
+            })
+        },
+        |(df, done, first)| {
+            if let Some(roles) = first {
+                // The first block (again, when a column was retyped).
+                stream.builder = None;
+                stream.roles = Some(roles);
+            }
+            stream.progress_share(size, done);
+            stream.push(df)
+        },
+    )?;
     stream.finish_file(size)
 }
 
@@ -263,14 +279,21 @@ fn load_csv(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, LoadE
 /// (a Parquet part row group by row group).
 fn load_folder(dir: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
     let mut stream = Stream::new(dir, opts, InputFormat::Parquet);
-    let read_part: &parts::ReadPart<'_> =
-        &|path, format, each| parts::read_for_load(opts, path, format, each);
-    let (size, format, notes) =
-        parts::for_each_batch(dir, opts, read_part, &mut |df, format, bytes| {
+    let (size, format, notes) = pipeline::pipelined(
+        dir,
+        |hand_on| {
+            let read_part: &parts::ReadPart<'_> =
+                &|path, format, each| parts::read_for_load(opts, path, format, each);
+            parts::for_each_batch(dir, opts, read_part, &mut |df, format, bytes| {
+                hand_on((df, format, bytes))
+            })
+        },
+        |(df, format, bytes)| {
             stream.format = format;
             stream.progress(bytes);
             stream.push(df)
-        })?;
+        },
+    )?;
     stream.format = format;
     stream.notes = notes;
     let source = SourceInfo {

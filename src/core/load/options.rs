@@ -81,6 +81,42 @@ impl RoleChoice {
     }
 }
 
+/// Which columns a load reads. The role columns (label, prediction, id,
+/// score, human, image, text, weight) are always read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ColumnSelection {
+    /// Every column: the desktop app, where any column may be sliced by.
+    #[default]
+    All,
+    /// The role columns only: a second run to compare needs no more.
+    Roles,
+    /// The role columns, per-class probability columns and these (matched
+    /// as rules match them: exactly, else ignoring ASCII case): a command
+    /// that knows what it slices by, filters on or tags with. When a name
+    /// is not a column of the file, every column is read, so that the error
+    /// that follows names them all.
+    Named(Vec<String>),
+}
+
+impl ColumnSelection {
+    /// This selection with `more` columns named too (`All` stays `All`).
+    #[must_use]
+    pub fn and(self, more: impl IntoIterator<Item = String>) -> Self {
+        match self {
+            Self::All => Self::All,
+            Self::Roles => Self::Named(more.into_iter().collect()),
+            Self::Named(mut names) => {
+                for name in more {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                Self::Named(names)
+            }
+        }
+    }
+}
+
 /// What a load reports while it runs, and how another thread stops it:
 /// run-time controls, not settings (never saved, never compared).
 #[derive(Debug, Clone, Default)]
@@ -124,10 +160,9 @@ pub struct LoadOptions {
     pub proba_prefix: Option<String>,
     /// Probability columns named one by one: (column, class).
     pub proba: Vec<(String, String)>,
-    /// Read only the role columns (label, prediction, id, and any score,
-    /// human, image or text named), not the slice columns: a second run to
-    /// compare needs no more, and Parquet and CSV then skip the rest.
-    pub roles_only: bool,
+    /// Which columns to read: all (the app), or only what a command needs,
+    /// so Parquet and CSV skip the rest.
+    pub columns: ColumnSelection,
     /// Rows per batch of a streaming Parquet read (row groups are read
     /// together until they hold this many); `None` is about a million.
     pub batch_rows: Option<usize>,

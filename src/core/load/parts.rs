@@ -164,7 +164,19 @@ pub(super) fn read_for_load(
 ) -> Result<Vec<String>, LoadError> {
     match format {
         InputFormat::Parquet => {
-            let left_out = super::parquet::read_batches(path, None, opts.batch_rows, each)?;
+            // Only the columns the options select, decided from the part's
+            // own columns (a role that is a partition column reads all).
+            let projection = match &opts.columns {
+                super::ColumnSelection::All => None,
+                _ => {
+                    let (names, _) = super::parquet::columns_and_rows(path)?;
+                    super::detect_roles(path, &names, opts)
+                        .ok()
+                        .and_then(|roles| super::plan::projection(opts, &roles, &names))
+                }
+            };
+            let left_out =
+                super::parquet::read_batches(path, projection.as_deref(), opts.batch_rows, each)?;
             Ok(super::parquet::left_out_warning(&left_out)
                 .map(|w| format!("{w} ({})", path.display()))
                 .into_iter()

@@ -155,6 +155,28 @@ pub(super) fn take_probas(
     Ok(Some(Probas { columns: out }))
 }
 
+/// Whether column `name` could hold a class's probability under `opts`
+/// (before the classes are known): named by `--proba`, having the
+/// `--proba-prefix`, or else any usual prefix or suffix. A load that reads
+/// only some columns reads these too.
+pub(super) fn could_be(name: &str, opts: &LoadOptions) -> bool {
+    if !opts.proba.is_empty() {
+        return opts
+            .proba
+            .iter()
+            .any(|(c, _)| c == name || c.eq_ignore_ascii_case(name));
+    }
+    if let Some(prefix) = &opts.proba_prefix {
+        return strip_prefix_ci(name, prefix).is_some();
+    }
+    PREFIXES
+        .iter()
+        .any(|p| strip_prefix_ci(name, p).is_some_and(|r| !r.is_empty()))
+        || SUFFIXES
+            .iter()
+            .any(|s| strip_suffix_ci(name, s).is_some_and(|r| !r.is_empty()))
+}
+
 /// Probability columns as a preview can see them, before the classes are
 /// known: (column, class) for every column one naming pattern explains,
 /// when it explains at least two.

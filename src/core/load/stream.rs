@@ -32,13 +32,7 @@ pub(super) struct Dict {
 }
 
 impl Dict {
-    /// Appends a batch whose first row is data row `offset`.
-    fn push(&mut self, series: &Series, offset: usize) -> Result<(), PolarsError> {
-        let local = encode(series)?;
-        self.absorb(&local, offset);
-        Ok(())
-    }
-
+    /// Appends a piece encoded on its own whose first row is data row `offset`.
     fn absorb(&mut self, local: &Encoded, offset: usize) {
         let table: Vec<u32> = local
             .values
@@ -255,27 +249,76 @@ impl Builder {
     }
 
     /// Encodes a batch of rows (with the first batch's columns) and drops it.
-    /// Columns are converted in parallel.
+    /// Every column is cut into pieces of [`PIECE_ROWS`] rows, encoded on
+    /// all cores and joined in order: the pieces do not depend on the number
+    /// of threads, so neither do the codes.
     pub(super) fn push(&mut self, mut df: DataFrame) -> Result<(), LoadError> {
         let offset = self.rows;
         let height = df.height();
         let path = &self.path;
-        let mut items = Vec::with_capacity(self.slots.len());
-        for slot in &mut self.slots {
-            let series = take(&mut df, &slot.column).map_err(|e| polars_error(path, &e))?;
-            items.push((slot, series));
+        let mut columns = Vec::with_capacity(self.slots.len());
+        for slot in &self.slots {
+            columns.push(take(&mut df, &slot.column).map_err(|e| polars_error(path, &e))?);
         }
         drop(df);
-        parallel_map(items, |(slot, series)| slot.push(path, &series, offset))
-            .into_iter()
-            .collect::<Result<Vec<()>, LoadError>>()?;
+        // Until the ids' pattern is known (the first batch), the first piece
+        // is encoded before the others, which then share its pattern.
+        let first_piece = self
+            .slots
+            .iter()
+            .any(|s| matches!(s.acc, Acc::Ids(None, _)))
+            .then_some(PIECE_ROWS.min(height));
+        let starts: Vec<usize> = (0..height).step_by(PIECE_ROWS).collect();
+        let rounds: Vec<&[usize]> = match first_piece {
+            Some(_) if starts.len() > 1 => vec![&starts[..1], &starts[1..]],
+            _ => vec![&starts[..]],
+        };
+        for round in rounds {
+            let work: Vec<(usize, usize, Series)> = (0..self.slots.len())
+                .flat_map(|slot| round.iter().map(move |&start| (slot, start)))
+                .map(|(slot, start)| {
+                    let len = PIECE_ROWS.min(height - start);
+                    // A batch is far below 2^63 rows.
+                    let at = i64::try_from(start).unwrap_or(i64::MAX);
+                    (slot, start, columns[slot].slice(at, len))
+                })
+                .collect();
+            let slots = &self.slots;
+            let pieces = parallel_map(work, |(slot, start, series)| {
+                slots[slot]
+                    .prepare(path, &series, offset + start)
+                    .map(|piece| (slot, start, piece))
+            });
+            for piece in pieces {
+                let (slot, start, piece) = piece?;
+                self.slots[slot].absorb(piece, offset + start);
+            }
+        }
         self.rows += height;
         Ok(())
     }
 }
 
+/// Rows of a column encoded as one piece of work.
+const PIECE_ROWS: usize = 1 << 17;
+
+/// A piece of a column, encoded on its own, waiting to be joined to the
+/// column in order.
+enum Piece {
+    /// Codes over the piece's own values.
+    Codes(Encoded),
+    /// Scores or numbers.
+    Numbers(Vec<f64>),
+    /// Weights with their problems.
+    Weights(Vec<f64>, WeightProblems),
+    /// Ids, with the missing ones counted and the first of them.
+    Ids(Ids, usize, Vec<usize>),
+}
+
 impl Slot {
-    fn push(&mut self, path: &Path, series: &Series, offset: usize) -> Result<(), LoadError> {
+    /// Encodes a piece of this column whose first row is data row `offset`
+    /// (on any thread: the slot is only read).
+    fn prepare(&self, path: &Path, series: &Series, offset: usize) -> Result<Piece, LoadError> {
         let perr = |e: PolarsError| match polars_error(path, &e) {
             LoadError::Parse { path, message } => LoadError::Parse {
                 path,
@@ -290,43 +333,75 @@ impl Slot {
             column: self.name.clone(),
             found,
         };
-        match &mut self.acc {
-            Acc::Label(d) | Acc::Pred(d) | Acc::Human(d) | Acc::Categorical(_, d) => {
-                d.push(series, offset).map_err(perr)?;
+        Ok(match &self.acc {
+            Acc::Label(_) | Acc::Pred(_) | Acc::Human(_) | Acc::Categorical(_, _) => {
+                Piece::Codes(encode(series).map_err(perr)?)
             }
-            Acc::Score(values) => {
-                let more = to_f64_checked(series, offset)
-                    .map_err(|found| not_numeric("score", "--score", found.0))?;
-                values.extend_from_slice(&more);
-            }
-            Acc::Weight(values, problems) => {
-                let more = to_f64_checked(series, offset)
+            Acc::Score(_) => Piece::Numbers(
+                to_f64_checked(series, offset)
+                    .map_err(|found| not_numeric("score", "--score", found.0))?,
+            ),
+            Acc::Weight(_, _) => {
+                let values = to_f64_checked(series, offset)
                     .map_err(|found| not_numeric("weight", "--weight", found.0))?;
-                problems.add(series, &more, offset);
-                values.extend_from_slice(&more);
+                let mut problems = WeightProblems::default();
+                problems.add(series, &values, offset);
+                Piece::Weights(values, problems)
             }
-            Acc::Numeric(_, values, NumberKind::Plain) => {
-                append_f64(series, values).map_err(perr)?;
+            Acc::Numeric(_, _, NumberKind::Plain) => {
+                let mut values = Vec::with_capacity(series.len());
+                append_f64(series, &mut values).map_err(perr)?;
+                Piece::Numbers(values)
             }
-            Acc::Numeric(_, values, _) => append_in_unit(series, values).map_err(perr)?,
-            Acc::Ids(ids, missing) => {
-                missing.count += series.null_count();
-                if missing.first_rows.len() < SHOW_ROWS {
-                    missing.first_rows.extend(first_nulls(series, offset));
-                    missing.first_rows.truncate(SHOW_ROWS);
-                }
+            Acc::Numeric(_, _, _) => {
+                let mut values = Vec::with_capacity(series.len());
+                append_in_unit(series, &mut values).map_err(perr)?;
+                Piece::Numbers(values)
+            }
+            Acc::Ids(ids, _) => {
                 let pattern = match ids {
-                    Some(Ids::Numbered(p, _)) => Some(p.clone()),
+                    Some(Ids::Numbered(p, _)) => Some(p),
                     _ => None,
                 };
-                let more = to_ids(series, pattern.as_ref()).map_err(perr)?;
+                let ids = to_ids(series, pattern).map_err(perr)?;
+                let first = if series.null_count() > 0 {
+                    first_nulls(series, offset)
+                } else {
+                    Vec::new()
+                };
+                Piece::Ids(ids, series.null_count(), first)
+            }
+        })
+    }
+
+    /// Joins a piece (whose first row is data row `offset`) to the column.
+    fn absorb(&mut self, piece: Piece, offset: usize) {
+        match (&mut self.acc, piece) {
+            (
+                Acc::Label(d) | Acc::Pred(d) | Acc::Human(d) | Acc::Categorical(_, d),
+                Piece::Codes(local),
+            ) => d.absorb(&local, offset),
+            (Acc::Score(values) | Acc::Numeric(_, values, _), Piece::Numbers(more)) => {
+                values.extend_from_slice(&more);
+            }
+            (Acc::Weight(values, problems), Piece::Weights(more, found)) => {
+                values.extend_from_slice(&more);
+                problems.join(found);
+            }
+            (Acc::Ids(ids, missing), Piece::Ids(more, nulls, first)) => {
+                missing.count += nulls;
+                if missing.first_rows.len() < SHOW_ROWS {
+                    missing.first_rows.extend(first);
+                    missing.first_rows.truncate(SHOW_ROWS);
+                }
                 *ids = Some(match ids.take() {
                     None => more,
                     Some(have) => append_ids(have, more),
                 });
             }
+            // `prepare` makes the piece of the slot's kind.
+            _ => {}
         }
-        Ok(())
     }
 
     /// The slice column this slot grew, for a numeric or categorical slot.

@@ -5,6 +5,7 @@
 
 mod scores;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use scores::{GroupScores, RiskPoint, RiskSummary, ScorePanels, ScorePanelsKey, ScoreSummary};
@@ -294,7 +295,6 @@ pub fn build(
     state: &Annotations,
     opts: &ReportOptions,
 ) -> Result<Report, ReportError> {
-    let confusion = Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r));
     let positive = resolve_positive(ds, opts.positive.as_deref())?;
     let mut warnings = ds.warnings.clone();
     if let Some((code, true)) = positive {
@@ -314,7 +314,17 @@ pub fn build(
             what: "--threshold",
         });
     }
-    let analysis = pos_code.and_then(|p| ScoreAnalysis::compute(ds, p, opts.score_meaning));
+    // Independent passes over the rows run side by side (each the same
+    // computation whatever the number of threads, so the same numbers).
+    let ((confusion, human), analysis) = rayon::join(
+        || {
+            rayon::join(
+                || Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r)),
+                || human_summary(ds),
+            )
+        },
+        || pos_code.and_then(|p| ScoreAnalysis::compute(ds, p, opts.score_meaning)),
+    );
     warnings.extend(scores::warnings(
         ds,
         pos_code,
@@ -336,18 +346,32 @@ pub fn build(
     // fall back to their largest group. Only a reference no slice has is an error.
     let mut slices = Vec::with_capacity(opts.by.len());
     let mut missing_reference = None;
-    for cols in &opts.by {
-        let compute = |reference: Option<&str>| {
-            SliceAnalysis::compute_with(ds, cols, pos_code, opts.min_support, reference, decision)
-        };
-        match compute(opts.reference.as_deref()) {
-            Err(e @ SliceError::NoSuchReference { .. }) => {
-                warnings.push(format!("{e}; the largest group is the reference there."));
-                missing_reference.get_or_insert(e);
-                slices.push(compute(None)?);
+    let computed: Vec<_> = opts
+        .by
+        .par_iter()
+        .map(|cols| {
+            let compute = |reference: Option<&str>| {
+                SliceAnalysis::compute_with(
+                    ds,
+                    cols,
+                    pos_code,
+                    opts.min_support,
+                    reference,
+                    decision,
+                )
+            };
+            match compute(opts.reference.as_deref()) {
+                Err(e @ SliceError::NoSuchReference { .. }) => (Some(e), compute(None)),
+                other => (None, other),
             }
-            other => slices.push(other?),
+        })
+        .collect();
+    for (missing, slice) in computed {
+        if let Some(e) = missing {
+            warnings.push(format!("{e}; the largest group is the reference there."));
+            missing_reference.get_or_insert(e);
         }
+        slices.push(slice?);
     }
     if let Some(e) = missing_reference
         && slices.iter().all(|s| {
@@ -365,17 +389,24 @@ pub fn build(
             s.bootstrap_counted(replicates, seed, opts.progress.as_deref())?;
         }
     }
+    let (scored, (watched, mut tags)) = rayon::join(
+        || scores::ScoreReport::build(ds, pos_code, opts, &slices),
+        || {
+            (
+                watch::watch_list(ds, &confusion, &state.watch, &opts.watch),
+                prioritise(ds, state),
+            )
+        },
+    );
     // The session's watch list may name classes this file lacks: warn, skip.
-    let (watch, watch_warnings) = watch::watch_list(ds, &confusion, &state.watch, &opts.watch)?;
+    let (watch, watch_warnings) = watched?;
     warnings.extend(watch_warnings);
-    let scored = scores::ScoreReport::build(ds, pos_code, opts, &slices);
     let scores::ScoreReport {
         probabilities,
         calibration,
         risk_coverage,
         slice_scores,
     } = scored;
-    let mut tags = prioritise(ds, state);
     if let Some((key, descending)) = opts.sort {
         sort_rows(&mut tags, key, descending);
     }
@@ -406,7 +437,7 @@ pub fn build(
         confusion,
         slices,
         tags,
-        human: human_summary(ds),
+        human,
         review: ReviewSummary {
             reviewed_errors: state.reviewed_errors(),
             reviewed_correct: state.reviewed_correct(),

@@ -4,6 +4,7 @@
 //! same analyses for one class and one slice column at a time, as the app's
 //! Thresholds view shows them ([`ScorePanels`]).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::ReportOptions;
@@ -201,49 +202,60 @@ impl ScoreReport {
         };
         let (meaning, _) = ScoreMeaning::resolve(ds, positive, opts.score_meaning);
         let inputs = calibration::inputs(ds, positive, meaning);
-        let calibration = inputs.as_ref().map(|(scores, outcome, basis)| {
-            calibration::calibrate(
-                scores,
-                |i| outcome[i],
-                |i| ds.unit(i),
-                bins,
-                calibration::Binning::Uniform,
-                *basis,
-            )
-        });
-        let risk_coverage = calibration::top_label_confidence(ds, meaning).map(|conf| {
-            let thresholds = default_thresholds(&conf);
-            let rc = RiskCoverage::with_class_at(
-                &conf,
-                |i| !ds.is_error(i),
-                |i| ds.unit(i),
-                |_| (false, false),
-                &thresholds,
-            );
-            let points = thresholds
-                .into_iter()
-                .map(|t| {
-                    let (kept, coverage, accuracy) = rc.at(t);
-                    RiskPoint {
-                        threshold: t,
-                        kept,
-                        coverage,
-                        accuracy,
-                    }
-                })
-                .collect();
-            RiskSummary {
-                rows: rc.rows,
-                aurc: rc.aurc,
-                points,
-            }
-        });
-        let slice_scores = slices
-            .iter()
-            .map(|s| group_scores(ds, s, inputs.as_ref(), bins))
-            .collect();
+        let calibration = || {
+            inputs.as_ref().map(|(scores, outcome, basis)| {
+                calibration::calibrate(
+                    scores,
+                    |i| outcome[i],
+                    |i| ds.unit(i),
+                    bins,
+                    calibration::Binning::Uniform,
+                    *basis,
+                )
+            })
+        };
+        let risk_coverage = || {
+            calibration::top_label_confidence(ds, meaning).map(|conf| {
+                let thresholds = default_thresholds(&conf);
+                let rc = RiskCoverage::with_class_at(
+                    &conf,
+                    |i| !ds.is_error(i),
+                    |i| ds.unit(i),
+                    |_| (false, false),
+                    &thresholds,
+                );
+                let points = thresholds
+                    .into_iter()
+                    .map(|t| {
+                        let (kept, coverage, accuracy) = rc.at(t);
+                        RiskPoint {
+                            threshold: t,
+                            kept,
+                            coverage,
+                            accuracy,
+                        }
+                    })
+                    .collect();
+                RiskSummary {
+                    rows: rc.rows,
+                    aurc: rc.aurc,
+                    points,
+                }
+            })
+        };
+        let slice_scores = || {
+            slices
+                .par_iter()
+                .map(|s| group_scores(ds, s, inputs.as_ref(), bins))
+                .collect()
+        };
+        // Independent passes over the rows, side by side.
+        let ((calibration, risk_coverage), (slice_scores, probabilities)) = rayon::join(
+            || rayon::join(calibration, risk_coverage),
+            || rayon::join(slice_scores, || probas::summarize(ds)),
+        );
         Self {
-            probabilities: probas::summarize(ds),
+            probabilities,
             calibration,
             risk_coverage,
             slice_scores,

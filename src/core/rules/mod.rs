@@ -425,6 +425,29 @@ pub fn evaluate(ds: &Dataset, src: &str) -> Result<Bitmap, RuleError> {
     eval_into(ds, &e)
 }
 
+/// The columns a rule names, each once, in order of appearance (none when
+/// it does not parse): what a load must read for the rule to be evaluated.
+#[must_use]
+pub fn columns(src: &str) -> Vec<String> {
+    let Ok(e) = parse(src) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut stack = vec![&e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::All(terms) | Expr::Any(terms) => stack.extend(terms.iter().rev()),
+            Expr::Not(inner) => stack.push(inner),
+            Expr::Cmp { column, .. } | Expr::In { column, .. } => {
+                if !out.contains(column) {
+                    out.push(column.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Checks a rule against the data without reading its rows (fast enough to
 /// run as it is typed): the errors [`evaluate`] would give, and as warnings
 /// the values a categorical column is compared with that no row has. Such a

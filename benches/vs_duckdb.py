@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Slicewise beside DuckDB on the same audit, at 1, 2 and all cores.
+
+    cargo build --release
+    python benches/vs_duckdb.py                      # 10M rows, Parquet and CSV
+    python benches/vs_duckdb.py --folder-rows 100000000   # and the 100M-row folder
+
+Times `slicewise report FILE --by device --by gender` (the whole process:
+load, every metric, intervals, calibration, tags) against DuckDB reading
+`label, pred, device, gender` and computing the confusion counts and the
+two group-bys in one scan (GROUPING SETS, the fastest way to ask it). Both
+get the same cores: the process is pinned with `taskset` to the first N
+cores, and told N (`--threads N`, DuckDB's `SET threads`). DuckDB's time is
+its query alone in a warm process (its import is not counted), so the
+comparison favours it. Best of `--repeat` runs, after one untimed warm-up
+run that brings the file into the page cache.
+
+DuckDB comes from its Python package (`.ci/sql-engines` installs it into
+~/.cache/slicewise/venv). The data is written once with `slicewise
+generate` into --dir. Prints one table: file, threads, Slicewise seconds,
+DuckDB seconds and the ratio DuckDB / Slicewise (above 1: Slicewise is
+faster).
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DUCKDB_SCRIPT = r"""
+import sys, time, duckdb
+path, threads, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+con = duckdb.connect()
+con.execute(f"SET threads = {threads}")
+if path.endswith('.csv'):
+    source = f"read_csv('{path}', header = true)"
+elif path.endswith('.parquet'):
+    source = f"read_parquet('{path}')"
+else:
+    source = f"read_parquet('{path}/**/*.parquet')"
+query = f'''
+SELECT label, pred, device, gender, count(*) AS n,
+       sum(CASE WHEN label <> pred THEN 1 ELSE 0 END) AS errors
+FROM (SELECT label, pred, device, gender FROM {source})
+GROUP BY GROUPING SETS ((label, pred), (device), (gender))
+'''
+con.execute(query).fetchall()  # warm-up: the page cache
+best = float('inf')
+for _ in range(repeat):
+    t = time.perf_counter()
+    con.execute(query).fetchall()
+    best = min(best, time.perf_counter() - t)
+print(best)
+"""
+
+
+def pinned(cores):
+    """The command prefix that keeps a process on the first `cores` cores."""
+    if shutil.which("taskset") is None:
+        return []
+    return ["taskset", "-c", f"0-{cores - 1}"]
+
+
+def time_slicewise(binary, data, threads, repeat):
+    cmd = pinned(threads) + [
+        str(binary), "report", str(data), "--by", "device", "--by", "gender",
+        "--threads", str(threads), "--format", "json", "--out", os.devnull,
+    ]
+    subprocess.run(cmd, check=True)  # warm-up: the page cache
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def time_duckdb(python, data, threads, repeat):
+    cmd = pinned(threads) + [python, "-c", DUCKDB_SCRIPT, str(data), str(threads), str(repeat)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--binary", default=str(ROOT / "target" / "release" / "slicewise"),
+                   help="the release binary (default: target/release/slicewise; $CARGO_TARGET_DIR is honoured)")
+    p.add_argument("--python", default=sys.executable, help="a Python with duckdb")
+    p.add_argument("--dir", default="/tmp/slicewise-bench", help="where the generated data is kept")
+    p.add_argument("--rows", type=int, default=10_000_000, help="rows of the single files")
+    p.add_argument("--folder-rows", type=int, default=0, help="rows of a folder of 10 Parquet parts (0: none)")
+    p.add_argument("--threads", default="", help="comma-separated thread counts (default: 1, 2 and all cores)")
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args()
+
+    binary = Path(args.binary)
+    if "CARGO_TARGET_DIR" in os.environ and args.binary == p.get_default("binary"):
+        binary = Path(os.environ["CARGO_TARGET_DIR"]) / "release" / "slicewise"
+    if not binary.exists():
+        sys.exit(f"no binary at {binary}: run `cargo build --release` first, or pass --binary")
+    cores = os.cpu_count() or 1
+    counts = [int(t) for t in args.threads.split(",") if t] or sorted({1, min(2, cores), cores})
+
+    work = Path(args.dir)
+    work.mkdir(parents=True, exist_ok=True)
+    files = []
+    for ext in ("parquet", "csv"):
+        f = work / f"g{args.rows}.{ext}"
+        if not f.exists():
+            subprocess.run([str(binary), "generate", "--rows", str(args.rows), "--out", str(f)], check=True)
+        files.append(f)
+    if args.folder_rows:
+        f = work / f"parts{args.folder_rows}"
+        if not f.exists():
+            subprocess.run([str(binary), "generate", "--rows", str(args.folder_rows), "--parts", "10",
+                            "--out", str(f)], check=True)
+        files.append(f)
+
+    print(f"{cores} cores; best of {args.repeat}; ratio = DuckDB / Slicewise (above 1: Slicewise faster)")
+    print(f"{'data':<24} {'threads':>7} {'slicewise s':>12} {'duckdb s':>9} {'ratio':>6}")
+    for f in files:
+        for n in counts:
+            s = time_slicewise(binary, f, n, args.repeat)
+            d = time_duckdb(args.python, f, n, args.repeat)
+            print(f"{f.name:<24} {n:>7} {s:>12.2f} {d:>9.2f} {d / s:>6.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+//! What a load reads: the columns of the file that a [`ColumnSelection`]
+//! needs, decided from the file's column names and the roles before any
+//! row is read.
+
+use super::{ColumnSelection, LoadOptions, role_columns};
+use crate::core::dataset::Roles;
+
+/// A column's name without a byte order mark (the first column of a CSV
+/// written by Excel carries one).
+fn clean(name: &str) -> &str {
+    name.trim_start_matches('\u{feff}')
+}
+
+/// The columns of `file` to read (in the file's order, as the file names
+/// them), or `None` to read every column.
+pub(super) fn projection(
+    opts: &LoadOptions,
+    roles: &Roles,
+    file: &[String],
+) -> Option<Vec<String>> {
+    let wanted: Vec<&str> = match &opts.columns {
+        ColumnSelection::All => return None,
+        ColumnSelection::Roles => Vec::new(),
+        ColumnSelection::Named(names) => {
+            let mut found = Vec::with_capacity(names.len());
+            for name in names {
+                // A name that is not in the file: read everything, so the
+                // error that follows can name every column.
+                let hit = file
+                    .iter()
+                    .find(|c| clean(c) == name)
+                    .or_else(|| file.iter().find(|c| clean(c).eq_ignore_ascii_case(name)))?;
+                found.push(hit.as_str());
+            }
+            found
+        }
+    };
+    let probabilities = matches!(opts.columns, ColumnSelection::Named(_));
+    let roles = role_columns(roles);
+    let keep: Vec<String> = file
+        .iter()
+        .filter(|c| {
+            roles.iter().any(|r| r == *c)
+                || wanted.contains(&c.as_str())
+                || (probabilities && super::probas::could_be(clean(c), opts))
+        })
+        .cloned()
+        .collect();
+    (keep.len() < file.len()).then_some(keep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles() -> Roles {
+        Roles {
+            label: "label".into(),
+            pred: "pred".into(),
+            id: Some("id".into()),
+            ..Roles::default()
+        }
+    }
+
+    fn file() -> Vec<String> {
+        [
+            "\u{feff}id",
+            "label",
+            "pred",
+            "Device",
+            "gender",
+            "prob_a",
+            "prob_b",
+            "snr",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    fn with(columns: ColumnSelection) -> LoadOptions {
+        LoadOptions {
+            columns,
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn reads_roles_probabilities_and_the_named_columns_in_file_order() {
+        let mut r = roles();
+        r.id = Some("\u{feff}id".into());
+        let named = with(ColumnSelection::Named(vec![
+            "gender".into(),
+            "device".into(),
+        ]));
+        assert_eq!(
+            projection(&named, &r, &file()).unwrap(),
+            [
+                "\u{feff}id",
+                "label",
+                "pred",
+                "Device",
+                "gender",
+                "prob_a",
+                "prob_b"
+            ]
+        );
+        let only = with(ColumnSelection::Roles);
+        assert_eq!(
+            projection(&only, &r, &file()).unwrap(),
+            ["\u{feff}id", "label", "pred"]
+        );
+        assert_eq!(projection(&with(ColumnSelection::All), &r, &file()), None);
+    }
+
+    #[test]
+    fn a_name_not_in_the_file_reads_every_column() {
+        let named = with(ColumnSelection::Named(vec!["devise".into()]));
+        assert_eq!(projection(&named, &roles(), &file()), None);
+    }
+}
