@@ -278,9 +278,9 @@ fn group_scores(
     }
     // Each row's group: groups are the non-empty cells of the key, in the
     // slice's order.
-    let (names, of_row) = key.row_groups(ds);
+    let (names, of_cell) = key.row_groups(ds);
     debug_assert_eq!(names.len(), s.groups.len());
-    let group = |row: usize| of_row[row];
+    let group = |row: usize| of_cell[key.cell(row)];
     let n = names.len();
     let calibrations = inputs.map(|(scores, outcome, basis)| {
         calibration::by_group(scores, outcome, |i| ds.unit(i), group, n, bins, *basis)
@@ -353,28 +353,33 @@ impl ScorePanels {
             .column
             .as_ref()
             .and_then(|_| SliceKey::new(ds, columns).ok())
-            .map(|k| k.row_groups(ds));
+            .map(|k| {
+                let (names, of_cell) = k.row_groups(ds);
+                (names, of_cell, k)
+            });
         let coverage = calibration::top_label_confidence(ds, meaning.0).map(|conf| {
             let correct = |i: usize| !ds.is_error(i);
             let unit = |i: usize| ds.unit(i);
             let overall = RiskCoverage::with_class(&conf, correct, unit, |i| {
                 (ds.label[i] == key.class, ds.pred[i] == key.class)
             });
-            let per_group = groups.as_ref().map_or_else(Vec::new, |(names, of_row)| {
-                names
-                    .iter()
-                    .cloned()
-                    .zip(RiskCoverage::by_group(
-                        &conf,
-                        correct,
-                        unit,
-                        |i| of_row[i],
-                        names.len(),
-                        // Exact wherever the slider can stop.
-                        &overall.thresholds,
-                    ))
-                    .collect()
-            });
+            let per_group = groups
+                .as_ref()
+                .map_or_else(Vec::new, |(names, of_cell, k)| {
+                    names
+                        .iter()
+                        .cloned()
+                        .zip(RiskCoverage::by_group(
+                            &conf,
+                            correct,
+                            unit,
+                            |i| of_cell[k.cell(i)],
+                            names.len(),
+                            // Exact wherever the slider can stop.
+                            &overall.thresholds,
+                        ))
+                        .collect()
+                });
             (overall, per_group)
         });
         let calibration =
@@ -388,21 +393,23 @@ impl ScorePanels {
                     key.binning,
                     basis,
                 );
-                let per_group = groups.as_ref().map_or_else(Vec::new, |(names, of_row)| {
-                    names
-                        .iter()
-                        .cloned()
-                        .zip(calibration::by_group(
-                            &scores,
-                            &outcome,
-                            unit,
-                            |i| of_row[i],
-                            names.len(),
-                            key.bins,
-                            basis,
-                        ))
-                        .collect()
-                });
+                let per_group = groups
+                    .as_ref()
+                    .map_or_else(Vec::new, |(names, of_cell, k)| {
+                        names
+                            .iter()
+                            .cloned()
+                            .zip(calibration::by_group(
+                                &scores,
+                                &outcome,
+                                unit,
+                                |i| of_cell[k.cell(i)],
+                                names.len(),
+                                key.bins,
+                                basis,
+                            ))
+                            .collect()
+                    });
                 (overall, per_group)
             });
         Self {
