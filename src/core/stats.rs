@@ -325,6 +325,51 @@ pub fn two_proportion_p(a: Proportion, b: Proportion) -> Option<f64> {
 /// across platforms and `rand_pcg` versions.
 pub type Rng = rand_pcg::Pcg64Mcg;
 
+/// Rows a part of [`fold_rows`] takes at least.
+const PART_ROWS: usize = 1 << 20;
+/// The most parts [`fold_rows`] cuts the rows into.
+const MAX_PARTS: usize = 64;
+/// Bytes the accumulators of all parts of [`fold_rows`] may take together.
+const PARTS_BUDGET: usize = 256 << 20;
+
+/// Folds rows `0..rows` into an accumulator on all cores: the rows are cut
+/// into contiguous parts (a million rows or more each, and no more parts
+/// than `acc_bytes`, one accumulator's size, lets fit in 256 MB), each part
+/// is folded with `add` into its own `init()`, and the parts are merged in
+/// order. The parts depend on the rows and the accumulator's size, never on
+/// the number of threads, so sums of fractions come out the same at any
+/// number of threads; under a million rows it is one plain loop.
+pub fn fold_rows<A: Send>(
+    rows: usize,
+    acc_bytes: usize,
+    init: impl Fn() -> A + Sync,
+    add: impl Fn(&mut A, usize) + Sync,
+    merge: impl Fn(&mut A, A),
+) -> A {
+    use rayon::prelude::*;
+    let parts = rows
+        .div_ceil(PART_ROWS)
+        .min(PARTS_BUDGET / acc_bytes.max(1))
+        .clamp(1, MAX_PARTS);
+    let per = rows.div_ceil(parts).max(1);
+    let folded: Vec<A> = (0..parts)
+        .into_par_iter()
+        .map(|part| {
+            let mut acc = init();
+            for row in part * per..((part + 1) * per).min(rows) {
+                add(&mut acc, row);
+            }
+            acc
+        })
+        .collect();
+    let mut folded = folded.into_iter();
+    let mut acc = folded.next().unwrap_or_else(&init);
+    for more in folded {
+        merge(&mut acc, more);
+    }
+    acc
+}
+
 /// A generator seeded with `seed`.
 #[must_use]
 pub fn rng(seed: u64) -> Rng {
@@ -386,5 +431,38 @@ mod tests {
         assert_eq!(quantile_sorted(&v, 0.0), Some(1.0));
         assert_eq!(quantile_sorted(&v, 1.0), Some(4.0));
         assert_eq!(quantile_sorted(&[], 0.5), None);
+    }
+
+    #[test]
+    fn folding_rows_in_parts_is_the_same_at_any_number_of_threads() {
+        // Fractions whose sum depends on the order they are added in.
+        let value = |row: usize| 1.0 / (1.0 + (row % 977) as f64);
+        let fold = || {
+            fold_rows(
+                3 * PART_ROWS + 17,
+                8,
+                || 0.0f64,
+                |acc, row| *acc += value(row),
+                |acc, more| *acc += more,
+            )
+        };
+        let runs: Vec<u64> = [1, 2, 4]
+            .iter()
+            .map(|&threads| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(fold)
+                    .to_bits()
+            })
+            .collect();
+        assert!(runs.iter().all(|&r| r == runs[0]), "{runs:?}");
+        let plain: f64 = (0..3 * PART_ROWS + 17).map(value).sum();
+        assert!((f64::from_bits(runs[0]) - plain).abs() < 1e-9 * plain);
+        // Under a million rows: one plain loop.
+        let small = fold_rows(1000, 8, || 0.0f64, |a, r| *a += value(r), |a, m| *a += m);
+        let loop_sum: f64 = (0..1000).map(value).sum();
+        assert_eq!(small.to_bits(), loop_sum.to_bits());
     }
 }

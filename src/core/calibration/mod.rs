@@ -112,19 +112,28 @@ fn edges(scores: &[(f64, bool, Count)], bins: usize, binning: Binning) -> Vec<f6
 #[must_use]
 pub fn calibrate(
     scores: &[f64],
-    outcome: impl Fn(usize) -> bool,
-    unit: impl Fn(usize) -> Count,
+    outcome: impl Fn(usize) -> bool + Sync,
+    unit: impl Fn(usize) -> Count + Sync,
     bins: usize,
     binning: Binning,
     basis: Basis,
 ) -> Calibration {
     let present = || scores.iter().enumerate().filter(|(_, s)| !s.is_nan());
     if binning == Binning::Uniform {
-        // Fixed edges: one pass, no copy of the scores.
-        let mut acc = Bins::uniform(bins);
-        for (i, &s) in present() {
-            acc.add(s, outcome(i), unit(i));
-        }
+        // Fixed edges: one pass over the rows (on all cores), no copy of
+        // the scores.
+        let acc = crate::core::stats::fold_rows(
+            scores.len(),
+            Bins::bytes(bins),
+            || Bins::uniform(bins),
+            |acc, i| {
+                let s = scores[i];
+                if !s.is_nan() {
+                    acc.add(s, outcome(i), unit(i));
+                }
+            },
+            Bins::merge,
+        );
         return acc.finish(binning, basis, REPLICATES);
     }
     let pairs: Vec<(f64, bool, Count)> =
@@ -199,6 +208,25 @@ impl Bins {
     /// Equal-width bins on [0, 1]: they need no data.
     fn uniform(bins: usize) -> Self {
         Self::new(uniform_edges(bins.clamp(1, MAX_BINS)))
+    }
+
+    /// About the bytes of `bins` equal-width bins.
+    fn bytes(bins: usize) -> usize {
+        std::mem::size_of::<Self>() + (bins + 1) * 8 + bins * 40
+    }
+
+    /// Adds the rows another accumulator of the same edges holds.
+    fn merge(&mut self, other: Self) {
+        for (a, b) in self.count.iter_mut().zip(other.count) {
+            *a += b;
+        }
+        for (a, b) in self.sum.iter_mut().zip(other.sum) {
+            *a += b;
+        }
+        for (a, b) in self.right.iter_mut().zip(other.right) {
+            *a += b;
+        }
+        self.squares += other.squares;
     }
 
     #[inline]
@@ -340,19 +368,34 @@ pub fn top_label_confidence(
 pub fn by_group(
     scores: &[f64],
     outcome: &[bool],
-    unit: impl Fn(usize) -> Count,
-    cell: impl Fn(usize) -> usize,
+    unit: impl Fn(usize) -> Count + Sync,
+    cell: impl Fn(usize) -> usize + Sync,
     groups: usize,
     bins: usize,
     basis: Basis,
 ) -> Vec<Calibration> {
-    // Equal-width bins need no data: every group fills its own in one pass.
-    let mut acc: Vec<Bins> = (0..groups).map(|_| Bins::uniform(bins)).collect();
-    for (i, &s) in scores.iter().enumerate() {
-        if !s.is_nan() {
-            acc[cell(i)].add(s, outcome[i], unit(i));
-        }
-    }
+    // Equal-width bins need no data: every group fills its own in one pass
+    // over the rows (on all cores).
+    let acc = crate::core::stats::fold_rows(
+        scores.len(),
+        groups.saturating_mul(Bins::bytes(bins)),
+        || {
+            (0..groups)
+                .map(|_| Bins::uniform(bins))
+                .collect::<Vec<Bins>>()
+        },
+        |acc, i| {
+            let s = scores[i];
+            if !s.is_nan() {
+                acc[cell(i)].add(s, outcome[i], unit(i));
+            }
+        },
+        |acc, more| {
+            for (a, m) in acc.iter_mut().zip(more) {
+                a.merge(m);
+            }
+        },
+    );
     acc.into_iter()
         .map(|b| b.finish(Binning::Uniform, basis, GROUP_REPLICATES))
         .collect()

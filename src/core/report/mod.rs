@@ -259,15 +259,27 @@ pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
         return None;
     }
     let k = ds.classes.len();
-    let mut n = vec![Count::ZERO; k];
-    let mut ok = vec![Count::ZERO; k];
-    for row in 0..ds.rows() {
-        if let Some((labelled, agree)) = ds.human_units(row) {
-            let t = ds.label[row] as usize;
-            n[t] += labelled;
-            ok[t] += agree;
-        }
-    }
+    // Per true class: (labelled, agreeing).
+    let (n, ok) = crate::core::stats::fold_rows(
+        ds.rows(),
+        2 * k * std::mem::size_of::<Count>(),
+        || (vec![Count::ZERO; k], vec![Count::ZERO; k]),
+        |(n, ok), row| {
+            if let Some((labelled, agree)) = ds.human_units(row) {
+                let t = ds.label[row] as usize;
+                n[t] += labelled;
+                ok[t] += agree;
+            }
+        },
+        |(n, ok), (more_n, more_ok)| {
+            for (a, b) in n.iter_mut().zip(more_n) {
+                *a += b;
+            }
+            for (a, b) in ok.iter_mut().zip(more_ok) {
+                *a += b;
+            }
+        },
+    );
     let total: Count = n.iter().sum();
     let agree: Count = ok.iter().sum();
     Some(HumanSummary {

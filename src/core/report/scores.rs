@@ -363,23 +363,10 @@ impl ScorePanels {
             let overall = RiskCoverage::with_class(&conf, correct, unit, |i| {
                 (ds.label[i] == key.class, ds.pred[i] == key.class)
             });
-            let per_group = groups
-                .as_ref()
-                .map_or_else(Vec::new, |(names, of_cell, k)| {
-                    names
-                        .iter()
-                        .cloned()
-                        .zip(RiskCoverage::by_group(
-                            &conf,
-                            correct,
-                            unit,
-                            |i| of_cell[k.cell(i)],
-                            names.len(),
-                            // Exact wherever the slider can stop.
-                            &overall.thresholds,
-                        ))
-                        .collect()
-                });
+            let per_group = per_named(groups.as_ref(), |group, n| {
+                // Exact wherever the slider can stop.
+                RiskCoverage::by_group(&conf, correct, unit, group, n, &overall.thresholds)
+            });
             (overall, per_group)
         });
         let calibration =
@@ -393,23 +380,9 @@ impl ScorePanels {
                     key.binning,
                     basis,
                 );
-                let per_group = groups
-                    .as_ref()
-                    .map_or_else(Vec::new, |(names, of_cell, k)| {
-                        names
-                            .iter()
-                            .cloned()
-                            .zip(calibration::by_group(
-                                &scores,
-                                &outcome,
-                                unit,
-                                |i| of_cell[k.cell(i)],
-                                names.len(),
-                                key.bins,
-                                basis,
-                            ))
-                            .collect()
-                    });
+                let per_group = per_named(groups.as_ref(), |group, n| {
+                    calibration::by_group(&scores, &outcome, unit, group, n, key.bins, basis)
+                });
                 (overall, per_group)
             });
         Self {
@@ -420,4 +393,20 @@ impl ScorePanels {
             calibration,
         }
     }
+}
+
+/// Each group's name beside what `per` computes for all groups at once,
+/// given a row's group and the number of groups.
+fn per_named<T>(
+    groups: Option<&(Vec<String>, Vec<usize>, SliceKey)>,
+    per: impl FnOnce(&(dyn Fn(usize) -> usize + Sync), usize) -> Vec<T>,
+) -> Vec<(String, T)> {
+    groups.map_or_else(Vec::new, |(names, of_cell, key)| {
+        let group = |row: usize| of_cell[key.cell(row)];
+        names
+            .iter()
+            .cloned()
+            .zip(per(&group, names.len()))
+            .collect()
+    })
 }

@@ -315,14 +315,13 @@ pub fn count_groups_with(
     positive: Option<u32>,
     decision: Decision<'_>,
 ) -> Vec<Group> {
-    let mut cells = vec![GroupCounts::default(); key.cells()];
-    for row in 0..ds.rows() {
+    let add = |cells: &mut Vec<GroupCounts>, row: usize| {
         // Decided at a threshold, a row without a score has no decision: it
         // is left out (the loader warns about missing scores).
         if let (Some(_), Decision::Threshold { scores, .. }) = (positive, decision)
             && scores[row].is_nan()
         {
-            continue;
+            return;
         }
         let cell = key.cell(row);
         let c = &mut cells[cell];
@@ -362,7 +361,18 @@ pub fn count_groups_with(
             c.human_n += labelled;
             c.human_correct += agree;
         }
-    }
+    };
+    let cells = crate::core::stats::fold_rows(
+        ds.rows(),
+        key.cells() * std::mem::size_of::<GroupCounts>(),
+        || vec![GroupCounts::default(); key.cells()],
+        add,
+        |cells, more| {
+            for (c, m) in cells.iter_mut().zip(&more) {
+                c.add(m);
+            }
+        },
+    );
     cells
         .into_iter()
         .enumerate()
