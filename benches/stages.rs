@@ -95,27 +95,35 @@ fn stages(c: &mut Criterion) {
             b.iter(|| pool.install(|| report::build(&ds, &state, &opts)));
         });
         group.bench_function(id("compute: confusion matrix"), |b| {
-            b.iter(|| Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r)));
+            b.iter(|| {
+                pool.install(|| {
+                    Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r))
+                })
+            });
         });
         group.bench_function(id("compute: human agreement"), |b| {
-            b.iter(|| human_summary(&ds));
+            b.iter(|| pool.install(|| human_summary(&ds)));
         });
         group.bench_function(id("compute: one slice (device)"), |b| {
             b.iter(|| {
-                SliceAnalysis::compute_with(&ds, &by_device, None, 30, None, Decision::Model)
+                pool.install(|| {
+                    SliceAnalysis::compute_with(&ds, &by_device, None, 30, None, Decision::Model)
+                })
             });
         });
         if let Some(conf) = &confidence {
             group.bench_function(id("compute: calibration"), |b| {
                 b.iter(|| {
-                    calibration::calibrate(
-                        conf,
-                        |i| !ds.is_error(i),
-                        |i| ds.unit(i),
-                        10,
-                        Binning::Uniform,
-                        calibration::Basis::TopLabel,
-                    )
+                    pool.install(|| {
+                        calibration::calibrate(
+                            conf,
+                            |i| !ds.is_error(i),
+                            |i| ds.unit(i),
+                            10,
+                            Binning::Uniform,
+                            calibration::Basis::TopLabel,
+                        )
+                    })
                 });
             });
         }

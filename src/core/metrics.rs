@@ -82,13 +82,43 @@ impl Confusion {
         label: &[u32],
         pred: &[u32],
         n_classes: usize,
-        unit: impl Fn(usize) -> Count,
+        unit: impl Fn(usize) -> Count + Sync,
     ) -> Self {
-        let mut m = Self::new(n_classes);
-        for (row, (&t, &p)) in label.iter().zip(pred).enumerate() {
-            m.add(t, p, unit(row));
+        if n_classes > DENSE_CLASSES {
+            let mut m = Self::new(n_classes);
+            for (row, (&t, &p)) in label.iter().zip(pred).enumerate() {
+                m.add(t, p, unit(row));
+            }
+            return m;
         }
-        m
+        // Dense: the rows in parts on all cores, merged in order.
+        let bytes = (n_classes * n_classes + 3 * n_classes) * std::mem::size_of::<Count>();
+        super::stats::fold_rows(
+            label.len().min(pred.len()),
+            bytes,
+            || Self::new(n_classes),
+            |m, row| m.add(label[row], pred[row], unit(row)),
+            |m, other| m.merge_dense(&other),
+        )
+    }
+
+    /// Adds the counts of another dense matrix over the same classes.
+    fn merge_dense(&mut self, other: &Self) {
+        if let (Cells::Dense(a), Cells::Dense(b)) = (&mut self.cells, &other.cells) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += *y;
+            }
+        }
+        for (a, b) in [
+            (&mut self.row_sums, &other.row_sums),
+            (&mut self.col_sums, &other.col_sums),
+            (&mut self.diagonal, &other.diagonal),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += *y;
+            }
+        }
+        self.total += other.total;
     }
 
     fn bump(&mut self, t: usize, p: usize, by: Count, up: bool) {
