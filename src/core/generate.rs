@@ -571,32 +571,36 @@ fn frame(
     width: usize,
 ) -> Result<polars::prelude::DataFrame, polars::prelude::PolarsError> {
     use polars::prelude::{Column, DataFrame, NamedFrom, Series};
-    let strings = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
-    let col = |name: &str, values: Vec<String>| Column::from(Series::new(name.into(), values));
+    // Words are the constants themselves: no allocation a row.
+    let words = |f: &dyn Fn(&Row) -> &'static str| rows.iter().map(f).collect::<Vec<&str>>();
+    let col = |name: &str, values: Vec<&str>| Column::from(Series::new(name.into(), values));
+    // Ids written into one reused buffer, copied into the column.
+    let mut ids = polars::prelude::StringChunkedBuilder::new("id".into(), rows.len());
+    let mut id = String::with_capacity(16);
+    for r in rows {
+        use std::fmt::Write as _;
+        id.clear();
+        let _ = write!(id, "utt{:0width$}", r.number);
+        ids.append_value(id.as_str());
+    }
     DataFrame::new_infer_height(vec![
-        col("id", strings(&|r| format!("utt{:0width$}", r.number))),
-        col("label", strings(&|r| CLASSES[r.label].to_string())),
-        col("pred", strings(&|r| CLASSES[r.pred].to_string())),
+        Column::from(polars::prelude::IntoSeries::into_series(ids.finish())),
+        col("label", words(&|r| CLASSES[r.label])),
+        col("pred", words(&|r| CLASSES[r.pred])),
         Column::from(Series::new(
             "score".into(),
             rows.iter().map(|r| r.score).collect::<Vec<f64>>(),
         )),
-        col("device", strings(&|r| DEVICES[r.device].to_string())),
-        col("gender", strings(&|r| GENDERS[r.gender].to_string())),
-        col("accent", strings(&|r| ACCENTS[r.accent].to_string())),
+        col("device", words(&|r| DEVICES[r.device])),
+        col("gender", words(&|r| GENDERS[r.gender])),
+        col("accent", words(&|r| ACCENTS[r.accent])),
         Column::from(Series::new(
             "snr".into(),
             rows.iter().map(|r| r.snr).collect::<Vec<f64>>(),
         )),
-        col(
-            "noise",
-            strings(&|r| CONDITIONS[r.condition].noise.to_string()),
-        ),
-        col(
-            "bandwidth",
-            strings(&|r| CONDITIONS[r.condition].bandwidth.to_string()),
-        ),
-        col("human", strings(&|r| CLASSES[r.human].to_string())),
+        col("noise", words(&|r| CONDITIONS[r.condition].noise)),
+        col("bandwidth", words(&|r| CONDITIONS[r.condition].bandwidth)),
+        col("human", words(&|r| CLASSES[r.human])),
     ])
 }
 
