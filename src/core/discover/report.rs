@@ -3,6 +3,7 @@
 //! interval, the lift if the slice erred no more than average, overlap with
 //! the session's tags, the rule that makes it a tag).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{DiscoverError, Discovery, Errors, Feature};
@@ -389,9 +390,11 @@ impl DiscoveryReport {
         found: &Discovery,
     ) -> Self {
         let n = found.rows.max(1) as f64;
+        // Each slice is described on its own (its rows scanned again for
+        // redundant predicates): side by side, in order.
         let slices = found
             .slices
-            .iter()
+            .par_iter()
             .map(|s| {
                 let predicates: Vec<(String, String)> = s
                     .predicates
