@@ -93,8 +93,9 @@ pub enum ColumnSelection {
     /// The role columns, per-class probability columns and these (matched
     /// as rules match them: exactly, else ignoring ASCII case): a command
     /// that knows what it slices by, filters on or tags with. When a name
-    /// is not a column of the file, every column is read, so that the error
-    /// that follows names them all.
+    /// is not a column of the file, or is a role column (a rule may name
+    /// one; `--by` refuses it), every column is read, so that an error that
+    /// follows names them all.
     Named(Vec<String>),
 }
 

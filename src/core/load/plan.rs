@@ -18,25 +18,29 @@ pub(super) fn projection(
     roles: &Roles,
     file: &[String],
 ) -> Option<Vec<String>> {
+    let roles = role_columns(roles);
     let wanted: Vec<&str> = match &opts.columns {
         ColumnSelection::All => return None,
         ColumnSelection::Roles => Vec::new(),
         ColumnSelection::Named(names) => {
             let mut found = Vec::with_capacity(names.len());
             for name in names {
-                // A name that is not in the file: read everything, so the
-                // error that follows can name every column.
+                // A name that is not in the file, or a role column (which
+                // `--by` refuses): read everything, so that the error that
+                // follows can name every slice column.
                 let hit = file
                     .iter()
                     .find(|c| clean(c) == name)
                     .or_else(|| file.iter().find(|c| clean(c).eq_ignore_ascii_case(name)))?;
+                if roles.iter().any(|r| r == hit) {
+                    return None;
+                }
                 found.push(hit.as_str());
             }
             found
         }
     };
     let probabilities = matches!(opts.columns, ColumnSelection::Named(_));
-    let roles = role_columns(roles);
     let keep: Vec<String> = file
         .iter()
         .filter(|c| {
@@ -113,8 +117,13 @@ mod tests {
     }
 
     #[test]
-    fn a_name_not_in_the_file_reads_every_column() {
+    fn a_name_not_in_the_file_or_a_role_reads_every_column() {
         let named = with(ColumnSelection::Named(vec!["devise".into()]));
         assert_eq!(projection(&named, &roles(), &file()), None);
+        let role = with(ColumnSelection::Named(vec![
+            "device".into(),
+            "LABEL".into(),
+        ]));
+        assert_eq!(projection(&role, &roles(), &file()), None);
     }
 }
