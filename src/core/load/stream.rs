@@ -263,15 +263,15 @@ impl Builder {
         drop(df);
         // Until the ids' pattern is known (the first batch), the first piece
         // is encoded before the others, which then share its pattern.
-        let first_piece = self
+        let ids_unknown = self
             .slots
             .iter()
-            .any(|s| matches!(s.acc, Acc::Ids(None, _)))
-            .then_some(PIECE_ROWS.min(height));
+            .any(|s| matches!(s.acc, Acc::Ids(None, _)));
         let starts: Vec<usize> = (0..height).step_by(PIECE_ROWS).collect();
-        let rounds: Vec<&[usize]> = match first_piece {
-            Some(_) if starts.len() > 1 => vec![&starts[..1], &starts[1..]],
-            _ => vec![&starts[..]],
+        let rounds: Vec<&[usize]> = if ids_unknown && starts.len() > 1 {
+            vec![&starts[..1], &starts[1..]]
+        } else {
+            vec![&starts[..]]
         };
         for round in rounds {
             let work: Vec<(usize, usize, Series)> = (0..self.slots.len())
