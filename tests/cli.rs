@@ -1048,7 +1048,13 @@ fn compare_prints_the_paired_change_and_gates_on_regressions() {
     let o = slicewise(&["compare", path(&before), path(&other)]);
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("ids do not overlap"), "{}", stderr(&o));
-    let o = slicewise(&["compare", path(&before), path(&after), "--alpha", "2"]);
+    let o = slicewise(&[
+        "compare",
+        path(&before),
+        path(&after),
+        "--significance",
+        "2",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     // Markdown for a pull request: headings and pipe tables.
     let md = dir.path().join("change.md");
@@ -1205,11 +1211,11 @@ fn discover_finds_the_planted_slices_and_says_what_is_wrong_with_bad_arguments()
     let o = slicewise(&[
         "discover",
         path(&data),
-        "--by",
+        "--columns",
         "device,gender,accent,noise",
-        "--by",
+        "--columns",
         "bandwidth",
-        "--by",
+        "--columns",
         "snr",
         "--alpha",
         "0.95",
@@ -1250,7 +1256,7 @@ fn discover_finds_the_planted_slices_and_says_what_is_wrong_with_bad_arguments()
         (vec!["--k", "0"], "--k"),
         (vec!["--min-support", "200%"], "not a minimum support"),
         (vec!["--min-support", "30000"], "more than the 20000 rows"),
-        (vec!["--by", "devise"], "Did you mean 'device'?"),
+        (vec!["--columns", "devise"], "Did you mean 'device'?"),
         (vec!["--errors", "fn:maybe"], "not a class"),
         (vec!["--errors", "human"], "needs a human-label column"),
     ] {
@@ -1419,4 +1425,151 @@ fn every_face_writes_one_quantity_in_one_unit() {
         compare.contains(&lift_text),
         "compare: {lift_text}\n{compare}"
     );
+}
+
+/// The widest line of `text`, in characters.
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn every_help_and_every_text_report_fits_80_columns() {
+    let at_80 = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_slicewise"))
+            .args(args)
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap()
+    };
+    for command in [
+        "", "open", "report", "export", "compare", "discover", "generate", "cube",
+    ] {
+        let args: Vec<&str> = [command, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let o = at_80(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let help = stdout(&o);
+        assert!(help.contains("Usage:"), "{help}");
+        assert!(widest(&help) <= 80, "{args:?} --help:\n{help}");
+    }
+    let sample = common::sample_csv();
+    let v2 = common::root().join("sample_data/speech_commands_v2.csv");
+    let (s, v) = (path(&sample), path(&v2));
+    for args in [
+        vec![
+            "report",
+            s,
+            "--by",
+            "device",
+            "--by",
+            "gender,accent",
+            "--positive",
+            "yes",
+            "--bootstrap",
+            "50",
+        ],
+        vec!["report", s, "--all-classes"],
+        vec![
+            "compare",
+            s,
+            v,
+            "--by",
+            "device",
+            "--by",
+            "gender,accent",
+            "--positive",
+            "yes",
+        ],
+        vec!["discover", s, "--max-level", "3"],
+    ] {
+        let o = slicewise(&[&args[..], &["--width", "80"]].concat());
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.lines().count() > 20, "{args:?} printed a report: {out}");
+        assert!(widest(&out) <= 80, "{args:?} at --width 80:\n{out}");
+        // Into a pipe without a width, nothing is left out.
+        let whole = stdout(&slicewise(&args));
+        assert!(!whole.contains("left out to fit"), "{args:?}: {whole}");
+    }
+    // Notes and errors on standard error wrap to $COLUMNS too.
+    let o = at_80(&[
+        "cube",
+        "--sample-sql",
+        "200",
+        "--table",
+        "t",
+        "--label",
+        "label",
+        "--pred",
+        "pred",
+        "--by",
+        "device",
+    ]);
+    assert!(o.status.success());
+    let note = stderr(&o);
+    assert!(note.lines().count() > 1 && widest(&note) <= 80, "{note}");
+}
+
+#[test]
+fn one_meaning_per_flag() {
+    let sample = common::sample_csv();
+    let s = path(&sample);
+    // discover searches --columns; --by is slicing, which discover does not do.
+    let o = slicewise(&[
+        "discover",
+        s,
+        "--columns",
+        "device,gender",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for slice in j["slices"].as_array().unwrap() {
+        for column in slice["predicates"].as_object().unwrap().keys() {
+            assert!(["device", "gender"].contains(&column.as_str()), "{slice}");
+        }
+    }
+    assert_eq!(
+        slicewise(&["discover", s, "--by", "device"]).status.code(),
+        Some(2)
+    );
+    // compare's level is --significance; --alpha is SliceLine's alone.
+    let v2 = common::root().join("sample_data/speech_commands_v2.csv");
+    let o = slicewise(&[
+        "compare",
+        s,
+        path(&v2),
+        "--significance",
+        "0.01",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["alpha"], 0.01);
+    assert_eq!(
+        slicewise(&["compare", s, path(&v2), "--alpha", "0.01"])
+            .status
+            .code(),
+        Some(2)
+    );
+    // generate's part format is --part-format.
+    let dir = tempfile::tempdir().unwrap();
+    let parts = dir.path().join("parts");
+    let o = slicewise(&[
+        "generate",
+        "--rows",
+        "100",
+        "--parts",
+        "2",
+        "--part-format",
+        "csv",
+        "--out",
+        path(&parts),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(parts.join("part-00001.csv").exists());
 }

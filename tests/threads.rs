@@ -119,7 +119,7 @@ fn one_two_and_four_threads_print_the_same_json() {
     let discover = [
         "discover",
         file,
-        "--by",
+        "--columns",
         "group,region",
         "--weight",
         "",

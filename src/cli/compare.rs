@@ -46,8 +46,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "CLASS")]
     pub positive: Option<String>,
     /// Significance level for regressions (Holm-adjusted p below it).
-    #[arg(long, default_value_t = 0.05, value_parser = parse_alpha)]
-    pub alpha: f64,
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.05, value_parser = parse_significance)]
+    pub significance: f64,
     /// Exit 4 when a slice group or tag regressed significantly (a gate for CI).
     #[arg(long)]
     pub fail_on_regression: bool,
@@ -68,7 +68,7 @@ pub enum LabelsArg {
     After,
 }
 
-fn parse_alpha(s: &str) -> Result<f64, String> {
+fn parse_significance(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(a) if a > 0.0 && a < 1.0 => Ok(a),
         _ => Err(format!(
@@ -121,15 +121,16 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         super::needs(&slice_specs(&args.by)?),
     )?;
     // The second run needs its labels, predictions and ids only.
-    let opts = after_options(
+    let mut opts = after_options(
         &args.columns.load_options(),
         args.label_after.clone(),
         args.pred_after.clone(),
         args.id_after.clone(),
     );
-    let after = open::open(&after_path, &opts, None)
-        .map(|o| o.ds)
-        .map_err(data_err)?;
+    let progress = super::Progress::load(&after_path, &mut opts);
+    let after = open::open(&after_path, &opts, None);
+    drop(progress);
+    let after = after.map(|o| o.ds).map_err(data_err)?;
     let by: Vec<Vec<String>> = slice_specs(&args.by)?;
     let labels = match args.labels {
         LabelsArg::Before => LabelsFrom::Before,
@@ -147,7 +148,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         &after,
         labels,
         &by,
-        args.alpha,
+        args.significance,
         positive,
     )
     .map_err(|e| data_err(anyhow::anyhow!("{e}")))?;
@@ -157,7 +158,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
         report.after = format!("{} ({})", report.after, after.roles.pred);
     }
     if report.by_position {
-        eprintln!("warning: no id column, so the runs' rows are paired by position");
+        say!("warning: no id column, so the runs' rows are paired by position");
     }
     args.output.write(&report)?;
     let regressions = report.regressions();
@@ -167,7 +168,7 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
             error: anyhow::anyhow!(
                 "{} slice group(s) or tag(s) regressed significantly (Holm-adjusted p < {}): {}",
                 regressions.len(),
-                args.alpha,
+                args.significance,
                 regressions.join("; ")
             ),
         });

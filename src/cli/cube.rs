@@ -126,9 +126,10 @@ pub(super) fn run_cube(args: &CubeArgs) -> Result<(), Failure> {
             .filter(|v| !v.is_nan() && (**v < bins.low || **v > bins.high))
             .count();
         if outside > 0 {
-            eprintln!(
+            say!(
                 "warning: {outside} score(s) of '{name}' lie outside [{}, {}] and were put in the edge bins; pass --score-range LOW,HIGH to cover them",
-                bins.low, bins.high
+                bins.low,
+                bins.high
             );
         }
     }
@@ -139,7 +140,7 @@ pub(super) fn run_cube(args: &CubeArgs) -> Result<(), Failure> {
             out.display()
         ))
     })?;
-    eprintln!(
+    say!(
         "wrote a cube of {} cells for {} rows to {}; read it with: slicewise report {} --weight n",
         render::count(cube.len()),
         render::count(ds.total()),
@@ -179,7 +180,7 @@ fn print_sql(args: &CubeArgs, bins: ScoreBins) -> Result<(), Failure> {
     // semicolon), so it can be put inside another statement as it is.
     println!("{sql}");
     match args.sample_sql {
-        Some(n) => eprintln!(
+        Some(n) => say!(
             "note: a {:?} query drawing {n} errors and {n} correct examples per stratum{}; open its result as any predictions file: its sample_weight column makes the tag statistics estimates of the whole table",
             args.dialect,
             if matches!(args.dialect, Dialect::Duckdb | Dialect::Postgres) {
@@ -188,7 +189,7 @@ fn print_sql(args: &CubeArgs, bins: ScoreBins) -> Result<(), Failure> {
                 ""
             }
         ),
-        None => eprintln!(
+        None => say!(
             "note: a {:?} count cube query; save its result as Parquet or CSV and read it with: slicewise report CUBE",
             args.dialect
         ),

@@ -18,9 +18,10 @@ use crate::core::discover::{
 pub struct DiscoverArgs {
     /// The predictions file.
     pub data: PathBuf,
-    /// Columns to slice on, comma-separated or repeated (default: every slice column).
-    #[arg(long, value_name = "COL,COL")]
-    pub by: Vec<String>,
+    /// The columns to search for slices in, comma-separated or repeated
+    /// (default: every slice column).
+    #[arg(long = "columns", value_name = "COL,COL")]
+    pub search: Vec<String>,
     /// Weight of the error rate against the size, 0 < alpha <= 1.
     #[arg(long, default_value_t = crate::core::discover::DEFAULT_ALPHA)]
     pub alpha: f64,
@@ -65,7 +66,7 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
     }
     let session = session_inputs(&args.data, args.session.as_deref());
     check_output(args.output.out.as_deref(), &[&args.data, &session])?;
-    let specs = super::compare::slice_specs(&args.by)?;
+    let specs = super::compare::slice_specs(&args.search)?;
     let (ds, state) = open_with_session(
         &args.data,
         &args.columns,
@@ -83,7 +84,7 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
         other => usage(other),
     })?;
     for w in &warnings {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
     let kind = ErrorKind::parse(&args.errors, &ds).map_err(usage)?;
     let errors = kind.errors(&ds);
@@ -94,7 +95,18 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
         min_support: args.min_support,
     };
     let started = Instant::now();
-    let found = discover(&feats, &errors, ds.rows(), &opts, &|_| {}, None).map_err(|e| {
+    let level = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let progress = super::Progress::count("searching", "levels", level.clone(), args.max_level);
+    let found = discover(
+        &feats,
+        &errors,
+        ds.rows(),
+        &opts,
+        &|l| level.store(l as u64, std::sync::atomic::Ordering::Relaxed),
+        None,
+    );
+    drop(progress);
+    let found = found.map_err(|e| {
         let code = match e {
             crate::core::discover::DiscoverError::NoColumns
             | crate::core::discover::DiscoverError::TooManyValues { .. }

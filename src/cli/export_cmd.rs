@@ -90,7 +90,7 @@ pub(super) fn run_export(args: &ExportArgs) -> Result<(), Failure> {
     t.lap("output");
     t.print();
     if report.tags.is_empty() {
-        eprintln!(
+        say!(
             "note: the session has no tags yet, so the table is empty ({})",
             args.out.display()
         );
@@ -183,7 +183,7 @@ fn run_export_examples(args: &ExportArgs) -> Result<(), Failure> {
     write_examples(&mut df, &args.out).map_err(output_err)?;
     t.lap("output");
     t.print();
-    eprintln!(
+    say!(
         "wrote {} example(s) to {}",
         render::count(rows.len() as u64),
         args.out.display()

@@ -2,6 +2,8 @@
 //! course's session when asked, never over a session that holds hand work.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use clap::Args;
 
@@ -41,7 +43,18 @@ pub struct GenerateArgs {
     pub parts: Option<u64>,
     /// Format of the parts (csv, parquet, ndjson); default parquet.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format, requires = "parts")]
-    pub format: Option<InputFormat>,
+    pub part_format: Option<InputFormat>,
+}
+
+/// The rows to write, drawn (a spinner meanwhile), and a bar counting them
+/// as they are written.
+fn drawn(args: &GenerateArgs) -> (generate::Generated, super::Progress) {
+    let drawing = super::Progress::spinner("drawing the rows");
+    let rows = generate::Generated::new(args.rows, args.seed, args.model_seed);
+    drop(drawing);
+    let written = Arc::new(AtomicU64::new(0));
+    let progress = super::Progress::count("writing", "rows", written.clone(), args.rows as u64);
+    (rows.counting(written), progress)
 }
 
 pub(super) fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
@@ -54,16 +67,17 @@ pub(super) fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
                 ),
             });
         }
-        let rows = generate::Generated::new(args.rows, args.seed, args.model_seed);
-        let format = args.format.unwrap_or(InputFormat::Parquet);
+        let (rows, progress) = drawn(args);
+        let format = args.part_format.unwrap_or(InputFormat::Parquet);
         let files = generate::write_parts(
             &rows,
             &args.out,
             usize::try_from(parts).unwrap_or(usize::MAX),
             format,
-        )
-        .map_err(output_err)?;
-        eprintln!(
+        );
+        drop(progress);
+        let files = files.map_err(output_err)?;
+        say!(
             "wrote {} rows in {} parts to {}",
             render::count(args.rows as u64),
             files.len(),
@@ -96,8 +110,10 @@ pub(super) fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
             ),
         });
     }
-    let rows = generate::Generated::new(args.rows, args.seed, args.model_seed);
-    generate::write_file(&rows, &args.out).map_err(output_err)?;
+    let (rows, progress) = drawn(args);
+    let written = generate::write_file(&rows, &args.out);
+    drop(progress);
+    written.map_err(output_err)?;
     if let Some(session_path) = &args.session {
         let source = crate::core::dataset::SourceInfo {
             path: args.out.clone(),
@@ -113,7 +129,7 @@ pub(super) fn run_generate(args: &GenerateArgs) -> Result<(), Failure> {
             .replace(session)
             .map_err(output_err)?;
     }
-    eprintln!(
+    say!(
         "wrote {} rows to {}",
         render::count(args.rows as u64),
         args.out.display()

@@ -23,6 +23,13 @@ use crate::core::slices::DEFAULT_MIN_SUPPORT;
 use crate::core::tags::Annotations;
 use crate::core::thresholds::ScoreMeaning;
 
+/// `eprintln!`, wrapped to the terminal's width ([`say`]).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::say(&format!($($arg)*))
+    };
+}
+
 mod compare;
 mod cube;
 mod discover;
@@ -39,7 +46,8 @@ use export_cmd::run_export;
 pub use export_cmd::{ExportArgs, ShowArg};
 pub use generate_cmd::GenerateArgs;
 use generate_cmd::run_generate;
-use progress::{CountLine, ProgressLine, Timings};
+use progress::Progress;
+use progress::Timings;
 
 /// Exit code for bad input data or session.
 pub const EXIT_DATA: u8 = 3;
@@ -472,12 +480,12 @@ fn open_with_session(
 ) -> Result<(Dataset, Annotations), Failure> {
     let mut opts = columns.load_options();
     opts.columns = read;
-    let progress = ProgressLine::start(data, &mut opts);
+    let progress = Progress::load(data, &mut opts);
     let opened = open::open(data, &opts, session).map_err(data_err);
     drop(progress);
     let opened = opened?;
     for w in &opened.session_warnings {
-        eprintln!("warning: {w} ({})", opened.file.path().display());
+        say!("warning: {w} ({})", opened.file.path().display());
     }
     Ok((opened.ds, opened.state))
 }
@@ -578,7 +586,7 @@ fn print_memory(ds: &Dataset) {
         .iter()
         .map(|(kind, b)| format!("{kind} {:.1}", *b as f64 / rows))
         .collect();
-    eprintln!(
+    say!(
         "memory after loading: {:.1} bytes a row ({}), {} MB in all",
         total as f64 / rows,
         parts.join(", "),
@@ -612,9 +620,7 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         threshold: args.threshold,
         bootstrap: match args.bootstrap {
             Some(0) => {
-                eprintln!(
-                    "note: --bootstrap 0 draws no resamples, so there are no bootstrap intervals"
-                );
+                say!("note: --bootstrap 0 draws no resamples, so there are no bootstrap intervals");
                 None
             }
             other => other.map(|n| (n, args.seed)),
@@ -626,10 +632,11 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         progress: None,
     };
     let mut opts = opts;
-    let counter = opts.bootstrap.is_some().then(|| {
+    let counter = opts.bootstrap.map(|(replicates, _)| {
         let drawn = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         opts.progress = Some(drawn.clone());
-        CountLine::start("bootstrap", "group resamples drawn", drawn)
+        let total = replicates as u64 * opts.by.len() as u64;
+        Progress::count("bootstrap", "resamples", drawn, total)
     });
     let report = report::build(&ds, &state, &opts);
     drop(counter);
@@ -673,9 +680,27 @@ pub fn run(command: &Command) -> Result<(), Failure> {
     }
 }
 
+/// Prints a message on standard error, wrapped to the width of the
+/// terminal (`$COLUMNS`, else standard error's terminal); whole into a file
+/// or a pipe.
+pub fn say(text: &str) {
+    eprintln!("{}", render::wrap(text, stderr_width(), 2));
+}
+
+fn stderr_width() -> Option<usize> {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return (w > 0).then_some(w);
+    }
+    terminal_size::terminal_size_of(std::io::stderr())
+        .map(|(terminal_size::Width(w), _)| usize::from(w))
+}
+
 /// Prints a failure as one paragraph on standard error and returns its exit code.
 #[must_use]
 pub fn report_failure(f: &Failure) -> ExitCode {
-    eprintln!("error: {:#}", f.error);
+    say!("error: {:#}", f.error);
     ExitCode::from(f.code)
 }

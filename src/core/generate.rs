@@ -215,6 +215,8 @@ pub struct Generated {
     /// Whole numbers (and -0), exact in an `f32`.
     snr_tenths: Vec<f32>,
     score_ten_thousandths: Vec<u16>,
+    /// Rows written so far, for a progress bar ([`Generated::counting`]).
+    written: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Generated {
@@ -314,6 +316,14 @@ impl Generated {
         g
     }
 
+    /// These rows, adding to `written` as they are written to a file (a
+    /// progress bar reads it).
+    #[must_use]
+    pub fn counting(mut self, written: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Self {
+        self.written = Some(written);
+        self
+    }
+
     /// Number of rows.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -350,6 +360,8 @@ pub trait Rows: Sync {
     fn count(&self) -> usize;
     /// Row `i`.
     fn row(&self, i: usize) -> Row;
+    /// Told after each piece is written: `rows` more rows are in a file.
+    fn written(&self, _rows: usize) {}
 }
 
 impl Rows for [Row] {
@@ -376,6 +388,11 @@ impl Rows for Generated {
     }
     fn row(&self, i: usize) -> Row {
         Self::row(self, i)
+    }
+    fn written(&self, rows: usize) {
+        if let Some(w) = &self.written {
+            w.fetch_add(rows as u64, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 }
 
@@ -452,8 +469,9 @@ fn write_formatted(
                 Ok(buf)
             })
             .collect();
-        for piece in pieces {
+        for (piece, &start) in pieces.into_iter().zip(group) {
             out.write_all(&piece?)?;
+            rows.written((start + FORMAT_ROWS).min(range.end) - start);
         }
     }
     Ok(())
@@ -557,6 +575,7 @@ fn write_parquet_ids(
             if let Some(w) = &mut writer {
                 w.write_batch(&df)?;
             }
+            rows.written(df.height());
         }
     }
     if let Some(w) = writer {

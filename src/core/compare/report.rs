@@ -532,7 +532,8 @@ impl CompareReport {
                 ]);
             }
             doc.heading("Tags: did the promised lift appear?");
-            doc.table(t);
+            // The lines under the table repeat each interval.
+            doc.table(t.droppable(&["95% interval", "fixed", "broken"]));
             for tag in &self.tags {
                 doc.line(tag.verdict.clone());
             }
@@ -573,57 +574,54 @@ impl CompareReport {
                 ]);
             }
             doc.heading(format!("By {column}"));
-            doc.table(t);
+            doc.table(t.droppable(&["p", "fixed", "broken", "95% interval"]));
             if let Some(pos) = self
                 .positive
                 .as_ref()
                 .filter(|_| groups.iter().any(|g| g.tpr.is_some() || g.fpr.is_some()))
             {
-                let mut t = Table::new(&[
-                    column.as_str(),
-                    "positives",
-                    "true positive rate",
-                    "change",
-                    "p (Holm)",
-                    "negatives",
-                    "false positive rate",
-                    "change",
-                    "p (Holm)",
-                    "",
-                ]);
-                let cells = |r: Option<&RateChange>| match r {
-                    Some(r) => [
-                        count(r.change.table.n()),
-                        arrow(r.change.before, r.change.after),
-                        format!("{} {}", pts(r.change.delta), ci(r.change.delta_ci)),
-                        p(r.p_adjusted),
-                    ],
-                    None => ["0".into(), "n/a".into(), String::new(), String::new()],
-                };
-                for g in groups {
-                    let mut row = vec![g.value.clone()];
-                    row.extend(cells(g.tpr.as_ref()));
-                    row.extend(cells(g.fpr.as_ref()));
-                    let worse: Vec<&str> = g
-                        .any_regression()
-                        .into_iter()
-                        .filter(|w| *w != "accuracy")
-                        .collect();
-                    row.push(if worse.is_empty() {
-                        String::new()
-                    } else {
-                        format!("WORSE {}", worse.join(", "))
-                    });
-                    t.push(row);
+                // One table a rate, so that each fits a terminal whole.
+                for (of, rate, name, get) in [
+                    ("positives", "true positive rate", "TPR", tpr_of as RateOf),
+                    ("negatives", "false positive rate", "FPR", fpr_of),
+                ] {
+                    doc.heading(format!("By {column}: {rate}s, {pos} positive"));
+                    let mut t = Table::new(&[column.as_str(), of, rate, "change", "p (Holm)", ""]);
+                    for g in groups {
+                        let mut row = vec![g.value.clone()];
+                        match get(g) {
+                            Some(r) => row.extend([
+                                count(r.change.table.n()),
+                                arrow(r.change.before, r.change.after),
+                                format!("{} {}", pts(r.change.delta), ci(r.change.delta_ci)),
+                                p(r.p_adjusted),
+                                if r.regressed {
+                                    format!("WORSE {name}")
+                                } else {
+                                    String::new()
+                                },
+                            ]),
+                            None => row.extend(["0".into(), "n/a".into()]),
+                        }
+                        t.push(row);
+                    }
+                    doc.table(t.droppable(&[of]));
                 }
-                doc.heading(format!(
-                    "By {column}: true and false positive rates, {pos} positive"
-                ));
-                doc.table(t);
             }
         }
         doc
     }
+}
+
+/// One of a group's rate changes (the true or the false positive rate).
+type RateOf = fn(&GroupChange) -> Option<&RateChange>;
+
+fn tpr_of(g: &GroupChange) -> Option<&RateChange> {
+    g.tpr.as_ref()
+}
+
+fn fpr_of(g: &GroupChange) -> Option<&RateChange> {
+    g.fpr.as_ref()
 }
 
 /// Adds one metric of one row group to the tidy CSV: (metric, value, interval).

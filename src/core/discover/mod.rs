@@ -286,7 +286,7 @@ pub enum DiscoverError {
     Level,
     /// Nothing to slice on.
     #[error(
-        "there is no categorical column to slice on: name some with --by (numeric columns are cut into quantile bins)"
+        "there is no categorical column to slice on: name some with --columns (numeric columns are cut into quantile bins)"
     )]
     NoColumns,
     /// A minimum support no slice can reach.

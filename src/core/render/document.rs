@@ -78,7 +78,7 @@ impl Document {
     /// says which), lines wrapped.
     #[must_use]
     pub fn to_text(&self, width: Option<usize>) -> String {
-        let mut out = format!("{}\n", self.title);
+        let mut out = format!("{}\n", wrap(&self.title, width, 2));
         let mut first = true;
         for block in &self.blocks {
             match block {

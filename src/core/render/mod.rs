@@ -160,7 +160,11 @@ impl Table {
         };
         let mut keep = vec![true; n];
         let total = |keep: &[bool], widths: &[usize]| -> usize {
-            let kept: Vec<usize> = (0..n).filter(|&i| keep[i]).map(|i| widths[i]).collect();
+            // A column with nothing in it (no header, no cell) takes no room.
+            let kept: Vec<usize> = (0..n)
+                .filter(|&i| keep[i] && widths[i] > 0)
+                .map(|i| widths[i])
+                .collect();
             kept.iter().sum::<usize>() + 2 * kept.len().saturating_sub(1)
         };
         let last = n - 1;
@@ -208,6 +212,17 @@ impl Table {
             let first = widths[0].saturating_sub(excess(&widths));
             widths[0] = first.max(MIN_NAME.min(widths[0]));
         }
+        // Still too wide: the columns no one marked as droppable go too,
+        // from the right, so that every table fits whatever its columns.
+        for i in (1..n).rev() {
+            if total(&keep, &widths) <= width {
+                break;
+            }
+            if keep[i] {
+                keep[i] = false;
+                dropped.push(self.headers[i].clone());
+            }
+        }
         (self.lay_out(&widths, &keep), dropped)
     }
 
@@ -215,7 +230,9 @@ impl Table {
     /// cells of the first column are shortened, of a trailing text column
     /// wrapped.
     fn lay_out(&self, widths: &[usize], keep: &[bool]) -> String {
-        let cols: Vec<usize> = (0..widths.len()).filter(|&i| keep[i]).collect();
+        let cols: Vec<usize> = (0..widths.len())
+            .filter(|&i| keep[i] && widths[i] > 0)
+            .collect();
         let line = |cells: &[String]| -> String {
             // Each kept cell as one or more lines.
             let parts: Vec<Vec<String>> = cols
@@ -428,5 +445,23 @@ mod tests {
         assert!(text.contains("a rather long …  1"), "{text}");
         // Words longer than a line are cut.
         assert_eq!(wrap_lines("abcdefgh ij", 3), ["abc", "def", "gh", "ij"]);
+    }
+
+    #[test]
+    fn a_table_with_nothing_droppable_still_fits_by_leaving_out_its_last_columns() {
+        let headers: Vec<String> = (0..12).map(|i| format!("column {i}")).collect();
+        let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let mut t = Table::new(&names);
+        t.push((0..12).map(|i| format!("{}", i * 1000)).collect());
+        let (text, dropped) = t.to_text_width(Some(40));
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= 40, "{text}");
+        // The first columns stay; the last ones are named as left out.
+        assert!(text.starts_with("column 0  column 1"), "{text}");
+        assert_eq!(dropped.first().map(String::as_str), Some("column 11"));
+        assert_eq!(
+            dropped.len() + text.lines().next().unwrap().matches("column").count(),
+            12
+        );
     }
 }

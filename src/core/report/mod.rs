@@ -50,8 +50,8 @@ pub struct ReportOptions {
     pub all_groups: bool,
     /// Costly confusions to report, besides the session's watch list.
     pub watch: Vec<WatchPair>,
-    /// Bootstrap group resamples drawn so far (over every slice), for a
-    /// progress line; the total is groups × replicates summed over slices.
+    /// Bootstrap resamples drawn so far (over every slice), for a progress
+    /// bar; the total is the replicates times the slices.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 

@@ -433,7 +433,7 @@ pub fn disparity_intervals(
             .collect();
         draws.push(disparity(&resampled, with_positive));
         if let Some(p) = progress {
-            p.fetch_add(groups.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
     }
     let point = disparity(groups, with_positive);

@@ -21,7 +21,7 @@ use crate::gui::document::Document;
 use crate::gui::jobs::Computed;
 use crate::gui::{theme, widgets};
 
-/// Significance level of the view (as `compare --alpha` by default).
+/// Significance level of the view (as `compare --significance` by default).
 const ALPHA: f64 = 0.05;
 /// Width of a dumbbell.
 const CHART_WIDTH: f32 = 240.0;
