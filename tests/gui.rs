@@ -1911,3 +1911,76 @@ fn the_app_writes_lifts_in_points_and_marks_few_reviewed_tags() {
         "{share} {ci}"
     );
 }
+
+/// The sample opened in a window of `size`.
+fn open_at(path: &Path, size: Vec2) -> Harness<'static, App> {
+    let path = path.to_path_buf();
+    let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        App::new(
+            cc,
+            Startup {
+                file: Some(path),
+                compare: None,
+                options: LoadOptions::default(),
+                blocking: true,
+                builtin_dialogs: true,
+            },
+        )
+    });
+    settle(&mut harness);
+    harness
+}
+
+#[test]
+fn at_1024_by_768_every_tab_and_every_shortcut_can_be_seen() {
+    use slicewise::gui::views::View;
+    let (_dir, data) = sample_copy();
+    let size = Vec2::new(1024.0, 768.0);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+    let mut harness = open_at(&data, size);
+    // The Review view with its inspector is the widest; its tabs wrap.
+    for view in View::ALL {
+        let tab = harness.get_by_label(view.label());
+        assert!(
+            screen.contains_rect(tab.rect()),
+            "the {} tab at {:?} is off the screen",
+            view.label(),
+            tab.rect()
+        );
+        tab.click();
+        harness.run();
+        assert_eq!(harness.state().prefs.view, view);
+    }
+    // Every view also has Ctrl+digit, which desktops leave alone.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num3);
+    harness.run();
+    assert_eq!(harness.state().prefs.view, View::Prioritise);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
+    harness.run();
+    assert_eq!(harness.state().prefs.view, View::Discover);
+    // The shortcut sheet: every action's keys on the screen, the last ones too.
+    harness.key_press(Key::Questionmark);
+    harness.run();
+    assert!(harness.state().dialogs.shortcuts);
+    let labels: Vec<String> = Action::with_shortcuts()
+        .into_iter()
+        .map(Action::label)
+        .chain([
+            "Select a range".into(),
+            "Close a dialog, cancel loading".into(),
+        ])
+        .chain(["Ctrl+S", "Ctrl+E", "Ctrl+Shift+C", "Ctrl+Q", "?", "Esc"].map(String::from))
+        .collect();
+    for label in &labels {
+        // Views are named by their tab and in the sheet: each one on the screen.
+        let nodes: Vec<_> = harness.query_all_by_label(label).collect();
+        assert!(!nodes.is_empty(), "'{label}' is not in the sheet");
+        for node in nodes {
+            assert!(
+                screen.contains_rect(node.rect()),
+                "'{label}' at {:?} is off the screen",
+                node.rect()
+            );
+        }
+    }
+}

@@ -213,7 +213,7 @@ impl Action {
                 .and_then(|&d| key(NONE, d)),
             Self::NewTag => key(NONE, Key::N),
             Self::MarkReviewed => key(NONE, Key::R),
-            Self::Show(v) => key(NONE, v.key()),
+            Self::Show(v) => v.digit().and_then(|d| key(Modifiers::COMMAND, d)),
             Self::ToggleShortcuts => key(Modifiers::SHIFT, Key::Questionmark),
             Self::Escape => key(NONE, Key::Escape),
             Self::Quit => key(Modifiers::COMMAND, Key::Q),
@@ -237,6 +237,7 @@ impl Action {
             Self::ExtendPrevious => one(Modifiers::SHIFT, Key::ArrowUp),
             Self::Redo => one(Modifiers::COMMAND, Key::Y),
             Self::ToggleShortcuts => one(NONE, Key::Questionmark),
+            Self::Show(v) => one(NONE, v.key()),
             _ => Vec::new(),
         }
     }

@@ -72,7 +72,30 @@ impl Default for View {
     }
 }
 
+/// The digit that shows a view with the command key (Ctrl+1 … Ctrl+0):
+/// desktops leave these alone, as they do not F10 and F11.
+const DIGITS: [egui::Key; 10] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
+    egui::Key::Num0,
+];
+
 impl View {
+    /// The digit that shows it with the command key: 1 for the first tab,
+    /// … 0 for the tenth.
+    #[must_use]
+    pub fn digit(self) -> Option<egui::Key> {
+        let i = Self::ALL.iter().position(|&v| v == self)?;
+        DIGITS.get(i).copied()
+    }
+
     /// The function key that shows it: F2 for the first tab, and so on.
     #[must_use]
     pub fn key(self) -> egui::Key {

@@ -26,18 +26,21 @@ pub fn action_button(ui: &mut Ui, action: Action, commands: &CommandSender) {
     }
 }
 
-/// The tabs above the central view.
+/// The tabs above the central view; those that do not fit wrap onto
+/// another line, so every view can be reached on any screen.
 pub fn tabs_ui(ui: &mut Ui, current: super::tabs::View, commands: &CommandSender) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for v in super::tabs::View::ALL {
             let action = Action::Show(v);
-            let key = action
+            let keys: Vec<String> = action
                 .shortcut()
+                .into_iter()
+                .chain(action.alternatives())
                 .map(|s| super::actions::shortcut_text(ui.ctx(), &s))
-                .unwrap_or_default();
+                .collect();
             if ui
                 .selectable_label(current == v, egui::RichText::new(v.label()).size(15.0))
-                .on_hover_text(format!("{} ({key})", action.tooltip()))
+                .on_hover_text(format!("{} ({})", action.tooltip(), keys.join(" or ")))
                 .clicked()
             {
                 commands.send(action);
