@@ -114,7 +114,7 @@ pub fn labelled_combo<T: PartialEq + Clone>(
         .iter()
         .find(|(v, _)| v == value)
         .map_or_else(String::new, |(_, l)| l.clone());
-    let name = ui.label(label);
+    let name = combo_label(ui, label);
     egui::ComboBox::from_id_salt(id)
         .selected_text(current)
         .show_ui(ui, |ui| {
@@ -124,6 +124,72 @@ pub fn labelled_combo<T: PartialEq + Clone>(
         })
         .response
         .labelled_by(name.id);
+}
+
+/// The height of a table row (and its header) in the wide tables.
+pub const TABLE_ROW: f32 = 22.0;
+
+/// A wide table whose first column stays put while the other columns
+/// scroll sideways; both halves scroll up and down together, at most
+/// `height` tall. `first` and `rest` each draw their half as a table
+/// without its own vertical scrolling, with rows [`TABLE_ROW`] high.
+pub fn frozen_first_column(
+    ui: &mut Ui,
+    id: &str,
+    height: f32,
+    first: impl FnOnce(&mut Ui),
+    rest: impl FnOnce(&mut Ui),
+) {
+    egui::ScrollArea::vertical()
+        .id_salt((id, "y"))
+        .max_height(height)
+        .show(ui, |ui| {
+            let spacing = ui.spacing().item_spacing;
+            ui.horizontal_top(|ui| {
+                // The halves touch, as the columns of one table.
+                ui.spacing_mut().item_spacing.x = 0.0;
+                ui.push_id((id, "first"), |ui| {
+                    ui.vertical(|ui| {
+                        ui.spacing_mut().item_spacing = spacing;
+                        first(ui);
+                    });
+                });
+                egui::ScrollArea::horizontal()
+                    .id_salt((id, "x"))
+                    .show(ui, |ui| {
+                        ui.push_id((id, "rest"), |ui| {
+                            ui.vertical(|ui| {
+                                ui.spacing_mut().item_spacing = spacing;
+                                rest(ui);
+                            });
+                        });
+                    });
+            });
+        });
+}
+
+/// The label of a combo box, kept on one line with its box: in a wrapping
+/// row, when the two do not fit what is left of the line, they start the
+/// next one together.
+pub fn combo_label(ui: &mut Ui, label: &str) -> egui::Response {
+    if ui.layout().main_wrap {
+        let text = egui::WidgetText::from(label).into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Button,
+        );
+        let spacing = &ui.spacing();
+        let needed = text.size().x
+            + spacing.combo_width
+            + spacing.icon_width
+            + 2.0 * spacing.button_padding.x
+            + 2.0 * spacing.item_spacing.x;
+        if ui.available_size_before_wrap().x < needed {
+            ui.end_row();
+        }
+    }
+    ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend))
 }
 
 /// Options for an optional choice among names, `none` first.
@@ -310,7 +376,7 @@ pub fn class_picker(
     let current = value
         .and_then(|c| classes.get(c as usize))
         .map_or_else(|| none.unwrap_or("").to_string(), Clone::clone);
-    let name = ui.label(label);
+    let name = combo_label(ui, label);
     let filter_id = ui.make_persistent_id((id, "filter"));
     egui::ComboBox::from_id_salt(id)
         .selected_text(current)

@@ -78,24 +78,22 @@ impl AppView for PrioritiseView {
     }
 
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+        // The buttons follow the heading and wrap onto the next line on a
+        // narrow window rather than being cut.
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Prioritise what to work on");
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                let actions = ExportFormat::ALL
-                    .into_iter()
-                    .rev()
-                    .map(Action::Export)
-                    .chain([Action::CopyMarkdown]);
-                for action in actions {
-                    if ui
-                        .button(action.label())
-                        .on_hover_text(action.tooltip())
-                        .clicked()
-                    {
-                        ctx.commands.send(action);
-                    }
+            let actions = [Action::CopyMarkdown]
+                .into_iter()
+                .chain(ExportFormat::ALL.into_iter().map(Action::Export));
+            for action in actions {
+                if ui
+                    .button(action.label())
+                    .on_hover_text(action.tooltip())
+                    .clicked()
+                {
+                    ctx.commands.send(action);
                 }
-            });
+            }
         });
         table_ui(ctx, ui);
     }
@@ -115,69 +113,78 @@ fn table_ui(ctx: &ViewCtx<'_>, ui: &mut Ui) {
     }
     let table_height = (ui.available_height() * 0.55).max(160.0);
     // Twelve columns are wider than a 1280-pixel window beside the Tags
-    // panel: the table scrolls sideways rather than cutting the last off.
-    egui::ScrollArea::horizontal()
-        .id_salt("priority-table-x")
-        .show(ui, |ui| table_body(ctx, ui, rows, sort, table_height));
+    // panel: the tag names stay put while the numbers scroll sideways.
+    widgets::frozen_first_column(
+        ui,
+        "priority-table",
+        table_height,
+        |ui| table_part(ctx, ui, rows, sort, &COLUMNS[..1]),
+        |ui| table_part(ctx, ui, rows, sort, &COLUMNS[1..]),
+    );
     ui.separator();
     lift_chart(ui, rows);
 }
 
-fn table_body(
+/// The table's `columns` (the tag column alone, or the numbers).
+fn table_part(
     ctx: &ViewCtx<'_>,
     ui: &mut Ui,
     rows: &[crate::core::priority::TagRow],
     sort: (SortKey, bool),
-    table_height: f32,
+    columns: &[(SortKey, &str, &str)],
 ) {
-    ui.push_id("priority-table", |ui| {
-        TableBuilder::new(ui)
-            .striped(true)
-            .max_scroll_height(table_height)
-            .cell_layout(Layout::right_to_left(Align::Center))
-            .column(Column::auto().at_least(140.0).resizable(true))
-            .columns(Column::auto().at_least(64.0), COLUMNS.len() - 1)
-            .header(22.0, |mut h| {
-                for (key, name, tip) in COLUMNS {
-                    h.col(|ui| {
-                        let sorted = (sort.0 == key).then_some(sort.1);
-                        let layout = if key == SortKey::Tag {
-                            Layout::left_to_right(Align::Center)
+    let first = columns.first().is_some_and(|c| c.0 == SortKey::Tag);
+    let mut table = TableBuilder::new(ui)
+        .striped(true)
+        .vscroll(false)
+        .cell_layout(Layout::right_to_left(Align::Center));
+    table = if first {
+        table.column(Column::auto().at_least(140.0).resizable(true))
+    } else {
+        table.columns(Column::auto().at_least(64.0), columns.len())
+    };
+    table
+        .header(widgets::TABLE_ROW, |mut h| {
+            for &(key, name, tip) in columns {
+                h.col(|ui| {
+                    let sorted = (sort.0 == key).then_some(sort.1);
+                    let layout = if key == SortKey::Tag {
+                        Layout::left_to_right(Align::Center)
+                    } else {
+                        Layout::right_to_left(Align::Center)
+                    };
+                    ui.with_layout(layout, |ui| {
+                        if widgets::sort_header(ui, name, sorted, tip) {
+                            ctx.commands.send(Command::SortTable(key));
+                        }
+                    });
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(widgets::TABLE_ROW, rows.len(), |mut row| {
+                let r = &rows[row.index()];
+                let why = &r.notes;
+                for &(key, _, _) in columns {
+                    row.col(|ui| {
+                        if key == SortKey::Tag {
+                            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                                widgets::swatch(ui, hex_colour(&r.colour));
+                                let label = ui.label(RichText::new(&r.tag).strong());
+                                if let Some(rule) = &r.rule {
+                                    label.on_hover_text(format!("Rule: {rule}"));
+                                }
+                                if r.few_reviewed {
+                                    widgets::few_reviewed(ui, r);
+                                }
+                            });
                         } else {
-                            Layout::right_to_left(Align::Center)
-                        };
-                        ui.with_layout(layout, |ui| {
-                            if widgets::sort_header(ui, name, sorted, tip) {
-                                ctx.commands.send(Command::SortTable(key));
-                            }
-                        });
+                            cell_ui(ui, r, key, why);
+                        }
                     });
                 }
-            })
-            .body(|body| {
-                body.rows(22.0, rows.len(), |mut row| {
-                    let r = &rows[row.index()];
-                    let why = &r.notes;
-                    row.col(|ui| {
-                        ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                            widgets::swatch(ui, hex_colour(&r.colour));
-                            let label = ui.label(RichText::new(&r.tag).strong());
-                            if let Some(rule) = &r.rule {
-                                label.on_hover_text(format!("Rule: {rule}"));
-                            }
-                            if r.few_reviewed {
-                                widgets::few_reviewed(ui, r);
-                            }
-                        });
-                    });
-                    for (key, _, _) in &COLUMNS[1..] {
-                        row.col(|ui| {
-                            cell_ui(ui, r, *key, why);
-                        });
-                    }
-                });
             });
-    });
+        });
 }
 
 /// One cell of the table as every face writes it ([`render::tag_cell`]),

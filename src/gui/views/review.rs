@@ -214,7 +214,12 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
             ctx.commands.send(Command::Reshuffle);
         }
         ui.separator();
-        ui.label(RichText::new(format!("{} shown", count(doc.rows.len() as u64))).strong());
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!("{} shown", count(doc.rows.len() as u64))).strong(),
+            )
+            .wrap_mode(egui::TextWrapMode::Extend),
+        );
         if doc.is_filtering() {
             ui.spinner();
             ui.label(format!("Filtering {} rows…", count(doc.ds.rows() as u64)));
