@@ -1984,3 +1984,60 @@ fn at_1024_by_768_every_tab_and_every_shortcut_can_be_seen() {
         }
     }
 }
+
+#[test]
+fn the_columns_dialog_changes_the_human_label_of_an_open_file_and_is_remembered() {
+    use slicewise::gui::views::View;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,label,pred,rater,device\n");
+    for i in 0..40 {
+        let label = if i % 2 == 0 { "cat" } else { "dog" };
+        let pred = if i % 5 == 0 { "dog" } else { label };
+        let rater = if i % 10 == 0 { "dog" } else { label };
+        text.push_str(&format!("{i},{label},{pred},{rater},d{}\n", i % 3));
+    }
+    let path = common::write(dir.path(), "rated.csv", &text);
+    let mut harness = open(&path);
+    assert!(harness.state().doc().unwrap().ds.human.is_none());
+    send(&mut harness, Action::Show(View::Labels));
+    harness.get_by_label_contains("This file has no human-label column");
+    // A tag made before, to see that the work survives the new reading.
+    harness.key_press(Key::N);
+    harness.run();
+    harness.event(egui::Event::Text("blurry".into()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    // The view's button opens File → Columns… on the open file.
+    harness.get_by_label("Columns…").click();
+    harness.run();
+    let dialog = harness.state_mut().dialogs.mapping.as_mut().unwrap();
+    assert!(dialog.open_file);
+    assert_eq!(dialog.choice.label, "label");
+    assert_eq!(dialog.choice.human, None);
+    dialog.choice.human = Some("rater".into());
+    harness.get_by_label("Apply").click();
+    assert!(step_until(&mut harness, |h| {
+        h.state()
+            .doc()
+            .is_some_and(|d| d.ds.roles.human.as_deref() == Some("rater"))
+    }));
+    settle(&mut harness);
+    // The Labels view follows: 36 of 40 human labels agree with the truth.
+    harness.get_by_label_contains("Humans agree with the true label on 90.00%");
+    assert!(
+        harness
+            .state()
+            .doc()
+            .unwrap()
+            .annotations
+            .tag_by_name("blurry")
+            .is_some()
+    );
+    send(&mut harness, Action::Save);
+    drop(harness);
+    // Reopened, the session remembers the human-label column.
+    let harness = open(&path);
+    let ds = &harness.state().doc().unwrap().ds;
+    assert_eq!(ds.roles.human.as_deref(), Some("rater"));
+}

@@ -16,6 +16,8 @@ pub enum Action {
     OpenFolderDialog,
     /// Show the dialog that picks a second run to compare with.
     CompareDialog,
+    /// Show the column roles of the open file, to change them.
+    ColumnsDialog,
     /// Write the session now.
     Save,
     /// Show the save dialog for exporting the table in a format.
@@ -117,6 +119,7 @@ impl Action {
             Self::OpenDialog => "Open…".into(),
             Self::OpenFolderDialog => "Open folder…".into(),
             Self::CompareDialog => "Compare with another run…".into(),
+            Self::ColumnsDialog => "Columns…".into(),
             Self::Save => "Save session".into(),
             Self::Export(f) => format!("Export as {}…", f.name()),
             Self::ExportExamples => "Export shown examples…".into(),
@@ -151,6 +154,9 @@ impl Action {
             Self::OpenDialog => "Open a predictions file (CSV, Parquet or NDJSON)",
             Self::OpenFolderDialog => {
                 "Open a folder of Parquet, CSV or NDJSON parts as one dataset, as Spark and pandas write them (key=value folders become columns)"
+            }
+            Self::ColumnsDialog => {
+                "Which column is the true label, the prediction, the score, the human label, the id, …: change them, and the file is read again with them (the session remembers the choice)"
             }
             Self::CompareDialog => {
                 "Load a second run of the model on the same examples (joined by id) and see what it fixed and broke, per tag, slice and class. Or drop its file while holding Shift"
@@ -219,6 +225,7 @@ impl Action {
             Self::Quit => key(Modifiers::COMMAND, Key::Q),
             Self::Export(_)
             | Self::CompareDialog
+            | Self::ColumnsDialog
             | Self::ExportExamples
             | Self::MarkUnreviewed
             | Self::ToggleTheme

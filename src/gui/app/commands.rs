@@ -12,6 +12,7 @@ use crate::gui::actions::Action;
 use crate::gui::commands::Command;
 use crate::gui::commands::DialogPurpose;
 use crate::gui::dialogs::FileDialog;
+use crate::gui::dialogs::MappingDialog;
 use crate::gui::dialogs::NewTagDialog;
 use crate::gui::document::Document;
 use crate::gui::error::GuiError;
@@ -37,6 +38,12 @@ impl App {
             Command::OpenWithRoles(path, roles) => {
                 let options = self.load_options.with_roles(&roles);
                 self.dialogs.mapping = None;
+                // The open file read again with other roles: its work is on
+                // disk first, so the new reading starts from all of it.
+                if self.doc().is_some_and(|d| d.ds.source.path == path) {
+                    self.commit_note();
+                    self.save_now();
+                }
                 self.start_load(ctx, path, options);
                 Ok(None)
             }
@@ -311,6 +318,7 @@ impl App {
                 self.start_dialog(ctx, DialogPurpose::Compare);
                 Ok(None)
             }
+            Action::ColumnsDialog => self.show_columns(),
             Action::Export(format) => {
                 self.start_dialog(ctx, DialogPurpose::Export(format));
                 Ok(None)
@@ -559,6 +567,20 @@ impl App {
         }
         let mailbox = self.commands.mailbox(ctx);
         self.loading = Some(start_load(path, options, ctx, mailbox));
+    }
+
+    /// Shows the column roles of the open file, its columns and first
+    /// values beside them, to change.
+    fn show_columns(&mut self) -> Outcome {
+        let Some(doc) = self.doc() else {
+            return Ok(None);
+        };
+        let path = doc.ds.source.path.clone();
+        let roles = doc.ds.roles.clone();
+        let preview = crate::core::load::preview(&path, self.load_options.format)
+            .map_err(|e| GuiError::Open(e.into()))?;
+        self.dialogs.mapping = Some(MappingDialog::for_open_file(path, preview, roles));
+        Ok(None)
     }
 
     /// Starts loading a second run to compare the open file with.

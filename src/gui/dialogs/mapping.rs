@@ -19,6 +19,9 @@ pub struct MappingDialog {
     pub preview: Preview,
     /// The roles chosen so far (detected ones filled in).
     pub choice: Roles,
+    /// The file is open: the dialog changes its roles (File → Columns…)
+    /// rather than asking for the ones detection could not find.
+    pub open_file: bool,
 }
 
 impl MappingDialog {
@@ -31,6 +34,19 @@ impl MappingDialog {
             error,
             preview,
             choice,
+            open_file: false,
+        }
+    }
+
+    /// A dialog for the open file `path`, with the roles it was read with.
+    #[must_use]
+    pub fn for_open_file(path: PathBuf, preview: Preview, roles: Roles) -> Self {
+        Self {
+            path,
+            error: String::new(),
+            preview,
+            choice: roles,
+            open_file: true,
         }
     }
 
@@ -49,6 +65,12 @@ impl MappingDialog {
             .path
             .file_name()
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        if self.open_file {
+            return format!(
+                "The columns of {file}. Apply reads the file again with these roles (your tags and notes are saved first); \
+                 the session remembers the choice, for the app and the command line."
+            );
+        }
         if missing.is_empty() {
             format!("{file}: {}", self.error)
         } else {
@@ -64,7 +86,11 @@ impl MappingDialog {
     pub fn ui(&mut self, ctx: &egui::Context, commands: &CommandSender) -> bool {
         let mut cancel = false;
         egui::Modal::new(egui::Id::unique("mapping")).show(ctx, |ui| {
-            ui.heading("Which column is which?");
+            ui.heading(if self.open_file {
+                "Columns"
+            } else {
+                "Which column is which?"
+            });
             ui.label(RichText::new(self.why()).weak());
             ui.add_space(6.0);
             let names: Vec<String> = self
@@ -119,7 +145,8 @@ impl MappingDialog {
             });
             ui.horizontal(|ui| {
                 let ready = !self.choice.label.is_empty() && !self.choice.pred.is_empty();
-                if ui.add_enabled(ready, egui::Button::new("Open")).clicked() {
+                let go = if self.open_file { "Apply" } else { "Open" };
+                if ui.add_enabled(ready, egui::Button::new(go)).clicked() {
                     commands.send(Command::OpenWithRoles(
                         self.path.clone(),
                         self.choice.clone(),

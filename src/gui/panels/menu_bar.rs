@@ -41,6 +41,7 @@ pub fn ui(ui: &mut Ui, state: &MenuState<'_>, commands: &CommandSender) {
                     }
                 });
                 action_button(ui, Action::CompareDialog, commands);
+                action_button(ui, Action::ColumnsDialog, commands);
                 ui.separator();
                 action_button(ui, Action::Save, commands);
                 for f in ExportFormat::ALL {

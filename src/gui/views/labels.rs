@@ -70,7 +70,8 @@ impl AppView for LabelsView {
             return;
         };
         let Some(h) = &view.summary else {
-            ui.label("This file has no human-label column. Open it with --human COL (or choose one in the column dialog) to compare human labels with the true labels; that agreement is the human-level performance baseline.");
+            ui.label("This file has no human-label column. Choose one (File → Columns…, or --human COL on the command line) to compare human labels with the true labels; that agreement is the human-level performance baseline.");
+            super::columns_button(ui, ctx);
             return;
         };
         ui.horizontal(|ui| {

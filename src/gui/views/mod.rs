@@ -149,3 +149,15 @@ pub fn computing_ui(ui: &mut Ui, rows: usize) {
         ));
     });
 }
+
+/// A button that opens File → Columns…, for a view that lacks a role.
+fn columns_button(ui: &mut Ui, ctx: &ViewCtx<'_>) {
+    let action = crate::gui::actions::Action::ColumnsDialog;
+    if ui
+        .button(action.label())
+        .on_hover_text(action.tooltip())
+        .clicked()
+    {
+        ctx.commands.send(action);
+    }
+}

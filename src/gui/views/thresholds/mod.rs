@@ -235,7 +235,8 @@ impl AppView for ThresholdsView {
             );
         });
         if ds.score.is_none() && ds.probas.is_none() {
-            ui.label("This file has no score or probability columns. Open it with --score COL or --proba-prefix PREFIX (or choose a score in the column dialog) to analyse thresholds and calibration.");
+            ui.label("This file has no score or probability columns. Choose a score column (File → Columns…, or --score COL or --proba-prefix PREFIX on the command line) to analyse thresholds and calibration.");
+            super::columns_button(ui, ctx);
             return;
         }
         let Some(key) = self.key() else { return };
