@@ -267,3 +267,43 @@ fn slices_shown_are_distinct_and_say_nothing_twice() {
     assert!(!first.could_be_chance);
     assert!(first.difference_ci.unwrap().lo > 0.0);
 }
+
+#[test]
+fn columns_that_describe_the_human_label_are_not_searched_unless_named() {
+    // As CIFAR-10H: a human label and columns about it beside the metadata.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        String::from("id,label,pred,human,human_agreement,human_n,annotator_count,superclass\n");
+    for i in 0..400 {
+        let label = ["cat", "dog"][i % 2];
+        let pred = if i % 7 == 0 {
+            ["dog", "cat"][i % 2]
+        } else {
+            label
+        };
+        let agreement = ["0.9", "1.0", "0.5"][i % 3];
+        let superclass = ["animal", "vehicle"][(i / 2) % 2];
+        text.push_str(&format!(
+            "{i},{label},{pred},{label},{agreement},{},{},{superclass}\n",
+            50 + i % 2,
+            3 + i % 2
+        ));
+    }
+    let ds = common::load(&common::write(dir.path(), "h.csv", &text));
+    assert_eq!(ds.roles.human.as_deref(), Some("human"));
+    for name in ["human_agreement", "human_n", "annotator_count"] {
+        assert!(ds.describes_human_label(name), "{name}");
+    }
+    assert!(!ds.describes_human_label("superclass"));
+    let defaults: Vec<&str> = ds
+        .default_slice_columns()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(defaults, ["superclass"]);
+    // discover's default search leaves them out and says so; named, they are searched.
+    let (feats, warnings) = features(&ds, &[]).unwrap();
+    assert_eq!(feats.len(), 1);
+    assert!(warnings[0].contains("'human_agreement'") && warnings[0].contains("--columns"));
+    let (feats, _) = features(&ds, &["human_agreement".to_string()]).unwrap();
+    assert_eq!(feats.len(), 1);
+}

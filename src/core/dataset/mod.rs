@@ -409,6 +409,36 @@ impl Dataset {
         self.columns.iter().filter(|c| c.usage == ColumnUse::Slice)
     }
 
+    /// Whether the column `name` describes the human label rather than the
+    /// examples: named after the human-label column (`human_agreement`,
+    /// `human_n`, `human_sampled` beside `human`), or for annotators and
+    /// their agreement. Such columns stay slice columns, but no view and no
+    /// search defaults to them.
+    #[must_use]
+    pub fn describes_human_label(&self, name: &str) -> bool {
+        let lower = name.to_lowercase();
+        let after_human = self.roles.human.as_deref().is_some_and(|h| {
+            let h = h.to_lowercase();
+            lower.len() > h.len()
+                && lower.starts_with(&h)
+                && lower[h.len()..].starts_with(['_', '-', ' ', '.'])
+        });
+        after_human
+            || ["human", "annotator", "rater", "agreement", "crowd"]
+                .iter()
+                .any(|w| lower.contains(w))
+    }
+
+    /// The slice columns a view or a search starts with: those that do not
+    /// describe the human label (all of them when every one does).
+    pub fn default_slice_columns(&self) -> impl Iterator<Item = &Column> {
+        let all_human = self
+            .slice_columns()
+            .all(|c| self.describes_human_label(&c.name));
+        self.slice_columns()
+            .filter(move |c| all_human || !self.describes_human_label(&c.name))
+    }
+
     /// The code of the class named `name`.
     #[must_use]
     pub fn class_code(&self, name: &str) -> Option<u32> {

@@ -146,8 +146,21 @@ pub fn features(
     if let Some(w) = &ds.weights {
         return Err(DiscoverError::Weighted(w.column.clone()));
     }
+    let mut warnings = Vec::new();
     let columns: Vec<&crate::core::dataset::Column> = if names.is_empty() {
-        ds.slice_columns().collect()
+        let left: Vec<&str> = ds
+            .slice_columns()
+            .filter(|c| ds.describes_human_label(&c.name))
+            .map(|c| c.name.as_str())
+            .collect();
+        let columns: Vec<_> = ds.default_slice_columns().collect();
+        if !left.is_empty() && columns.len() < ds.slice_columns().count() {
+            warnings.push(format!(
+                "left out {}: they describe the human label, not the examples; name them with --columns to search them",
+                left.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        columns
     } else {
         names
             .iter()
@@ -155,7 +168,6 @@ pub fn features(
             .collect::<Result<_, _>>()?
     };
     let mut out = Vec::new();
-    let mut warnings = Vec::new();
     for c in columns {
         let g = c.groups();
         if g.n_groups() > MAX_VALUES {

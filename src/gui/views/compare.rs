@@ -88,7 +88,12 @@ impl AppView for CompareView {
         let saved: Option<Option<String>> = super::saved(doc, super::View::Compare);
         Self {
             column: saved.map_or_else(
-                || doc.ds.slice_columns().next().map(|c| c.name.clone()),
+                || {
+                    doc.ds
+                        .default_slice_columns()
+                        .next()
+                        .map(|c| c.name.clone())
+                },
                 |c| c.filter(|c| doc.ds.column(c).is_some()),
             ),
             positive: crate::core::report::resolve_positive(&doc.ds, None)

@@ -140,12 +140,24 @@ struct Saved {
 impl AppView for DiscoverView {
     fn new(doc: &Document) -> Self {
         let saved: Option<Saved> = super::saved(doc, View::Discover);
-        let unticked = saved.as_ref().map_or(&[][..], |s| s.unticked.as_slice());
+        // Unless the user chose, columns that describe the human label
+        // start unticked.
+        let defaults: Vec<&str> = doc
+            .ds
+            .default_slice_columns()
+            .map(|c| c.name.as_str())
+            .collect();
         let columns = doc
             .ds
             .slice_columns()
             .filter(|c| c.groups().n_groups() <= crate::core::discover::MAX_VALUES)
-            .map(|c| (c.name.clone(), !unticked.contains(&c.name)))
+            .map(|c| {
+                let ticked = match &saved {
+                    Some(s) => !s.unticked.contains(&c.name),
+                    None => defaults.contains(&c.name.as_str()),
+                };
+                (c.name.clone(), ticked)
+            })
             .collect();
         let mut view = Self {
             alpha: crate::core::discover::DEFAULT_ALPHA,

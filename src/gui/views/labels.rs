@@ -43,7 +43,12 @@ impl AppView for LabelsView {
         let saved: Option<Option<String>> = super::saved(doc, super::View::Labels);
         Self {
             column: saved.map_or_else(
-                || doc.ds.slice_columns().next().map(|c| c.name.clone()),
+                || {
+                    doc.ds
+                        .default_slice_columns()
+                        .next()
+                        .map(|c| c.name.clone())
+                },
                 |c| c.filter(|c| doc.ds.column(c).is_some()),
             ),
             analysis: Computed::default(),

@@ -89,7 +89,7 @@ impl AppView for SlicesView {
         let ds = &doc.ds;
         let mut view = Self {
             options: SliceOptions {
-                first: ds.slice_columns().next().map(|c| c.name.clone()),
+                first: ds.default_slice_columns().next().map(|c| c.name.clone()),
                 second: None,
                 positive: resolve_positive(ds, None).ok().flatten().map(|p| p.0),
                 reference: None,

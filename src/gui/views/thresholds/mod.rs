@@ -145,7 +145,7 @@ impl AppView for ThresholdsView {
                 .or(Some(0)),
             meaning: s.and_then(|s| s.meaning),
             column: s.map_or_else(
-                || ds.slice_columns().next().map(|c| c.name.clone()),
+                || ds.default_slice_columns().next().map(|c| c.name.clone()),
                 |s| s.column.clone().filter(|c| ds.column(c).is_some()),
             ),
             panel: s.map_or(Panel::Curves, |s| s.panel),
