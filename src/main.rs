@@ -36,6 +36,13 @@ fn open(
     compare: Option<std::path::PathBuf>,
     columns: &cli::ColumnArgs,
 ) -> ExitCode {
+    // No file named: the checkout's sample when run in the checkout
+    // (`cargo run --release`), else the welcome screen.
+    let file = file.or_else(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| slicewise::gui::app::startup_sample(&d))
+    });
     slicewise::gui::run(slicewise::gui::Startup {
         file,
         compare,

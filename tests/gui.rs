@@ -2041,3 +2041,39 @@ fn the_columns_dialog_changes_the_human_label_of_an_open_file_and_is_remembered(
     let ds = &harness.state().doc().unwrap().ds;
     assert_eq!(ds.roles.human.as_deref(), Some("rater"));
 }
+
+#[test]
+fn without_a_file_the_welcome_screen_unpacks_the_sample_into_the_data_folder() {
+    use slicewise::gui::app::startup_sample;
+    // Only `cargo run` in the checkout opens the checkout's sample; an
+    // installed binary run elsewhere starts on the welcome screen.
+    let elsewhere = tempfile::tempdir().unwrap();
+    assert_eq!(startup_sample(elsewhere.path()), None);
+    assert!(startup_sample(&common::root()).is_some());
+    let data = tempfile::tempdir().unwrap();
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1024.0, 768.0))
+        .build_eframe(|cc| {
+            App::new(
+                cc,
+                Startup {
+                    file: None,
+                    compare: None,
+                    options: LoadOptions::default(),
+                    blocking: true,
+                    builtin_dialogs: true,
+                },
+            )
+        });
+    harness.state_mut().set_data_dir(data.path().to_path_buf());
+    harness.run();
+    assert!(harness.state().doc().is_none());
+    harness.get_by_label("Open the sample").click();
+    assert!(step_until(&mut harness, |h| h.state().doc().is_some()));
+    let doc = harness.state().doc().unwrap();
+    let unpacked = data.path().join("sample/speech_commands.csv");
+    assert_eq!(doc.ds.source.path, unpacked);
+    assert_eq!(doc.ds.rows(), 10_000);
+    // With the bundled session: the course's tags.
+    assert!(doc.annotations.tag_by_name("car noise").is_some());
+}

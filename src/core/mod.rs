@@ -1,6 +1,7 @@
 //! The engine: loading, statistics, sessions and exports. Never imports egui.
 
 pub mod bootstrap;
+pub mod bundled;
 pub mod calibration;
 pub mod compare;
 pub mod cube;

@@ -34,6 +34,8 @@ pub enum Command {
     Open(PathBuf),
     /// Open a predictions file with the roles chosen in the mapping dialog.
     OpenWithRoles(PathBuf, Roles),
+    /// Unpack the bundled sample into the user's data folder and open it.
+    OpenSample,
     /// Load a second run of the model on the same examples and compare.
     Compare(PathBuf),
     /// Let the second run go.

@@ -47,6 +47,22 @@ impl App {
                 self.start_load(ctx, path, options);
                 Ok(None)
             }
+            Command::OpenSample => match self.data_dir.clone() {
+                Some(dir) => match crate::core::bundled::unpack(&dir) {
+                    Ok(path) => {
+                        self.dialogs.mapping = None;
+                        self.start_load(ctx, path, self.load_options.clone());
+                        Ok(None)
+                    }
+                    Err(e) => Ok(Some(format!(
+                        "Cannot unpack the sample into {} ({e})",
+                        dir.display()
+                    ))),
+                },
+                None => Ok(Some(
+                    "There is no data folder to unpack the sample into on this system".into(),
+                )),
+            },
             Command::Compare(path) => self.start_compare(ctx, path),
             Command::CloseCompare => {
                 if let Some((_, job)) = self.comparing.take() {
@@ -145,6 +161,7 @@ impl App {
             Command::Act(_)
             | Command::Open(_)
             | Command::OpenWithRoles(..)
+            | Command::OpenSample
             | Command::Export(_)
             | Command::Compare(_)
             | Command::CloseCompare

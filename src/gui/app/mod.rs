@@ -66,7 +66,7 @@ impl Default for Prefs {
 /// What to open at start-up.
 #[derive(Debug, Clone, Default)]
 pub struct Startup {
-    /// The file (`None`: the bundled sample, if found).
+    /// The file (`None`: the welcome screen).
     pub file: Option<PathBuf>,
     /// Column roles and format.
     pub options: LoadOptions,
@@ -137,18 +137,26 @@ pub struct App {
     load_options: LoadOptions,
     /// A second run to compare with once the start-up file is open.
     pending_compare: Option<PathBuf>,
+    /// The user's data folder for Slicewise (the unpacked sample).
+    data_dir: Option<PathBuf>,
 }
 
-/// Where the bundled sample is, when it can be found.
+/// The file to open when none is named: the sample of the source checkout
+/// when Slicewise runs in that checkout (`cargo run --release`), else none
+/// (the welcome screen, whose "Open the sample" unpacks the sample shipped
+/// inside the binary into the user's data folder). An installed binary run
+/// from another folder so never writes into the source tree.
 #[must_use]
-pub fn bundled_sample() -> Option<PathBuf> {
-    let rel = Path::new("sample_data").join("speech_commands.csv");
-    [
-        rel.clone(),
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
+pub fn startup_sample(cwd: &Path) -> Option<PathBuf> {
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let sample = checkout
+        .join("sample_data")
+        .join(crate::core::bundled::FILE_NAME);
+    (same(cwd, checkout) && sample.exists()).then_some(sample)
 }
 
 impl App {
@@ -161,7 +169,7 @@ impl App {
             .unwrap_or_default();
         let mut app = Self::with_prefs(&cc.egui_ctx, prefs, startup.options.clone());
         app.native_dialogs = !startup.builtin_dialogs;
-        if let Some(file) = startup.file.or_else(bundled_sample) {
+        if let Some(file) = startup.file {
             if startup.blocking {
                 app.open_blocking(&file, &startup.options);
                 if let Some(after) = &startup.compare {
@@ -199,7 +207,13 @@ impl App {
             frame_log: std::env::var_os("SLICEWISE_FRAME_STATS").map(|_| Vec::new()),
             load_options,
             pending_compare: None,
+            data_dir: eframe::storage_dir("Slicewise"),
         }
+    }
+
+    /// Uses `dir` as the user's data folder (where the sample is unpacked).
+    pub fn set_data_dir(&mut self, dir: PathBuf) {
+        self.data_dir = Some(dir);
     }
 
     /// Queues a command, as a click or key would.

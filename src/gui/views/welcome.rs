@@ -27,6 +27,16 @@ pub fn ui(ui: &mut Ui, recent: &[PathBuf], loading: bool, commands: &CommandSend
             commands.send(Action::OpenDialog);
         }
         ui.label(RichText::new("or drop a CSV, Parquet or NDJSON file on this window").weak());
+        ui.add_space(8.0);
+        if ui
+            .button("Open the sample")
+            .on_hover_text(
+                "10,000 keyword-spotting predictions with tags to try Slicewise on, unpacked into your data folder",
+            )
+            .clicked()
+        {
+            commands.send(Command::OpenSample);
+        }
         if !recent.is_empty() {
             ui.add_space(16.0);
             ui.label(RichText::new("Recent").strong());
