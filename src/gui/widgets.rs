@@ -222,6 +222,91 @@ pub fn dense_x_axis<'a>() -> egui_plot::AxisHints<'a> {
     egui_plot::AxisHints::new_x().label_spacing(12.0..=16.0)
 }
 
+/// An x axis of short numbers (0.2, 0.4, …): labelled every few grid
+/// lines, not only at the ends.
+pub fn number_x_axis<'a>(label: &str) -> egui_plot::AxisHints<'a> {
+    egui_plot::AxisHints::new_x()
+        .label(label)
+        .label_spacing(28.0..=40.0)
+}
+
+/// The value axis of a chart, fitted to `values` (a tenth of their spread
+/// added on each side, not below `limits.0`), or from zero when asked: returns
+/// the bounds to show. Bars drawn from zero then start below the chart,
+/// and the differences between them can be seen.
+#[must_use]
+pub fn value_axis(
+    values: impl IntoIterator<Item = f64>,
+    from_zero: bool,
+    limits: (f64, f64),
+) -> (f64, f64) {
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if !lo.is_finite() {
+        return limits;
+    }
+    let pad = ((hi - lo) * 0.1).max((limits.1 - limits.0) * 0.01);
+    // The padding may pass the top limit, so that a curve along it shows.
+    let top = hi.min(limits.1) + pad;
+    if from_zero {
+        (0.0_f64.max(limits.0), top)
+    } else {
+        ((lo - pad).max(limits.0), top)
+    }
+}
+
+/// Grid lines at a 1, 2 or 5 × 10^k step giving five to ten lines over
+/// the visible range, each labelled (egui_plot's own steps are powers of
+/// ten: a fitted axis from 82 to 99 would be labelled "90" alone), with
+/// unlabelled lines at a fifth of the step between them.
+#[must_use]
+pub fn nice_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return Vec::new();
+    }
+    let rough = span / 6.0;
+    let magnitude = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| span / s <= 10.0)
+        .unwrap_or(10.0 * magnitude);
+    let minor = step / 5.0;
+    let first = (lo / minor).ceil();
+    let last = (hi / minor).floor();
+    if !(first.is_finite() && last.is_finite()) || last - first > 1000.0 {
+        return Vec::new();
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let (first, last) = (first as i64, last as i64);
+    (first..=last)
+        .map(|k| {
+            let value = k as f64 * minor;
+            let major = k.rem_euclid(5) == 0;
+            egui_plot::GridMark {
+                value,
+                step_size: if major { step } else { minor },
+            }
+        })
+        .collect()
+}
+
+/// The switch between axes fitted to the data and axes from zero; returns
+/// whether it changed.
+pub fn from_zero_toggle(ui: &mut Ui, from_zero: &mut bool) -> bool {
+    ui.checkbox(from_zero, "Axis from 0")
+        .on_hover_text(
+            "Start the value axis at zero (off: fitted to the data, so small differences show)",
+        )
+        .changed()
+}
+
 /// Rough width of one character of an axis tick label, in points.
 pub const TICK_CHAR_PX: f32 = 8.0;
 
@@ -332,7 +417,7 @@ pub fn unit_curve(
         .include_x(1.0)
         .include_y(0.0)
         .include_y(1.0)
-        .x_axis_label(axes.0)
+        .custom_x_axes(vec![number_x_axis(axes.0)])
         .y_axis_label(axes.1)
         .allow_scroll(false);
     if diagonal {

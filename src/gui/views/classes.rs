@@ -23,6 +23,8 @@ pub struct ClassesView {
     /// Per-class rows sorted for `sort`, the averages and the skew warning
     /// (computed once per sort: O(classes)).
     table: Option<Table>,
+    /// The chart's value axis starts at zero (else it fits the values).
+    from_zero: bool,
 }
 
 struct Table {
@@ -37,6 +39,7 @@ impl AppView for ClassesView {
         Self {
             sort: super::saved(doc, super::View::Classes).unwrap_or((ClassSortKey::Class, false)),
             table: None,
+            from_zero: false,
         }
     }
 
@@ -188,10 +191,25 @@ impl ClassesView {
             mk("recall", 0.0, r, |c| c.recall),
             mk("F1", 0.27, f, |c| c.f1),
         ];
-        widgets::colour_key(ui, &[(p, "precision"), (r, "recall"), (f, "F1")]);
-        widgets::category_plot("class-chart", names, numbered)
-            .include_y(0.0)
-            .include_y(100.0)
+        ui.horizontal(|ui| {
+            widgets::colour_key(ui, &[(p, "precision"), (r, "recall"), (f, "F1")]);
+            widgets::from_zero_toggle(ui, &mut self.from_zero);
+        });
+        let shown = charted.iter().flat_map(|c| [c.precision, c.recall, c.f1]);
+        let (lo, hi) = widgets::value_axis(
+            shown.flatten().map(|v| v * 100.0),
+            self.from_zero,
+            (0.0, 100.0),
+        );
+        // A plot of its own per axis mode, so the switch takes effect at once.
+        let id = if self.from_zero {
+            "class-chart-0"
+        } else {
+            "class-chart"
+        };
+        widgets::category_plot(id, names, numbered)
+            .default_y_bounds(lo, hi)
+            .y_grid_spacer(widgets::nice_grid)
             .y_axis_label("%")
             .show(ui, |plot| {
                 for c in charts {

@@ -112,21 +112,29 @@ impl AppView for ConfusionView {
         let hide = self.hide_diagonal;
         // Rows from the bottom up: the first class at the top.
         let mut values = Vec::with_capacity(n * n);
-        // The colour scale leaves out the "(other)" row and column, which sum
-        // many classes and would wash out every real cell; they saturate instead.
+        // The colour scale spans the errors: the diagonal (correct cells,
+        // far larger) and the "(other)" row and column (sums of many
+        // classes) would wash out every real confusion, so they saturate
+        // instead, their numbers written in them.
         let mut max = 0.0_f64;
+        let mut max_all = 0.0_f64;
         for (r, row) in norm.iter().enumerate().rev() {
             for (c, v) in row.iter().enumerate() {
                 let v = v.unwrap_or(f64::NAN);
                 let v = if hide && r == c { f64::NAN } else { v };
                 let other = labels[r] == OTHER || labels[c] == OTHER;
-                if v.is_finite() && (!other || n == 1) {
-                    max = max.max(v);
+                if v.is_finite() {
+                    max_all = max_all.max(v);
+                    if r != c && !other {
+                        max = max.max(v);
+                    }
                 }
                 values.push(v);
             }
         }
-        let max = max.max(1e-12);
+        // No error to scale by (one class, a perfect model): the whole range.
+        let saturated = max > 0.0 && max < max_all;
+        let max = if max > 0.0 { max } else { max_all }.max(1e-12);
         let counts_mode = self.normalize == Normalize::None;
         // Counts are whole, non-negative and far below 2^53.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -137,7 +145,7 @@ impl AppView for ConfusionView {
                 format!("{:.1}%", v * 100.0)
             }
         };
-        colour_legend(ui, &scale(0.0), &scale(max), hide);
+        colour_legend(ui, &scale(0.0), &scale(max), saturated && !hide);
         // Column names under the columns when they fit, else numbers, which the
         // row names then carry too ("3 cat").
         let cell = (ui.available_width() - 160.0).min(ui.available_height() - 60.0) / n as f32;
@@ -238,7 +246,7 @@ impl AppView for ConfusionView {
 
 /// The colour scale: a gradient from `low` to `high` (the "(other)" cells
 /// above it saturate).
-fn colour_legend(ui: &mut Ui, low: &str, high: &str, hidden_diagonal: bool) {
+fn colour_legend(ui: &mut Ui, low: &str, high: &str, saturated: bool) {
     const STEPS: usize = 32;
     ui.horizontal(|ui| {
         ui.label("Colour");
@@ -252,9 +260,14 @@ fn colour_legend(ui: &mut Ui, low: &str, high: &str, hidden_diagonal: bool) {
                 .rect_filled(r, 0.0, heat_colour(i as f64 / (STEPS - 1) as f64));
         }
         ui.label(high);
-        if hidden_diagonal {
-            ui.label(egui::RichText::new("(scale without the diagonal)").weak());
-        }
+        ui.label(
+            egui::RichText::new(if saturated {
+                "(the scale spans the errors; correct cells are above it)"
+            } else {
+                "(the scale spans the errors)"
+            })
+            .weak(),
+        );
     });
 }
 

@@ -49,6 +49,8 @@ pub struct SlicesView {
     analysis: Computed<SliceOptions, Result<SliceAnalysis, SliceError>>,
     /// The class names, to keep the positive class by name.
     classes: std::sync::Arc<Dataset>,
+    /// The chart's value axis starts at zero (else it fits the rates).
+    from_zero: bool,
 }
 
 fn compute(ds: &Dataset, o: &SliceOptions) -> Result<SliceAnalysis, SliceError> {
@@ -99,6 +101,7 @@ impl AppView for SlicesView {
             chart_metric: None,
             analysis: Computed::default(),
             classes: std::sync::Arc::clone(&doc.ds),
+            from_zero: false,
         };
         if let Some(s) = super::saved::<Saved>(doc, super::View::Slices) {
             let column = |c: Option<String>| c.filter(|c| ds.column(c).is_some());
@@ -233,7 +236,7 @@ impl AppView for SlicesView {
             .chart_metric
             .filter(|m| s.metrics().contains(m))
             .unwrap_or_else(|| s.largest_disparity());
-        slice_chart(ui, &s, metric, numbered);
+        slice_chart(ui, &s, metric, numbered, &mut self.from_zero);
     }
 }
 
@@ -468,7 +471,13 @@ fn vs_reference(ui: &mut Ui, s: &SliceAnalysis, i: usize) {
 /// Bars of groups whose selection rate is outside the band either way.
 const DIFFERS: Color32 = Color32::from_rgb(176, 122, 161);
 
-fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered: bool) {
+fn slice_chart(
+    ui: &mut Ui,
+    s: &SliceAnalysis,
+    metric: DisparityMetric,
+    numbered: bool,
+    from_zero: &mut bool,
+) {
     let names: Vec<String> = s
         .groups
         .iter()
@@ -519,10 +528,31 @@ fn slice_chart(ui: &mut Ui, s: &SliceAnalysis, metric: DisparityMetric, numbered
         (Color32::GRAY, "low support: not judged"),
         (theme::GREEN, "reference, and the 0.8–1.25 band around it"),
     ]);
-    widgets::colour_key(ui, &key);
+    ui.horizontal_wrapped(|ui| {
+        widgets::colour_key(ui, &key);
+        widgets::from_zero_toggle(ui, from_zero);
+    });
     let text = ui.visuals().text_color();
-    widgets::category_plot("slice-chart", names.clone(), numbered)
-        .include_y(0.0)
+    let band = reference.flatten().map_or_else(Vec::new, |r| {
+        vec![
+            r * AEQUITAS_LOW * 100.0,
+            (r / AEQUITAS_LOW * 100.0).min(100.0),
+        ]
+    });
+    let shown = bars
+        .iter()
+        .map(|b| b.value)
+        .chain(whiskers.iter().flat_map(|&(_, lo, hi)| [lo, hi]))
+        .chain(band);
+    let (lo, hi) = widgets::value_axis(shown, *from_zero, (0.0, 100.0));
+    let id = if *from_zero {
+        "slice-chart-0"
+    } else {
+        "slice-chart"
+    };
+    widgets::category_plot(id, names.clone(), numbered)
+        .default_y_bounds(lo, hi)
+        .y_grid_spacer(widgets::nice_grid)
         .y_axis_label(format!("{} (%) with 95% intervals", metric.name()))
         .show(ui, |plot| {
             if let Some(Some(r)) = reference {

@@ -66,7 +66,9 @@ pub fn ui(
             .include_x(1.0)
             .include_y(0.0)
             .include_y(1.0)
-            .x_axis_label("mean score in the bin")
+            .custom_x_axes(vec![crate::gui::widgets::number_x_axis(
+                "mean score in the bin",
+            )])
             .y_axis_label("observed rate")
             .allow_scroll(false)
             .show(ui, |plot| {

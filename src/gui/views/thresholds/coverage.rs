@@ -17,6 +17,7 @@ pub fn ui(
     overall: &RiskCoverage,
     groups: &[(String, RiskCoverage)],
     class: &str,
+    from_zero: &mut bool,
 ) {
     let lo = overall.thresholds.last().copied().unwrap_or(0.0);
     let hi = overall.thresholds.first().copied().unwrap_or(1.0);
@@ -50,13 +51,16 @@ pub fn ui(
     let [tp, fp, fn_] = overall.class_counts_at(*t);
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
-        ui.label(
-            RichText::new(format!(
-                "Risk–coverage curve, area {}",
-                num(overall.aurc, 4)
-            ))
-            .strong(),
-        );
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "Risk–coverage curve, area {}",
+                    num(overall.aurc, 4)
+                ))
+                .strong(),
+            );
+            crate::gui::widgets::from_zero_toggle(ui, from_zero);
+        });
         let points: Vec<[f64; 2]> = overall
             .coverage
             .iter()
@@ -64,13 +68,26 @@ pub fn ui(
             .map(|(&c, &a)| [c, a])
             .collect();
         let point = coverage.zip(accuracy);
-        Plot::new("risk-coverage")
+        // Accuracy between 0.9 and 1 on a 0–1 axis is a flat line: the
+        // axis fits the curve unless asked to start at zero.
+        let (lo, hi) = crate::gui::widgets::value_axis(
+            overall.accuracy.iter().copied(),
+            *from_zero,
+            (0.0, 1.0),
+        );
+        let id = if *from_zero {
+            "risk-coverage-0"
+        } else {
+            "risk-coverage"
+        };
+        Plot::new(id)
             .height((ui.available_height() - 20.0).max(160.0))
-            .include_x(0.0)
-            .include_x(1.0)
-            .include_y(0.0)
-            .include_y(1.0)
-            .x_axis_label("coverage (share of rows kept)")
+            .default_x_bounds(-0.02, 1.02)
+            .default_y_bounds(lo, hi)
+            .y_grid_spacer(crate::gui::widgets::nice_grid)
+            .custom_x_axes(vec![crate::gui::widgets::number_x_axis(
+                "coverage (share of rows kept)",
+            )])
             .y_axis_label("accuracy of the kept rows")
             .allow_scroll(false)
             .show(ui, |plot| {

@@ -82,6 +82,8 @@ pub struct ThresholdsView {
     analysis: Computed<ScorePanelsKey, ScorePanels>,
     /// The class names, to keep the class by name.
     classes: std::sync::Arc<Dataset>,
+    /// The risk–coverage axis starts at zero (else it fits the curve).
+    from_zero: bool,
 }
 
 impl ThresholdsView {
@@ -152,6 +154,7 @@ impl AppView for ThresholdsView {
             bins: s.map_or(DEFAULT_BINS, |s| s.bins.clamp(2, 50)),
             binning: s.map_or(Binning::Uniform, |s| s.binning),
             classes: std::sync::Arc::clone(&doc.ds),
+            from_zero: false,
             moving: Moving {
                 threshold: 0.5,
                 op: Op::AtLeast,
@@ -279,7 +282,14 @@ impl AppView for ThresholdsView {
             Panel::Coverage => {
                 if let Some((overall, groups)) = &analysis.coverage {
                     let class = &ds.classes[key.class as usize];
-                    coverage::ui(ui, &mut self.moving.confidence, overall, groups, class);
+                    coverage::ui(
+                        ui,
+                        &mut self.moving.confidence,
+                        overall,
+                        groups,
+                        class,
+                        &mut self.from_zero,
+                    );
                 }
             }
             Panel::Calibration => {
