@@ -270,6 +270,7 @@ fn slices_shown_are_distinct_and_say_nothing_twice() {
 
 #[test]
 fn columns_that_describe_the_human_label_are_not_searched_unless_named() {
+    use std::fmt::Write as _;
     // As CIFAR-10H: a human label and columns about it beside the metadata.
     let dir = tempfile::tempdir().unwrap();
     let mut text =
@@ -283,11 +284,13 @@ fn columns_that_describe_the_human_label_are_not_searched_unless_named() {
         };
         let agreement = ["0.9", "1.0", "0.5"][i % 3];
         let superclass = ["animal", "vehicle"][(i / 2) % 2];
-        text.push_str(&format!(
-            "{i},{label},{pred},{label},{agreement},{},{},{superclass}\n",
+        writeln!(
+            text,
+            "{i},{label},{pred},{label},{agreement},{},{},{superclass}",
             50 + i % 2,
             3 + i % 2
-        ));
+        )
+        .unwrap();
     }
     let ds = common::load(&common::write(dir.path(), "h.csv", &text));
     assert_eq!(ds.roles.human.as_deref(), Some("human"));

@@ -1988,13 +1988,14 @@ fn at_1024_by_768_every_tab_and_every_shortcut_can_be_seen() {
 #[test]
 fn the_columns_dialog_changes_the_human_label_of_an_open_file_and_is_remembered() {
     use slicewise::gui::views::View;
+    use std::fmt::Write as _;
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("id,label,pred,rater,device\n");
     for i in 0..40 {
         let label = if i % 2 == 0 { "cat" } else { "dog" };
         let pred = if i % 5 == 0 { "dog" } else { label };
         let rater = if i % 10 == 0 { "dog" } else { label };
-        text.push_str(&format!("{i},{label},{pred},{rater},d{}\n", i % 3));
+        writeln!(text, "{i},{label},{pred},{rater},d{}", i % 3).unwrap();
     }
     let path = common::write(dir.path(), "rated.csv", &text);
     let mut harness = open(&path);

@@ -224,6 +224,7 @@ pub fn dense_x_axis<'a>() -> egui_plot::AxisHints<'a> {
 
 /// An x axis of short numbers (0.2, 0.4, …): labelled every few grid
 /// lines, not only at the ends.
+#[must_use]
 pub fn number_x_axis<'a>(label: &str) -> egui_plot::AxisHints<'a> {
     egui_plot::AxisHints::new_x()
         .label(label)
@@ -260,10 +261,11 @@ pub fn value_axis(
 }
 
 /// Grid lines at a 1, 2 or 5 × 10^k step giving five to ten lines over
-/// the visible range, each labelled (egui_plot's own steps are powers of
+/// the visible range, each labelled (`egui_plot`'s own steps are powers of
 /// ten: a fitted axis from 82 to 99 would be labelled "90" alone), with
 /// unlabelled lines at a fifth of the step between them.
 #[must_use]
+#[allow(clippy::needless_pass_by_value)] // egui_plot's grid spacer signature
 pub fn nice_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (lo, hi) = input.bounds;
     let span = hi - lo;
