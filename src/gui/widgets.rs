@@ -260,8 +260,8 @@ pub fn value_axis(
     }
 }
 
-/// Grid lines at a 1, 2 or 5 × 10^k step giving five to ten lines over
-/// the visible range, each labelled (`egui_plot`'s own steps are powers of
+/// Grid lines at a 1, 2 or 5 × 10^k step, at most ten over the visible
+/// range and at least 32 points apart, each labelled (`egui_plot`'s own steps are powers of
 /// ten: a fitted axis from 82 to 99 would be labelled "90" alone), with
 /// unlabelled lines at a fifth of the step between them.
 #[must_use]
@@ -272,12 +272,13 @@ pub fn nice_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     if !(span.is_finite() && span > 0.0) {
         return Vec::new();
     }
-    let rough = span / 6.0;
-    let magnitude = 10f64.powf(rough.log10().floor());
+    // Labelled lines at least 32 points apart (the base step is 8 points).
+    let least = (span / 10.0).max(4.0 * input.base_step_size);
+    let magnitude = 10f64.powf(least.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
-        .find(|s| span / s <= 10.0)
+        .find(|&s| s >= least)
         .unwrap_or(10.0 * magnitude);
     let minor = step / 5.0;
     let first = (lo / minor).ceil();

@@ -325,9 +325,8 @@ fn slice_table(
     numbered: bool,
     commands: &CommandSender,
 ) {
-    let with_positive = s.positive.is_some();
     let mut headers = vec!["group", "flags", "count", "share", "accuracy", "error rate"];
-    if with_positive {
+    if s.positive.is_some() {
         // The true positive rate is 1 − the false negative rate: on hover.
         headers.extend([
             "false pos. rate",
@@ -336,108 +335,140 @@ fn slice_table(
             "selection rate",
         ]);
     }
-    // The flags come right after the group (clipped, in full on hover), so
-    // they are seen however many rate columns follow; the whole table
-    // scrolls sideways when the rates do not fit.
-    egui::ScrollArea::horizontal()
-        .id_salt("slice-table-h")
-        .show(ui, |ui| {
-            TableBuilder::new(ui)
-                .id_salt("slice-table")
-                .striped(true)
-                .max_scroll_height(height)
-                .cell_layout(Layout::right_to_left(Align::Center))
-                .column(Column::auto().at_least(180.0).resizable(true))
+    // The group stays put while the other columns scroll sideways; the
+    // flags come right after it (clipped, in full on hover), so they are
+    // seen however many rate columns follow.
+    let part = |ui: &mut Ui, cols: std::ops::Range<usize>| {
+        let first = cols.start == 0;
+        // The group column lays out left to right itself, so that its width
+        // follows its widest cell (a nested layout would take the whole cell).
+        let mut table = TableBuilder::new(ui)
+            .id_salt(("slice-table", first))
+            .striped(true)
+            .vscroll(false)
+            .cell_layout(if first {
+                Layout::left_to_right(Align::Center)
+            } else {
+                Layout::right_to_left(Align::Center)
+            });
+        table = if first {
+            table.column(Column::auto().at_least(180.0))
+        } else {
+            table
                 .column(
                     Column::initial(180.0)
                         .at_least(100.0)
                         .clip(true)
                         .resizable(true),
                 )
-                .columns(Column::auto().at_least(62.0), headers.len() - 2)
-                .header(20.0, |mut h| {
-                    for (i, name) in headers.iter().enumerate() {
-                        h.col(|ui| {
-                            if i <= 1 {
-                                ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                                    ui.strong(*name)
-                                });
-                            } else {
-                                ui.strong(*name);
-                            }
-                        });
-                    }
-                })
-                .body(|body| {
-                    body.rows(20.0, s.groups.len(), |mut row| {
-                        let i = row.index();
-                        let g = &s.groups[i];
-                        let c = &g.counts;
-                        let low = s.low_support(i);
-                        let weak = |t: String| {
-                            if low {
-                                RichText::new(t).weak()
-                            } else {
-                                RichText::new(t)
-                            }
-                        };
-                        let rate = |ui: &mut Ui, p: Proportion| {
-                            ui.label(weak(pct(p.value(), 1)))
-                                .on_hover_text(format!("95% {}", pct_ci(p.ci(), 1)));
-                        };
-                        row.col(|ui| {
+                .columns(Column::auto().at_least(62.0), cols.len() - 1)
+        };
+        table
+            .header(widgets::TABLE_ROW, |mut h| {
+                for i in cols.clone() {
+                    h.col(|ui| {
+                        if i == 0 {
+                            ui.strong(headers[i]);
+                        } else if i == 1 {
                             ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                                let cmd = group_rule(ds, &s.columns, &g.values).map(|rule| {
-                                    Command::CreateRuleTag(TagDef::rule(&g.name(), "", &rule))
-                                });
-                                if let Some(cmd) = cmd
-                                    && ui
-                                        .small_button("Rule tag")
-                                        .on_hover_text(
-                                            "Add this group to the prioritisation table as a rule tag",
-                                        )
-                                        .clicked()
-                                {
-                                    commands.send(cmd);
-                                }
-                                ui.label(weak(widgets::numbered_name(i, &g.name(), numbered)));
-                                if low {
-                                    ui.label(
-                                        RichText::new(format!("low support (< {})", s.min_support))
-                                            .small()
-                                            .color(theme::RED),
-                                    );
-                                }
+                                ui.strong(headers[i])
                             });
-                        });
-                        row.col(|ui| {
-                            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                                vs_reference(ui, s, i);
-                            });
-                        });
-                        row.col(|ui| {
-                            ui.label(weak(count(c.n)));
-                        });
-                        row.col(|ui| rate(ui, s.share(i)));
-                        row.col(|ui| rate(ui, c.accuracy()));
-                        row.col(|ui| rate(ui, c.error_rate()));
-                        if with_positive {
-                            let b = &c.binary;
-                            row.col(|ui| rate(ui, b.fpr()));
-                            row.col(|ui| {
-                                ui.label(weak(pct(b.fnr().value(), 1))).on_hover_text(format!(
-                                    "95% {}; true positive rate {} {}",
-                                    pct_ci(b.fnr().ci(), 1),
-                                    pct(b.tpr().value(), 1),
-                                    pct_ci(b.tpr().ci(), 1)
-                                ));
-                            });
-                            row.col(|ui| rate(ui, b.precision()));
-                            row.col(|ui| rate(ui, b.selection_rate()));
+                        } else {
+                            ui.strong(headers[i]);
                         }
                     });
+                }
+            })
+            .body(|body| {
+                body.rows(widgets::TABLE_ROW, s.groups.len(), |mut row| {
+                    let i = row.index();
+                    for col in cols.clone() {
+                        row.col(|ui| slice_cell(ui, ds, s, i, col, numbered, commands));
+                    }
                 });
-        });
+            });
+    };
+    widgets::frozen_first_column(
+        ui,
+        "slice-table",
+        height,
+        |ui| part(ui, 0..1),
+        |ui| part(ui, 1..headers.len()),
+    );
+}
+
+/// Column `col` of group `i`'s row in the slice table.
+fn slice_cell(
+    ui: &mut Ui,
+    ds: &Dataset,
+    s: &SliceAnalysis,
+    i: usize,
+    col: usize,
+    numbered: bool,
+    commands: &CommandSender,
+) {
+    let g = &s.groups[i];
+    let c = &g.counts;
+    let low = s.low_support(i);
+    let weak = |t: String| {
+        if low {
+            RichText::new(t).weak()
+        } else {
+            RichText::new(t)
+        }
+    };
+    let rate = |ui: &mut Ui, p: Proportion| {
+        ui.label(weak(pct(p.value(), 1)))
+            .on_hover_text(format!("95% {}", pct_ci(p.ci(), 1)));
+    };
+    let b = &c.binary;
+    match col {
+        0 => {
+            let cmd = group_rule(ds, &s.columns, &g.values)
+                .map(|rule| Command::CreateRuleTag(TagDef::rule(&g.name(), "", &rule)));
+            if let Some(cmd) = cmd
+                && ui
+                    .small_button("Rule tag")
+                    .on_hover_text("Add this group to the prioritisation table as a rule tag")
+                    .clicked()
+            {
+                commands.send(cmd);
+            }
+            ui.label(weak(widgets::numbered_name(i, &g.name(), numbered)));
+            if low {
+                ui.label(
+                    RichText::new(format!("low support (< {})", s.min_support))
+                        .small()
+                        .color(theme::RED),
+                );
+            }
+            // A gap before the next column, which the auto width measures.
+            ui.add_space(ui.spacing().item_spacing.x * 2.0);
+        }
+        1 => {
+            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                vs_reference(ui, s, i);
+            });
+        }
+        2 => {
+            ui.label(weak(count(c.n)));
+        }
+        3 => rate(ui, s.share(i)),
+        4 => rate(ui, c.accuracy()),
+        5 => rate(ui, c.error_rate()),
+        6 => rate(ui, b.fpr()),
+        7 => {
+            ui.label(weak(pct(b.fnr().value(), 1)))
+                .on_hover_text(format!(
+                    "95% {}; true positive rate {} {}",
+                    pct_ci(b.fnr().ci(), 1),
+                    pct(b.tpr().value(), 1),
+                    pct_ci(b.tpr().ci(), 1)
+                ));
+        }
+        8 => rate(ui, b.precision()),
+        _ => rate(ui, b.selection_rate()),
+    }
 }
 
 /// Group `i` against the reference: the rates of harm it is worse on (red),
@@ -530,6 +561,7 @@ fn slice_chart(
     ]);
     ui.horizontal_wrapped(|ui| {
         widgets::colour_key(ui, &key);
+        ui.label(RichText::new("whiskers: 95% intervals").weak());
         widgets::from_zero_toggle(ui, from_zero);
     });
     let text = ui.visuals().text_color();
@@ -553,7 +585,7 @@ fn slice_chart(
     widgets::category_plot(id, names.clone(), numbered)
         .default_y_bounds(lo, hi)
         .y_grid_spacer(widgets::nice_grid)
-        .y_axis_label(format!("{} (%) with 95% intervals", metric.name()))
+        .y_axis_label(format!("{} (%)", metric.name()))
         .show(ui, |plot| {
             if let Some(Some(r)) = reference {
                 let band = egui_plot::Polygon::new(
