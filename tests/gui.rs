@@ -2011,12 +2011,29 @@ fn the_columns_dialog_changes_the_human_label_of_an_open_file_and_is_remembered(
     harness.run();
     // The view's button opens File → Columns… on the open file.
     harness.get_by_label("Columns…").click();
-    harness.run();
+    settle(&mut harness);
     let dialog = harness.state_mut().dialogs.mapping.as_mut().unwrap();
     assert!(dialog.open_file);
     assert_eq!(dialog.choice.label, "label");
     assert_eq!(dialog.choice.human, None);
     dialog.choice.human = Some("rater".into());
+    settle(&mut harness);
+    // device is a slice column; untick it: shown with each example only.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "device")
+        .click();
+    settle(&mut harness);
+    assert_eq!(
+        harness
+            .state()
+            .dialogs
+            .mapping
+            .as_ref()
+            .unwrap()
+            .choice
+            .not_slices,
+        ["device"]
+    );
     harness.get_by_label("Apply").click();
     assert!(step_until(&mut harness, |h| {
         h.state()
@@ -2037,10 +2054,16 @@ fn the_columns_dialog_changes_the_human_label_of_an_open_file_and_is_remembered(
     );
     send(&mut harness, Action::Save);
     drop(harness);
-    // Reopened, the session remembers the human-label column.
+    // Reopened, the session remembers the human-label column, and device
+    // is no slice column but still shown.
     let harness = open(&path);
     let ds = &harness.state().doc().unwrap().ds;
     assert_eq!(ds.roles.human.as_deref(), Some("rater"));
+    assert_eq!(ds.slice_columns().count(), 0);
+    assert_eq!(
+        ds.column("device").map(|c| c.usage),
+        Some(slicewise::core::dataset::ColumnUse::Shown)
+    );
 }
 
 #[test]

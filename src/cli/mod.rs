@@ -249,6 +249,7 @@ impl ColumnArgs {
             image: RoleChoice::flag(self.image.as_deref()),
             text: RoleChoice::flag(self.text.as_deref()),
             weight: RoleChoice::flag(self.weight.as_deref()),
+            not_slices: None,
             bins: Some(self.bins),
             proba_prefix: self.proba_prefix.clone(),
             proba: self.proba.clone(),

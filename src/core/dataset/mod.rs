@@ -70,6 +70,9 @@ pub enum ColumnUse {
     Image,
     /// Free text, shown in the inspector.
     Text,
+    /// Other metadata the user chose not to slice by (File → Columns…),
+    /// shown in the inspector among the columns.
+    Shown,
 }
 
 /// One metadata column (anything that is not label, prediction, score, id or human).
@@ -166,6 +169,10 @@ pub struct Roles {
     /// Weight column (how many examples a row stands for).
     #[serde(default)]
     pub weight: Option<String>,
+    /// Columns kept for the inspector but not sliced by (chosen in File →
+    /// Columns…); every other metadata column is a slice column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_slices: Vec<String>,
 }
 
 /// Per-row weights from a weight column (scikit-learn's `sample_weight`).

@@ -617,6 +617,7 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
         image: find_by_name(&plain, names::IMAGE),
         text: find_by_name(&plain, names::TEXT),
         weight: find_by_name(&plain, names::WEIGHT),
+        not_slices: Vec::new(),
     };
     let probas = probas::candidates(&plain);
     Ok(Preview {

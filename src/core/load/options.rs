@@ -154,6 +154,9 @@ pub struct LoadOptions {
     pub text: RoleChoice,
     /// Weight column (scikit-learn's `sample_weight`; a count cube's counts).
     pub weight: RoleChoice,
+    /// Metadata columns not to slice by (shown in the inspector only);
+    /// `None` takes the session's choice, else every one is a slice column.
+    pub not_slices: Option<Vec<String>>,
     /// Quantile bins for numeric slice columns (default 5).
     pub bins: Option<usize>,
     /// Prefix of per-class probability columns (`PREFIX<class>`); `None`
@@ -189,6 +192,7 @@ impl LoadOptions {
             image: chosen(&roles.image),
             text: chosen(&roles.text),
             weight: chosen(&roles.weight),
+            not_slices: Some(roles.not_slices.clone()),
             ..self.clone()
         }
     }
@@ -210,6 +214,10 @@ impl LoadOptions {
             image: fill(&self.image, roles.image.as_ref()),
             text: fill(&self.text, roles.text.as_ref()),
             weight: fill(&self.weight, roles.weight.as_ref()),
+            not_slices: self
+                .not_slices
+                .clone()
+                .or_else(|| Some(roles.not_slices.clone())),
             ..self.clone()
         }
     }

@@ -133,6 +133,14 @@ pub fn detect_roles(
         image: pick("--image", &opts.image, names::IMAGE)?,
         text: pick("--text", &opts.text, names::TEXT)?,
         weight: pick("--weight", &opts.weight, names::WEIGHT)?,
+        // Names no longer in the file are forgotten.
+        not_slices: opts
+            .not_slices
+            .iter()
+            .flatten()
+            .filter(|c| columns.contains(c))
+            .cloned()
+            .collect(),
     };
     let assigned: [(&'static str, Option<&String>); 8] = [
         ("true-label", Some(&roles.label)),

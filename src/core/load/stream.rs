@@ -228,6 +228,8 @@ impl Builder {
                 ColumnUse::Image
             } else if roles.text.as_deref() == Some(clean) {
                 ColumnUse::Text
+            } else if roles.not_slices.iter().any(|c| c == clean) {
+                ColumnUse::Shown
             } else {
                 ColumnUse::Slice
             };

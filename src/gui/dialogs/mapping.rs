@@ -115,6 +115,7 @@ impl MappingDialog {
                     optional_ui(ui, label, value, &names);
                 }
             });
+            slices_ui(ui, &mut self.choice, &names);
             if !self.preview.probas.is_empty() {
                 ui.add_space(6.0);
                 ui.label(RichText::new("Per-class probabilities").strong());
@@ -194,4 +195,41 @@ fn optional_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<String>, names
         .response
         .labelled_by(name.id);
     ui.end_row();
+}
+
+/// The metadata columns (those no role takes), each ticked when it is a
+/// slice column; an unticked one is only shown in the inspector.
+fn slices_ui(ui: &mut egui::Ui, choice: &mut Roles, names: &[String]) {
+    let roles: Vec<&String> = [Some(&choice.label), Some(&choice.pred)]
+        .into_iter()
+        .chain([
+            choice.score.as_ref(),
+            choice.id.as_ref(),
+            choice.human.as_ref(),
+            choice.image.as_ref(),
+            choice.text.as_ref(),
+            choice.weight.as_ref(),
+        ])
+        .flatten()
+        .collect();
+    let metadata: Vec<&String> = names.iter().filter(|n| !roles.contains(n)).collect();
+    if metadata.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new("Slice by").strong()).on_hover_text(
+        "Unticked columns are shown with each example but offered for no slice, chart or search",
+    );
+    ui.horizontal_wrapped(|ui| {
+        for name in metadata {
+            let mut sliced = !choice.not_slices.contains(name);
+            if ui.checkbox(&mut sliced, name.as_str()).changed() {
+                if sliced {
+                    choice.not_slices.retain(|c| c != name);
+                } else {
+                    choice.not_slices.push(name.clone());
+                }
+            }
+        }
+    });
 }

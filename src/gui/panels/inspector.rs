@@ -130,7 +130,11 @@ impl InspectorPanel {
                         note_editor(ui, &mut self.note, pending, row, ws.annotations.note(row));
                         ui.separator();
                         // The picture or text of the example.
-                        for col in ds.columns.iter().filter(|c| c.usage != ColumnUse::Slice) {
+                        for col in ds
+                            .columns
+                            .iter()
+                            .filter(|c| matches!(c.usage, ColumnUse::Image | ColumnUse::Text))
+                        {
                             let value = col.display(row);
                             match col.usage {
                                 ColumnUse::Image => {
