@@ -2052,7 +2052,12 @@ fn the_columns_dialog_changes_the_human_label_of_an_open_file_and_is_remembered(
             .tag_by_name("blurry")
             .is_some()
     );
-    send(&mut harness, Action::Save);
+    // The choice is written to the session without any other change (the
+    // autosave, 2 s later).
+    let session = dir.path().join("rated.slicewise.ron");
+    assert!(step_until(&mut harness, |_| {
+        std::fs::read_to_string(&session).is_ok_and(|s| s.contains("\"rater\""))
+    }));
     drop(harness);
     // Reopened, the session remembers the human-label column, and device
     // is no slice column but still shown.

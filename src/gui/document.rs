@@ -430,6 +430,14 @@ impl Document {
         self.refresh_table();
     }
 
+    /// Column roles the user chose (the mapping dialog, File → Columns…):
+    /// the session is written soon, so they are remembered without any
+    /// other change.
+    pub fn remember_roles(&mut self) {
+        self.view_changed = true;
+        self.changed_at.get_or_insert_with(Instant::now);
+    }
+
     /// Whether there are changes not yet written.
     #[must_use]
     pub fn unsaved(&self) -> bool {

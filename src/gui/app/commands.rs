@@ -44,6 +44,7 @@ impl App {
                     self.commit_note();
                     self.save_now();
                 }
+                self.roles_chosen = Some(path.clone());
                 self.start_load(ctx, path, options);
                 Ok(None)
             }

@@ -103,7 +103,10 @@ impl App {
                 }
                 self.inspector = crate::gui::panels::InspectorPanel::default();
                 let had_session = opened.had_session;
-                let doc = Document::with_summary(opened, summary);
+                let mut doc = Document::with_summary(opened, summary);
+                if self.roles_chosen.take().as_deref() == Some(path) {
+                    doc.remember_roles();
+                }
                 self.say(format!(
                     "Opened {} ({}){}",
                     doc.file_name(),

@@ -139,6 +139,9 @@ pub struct App {
     pending_compare: Option<PathBuf>,
     /// The user's data folder for Slicewise (the unpacked sample).
     data_dir: Option<PathBuf>,
+    /// A file being read with roles the user chose, to remember them in
+    /// its session once open.
+    roles_chosen: Option<PathBuf>,
 }
 
 /// The file to open when none is named: the sample of the source checkout
@@ -208,6 +211,7 @@ impl App {
             load_options,
             pending_compare: None,
             data_dir: eframe::storage_dir("Slicewise"),
+            roles_chosen: None,
         }
     }
 
