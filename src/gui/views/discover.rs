@@ -375,37 +375,37 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
         .filter_map(|s| s.ci.map_or(Some(s.error_rate), |c| Some(c.hi)))
         .fold(0.0f64, f64::max)
         .max(1e-9);
-    egui::ScrollArea::both()
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            egui::Grid::new("disc-results")
+    // The slices stay put while the numbers scroll sideways: two grids whose
+    // rows are made as tall as each other (a description's extra lines).
+    let line = ui.spacing().interact_size.y;
+    let small = ui.text_style_height(&egui::TextStyle::Small) + ui.spacing().item_spacing.y;
+    #[allow(clippy::cast_precision_loss)]
+    let height = |i: usize| {
+        let extra =
+            report.same_rows(i).len() + usize::from(report.slices[i].near_duplicate_of.is_some());
+        line + extra as f32 * small
+    };
+    let row_start = |ui: &mut Ui, h: f32| {
+        ui.allocate_exact_size(egui::vec2(0.0, h), egui::Sense::hover());
+    };
+    let available = ui.available_height();
+    widgets::frozen_first_column(
+        ui,
+        "disc-results",
+        available,
+        |ui| {
+            egui::Grid::new("disc-results-slices")
                 .striped(true)
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
+                    row_start(ui, line);
                     ui.strong("#");
                     ui.label("");
                     ui.strong("slice");
-                    for (name, by) in [("size", SortBy::Size)] {
-                        if widgets::sort_header(ui, name, (*sort == by).then_some(true), "Sort by this column") {
-                            *sort = by;
-                        }
-                    }
-                    ui.strong("share");
-                    if widgets::sort_header(ui, "error rate (95%)", (*sort == SortBy::ErrorRate).then_some(true), "Sort by this column") {
-                        *sort = SortBy::ErrorRate;
-                    }
-                    ui.strong("vs the rest (95%)").on_hover_text("The slice's error rate minus that of all other rows, in points, with Newcombe's 95% interval");
-                    ui.strong("p (Holm)").on_hover_text("Two-proportion z-test against the rest, Holm-adjusted over the slices shown");
-                    if widgets::sort_header(ui, "score", (*sort == SortBy::Score).then_some(true), "SliceLine's score; sort by it") {
-                        *sort = SortBy::Score;
-                    }
-                    if widgets::sort_header(ui, "lift", (*sort == SortBy::Lift).then_some(true), "What overall accuracy gains if the slice erred at the average rate") {
-                        *sort = SortBy::Lift;
-                    }
-                    ui.strong("tags");
                     ui.end_row();
-                    for i in order {
+                    for &i in &order {
                         let s = &report.slices[i];
+                        row_start(ui, height(i));
                         ui.label(RichText::new(number(i).to_string()).weak());
                         match &s.rule {
                             Some(rule) => {
@@ -445,6 +445,38 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                                     .on_hover_text("Nearly the same rows as a better-ranked slice (Jaccard overlap ≥ 90%)");
                             }
                         });
+                        ui.end_row();
+                    }
+                });
+        },
+        |ui| {
+            egui::Grid::new("disc-results-numbers")
+                .striped(true)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    row_start(ui, line);
+                    for (name, by) in [("size", SortBy::Size)] {
+                        if widgets::sort_header(ui, name, (*sort == by).then_some(true), "Sort by this column") {
+                            *sort = by;
+                        }
+                    }
+                    ui.strong("share");
+                    if widgets::sort_header(ui, "error rate (95%)", (*sort == SortBy::ErrorRate).then_some(true), "Sort by this column") {
+                        *sort = SortBy::ErrorRate;
+                    }
+                    ui.strong("vs the rest (95%)").on_hover_text("The slice's error rate minus that of all other rows, in points, with Newcombe's 95% interval");
+                    ui.strong("p (Holm)").on_hover_text("Two-proportion z-test against the rest, Holm-adjusted over the slices shown");
+                    if widgets::sort_header(ui, "score", (*sort == SortBy::Score).then_some(true), "SliceLine's score; sort by it") {
+                        *sort = SortBy::Score;
+                    }
+                    if widgets::sort_header(ui, "lift", (*sort == SortBy::Lift).then_some(true), "What overall accuracy gains if the slice erred at the average rate") {
+                        *sort = SortBy::Lift;
+                    }
+                    ui.strong("tags");
+                    ui.end_row();
+                    for &i in &order {
+                        let s = &report.slices[i];
+                        row_start(ui, height(i));
                         ui.label(count(s.size));
                         ui.label(pct(Some(s.share), 1));
                         ui.horizontal(|ui| {
@@ -479,5 +511,6 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                         ui.end_row();
                     }
                 });
-        });
+        },
+    );
 }
