@@ -14,6 +14,7 @@ pub mod files;
 pub mod filter;
 pub mod format;
 pub mod generate;
+pub mod label_issues;
 pub mod load;
 pub mod lock;
 pub mod merge;

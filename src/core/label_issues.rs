@@ -1,0 +1,779 @@
+//! Likely label errors by confident learning, computed as cleanlab 2.x's
+//! `filter.find_label_issues` computes them (Northcutt, Jiang and Chuang,
+//! "Confident learning: estimating uncertainty in dataset labels", 2021).
+//!
+//! From the given labels and out-of-sample per-class probabilities:
+//! 1. each class's *confident threshold* is the mean probability of that
+//!    class over the examples labelled with it (2 for a class no example is
+//!    labelled with, at least 2·10⁻⁶);
+//! 2. an example is *confidently* of class j when its probability of j is at
+//!    least j's threshold less 10⁻⁶; with several such classes, the most
+//!    probable one. The *confident joint* counts (given label, confident
+//!    class) pairs, its diagonal at least 1, then calibrated so each row
+//!    sums to the given label's count (rounded keeping row totals);
+//! 3. the examples flagged depend on `filter_by` (below); an example whose
+//!    given label is (within 10⁻⁶) its most probable class is never flagged;
+//! 4. flagged examples are ranked by their label quality score, worst first.
+//!
+//! cleanlab sorts with numpy's `argsort`, which does not promise an order
+//! among equal values; here equal values keep the examples' order.
+
+use super::stats::{Interval, wilson};
+
+/// numpy's `FLOATING_POINT_COMPARISON`.
+const FUZZ: f64 = 1e-6;
+/// cleanlab's `CONFIDENT_THRESHOLDS_LOWER_BOUND`.
+const THRESHOLD_FLOOR: f64 = 2.0 * FUZZ;
+/// cleanlab's `TINY_VALUE`.
+const TINY: f64 = 1e-100;
+/// The threshold of a class no example is labelled with (cleanlab's
+/// `BIG_VALUE`): no probability reaches it.
+const UNLABELLED_THRESHOLD: f64 = 2.0;
+
+/// Which examples count as likely label errors (cleanlab's `filter_by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterBy {
+    /// For every off-diagonal cell (given i, true j) of the calibrated
+    /// confident joint, that many examples labelled i with the largest
+    /// margin p(j) − p(i) (cleanlab's default).
+    PruneByNoiseRate,
+    /// Per given class, as many examples as the calibrated confident joint
+    /// says are mislabelled, those least probably of their given class.
+    PruneByClass,
+    /// Flagged by both of the above.
+    Both,
+    /// The off-diagonal examples of the confident joint themselves.
+    ConfidentLearning,
+    /// The most probable class is not the given label.
+    PredictedNeqGiven,
+}
+
+impl FilterBy {
+    /// Every method, in cleanlab's order.
+    pub const ALL: [Self; 5] = [
+        Self::PruneByNoiseRate,
+        Self::PruneByClass,
+        Self::Both,
+        Self::ConfidentLearning,
+        Self::PredictedNeqGiven,
+    ];
+
+    /// cleanlab's name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PruneByNoiseRate => "prune_by_noise_rate",
+            Self::PruneByClass => "prune_by_class",
+            Self::Both => "both",
+            Self::ConfidentLearning => "confident_learning",
+            Self::PredictedNeqGiven => "predicted_neq_given",
+        }
+    }
+
+    /// The method named `name` (cleanlab's spelling, `-` for `_` too).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim().replace('-', "_");
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// The label quality score that ranks flagged examples (cleanlab's
+/// `rank_by`, `get_label_quality_scores`' `method`): low is likely wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankBy {
+    /// The probability of the given label (cleanlab's default).
+    SelfConfidence,
+    /// (p(given) − the largest other probability + 1) / 2.
+    NormalizedMargin,
+}
+
+impl RankBy {
+    /// Both scores.
+    pub const ALL: [Self; 2] = [Self::SelfConfidence, Self::NormalizedMargin];
+
+    /// cleanlab's name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SelfConfidence => "self_confidence",
+            Self::NormalizedMargin => "normalized_margin",
+        }
+    }
+
+    /// The score named `name` (cleanlab's spelling, `-` for `_` too).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim().replace('-', "_");
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// Options of the search, with cleanlab's defaults.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Which examples are flagged.
+    pub filter_by: FilterBy,
+    /// How flagged examples are ranked and scored.
+    pub rank_by: RankBy,
+    /// A class with this many labelled examples or fewer is not pruned
+    /// (cleanlab's `min_examples_per_class`, 1).
+    pub min_examples_per_class: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            filter_by: FilterBy::PruneByNoiseRate,
+            rank_by: RankBy::SelfConfidence,
+            min_examples_per_class: 1,
+        }
+    }
+}
+
+/// Why label issues cannot be found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelIssuesError {
+    /// Fewer than two classes.
+    #[error("finding label errors needs at least two classes; the data has {0}")]
+    OneClass(usize),
+    /// A label outside the classes of the probabilities.
+    #[error(
+        "row {row} has label code {label}, but there are probabilities for {classes} classes only"
+    )]
+    Label {
+        /// The row.
+        row: usize,
+        /// Its label code.
+        label: u32,
+        /// The classes.
+        classes: usize,
+    },
+    /// A probability column of another length.
+    #[error("the probability column of class {class} has {len} values for {rows} rows")]
+    Length {
+        /// The class.
+        class: usize,
+        /// Its length.
+        len: usize,
+        /// The rows.
+        rows: usize,
+    },
+}
+
+/// The likely label errors of a dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelIssues {
+    /// The options used.
+    pub options: Options,
+    /// Each class's confident threshold.
+    pub thresholds: Vec<f64>,
+    /// The calibrated confident joint, given label × confident (likely
+    /// true) label, as `find_label_issues` uses it.
+    pub confident_joint: Vec<Vec<u64>>,
+    /// P(given label | true label), a column per true label: the
+    /// calibrated confident joint normalised per column, off-diagonal rates
+    /// clipped below 0.9999 (cleanlab's `estimate_latent`).
+    pub noise_matrix: Vec<Vec<f64>>,
+    /// cleanlab's `num_label_issues` (its default `off_diagonal`
+    /// estimate): the confident joint's off-diagonal examples, less those
+    /// whose given label is their most probable class.
+    pub num_label_issues: usize,
+    /// Whether each row is flagged.
+    pub flagged: Vec<bool>,
+    /// The flagged rows, worst (lowest score) first.
+    pub ranked: Vec<usize>,
+    /// Every row's label quality score ([`Options::rank_by`]).
+    pub scores: Vec<f64>,
+    /// Every row's most probable class (the suggested label).
+    pub suggested: Vec<u32>,
+    /// Rows labelled with each class.
+    pub label_counts: Vec<u64>,
+}
+
+impl LabelIssues {
+    /// Flagged rows labelled with each class, and their share of the
+    /// class's rows with Wilson's 95% interval.
+    #[must_use]
+    pub fn per_class(&self, labels: &[u32]) -> Vec<(u64, Option<Interval>)> {
+        let mut flagged = vec![0u64; self.label_counts.len()];
+        for &r in &self.ranked {
+            flagged[labels[r] as usize] += 1;
+        }
+        flagged
+            .iter()
+            .zip(&self.label_counts)
+            .map(|(&f, &n)| (f, wilson(f, n)))
+            .collect()
+    }
+
+    /// Flagged rows per group of `groups` (a group code per row, `n_groups`
+    /// groups): (rows, flagged) per group.
+    #[must_use]
+    pub fn per_group(&self, groups: &[u32], n_groups: usize) -> Vec<(u64, u64)> {
+        let mut out = vec![(0u64, 0u64); n_groups];
+        for (r, &g) in groups.iter().enumerate() {
+            if let Some(cell) = out.get_mut(g as usize) {
+                cell.0 += 1;
+                cell.1 += u64::from(self.flagged[r]);
+            }
+        }
+        out
+    }
+}
+
+/// numpy's pairwise summation of a contiguous array (`np.sum`, `np.mean`):
+/// the same sums bit for bit, so thresholds and calibrated counts are
+/// cleanlab's exactly.
+#[must_use]
+pub fn numpy_sum(a: &[f64]) -> f64 {
+    const BLOCK: usize = 128;
+    let n = a.len();
+    if n < 8 {
+        let mut res = 0.0;
+        for &x in a {
+            res += x;
+        }
+        res
+    } else if n <= BLOCK {
+        let mut r = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]];
+        let mut i = 8;
+        while i < n - n % 8 {
+            for (j, rj) in r.iter_mut().enumerate() {
+                *rj += a[i + j];
+            }
+            i += 8;
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        while i < n {
+            res += a[i];
+            i += 1;
+        }
+        res
+    } else {
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        numpy_sum(&a[..n2]) + numpy_sum(&a[n2..])
+    }
+}
+
+/// cleanlab's `round_preserving_sum`: each value rounded (half to even),
+/// then the values furthest from their rounding moved by one until the
+/// rounded total equals the rounded total of the values.
+fn round_preserving_sum(floats: &[f64]) -> Vec<i64> {
+    let mut ints: Vec<f64> = floats.iter().map(|f| f.round_ties_even()).collect();
+    let orig_sum = numpy_sum(floats).round_ties_even();
+    let mut int_sum = numpy_sum(&ints).round_ties_even();
+    // Each round moves at least one value; a bound guards against a loop.
+    let mut rounds = 0;
+    while (int_sum - orig_sum).abs() > FUZZ && rounds <= floats.len() + 2 {
+        rounds += 1;
+        let diff = (orig_sum - int_sum).round_ties_even();
+        let increment = if diff < 0.0 { -1.0 } else { 1.0 };
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let changes = (diff.abs() as usize).min(floats.len());
+        let rest: Vec<f64> = floats.iter().zip(&ints).map(|(f, i)| f - i).collect();
+        let mut order: Vec<usize> = (0..floats.len()).collect();
+        order.sort_by(|&a, &b| rest[a].total_cmp(&rest[b]).then(a.cmp(&b)));
+        if increment > 0.0 {
+            order.reverse();
+        }
+        for &i in order.iter().take(changes) {
+            ints[i] += increment;
+        }
+        int_sum = numpy_sum(&ints).round_ties_even();
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    ints.iter().map(|&i| i as i64).collect()
+}
+
+/// Each class's confident threshold (cleanlab's `get_confident_thresholds`).
+fn thresholds(labels: &[u32], probs: &[&[f64]]) -> Vec<f64> {
+    probs
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let mine: Vec<f64> = labels
+                .iter()
+                .zip(p.iter())
+                .filter(|&(&l, _)| l as usize == k)
+                .map(|(_, &v)| v)
+                .collect();
+            #[allow(clippy::cast_precision_loss)]
+            let t = if mine.is_empty() {
+                UNLABELLED_THRESHOLD
+            } else {
+                numpy_sum(&mine) / mine.len() as f64
+            };
+            t.max(THRESHOLD_FLOOR)
+        })
+        .collect()
+}
+
+/// The first most probable class of row `i` (numpy's `argmax`).
+fn argmax(probs: &[&[f64]], i: usize) -> usize {
+    let mut best = 0;
+    for k in 1..probs.len() {
+        if probs[k][i] > probs[best][i] {
+            best = k;
+        }
+    }
+    best
+}
+
+/// Whether row `i`'s given label is, within 10⁻⁶, its most probable class
+/// (cleanlab's `_reduce_issues`): such a row is never flagged.
+fn label_is_top(probs: &[&[f64]], labels: &[u32], i: usize) -> bool {
+    let l = labels[i] as usize;
+    let mut best = 0;
+    let mut top = f64::NEG_INFINITY;
+    for (k, p) in probs.iter().enumerate() {
+        let v = if k == l { p[i] + FUZZ } else { p[i] };
+        if v > top {
+            top = v;
+            best = k;
+        }
+    }
+    best == l
+}
+
+/// The confident joint (uncalibrated, diagonal at least 1) and the rows
+/// counted off its diagonal (cleanlab's `compute_confident_joint`).
+fn confident_joint(labels: &[u32], probs: &[&[f64]], t: &[f64]) -> (Vec<Vec<f64>>, Vec<usize>) {
+    let k = probs.len();
+    let mut cj = vec![vec![0.0_f64; k]; k];
+    let mut off = Vec::new();
+    for (i, &label) in labels.iter().enumerate() {
+        let mut confident = 0;
+        let mut first = 0;
+        for (c, p) in probs.iter().enumerate() {
+            if p[i] >= t[c] - FUZZ {
+                if confident == 0 {
+                    first = c;
+                }
+                confident += 1;
+            }
+        }
+        if confident == 0 {
+            continue;
+        }
+        let guess = if confident > 1 {
+            argmax(probs, i)
+        } else {
+            first
+        };
+        cj[label as usize][guess] += 1.0;
+        if guess != label as usize {
+            off.push(i);
+        }
+    }
+    for (c, row) in cj.iter_mut().enumerate() {
+        row[c] = row[c].max(1.0);
+    }
+    (cj, off)
+}
+
+/// cleanlab's `calibrate_confident_joint`: each row scaled to its label's
+/// count, the whole to the number of rows, rounded keeping row totals.
+fn calibrate(cj: &[Vec<f64>], label_counts: &[u64]) -> Vec<Vec<i64>> {
+    #[allow(clippy::cast_precision_loss)]
+    let scaled: Vec<Vec<f64>> = cj
+        .iter()
+        .zip(label_counts)
+        .map(|(row, &n)| {
+            let total = numpy_sum(row).max(TINY);
+            row.iter().map(|v| v / total * n as f64).collect()
+        })
+        .collect();
+    let flat: Vec<f64> = scaled.iter().flatten().copied().collect();
+    let total = numpy_sum(&flat).max(TINY);
+    #[allow(clippy::cast_precision_loss)]
+    let n: f64 = label_counts.iter().map(|&c| c as f64).sum();
+    scaled
+        .iter()
+        .map(|row| {
+            let row: Vec<f64> = row.iter().map(|v| v / total * n).collect();
+            round_preserving_sum(&row)
+        })
+        .collect()
+}
+
+/// cleanlab's `_keep_at_least_n_per_class` (with `frac_noise` 1) on the
+/// prune count matrix (the calibrated joint transposed: true × given).
+fn keep_at_least(pcm: &[Vec<i64>], n: usize) -> Vec<Vec<i64>> {
+    let k = pcm.len();
+    #[allow(clippy::cast_possible_wrap)]
+    let n = n as i64;
+    #[allow(clippy::cast_precision_loss)]
+    let mut new: Vec<Vec<f64>> = pcm
+        .iter()
+        .map(|r| r.iter().map(|&v| v as f64).collect())
+        .collect();
+    for col in 0..k {
+        let diag = pcm[col][col];
+        let new_diag = diag.max(n);
+        #[allow(clippy::cast_precision_loss)]
+        let diff = (new_diag - diag) as f64;
+        let nonzero = (0..k).filter(|&r| pcm[r][col] != 0).count();
+        #[allow(clippy::cast_precision_loss)]
+        let rates = (nonzero as f64 - 1.0).max(1.0);
+        for (r, row) in new.iter_mut().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            let v = pcm[r][col] as f64 - diff / rates;
+            row[col] = if r == col {
+                new_diag as f64
+            } else {
+                v.max(0.0)
+            };
+        }
+    }
+    // `_reduce_prune_counts` at frac_noise 1 keeps the values and truncates
+    // them to whole numbers; the rows are then rounded keeping their totals.
+    new.iter()
+        .map(|row| {
+            let whole: Vec<f64> = row.iter().map(|v| v.trunc()).collect();
+            round_preserving_sum(&whole)
+        })
+        .collect()
+}
+
+/// The rows of each class, in order.
+fn rows_by_class(labels: &[u32], k: usize) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); k];
+    for (i, &l) in labels.iter().enumerate() {
+        out[l as usize].push(i);
+    }
+    out
+}
+
+/// Finds the likely label errors of rows labelled `labels` (class codes)
+/// with out-of-sample probabilities `probs` (a column per class, in code
+/// order), as cleanlab's `find_label_issues`.
+///
+/// # Errors
+/// Fewer than two classes, a label without a probability column, columns
+/// of different lengths.
+pub fn find(
+    labels: &[u32],
+    probs: &[&[f64]],
+    options: Options,
+) -> Result<LabelIssues, LabelIssuesError> {
+    let k = probs.len();
+    if k < 2 {
+        return Err(LabelIssuesError::OneClass(k));
+    }
+    let n = labels.len();
+    for (class, p) in probs.iter().enumerate() {
+        if p.len() != n {
+            return Err(LabelIssuesError::Length {
+                class,
+                len: p.len(),
+                rows: n,
+            });
+        }
+    }
+    if let Some((row, &label)) = labels.iter().enumerate().find(|(_, l)| **l as usize >= k) {
+        return Err(LabelIssuesError::Label {
+            row,
+            label,
+            classes: k,
+        });
+    }
+    let by_class = rows_by_class(labels, k);
+    let label_counts: Vec<u64> = by_class.iter().map(|r| r.len() as u64).collect();
+    let t = thresholds(labels, probs);
+    let (raw, off_diagonal) = confident_joint(labels, probs, &t);
+    let calibrated = calibrate(&raw, &label_counts);
+    let top: Vec<bool> = (0..n).map(|i| label_is_top(probs, labels, i)).collect();
+    let num_label_issues = off_diagonal.iter().filter(|&&i| !top[i]).count();
+    let mut flagged = vec![false; n];
+    let pcm: Vec<Vec<i64>> = (0..k)
+        .map(|r| (0..k).map(|c| calibrated[c][r]).collect())
+        .collect();
+    let pcm = keep_at_least(&pcm, options.min_examples_per_class);
+    let by_noise_rate = || {
+        let mut mask = vec![false; n];
+        for (c, rows) in by_class.iter().enumerate() {
+            if rows.len() <= options.min_examples_per_class {
+                continue;
+            }
+            for (j, pcm_row) in pcm.iter().enumerate() {
+                let prune = pcm_row[c];
+                if j == c || prune <= 0 {
+                    continue;
+                }
+                let margin: Vec<f64> = rows.iter().map(|&i| probs[j][i] - probs[c][i]).collect();
+                let mut order: Vec<usize> = (0..rows.len()).collect();
+                order.sort_by(|&a, &b| margin[b].total_cmp(&margin[a]).then(a.cmp(&b)));
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                for &o in order.iter().take(prune as usize) {
+                    mask[rows[o]] = true;
+                }
+            }
+        }
+        mask
+    };
+    let by_class_mask = || {
+        let mut mask = vec![false; n];
+        for (c, rows) in by_class.iter().enumerate() {
+            if rows.len() <= options.min_examples_per_class {
+                continue;
+            }
+            #[allow(clippy::cast_possible_wrap)]
+            let issues = rows.len() as i64 - pcm[c][c];
+            if issues < 1 {
+                continue;
+            }
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            order.sort_by(|&a, &b| {
+                probs[c][rows[a]]
+                    .total_cmp(&probs[c][rows[b]])
+                    .then(a.cmp(&b))
+            });
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            for &o in order.iter().take(issues as usize) {
+                mask[rows[o]] = true;
+            }
+        }
+        mask
+    };
+    match options.filter_by {
+        FilterBy::PruneByNoiseRate => flagged = by_noise_rate(),
+        FilterBy::PruneByClass => flagged = by_class_mask(),
+        FilterBy::Both => {
+            let a = by_noise_rate();
+            let b = by_class_mask();
+            for i in 0..n {
+                flagged[i] = a[i] && b[i];
+            }
+        }
+        FilterBy::ConfidentLearning => {
+            for &i in &off_diagonal {
+                flagged[i] = true;
+            }
+        }
+        FilterBy::PredictedNeqGiven => {
+            for (i, f) in flagged.iter_mut().enumerate() {
+                *f = argmax(probs, i) != labels[i] as usize;
+            }
+        }
+    }
+    for (f, &t) in flagged.iter_mut().zip(&top) {
+        *f &= !t;
+    }
+    let scores: Vec<f64> = (0..n)
+        .map(|i| {
+            let l = labels[i] as usize;
+            let own = probs[l][i];
+            match options.rank_by {
+                RankBy::SelfConfidence => own,
+                RankBy::NormalizedMargin => {
+                    let other = (0..k)
+                        .filter(|&c| c != l)
+                        .map(|c| probs[c][i])
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    // cleanlab's arithmetic, in its order.
+                    #[allow(clippy::manual_midpoint)]
+                    let score = (own - other + 1.0) / 2.0;
+                    score
+                }
+            }
+        })
+        .collect();
+    let mut ranked: Vec<usize> = (0..n).filter(|&i| flagged[i]).collect();
+    ranked.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
+    #[allow(clippy::cast_possible_truncation)]
+    let suggested = (0..n).map(|i| argmax(probs, i) as u32).collect();
+    #[allow(clippy::cast_sign_loss)]
+    let confident_joint: Vec<Vec<u64>> = calibrated
+        .iter()
+        .map(|r| r.iter().map(|&v| v.max(0) as u64).collect())
+        .collect();
+    let noise_matrix = noise_matrix(&calibrated);
+    Ok(LabelIssues {
+        options,
+        thresholds: t,
+        confident_joint,
+        noise_matrix,
+        num_label_issues,
+        flagged,
+        ranked,
+        scores,
+        suggested,
+        label_counts,
+    })
+}
+
+/// Why a dataset's label errors cannot be looked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DatasetError {
+    /// No probability column for some class.
+    #[error(
+        "finding likely label errors needs a probability column for every class (prob_<class>, or --proba-prefix / --proba); {missing} of {classes} classes have none"
+    )]
+    Probabilities {
+        /// Classes without a column.
+        missing: usize,
+        /// All classes.
+        classes: usize,
+    },
+    /// Weighted rows: confident learning counts examples.
+    #[error(
+        "finding likely label errors counts examples one by one, but the rows carry weights (column '{0}'); read the file with --weight '' to count rows"
+    )]
+    Weighted(String),
+    /// The search itself refused.
+    #[error(transparent)]
+    Search(#[from] LabelIssuesError),
+}
+
+/// [`find`] on a dataset: its labels and per-class probability columns,
+/// probabilities clipped to [0, 1] (cleanlab refuses values beyond them by
+/// more than 10⁻⁶; softmax outputs in float32 reach 1.00001).
+///
+/// # Errors
+/// A class without a probability column, weighted rows.
+pub fn for_dataset(
+    ds: &super::dataset::Dataset,
+    options: Options,
+) -> Result<LabelIssues, DatasetError> {
+    if let Some(w) = &ds.weights {
+        return Err(DatasetError::Weighted(w.column.clone()));
+    }
+    let k = ds.classes.len();
+    let probas = ds.probas.as_ref();
+    let columns: Vec<Option<&[f64]>> = (0..k)
+        .map(|c| probas.and_then(|p| p.of(u32::try_from(c).unwrap_or(u32::MAX))))
+        .collect();
+    let missing = columns.iter().filter(|c| c.is_none()).count();
+    if missing > 0 {
+        return Err(DatasetError::Probabilities {
+            missing,
+            classes: k,
+        });
+    }
+    // Only columns with a value outside [0, 1] are copied.
+    let clipped: Vec<Option<Vec<f64>>> = columns
+        .iter()
+        .flatten()
+        .map(|c| {
+            c.iter()
+                .any(|v| !(0.0..=1.0).contains(v))
+                .then(|| c.iter().map(|v| v.clamp(0.0, 1.0)).collect())
+        })
+        .collect();
+    let probs: Vec<&[f64]> = columns
+        .iter()
+        .flatten()
+        .zip(&clipped)
+        .map(|(c, own)| own.as_deref().unwrap_or(c))
+        .collect();
+    Ok(find(&ds.label, &probs, options)?)
+}
+
+/// cleanlab's `estimate_latent` noise matrix: the joint normalised per
+/// column (true label), off-diagonal rates clipped to [0, 0.9999], the
+/// columns normalised again.
+fn noise_matrix(cj: &[Vec<i64>]) -> Vec<Vec<f64>> {
+    let k = cj.len();
+    // numpy sums along axis 0 row by row.
+    let mut col = vec![0.0; k];
+    for row in cj {
+        for (c, &v) in row.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            {
+                col[c] += v as f64;
+            }
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let mut nm: Vec<Vec<f64>> = cj
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(c, &v)| {
+                    let rate = v as f64 / col[c].max(TINY);
+                    if r == c {
+                        rate
+                    } else {
+                        rate.clamp(0.0, 0.9999)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut sums = vec![0.0; k];
+    for row in &nm {
+        for (c, v) in row.iter().enumerate() {
+            sums[c] += v;
+        }
+    }
+    for row in &mut nm {
+        for (c, v) in row.iter_mut().enumerate() {
+            *v /= sums[c].max(TINY);
+        }
+    }
+    nm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numpy_sum_adds_in_numpys_order() {
+        // Eight lanes then a tree: not the left-to-right sum.
+        let a: Vec<f64> = (0..20).map(|i| 0.1 * f64::from(i) + 1e-17).collect();
+        let lanes = {
+            let mut r = [0.0; 8];
+            r.copy_from_slice(&a[..8]);
+            for (j, rj) in r.iter_mut().enumerate() {
+                *rj += a[8 + j];
+            }
+            let mut s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            for x in &a[16..] {
+                s += x;
+            }
+            s
+        };
+        assert_eq!(numpy_sum(&a).to_bits(), lanes.to_bits());
+        assert_eq!(numpy_sum(&[1.0, 2.0, 3.0]).to_bits(), 6.0_f64.to_bits());
+    }
+
+    #[test]
+    fn rounding_keeps_the_row_total() {
+        // cleanlab's answers (numpy rounds half to even; among equal
+        // remainders the later value moves up first).
+        assert_eq!(round_preserving_sum(&[0.4, 0.4, 0.2]), [0, 1, 0]);
+        assert_eq!(round_preserving_sum(&[2.5, 2.5, 1.0]), [2, 3, 1]);
+        assert_eq!(round_preserving_sum(&[1.3, 1.3, 1.4]), [1, 1, 2]);
+    }
+
+    #[test]
+    fn an_obvious_label_error_is_flagged_and_ranked_first() {
+        // Class 0 and 1; row 3 is labelled 0 but the model is sure it is 1.
+        let labels = [0, 0, 0, 0, 1, 1, 1, 1];
+        let p1 = [0.1, 0.2, 0.15, 0.97, 0.9, 0.8, 0.85, 0.95];
+        let p0: Vec<f64> = p1.iter().map(|p| 1.0 - p).collect();
+        let issues = find(&labels, &[&p0, &p1], Options::default()).unwrap();
+        assert_eq!(issues.ranked, [3]);
+        assert_eq!(issues.suggested[3], 1);
+        assert_eq!(issues.num_label_issues, 1);
+        assert_eq!(issues.confident_joint, [[3, 1], [0, 4]]);
+        for method in FilterBy::ALL {
+            let o = Options {
+                filter_by: method,
+                ..Options::default()
+            };
+            assert_eq!(
+                find(&labels, &[&p0, &p1], o).unwrap().ranked,
+                [3],
+                "{method:?}"
+            );
+        }
+    }
+}

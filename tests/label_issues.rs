@@ -1,0 +1,142 @@
+//! Likely label errors against cleanlab 2.9 (reference values from
+//! `tests/reference/make_label_issues_reference.py`): for every `filter_by`
+//! and both `rank_by` scores the same examples in the same order, and the
+//! same thresholds, confident joint, noise matrix and `num_label_issues`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod common;
+
+use serde_json::Value;
+use slicewise::core::label_issues::{FilterBy, Options, RankBy, for_dataset};
+
+fn reference() -> Vec<Value> {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/reference/label_issues_reference.json"))
+            .unwrap();
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9
+}
+
+#[test]
+fn every_filter_and_ranking_equals_cleanlab() {
+    let mut checked = 0;
+    for case in reference() {
+        let name = case["name"].as_str().unwrap();
+        let path = common::root().join(case["file"].as_str().unwrap());
+        if !path.exists() {
+            eprintln!(
+                "note: {} is absent; the {name} case is not checked",
+                path.display()
+            );
+            continue;
+        }
+        let ds = common::load(&path);
+        let classes: Vec<&str> = case["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ds.classes, classes,
+            "{name}: the classes in Slicewise's order"
+        );
+        let mut first = true;
+        for c in case["cases"].as_array().unwrap() {
+            let options = Options {
+                filter_by: FilterBy::from_name(c["filter_by"].as_str().unwrap()).unwrap(),
+                rank_by: RankBy::from_name(c["rank_by"].as_str().unwrap()).unwrap(),
+                ..Options::default()
+            };
+            let found = for_dataset(&ds, options).unwrap();
+            let ids: Vec<String> = found
+                .ranked
+                .iter()
+                .map(|&r| ds.ids.key(r).into_owned())
+                .collect();
+            let want: Vec<&str> = c["ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                ids, want,
+                "{name} {options:?}: the flagged examples in rank order"
+            );
+            let scores: Vec<f64> = found.ranked.iter().map(|&r| found.scores[r]).collect();
+            for (a, b) in scores.iter().zip(floats(&c["scores"])) {
+                assert!(close(*a, b), "{name} {options:?}: score {a} vs {b}");
+            }
+            if first {
+                first = false;
+                for (a, b) in found.thresholds.iter().zip(floats(&case["thresholds"])) {
+                    assert!(close(*a, b), "{name}: threshold {a} vs {b}");
+                }
+                let cj: Vec<Vec<u64>> = case["confident_joint"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        r.as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|v| v.as_u64().unwrap())
+                            .collect()
+                    })
+                    .collect();
+                assert_eq!(found.confident_joint, cj, "{name}: the confident joint");
+                for (row, want) in found
+                    .noise_matrix
+                    .iter()
+                    .zip(case["noise_matrix"].as_array().unwrap())
+                {
+                    for (a, b) in row.iter().zip(floats(want)) {
+                        assert!(close(*a, b), "{name}: noise rate {a} vs {b}");
+                    }
+                }
+                assert_eq!(
+                    found.num_label_issues as u64,
+                    case["num_label_issues"].as_u64().unwrap(),
+                    "{name}: num_label_issues"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} cases were checked");
+}
+
+#[test]
+fn flipped_digits_are_found_far_above_chance() {
+    // 6% of the digits' labels were flipped: most flagged examples are
+    // flipped ones, and most flipped ones are flagged.
+    let ds = common::load(&common::root().join("tests/data/digits_noisy.csv"));
+    let found = for_dataset(&ds, Options::default()).unwrap();
+    let flipped = ds.column("flipped").unwrap();
+    let is_flipped = |r: usize| flipped.display(r).as_ref() == "yes";
+    let hits = found.ranked.iter().filter(|&&r| is_flipped(r)).count();
+    let total = (0..ds.rows()).filter(|&r| is_flipped(r)).count();
+    assert!(
+        hits * 10 >= found.ranked.len() * 7,
+        "{hits} of {} flagged",
+        found.ranked.len()
+    );
+    assert!(hits * 10 >= total * 7, "{hits} of {total} flipped found");
+}
