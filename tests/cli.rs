@@ -1442,7 +1442,15 @@ fn every_help_and_every_text_report_fits_80_columns() {
             .unwrap()
     };
     for command in [
-        "", "open", "report", "export", "compare", "discover", "generate", "cube",
+        "",
+        "open",
+        "report",
+        "export",
+        "compare",
+        "discover",
+        "label-issues",
+        "generate",
+        "cube",
     ] {
         let args: Vec<&str> = [command, "--help"]
             .into_iter()

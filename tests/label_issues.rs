@@ -140,3 +140,76 @@ fn flipped_digits_are_found_far_above_chance() {
     );
     assert!(hits * 10 >= total * 7, "{hits} of {total} flipped found");
 }
+
+fn slicewise(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_slicewise"))
+        .args(args)
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_command_line_lists_cleanlabs_examples_per_class_and_slice() {
+    let data = common::root().join("tests/data/three_classes.csv");
+    let file = data.to_str().unwrap();
+    let reference = reference();
+    let case = reference
+        .iter()
+        .find(|c| c["name"] == "three_classes")
+        .unwrap();
+    for c in case["cases"].as_array().unwrap() {
+        let o = slicewise(&[
+            "label-issues",
+            file,
+            "--filter-by",
+            c["filter_by"].as_str().unwrap(),
+            "--rank-by",
+            c["rank_by"].as_str().unwrap(),
+            "--by",
+            "region",
+            "--format",
+            "json",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let ids: Vec<&Value> = j["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| &x["id"])
+            .collect();
+        let want: Vec<&Value> = c["ids"].as_array().unwrap().iter().collect();
+        assert_eq!(ids, want, "{}", c["filter_by"]);
+        assert_eq!(j["num_label_issues"], case["num_label_issues"]);
+        assert_eq!(j["confident_joint"]["matrix"], case["confident_joint"]);
+        // The per-class and per-group counts add up to the examples listed.
+        for table in [&j["per_class"], &j["slices"][0]["groups"]] {
+            let sum: u64 = table
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["flagged"].as_u64().unwrap())
+                .sum();
+            assert_eq!(sum, ids.len() as u64);
+        }
+        let first = &j["issues"][0];
+        assert!(first["given"] != first["suggested"] || c["filter_by"] == "prune_by_class");
+    }
+    // Text fits 80 columns; bad arguments and data say what to do.
+    let o = slicewise(&["label-issues", file, "--by", "region", "--width", "80"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("likely label errors"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    let o = slicewise(&["label-issues", file, "--filter-by", "loudest"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("prune_by_noise_rate"));
+    let sample = common::sample_csv();
+    let o = slicewise(&["label-issues", sample.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("probability column for every class") && err.contains("speech_commands.csv"),
+        "{err}"
+    );
+}

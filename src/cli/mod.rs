@@ -35,6 +35,7 @@ mod cube;
 mod discover;
 mod export_cmd;
 mod generate_cmd;
+mod label_issues_cmd;
 mod progress;
 pub use compare::{CompareArgs, EXIT_REGRESSION, LabelsArg};
 use compare::{run_compare, slice_specs};
@@ -46,6 +47,8 @@ use export_cmd::run_export;
 pub use export_cmd::{ExportArgs, ShowArg};
 pub use generate_cmd::GenerateArgs;
 use generate_cmd::run_generate;
+pub use label_issues_cmd::LabelIssuesArgs;
+use label_issues_cmd::run_label_issues;
 use progress::Progress;
 use progress::Timings;
 
@@ -103,6 +106,10 @@ pub enum Command {
     /// most: SliceLine, exact; each slice with its error rate, the lift if it
     /// erred no more than average, and the tags it overlaps.
     Discover(DiscoverArgs),
+    /// Find the examples whose label is likely wrong (confident learning, as
+    /// cleanlab computes it), from per-class probabilities: per class, per
+    /// slice group and per tag, the examples worst first.
+    LabelIssues(LabelIssuesArgs),
     /// Write deterministic synthetic predictions for trying Slicewise at scale.
     Generate(GenerateArgs),
     /// A count cube for tables too large for one machine: print the GROUP BY
@@ -672,6 +679,7 @@ pub fn run(command: &Command) -> Result<(), Failure> {
         Command::Export(args) => run_export(args),
         Command::Compare(args) => run_compare(args),
         Command::Discover(args) => run_discover(args),
+        Command::LabelIssues(args) => run_label_issues(args),
         Command::Generate(args) => run_generate(args),
         Command::Cube(args) => run_cube(args),
         Command::Open { .. } => Err(Failure {

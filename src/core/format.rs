@@ -221,6 +221,17 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
+/// A label quality score (a probability, or a margin on [0, 1]): four
+/// decimals, or scientific below 0.0001, where the worst label errors are.
+#[must_use]
+pub fn quality(q: f64) -> String {
+    if q > 0.0 && q < 1e-4 {
+        format!("{q:.1e}")
+    } else {
+        format!("{q:.4}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

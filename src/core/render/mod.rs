@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 pub use super::format::{
     NA, count, count_short, interval_text, num, p_value, pct, pct_ci, points, points_1, points_ci,
-    points_interval, points_with_ci, pt, score, threshold,
+    points_interval, points_with_ci, pt, quality, score, threshold,
 };
 pub use crate::core::priority::ExportContext;
 pub use csv::Tidy;

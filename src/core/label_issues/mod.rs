@@ -20,6 +20,9 @@
 
 use super::stats::{Interval, wilson};
 
+mod report;
+pub use report::LabelIssuesReport;
+
 /// numpy's `FLOATING_POINT_COMPARISON`.
 const FUZZ: f64 = 1e-6;
 /// cleanlab's `CONFIDENT_THRESHOLDS_LOWER_BOUND`.
@@ -636,7 +639,7 @@ pub enum DatasetError {
 /// # Errors
 /// A class without a probability column, weighted rows.
 pub fn for_dataset(
-    ds: &super::dataset::Dataset,
+    ds: &crate::core::dataset::Dataset,
     options: Options,
 ) -> Result<LabelIssues, DatasetError> {
     if let Some(w) = &ds.weights {
