@@ -49,6 +49,9 @@ pub struct LabelIssuesArgs {
     /// Output format, file and width.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Print the time of each phase to standard error.
+    #[arg(long)]
+    pub timings: bool,
     /// Column roles and format.
     #[command(flatten)]
     pub columns: ColumnArgs,
@@ -78,7 +81,9 @@ pub(super) fn run_label_issues(args: &LabelIssuesArgs) -> Result<(), Failure> {
     let by = super::compare::slice_specs(&args.by)?;
     // The roles, the probability columns and the --by columns.
     let read = ColumnSelection::Named(by.iter().flatten().cloned().collect());
+    let mut t = super::progress::Timings::new(args.timings);
     let (ds, state) = open_with_session(&args.data, &args.columns, args.session.as_deref(), read)?;
+    t.lap("load");
     let options = Options {
         filter_by: args.filter_by,
         rank_by: args.rank_by,
@@ -91,10 +96,15 @@ pub(super) fn run_label_issues(args: &LabelIssuesArgs) -> Result<(), Failure> {
         },
         error: anyhow::anyhow!("{e}: {}", args.data.display()),
     })?;
+    t.lap("search");
     let report =
         LabelIssuesReport::new(&ds, Some(&state), found, &by, args.all).map_err(|e| Failure {
             code: super::report_error_code(&crate::core::report::ReportError::Slice(e.clone())),
             error: anyhow::anyhow!("{e}: {}", args.data.display()),
         })?;
-    args.output.write(&report)
+    t.lap("tables");
+    args.output.write(&report)?;
+    t.lap("output");
+    t.print();
+    Ok(())
 }

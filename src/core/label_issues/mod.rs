@@ -18,6 +18,8 @@
 //! cleanlab sorts with numpy's `argsort`, which does not promise an order
 //! among equal values; here equal values keep the examples' order.
 
+use rayon::prelude::*;
+
 use super::stats::{Interval, wilson};
 
 mod report;
@@ -295,7 +297,7 @@ fn round_preserving_sum(floats: &[f64]) -> Vec<i64> {
 /// Each class's confident threshold (cleanlab's `get_confident_thresholds`).
 fn thresholds(labels: &[u32], probs: &[&[f64]]) -> Vec<f64> {
     probs
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(k, p)| {
             let mine: Vec<f64> = labels
@@ -346,27 +348,31 @@ fn label_is_top(probs: &[&[f64]], labels: &[u32], i: usize) -> bool {
 /// counted off its diagonal (cleanlab's `compute_confident_joint`).
 fn confident_joint(labels: &[u32], probs: &[&[f64]], t: &[f64]) -> (Vec<Vec<f64>>, Vec<usize>) {
     let k = probs.len();
+    // Each row's confident class (rows side by side), then counted in order.
+    let guesses: Vec<Option<usize>> = (0..labels.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut confident = 0;
+            let mut first = 0;
+            for (c, p) in probs.iter().enumerate() {
+                if p[i] >= t[c] - FUZZ {
+                    if confident == 0 {
+                        first = c;
+                    }
+                    confident += 1;
+                }
+            }
+            match confident {
+                0 => None,
+                1 => Some(first),
+                _ => Some(argmax(probs, i)),
+            }
+        })
+        .collect();
     let mut cj = vec![vec![0.0_f64; k]; k];
     let mut off = Vec::new();
-    for (i, &label) in labels.iter().enumerate() {
-        let mut confident = 0;
-        let mut first = 0;
-        for (c, p) in probs.iter().enumerate() {
-            if p[i] >= t[c] - FUZZ {
-                if confident == 0 {
-                    first = c;
-                }
-                confident += 1;
-            }
-        }
-        if confident == 0 {
-            continue;
-        }
-        let guess = if confident > 1 {
-            argmax(probs, i)
-        } else {
-            first
-        };
+    for (i, (&label, guess)) in labels.iter().zip(guesses).enumerate() {
+        let Some(guess) = guess else { continue };
         cj[label as usize][guess] += 1.0;
         if guess != label as usize {
             off.push(i);
@@ -442,6 +448,20 @@ fn keep_at_least(pcm: &[Vec<i64>], n: usize) -> Vec<Vec<i64>> {
         .collect()
 }
 
+/// The `take` first of `0..n` in the total order `cmp`, in no particular
+/// order: a selection, not a sort (the pruned examples are few).
+fn smallest(n: usize, take: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<usize> {
+    if take == 0 {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    if take < n {
+        order.select_nth_unstable_by(take - 1, |&a, &b| cmp(a, b));
+        order.truncate(take);
+    }
+    order
+}
+
 /// The rows of each class, in order.
 fn rows_by_class(labels: &[u32], k: usize) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); k];
@@ -489,32 +509,50 @@ pub fn find(
     let t = thresholds(labels, probs);
     let (raw, off_diagonal) = confident_joint(labels, probs, &t);
     let calibrated = calibrate(&raw, &label_counts);
-    let top: Vec<bool> = (0..n).map(|i| label_is_top(probs, labels, i)).collect();
+    let top: Vec<bool> = (0..n)
+        .into_par_iter()
+        .map(|i| label_is_top(probs, labels, i))
+        .collect();
     let num_label_issues = off_diagonal.iter().filter(|&&i| !top[i]).count();
     let mut flagged = vec![false; n];
     let pcm: Vec<Vec<i64>> = (0..k)
         .map(|r| (0..k).map(|c| calibrated[c][r]).collect())
         .collect();
     let pcm = keep_at_least(&pcm, options.min_examples_per_class);
+    // Each class's rows are pruned on their own, side by side.
     let by_noise_rate = || {
+        let picked: Vec<Vec<usize>> = by_class
+            .par_iter()
+            .enumerate()
+            .map(|(c, rows)| {
+                let mut picked = Vec::new();
+                if rows.len() <= options.min_examples_per_class {
+                    return picked;
+                }
+                for (j, pcm_row) in pcm.iter().enumerate() {
+                    let prune = pcm_row[c];
+                    if j == c || prune <= 0 {
+                        continue;
+                    }
+                    let margin: Vec<f64> =
+                        rows.iter().map(|&i| probs[j][i] - probs[c][i]).collect();
+                    // The `prune` largest margins (equal margins: the
+                    // earlier row first); their order does not matter.
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    picked.extend(
+                        smallest(rows.len(), prune as usize, |a, b| {
+                            margin[b].total_cmp(&margin[a]).then(a.cmp(&b))
+                        })
+                        .into_iter()
+                        .map(|o| rows[o]),
+                    );
+                }
+                picked
+            })
+            .collect();
         let mut mask = vec![false; n];
-        for (c, rows) in by_class.iter().enumerate() {
-            if rows.len() <= options.min_examples_per_class {
-                continue;
-            }
-            for (j, pcm_row) in pcm.iter().enumerate() {
-                let prune = pcm_row[c];
-                if j == c || prune <= 0 {
-                    continue;
-                }
-                let margin: Vec<f64> = rows.iter().map(|&i| probs[j][i] - probs[c][i]).collect();
-                let mut order: Vec<usize> = (0..rows.len()).collect();
-                order.sort_by(|&a, &b| margin[b].total_cmp(&margin[a]).then(a.cmp(&b)));
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                for &o in order.iter().take(prune as usize) {
-                    mask[rows[o]] = true;
-                }
-            }
+        for r in picked.into_iter().flatten() {
+            mask[r] = true;
         }
         mask
     };
@@ -529,14 +567,12 @@ pub fn find(
             if issues < 1 {
                 continue;
             }
-            let mut order: Vec<usize> = (0..rows.len()).collect();
-            order.sort_by(|&a, &b| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            for o in smallest(rows.len(), issues as usize, |a, b| {
                 probs[c][rows[a]]
                     .total_cmp(&probs[c][rows[b]])
                     .then(a.cmp(&b))
-            });
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            for &o in order.iter().take(issues as usize) {
+            }) {
                 mask[rows[o]] = true;
             }
         }
@@ -567,6 +603,7 @@ pub fn find(
         *f &= !t;
     }
     let scores: Vec<f64> = (0..n)
+        .into_par_iter()
         .map(|i| {
             let l = labels[i] as usize;
             let own = probs[l][i];
@@ -586,9 +623,12 @@ pub fn find(
         })
         .collect();
     let mut ranked: Vec<usize> = (0..n).filter(|&i| flagged[i]).collect();
-    ranked.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
+    ranked.par_sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
     #[allow(clippy::cast_possible_truncation)]
-    let suggested = (0..n).map(|i| argmax(probs, i) as u32).collect();
+    let suggested = (0..n)
+        .into_par_iter()
+        .map(|i| argmax(probs, i) as u32)
+        .collect();
     #[allow(clippy::cast_sign_loss)]
     let confident_joint: Vec<Vec<u64>> = calibrated
         .iter()

@@ -267,15 +267,48 @@ impl LabelIssuesReport {
                 "groups": groups.iter().map(share).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "tags": self.tags.iter().map(share).collect::<Vec<_>>(),
-            "issues": self.issues.iter().enumerate().map(|(i, x)| json!({
-                "rank": i + 1,
-                "id": x.id,
-                "row": x.row,
-                "given": x.given,
-                "suggested": x.suggested,
-                "score": x.score,
-            })).collect::<Vec<_>>(),
         })
+    }
+
+    /// The JSON: [`Self::to_json`] with `issues` last, an example a line
+    /// (hundreds of thousands of them are written as they go).
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            rank: usize,
+            id: &'a str,
+            row: usize,
+            given: &'a str,
+            suggested: &'a str,
+            score: f64,
+        }
+        use std::io::Write as _;
+        let head = serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
+        let head = head.strip_suffix("\n}").unwrap_or(&head);
+        let mut out = std::io::BufWriter::new(out);
+        out.write_all(head.as_bytes())?;
+        out.write_all(b",\n  \"issues\": [")?;
+        for (i, x) in self.issues.iter().enumerate() {
+            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+            let line = Line {
+                rank: i + 1,
+                id: &x.id,
+                row: x.row,
+                given: &x.given,
+                suggested: &x.suggested,
+                score: x.score,
+            };
+            serde_json::to_writer(&mut out, &line).map_err(std::io::Error::other)?;
+        }
+        out.write_all(if self.issues.is_empty() {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })?;
+        out.flush()
     }
 
     /// The tidy CSV: shares per class and group, then every flagged
@@ -349,8 +382,6 @@ impl crate::core::render::Printable for LabelIssuesReport {
     }
 
     fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let text = serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
-        out.write_all(text.as_bytes())?;
-        out.write_all(b"\n")
+        LabelIssuesReport::write_json(self, out)
     }
 }
