@@ -87,10 +87,17 @@ def main():
     ap.add_argument("--classes", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--dir", default="/tmp/slicewise-bench")
-    ap.add_argument("--binary", default=str(ROOT / "target" / "release" / "slicewise"))
+    ap.add_argument("--binary", help="default: $CARGO_TARGET_DIR, else ./target, else ~/.cache/slicewise/target")
     args = ap.parse_args()
-    binary = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "slicewise"
-    binary = Path(args.binary) if Path(args.binary).exists() else binary
+    candidates = [
+        Path(os.environ["CARGO_TARGET_DIR"]) if "CARGO_TARGET_DIR" in os.environ else None,
+        ROOT / "target",
+        Path.home() / ".cache" / "slicewise" / "target",
+    ]
+    found = [c / "release" / "slicewise" for c in candidates if c and (c / "release" / "slicewise").exists()]
+    binary = Path(args.binary) if args.binary else (found[0] if found else None)
+    if binary is None or not binary.exists():
+        sys.exit("no release binary: run cargo build --release (or pass --binary)")
     os.makedirs(args.dir, exist_ok=True)
     data = Path(args.dir) / f"label_issues_{args.rows}x{args.classes}.parquet"
     if not data.exists():
