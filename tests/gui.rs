@@ -2106,3 +2106,30 @@ fn without_a_file_the_welcome_screen_unpacks_the_sample_into_the_data_folder() {
     // With the bundled session: the course's tags.
     assert!(doc.annotations.tag_by_name("car noise").is_some());
 }
+
+#[test]
+fn the_labels_view_shows_the_likely_label_errors_and_review_lists_them_worst_first() {
+    use slicewise::core::label_issues::{Options, for_dataset};
+    use slicewise::gui::views::View;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("three_classes.csv");
+    std::fs::copy(common::root().join("tests/data/three_classes.csv"), &data).unwrap();
+    let mut harness = open(&data);
+    send(&mut harness, Action::Show(View::Labels));
+    settle(&mut harness);
+    // cleanlab's count, as the command line prints it.
+    harness.get_by_label("Likely label errors: 191");
+    harness.get_by_label("Review them, worst first").click();
+    assert!(step_until(&mut harness, |h| {
+        h.state().prefs.view == View::Review && !h.state().doc().unwrap().is_filtering()
+    }));
+    settle(&mut harness);
+    let doc = harness.state().doc().unwrap();
+    let found = for_dataset(&doc.ds, Options::default()).unwrap();
+    let listed: Vec<usize> = doc.rows.iter().map(|&r| r as usize).collect();
+    assert_eq!(
+        listed, found.ranked,
+        "Review lists them in cleanlab's order"
+    );
+    assert_eq!(doc.ds.ids.key(listed[0]), "g01071");
+}

@@ -61,6 +61,8 @@ pub enum ShowArg {
     All,
     /// Rows whose human label differs from the true label.
     HumanDisagrees,
+    /// Likely label errors (confident learning, as label-issues), worst first.
+    LabelIssues,
 }
 
 pub(super) fn run_export(args: &ExportArgs) -> Result<(), Failure> {
@@ -133,6 +135,7 @@ fn run_export_examples(args: &ExportArgs) -> Result<(), Failure> {
         ShowArg::Correct => Scope::Correct,
         ShowArg::All => Scope::All,
         ShowArg::HumanDisagrees => Scope::HumanDisagrees,
+        ShowArg::LabelIssues => Scope::LabelIssues,
     };
     let shown = ReviewFilter {
         scope,

@@ -10,7 +10,8 @@ use super::stats::rng;
 use super::tags::Annotations;
 
 impl ReviewFilter {
-    /// The rows that pass, in file order (or shuffled when `random_order`).
+    /// The rows that pass, in file order (likely label errors worst first),
+    /// or shuffled when `random_order`.
     /// Conditions that name something the data lacks match nothing.
     #[must_use]
     pub fn apply(&self, ds: &Dataset, review: &Annotations) -> Vec<u32> {
@@ -54,12 +55,22 @@ impl ReviewFilter {
         };
         let score = ds.score.as_deref();
         let score_range = self.score_min.is_some() || self.score_max.is_some();
-        let mut out: Vec<u32> = (0..ds.rows())
+        // Likely label errors come worst first; without the probabilities
+        // to find them, none.
+        let issues = (self.scope == Scope::LabelIssues).then(|| {
+            super::label_issues::for_dataset(ds, super::label_issues::Options::default()).ok()
+        });
+        let order: Box<dyn Iterator<Item = usize>> = match &issues {
+            Some(Some(found)) => Box::new(found.ranked.iter().copied()),
+            Some(None) => Box::new(std::iter::empty()),
+            None => Box::new(0..ds.rows()),
+        };
+        let mut out: Vec<u32> = order
             .filter(|&r| {
                 let scope_ok = match self.scope {
                     Scope::Errors => ds.is_error(r),
                     Scope::Correct => !ds.is_error(r),
-                    Scope::All => true,
+                    Scope::All | Scope::LabelIssues => true,
                     Scope::HumanDisagrees => ds.human_correct(r) == Some(false),
                 };
                 scope_ok

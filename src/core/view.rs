@@ -17,6 +17,9 @@ pub enum Scope {
     All,
     /// Examples whose human label differs from the true label (candidate label errors).
     HumanDisagrees,
+    /// Likely label errors by confident learning (cleanlab's defaults),
+    /// worst first unless shuffled.
+    LabelIssues,
 }
 
 /// Which examples by tag.

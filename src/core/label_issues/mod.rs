@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use super::stats::{Interval, wilson};
 
-mod report;
+pub mod report;
 pub use report::LabelIssuesReport;
 
 /// numpy's `FLOATING_POINT_COMPARISON`.

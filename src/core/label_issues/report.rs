@@ -37,8 +37,10 @@ impl Share {
         }
     }
 
+    /// The flagged share of its rows (`None` without rows).
+    #[must_use]
     #[allow(clippy::cast_precision_loss)]
-    fn share(&self) -> Option<f64> {
+    pub fn share(&self) -> Option<f64> {
         (self.rows > 0).then(|| self.flagged as f64 / self.rows as f64)
     }
 }
@@ -156,7 +158,8 @@ impl LabelIssuesReport {
     }
 
     /// The flagged share of all rows, with its interval.
-    fn overall(&self) -> Share {
+    #[must_use]
+    pub fn overall(&self) -> Share {
         Share::of("all".into(), self.rows as u64, self.issues.len() as u64)
     }
 

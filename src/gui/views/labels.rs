@@ -1,10 +1,14 @@
 //! The Labels view: human labels against the true labels, overall, per
 //! class and per slice, and the examples where they disagree.
 
+use std::sync::Arc;
+
 use egui::{RichText, Ui};
 
 use super::{AppView, computing_ui};
 use crate::core::dataset::Dataset;
+use crate::core::filter::{ReviewFilter, Scope};
+use crate::core::label_issues::{self, LabelIssuesReport};
 use crate::core::render::{count, pct, pct_ci};
 use crate::core::report::{HumanSummary, human_summary};
 use crate::core::slices::SliceAnalysis;
@@ -14,11 +18,14 @@ use crate::gui::document::Document;
 use crate::gui::jobs::Computed;
 use crate::gui::widgets;
 
-/// Human agreement overall, per class and per group of the chosen column.
+/// Human agreement overall, per class and per group of the chosen column,
+/// and the likely label errors (with per-class and per-group counts).
 #[derive(Clone)]
 pub struct HumanView {
     summary: Option<HumanSummary>,
     slices: Option<SliceAnalysis>,
+    /// `None` without a probability column per class (or with weights).
+    issues: Option<Arc<LabelIssuesReport>>,
 }
 
 /// The Labels view's options and analysis.
@@ -30,11 +37,17 @@ pub struct LabelsView {
 
 #[allow(clippy::ref_option)] // the `fn(&Dataset, &K)` shape that `Computed` calls
 fn compute(ds: &Dataset, column: &Option<String>) -> HumanView {
+    let by: Vec<Vec<String>> = column.iter().map(|c| vec![c.clone()]).collect();
+    let issues = label_issues::for_dataset(ds, label_issues::Options::default())
+        .ok()
+        .and_then(|found| LabelIssuesReport::new(ds, None, found, &by, false).ok())
+        .map(Arc::new);
     HumanView {
         summary: human_summary(ds),
         slices: column
             .as_ref()
             .and_then(|c| SliceAnalysis::compute(ds, std::slice::from_ref(c), None, 0, None).ok()),
+        issues,
     }
 }
 
@@ -74,6 +87,10 @@ impl AppView for LabelsView {
             computing_ui(ui, ds.rows());
             return;
         };
+        if let Some(issues) = &view.issues {
+            label_issues_ui(ctx, ui, issues);
+            ui.separator();
+        }
         let Some(h) = &view.summary else {
             ui.label("This file has no human-label column. Choose one (File → Columns…, or --human COL on the command line) to compare human labels with the true labels; that agreement is the human-level performance baseline.");
             super::columns_button(ui, ctx);
@@ -146,4 +163,93 @@ impl AppView for LabelsView {
             }
         });
     }
+}
+
+/// The likely label errors: how many, "Review them", the confident joint,
+/// and the counts per class and per group of the chosen column.
+fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
+    let all = r.overall();
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(format!("Likely label errors: {}", count(all.flagged)));
+        ui.label(format!(
+            "{} {} of {} examples",
+            pct(all.share(), 1),
+            pct_ci(all.ci, 1),
+            count(all.rows)
+        ));
+    });
+    ui.label(
+        RichText::new(format!(
+            "Examples whose out-of-sample probabilities say, confidently, that they belong to another class than their label (confident learning, as cleanlab computes it: filter {}, ranked by {}; cleanlab's num_label_issues {}). Check the label before blaming the model.",
+            r.found.options.filter_by.name(),
+            r.found.options.rank_by.name(),
+            count(r.found.num_label_issues as u64),
+        ))
+        .weak(),
+    );
+    if ui
+        .button("Review them, worst first")
+        .on_hover_text("Review lists the likely label errors, the least likely label first; tag the wrong ones (a tag such as \"wrong label\") so they enter the prioritisation table")
+        .clicked()
+    {
+        ctx.commands.send(Command::SetFilter(ReviewFilter {
+            scope: Scope::LabelIssues,
+            ..ReviewFilter::default()
+        }));
+        ctx.commands.send(crate::gui::actions::Action::Show(super::View::Review));
+    }
+    ui.columns(2, |cols| {
+        let ui = &mut cols[0];
+        ui.strong("Confident joint: given label (rows) × likely true label (columns)");
+        egui::ScrollArea::both()
+            .id_salt("label-joint")
+            .max_height(220.0)
+            .show(ui, |ui| {
+                egui::Grid::new("label-joint-grid")
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label("");
+                        for c in &r.classes {
+                            ui.label(RichText::new(c).strong());
+                        }
+                        ui.end_row();
+                        for (i, (name, row)) in
+                            r.classes.iter().zip(&r.found.confident_joint).enumerate()
+                        {
+                            ui.label(RichText::new(name).strong());
+                            for (j, &v) in row.iter().enumerate() {
+                                let text = RichText::new(count(v));
+                                ui.label(if i != j && v > 0 {
+                                    text.color(crate::gui::theme::RED)
+                                } else {
+                                    text
+                                });
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        let ui = &mut cols[1];
+        ui.strong("Per class of the given label");
+        share_grid(ui, "label-issues-class", &r.per_class);
+        for (name, groups) in &r.slices {
+            ui.strong(format!("Per {name}"));
+            share_grid(ui, &format!("label-issues-{name}"), groups);
+        }
+    });
+}
+
+fn share_grid(ui: &mut Ui, id: &str, rows: &[label_issues::report::Share]) {
+    egui::Grid::new(id)
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            for s in rows {
+                ui.label(&s.name);
+                ui.label(format!("{} of {}", count(s.flagged), count(s.rows)));
+                ui.label(pct(s.share(), 1))
+                    .on_hover_text(format!("95% {}", pct_ci(s.ci, 1)));
+                ui.end_row();
+            }
+        });
 }

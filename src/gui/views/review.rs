@@ -87,6 +87,17 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
         if ds.human.is_some() {
             scopes.push(((Scope::HumanDisagrees, None), "Human disagrees".to_string()));
         }
+        if ds.weights.is_none()
+            && ds
+                .probas
+                .as_ref()
+                .is_some_and(|p| p.complete(ds.classes.len()))
+        {
+            scopes.push((
+                (Scope::LabelIssues, None),
+                "Likely label errors".to_string(),
+            ));
+        }
         if doc.compare.is_some() {
             scopes.push((
                 (Scope::All, Some(Flip::Fixed)),
