@@ -2132,4 +2132,12 @@ fn the_labels_view_shows_the_likely_label_errors_and_review_lists_them_worst_fir
         "Review lists them in cleanlab's order"
     );
     assert_eq!(doc.ds.ids.key(listed[0]), "g01071");
+    // The inspector says what the probabilities say of the selected label.
+    let l = slicewise::core::label_issues::row_label(&doc.ds, listed[0]).unwrap();
+    assert!((l.self_confidence - found.scores[listed[0]]).abs() < 1e-12);
+    harness.get_by_label(&format!(
+        "p(label) {}",
+        slicewise::core::render::quality(l.self_confidence)
+    ));
+    harness.get_by_label("most probable");
 }

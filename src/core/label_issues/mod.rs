@@ -448,6 +448,57 @@ fn keep_at_least(pcm: &[Vec<i64>], n: usize) -> Vec<Vec<i64>> {
         .collect()
 }
 
+/// Row `i`'s label quality score for its given label `l`.
+fn score(probs: &[&[f64]], l: usize, i: usize, rank_by: RankBy) -> f64 {
+    let own = probs[l][i];
+    match rank_by {
+        RankBy::SelfConfidence => own,
+        RankBy::NormalizedMargin => {
+            let other = (0..probs.len())
+                .filter(|&c| c != l)
+                .map(|c| probs[c][i])
+                .fold(f64::NEG_INFINITY, f64::max);
+            // cleanlab's arithmetic, in its order.
+            #[allow(clippy::manual_midpoint)]
+            let score = (own - other + 1.0) / 2.0;
+            score
+        }
+    }
+}
+
+/// What the probabilities say of one example's label: the probability of
+/// the given label, the normalized margin and the most probable class.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowLabel {
+    /// The probability of the given label.
+    pub self_confidence: f64,
+    /// (p(given) − the largest other probability + 1) / 2.
+    pub normalized_margin: f64,
+    /// The most probable class (the suggested label).
+    pub suggested: u32,
+}
+
+/// [`RowLabel`] of row `row`, when every class has a probability column.
+#[must_use]
+pub fn row_label(ds: &crate::core::dataset::Dataset, row: usize) -> Option<RowLabel> {
+    let p = ds.probas.as_ref()?;
+    let columns: Vec<&[f64]> = (0..ds.classes.len())
+        .map(|c| p.of(u32::try_from(c).ok()?))
+        .collect::<Option<_>>()?;
+    // Clipped as the search clips them.
+    let clipped: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| Some(vec![c.get(row).copied()?.clamp(0.0, 1.0)]))
+        .collect::<Option<_>>()?;
+    let probs: Vec<&[f64]> = clipped.iter().map(Vec::as_slice).collect();
+    let l = *ds.label.get(row)? as usize;
+    Some(RowLabel {
+        self_confidence: score(&probs, l, 0, RankBy::SelfConfidence),
+        normalized_margin: score(&probs, l, 0, RankBy::NormalizedMargin),
+        suggested: u32::try_from(argmax(&probs, 0)).ok()?,
+    })
+}
+
 /// The `take` first of `0..n` in the total order `cmp`, in no particular
 /// order: a selection, not a sort (the pruned examples are few).
 fn smallest(n: usize, take: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<usize> {
@@ -604,23 +655,7 @@ pub fn find(
     }
     let scores: Vec<f64> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let l = labels[i] as usize;
-            let own = probs[l][i];
-            match options.rank_by {
-                RankBy::SelfConfidence => own,
-                RankBy::NormalizedMargin => {
-                    let other = (0..k)
-                        .filter(|&c| c != l)
-                        .map(|c| probs[c][i])
-                        .fold(f64::NEG_INFINITY, f64::max);
-                    // cleanlab's arithmetic, in its order.
-                    #[allow(clippy::manual_midpoint)]
-                    let score = (own - other + 1.0) / 2.0;
-                    score
-                }
-            }
-        })
+        .map(|i| score(probs, labels[i] as usize, i, options.rank_by))
         .collect();
     let mut ranked: Vec<usize> = (0..n).filter(|&i| flagged[i]).collect();
     ranked.par_sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));

@@ -77,6 +77,27 @@ impl InspectorPanel {
                                 crate::core::render::score(score, whole)
                             ));
                         }
+                        // What the probabilities say of the label (a
+                        // likely label error has a low one).
+                        if let Some(l) = crate::core::label_issues::row_label(ds, row) {
+                            let suggested = &ds.classes[l.suggested as usize];
+                            let differs = l.suggested != ds.label[row];
+                            ui.horizontal_wrapped(|ui| {
+                                ui.label(format!(
+                                    "p(label) {}",
+                                    crate::core::render::quality(l.self_confidence)
+                                ))
+                                .on_hover_text(format!(
+                                    "The probability of the given label (cleanlab's self-confidence); normalized margin {}",
+                                    crate::core::render::quality(l.normalized_margin)
+                                ));
+                                if differs {
+                                    ui.label("most probable");
+                                    ui.label(RichText::new(suggested).strong())
+                                        .on_hover_text("The suggested label, if the given one is wrong");
+                                }
+                            });
+                        }
                         let reviewed = ws.annotations.is_reviewed(row);
                         ui.horizontal(|ui| {
                             let text = if reviewed {
