@@ -196,6 +196,22 @@ fn the_command_line_lists_cleanlabs_examples_per_class_and_slice() {
         let first = &j["issues"][0];
         assert!(first["given"] != first["suggested"] || c["filter_by"] == "prune_by_class");
     }
+    // The report's summary counts the same examples.
+    let o = slicewise(&["report", file, "--format", "json"]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let default = &case["cases"][0];
+    assert_eq!(default["filter_by"], "prune_by_noise_rate");
+    assert_eq!(
+        j["label_issues"]["flagged"].as_u64().unwrap(),
+        default["ids"].as_array().unwrap().len() as u64
+    );
+    assert_eq!(
+        j["label_issues"]["num_label_issues"],
+        case["num_label_issues"]
+    );
+    let o = slicewise(&["report", path_of_sample().as_str(), "--format", "json"]);
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(j["label_issues"].is_null(), "no probabilities, no summary");
     // Text fits 80 columns; bad arguments and data say what to do.
     let o = slicewise(&["label-issues", file, "--by", "region", "--width", "80"]);
     let text = String::from_utf8_lossy(&o.stdout);
@@ -212,4 +228,8 @@ fn the_command_line_lists_cleanlabs_examples_per_class_and_slice() {
         err.contains("probability column for every class") && err.contains("speech_commands.csv"),
         "{err}"
     );
+}
+
+fn path_of_sample() -> String {
+    common::sample_csv().to_str().unwrap().to_string()
 }

@@ -11,9 +11,8 @@ use super::{
     ColumnArgs, EXIT_DATA, EXIT_USAGE, Failure, OutputArgs, check_output, open_with_session,
     session_inputs,
 };
-use crate::core::label_issues::{
-    DatasetError, FilterBy, LabelIssuesReport, Options, RankBy, for_dataset,
-};
+use crate::core::label_issues::{DatasetError, FilterBy, Options, RankBy, for_dataset};
+use crate::core::label_report::LabelIssuesReport;
 use crate::core::load::ColumnSelection;
 
 /// Arguments of `label-issues`.

@@ -15,6 +15,7 @@ pub mod filter;
 pub mod format;
 pub mod generate;
 pub mod label_issues;
+pub mod label_report;
 pub mod load;
 pub mod lock;
 pub mod merge;

@@ -477,6 +477,21 @@ fn report_json_with(r: &Report, with_groups: bool) -> Value {
         .probabilities
         .as_ref()
         .map_or(Value::Null, probabilities_json);
+    out["label_issues"] = r.label_issues.as_ref().map_or(Value::Null, |s| {
+        let share = crate::core::label_issues::Summary::share;
+        json!({
+            "filter_by": s.options.filter_by.name(),
+            "rank_by": s.options.rank_by.name(),
+            "num_label_issues": s.num_label_issues,
+            "rows": s.rows,
+            "flagged": s.flagged,
+            "share": share(s.flagged, s.rows),
+            "ci": ci_json(s.ci),
+            "per_class": s.per_class.iter().zip(&r.classes).map(|((n, f, ci), c)| json!({
+                "class": c, "rows": n, "flagged": f, "share": share(*f, *n), "ci": ci_json(*ci),
+            })).collect::<Vec<_>>(),
+        })
+    });
     out["calibration"] = r.calibration.as_ref().map_or(Value::Null, calibration_json);
     out["risk_coverage"] = r.risk_coverage.as_ref().map_or(Value::Null, risk_json);
     out["watch"] = Value::Array(r.watch.iter().map(watch_json).collect());

@@ -77,6 +77,20 @@ pub fn report_document(r: &Report) -> Document {
             doc.table(t);
         }
     }
+    if let Some(s) = &r.label_issues {
+        let share = crate::core::label_issues::Summary::share(s.flagged, s.rows);
+        doc.heading("Likely label errors");
+        doc.line(format!(
+            "{} of {} examples ({} {}) are likely label errors by confident learning (as cleanlab computes it, {}; its num_label_issues {}): `slicewise label-issues {}` lists them, worst first.",
+            super::count(s.flagged),
+            super::count(s.rows),
+            super::pct(share, 1),
+            super::pct_ci(s.ci, 1),
+            s.options.filter_by.name(),
+            super::count(s.num_label_issues as u64),
+            r.file
+        ));
+    }
     if r.slices.is_empty() && !r.slice_columns.is_empty() {
         doc.line(format!(
             "No slices: pass --by COL for metrics and fairness per group (slice columns: {}).",

@@ -176,6 +176,11 @@ pub struct Report {
     pub scores: Option<ScoreSummary>,
     /// Per-class probability metrics, with probability columns.
     pub probabilities: Option<super::probas::ProbaSummary>,
+    /// Likely label errors by confident learning (cleanlab's defaults),
+    /// when every class has a probability column (the JSON is written by
+    /// `render::json`).
+    #[serde(skip)]
+    pub label_issues: Option<super::label_issues::Summary>,
     /// Calibration of the probabilities or the score.
     pub calibration: Option<Calibration>,
     /// What abstaining on low confidence buys, with a confidence.
@@ -328,14 +333,29 @@ pub fn build(
     }
     // Independent passes over the rows run side by side (each the same
     // computation whatever the number of threads, so the same numbers).
-    let ((confusion, human), analysis) = rayon::join(
+    let (((confusion, human), analysis), label_issues) = rayon::join(
         || {
             rayon::join(
-                || Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r)),
-                || human_summary(ds),
+                || {
+                    rayon::join(
+                        || {
+                            Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| {
+                                ds.unit(r)
+                            })
+                        },
+                        || human_summary(ds),
+                    )
+                },
+                || pos_code.and_then(|p| ScoreAnalysis::compute(ds, p, opts.score_meaning)),
             )
         },
-        || pos_code.and_then(|p| ScoreAnalysis::compute(ds, p, opts.score_meaning)),
+        // Likely label errors, when every class has a probability column
+        // (and the rows are not weighted).
+        || {
+            super::label_issues::for_dataset(ds, super::label_issues::Options::default())
+                .ok()
+                .map(|found| found.summary(&ds.label))
+        },
     );
     warnings.extend(scores::warnings(
         ds,
@@ -457,6 +477,7 @@ pub fn build(
         },
         scores: analysis.as_ref().map(|a| ScoreSummary::of(ds, a)),
         probabilities,
+        label_issues,
         calibration,
         risk_coverage,
         slice_scores,

@@ -8,7 +8,8 @@ use egui::{RichText, Ui};
 use super::{AppView, computing_ui};
 use crate::core::dataset::Dataset;
 use crate::core::filter::{ReviewFilter, Scope};
-use crate::core::label_issues::{self, LabelIssuesReport};
+use crate::core::label_issues;
+use crate::core::label_report::{self, LabelIssuesReport};
 use crate::core::render::{count, pct, pct_ci};
 use crate::core::report::{HumanSummary, human_summary};
 use crate::core::slices::SliceAnalysis;
@@ -239,7 +240,7 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
     });
 }
 
-fn share_grid(ui: &mut Ui, id: &str, rows: &[label_issues::report::Share]) {
+fn share_grid(ui: &mut Ui, id: &str, rows: &[label_report::Share]) {
     egui::Grid::new(id)
         .num_columns(3)
         .striped(true)

@@ -1,10 +1,11 @@
-//! `slicewise label-issues`: the likely label errors of a file for people
+//! `slicewise label-issues`: the likely label errors of a file
+//! ([`crate::core::label_issues`]) for people
 //! (text, Markdown, HTML), spreadsheets (tidy CSV) and programs (JSON).
 
 use serde_json::{Value, json};
 
-use super::LabelIssues;
 use crate::core::dataset::Dataset;
+use crate::core::label_issues::LabelIssues;
 use crate::core::render::{Document, Table, Tidy, count, pct, pct_ci, quality};
 use crate::core::slices::SliceKey;
 use crate::core::stats::{Interval, wilson};
@@ -39,9 +40,8 @@ impl Share {
 
     /// The flagged share of its rows (`None` without rows).
     #[must_use]
-    #[allow(clippy::cast_precision_loss)]
     pub fn share(&self) -> Option<f64> {
-        (self.rows > 0).then(|| self.flagged as f64 / self.rows as f64)
+        crate::core::label_issues::Summary::share(self.flagged, self.rows)
     }
 }
 

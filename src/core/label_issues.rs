@@ -22,9 +22,6 @@ use rayon::prelude::*;
 
 use super::stats::{Interval, wilson};
 
-pub mod report;
-pub use report::LabelIssuesReport;
-
 /// numpy's `FLOATING_POINT_COMPARISON`.
 const FUZZ: f64 = 1e-6;
 /// cleanlab's `CONFIDENT_THRESHOLDS_LOWER_BOUND`.
@@ -198,7 +195,55 @@ pub struct LabelIssues {
     pub label_counts: Vec<u64>,
 }
 
+/// What a report says of the likely label errors: how many, overall and
+/// per class of the given label (`slicewise label-issues` lists them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// The options used (cleanlab's defaults in a report).
+    pub options: Options,
+    /// cleanlab's `num_label_issues`.
+    pub num_label_issues: usize,
+    /// Rows.
+    pub rows: u64,
+    /// Rows flagged, with their share's Wilson 95% interval.
+    pub flagged: u64,
+    /// The interval of the flagged share.
+    pub ci: Option<Interval>,
+    /// Per class: (rows labelled with it, those flagged, the interval).
+    pub per_class: Vec<(u64, u64, Option<Interval>)>,
+}
+
+impl Summary {
+    /// `flagged` of `rows` as a share (`None` without rows): the one
+    /// computation every face prints.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn share(flagged: u64, rows: u64) -> Option<f64> {
+        (rows > 0).then(|| flagged as f64 / rows as f64)
+    }
+}
+
 impl LabelIssues {
+    /// The counts a report prints.
+    #[must_use]
+    pub fn summary(&self, labels: &[u32]) -> Summary {
+        let flagged = self.ranked.len() as u64;
+        let rows = labels.len() as u64;
+        Summary {
+            options: self.options,
+            num_label_issues: self.num_label_issues,
+            rows,
+            flagged,
+            ci: wilson(flagged, rows),
+            per_class: self
+                .per_class(labels)
+                .into_iter()
+                .zip(&self.label_counts)
+                .map(|((f, ci), &n)| (n, f, ci))
+                .collect(),
+        }
+    }
+
     /// Flagged rows labelled with each class, and their share of the
     /// class's rows with Wilson's 95% interval.
     #[must_use]
