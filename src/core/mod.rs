@@ -1,5 +1,6 @@
 //! The engine: loading, statistics, sessions and exports. Never imports egui.
 
+pub mod annotators;
 pub mod bootstrap;
 pub mod bundled;
 pub mod calibration;

@@ -1,0 +1,124 @@
+//! Agreement among annotators against the `krippendorff` package and the
+//! reference script's annotator accuracies
+//! (`tests/reference/make_annotators_reference.py`), from one column per
+//! annotator and from vote counts per class.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod common;
+
+use serde_json::Value;
+use slicewise::core::annotators::{Source, agreement, detect, per_annotator};
+
+fn close(a: Option<f64>, b: &Value, what: &str) {
+    let (a, b) = (a.unwrap(), b.as_f64().unwrap());
+    assert!((a - b).abs() <= 1e-9, "{what}: {a} vs {b}");
+}
+
+fn check(got: &slicewise::core::annotators::Agreement, want: &Value, what: &str) {
+    close(got.alpha, &want["alpha"], &format!("{what} alpha"));
+    close(got.accuracy, &want["accuracy"], &format!("{what} accuracy"));
+    close(
+        got.mean_agreement,
+        &want["mean_agreement"],
+        &format!("{what} mean agreement"),
+    );
+    for (key, value) in [
+        ("rows", got.rows),
+        ("pairable", got.pairable),
+        ("votes", got.votes),
+        ("majority_agrees", got.majority_agrees),
+        ("ties", got.ties),
+    ] {
+        assert_eq!(value, want[key].as_u64().unwrap(), "{what} {key}");
+    }
+    // The point estimate lies in its bootstrap interval.
+    let ci = got.alpha_ci.unwrap();
+    assert!(
+        ci.lo <= got.alpha.unwrap() && got.alpha.unwrap() <= ci.hi,
+        "{what}: {ci:?}"
+    );
+}
+
+#[test]
+fn alpha_and_annotator_accuracy_equal_the_reference_for_both_shapes() {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/reference/annotators_reference.json"))
+            .unwrap();
+    let cases: Value = serde_json::from_str(&text).unwrap();
+    for case in cases.as_array().unwrap() {
+        let file = case["file"].as_str().unwrap();
+        let ds = common::load(&common::root().join(file));
+        let votes = detect(&ds).unwrap().expect("votes found");
+        assert!(votes.warnings.is_empty(), "{:?}", votes.warnings);
+        let all: Vec<usize> = (0..ds.rows()).collect();
+        check(
+            &agreement(&votes, &ds.label, &all, 200, 1),
+            &case["overall"],
+            file,
+        );
+        for (class, want) in case["per_class"].as_object().unwrap() {
+            let code = ds.class_code(class).unwrap();
+            let rows: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&r| ds.label[r] == code)
+                .collect();
+            check(
+                &agreement(&votes, &ds.label, &rows, 200, 1),
+                want,
+                &format!("{file} {class}"),
+            );
+        }
+        let batch = ds.column("batch").unwrap();
+        for (b, want) in case["per_batch"].as_object().unwrap() {
+            let rows: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&r| batch.display(r) == b.as_str())
+                .collect();
+            check(
+                &agreement(&votes, &ds.label, &rows, 200, 1),
+                want,
+                &format!("{file} {b}"),
+            );
+        }
+        match &votes.source {
+            Source::Annotators(columns) => {
+                assert_eq!(columns.len(), 5);
+                let got = per_annotator(&votes, &ds.label);
+                for (a, want) in got.iter().zip(case["annotators"].as_array().unwrap()) {
+                    assert_eq!(a.name, want["name"].as_str().unwrap());
+                    assert_eq!(a.labelled, want["labelled"].as_u64().unwrap());
+                    close(a.accuracy, &want["accuracy"], &a.name);
+                    close(a.agreement, &want["agreement"], &a.name);
+                }
+                // The most accurate annotator is found the most accurate.
+                let best = got
+                    .iter()
+                    .max_by(|x, y| x.accuracy.partial_cmp(&y.accuracy).unwrap());
+                assert_eq!(best.unwrap().name, "ann");
+            }
+            Source::Votes(columns) => assert_eq!(columns.len(), 4),
+        }
+    }
+}
+
+#[test]
+fn a_vote_count_that_is_not_a_count_is_refused_with_its_column_and_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(
+        dir.path(),
+        "v.csv",
+        "id,label,pred,votes_a,votes_b\n1,a,a,2,0\n2,b,a,1.5,1\n3,b,b,0,3\n",
+    );
+    let ds = common::load(&path);
+    let err = detect(&ds).unwrap_err().to_string();
+    assert!(
+        err.contains("votes_a") && err.contains("row 1") && err.contains("1.5"),
+        "{err}"
+    );
+    // Without vote columns there is nothing to say.
+    let ds = common::load(&common::sample_csv());
+    assert!(detect(&ds).unwrap().is_none());
+}
