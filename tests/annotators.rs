@@ -122,3 +122,44 @@ fn a_vote_count_that_is_not_a_count_is_refused_with_its_column_and_row() {
     let ds = common::load(&common::sample_csv());
     assert!(detect(&ds).unwrap().is_none());
 }
+
+#[test]
+fn the_report_prints_and_writes_the_agreement() {
+    let text =
+        std::fs::read_to_string(common::root().join("tests/reference/annotators_reference.json"))
+            .unwrap();
+    let cases: Value = serde_json::from_str(&text).unwrap();
+    for case in cases.as_array().unwrap() {
+        let file = common::root().join(case["file"].as_str().unwrap());
+        let run = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_slicewise"))
+                .arg("report")
+                .arg(&file)
+                .args(args)
+                .env_remove("COLUMNS")
+                .output()
+                .unwrap()
+        };
+        // --by reads only the columns it needs, and the vote columns.
+        let o = run(&["--by", "batch", "--format", "json"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let a = &j["annotators"];
+        close(
+            a["overall"]["alpha"].as_f64(),
+            &case["overall"]["alpha"],
+            "report alpha",
+        );
+        close(
+            a["overall"]["accuracy"].as_f64(),
+            &case["overall"]["accuracy"],
+            "report accuracy",
+        );
+        assert_eq!(a["slices"][0]["slice"], "batch");
+        assert_eq!(a["per_class"].as_array().unwrap().len(), 4);
+        let o = run(&["--by", "batch", "--width", "80"]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("== Agreement among annotators =="), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    }
+}

@@ -61,6 +61,16 @@ pub enum VotesError {
     },
 }
 
+/// The prefixes of annotator columns and of vote count columns.
+const PREFIXES: [&str; 2] = ["annotator_", "votes_"];
+
+/// Whether column `name` could hold an annotator's labels or a class's
+/// votes (a load that reads only some columns reads these too).
+#[must_use]
+pub fn is_vote_column(name: &str) -> bool {
+    PREFIXES.iter().any(|p| after(name, p).is_some())
+}
+
 /// The rest of `name` after `prefix`, in any case.
 fn after<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
     let head = name.get(..prefix.len())?;
@@ -81,7 +91,7 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
     let annotator_columns: Vec<&super::dataset::Column> = ds
         .columns
         .iter()
-        .filter(|c| after(&c.name, "annotator_").is_some())
+        .filter(|c| after(&c.name, PREFIXES[0]).is_some())
         .collect();
     if !annotator_columns.is_empty() {
         let mut counts = vec![vec![0u32; n]; k];
@@ -116,7 +126,7 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
                     col.name
                 ));
             }
-            let name = after(&col.name, "annotator_")
+            let name = after(&col.name, PREFIXES[0])
                 .unwrap_or(&col.name)
                 .to_string();
             annotators.push((name, labels));
@@ -131,7 +141,7 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
     }
     let mut per_class: Vec<(u32, &super::dataset::Column)> = Vec::new();
     for col in &ds.columns {
-        if let Some(class) = after(&col.name, "votes_").and_then(|c| ds.class_code(c))
+        if let Some(class) = after(&col.name, PREFIXES[1]).and_then(|c| ds.class_code(c))
             && matches!(col.data, ColumnData::Numeric { .. })
             && !per_class.iter().any(|(c, _)| *c == class)
         {
@@ -178,7 +188,7 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
 fn annotators_names(ds: &Dataset) -> Vec<String> {
     ds.columns
         .iter()
-        .filter(|c| after(&c.name, "annotator_").is_some())
+        .filter(|c| after(&c.name, PREFIXES[0]).is_some())
         .map(|c| c.name.clone())
         .collect()
 }
@@ -398,6 +408,111 @@ pub fn per_annotator(votes: &Votes, labels: &[u32]) -> Vec<Annotator> {
             }
         })
         .collect()
+}
+
+/// Slice groups beyond which a slice's groups get no bootstrap interval.
+const GROUPS_WITH_INTERVALS: usize = 100;
+
+/// What a report says of the annotators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Where the votes come from, in words.
+    pub source: String,
+    /// Every example.
+    pub overall: Agreement,
+    /// Per class of the given label.
+    pub per_class: Vec<(String, Agreement)>,
+    /// Per slice: its name and its groups.
+    pub slices: Vec<(String, Vec<(String, Agreement)>)>,
+    /// Per tag of the session.
+    pub tags: Vec<(String, Agreement)>,
+    /// With a column per annotator: each one.
+    pub annotators: Vec<Annotator>,
+    /// Votes left out.
+    pub warnings: Vec<String>,
+}
+
+/// The annotators' summary of `ds` (`None` without vote or annotator
+/// columns), per class, per group of each slice of `by` and per tag.
+///
+/// # Errors
+/// A vote count that is not a count.
+pub fn summarize(
+    ds: &Dataset,
+    state: &super::tags::Annotations,
+    by: &[Vec<String>],
+) -> Result<Option<Summary>, VotesError> {
+    let Some(votes) = detect(ds)? else {
+        return Ok(None);
+    };
+    let all: Vec<usize> = (0..ds.rows()).collect();
+    let of =
+        |rows: &[usize], replicates: usize| agreement(&votes, &ds.label, rows, replicates, SEED);
+    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); ds.classes.len()];
+    for r in 0..ds.rows() {
+        by_class[ds.label[r] as usize].push(r);
+    }
+    let per_class = ds
+        .classes
+        .iter()
+        .zip(&by_class)
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(c, rows)| (c.clone(), of(rows, REPLICATES)))
+        .collect();
+    let mut slices = Vec::new();
+    for columns in by {
+        let Ok(key) = super::slices::SliceKey::new(ds, columns) else {
+            continue;
+        };
+        let (names, cells) = key.row_groups(ds);
+        let mut rows: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        for r in 0..ds.rows() {
+            rows[cells[key.cell(r)]].push(r);
+        }
+        let replicates = if names.len() > GROUPS_WITH_INTERVALS {
+            0
+        } else {
+            REPLICATES
+        };
+        let groups = names
+            .into_iter()
+            .zip(&rows)
+            .map(|(name, rows)| (name, of(rows, replicates)))
+            .collect();
+        slices.push((key.name(), groups));
+    }
+    let tags = state
+        .tags()
+        .iter()
+        .map(|t| {
+            let rows: Vec<usize> = (0..ds.rows()).filter(|&r| t.members.get(r)).collect();
+            (t.def.name.clone(), of(&rows, REPLICATES))
+        })
+        .collect();
+    let source = match &votes.source {
+        Source::Annotators(columns) => format!(
+            "{} annotator columns ({})",
+            columns.len(),
+            columns.join(", ")
+        ),
+        Source::Votes(columns) => format!(
+            "vote counts per class ({})",
+            columns
+                .iter()
+                .map(|(_, c)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Ok(Some(Summary {
+        source,
+        overall: of(&all, REPLICATES),
+        per_class,
+        slices,
+        tags,
+        annotators: per_annotator(&votes, &ds.label),
+        warnings: votes.warnings.clone(),
+    }))
 }
 
 #[cfg(test)]

@@ -477,6 +477,7 @@ fn report_json_with(r: &Report, with_groups: bool) -> Value {
         .probabilities
         .as_ref()
         .map_or(Value::Null, probabilities_json);
+    out["annotators"] = r.annotators.as_ref().map_or(Value::Null, annotators_json);
     out["label_issues"] = r.label_issues.as_ref().map_or(Value::Null, |s| {
         let share = crate::core::label_issues::Summary::share;
         json!({
@@ -507,4 +508,49 @@ fn report_json_with(r: &Report, with_groups: bool) -> Value {
         });
     }
     out
+}
+
+/// One agreement as JSON.
+fn agreement_json(a: &crate::core::annotators::Agreement) -> Value {
+    json!({
+        "rows": a.rows,
+        "pairable": a.pairable,
+        "votes": a.votes,
+        "alpha": a.alpha,
+        "alpha_ci": ci_json(a.alpha_ci),
+        "accuracy": a.accuracy,
+        "accuracy_ci": ci_json(a.accuracy_ci),
+        "majority_agrees": a.majority_agrees,
+        "ties": a.ties,
+        "mean_agreement": a.mean_agreement,
+    })
+}
+
+/// The annotators' summary as JSON (README, "JSON report").
+fn annotators_json(s: &crate::core::annotators::Summary) -> Value {
+    let named = |list: &[(String, crate::core::annotators::Agreement)], key: &str| {
+        list.iter()
+            .map(|(name, a)| {
+                let mut v = agreement_json(a);
+                v[key] = json!(name);
+                v
+            })
+            .collect::<Vec<_>>()
+    };
+    json!({
+        "source": s.source,
+        "overall": agreement_json(&s.overall),
+        "per_class": named(&s.per_class, "class"),
+        "slices": s.slices.iter().map(|(name, groups)| json!({
+            "slice": name,
+            "groups": named(groups, "group"),
+        })).collect::<Vec<_>>(),
+        "tags": named(&s.tags, "tag"),
+        "annotators": s.annotators.iter().map(|a| json!({
+            "name": a.name,
+            "labelled": a.labelled,
+            "accuracy": a.accuracy,
+            "agreement": a.agreement,
+        })).collect::<Vec<_>>(),
+    })
 }

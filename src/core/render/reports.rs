@@ -77,6 +77,9 @@ pub fn report_document(r: &Report) -> Document {
             doc.table(t);
         }
     }
+    if let Some(a) = &r.annotators {
+        annotators_section(&mut doc, a);
+    }
     if let Some(s) = &r.label_issues {
         let share = crate::core::label_issues::Summary::share(s.flagged, s.rows);
         doc.heading("Likely label errors");
@@ -151,5 +154,76 @@ impl super::document::Printable for Report {
 
     fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         super::json::write_report_json(self, out)
+    }
+}
+
+/// "Agreement among annotators": the overall figures, then per class, per
+/// annotator, per slice group and per tag.
+fn annotators_section(doc: &mut Document, a: &crate::core::annotators::Summary) {
+    use crate::core::annotators::Agreement;
+    let o = &a.overall;
+    doc.heading("Agreement among annotators");
+    doc.line(format!(
+        "From {}: {} votes on {} examples ({} with two or more). Krippendorff's alpha (nominal) {}{}; votes equal to the given label {} {}; the majority is the given label on {} examples, ties on {}.",
+        a.source,
+        super::count(o.votes),
+        super::count(o.rows),
+        super::count(o.pairable),
+        super::num(o.alpha, 3),
+        super::interval_text(o.alpha_ci, false),
+        super::pct(o.accuracy, 1),
+        super::pct_ci(o.accuracy_ci, 1),
+        super::count(o.majority_agrees),
+        super::count(o.ties),
+    ));
+    let table = |first: &str, rows: &[(String, Agreement)]| {
+        let mut t = super::Table::new(&[
+            first,
+            "examples",
+            "votes",
+            "alpha",
+            "95% interval",
+            "votes = label",
+            "ties",
+        ]);
+        for (name, g) in rows {
+            t.push(vec![
+                name.clone(),
+                super::count(g.rows),
+                super::count(g.votes),
+                super::num(g.alpha, 3),
+                super::interval_text(g.alpha_ci, false)
+                    .trim_start()
+                    .to_string(),
+                super::pct(g.accuracy, 1),
+                super::count(g.ties),
+            ]);
+        }
+        t.droppable(&["95% interval", "votes", "ties"])
+    };
+    doc.table(table("given label", &a.per_class));
+    if !a.annotators.is_empty() {
+        let mut t = super::Table::new(&[
+            "annotator",
+            "labelled",
+            "= given label",
+            "agrees with others",
+        ]);
+        for x in &a.annotators {
+            t.push(vec![
+                x.name.clone(),
+                super::count(x.labelled),
+                super::pct(x.accuracy, 1),
+                super::pct(x.agreement, 1),
+            ]);
+        }
+        doc.table(t);
+    }
+    for (name, groups) in &a.slices {
+        doc.line(format!("By {name}:"));
+        doc.table(table(name, groups));
+    }
+    if !a.tags.is_empty() {
+        doc.table(table("tag", &a.tags));
     }
 }

@@ -176,6 +176,10 @@ pub struct Report {
     pub scores: Option<ScoreSummary>,
     /// Per-class probability metrics, with probability columns.
     pub probabilities: Option<super::probas::ProbaSummary>,
+    /// Agreement among annotators, with vote or annotator columns (the
+    /// JSON is written by `render::json`).
+    #[serde(skip)]
+    pub annotators: Option<super::annotators::Summary>,
     /// Likely label errors by confident learning (cleanlab's defaults),
     /// when every class has a probability column (the JSON is written by
     /// `render::json`).
@@ -432,6 +436,16 @@ pub fn build(
     );
     // The session's watch list may name classes this file lacks: warn, skip.
     let (watch, watch_warnings) = watched?;
+    let annotators = match super::annotators::summarize(ds, state, &opts.by) {
+        Ok(summary) => summary,
+        Err(e) => {
+            warnings.push(format!("Agreement among annotators left out: {e}."));
+            None
+        }
+    };
+    if let Some(a) = &annotators {
+        warnings.extend(a.warnings.iter().cloned());
+    }
     warnings.extend(watch_warnings);
     let scores::ScoreReport {
         probabilities,
@@ -477,6 +491,7 @@ pub fn build(
         },
         scores: analysis.as_ref().map(|a| ScoreSummary::of(ds, a)),
         probabilities,
+        annotators,
         label_issues,
         calibration,
         risk_coverage,
