@@ -2141,3 +2141,23 @@ fn the_labels_view_shows_the_likely_label_errors_and_review_lists_them_worst_fir
     ));
     harness.get_by_label("most probable");
 }
+
+#[test]
+fn the_labels_view_shows_how_much_the_annotators_agree() {
+    use slicewise::gui::views::View;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("annotators.csv");
+    std::fs::copy(
+        common::root().join("tests/data/annotators_columns.csv"),
+        &data,
+    )
+    .unwrap();
+    let mut harness = open(&data);
+    send(&mut harness, Action::Show(View::Labels));
+    settle(&mut harness);
+    // The krippendorff package's alpha, and the most accurate annotator.
+    harness.get_by_label("Annotators agree: alpha 0.612");
+    harness.get_by_label("90.4%");
+    // The per-group table is of the batch, not of an annotator column.
+    harness.get_by_label("batch");
+}

@@ -439,7 +439,7 @@ pub struct Summary {
 /// A vote count that is not a count.
 pub fn summarize(
     ds: &Dataset,
-    state: &super::tags::Annotations,
+    state: Option<&super::tags::Annotations>,
     by: &[Vec<String>],
 ) -> Result<Option<Summary>, VotesError> {
     let Some(votes) = detect(ds)? else {
@@ -481,14 +481,15 @@ pub fn summarize(
             .collect();
         slices.push((key.name(), groups));
     }
-    let tags = state
-        .tags()
-        .iter()
-        .map(|t| {
-            let rows: Vec<usize> = (0..ds.rows()).filter(|&r| t.members.get(r)).collect();
-            (t.def.name.clone(), of(&rows, REPLICATES))
-        })
-        .collect();
+    let tags = state.map_or_else(Vec::new, |s| {
+        s.tags()
+            .iter()
+            .map(|t| {
+                let rows: Vec<usize> = (0..ds.rows()).filter(|&r| t.members.get(r)).collect();
+                (t.def.name.clone(), of(&rows, REPLICATES))
+            })
+            .collect()
+    });
     let source = match &votes.source {
         Source::Annotators(columns) => format!(
             "{} annotator columns ({})",

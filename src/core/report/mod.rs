@@ -436,7 +436,7 @@ pub fn build(
     );
     // The session's watch list may name classes this file lacks: warn, skip.
     let (watch, watch_warnings) = watched?;
-    let annotators = match super::annotators::summarize(ds, state, &opts.by) {
+    let annotators = match super::annotators::summarize(ds, Some(state), &opts.by) {
         Ok(summary) => summary,
         Err(e) => {
             warnings.push(format!("Agreement among annotators left out: {e}."));

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 
 use super::{AppView, computing_ui};
+use crate::core::annotators;
 use crate::core::dataset::Dataset;
 use crate::core::filter::{ReviewFilter, Scope};
 use crate::core::label_issues;
@@ -27,6 +28,8 @@ pub struct HumanView {
     slices: Option<SliceAnalysis>,
     /// `None` without a probability column per class (or with weights).
     issues: Option<Arc<LabelIssuesReport>>,
+    /// Agreement among annotators, with vote or annotator columns.
+    annotators: Option<Arc<annotators::Summary>>,
 }
 
 /// The Labels view's options and analysis.
@@ -43,7 +46,12 @@ fn compute(ds: &Dataset, column: &Option<String>) -> HumanView {
         .ok()
         .and_then(|found| LabelIssuesReport::new(ds, None, found, &by, false).ok())
         .map(Arc::new);
+    let annotators = annotators::summarize(ds, None, &by)
+        .ok()
+        .flatten()
+        .map(Arc::new);
     HumanView {
+        annotators,
         summary: human_summary(ds),
         slices: column
             .as_ref()
@@ -90,6 +98,10 @@ impl AppView for LabelsView {
         };
         if let Some(issues) = &view.issues {
             label_issues_ui(ctx, ui, issues);
+            ui.separator();
+        }
+        if let Some(a) = &view.annotators {
+            annotators_ui(ui, a);
             ui.separator();
         }
         let Some(h) = &view.summary else {
@@ -253,4 +265,77 @@ fn share_grid(ui: &mut Ui, id: &str, rows: &[label_report::Share]) {
                 ui.end_row();
             }
         });
+}
+
+/// Agreement among annotators: alpha and the votes equal to the given
+/// label, overall, per annotator, per class and per group.
+fn annotators_ui(ui: &mut Ui, a: &annotators::Summary) {
+    use crate::core::render::{interval_text, num};
+    let o = &a.overall;
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(format!("Annotators agree: alpha {}", num(o.alpha, 3)));
+        ui.label(format!("95%{}", interval_text(o.alpha_ci, false)))
+            .on_hover_text("Krippendorff's alpha for nominal data: 1 is perfect agreement, 0 what chance gives");
+    });
+    ui.label(
+        RichText::new(format!(
+            "From {}: {} votes on {} examples; {} {} of the votes are the given label; the majority is the given label on {} examples, ties on {}.",
+            a.source,
+            count(o.votes),
+            count(o.rows),
+            pct(o.accuracy, 1),
+            pct_ci(o.accuracy_ci, 1),
+            count(o.majority_agrees),
+            count(o.ties),
+        ))
+        .weak(),
+    );
+    let grid = |ui: &mut Ui, id: &str, first: &str, rows: &[(String, annotators::Agreement)]| {
+        egui::Grid::new(id)
+            .num_columns(4)
+            .striped(true)
+            .show(ui, |ui| {
+                ui.strong(first);
+                ui.strong("alpha");
+                ui.strong("= label");
+                ui.strong("ties");
+                ui.end_row();
+                for (name, g) in rows {
+                    ui.label(name);
+                    ui.label(num(g.alpha, 3))
+                        .on_hover_text(format!("95%{}", interval_text(g.alpha_ci, false)));
+                    ui.label(pct(g.accuracy, 1))
+                        .on_hover_text(format!("95% {}", pct_ci(g.accuracy_ci, 1)));
+                    ui.label(count(g.ties));
+                    ui.end_row();
+                }
+            });
+    };
+    ui.columns(2, |cols| {
+        let ui = &mut cols[0];
+        if !a.annotators.is_empty() {
+            egui::Grid::new("annotators")
+                .num_columns(4)
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.strong("annotator");
+                    ui.strong("labelled");
+                    ui.strong("= label");
+                    ui.strong("agrees with others");
+                    ui.end_row();
+                    for x in &a.annotators {
+                        ui.label(&x.name);
+                        ui.label(count(x.labelled));
+                        ui.label(pct(x.accuracy, 1));
+                        ui.label(pct(x.agreement, 1));
+                        ui.end_row();
+                    }
+                });
+        }
+        grid(ui, "annotators-class", "given label", &a.per_class);
+        let ui = &mut cols[1];
+        for (name, groups) in &a.slices {
+            grid(ui, &format!("annotators-{name}"), name, groups);
+        }
+    });
 }
