@@ -9,8 +9,8 @@ use super::encode::{next_code, parallel_map, sort_classes};
 use super::stream::{Acc, Builder, Dict};
 use super::{DEFAULT_BINS, LoadOptions, SHOW_ROWS};
 use crate::core::dataset::{
-    Bitmap, Column, ColumnData, Dataset, HUMAN_COUNT_COLUMNS, HumanCounts, Ids, NO_HUMAN, Roles,
-    SourceInfo, Weights,
+    Bitmap, Column, ColumnData, ColumnUse, Dataset, HUMAN_COUNT_COLUMNS, HumanCounts, Ids,
+    NO_HUMAN, ProbaColumn, Roles, SourceInfo, Weights,
 };
 use crate::core::error::LoadError;
 
@@ -119,6 +119,43 @@ pub(super) fn finish(
             ));
         }
     }
+    // Label and prediction share one class dictionary.
+    check_nulls(&path, "true-label", &roles.label, &label_dict)?;
+    check_nulls(&path, "prediction", &roles.pred, &pred_dict)?;
+    let unified = super::classes::unify(
+        &roles.label,
+        &label_dict.values,
+        &roles.pred,
+        &pred_dict.values,
+    );
+    warnings.extend(unified.warnings);
+    let classes = sort_classes(unified.names.clone());
+    // The probability columns are taken before the others are grouped for
+    // slicing: binning them would be work thrown away.
+    let names: Vec<(&str, bool)> = column_slots
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                matches!(s.acc, Acc::Numeric(ColumnUse::Slice, ..)),
+            )
+        })
+        .collect();
+    let mut chosen = super::probas::choose(&path, &names, &classes, opts)?;
+    chosen.sort_by_key(|&(i, _)| std::cmp::Reverse(i));
+    let mut proba_columns = Vec::with_capacity(chosen.len());
+    for (i, class) in chosen {
+        let slot = column_slots.remove(i);
+        if let Acc::Numeric(_, mut values, _) = slot.acc {
+            values.shrink_to_fit();
+            proba_columns.push(ProbaColumn {
+                class,
+                name: slot.name,
+                values,
+            });
+        }
+    }
+    let probas = super::probas::probas(proba_columns);
     let mut columns: Vec<Column> = parallel_map(column_slots, |slot| slot.into_column(bins))
         .into_iter()
         .flatten()
@@ -138,18 +175,6 @@ pub(super) fn finish(
         }
     }
 
-    // Label and prediction share one class dictionary.
-    check_nulls(&path, "true-label", &roles.label, &label_dict)?;
-    check_nulls(&path, "prediction", &roles.pred, &pred_dict)?;
-    let unified = super::classes::unify(
-        &roles.label,
-        &label_dict.values,
-        &roles.pred,
-        &pred_dict.values,
-    );
-    warnings.extend(unified.warnings);
-    let classes = sort_classes(unified.names.clone());
-    let probas = super::probas::take_probas(&path, &mut columns, &classes, opts)?;
     // Unified index → position in the sorted classes.
     let position: FxHashMap<&str, u32> = classes
         .iter()

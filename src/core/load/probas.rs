@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::LoadOptions;
-use crate::core::dataset::{Column, ColumnData, ColumnUse, ProbaColumn, Probas};
+use crate::core::dataset::{ProbaColumn, Probas};
 use crate::core::error::LoadError;
 
 /// Prefixes that name a class's probability column.
@@ -44,21 +44,19 @@ enum Pattern<'a> {
     Suffix(&'a str),
 }
 
-fn is_numeric(c: &Column) -> bool {
-    c.usage == ColumnUse::Slice && matches!(c.data, ColumnData::Numeric { .. })
-}
-
-/// Takes the probability columns out of `columns`.
+/// Which of the metadata columns `names` (each with whether it is a
+/// numeric slice column) hold the classes' probabilities: (index in
+/// `names`, class code), decided before any column is binned, so the
+/// probability columns are never grouped as slice columns.
 ///
 /// # Errors
-/// When `--proba` names a column that is missing or not numeric, or a
-/// class the data does not have.
-pub(super) fn take_probas(
+/// A `--proba` column that is missing, not numeric, or names no class.
+pub(super) fn choose(
     path: &Path,
-    columns: &mut Vec<Column>,
+    names: &[(&str, bool)],
     classes: &[String],
     opts: &LoadOptions,
-) -> Result<Option<Probas>, LoadError> {
+) -> Result<Vec<(usize, u32)>, LoadError> {
     // (column index, class code)
     let mut chosen: Vec<(usize, u32)> = Vec::new();
     let code = |class: &String| {
@@ -82,9 +80,9 @@ pub(super) fn take_probas(
         let mut best: Vec<(usize, u32)> = Vec::new();
         for pattern in &patterns {
             let mut found: Vec<(usize, u32)> = Vec::new();
-            for (i, col) in columns.iter().enumerate() {
-                if let Some(k) = class_of(&col.name, classes, pattern).and_then(&code)
-                    && is_numeric(col)
+            for (i, (name, numeric)) in names.iter().enumerate() {
+                if let Some(k) = class_of(name, classes, pattern).and_then(&code)
+                    && *numeric
                     && !found.iter().any(|(_, c)| *c == k)
                 {
                     found.push((i, k));
@@ -98,23 +96,23 @@ pub(super) fn take_probas(
             chosen = best;
         }
     } else {
-        let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+        let all: Vec<String> = names.iter().map(|(n, _)| (*n).to_string()).collect();
         for (column, class) in &opts.proba {
-            let i = columns
+            let i = names
                 .iter()
-                .position(|c| c.name == *column)
+                .position(|(n, _)| n == column)
                 .or_else(|| {
-                    columns
+                    names
                         .iter()
-                        .position(|c| c.name.eq_ignore_ascii_case(column))
+                        .position(|(n, _)| n.eq_ignore_ascii_case(column))
                 })
                 .ok_or_else(|| LoadError::NoSuchColumn {
                     path: path.to_path_buf(),
                     flag: "--proba".to_string(),
                     column: column.clone(),
-                    columns: names.clone(),
+                    columns: all.clone(),
                 })?;
-            if !is_numeric(&columns[i]) {
+            if !names[i].1 {
                 return Err(LoadError::NotNumeric {
                     path: path.to_path_buf(),
                     role: "probability",
@@ -136,23 +134,16 @@ pub(super) fn take_probas(
             chosen.push((i, k));
         }
     }
-    if chosen.is_empty() {
-        return Ok(None);
+    Ok(chosen)
+}
+
+/// The probability columns, sorted by class.
+pub(super) fn probas(mut columns: Vec<ProbaColumn>) -> Option<Probas> {
+    if columns.is_empty() {
+        return None;
     }
-    chosen.sort_by_key(|&(i, _)| std::cmp::Reverse(i));
-    let mut out: Vec<ProbaColumn> = Vec::with_capacity(chosen.len());
-    for (i, class) in chosen {
-        let col = columns.remove(i);
-        if let ColumnData::Numeric { values, .. } = col.data {
-            out.push(ProbaColumn {
-                class,
-                name: col.name,
-                values,
-            });
-        }
-    }
-    out.sort_by_key(|c| c.class);
-    Ok(Some(Probas { columns: out }))
+    columns.sort_by_key(|c| c.class);
+    Some(Probas { columns })
 }
 
 /// Whether column `name` could hold a class's probability under `opts`
