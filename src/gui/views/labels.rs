@@ -216,7 +216,7 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
         ui.strong("Confident joint: given label (rows) × likely true label (columns)");
         egui::ScrollArea::both()
             .id_salt("label-joint")
-            .max_height(220.0)
+            .max_height((ui.available_height() * 0.6).max(220.0))
             .show(ui, |ui| {
                 egui::Grid::new("label-joint-grid")
                     .striped(true)
