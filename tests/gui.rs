@@ -2161,3 +2161,42 @@ fn the_labels_view_shows_how_much_the_annotators_agree() {
     // The per-group table is of the batch, not of an annotator column.
     harness.get_by_label("batch");
 }
+
+#[test]
+fn a_cell_of_the_confident_joint_reviews_exactly_its_likely_label_errors() {
+    use slicewise::core::label_issues::{Options, for_dataset};
+    use slicewise::gui::views::View;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("three_classes.csv");
+    std::fs::copy(common::root().join("tests/data/three_classes.csv"), &data).unwrap();
+    let mut harness = open(&data);
+    send(&mut harness, Action::Show(View::Labels));
+    settle(&mut harness);
+    // Given cat, likely dog: 102 in the calibrated joint.
+    harness.get_by_label("102").click();
+    assert!(step_until(&mut harness, |h| {
+        h.state().prefs.view == View::Review && !h.state().doc().unwrap().is_filtering()
+    }));
+    settle(&mut harness);
+    let doc = harness.state().doc().unwrap();
+    let (cat, dog) = (
+        doc.ds.class_code("cat").unwrap(),
+        doc.ds.class_code("dog").unwrap(),
+    );
+    let found = for_dataset(&doc.ds, Options::default()).unwrap();
+    let want: Vec<usize> = found
+        .ranked
+        .iter()
+        .copied()
+        .filter(|&r| doc.ds.label[r] == cat && found.suggested[r] == dog)
+        .collect();
+    let listed: Vec<usize> = doc.rows.iter().map(|&r| r as usize).collect();
+    assert!(!want.is_empty());
+    assert_eq!(listed, want);
+    // The condition shows, and removing it lists every likely label error.
+    harness.get_by_label("most probable = dog ✖").click();
+    assert!(step_until(&mut harness, |h| {
+        let d = h.state().doc().unwrap();
+        !d.is_filtering() && d.rows.len() > want.len()
+    }));
+}

@@ -60,6 +60,17 @@ impl ReviewFilter {
         let issues = (self.scope == Scope::LabelIssues).then(|| {
             super::label_issues::for_dataset(ds, super::label_issues::Options::default()).ok()
         });
+        let suggested = match &self.suggested {
+            Some(name) if self.scope == Scope::LabelIssues => match ds.class_code(name) {
+                Some(code) => Some(code),
+                None => return Vec::new(),
+            },
+            _ => None,
+        };
+        let suggested_of = |r: usize| match &issues {
+            Some(Some(found)) => found.suggested[r],
+            _ => u32::MAX,
+        };
         let order: Box<dyn Iterator<Item = usize>> = match &issues {
             Some(Some(found)) => Box::new(found.ranked.iter().copied()),
             Some(None) => Box::new(std::iter::empty()),
@@ -74,6 +85,7 @@ impl ReviewFilter {
                     Scope::HumanDisagrees => ds.human_correct(r) == Some(false),
                 };
                 scope_ok
+                    && suggested.is_none_or(|s| suggested_of(r) == s)
                     && truth.is_none_or(|t| t == Some(ds.label[r]))
                     && pred.is_none_or(|p| p == Some(ds.pred[r]))
                     && slices.iter().all(|(codes, code)| codes.get(r) == *code)

@@ -74,6 +74,10 @@ pub struct ReviewFilter {
     /// session: the comparison is not either).
     #[serde(skip)]
     pub flip: Option<Flip>,
+    /// With likely label errors: only those whose most probable class is
+    /// this one (a cell of the confident joint; not kept in the session).
+    #[serde(skip)]
+    pub suggested: Option<String>,
 }
 
 /// How an example of the first run fared in the second.

@@ -232,11 +232,29 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
                             ui.label(RichText::new(name).strong());
                             for (j, &v) in row.iter().enumerate() {
                                 let text = RichText::new(count(v));
-                                ui.label(if i != j && v > 0 {
-                                    text.color(crate::gui::theme::RED)
+                                if i != j && v > 0 {
+                                    // A cell: review the likely label errors
+                                    // given i whose most probable class is j.
+                                    let cell = ui
+                                        .link(text.color(crate::gui::theme::RED))
+                                        .on_hover_text(format!(
+                                            "Labelled {name}, likely {}: review those flagged",
+                                            r.classes[j]
+                                        ));
+                                    if cell.clicked() {
+                                        ctx.commands.send(Command::SetFilter(ReviewFilter {
+                                            scope: Scope::LabelIssues,
+                                            truth: Some(name.clone()),
+                                            suggested: Some(r.classes[j].clone()),
+                                            ..ReviewFilter::default()
+                                        }));
+                                        ctx.commands.send(crate::gui::actions::Action::Show(
+                                            super::View::Review,
+                                        ));
+                                    }
                                 } else {
-                                    text
-                                });
+                                    ui.label(text);
+                                }
                             }
                             ui.end_row();
                         }

@@ -148,6 +148,15 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
         );
     });
     ui.horizontal_wrapped(|ui| {
+        if let Some(s) = f.suggested.clone()
+            && f.scope == Scope::LabelIssues
+            && ui
+                .button(format!("most probable = {s} ✖"))
+                .on_hover_text("Only likely label errors whose most probable class is this one; remove the condition")
+                .clicked()
+        {
+            f.suggested = None;
+        }
         ui.label("Slice");
         let mut remove = None;
         for (i, (col, value)) in f.slices.iter().enumerate() {
