@@ -400,7 +400,8 @@ impl CompareView {
             )
             .weak(),
         );
-        egui::ScrollArea::vertical()
+        // Wider than a 1024-pixel window: the tables scroll sideways too.
+        egui::ScrollArea::both()
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 // Tags none of whose examples are in both runs say nothing.
