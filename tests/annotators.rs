@@ -163,3 +163,51 @@ fn the_report_prints_and_writes_the_agreement() {
         assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     }
 }
+
+#[test]
+fn without_a_human_column_the_annotators_give_each_tag_its_hlp() {
+    use slicewise::core::priority::{HlpSource, prioritise};
+    use slicewise::core::session::TagDef;
+    use slicewise::core::tags::{Annotations, Edit};
+    let ds = common::load(&common::root().join("tests/data/annotators_votes.csv"));
+    assert!(
+        ds.human.is_none() && ds.has_human(),
+        "the votes are the human labels"
+    );
+    let mut state = Annotations::new(&ds);
+    state
+        .apply(
+            &ds,
+            Edit::AddTag {
+                index: 0,
+                id: None,
+                def: TagDef::rule("batch one", "", "batch == \"b1\""),
+                members: Vec::new(),
+            },
+        )
+        .unwrap();
+    let row = prioritise(&ds, &state).into_iter().next().unwrap();
+    assert_eq!(row.hlp_source, Some(HlpSource::Annotators));
+    // As from a human column: the share of votes equal to the given label
+    // among the tag's errors and among its correct examples, weighted by
+    // how many examples each holds.
+    let batch = ds.column("batch").unwrap();
+    let votes = detect(&ds).unwrap().unwrap();
+    let (mut sums, mut rows) = ([[0.0_f64; 2]; 2], [0.0_f64; 2]);
+    for r in (0..ds.rows()).filter(|&r| batch.display(r) == "b1") {
+        let s = usize::from(ds.is_error(r));
+        rows[s] += 1.0;
+        for (c, counts) in votes.counts.iter().enumerate() {
+            sums[s][0] += f64::from(counts[r]);
+            if ds.label[r] as usize == c {
+                sums[s][1] += f64::from(counts[r]);
+            }
+        }
+    }
+    let share = |s: usize| sums[s][1] / sums[s][0];
+    let want = (rows[0] * share(0) + rows[1] * share(1)) / (rows[0] + rows[1]);
+    close(row.hlp, &serde_json::json!(want), "HLP of batch b1");
+    // And the table says where it comes from.
+    let text = slicewise::core::render::tags_table(&[row], false).to_text();
+    assert!(text.contains("(annotators)"), "{text}");
+}

@@ -71,6 +71,30 @@ pub fn is_vote_column(name: &str) -> bool {
     PREFIXES.iter().any(|p| after(name, p).is_some())
 }
 
+impl Votes {
+    /// The votes as human labels counted per row: how many votes, and how
+    /// many equal the given label.
+    #[must_use]
+    pub fn human_counts(&self, labels: &[u32]) -> super::dataset::HumanCounts {
+        let n = labels.len();
+        let mut labelled = vec![0.0; n];
+        let mut agree = vec![0.0; n];
+        for (c, counts) in self.counts.iter().enumerate() {
+            for (r, &v) in counts.iter().enumerate() {
+                labelled[r] += f64::from(v);
+                if labels[r] as usize == c {
+                    agree[r] += f64::from(v);
+                }
+            }
+        }
+        super::dataset::HumanCounts {
+            labelled,
+            agree,
+            from_annotators: true,
+        }
+    }
+}
+
 /// The rest of `name` after `prefix`, in any case.
 fn after<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
     let head = name.get(..prefix.len())?;

@@ -24,6 +24,9 @@ pub enum HlpSource {
     Typed,
     /// Accuracy of the human-label column inside the tag.
     HumanColumn,
+    /// The share of the annotators' votes equal to the given label inside
+    /// the tag.
+    Annotators,
 }
 
 impl HlpSource {
@@ -33,6 +36,7 @@ impl HlpSource {
         match self {
             Self::Typed => "typed",
             Self::HumanColumn => "human column",
+            Self::Annotators => "annotators",
         }
     }
 }
@@ -324,12 +328,20 @@ fn tag_row_in(
     let (hlp, hlp_source) = match tag.def.hlp {
         Some(h) => (Some(h), Some(HlpSource::Typed)),
         None => match hlp_weights.and_then(|(we, wc)| human_hlp(&c, we, wc)) {
+            Some(h) if ds.human_counts.as_ref().is_some_and(|c| c.from_annotators) => {
+                (Some(h), Some(HlpSource::Annotators))
+            }
             Some(h) => (Some(h), Some(HlpSource::HumanColumn)),
             None => (None, None),
         },
     };
+    // From human labels (a column, or annotators' votes), not typed.
+    let from_humans = matches!(
+        hlp_source,
+        Some(HlpSource::HumanColumn | HlpSource::Annotators)
+    );
     // How many human labels the HLP rests on, and its interval over them.
-    let hlp_examples = if hlp_source == Some(HlpSource::HumanColumn) {
+    let hlp_examples = if from_humans {
         let (we, wc) = hlp_weights.unwrap_or((1.0, 1.0));
         (if we > 0.0 {
             c.human_n_errors.effective()
@@ -344,13 +356,12 @@ fn tag_row_in(
         0.0
     };
     let hlp_ci = hlp
-        .filter(|_| hlp_source == Some(HlpSource::HumanColumn))
+        .filter(|_| from_humans)
         .and_then(|h| super::stats::wilson_p(h, hlp_examples));
     // A tag with nothing tagged yet has no numbers to misread ("n/a").
     let few_reviewed = !exact
         && c.tagged().w > 0.0
-        && (c.tagged().effective() < FEW_REVIEWED
-            || hlp_source == Some(HlpSource::HumanColumn) && hlp_examples < FEW_REVIEWED);
+        && (c.tagged().effective() < FEW_REVIEWED || from_humans && hlp_examples < FEW_REVIEWED);
     if few_reviewed {
         notes.push(format!(
             "Few reviewed: {:.0} tagged example(s) reviewed; the numbers are estimates with wide intervals.",
@@ -363,7 +374,7 @@ fn tag_row_in(
         } else {
             "No HLP: type one for this tag, or load a human-label column (--human COL).".to_string()
         });
-    } else if hlp_source == Some(HlpSource::HumanColumn) && accuracy.value.is_none() {
+    } else if from_humans && accuracy.value.is_none() {
         notes.push("HLP from the human labels of the reviewed tagged errors only.".to_string());
     }
 

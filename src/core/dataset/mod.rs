@@ -210,6 +210,9 @@ pub struct HumanCounts {
     pub labelled: Vec<f64>,
     /// Examples whose human label equals the true label, per row.
     pub agree: Vec<f64>,
+    /// Counted from annotators' votes (`annotator_<name>`, `votes_<class>`)
+    /// rather than a count cube's columns: each vote is one human label.
+    pub from_annotators: bool,
 }
 
 /// The cube columns of [`HumanCounts`].

@@ -257,6 +257,17 @@ pub(super) fn finish(
         warnings,
         load_phases: Vec::new(),
     };
+    // Without a human-label column, annotators' votes are the human
+    // labels: every vote one, so human-level performance is the share of
+    // votes equal to the given label (a vote column that is no count is
+    // reported by the report, not here).
+    if ds.human.is_none()
+        && ds.human_counts.is_none()
+        && ds.weights.is_none()
+        && let Ok(Some(votes)) = crate::core::annotators::detect(&ds)
+    {
+        ds.human_counts = Some(votes.human_counts(&ds.label));
+    }
     ds.weigh_totals();
     Ok(ds)
 }
@@ -301,7 +312,11 @@ fn take_human_counts(
             ),
         });
     }
-    Ok(Some(HumanCounts { labelled, agree }))
+    Ok(Some(HumanCounts {
+        labelled,
+        agree,
+        from_annotators: false,
+    }))
 }
 
 pub(super) fn check_nulls(

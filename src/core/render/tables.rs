@@ -100,6 +100,7 @@ pub fn tags_table(rows: &[TagRow], with_ci: bool) -> Table {
         };
         let hlp = match r.hlp_source {
             Some(HlpSource::HumanColumn) => format!("{} (human)", cell(SortKey::Hlp)),
+            Some(HlpSource::Annotators) => format!("{} (annotators)", cell(SortKey::Hlp)),
             _ => cell(SortKey::Hlp),
         };
         let mut name = r.tag.clone();
