@@ -211,3 +211,32 @@ fn without_a_human_column_the_annotators_give_each_tag_its_hlp() {
     let text = slicewise::core::render::tags_table(&[row], false).to_text();
     assert!(text.contains("(annotators)"), "{text}");
 }
+
+#[test]
+fn flags_name_other_prefixes_or_turn_detection_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::root().join("tests/data/annotators_columns.csv"))
+        .unwrap()
+        .replace("annotator_", "rater_");
+    let raters = common::write(dir.path(), "raters.csv", &text);
+    let run = |file: &std::path::Path, args: &[&str]| -> Value {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_slicewise"))
+            .arg("report")
+            .arg(file)
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    assert!(
+        run(&raters, &[])["annotators"].is_null(),
+        "rater_ is no default"
+    );
+    let j = run(&raters, &["--annotator-prefix", "rater_"]);
+    let alpha = j["annotators"]["overall"]["alpha"].as_f64().unwrap();
+    assert!((alpha - 0.611_890_747_240_402_3).abs() < 1e-9, "{alpha}");
+    let votes = common::root().join("tests/data/annotators_votes.csv");
+    assert!(run(&votes, &["--votes-prefix", ""])["annotators"].is_null());
+}

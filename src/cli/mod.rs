@@ -161,6 +161,14 @@ pub struct ColumnArgs {
     /// A probability column and its class, COL=CLASS (repeatable; replaces detection).
     #[arg(long, value_name = "COL=CLASS", value_parser = parse_proba)]
     pub proba: Vec<(String, String)>,
+    /// Annotators' label columns are named PREFIX<annotator> (default:
+    /// annotator_). An empty value reads no annotator columns.
+    #[arg(long, value_name = "PREFIX")]
+    pub annotator_prefix: Option<String>,
+    /// Vote count columns are named PREFIX<class> (default: votes_). An
+    /// empty value reads no vote columns.
+    #[arg(long, value_name = "PREFIX")]
+    pub votes_prefix: Option<String>,
 }
 
 /// Most threads `--threads` asks for.
@@ -238,6 +246,8 @@ impl Default for ColumnArgs {
             bins: load::DEFAULT_BINS,
             proba_prefix: None,
             proba: Vec::new(),
+            annotator_prefix: None,
+            votes_prefix: None,
         }
     }
 }
@@ -257,6 +267,8 @@ impl ColumnArgs {
             text: RoleChoice::flag(self.text.as_deref()),
             weight: RoleChoice::flag(self.weight.as_deref()),
             not_slices: None,
+            annotator_prefix: self.annotator_prefix.clone(),
+            votes_prefix: self.votes_prefix.clone(),
             bins: Some(self.bins),
             proba_prefix: self.proba_prefix.clone(),
             proba: self.proba.clone(),

@@ -61,14 +61,36 @@ pub enum VotesError {
     },
 }
 
-/// The prefixes of annotator columns and of vote count columns.
+/// The default prefixes of annotator columns and of vote count columns.
 const PREFIXES: [&str; 2] = ["annotator_", "votes_"];
 
+/// The prefixes of annotator and vote columns `roles` ask for (`None`:
+/// none of that shape; `--annotator-prefix` and `--votes-prefix`).
+fn prefixes(roles: &super::dataset::Roles) -> [Option<&str>; 2] {
+    [
+        pick(roles.annotator_prefix.as_deref(), PREFIXES[0]),
+        pick(roles.votes_prefix.as_deref(), PREFIXES[1]),
+    ]
+}
+
+/// The chosen prefix (empty: none), else the default.
+fn pick<'a>(chosen: Option<&'a str>, default: &'static str) -> Option<&'a str> {
+    match chosen {
+        None => Some(default),
+        Some("") => None,
+        Some(p) => Some(p),
+    }
+}
+
 /// Whether column `name` could hold an annotator's labels or a class's
-/// votes (a load that reads only some columns reads these too).
+/// votes under `roles` (a load that reads only some columns reads these
+/// too).
 #[must_use]
-pub fn is_vote_column(name: &str) -> bool {
-    PREFIXES.iter().any(|p| after(name, p).is_some())
+pub fn is_vote_column(name: &str, roles: &super::dataset::Roles) -> bool {
+    prefixes(roles)
+        .into_iter()
+        .flatten()
+        .any(|p| after(name, p).is_some())
 }
 
 impl Votes {
@@ -112,10 +134,11 @@ fn after<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
 pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
     let k = ds.classes.len();
     let n = ds.rows();
+    let [annotator_prefix, votes_prefix] = prefixes(&ds.roles);
     let annotator_columns: Vec<&super::dataset::Column> = ds
         .columns
         .iter()
-        .filter(|c| after(&c.name, PREFIXES[0]).is_some())
+        .filter(|c| annotator_prefix.is_some_and(|p| after(&c.name, p).is_some()))
         .collect();
     if !annotator_columns.is_empty() {
         let mut counts = vec![vec![0u32; n]; k];
@@ -150,12 +173,18 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
                     col.name
                 ));
             }
-            let name = after(&col.name, PREFIXES[0])
+            let name = annotator_prefix
+                .and_then(|p| after(&col.name, p))
                 .unwrap_or(&col.name)
                 .to_string();
             annotators.push((name, labels));
         }
-        let source = Source::Annotators(annotators_names(ds));
+        let source = Source::Annotators(
+            annotators
+                .iter()
+                .map(|(name, _)| format!("{}{name}", annotator_prefix.unwrap_or_default()))
+                .collect(),
+        );
         return Ok(Some(Votes {
             source,
             counts,
@@ -165,7 +194,9 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
     }
     let mut per_class: Vec<(u32, &super::dataset::Column)> = Vec::new();
     for col in &ds.columns {
-        if let Some(class) = after(&col.name, PREFIXES[1]).and_then(|c| ds.class_code(c))
+        if let Some(class) = votes_prefix
+            .and_then(|p| after(&col.name, p))
+            .and_then(|c| ds.class_code(c))
             && matches!(col.data, ColumnData::Numeric { .. })
             && !per_class.iter().any(|(c, _)| *c == class)
         {
@@ -207,14 +238,6 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
         annotators: Vec::new(),
         warnings: Vec::new(),
     }))
-}
-
-fn annotators_names(ds: &Dataset) -> Vec<String> {
-    ds.columns
-        .iter()
-        .filter(|c| after(&c.name, PREFIXES[0]).is_some())
-        .map(|c| c.name.clone())
-        .collect()
 }
 
 /// Agreement over a set of examples.

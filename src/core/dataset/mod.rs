@@ -173,6 +173,13 @@ pub struct Roles {
     /// Columns…); every other metadata column is a slice column.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_slices: Vec<String>,
+    /// The prefix of annotator label columns (`None`: `annotator_`; empty:
+    /// none are read as annotators).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotator_prefix: Option<String>,
+    /// The prefix of vote count columns (`None`: `votes_`; empty: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes_prefix: Option<String>,
 }
 
 /// Per-row weights from a weight column (scikit-learn's `sample_weight`).

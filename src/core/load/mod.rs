@@ -618,6 +618,8 @@ pub fn preview(path: &Path, format: Option<InputFormat>) -> Result<Preview, Load
         text: find_by_name(&plain, names::TEXT),
         weight: find_by_name(&plain, names::WEIGHT),
         not_slices: Vec::new(),
+        annotator_prefix: None,
+        votes_prefix: None,
     };
     let probas = probas::candidates(&plain);
     Ok(Preview {

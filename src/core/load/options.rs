@@ -157,6 +157,12 @@ pub struct LoadOptions {
     /// Metadata columns not to slice by (shown in the inspector only);
     /// `None` takes the session's choice, else every one is a slice column.
     pub not_slices: Option<Vec<String>>,
+    /// The prefix of annotator label columns (`None`: the session's, else
+    /// `annotator_`; empty: no annotator columns).
+    pub annotator_prefix: Option<String>,
+    /// The prefix of vote count columns (`None`: the session's, else
+    /// `votes_`; empty: no vote columns).
+    pub votes_prefix: Option<String>,
     /// Quantile bins for numeric slice columns (default 5).
     pub bins: Option<usize>,
     /// Prefix of per-class probability columns (`PREFIX<class>`); `None`
@@ -193,6 +199,8 @@ impl LoadOptions {
             text: chosen(&roles.text),
             weight: chosen(&roles.weight),
             not_slices: Some(roles.not_slices.clone()),
+            annotator_prefix: roles.annotator_prefix.clone(),
+            votes_prefix: roles.votes_prefix.clone(),
             ..self.clone()
         }
     }
@@ -218,6 +226,14 @@ impl LoadOptions {
                 .not_slices
                 .clone()
                 .or_else(|| Some(roles.not_slices.clone())),
+            annotator_prefix: self
+                .annotator_prefix
+                .clone()
+                .or_else(|| roles.annotator_prefix.clone()),
+            votes_prefix: self
+                .votes_prefix
+                .clone()
+                .or_else(|| roles.votes_prefix.clone()),
             ..self.clone()
         }
     }

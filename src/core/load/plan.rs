@@ -18,6 +18,7 @@ pub(super) fn projection(
     roles: &Roles,
     file: &[String],
 ) -> Option<Vec<String>> {
+    let roles_of = roles;
     let roles = role_columns(roles);
     let wanted: Vec<&str> = match &opts.columns {
         ColumnSelection::All => return None,
@@ -47,7 +48,7 @@ pub(super) fn projection(
             roles.iter().any(|r| r == *c)
                 || wanted.contains(&c.as_str())
                 || (probabilities && super::probas::could_be(clean(c), opts))
-                || (probabilities && crate::core::annotators::is_vote_column(clean(c)))
+                || (probabilities && crate::core::annotators::is_vote_column(clean(c), roles_of))
         })
         .cloned()
         .collect();

@@ -134,6 +134,8 @@ pub fn detect_roles(
         text: pick("--text", &opts.text, names::TEXT)?,
         weight: pick("--weight", &opts.weight, names::WEIGHT)?,
         // Names no longer in the file are forgotten.
+        annotator_prefix: opts.annotator_prefix.clone(),
+        votes_prefix: opts.votes_prefix.clone(),
         not_slices: opts
             .not_slices
             .iter()
