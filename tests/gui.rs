@@ -2200,3 +2200,33 @@ fn a_cell_of_the_confident_joint_reviews_exactly_its_likely_label_errors() {
         !d.is_filtering() && d.rows.len() > want.len()
     }));
 }
+
+#[test]
+fn l_tags_the_selected_example_as_a_label_error_with_a_normal_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("three_classes.csv");
+    std::fs::copy(common::root().join("tests/data/three_classes.csv"), &data).unwrap();
+    let mut harness = open(&data);
+    send(
+        &mut harness,
+        Command::SetFilter(ReviewFilter {
+            scope: slicewise::core::filter::Scope::LabelIssues,
+            ..ReviewFilter::default()
+        }),
+    );
+    settle(&mut harness);
+    let row = cursor_row(harness.state());
+    harness.key_press(Key::L);
+    harness.run();
+    let doc = harness.state().doc().unwrap();
+    let tag = doc
+        .annotations
+        .tag_by_name("label error")
+        .expect("made on first use");
+    assert!(tag.members.get(row));
+    assert!(doc.table().iter().any(|r| r.tag == "label error"));
+    // Again: off (a toggle, as the tag keys).
+    harness.key_press(Key::L);
+    harness.run();
+    assert_eq!(tagged(harness.state(), "label error"), 0);
+}

@@ -50,6 +50,9 @@ pub enum Action {
     NewTag,
     /// Mark the selection reviewed without a tag.
     MarkReviewed,
+    /// Put the tag "label error" on the selection (made on first use), or
+    /// take it off.
+    LabelError,
     /// Mark the selection not reviewed (removes its tags).
     MarkUnreviewed,
     /// Show a view.
@@ -98,7 +101,13 @@ impl Action {
             Self::Last,
         ];
         v.extend((1..=9).map(Self::TagKey));
-        v.extend([Self::NewTag, Self::MarkReviewed, Self::Undo, Self::Redo]);
+        v.extend([
+            Self::NewTag,
+            Self::MarkReviewed,
+            Self::LabelError,
+            Self::Undo,
+            Self::Redo,
+        ]);
         v.extend(View::ALL.map(Self::Show));
         v.extend([
             Self::OpenDialog,
@@ -137,6 +146,7 @@ impl Action {
             Self::TagKey(k) => format!("Toggle tag {k}"),
             Self::NewTag => "New tag…".into(),
             Self::MarkReviewed => "Mark reviewed".into(),
+            Self::LabelError => "Tag as a label error".into(),
             Self::MarkUnreviewed => "Mark not reviewed".into(),
             Self::Show(v) => v.label().into(),
             Self::ToggleShortcuts => "Keyboard shortcuts".into(),
@@ -179,6 +189,9 @@ impl Action {
             }
             Self::TagKey(_) => TOGGLE_TAG_TIP,
             Self::NewTag => "Create a tag and put it on the selected examples",
+            Self::LabelError => {
+                "Put the tag \"label error\" on the selected examples (made on first use), or take it off: a normal tag, so it enters the prioritisation table, exports and compare"
+            }
             Self::MarkReviewed => "Mark the selected examples reviewed without tagging them",
             Self::MarkUnreviewed => {
                 "Forget that the selected examples were reviewed (removes their tags)"
@@ -219,6 +232,7 @@ impl Action {
                 .and_then(|&d| key(NONE, d)),
             Self::NewTag => key(NONE, Key::N),
             Self::MarkReviewed => key(NONE, Key::R),
+            Self::LabelError => key(NONE, Key::L),
             Self::Show(v) => v.digit().and_then(|d| key(Modifiers::COMMAND, d)),
             Self::ToggleShortcuts => key(Modifiers::SHIFT, Key::Questionmark),
             Self::Escape => key(NONE, Key::Escape),

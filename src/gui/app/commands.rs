@@ -19,6 +19,9 @@ use crate::gui::error::GuiError;
 use crate::gui::jobs::{start_compare, start_dialog, start_export, start_load, start_text_export};
 use crate::gui::tabs::View;
 
+/// The tag `l` puts on the selection.
+const LABEL_ERROR_TAG: &str = "label error";
+
 /// Rows jumped by Page Up / Page Down.
 const PAGE: isize = 25;
 
@@ -423,6 +426,30 @@ impl App {
                     .map(|t| t.id)
                     .ok_or(GuiError::NoTagOnKey(key))?;
                 doc.toggle(id)?;
+                let on = doc
+                    .annotations
+                    .tag(id)
+                    .is_some_and(|t| doc.cursor_row().is_some_and(|r| t.members.get(r)));
+                if self.prefs.advance && on {
+                    self.advance();
+                }
+                Ok(None)
+            }
+            Action::LabelError => {
+                let Some(doc) = self.doc_mut() else {
+                    return Ok(None);
+                };
+                if doc.cursor.is_none() {
+                    return Err(GuiError::NoSelection);
+                }
+                let id = match doc.annotations.tag_by_name(LABEL_ERROR_TAG) {
+                    Some(t) if !t.is_rule() => {
+                        let id = t.id;
+                        doc.toggle(id)?;
+                        id
+                    }
+                    _ => doc.create_tag(LABEL_ERROR_TAG)?,
+                };
                 let on = doc
                     .annotations
                     .tag(id)
