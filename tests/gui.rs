@@ -36,22 +36,26 @@ fn open(path: &Path) -> Harness<'static, App> {
 /// Opens `path` and, like `slicewise open BEFORE --compare AFTER`, compares
 /// it with a second run.
 fn open_comparing(path: &Path, compare: Option<&Path>) -> Harness<'static, App> {
-    let path = path.to_path_buf();
+    start(Some(path), compare, Vec2::new(1400.0, 900.0))
+}
+
+/// The app in a window of `size`, opening `file` (or the welcome screen)
+/// and comparing it with `compare`, settled.
+fn start(file: Option<&Path>, compare: Option<&Path>, size: Vec2) -> Harness<'static, App> {
+    let file = file.map(Path::to_path_buf);
     let compare = compare.map(Path::to_path_buf);
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .build_eframe(move |cc| {
-            App::new(
-                cc,
-                Startup {
-                    file: Some(path),
-                    compare,
-                    options: LoadOptions::default(),
-                    blocking: true,
-                    builtin_dialogs: true,
-                },
-            )
-        });
+    let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        App::new(
+            cc,
+            Startup {
+                file,
+                compare,
+                options: LoadOptions::default(),
+                blocking: true,
+                builtin_dialogs: true,
+            },
+        )
+    });
     settle(&mut harness);
     harness
 }
@@ -1914,21 +1918,7 @@ fn the_app_writes_lifts_in_points_and_marks_few_reviewed_tags() {
 
 /// The sample opened in a window of `size`.
 fn open_at(path: &Path, size: Vec2) -> Harness<'static, App> {
-    let path = path.to_path_buf();
-    let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
-        App::new(
-            cc,
-            Startup {
-                file: Some(path),
-                compare: None,
-                options: LoadOptions::default(),
-                blocking: true,
-                builtin_dialogs: true,
-            },
-        )
-    });
-    settle(&mut harness);
-    harness
+    start(Some(path), None, size)
 }
 
 #[test]
@@ -2080,20 +2070,7 @@ fn without_a_file_the_welcome_screen_unpacks_the_sample_into_the_data_folder() {
     assert_eq!(startup_sample(elsewhere.path()), None);
     assert!(startup_sample(&common::root()).is_some());
     let data = tempfile::tempdir().unwrap();
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1024.0, 768.0))
-        .build_eframe(|cc| {
-            App::new(
-                cc,
-                Startup {
-                    file: None,
-                    compare: None,
-                    options: LoadOptions::default(),
-                    blocking: true,
-                    builtin_dialogs: true,
-                },
-            )
-        });
+    let mut harness = start(None, None, Vec2::new(1024.0, 768.0));
     harness.state_mut().set_data_dir(data.path().to_path_buf());
     harness.run();
     assert!(harness.state().doc().is_none());

@@ -288,14 +288,15 @@ impl Sums {
     }
 
     /// Adds `times` examples with these votes and this label.
-    #[allow(clippy::cast_precision_loss)]
     fn add(&mut self, votes: &[u32], label: usize, times: f64) {
-        let m: u64 = votes.iter().map(|&v| u64::from(v)).sum();
-        self.votes += m as f64 * times;
+        // In floating point: vote counts come from the file, and their
+        // squares overflow whole numbers of 64 bits.
+        let m: f64 = votes.iter().map(|&v| f64::from(v)).sum();
+        self.votes += m * times;
         self.right += f64::from(votes.get(label).copied().unwrap_or(0)) * times;
-        if m >= 2 {
-            let squares: u64 = votes.iter().map(|&v| u64::from(v) * u64::from(v)).sum();
-            self.disagreeing += (m * m - squares) as f64 / (m - 1) as f64 * times;
+        if m >= 2.0 {
+            let squares: f64 = votes.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+            self.disagreeing += (m * m - squares) / (m - 1.0) * times;
             for (c, &v) in votes.iter().enumerate() {
                 self.pairable_votes[c] += f64::from(v) * times;
             }
@@ -335,14 +336,17 @@ pub fn agreement(
     let mut agreement_sum = 0.0;
     for &r in rows {
         let v: Vec<u32> = (0..k).map(|c| votes.counts[c][r]).collect();
-        let m: u32 = v.iter().sum();
+        let m: u64 = v.iter().map(|&x| u64::from(x)).sum();
         if m >= 2 {
             pairable += 1;
         }
         if m > 0 {
             with_votes += 1;
             let top = v.iter().copied().max().unwrap_or(0);
-            agreement_sum += f64::from(top) / f64::from(m);
+            #[allow(clippy::cast_precision_loss)]
+            {
+                agreement_sum += f64::from(top) / m as f64;
+            }
             let leaders: Vec<usize> = (0..k).filter(|&c| v[c] == top).collect();
             if leaders.len() > 1 {
                 ties += 1;
@@ -590,5 +594,15 @@ mod tests {
         let a = agreement(&v, &[0, 1], &[0, 1], 100, 1);
         assert!(a.alpha.unwrap() < 0.0);
         assert_eq!(a.ties, 2);
+    }
+
+    #[test]
+    fn vote_counts_as_large_as_a_file_can_hold_do_not_overflow() {
+        let big = u32::MAX;
+        let v = votes(&[[big, big], [big, 0], [0, big]]);
+        let a = agreement(&v, &[0, 0, 1], &[0, 1, 2], 10, 1);
+        assert!(a.alpha.is_some_and(f64::is_finite), "{a:?}");
+        assert!((a.accuracy.unwrap() - 0.75).abs() < 1e-12);
+        assert_eq!(a.ties, 1);
     }
 }

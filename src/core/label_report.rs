@@ -12,8 +12,9 @@ use crate::core::stats::{Interval, wilson};
 
 /// Examples listed in text and Markdown unless asked for all.
 pub const SHOWN: usize = 50;
-/// Classes beyond which the text shows no confident joint (JSON has it).
-const JOINT_CLASSES: usize = 12;
+/// Classes beyond which the text and the app show no confident joint
+/// (a K × K table; the JSON has it).
+pub const JOINT_CLASSES: usize = 12;
 
 /// One row of a per-class or per-group table.
 #[derive(Debug, Clone, PartialEq)]

@@ -182,6 +182,26 @@ pub struct Roles {
     pub votes_prefix: Option<String>,
 }
 
+impl Roles {
+    /// The columns a role names, in the order label, prediction, id, score,
+    /// human, image, text, weight.
+    #[must_use]
+    pub fn columns(&self) -> Vec<&String> {
+        [Some(&self.label), Some(&self.pred)]
+            .into_iter()
+            .chain([
+                self.id.as_ref(),
+                self.score.as_ref(),
+                self.human.as_ref(),
+                self.image.as_ref(),
+                self.text.as_ref(),
+                self.weight.as_ref(),
+            ])
+            .flatten()
+            .collect()
+    }
+}
+
 /// Per-row weights from a weight column (scikit-learn's `sample_weight`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weights {

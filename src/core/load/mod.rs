@@ -107,22 +107,9 @@ pub fn resolve_format(path: &Path, format: Option<InputFormat>) -> Result<InputF
         })
 }
 
-/// The columns a role names, in the order label, prediction, id, score,
-/// human, image, text.
+/// The columns a role names ([`Roles::columns`]), owned.
 fn role_columns(roles: &Roles) -> Vec<String> {
-    [Some(&roles.label), Some(&roles.pred)]
-        .into_iter()
-        .chain([
-            roles.id.as_ref(),
-            roles.score.as_ref(),
-            roles.human.as_ref(),
-            roles.image.as_ref(),
-            roles.text.as_ref(),
-            roles.weight.as_ref(),
-        ])
-        .flatten()
-        .cloned()
-        .collect()
+    roles.columns().into_iter().cloned().collect()
 }
 
 /// Loads a predictions table.

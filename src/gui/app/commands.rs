@@ -426,13 +426,7 @@ impl App {
                     .map(|t| t.id)
                     .ok_or(GuiError::NoTagOnKey(key))?;
                 doc.toggle(id)?;
-                let on = doc
-                    .annotations
-                    .tag(id)
-                    .is_some_and(|t| doc.cursor_row().is_some_and(|r| t.members.get(r)));
-                if self.prefs.advance && on {
-                    self.advance();
-                }
+                self.advance_if_tagged(id);
                 Ok(None)
             }
             Action::LabelError => {
@@ -450,13 +444,7 @@ impl App {
                     }
                     _ => doc.create_tag(LABEL_ERROR_TAG)?,
                 };
-                let on = doc
-                    .annotations
-                    .tag(id)
-                    .is_some_and(|t| doc.cursor_row().is_some_and(|r| t.members.get(r)));
-                if self.prefs.advance && on {
-                    self.advance();
-                }
+                self.advance_if_tagged(id);
                 Ok(None)
             }
             Action::NewTag => {
@@ -612,6 +600,19 @@ impl App {
         }
         let mailbox = self.commands.mailbox(ctx);
         self.loading = Some(start_load(path, options, ctx, mailbox));
+    }
+
+    /// After a tag key: moves on to the next example when "advance after
+    /// tagging" is on and the tag `id` went on (not off) the example.
+    fn advance_if_tagged(&mut self, id: crate::core::tags::TagId) {
+        let on = self.doc().is_some_and(|doc| {
+            doc.annotations
+                .tag(id)
+                .is_some_and(|t| doc.cursor_row().is_some_and(|r| t.members.get(r)))
+        });
+        if self.prefs.advance && on {
+            self.advance();
+        }
     }
 
     /// Shows the column roles of the open file, its columns and first

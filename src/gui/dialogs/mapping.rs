@@ -200,18 +200,7 @@ fn optional_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<String>, names
 /// The metadata columns (those no role takes), each ticked when it is a
 /// slice column; an unticked one is only shown in the inspector.
 fn slices_ui(ui: &mut egui::Ui, choice: &mut Roles, names: &[String]) {
-    let roles: Vec<&String> = [Some(&choice.label), Some(&choice.pred)]
-        .into_iter()
-        .chain([
-            choice.score.as_ref(),
-            choice.id.as_ref(),
-            choice.human.as_ref(),
-            choice.image.as_ref(),
-            choice.text.as_ref(),
-            choice.weight.as_ref(),
-        ])
-        .flatten()
-        .collect();
+    let roles: Vec<String> = choice.columns().into_iter().cloned().collect();
     let metadata: Vec<&String> = names.iter().filter(|n| !roles.contains(n)).collect();
     if metadata.is_empty() {
         return;

@@ -213,6 +213,16 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
     }
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
+        if r.classes.len() > label_report::JOINT_CLASSES {
+            // K × K cells laid out every frame: not for hundreds of classes.
+            ui.label(
+                RichText::new(format!(
+                    "The confident joint of {} classes is too large to show here: slicewise label-issues --format json writes it.",
+                    r.classes.len()
+                ))
+                .weak(),
+            );
+        } else {
         ui.strong("Confident joint: given label (rows) × likely true label (columns)");
         egui::ScrollArea::both()
             .id_salt("label-joint")
@@ -260,6 +270,7 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
                         }
                     });
             });
+        }
         let ui = &mut cols[1];
         ui.strong("Per class of the given label");
         share_grid(ui, "label-issues-class", &r.per_class);
