@@ -97,10 +97,11 @@ pub(super) fn run_label_issues(args: &LabelIssuesArgs) -> Result<(), Failure> {
     })?;
     t.lap("search");
     let report =
-        LabelIssuesReport::new(&ds, Some(&state), found, &by, args.all).map_err(|e| Failure {
-            code: super::report_error_code(&crate::core::report::ReportError::Slice(e.clone())),
-            error: anyhow::anyhow!("{e}: {}", args.data.display()),
-        })?;
+        LabelIssuesReport::new(&ds, Some(&state), std::sync::Arc::new(found), &by, args.all)
+            .map_err(|e| Failure {
+                code: super::report_error_code(&crate::core::report::ReportError::Slice(e.clone())),
+                error: anyhow::anyhow!("{e}: {}", args.data.display()),
+            })?;
     t.lap("tables");
     args.output.write(&report)?;
     t.lap("output");

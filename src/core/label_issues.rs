@@ -362,64 +362,121 @@ fn thresholds(labels: &[u32], probs: &[&[f64]]) -> Vec<f64> {
         .collect()
 }
 
-/// The first most probable class of row `i` (numpy's `argmax`).
-fn argmax(probs: &[&[f64]], i: usize) -> usize {
+/// The first most probable class of a row (numpy's `argmax`).
+fn argmax(row: &[f64]) -> usize {
     let mut best = 0;
-    for k in 1..probs.len() {
-        if probs[k][i] > probs[best][i] {
-            best = k;
+    for (c, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = c;
         }
     }
     best
 }
 
-/// Whether row `i`'s given label is, within 10⁻⁶, its most probable class
-/// (cleanlab's `_reduce_issues`): such a row is never flagged.
-fn label_is_top(probs: &[&[f64]], labels: &[u32], i: usize) -> bool {
-    let l = labels[i] as usize;
-    let mut best = 0;
-    let mut top = f64::NEG_INFINITY;
-    for (k, p) in probs.iter().enumerate() {
-        let v = if k == l { p[i] + FUZZ } else { p[i] };
-        if v > top {
-            top = v;
-            best = k;
-        }
+/// What one pass over the rows' probabilities says of them.
+struct RowFacts {
+    /// The confident class (cleanlab's `compute_confident_joint`), if any.
+    guesses: Vec<Option<u32>>,
+    /// Whether the given label is, within 10⁻⁶, the most probable class.
+    top: Vec<bool>,
+    /// The label quality score.
+    scores: Vec<f64>,
+    /// The first most probable class.
+    suggested: Vec<u32>,
+}
+
+/// Rows per stretch of [`row_facts`].
+const STRETCH: usize = 1 << 15;
+
+/// Every per-row fact in one pass over the columns, stretches of rows side
+/// by side: the probabilities are read once, not once per fact.
+fn row_facts(labels: &[u32], probs: &[&[f64]], t: &[f64], rank_by: RankBy) -> RowFacts {
+    let n = labels.len();
+    let k = probs.len();
+    let stretches: Vec<RowFacts> = (0..n.div_ceil(STRETCH))
+        .into_par_iter()
+        .map(|s| {
+            let rows = s * STRETCH..((s + 1) * STRETCH).min(n);
+            let len = rows.len();
+            let mut f = RowFacts {
+                guesses: Vec::with_capacity(len),
+                top: Vec::with_capacity(len),
+                scores: Vec::with_capacity(len),
+                suggested: Vec::with_capacity(len),
+            };
+            let mut row = vec![0.0; k];
+            for i in rows {
+                for (v, p) in row.iter_mut().zip(probs) {
+                    *v = p[i];
+                }
+                let l = labels[i] as usize;
+                let mut confident = 0;
+                let mut first = 0;
+                let mut best = 0;
+                let mut top = 0;
+                let mut top_value = f64::NEG_INFINITY;
+                for (c, &v) in row.iter().enumerate() {
+                    if v >= t[c] - FUZZ {
+                        if confident == 0 {
+                            first = c;
+                        }
+                        confident += 1;
+                    }
+                    if v > row[best] {
+                        best = c;
+                    }
+                    // cleanlab's `_reduce_issues`: the given label wins
+                    // within 10⁻⁶.
+                    let fuzzed = if c == l { v + FUZZ } else { v };
+                    if fuzzed > top_value {
+                        top_value = fuzzed;
+                        top = c;
+                    }
+                }
+                #[allow(clippy::cast_possible_truncation)]
+                {
+                    f.guesses.push(match confident {
+                        0 => None,
+                        1 => Some(first as u32),
+                        _ => Some(best as u32),
+                    });
+                    f.suggested.push(best as u32);
+                }
+                f.top.push(top == l);
+                f.scores.push(row_score(&row, l, rank_by));
+            }
+            f
+        })
+        .collect();
+    let mut out = RowFacts {
+        guesses: Vec::with_capacity(n),
+        top: Vec::with_capacity(n),
+        scores: Vec::with_capacity(n),
+        suggested: Vec::with_capacity(n),
+    };
+    for f in stretches {
+        out.guesses.extend(f.guesses);
+        out.top.extend(f.top);
+        out.scores.extend(f.scores);
+        out.suggested.extend(f.suggested);
     }
-    best == l
+    out
 }
 
 /// The confident joint (uncalibrated, diagonal at least 1) and the rows
-/// counted off its diagonal (cleanlab's `compute_confident_joint`).
-fn confident_joint(labels: &[u32], probs: &[&[f64]], t: &[f64]) -> (Vec<Vec<f64>>, Vec<usize>) {
-    let k = probs.len();
-    // Each row's confident class (rows side by side), then counted in order.
-    let guesses: Vec<Option<usize>> = (0..labels.len())
-        .into_par_iter()
-        .map(|i| {
-            let mut confident = 0;
-            let mut first = 0;
-            for (c, p) in probs.iter().enumerate() {
-                if p[i] >= t[c] - FUZZ {
-                    if confident == 0 {
-                        first = c;
-                    }
-                    confident += 1;
-                }
-            }
-            match confident {
-                0 => None,
-                1 => Some(first),
-                _ => Some(argmax(probs, i)),
-            }
-        })
-        .collect();
+/// counted off its diagonal (cleanlab's `compute_confident_joint`), from
+/// each row's confident class.
+fn confident_joint(
+    labels: &[u32],
+    guesses: &[Option<u32>],
+    k: usize,
+) -> (Vec<Vec<f64>>, Vec<usize>) {
     let mut cj = vec![vec![0.0_f64; k]; k];
     let mut off = Vec::new();
     for (i, (&label, guess)) in labels.iter().zip(guesses).enumerate() {
-        let Some(guess) = guess else { continue };
-        cj[label as usize][guess] += 1.0;
-        if guess != label as usize {
+        let Some(guess) = *guess else { continue };
+        cj[label as usize][guess as usize] += 1.0;
+        if guess != label {
             off.push(i);
         }
     }
@@ -493,15 +550,18 @@ fn keep_at_least(pcm: &[Vec<i64>], n: usize) -> Vec<Vec<i64>> {
         .collect()
 }
 
-/// Row `i`'s label quality score for its given label `l`.
-fn score(probs: &[&[f64]], l: usize, i: usize, rank_by: RankBy) -> f64 {
-    let own = probs[l][i];
+/// The label quality score of a row (its probabilities, one per class)
+/// for its given label `l`.
+fn row_score(row: &[f64], l: usize, rank_by: RankBy) -> f64 {
+    let own = row[l];
     match rank_by {
         RankBy::SelfConfidence => own,
         RankBy::NormalizedMargin => {
-            let other = (0..probs.len())
-                .filter(|&c| c != l)
-                .map(|c| probs[c][i])
+            let other = row
+                .iter()
+                .enumerate()
+                .filter(|&(c, _)| c != l)
+                .map(|(_, &v)| v)
                 .fold(f64::NEG_INFINITY, f64::max);
             // cleanlab's arithmetic, in its order.
             #[allow(clippy::manual_midpoint)]
@@ -531,31 +591,61 @@ pub fn row_label(ds: &crate::core::dataset::Dataset, row: usize) -> Option<RowLa
         .map(|c| p.of(u32::try_from(c).ok()?))
         .collect::<Option<_>>()?;
     // Clipped as the search clips them.
-    let clipped: Vec<Vec<f64>> = columns
+    let values: Vec<f64> = columns
         .iter()
-        .map(|c| Some(vec![c.get(row).copied()?.clamp(0.0, 1.0)]))
+        .map(|c| Some(c.get(row).copied()?.clamp(0.0, 1.0)))
         .collect::<Option<_>>()?;
-    let probs: Vec<&[f64]> = clipped.iter().map(Vec::as_slice).collect();
     let l = *ds.label.get(row)? as usize;
     Some(RowLabel {
-        self_confidence: score(&probs, l, 0, RankBy::SelfConfidence),
-        normalized_margin: score(&probs, l, 0, RankBy::NormalizedMargin),
-        suggested: u32::try_from(argmax(&probs, 0)).ok()?,
+        self_confidence: row_score(&values, l, RankBy::SelfConfidence),
+        normalized_margin: row_score(&values, l, RankBy::NormalizedMargin),
+        suggested: u32::try_from(argmax(&values)).ok()?,
     })
 }
 
-/// The `take` first of `0..n` in the total order `cmp`, in no particular
-/// order: a selection, not a sort (the pruned examples are few).
-fn smallest(n: usize, take: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Vec<usize> {
+/// `v`'s place in `f64::total_cmp`'s order, as an unsigned integer.
+fn order_key(v: f64) -> u64 {
+    let bits = v.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+/// The positions of the `take` smallest of `n` keys (`key(i)`), equal keys
+/// the earlier first, in no particular order: a selection, not a sort (the
+/// pruned examples are few). Few wanted: one pass with a bounded heap;
+/// many: a selection on the keys.
+fn smallest(n: usize, take: usize, key: impl Fn(usize) -> u64) -> Vec<usize> {
     if take == 0 {
         return Vec::new();
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    if take < n {
-        order.select_nth_unstable_by(take - 1, |&a, &b| cmp(a, b));
-        order.truncate(take);
+    if take >= n {
+        return (0..n).collect();
     }
-    order
+    if take <= n / 16 {
+        let mut heap = std::collections::BinaryHeap::with_capacity(take);
+        for i in 0..n {
+            let item = (key(i), i);
+            if heap.len() < take {
+                heap.push(item);
+            } else if let Some(mut worst) = heap.peek_mut()
+                && item < *worst
+            {
+                *worst = item;
+            }
+        }
+        return heap.into_iter().map(|(_, i)| i).collect();
+    }
+    let keys: Vec<u64> = (0..n).map(&key).collect();
+    let mut scratch = keys.clone();
+    let (_, &mut kth, _) = scratch.select_nth_unstable(take - 1);
+    drop(scratch);
+    let mut out: Vec<usize> = (0..n).filter(|&i| keys[i] < kth).collect();
+    let ties = take - out.len();
+    out.extend((0..n).filter(|&i| keys[i] == kth).take(ties));
+    out
 }
 
 /// The rows of each class, in order.
@@ -603,12 +693,15 @@ pub fn find(
     let by_class = rows_by_class(labels, k);
     let label_counts: Vec<u64> = by_class.iter().map(|r| r.len() as u64).collect();
     let t = thresholds(labels, probs);
-    let (raw, off_diagonal) = confident_joint(labels, probs, &t);
+    let RowFacts {
+        guesses,
+        top,
+        scores,
+        suggested,
+    } = row_facts(labels, probs, &t, options.rank_by);
+    let (raw, off_diagonal) = confident_joint(labels, &guesses, k);
+    drop(guesses);
     let calibrated = calibrate(&raw, &label_counts);
-    let top: Vec<bool> = (0..n)
-        .into_par_iter()
-        .map(|i| label_is_top(probs, labels, i))
-        .collect();
     let num_label_issues = off_diagonal.iter().filter(|&&i| !top[i]).count();
     let mut flagged = vec![false; n];
     let pcm: Vec<Vec<i64>> = (0..k)
@@ -625,19 +718,24 @@ pub fn find(
                 if rows.len() <= options.min_examples_per_class {
                     return picked;
                 }
-                for (j, pcm_row) in pcm.iter().enumerate() {
-                    let prune = pcm_row[c];
-                    if j == c || prune <= 0 {
-                        continue;
-                    }
-                    let margin: Vec<f64> =
-                        rows.iter().map(|&i| probs[j][i] - probs[c][i]).collect();
+                let wanted: Vec<usize> = (0..k).filter(|&j| j != c && pcm[j][c] > 0).collect();
+                if wanted.is_empty() {
+                    return picked;
+                }
+                // The class's rows gathered once, row by row: each margin
+                // below then reads contiguous memory.
+                let mut block = Vec::with_capacity(rows.len() * k);
+                for &i in rows {
+                    block.extend(probs.iter().map(|p| p[i]));
+                }
+                for &j in &wanted {
+                    let prune = pcm[j][c];
                     // The `prune` largest margins (equal margins: the
                     // earlier row first); their order does not matter.
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     picked.extend(
-                        smallest(rows.len(), prune as usize, |a, b| {
-                            margin[b].total_cmp(&margin[a]).then(a.cmp(&b))
+                        smallest(rows.len(), prune as usize, |o| {
+                            !order_key(block[o * k + j] - block[o * k + c])
                         })
                         .into_iter()
                         .map(|o| rows[o]),
@@ -664,10 +762,8 @@ pub fn find(
                 continue;
             }
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            for o in smallest(rows.len(), issues as usize, |a, b| {
-                probs[c][rows[a]]
-                    .total_cmp(&probs[c][rows[b]])
-                    .then(a.cmp(&b))
+            for o in smallest(rows.len(), issues as usize, |o| {
+                order_key(probs[c][rows[o]])
             }) {
                 mask[rows[o]] = true;
             }
@@ -690,25 +786,21 @@ pub fn find(
             }
         }
         FilterBy::PredictedNeqGiven => {
-            for (i, f) in flagged.iter_mut().enumerate() {
-                *f = argmax(probs, i) != labels[i] as usize;
+            for ((f, &best), &label) in flagged.iter_mut().zip(&suggested).zip(labels) {
+                *f = best != label;
             }
         }
     }
     for (f, &t) in flagged.iter_mut().zip(&top) {
         *f &= !t;
     }
-    let scores: Vec<f64> = (0..n)
-        .into_par_iter()
-        .map(|i| score(probs, labels[i] as usize, i, options.rank_by))
+    // Worst score first, equal scores in row order: sorted on plain keys.
+    let mut keyed: Vec<(u64, usize)> = (0..n)
+        .filter(|&i| flagged[i])
+        .map(|i| (order_key(scores[i]), i))
         .collect();
-    let mut ranked: Vec<usize> = (0..n).filter(|&i| flagged[i]).collect();
-    ranked.par_sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
-    #[allow(clippy::cast_possible_truncation)]
-    let suggested = (0..n)
-        .into_par_iter()
-        .map(|i| argmax(probs, i) as u32)
-        .collect();
+    keyed.par_sort_unstable();
+    let ranked: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     #[allow(clippy::cast_sign_loss)]
     let confident_joint: Vec<Vec<u64>> = calibrated
         .iter()
@@ -727,6 +819,35 @@ pub fn find(
         suggested,
         label_counts,
     })
+}
+
+/// The likely label errors of one dataset at the default options, found on
+/// first use and then shared: the app's Labels view, Review filter and
+/// inspector ask for them often, and at 10M rows a search takes seconds.
+/// Clones share one result; a new dataset needs a new `Shared`.
+#[derive(Debug, Clone, Default)]
+pub struct Shared(std::sync::Arc<std::sync::OnceLock<Option<std::sync::Arc<LabelIssues>>>>);
+
+impl Shared {
+    /// The likely label errors of `ds` (the dataset this was made for):
+    /// `None` without a probability column per class, or with weights.
+    #[must_use]
+    pub fn get(&self, ds: &crate::core::dataset::Dataset) -> Option<std::sync::Arc<LabelIssues>> {
+        self.0
+            .get_or_init(|| {
+                for_dataset(ds, Options::default())
+                    .ok()
+                    .map(std::sync::Arc::new)
+            })
+            .clone()
+    }
+}
+
+/// One result: equal when shared.
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// Why a dataset's label errors cannot be looked for.
@@ -779,7 +900,7 @@ pub fn for_dataset(
     }
     // Only columns with a value outside [0, 1] are copied.
     let clipped: Vec<Option<Vec<f64>>> = columns
-        .iter()
+        .par_iter()
         .flatten()
         .map(|c| {
             c.iter()
@@ -865,6 +986,37 @@ mod tests {
         };
         assert_eq!(numpy_sum(&a).to_bits(), lanes.to_bits());
         assert_eq!(numpy_sum(&[1.0, 2.0, 3.0]).to_bits(), 6.0_f64.to_bits());
+    }
+
+    #[test]
+    fn selection_takes_the_smallest_keys_and_breaks_ties_by_position() {
+        let keys: Vec<u64> = [0.5, 0.1, 0.3, 0.1, 0.3, 0.9]
+            .iter()
+            .map(|&v| order_key(v))
+            .collect();
+        let mut got = smallest(keys.len(), 3, |i| keys[i]);
+        got.sort_unstable();
+        // 0.1, 0.1, then the first of the two 0.3s.
+        assert_eq!(got, vec![1, 2, 3]);
+        assert_eq!(smallest(keys.len(), 0, |i| keys[i]), Vec::<usize>::new());
+        assert_eq!(smallest(keys.len(), 9, |i| keys[i]).len(), 6);
+        // Few wanted of many (the heap), ties the earlier first, as the
+        // selection.
+        let many: Vec<u64> = (0..1000u64).map(|i| (i * 7919) % 13).collect();
+        for take in [1, 5, 40, 62, 63, 64, 500] {
+            let mut heap = smallest(many.len(), take, |i| many[i]);
+            heap.sort_unstable();
+            let mut order: Vec<usize> = (0..many.len()).collect();
+            order.sort_by_key(|&i| (many[i], i));
+            let mut want = order[..take].to_vec();
+            want.sort_unstable();
+            assert_eq!(heap, want, "take {take}");
+        }
+        // The key keeps total_cmp's order, negative numbers included.
+        let mut v = [-2.0, 3.0, -0.0, 0.0, -7.5, 1e-300];
+        v.sort_by(|a: &f64, b| a.total_cmp(b));
+        let k: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
+        assert!(k.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -53,10 +53,10 @@ pub struct Issue {
     pub row: usize,
     /// Its id.
     pub id: String,
-    /// The given label.
-    pub given: String,
+    /// The given label (shared with every example of the class).
+    pub given: std::sync::Arc<str>,
     /// The most probable class.
-    pub suggested: String,
+    pub suggested: std::sync::Arc<str>,
     /// Its label quality score.
     pub score: f64,
 }
@@ -71,7 +71,7 @@ pub struct LabelIssuesReport {
     /// Class names, in code order.
     pub classes: Vec<String>,
     /// The search.
-    pub found: LabelIssues,
+    pub found: std::sync::Arc<LabelIssues>,
     /// Per class of the given label.
     pub per_class: Vec<Share>,
     /// Per slice: its name and its groups.
@@ -93,7 +93,7 @@ impl LabelIssuesReport {
     pub fn new(
         ds: &Dataset,
         state: Option<&crate::core::tags::Annotations>,
-        found: LabelIssues,
+        found: std::sync::Arc<LabelIssues>,
         slices: &[Vec<String>],
         all: bool,
     ) -> Result<Self, crate::core::slices::SliceError> {
@@ -134,14 +134,19 @@ impl LabelIssuesReport {
                 .collect();
             by.push((key.name(), shares));
         }
+        let names: Vec<std::sync::Arc<str>> = ds
+            .classes
+            .iter()
+            .map(|c| std::sync::Arc::from(c.as_str()))
+            .collect();
         let issues = found
             .ranked
             .iter()
             .map(|&r| Issue {
                 row: r,
                 id: ds.ids.key(r).into_owned(),
-                given: ds.classes[ds.label[r] as usize].clone(),
-                suggested: ds.classes[found.suggested[r] as usize].clone(),
+                given: std::sync::Arc::clone(&names[ds.label[r] as usize]),
+                suggested: std::sync::Arc::clone(&names[found.suggested[r] as usize]),
                 score: found.scores[r],
             })
             .collect();
@@ -222,8 +227,8 @@ impl LabelIssuesReport {
             t.push(vec![
                 (i + 1).to_string(),
                 issue.id.clone(),
-                issue.given.clone(),
-                issue.suggested.clone(),
+                issue.given.to_string(),
+                issue.suggested.to_string(),
                 quality(issue.score),
             ]);
         }

@@ -203,6 +203,7 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
     let projection = plan::projection(opts, &roles, &columns);
     let named = role_columns(&roles);
     stream.roles = Some(roles);
+    stream.rows_hint = Some(rows);
     let left_out = pipeline::pipelined(
         path,
         |hand_on| {
@@ -299,6 +300,9 @@ struct Stream<'a> {
     opts: &'a LoadOptions,
     format: InputFormat,
     roles: Option<Roles>,
+    /// The file's rows, where its metadata says: the numeric columns are
+    /// allocated once at that size.
+    rows_hint: Option<usize>,
     builder: Option<stream::Builder>,
     started: std::time::Instant,
     encode_secs: f64,
@@ -314,6 +318,7 @@ impl<'a> Stream<'a> {
             opts,
             format,
             roles: None,
+            rows_hint: None,
             builder: None,
             started: std::time::Instant::now(),
             encode_secs: 0.0,
@@ -362,8 +367,11 @@ impl<'a> Stream<'a> {
                     None => detect_roles(self.path, &column_names(&df), self.opts)?,
                 };
                 check_roles_are_flat(self.path, &df, &roles, self.format)?;
-                self.builder
-                    .insert(stream::Builder::new(self.path, roles, &df))
+                let mut b = stream::Builder::new(self.path, roles, &df);
+                if let Some(rows) = self.rows_hint {
+                    b.reserve(rows);
+                }
+                self.builder.insert(b)
             }
         };
         builder.push(df)?;

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use polars::prelude::{DataFrame, DataType, PolarsError, Series};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::convert::{append_f64, first_nulls, to_f64_checked, to_ids};
@@ -250,6 +251,18 @@ impl Builder {
         }
     }
 
+    /// Allocates the numeric columns for `rows` rows at once (the file's
+    /// metadata gave the count): no growing, and no doubling slack.
+    pub(super) fn reserve(&mut self, rows: usize) {
+        for slot in &mut self.slots {
+            if let Acc::Score(values) | Acc::Weight(values, _) | Acc::Numeric(_, values, _) =
+                &mut slot.acc
+            {
+                values.reserve_exact(rows);
+            }
+        }
+    }
+
     /// Encodes a batch of rows (with the first batch's columns) and drops it.
     /// Every column is cut into pieces of [`PIECE_ROWS`] rows, encoded on
     /// all cores and joined in order: the pieces do not depend on the number
@@ -291,10 +304,23 @@ impl Builder {
                     .prepare(path, &series, offset + start)
                     .map(|piece| (slot, start, piece))
             });
+            // Each column joins its pieces in order; the columns side by
+            // side (the joins copy, and merge code tables).
+            let mut by_slot: Vec<Vec<(usize, Piece)>> = std::iter::repeat_with(Vec::new)
+                .take(self.slots.len())
+                .collect();
             for piece in pieces {
                 let (slot, start, piece) = piece?;
-                self.slots[slot].absorb(piece, offset + start);
+                by_slot[slot].push((start, piece));
             }
+            self.slots
+                .par_iter_mut()
+                .zip(by_slot)
+                .for_each(|(slot, pieces)| {
+                    for (start, piece) in pieces {
+                        slot.absorb(piece, offset + start);
+                    }
+                });
         }
         self.rows += height;
         Ok(())
