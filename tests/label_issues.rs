@@ -233,3 +233,17 @@ fn the_command_line_lists_cleanlabs_examples_per_class_and_slice() {
 fn path_of_sample() -> String {
     common::sample_csv().to_str().unwrap().to_string()
 }
+
+#[test]
+fn one_shared_search_serves_every_asker_with_the_same_answer() {
+    use slicewise::core::label_issues::Shared;
+    let ds = common::load(&common::root().join("tests/data/three_classes.csv"));
+    let shared = Shared::default();
+    let first = shared.get(&ds).unwrap();
+    // A clone (the Review filter's worker) gets the very same result.
+    let again = shared.clone().get(&ds).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+    assert_eq!(*first, for_dataset(&ds, Options::default()).unwrap());
+    // Another document's search is its own.
+    assert!(Shared::default() != shared);
+}

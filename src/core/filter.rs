@@ -3,6 +3,7 @@
 
 use super::compare::RunComparison;
 use super::dataset::Dataset;
+use super::label_issues::Shared;
 pub use super::view::{Flip, ReviewFilter, ReviewedFilter, Scope, TagFilter};
 use rand::seq::SliceRandom as _;
 
@@ -15,17 +16,19 @@ impl ReviewFilter {
     /// Conditions that name something the data lacks match nothing.
     #[must_use]
     pub fn apply(&self, ds: &Dataset, review: &Annotations) -> Vec<u32> {
-        self.apply_compared(ds, review, None)
+        self.apply_compared(ds, review, None, &Shared::default())
     }
 
     /// As [`ReviewFilter::apply`], with a second run to judge `flip` by
-    /// (without one, a `flip` condition matches nothing).
+    /// (without one, a `flip` condition matches nothing) and the dataset's
+    /// likely label errors, found once for every filter.
     #[must_use]
     pub fn apply_compared(
         &self,
         ds: &Dataset,
         review: &Annotations,
         compared: Option<&RunComparison>,
+        label_issues: &Shared,
     ) -> Vec<u32> {
         if self.flip.is_some() && compared.is_none() {
             return Vec::new();
@@ -57,9 +60,7 @@ impl ReviewFilter {
         let score_range = self.score_min.is_some() || self.score_max.is_some();
         // Likely label errors come worst first; without the probabilities
         // to find them, none.
-        let issues = (self.scope == Scope::LabelIssues).then(|| {
-            super::label_issues::for_dataset(ds, super::label_issues::Options::default()).ok()
-        });
+        let issues = (self.scope == Scope::LabelIssues).then(|| label_issues.get(ds));
         let suggested = match &self.suggested {
             Some(name) if self.scope == Scope::LabelIssues => match ds.class_code(name) {
                 Some(code) => Some(code),

@@ -77,6 +77,8 @@ pub struct Document {
     pub save_error: Option<String>,
     /// What the last save merged in from another writer, until shown.
     pub merged: Option<Vec<Conflict>>,
+    /// The likely label errors of `ds`, found once when first asked for.
+    pub label_issues: crate::core::label_issues::Shared,
     /// A second run joined to this one (File → Compare with another run…).
     pub compare: Option<Arc<RunComparison>>,
     /// Each view's options as RON by view name (saved in the session).
@@ -144,6 +146,7 @@ impl Document {
             save_error: None,
             merged: None,
             view_options,
+            label_issues: crate::core::label_issues::Shared::default(),
             compare: None,
             views_known: false,
         };
@@ -183,6 +186,7 @@ impl Document {
             let state = Arc::clone(&self.annotations);
             let filter = self.filter.clone();
             let compare = self.compare.clone();
+            let issues = self.label_issues.clone();
             let key = remembered.clone();
             // The window polls while a filter runs (`logic()` asks for a
             // repaint every 30 ms), so the job need not wake it.
@@ -191,7 +195,7 @@ impl Document {
                 let _held = FILTER_GATE
                     .read()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let rows = filter.apply_compared(&ds, &state, compare.as_deref());
+                let rows = filter.apply_compared(&ds, &state, compare.as_deref(), &issues);
                 let at = position(&rows, keep(&ds, key.as_ref()), filter.random_order);
                 (rows, at)
             });
@@ -203,9 +207,12 @@ impl Document {
                 return;
             }
         }
-        let rows = self
-            .filter
-            .apply_compared(&self.ds, &self.annotations, self.compare.as_deref());
+        let rows = self.filter.apply_compared(
+            &self.ds,
+            &self.annotations,
+            self.compare.as_deref(),
+            &self.label_issues,
+        );
         let at = position(
             &rows,
             keep(&self.ds, remembered.as_ref()),
@@ -229,6 +236,7 @@ impl Document {
                     &self.ds,
                     &self.annotations,
                     self.compare.as_deref(),
+                    &self.label_issues,
                 );
                 let at = position(&rows, self.cursor_row(), self.filter.random_order);
                 (rows, at)

@@ -500,3 +500,44 @@ pub fn class_picker(
         .response
         .labelled_by(name.id);
 }
+
+/// The heatmap colour of `t` in 0..=1 (clamped; NaN is the lowest), from
+/// dark through blue to yellow. `egui_plot`'s own palette panics on values
+/// above its range, which the "(other)" cells are.
+#[must_use]
+pub fn heat_colour(t: f64) -> Color32 {
+    const STOPS: [[f64; 3]; 3] = [
+        [20.0, 24.0, 36.0],
+        [40.0, 90.0, 160.0],
+        [250.0, 200.0, 80.0],
+    ];
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) } * 2.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let i = (t.floor() as usize).min(1);
+    let f = t - i as f64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let channel = |k: usize| (STOPS[i][k] + (STOPS[i + 1][k] - STOPS[i][k]) * f).round() as u8;
+    Color32::from_rgb(channel(0), channel(1), channel(2))
+}
+
+/// The heatmap's colour scale: a gradient from `low` to `high`, then `note`.
+pub fn colour_legend(ui: &mut Ui, low: &str, high: &str, note: &str) {
+    const STEPS: usize = 32;
+    ui.horizontal(|ui| {
+        ui.label("Colour");
+        ui.label(low);
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(160.0, 12.0), Sense::hover());
+        let w = rect.width() / STEPS as f32;
+        for i in 0..STEPS {
+            let x = rect.left() + i as f32 * w;
+            let r = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w + 0.5, 12.0));
+            #[allow(clippy::cast_precision_loss)]
+            ui.painter()
+                .rect_filled(r, 0.0, heat_colour(i as f64 / (STEPS - 1) as f64));
+        }
+        ui.label(high);
+        if !note.is_empty() {
+            ui.label(RichText::new(note).weak());
+        }
+    });
+}

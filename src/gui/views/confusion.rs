@@ -2,7 +2,7 @@
 //! three normalisations; hover a cell for its count and both rates, click it
 //! to review its examples.
 
-use egui::{Color32, Ui};
+use egui::Ui;
 use egui_plot::{Heatmap, Plot};
 
 use super::AppView;
@@ -145,7 +145,16 @@ impl AppView for ConfusionView {
                 format!("{:.1}%", v * 100.0)
             }
         };
-        colour_legend(ui, &scale(0.0), &scale(max), saturated && !hide);
+        widgets::colour_legend(
+            ui,
+            &scale(0.0),
+            &scale(max),
+            if saturated && !hide {
+                "(the scale spans the errors; correct cells are above it)"
+            } else {
+                "(the scale spans the errors)"
+            },
+        );
         // Column names under the columns when they fit, else numbers, which the
         // row names then carry too ("3 cat").
         let cell = (ui.available_width() - 160.0).min(ui.available_height() - 60.0) / n as f32;
@@ -153,7 +162,7 @@ impl AppView for ConfusionView {
         let numbered = longest as f32 * widgets::TICK_CHAR_PX > cell;
         let heat = Heatmap::new(values, n)
             .range(0.0, max)
-            .custom_mapping(Box::new(move |v| heat_colour(v / max)))
+            .custom_mapping(Box::new(move |v| widgets::heat_colour(v / max)))
             .show_labels(n <= 20)
             .formatter(Box::new(move |v| {
                 if v.is_nan() {
@@ -244,33 +253,6 @@ impl AppView for ConfusionView {
     }
 }
 
-/// The colour scale: a gradient from `low` to `high` (the "(other)" cells
-/// above it saturate).
-fn colour_legend(ui: &mut Ui, low: &str, high: &str, saturated: bool) {
-    const STEPS: usize = 32;
-    ui.horizontal(|ui| {
-        ui.label("Colour");
-        ui.label(low);
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(160.0, 12.0), egui::Sense::hover());
-        let w = rect.width() / STEPS as f32;
-        for i in 0..STEPS {
-            let x = rect.left() + i as f32 * w;
-            let r = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w + 0.5, 12.0));
-            ui.painter()
-                .rect_filled(r, 0.0, heat_colour(i as f64 / (STEPS - 1) as f64));
-        }
-        ui.label(high);
-        ui.label(
-            egui::RichText::new(if saturated {
-                "(the scale spans the errors; correct cells are above it)"
-            } else {
-                "(the scale spans the errors)"
-            })
-            .weak(),
-        );
-    });
-}
-
 /// What hovering a cell says: the pair, its count, and its share of the true
 /// class (recall's row) and of the predicted class (precision's column).
 fn cell_text(
@@ -291,24 +273,6 @@ fn cell_text(
         pct(of_pred, 1),
         labels[p]
     )
-}
-
-/// The heatmap colour of `t` in 0..=1 (clamped; NaN is the lowest), from
-/// dark through blue to yellow. `egui_plot`'s own palette panics on values
-/// above its range, which the "(other)" cells are.
-fn heat_colour(t: f64) -> Color32 {
-    const STOPS: [[f64; 3]; 3] = [
-        [20.0, 24.0, 36.0],
-        [40.0, 90.0, 160.0],
-        [250.0, 200.0, 80.0],
-    ];
-    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) } * 2.0;
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let i = (t.floor() as usize).min(1);
-    let f = t - i as f64;
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let channel = |k: usize| (STOPS[i][k] + (STOPS[i + 1][k] - STOPS[i][k]) * f).round() as u8;
-    Color32::from_rgb(channel(0), channel(1), channel(2))
 }
 
 /// Places of cell centres on an axis of `n` unit tiles.

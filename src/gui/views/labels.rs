@@ -36,14 +36,23 @@ pub struct HumanView {
 pub struct LabelsView {
     /// Slice column for human agreement per group.
     pub column: Option<String>,
-    analysis: Computed<Option<String>, HumanView>,
+    analysis: Computed<Key, HumanView>,
 }
 
-#[allow(clippy::ref_option)] // the `fn(&Dataset, &K)` shape that `Computed` calls
-fn compute(ds: &Dataset, column: &Option<String>) -> HumanView {
+/// What the analysis depends on: the column, and the document's likely
+/// label errors (found once, shared with the Review filter).
+#[derive(Clone, PartialEq)]
+struct Key {
+    column: Option<String>,
+    issues: label_issues::Shared,
+}
+
+fn compute(ds: &Dataset, key: &Key) -> HumanView {
+    let column = &key.column;
     let by: Vec<Vec<String>> = column.iter().map(|c| vec![c.clone()]).collect();
-    let issues = label_issues::for_dataset(ds, label_issues::Options::default())
-        .ok()
+    let issues = key
+        .issues
+        .get(ds)
         .and_then(|found| LabelIssuesReport::new(ds, None, found, &by, false).ok())
         .map(Arc::new);
     let annotators = annotators::summarize(ds, None, &by)
@@ -57,6 +66,15 @@ fn compute(ds: &Dataset, column: &Option<String>) -> HumanView {
             .as_ref()
             .and_then(|c| SliceAnalysis::compute(ds, std::slice::from_ref(c), None, 0, None).ok()),
         issues,
+    }
+}
+
+impl LabelsView {
+    fn key(&self, ctx: &ViewCtx<'_>) -> Key {
+        Key {
+            column: self.column.clone(),
+            issues: ctx.doc.label_issues.clone(),
+        }
     }
 }
 
@@ -82,8 +100,8 @@ impl AppView for LabelsView {
     }
 
     fn refresh(&mut self, ctx: &ViewCtx<'_>) {
-        self.analysis
-            .refresh(&self.column, &ctx.doc.ds, ctx.egui, compute);
+        let key = self.key(ctx);
+        self.analysis.refresh(&key, &ctx.doc.ds, ctx.egui, compute);
     }
 
     fn busy(&self) -> Option<&'static str> {
@@ -92,7 +110,7 @@ impl AppView for LabelsView {
 
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
         let ds = &ctx.doc.ds;
-        let Some(view) = self.analysis.get(&self.column).cloned() else {
+        let Some(view) = self.analysis.get(&self.key(ctx)).cloned() else {
             computing_ui(ui, ds.rows());
             return;
         };
@@ -223,53 +241,7 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
                 .weak(),
             );
         } else {
-        ui.strong("Confident joint: given label (rows) × likely true label (columns)");
-        egui::ScrollArea::both()
-            .id_salt("label-joint")
-            .max_height((ui.available_height() * 0.6).max(220.0))
-            .show(ui, |ui| {
-                egui::Grid::new("label-joint-grid")
-                    .striped(true)
-                    .show(ui, |ui| {
-                        ui.label("");
-                        for c in &r.classes {
-                            ui.label(RichText::new(c).strong());
-                        }
-                        ui.end_row();
-                        for (i, (name, row)) in
-                            r.classes.iter().zip(&r.found.confident_joint).enumerate()
-                        {
-                            ui.label(RichText::new(name).strong());
-                            for (j, &v) in row.iter().enumerate() {
-                                let text = RichText::new(count(v));
-                                if i != j && v > 0 {
-                                    // A cell: review the likely label errors
-                                    // given i whose most probable class is j.
-                                    let cell = ui
-                                        .link(text.color(crate::gui::theme::RED))
-                                        .on_hover_text(format!(
-                                            "Labelled {name}, likely {}: review those flagged",
-                                            r.classes[j]
-                                        ));
-                                    if cell.clicked() {
-                                        ctx.commands.send(Command::SetFilter(ReviewFilter {
-                                            scope: Scope::LabelIssues,
-                                            truth: Some(name.clone()),
-                                            suggested: Some(r.classes[j].clone()),
-                                            ..ReviewFilter::default()
-                                        }));
-                                        ctx.commands.send(crate::gui::actions::Action::Show(
-                                            super::View::Review,
-                                        ));
-                                    }
-                                } else {
-                                    ui.label(text);
-                                }
-                            }
-                            ui.end_row();
-                        }
-                    });
-            });
+            noise_heatmap(ctx, ui, r);
         }
         let ui = &mut cols[1];
         ui.strong("Per class of the given label");
@@ -279,6 +251,117 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
             share_grid(ui, &format!("label-issues-{name}"), groups);
         }
     });
+}
+
+/// The noise matrix as a heatmap: given label (rows) × likely true label
+/// (columns), each cell coloured by the share of the true class labelled
+/// as the row (cleanlab's noise matrix) and showing the calibrated
+/// confident joint's count; an off-diagonal cell opens Review on the
+/// likely label errors of that pair.
+fn noise_heatmap(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
+    let nm = &r.found.noise_matrix;
+    let k = r.classes.len();
+    let worst = (0..k)
+        .flat_map(|i| (0..k).filter(move |&j| j != i).map(move |j| (i, j)))
+        .map(|(i, j)| nm[i][j])
+        .fold(0.0_f64, f64::max);
+    ui.strong("Noise matrix: given label (rows) × likely true label (columns)");
+    widgets::colour_legend(ui, "0%", &pct(Some(worst), 1), "");
+    ui.label(
+        RichText::new("Colour: the share of the likely class labelled as the row (cleanlab's noise matrix); numbers: the confident joint. Click a cell to review its examples.")
+            .weak(),
+    );
+    let name_width = r
+        .classes
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(1)
+        .clamp(4, 16) as f32
+        * 7.5;
+    #[allow(clippy::cast_precision_loss)]
+    let width = ((ui.available_width() - name_width) / k as f32 - 2.0).clamp(36.0, 64.0);
+    let cell = egui::vec2(width, 26.0);
+    egui::ScrollArea::both()
+        .id_salt("label-joint")
+        .max_height((ui.available_height() * 0.6).max(220.0))
+        .show(ui, |ui| {
+            ui.spacing_mut().item_spacing = egui::vec2(2.0, 2.0);
+            ui.horizontal(|ui| {
+                ui.add_sized([name_width, cell.y], egui::Label::new(""));
+                for c in &r.classes {
+                    ui.add_sized(cell, egui::Label::new(RichText::new(c).strong()).truncate());
+                }
+            });
+            for (i, (name, row)) in r.classes.iter().zip(&r.found.confident_joint).enumerate() {
+                ui.horizontal(|ui| {
+                    ui.add_sized(
+                        [name_width, cell.y],
+                        egui::Label::new(RichText::new(name).strong()).truncate(),
+                    );
+                    for (j, &v) in row.iter().enumerate() {
+                        let off = i != j;
+                        let bg = if off {
+                            widgets::heat_colour(if worst > 0.0 { nm[i][j] / worst } else { 0.0 })
+                        } else {
+                            ui.visuals().faint_bg_color
+                        };
+                        let sense = if off && v > 0 {
+                            egui::Sense::click()
+                        } else {
+                            egui::Sense::hover()
+                        };
+                        let (rect, resp) = ui.allocate_exact_size(cell, sense);
+                        let text = count(v);
+                        let kind = if sense == egui::Sense::click() {
+                            egui::Role::Button
+                        } else {
+                            egui::Role::Label
+                        };
+                        resp.widget_info(|| egui::WidgetInfo::labeled(kind, true, &text));
+                        ui.painter().rect_filled(rect, 2.0, bg);
+                        let fg = if off {
+                            widgets::readable_on(bg)
+                        } else {
+                            ui.visuals().text_color()
+                        };
+                        ui.painter().text(
+                            rect.center(),
+                            egui::Align2::CENTER_CENTER,
+                            &text,
+                            egui::FontId::proportional(12.5),
+                            fg,
+                        );
+                        let tip = format!(
+                            "Labelled {name}, likely {}: {} in the confident joint; {} of the likely {} carry the label {name}{}",
+                            r.classes[j],
+                            count(v),
+                            pct(Some(nm[i][j]), 1),
+                            r.classes[j],
+                            if off && v > 0 {
+                                "\nClick to review those flagged"
+                            } else {
+                                ""
+                            }
+                        );
+                        let resp = resp.on_hover_text(tip);
+                        if resp.clicked() {
+                            ctx.commands.send(Command::SetFilter(ReviewFilter {
+                                scope: Scope::LabelIssues,
+                                truth: Some(name.clone()),
+                                suggested: Some(r.classes[j].clone()),
+                                ..ReviewFilter::default()
+                            }));
+                            ctx.commands
+                                .send(crate::gui::actions::Action::Show(super::View::Review));
+                        }
+                        if resp.hovered() && sense == egui::Sense::click() {
+                            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                        }
+                    }
+                });
+            }
+        });
 }
 
 fn share_grid(ui: &mut Ui, id: &str, rows: &[label_report::Share]) {
