@@ -347,6 +347,49 @@ fn bulk_tagging_a_filter_is_one_undo_step() {
 }
 
 #[test]
+fn export_report_writes_the_report_of_the_open_session_sliced_as_the_slices_view() {
+    let (dir, data) = sample_copy();
+    let mut harness = open(&data);
+    // The menu item opens the save dialog named for the report.
+    send(&mut harness, Action::ExportReport);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("Export the report")
+            .is_some()
+    );
+    send(&mut harness, Action::Escape);
+    harness.run_steps(2);
+    let column = harness
+        .state()
+        .views()
+        .unwrap()
+        .slices
+        .options
+        .first
+        .clone();
+    let column = column.expect("the Slices view opens on a column");
+    for (ext, needle) in [("html", "<svg"), ("md", "## Prioritise what to work on")] {
+        let out = dir.path().join(format!("audit.{ext}"));
+        harness.state().send(Command::ExportReport(out.clone()));
+        assert!(step_until(&mut harness, |h| h.state().exporting == 0));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains(needle), "{ext}");
+        // The session's tags, and the Slices view's column as the slice.
+        assert!(text.contains("people noise"), "{ext}");
+        assert!(
+            text.contains(&format!("Slice: {column}")),
+            "{ext}: {column}"
+        );
+    }
+    // Any other name is refused with a message, and nothing is written.
+    let bad = dir.path().join("audit.csv");
+    harness.state().send(Command::ExportReport(bad.clone()));
+    harness.run_steps(2);
+    assert!(!bad.exists());
+}
+
+#[test]
 fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
     let (dir, data) = sample_copy();
     let mut harness = open(&data);

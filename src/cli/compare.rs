@@ -175,3 +175,38 @@ pub(super) fn run_compare(args: &CompareArgs) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+/// The comparison of `report --compare AFTER`: the second run loaded as
+/// `compare` loads it (labels, predictions and ids), compared on the
+/// report's slices, the first run's labels, at the 0.05 level.
+pub(super) fn comparison_for_report(
+    before: &crate::core::dataset::Dataset,
+    state: &crate::core::tags::Annotations,
+    after_path: &std::path::Path,
+    columns: &super::ColumnArgs,
+    by: &[Vec<String>],
+    positive: Option<&str>,
+) -> Result<crate::core::compare::CompareReport, Failure> {
+    use crate::core::compare::{CompareReport, LabelsFrom, after_options};
+    let mut opts = after_options(&columns.load_options(), None, None, None);
+    let progress = super::Progress::load(after_path, &mut opts);
+    let after = open::open(after_path, &opts, None);
+    drop(progress);
+    let after = after.map(|o| o.ds).map_err(data_err)?;
+    let positive = crate::core::report::resolve_positive(before, positive)
+        .map_err(|e| Failure {
+            code: super::report_error_code(&e),
+            error: e.into(),
+        })?
+        .map(|(code, _)| code);
+    CompareReport::build(
+        before,
+        Some(state),
+        &after,
+        LabelsFrom::Before,
+        by,
+        0.05,
+        positive,
+    )
+    .map_err(|e| data_err(anyhow::anyhow!("{e}: {}", after_path.display())))
+}

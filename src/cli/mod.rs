@@ -373,6 +373,11 @@ pub struct ReportArgs {
     /// Groups with fewer examples are flagged as low support.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_SUPPORT)]
     pub min_support: u64,
+    /// A second run of the model on the same examples (joined by id): the
+    /// report adds what it fixed and broke, and each tag's realised lift
+    /// beside the expected one (as `compare DATA AFTER` says).
+    #[arg(long, value_name = "AFTER")]
+    pub compare: Option<PathBuf>,
     /// How to read the score column: positive (a score for the positive class) or
     /// confidence (the model's confidence in its prediction). Default: detected.
     #[arg(long, value_name = "MEANING", value_parser = parse_meaning)]
@@ -549,6 +554,46 @@ fn check_output(out: Option<&Path>, inputs: &[&Path]) -> Result<(), Failure> {
 }
 
 /// The session files a command reads: the one given, or the default one.
+/// Flags that change how a report is shown or written, not its numbers.
+const PRESENTATION_FLAGS: [&str; 5] = ["--out", "--format", "--width", "--threads", "--timings"];
+
+/// The command as typed, without the flags that change only how its output
+/// is shown or written ([`PRESENTATION_FLAGS`]): what reproduces the
+/// numbers, the same for the same numbers; each argument quoted where a
+/// shell would need it.
+fn command_line() -> String {
+    let mut kept = Vec::new();
+    let mut skip_value = false;
+    for a in std::env::args() {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        let flag = a.split_once('=').map_or(a.as_str(), |(f, _)| f);
+        if PRESENTATION_FLAGS.contains(&flag) {
+            // `--timings` takes no value; the others take the next
+            // argument unless written `--flag=value`.
+            skip_value = flag != "--timings" && !a.contains('=');
+            continue;
+        }
+        kept.push(a);
+    }
+    kept.into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let a = if i == 0 { "slicewise".to_string() } else { a };
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_alphanumeric() || "-_./=:,+@%".contains(c))
+            {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn session_inputs(data: &Path, session: Option<&Path>) -> PathBuf {
     session.map_or_else(|| load::default_session_path(data), Path::to_path_buf)
 }
@@ -616,7 +661,11 @@ fn print_memory(ds: &Dataset) {
 
 fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     let session = session_inputs(&args.data, args.session.as_deref());
-    check_output(args.output.out.as_deref(), &[&args.data, &session])?;
+    let mut inputs: Vec<&Path> = vec![&args.data, &session];
+    if let Some(after) = &args.compare {
+        inputs.push(after);
+    }
+    check_output(args.output.out.as_deref(), &inputs)?;
     let mut t = Timings::new(args.timings);
     let by = slice_specs(&args.by)?;
     let (ds, state) = open_with_session(
@@ -660,12 +709,34 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
     });
     let report = report::build(&ds, &state, &opts);
     drop(counter);
-    let report = report.map_err(|e| Failure {
+    let mut report = report.map_err(|e| Failure {
         code: report_error_code(&e),
         error: anyhow::anyhow!("{e}: {}", args.data.display()),
     })?;
+    if session.exists() {
+        let fingerprint = load::fingerprint(&session).unwrap_or_default();
+        report.provenance.session = Some(format!("{} ({fingerprint})", session.display()));
+    }
+    report.provenance.command = Some(command_line());
+    let comparison = match &args.compare {
+        Some(after) => Some(compare::comparison_for_report(
+            &ds,
+            &state,
+            after,
+            &args.columns,
+            &opts.by,
+            args.positive.as_deref(),
+        )?),
+        None => None,
+    };
     t.lap("compute");
-    args.output.write(&report)?;
+    match &comparison {
+        Some(c) => args.output.write(&crate::core::compare::WithComparison {
+            report: &report,
+            comparison: c,
+        })?,
+        None => args.output.write(&report)?,
+    }
     t.lap("output");
     t.print();
     Ok(())

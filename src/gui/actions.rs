@@ -63,6 +63,8 @@ pub enum Action {
     ToggleTheme,
     /// Write the examples Review shows to a file.
     ExportExamples,
+    /// Write the whole report (HTML with charts, or Markdown) to a file.
+    ExportReport,
     /// Switch "advance after tagging" on or off.
     ToggleAdvance,
     /// Cancel a load, or close a dialog.
@@ -132,6 +134,7 @@ impl Action {
             Self::Save => "Save session".into(),
             Self::Export(f) => format!("Export as {}…", f.name()),
             Self::ExportExamples => "Export shown examples…".into(),
+            Self::ExportReport => "Export report…".into(),
             Self::CopyMarkdown => "Copy as Markdown".into(),
             Self::Undo => "Undo".into(),
             Self::Redo => "Redo".into(),
@@ -175,6 +178,9 @@ impl Action {
             Self::Export(_) => "Write the prioritisation table to a file",
             Self::ExportExamples => {
                 "Write the examples Review shows, with all their columns, tags and notes, as CSV or Parquet"
+            }
+            Self::ExportReport => {
+                "Write the planning-meeting report: one self-contained HTML page with charts (print it to PDF from a browser), or Markdown; the slices are the Slices view's"
             }
             Self::CopyMarkdown => {
                 "Put the prioritisation table on the clipboard as a Markdown table"
@@ -241,6 +247,7 @@ impl Action {
             | Self::CompareDialog
             | Self::ColumnsDialog
             | Self::ExportExamples
+            | Self::ExportReport
             | Self::MarkUnreviewed
             | Self::ToggleTheme
             | Self::ToggleAdvance => None,

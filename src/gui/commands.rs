@@ -56,6 +56,8 @@ pub enum Command {
     Export(PathBuf),
     /// Write the examples Review shows to a file (CSV or Parquet).
     ExportExamples(PathBuf),
+    /// Write the report to a file (HTML or Markdown).
+    ExportReport(PathBuf),
     /// Select the example at a list position (optionally extending the range).
     Select {
         /// Position in the filtered list.
@@ -156,6 +158,8 @@ pub enum DialogPurpose {
     Export(ExportFormat),
     /// Export the examples Review shows.
     ExportExamples,
+    /// Export the report.
+    ExportReport,
 }
 
 impl DialogPurpose {
@@ -168,6 +172,7 @@ impl DialogPurpose {
             Self::Compare => "Compare with another run of the model".into(),
             Self::Export(f) => format!("Export the prioritisation table as {}", f.name()),
             Self::ExportExamples => "Export the shown examples (CSV or Parquet)".into(),
+            Self::ExportReport => "Export the report (HTML with charts, or Markdown)".into(),
         }
     }
 
@@ -177,7 +182,7 @@ impl DialogPurpose {
         match self {
             Self::Open | Self::OpenFolder => "Open",
             Self::Compare => "Compare",
-            Self::Export(_) | Self::ExportExamples => "Save",
+            Self::Export(_) | Self::ExportExamples | Self::ExportReport => "Save",
         }
     }
 
@@ -196,6 +201,7 @@ impl DialogPurpose {
             Self::Export(ExportFormat::Markdown) => &["md"],
             Self::Export(ExportFormat::Html) => &["html"],
             Self::ExportExamples => &["csv", "parquet"],
+            Self::ExportReport => &["html", "md"],
         }
     }
 
@@ -208,6 +214,7 @@ impl DialogPurpose {
             Self::Compare => "The second run's predictions: pick or type a file",
             Self::Export(_) => "Name of the file to write",
             Self::ExportExamples => "Name of the file to write: .csv or .parquet",
+            Self::ExportReport => "Name of the file to write: .html or .md",
         }
     }
 
@@ -219,6 +226,7 @@ impl DialogPurpose {
             Self::Compare => Command::Compare(path),
             Self::Export(_) => Command::Export(path),
             Self::ExportExamples => Command::ExportExamples(path),
+            Self::ExportReport => Command::ExportReport(path),
         }
     }
 }

@@ -73,7 +73,12 @@ pub fn report_with(ds: &Dataset, tags: Vec<TagDef>, opts: &ReportOptions) -> Val
 /// The report without what names the file or depends on raw scores.
 pub fn counts_only(mut v: Value) -> Value {
     let o = v.as_object_mut().unwrap();
-    for k in SCORE_KEYS.iter().chain(&["file", "weight", "warnings"]) {
+    // Where the numbers come from (the file's fingerprint) and which
+    // examples a tag lists (a cube has no example ids) are no counts.
+    for k in SCORE_KEYS
+        .iter()
+        .chain(&["file", "weight", "warnings", "provenance", "tag_examples"])
+    {
         o.remove(*k);
     }
     for s in o["slices"].as_array_mut().unwrap() {

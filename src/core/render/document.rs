@@ -10,11 +10,31 @@
 
 use std::fmt::Write as _;
 
+use super::chart::Chart;
 use super::{Table, html_escape, wrap};
 
+/// One headline figure: what it is, its value as printed, what qualifies
+/// it (an interval, a count), and the exact number behind it (the JSON
+/// report's), kept in the HTML for checking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// What it is ("accuracy").
+    pub name: String,
+    /// The value as printed ("90.26%").
+    pub value: String,
+    /// Beside it ("95% [89.66, 90.83]").
+    pub detail: String,
+    /// The JSON report's key and its exact value.
+    pub exact: Option<(String, f64)>,
+}
+
 /// What a report says, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Block {
+    /// The figures a reader looks at first.
+    Headline(Vec<Figure>),
+    /// A chart (HTML only: the text and Markdown tables carry its numbers).
+    Chart(Chart),
     /// A section heading.
     Heading(String),
     /// A line of text (one or a few sentences).
@@ -28,7 +48,7 @@ pub enum Block {
 }
 
 /// A report for people: a title and its blocks.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
     /// The title ("Slicewise report: data.csv").
     pub title: String,
@@ -73,6 +93,18 @@ impl Document {
         self.blocks.push(Block::Table(table));
     }
 
+    /// Adds a chart.
+    pub fn chart(&mut self, chart: Chart) {
+        self.blocks.push(Block::Chart(chart));
+    }
+
+    /// Adds the headline figures.
+    pub fn headline(&mut self, figures: Vec<Figure>) {
+        if !figures.is_empty() {
+            self.blocks.push(Block::Headline(figures));
+        }
+    }
+
     /// The document for a terminal `width` characters wide (`None`: no
     /// limit): tables fitted (lower-priority columns left out, and a line
     /// says which), lines wrapped.
@@ -82,6 +114,16 @@ impl Document {
         let mut first = true;
         for block in &self.blocks {
             match block {
+                Block::Headline(figures) => {
+                    for f in figures {
+                        let _ = writeln!(
+                            out,
+                            "{}",
+                            wrap(&format!("{}: {} {}", f.name, f.value, f.detail), width, 2)
+                        );
+                    }
+                }
+                Block::Chart(_) => {}
                 Block::Heading(h) => {
                     let _ = writeln!(out, "\n== {h} ==");
                 }
@@ -133,6 +175,13 @@ impl Document {
         let mut out = format!("# {}\n", self.title);
         for block in &self.blocks {
             match block {
+                Block::Headline(figures) => {
+                    for f in figures {
+                        let _ = writeln!(out, "- **{}: {}** {}", f.name, f.value, f.detail);
+                    }
+                    out.push('\n');
+                }
+                Block::Chart(_) => {}
                 Block::Heading(h) => {
                     let _ = write!(out, "\n## {h}\n\n");
                 }
@@ -166,6 +215,23 @@ impl Document {
         let mut body = format!("<h1>{}</h1>\n", html_escape(&self.title));
         for block in &self.blocks {
             match block {
+                Block::Headline(figures) => {
+                    body.push_str("<div class=\"headline\">\n");
+                    for f in figures {
+                        let exact = f.exact.as_ref().map_or_else(String::new, |(k, v)| {
+                            format!(" data-key=\"{}\" data-value=\"{v:?}\"", html_escape(k))
+                        });
+                        let _ = writeln!(
+                            body,
+                            "<div class=\"figure\"{exact}><div class=\"name\">{}</div><div class=\"value\">{}</div><div class=\"detail\">{}</div></div>",
+                            html_escape(&f.name),
+                            html_escape(&f.value),
+                            html_escape(&f.detail)
+                        );
+                    }
+                    body.push_str("</div>\n");
+                }
+                Block::Chart(c) => body.push_str(&c.to_svg()),
                 Block::Heading(h) => {
                     let _ = writeln!(body, "<h2>{}</h2>", html_escape(h));
                 }
@@ -193,7 +259,7 @@ impl Document {
 }
 
 /// The style of an HTML page: readable on screen and printed.
-const STYLE: &str = "body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;margin:24px;max-width:1200px}h1{font-size:22px;margin:0 0 12px 0}h2{font-size:17px;margin:22px 0 6px 0}p{margin:3px 0}p.note{color:#555}table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{padding:3px 9px;border-bottom:1px solid #ddd}th{border-bottom:2px solid #444}@media print{h2{break-after:avoid}tr{break-inside:avoid}thead{display:table-header-group}}";
+const STYLE: &str = "body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;margin:24px;max-width:1200px}h1{font-size:22px;margin:0 0 12px 0}h2{font-size:17px;margin:22px 0 6px 0;border-bottom:1px solid #ccc}p{margin:3px 0}p.note{color:#555}table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{padding:3px 9px;border-bottom:1px solid #ddd}th{border-bottom:2px solid #444}figure.chart{margin:10px 0 14px 0}figcaption{font-size:13px;font-weight:600;margin-bottom:4px}div.headline{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 14px 0}div.figure{border:1px solid #ccc;border-radius:6px;padding:6px 12px;min-width:118px}div.figure .name{font-size:12px;color:#555}div.figure .value{font-size:24px;font-weight:600}div.figure .detail{font-size:12px;color:#555}@page{margin:14mm}@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr,figure,div.figure{break-inside:avoid}thead{display:table-header-group}svg{max-width:100%}}";
 
 /// The formats a report can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

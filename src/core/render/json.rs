@@ -452,6 +452,8 @@ fn report_json_with(r: &Report, with_groups: bool) -> Value {
         "tags": tags_json(&r.tags),
         "review": r.review,
         "warnings": r.warnings,
+        "provenance": r.provenance,
+        "tag_examples": r.tag_examples.iter().map(|(tag, ids)| json!({"tag": tag, "ids": ids})).collect::<Vec<_>>(),
     });
     if let Some(p) = &r.positive {
         let b = &p.rates;

@@ -5,6 +5,7 @@
 //! contract (`json`) are the machine faces. Number formatting lives in
 //! `format`, the tables every document shares in `tables`.
 
+pub mod chart;
 mod csv;
 mod document;
 mod html;
@@ -21,12 +22,12 @@ pub use super::format::{
 pub use crate::core::priority::ExportContext;
 pub use csv::Tidy;
 pub use csv::{report_csv, tags_csv};
-pub use document::{Block, Document, Format, Printable, print};
+pub use document::{Block, Document, Figure, Format, Printable, print};
 pub use html::tags_html;
 pub use json::{report_json, tags_json, write_report_json};
 pub use reports::{
-    report_document, report_html, report_markdown, report_text, report_text_width, tags_document,
-    tags_markdown,
+    report_document, report_document_with, report_html, report_markdown, report_text,
+    report_text_width, tags_document, tags_markdown,
 };
 pub use tables::{
     FEW_REVIEWED_MARK, group_flags, judged_line, tag_cell, tag_cell_interval, tags_table,

@@ -143,6 +143,12 @@ pub struct ReviewSummary {
 pub struct Report {
     /// The data file.
     pub file: String,
+    /// Where the numbers come from: the file's fingerprint, the session,
+    /// the command and the version, for a reader to reproduce them.
+    pub provenance: Provenance,
+    /// Per tag of the session, the ids of a few of its examples (errors
+    /// first, in file order): what a meeting looks at beside the numbers.
+    pub tag_examples: Vec<(String, Vec<String>)>,
     /// Rows.
     pub rows: Count,
     /// Misclassified rows.
@@ -502,7 +508,52 @@ pub fn build(
         all_classes: opts.all_classes,
         all_groups: opts.all_groups,
         slice_columns: ds.slice_columns().map(|c| c.name.clone()).collect(),
+        tag_examples: tag_examples(ds, state),
+        provenance: Provenance {
+            fingerprint: ds.source.fingerprint.clone(),
+            session: None,
+            command: None,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
     })
+}
+
+/// Examples listed per tag in a report.
+pub const TAG_EXAMPLES: usize = 5;
+
+/// Per tag, the ids of its first [`TAG_EXAMPLES`] errors (then correct
+/// examples when it has fewer errors), in file order.
+fn tag_examples(ds: &Dataset, state: &Annotations) -> Vec<(String, Vec<String>)> {
+    state
+        .tags()
+        .iter()
+        .map(|t| {
+            let pick = |errors: bool| {
+                (0..ds.rows())
+                    .filter(move |&r| t.members.get(r) && ds.is_error(r) == errors)
+                    .take(TAG_EXAMPLES)
+            };
+            let rows: Vec<usize> = pick(true).chain(pick(false)).take(TAG_EXAMPLES).collect();
+            let ids = rows
+                .into_iter()
+                .map(|r| ds.ids.key(r).into_owned())
+                .collect();
+            (t.def.name.clone(), ids)
+        })
+        .collect()
+}
+
+/// Where a report's numbers come from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Provenance {
+    /// The data file's fingerprint (its size, time and sampled content).
+    pub fingerprint: String,
+    /// The session file read, if any.
+    pub session: Option<String>,
+    /// The command that made it, as typed (the app: none).
+    pub command: Option<String>,
+    /// Slicewise's version.
+    pub version: String,
 }
 
 /// Groups of a slice a text or Markdown report prints unless asked for all.

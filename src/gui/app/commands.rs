@@ -124,6 +124,7 @@ impl App {
             }
             Command::Export(path) => self.export(ctx, path),
             Command::ExportExamples(path) => self.export_examples(ctx, path),
+            Command::ExportReport(path) => self.export_report(ctx, path),
             Command::CreateTag(_) => {
                 let outcome = self.on_doc(command);
                 if outcome.is_ok() {
@@ -170,6 +171,7 @@ impl App {
             | Command::Compare(_)
             | Command::CloseCompare
             | Command::ExportExamples(_)
+            | Command::ExportReport(_)
             | Command::Loaded { .. }
             | Command::Compared { .. }
             | Command::Exported(_)
@@ -346,6 +348,10 @@ impl App {
             }
             Action::ExportExamples => {
                 self.start_dialog(ctx, DialogPurpose::ExportExamples);
+                Ok(None)
+            }
+            Action::ExportReport => {
+                self.start_dialog(ctx, DialogPurpose::ExportReport);
                 Ok(None)
             }
             Action::Save => {
@@ -588,6 +594,72 @@ impl App {
         )))
     }
 
+    /// Writes the report of the open data and session, sliced as the Slices
+    /// view is, to `path` (HTML or Markdown, from its extension), computed
+    /// and written on the export thread.
+    fn export_report(&mut self, ctx: &egui::Context, path: std::path::PathBuf) -> Outcome {
+        use crate::core::render::Format;
+        let Some(file) = self.file.as_ref() else {
+            return Ok(None);
+        };
+        let doc = &file.doc;
+        let Some(format @ (Format::Html | Format::Markdown)) = Format::from_path(&path) else {
+            return Err(crate::core::export::UnknownExportFormat { path }.into());
+        };
+        if crate::core::load::parts::output_conflict(
+            &path,
+            &[&doc.ds.source.path, doc.session_path()],
+        )
+        .is_some()
+        {
+            return Err(GuiError::ExportOverInput { path });
+        }
+        let slices = &file.views.slices.options;
+        let by: Vec<String> = slices.first.iter().chain(&slices.second).cloned().collect();
+        let opts = crate::core::report::ReportOptions {
+            by: if by.is_empty() { Vec::new() } else { vec![by] },
+            positive: slices
+                .positive
+                .and_then(|c| doc.ds.classes.get(c as usize).cloned()),
+            reference: slices.reference.clone(),
+            min_support: slices.min_support,
+            ..crate::core::report::ReportOptions::default()
+        };
+        let session = doc.session_path().to_path_buf();
+        let (ds, state) = (
+            std::sync::Arc::clone(&doc.ds),
+            std::sync::Arc::clone(&doc.annotations),
+        );
+        let target = path.clone();
+        let message = format!("Writing the report to {}…", path.display());
+        let mailbox = self.commands.mailbox(ctx);
+        start_export(path, ctx, mailbox, move || {
+            let mut report =
+                crate::core::report::build(&ds, &state, &opts).map_err(|e| GuiError::Export {
+                    path: target.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+            if session.exists() {
+                let fingerprint = crate::core::load::fingerprint(&session).unwrap_or_default();
+                report.provenance.session = Some(format!("{} ({fingerprint})", session.display()));
+            }
+            let doc = crate::core::render::report_document(&report);
+            let text = if format == Format::Html {
+                doc.to_html()
+            } else {
+                doc.to_markdown()
+            };
+            crate::core::files::write(&target, text.as_bytes(), false).map_err(|source| {
+                GuiError::Export {
+                    path: target.clone(),
+                    source,
+                }
+            })
+        });
+        self.exporting += 1;
+        Ok(Some(message))
+    }
+
     /// Starts loading a file (in place of one loading already).
     fn start_load(
         &mut self,
@@ -665,13 +737,16 @@ impl App {
             DialogPurpose::Open | DialogPurpose::OpenFolder | DialogPurpose::Compare => {
                 String::new()
             }
-            DialogPurpose::Export(_) | DialogPurpose::ExportExamples => {
+            DialogPurpose::Export(_)
+            | DialogPurpose::ExportExamples
+            | DialogPurpose::ExportReport => {
                 let stem = data
                     .as_deref()
                     .and_then(Path::file_stem)
                     .map_or_else(|| "slicewise".into(), |s| s.to_string_lossy().into_owned());
                 match purpose {
                     DialogPurpose::Export(f) => format!("{stem}-priorities.{}", f.extension()),
+                    DialogPurpose::ExportReport => format!("{stem}-report.html"),
                     _ => format!("{stem}-examples.csv"),
                 }
             }

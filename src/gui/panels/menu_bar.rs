@@ -49,6 +49,7 @@ pub fn ui(ui: &mut Ui, state: &MenuState<'_>, commands: &CommandSender) {
                 }
                 action_button(ui, Action::CopyMarkdown, commands);
                 action_button(ui, Action::ExportExamples, commands);
+                action_button(ui, Action::ExportReport, commands);
                 ui.separator();
                 action_button(ui, Action::Quit, commands);
             });
