@@ -390,6 +390,27 @@ fn export_report_writes_the_report_of_the_open_session_sliced_as_the_slices_view
 }
 
 #[test]
+fn export_report_adds_the_second_run_the_app_compares_with() {
+    let (dir, data) = sample_copy();
+    let after = dir.path().join("speech_commands_v2.csv");
+    std::fs::copy(
+        common::root().join("sample_data/speech_commands_v2.csv"),
+        &after,
+    )
+    .unwrap();
+    let mut harness = open_comparing(&data, Some(&after));
+    let out = dir.path().join("audit.html");
+    harness.state().send(Command::ExportReport(out.clone()));
+    assert!(step_until(&mut harness, |h| h.state().exporting == 0));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Compared with the second run"));
+    // The tag the sample's second run fixed most, with the lift the
+    // command line's report prints for it.
+    assert!(html.contains("people noise"));
+    assert!(html.contains("+0.95 pt [+0.73, +1.18] · expected +0.60 pt"));
+}
+
+#[test]
 fn export_writes_the_table_and_copy_puts_markdown_on_the_clipboard() {
     let (dir, data) = sample_copy();
     let mut harness = open(&data);

@@ -321,3 +321,37 @@ fn printed_to_pdf_the_report_keeps_its_headline_and_its_fairness_flags() {
         eprintln!("COMPAS not at hand: its printed report is not checked");
     }
 }
+
+#[test]
+fn a_report_with_discover_lists_the_slices_sliceline_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = sample_copy(dir.path());
+    let data = data.display().to_string();
+    let html = slicewise(&["report", &data, "--discover", "--format", "html"]);
+    let json: Value = serde_json::from_str(&slicewise(&[
+        "report",
+        &data,
+        "--discover",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    // The same slices as `slicewise discover` with its defaults.
+    let alone: Value =
+        serde_json::from_str(&slicewise(&["discover", &data, "--format", "json"])).unwrap();
+    let found = json["discovered"]["slices"].as_array().unwrap();
+    assert!(!found.is_empty());
+    let names = |v: &[Value]| -> Vec<String> {
+        v.iter()
+            .map(|s| s["description"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(found), names(alone["slices"].as_array().unwrap()));
+    assert!(html.contains("Slices where the model errs most"));
+    for s in found {
+        let rate = s["error_rate"].as_f64().unwrap();
+        assert!(html.contains(&pct(Some(rate), 1)), "{s}");
+    }
+    let csv = slicewise(&["report", &data, "--discover", "--format", "csv"]);
+    assert_eq!(csv.matches("section,key,group").count(), 1);
+}

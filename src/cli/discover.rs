@@ -130,3 +130,73 @@ pub(super) fn run_discover(args: &DiscoverArgs) -> Result<(), Failure> {
     report.seconds = seconds;
     args.output.write(&report)
 }
+
+/// The discovered slices as a section of `report --discover`: SliceLine
+/// over every slice column with `discover`'s defaults, misclassified rows
+/// as the errors; its JSON under `discovered`.
+pub(super) fn section_for_report(
+    ds: &crate::core::dataset::Dataset,
+    state: &crate::core::tags::Annotations,
+) -> Result<crate::core::render::Section, Failure> {
+    use crate::core::discover::{DEFAULT_ALPHA, DEFAULT_K, DEFAULT_MAX_LEVEL, DEFAULT_MIN_SUPPORT};
+    let (feats, _) = features(ds, &[]).map_err(|e| Failure {
+        code: super::EXIT_DATA,
+        error: anyhow::anyhow!("--discover: {e}"),
+    })?;
+    let kind = ErrorKind::parse("misclassified", ds).map_err(usage)?;
+    let errors = kind.errors(ds);
+    let min_support = MinSupport::parse(DEFAULT_MIN_SUPPORT).map_err(usage)?;
+    let opts = DiscoverOptions {
+        alpha: DEFAULT_ALPHA,
+        k: DEFAULT_K,
+        max_level: DEFAULT_MAX_LEVEL,
+        min_support,
+    };
+    let found =
+        discover(&feats, &errors, ds.rows(), &opts, &|_| {}, None).map_err(|e| Failure {
+            code: super::EXIT_DATA,
+            error: anyhow::anyhow!("--discover: {e}"),
+        })?;
+    let mut report = DiscoveryReport::new(ds, Some(state), &feats, &errors, &found);
+    report.parameters = serde_json::json!({
+        "alpha": DEFAULT_ALPHA,
+        "k": DEFAULT_K,
+        "max_level": DEFAULT_MAX_LEVEL,
+        "min_support": min_support.rows(ds.rows()),
+        "errors": "misclassified",
+    });
+    let mut doc = report.document();
+    let mut head = vec![crate::core::render::Block::Heading(
+        "Slices where the model errs most (SliceLine over every slice column)".to_string(),
+    )];
+    let shown = report.shown();
+    if !shown.is_empty() {
+        use crate::core::render::chart::{Bar, Chart, Unit};
+        head.push(crate::core::render::Block::Chart(Chart::Bars {
+            title: "Error rate of each slice found (95% intervals)".into(),
+            unit: Unit::Percent,
+            bars: shown
+                .iter()
+                .map(|&i| {
+                    let s = &report.slices[i];
+                    Bar {
+                        name: s.description.clone(),
+                        value: Some(s.error_rate),
+                        ci: s.ci.map(|c| (c.lo, c.hi)),
+                        flag: None,
+                        note: Some(format!("{} rows", crate::core::render::count(s.size))),
+                    }
+                })
+                .collect(),
+            reference: Some(("all rows".to_string(), report.average_error)),
+        }));
+    }
+    head.append(&mut doc.blocks);
+    doc.blocks = head;
+    Ok(crate::core::render::Section {
+        blocks: doc.blocks,
+        key: "discovered",
+        json: report.to_json(),
+        csv: report.tidy_csv(),
+    })
+}

@@ -352,6 +352,7 @@ impl OutputArgs {
 
 /// Arguments of `report`.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct ReportArgs {
     /// The predictions file (CSV, Parquet or NDJSON).
     pub data: PathBuf,
@@ -378,6 +379,10 @@ pub struct ReportArgs {
     /// beside the expected one (as `compare DATA AFTER` says).
     #[arg(long, value_name = "AFTER")]
     pub compare: Option<PathBuf>,
+    /// Add the slices where the model errs most (SliceLine over every slice
+    /// column, as `slicewise discover DATA` with its defaults finds them).
+    #[arg(long)]
+    pub discover: bool,
     /// How to read the score column: positive (a score for the positive class) or
     /// confidence (the model's confidence in its prediction). Default: detected.
     #[arg(long, value_name = "MEANING", value_parser = parse_meaning)]
@@ -730,12 +735,20 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         None => None,
     };
     t.lap("compute");
-    match &comparison {
-        Some(c) => args.output.write(&crate::core::compare::WithComparison {
+    let mut sections: Vec<render::Section> = comparison
+        .iter()
+        .map(crate::core::compare::CompareReport::report_section)
+        .collect();
+    if args.discover {
+        sections.push(discover::section_for_report(&ds, &state)?);
+    }
+    if sections.is_empty() {
+        args.output.write(&report)?;
+    } else {
+        args.output.write(&render::ReportWith {
             report: &report,
-            comparison: c,
-        })?,
-        None => args.output.write(&report)?,
+            sections,
+        })?;
     }
     t.lap("output");
     t.print();

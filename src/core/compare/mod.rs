@@ -18,7 +18,7 @@ pub use changes::{
     Change, ClassChange, GroupChange, Overall, Prf, RateChange, TagChange, class_changes, overall,
     rate_changes, slice_changes, tag_changes, worst_first,
 };
-pub use report::{CompareReport, WithComparison};
+pub use report::CompareReport;
 
 /// Which run's true labels count when a shared example was relabelled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

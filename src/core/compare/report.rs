@@ -643,25 +643,16 @@ impl crate::core::render::Printable for CompareReport {
     }
 }
 
-/// A report with the comparison to a second run (`report --compare
-/// AFTER`): the report, then the comparison, in every format; its JSON is
-/// the report's with a `comparison` member (the `compare` command's JSON).
-pub struct WithComparison<'a> {
-    /// The report of the first run.
-    pub report: &'a crate::core::report::Report,
-    /// The comparison with the second.
-    pub comparison: &'a CompareReport,
-}
-
-impl WithComparison<'_> {
-    /// The comparison inside the report: the realised lift of every tag
-    /// beside the one the table expected, then what `compare` says.
-    fn section(&self) -> Vec<crate::core::render::Block> {
+impl CompareReport {
+    /// The comparison as a section of `slicewise report` (`--compare
+    /// AFTER`): the realised lift of every tag beside the one the table
+    /// expected, then what `compare` says; the JSON under `comparison`.
+    #[must_use]
+    pub fn report_section(&self) -> crate::core::render::Section {
         use crate::core::render::chart::{Bar, Chart, Unit};
-        let c = self.comparison;
         let mut doc = Document::new("");
-        doc.heading(format!("Compared with the second run: {}", c.after));
-        let bars: Vec<Bar> = c
+        doc.heading(format!("Compared with the second run: {}", self.after));
+        let bars: Vec<Bar> = self
             .tags
             .iter()
             .filter(|t| t.realised_lift.is_some() || t.expected_lift.is_some())
@@ -681,29 +672,12 @@ impl WithComparison<'_> {
                 reference: None,
             });
         }
-        doc.blocks.extend(c.document().blocks);
-        doc.blocks
-    }
-}
-
-impl crate::core::render::Printable for WithComparison<'_> {
-    fn document(&self) -> Document {
-        crate::core::render::report_document_with(self.report, self.section())
-    }
-
-    fn tidy_csv(&self) -> String {
-        let mut out = crate::core::render::report_csv(self.report);
-        let more = self.comparison.to_csv();
-        // One header: the compare CSV's rows follow the report's.
-        out.push_str(more.split_once('\n').map_or("", |(_, rows)| rows));
-        out
-    }
-
-    fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let mut value = crate::core::render::report_json(self.report);
-        value["comparison"] = self.comparison.to_json();
-        let text = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
-        out.write_all(text.as_bytes())?;
-        out.write_all(b"\n")
+        doc.blocks.extend(self.document().blocks);
+        crate::core::render::Section {
+            blocks: doc.blocks,
+            key: "comparison",
+            json: self.to_json(),
+            csv: self.to_csv(),
+        }
     }
 }

@@ -200,7 +200,17 @@ fn bar_range(unit: Unit, bars: &[Bar], reference: Option<f64>) -> (f64, f64) {
 
 fn bars_svg(unit: Unit, bars: &[Bar], reference: Option<&(String, f64)>) -> String {
     let shown = &bars[..bars.len().min(MAX_BARS)];
-    let (name_w, value_w, plot_w, row_h) = (170.0, 390.0, 340.0, 20.0);
+    // Names get the room the longest needs (up to 300 px, then cut).
+    let longest = shown
+        .iter()
+        .map(|b| b.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    #[allow(clippy::cast_precision_loss)]
+    let name_w = (longest as f64 * 6.2 + 12.0).clamp(90.0, 300.0);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let name_chars = ((name_w - 12.0) / 6.2) as usize;
+    let (value_w, plot_w, row_h) = (390.0, 340.0, 20.0);
     let x0 = name_w;
     let x1 = name_w + plot_w;
     let top = 18.0;
@@ -234,7 +244,7 @@ fn bars_svg(unit: Unit, bars: &[Bar], reference: Option<&(String, f64)>) -> Stri
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
             name_w - 6.0,
             y + 14.0,
-            html_escape(&clip(&b.name, 28))
+            html_escape(&clip(&b.name, name_chars.max(4)))
         );
         let zero = place(0.0, lo, hi, x0, x1);
         if let Some(v) = b.value.filter(|v| v.is_finite()) {

@@ -26,8 +26,8 @@ pub use document::{Block, Document, Figure, Format, Printable, print};
 pub use html::tags_html;
 pub use json::{report_json, tags_json, write_report_json};
 pub use reports::{
-    report_document, report_document_with, report_html, report_markdown, report_text,
-    report_text_width, tags_document, tags_markdown,
+    ReportWith, Section, report_document, report_document_with, report_html, report_markdown,
+    report_text, report_text_width, tags_document, tags_markdown,
 };
 pub use tables::{
     FEW_REVIEWED_MARK, group_flags, judged_line, tag_cell, tag_cell_interval, tags_table,

@@ -601,3 +601,58 @@ fn annotators_section(doc: &mut Document, a: &crate::core::annotators::Summary) 
         doc.table(table("tag", &a.tags));
     }
 }
+
+/// A section another part of the engine adds to a report (a comparison
+/// with a second run, the discovered slices): what it says, and its JSON
+/// and tidy CSV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// What it says, before the report's appendix.
+    pub blocks: Vec<super::document::Block>,
+    /// Its member in the report's JSON.
+    pub key: &'static str,
+    /// Its JSON.
+    pub json: serde_json::Value,
+    /// Its tidy CSV (with the report's header, which is dropped).
+    pub csv: String,
+}
+
+/// A report with more sections (`report --compare AFTER`, `--discover`),
+/// in every format: the sections before the appendix, their JSON as
+/// members of the report's, their CSV rows after the report's.
+pub struct ReportWith<'a> {
+    /// The report.
+    pub report: &'a Report,
+    /// The sections, in order.
+    pub sections: Vec<Section>,
+}
+
+impl super::document::Printable for ReportWith<'_> {
+    fn document(&self) -> Document {
+        report_document_with(
+            self.report,
+            self.sections
+                .iter()
+                .flat_map(|s| s.blocks.clone())
+                .collect(),
+        )
+    }
+
+    fn tidy_csv(&self) -> String {
+        let mut out = super::csv::report_csv(self.report);
+        for s in &self.sections {
+            out.push_str(s.csv.split_once('\n').map_or("", |(_, rows)| rows));
+        }
+        out
+    }
+
+    fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut value = super::json::report_json(self.report);
+        for s in &self.sections {
+            value[s.key] = s.json.clone();
+        }
+        let text = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
+        out.write_all(text.as_bytes())?;
+        out.write_all(b"\n")
+    }
+}

@@ -626,10 +626,12 @@ impl App {
             ..crate::core::report::ReportOptions::default()
         };
         let session = doc.session_path().to_path_buf();
-        let (ds, state) = (
+        let (ds, state, compared) = (
             std::sync::Arc::clone(&doc.ds),
             std::sync::Arc::clone(&doc.annotations),
+            doc.compare.clone(),
         );
+        let positive = slices.positive;
         let target = path.clone();
         let message = format!("Writing the report to {}…", path.display());
         let mailbox = self.commands.mailbox(ctx);
@@ -643,7 +645,28 @@ impl App {
                 let fingerprint = crate::core::load::fingerprint(&session).unwrap_or_default();
                 report.provenance.session = Some(format!("{} ({fingerprint})", session.display()));
             }
-            let doc = crate::core::render::report_document(&report);
+            // The second run the app compares with, as `--compare` adds it.
+            let mut sections = Vec::new();
+            if let Some(c) = &compared {
+                let comparison = crate::core::compare::CompareReport::from_joined(
+                    &ds,
+                    Some(&state),
+                    &c.joined,
+                    &c.after,
+                    &opts.by,
+                    0.05,
+                    positive,
+                )
+                .map_err(|e| GuiError::Export {
+                    path: target.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+                sections.push(comparison.report_section());
+            }
+            let doc = crate::core::render::report_document_with(
+                &report,
+                sections.into_iter().flat_map(|s| s.blocks).collect(),
+            );
             let text = if format == Format::Html {
                 doc.to_html()
             } else {
