@@ -12,6 +12,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -354,4 +355,69 @@ fn a_report_with_discover_lists_the_slices_sliceline_finds() {
     }
     let csv = slicewise(&["report", &data, "--discover", "--format", "csv"]);
     assert_eq!(csv.matches("section,key,group").count(), 1);
+}
+
+#[test]
+fn with_an_image_column_each_tag_shows_small_embedded_pictures() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("img")).unwrap();
+    let mut csv = String::from("id,label,pred,kind,image\n");
+    for i in 0..12u8 {
+        let (label, pred) = if i % 3 == 0 {
+            ("cat", "dog")
+        } else {
+            ("cat", "cat")
+        };
+        let kind = if i < 6 { "night" } else { "day" };
+        let _ = writeln!(csv, "x{i},{label},{pred},{kind},img/{i}.png");
+        // A 300 × 200 picture (shrunk to 96 px in the report); x9's is
+        // missing and x3's is not a picture: both are left out, no error.
+        if i == 3 {
+            std::fs::write(dir.path().join("img/3.png"), b"not a png").unwrap();
+        } else if i != 9 {
+            image::RgbImage::from_fn(300, 200, |x, y| {
+                image::Rgb([
+                    i * 20,
+                    u8::try_from(x % 256).unwrap(),
+                    u8::try_from(y % 256).unwrap(),
+                ])
+            })
+            .save(dir.path().join(format!("img/{i}.png")))
+            .unwrap();
+        }
+    }
+    let data = dir.path().join("pets.csv");
+    std::fs::write(&data, csv).unwrap();
+    std::fs::write(
+        dir.path().join("pets.slicewise.ron"),
+        r##"(version: 1, key: Column("id"), tags: [(name: "night", colour: "#e45756", rule: Some("kind == \"night\"")), (name: "day", colour: "#4c78a8", rule: Some("kind == \"day\""))])"##,
+    )
+    .unwrap();
+    let data = data.display().to_string();
+    let html = slicewise(&["report", &data, "--format", "html"]);
+    // night: x0 and x3 are its errors, then x1, x2, x4; x3's file is bad.
+    // day: x6 and x9 are errors, then x7, x8, x10; x9's file is missing.
+    let pictures = html.matches("<img ").count();
+    assert_eq!(pictures, 8, "{pictures}");
+    for id in ["x0", "x1", "x2", "x4", "x6", "x7", "x8", "x10"] {
+        assert!(html.contains(&format!("alt=\"{id}\"")), "{id}");
+    }
+    for id in ["x3", "x9"] {
+        assert!(!html.contains(&format!("alt=\"{id}\"")), "{id}");
+    }
+    // Embedded and small: every picture a JPEG data URI, nothing fetched.
+    assert_eq!(
+        html.matches("src=\"data:image/jpeg;base64,").count(),
+        pictures
+    );
+    assert_eq!(html.matches("src=").count(), pictures);
+    assert!(
+        html.len() < 8 * 24 * 1024 * 4 / 3 + 60_000,
+        "{}",
+        html.len()
+    );
+    // Markdown lists the ids, without pictures.
+    let md = slicewise(&["report", &data, "--format", "md"]);
+    assert!(md.contains("night: x0, x3, x1, x2, x4"));
+    assert!(!md.contains("data:image"));
 }

@@ -38,5 +38,6 @@ pub mod tags;
 pub mod temporal;
 pub mod threads;
 pub mod thresholds;
+pub mod thumbnails;
 pub mod view;
 pub mod watch;

@@ -125,10 +125,5 @@ fn decode(path: &Path) -> Result<egui::ColorImage, String> {
 /// An image path from the data, relative to the data file's folder unless absolute.
 #[must_use]
 pub fn resolve(data: &Path, value: &str) -> PathBuf {
-    let p = Path::new(value);
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        data.parent().unwrap_or_else(|| Path::new(".")).join(p)
-    }
+    crate::core::thumbnails::image_path(data, value)
 }

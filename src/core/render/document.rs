@@ -35,6 +35,9 @@ pub enum Block {
     Headline(Vec<Figure>),
     /// A chart (HTML only: the text and Markdown tables carry its numbers).
     Chart(Chart),
+    /// Small pictures of examples under a caption: (id, `data:` URI) each
+    /// (HTML only: the ids are listed beside them).
+    Pictures(String, Vec<(String, String)>),
     /// A section heading.
     Heading(String),
     /// A line of text (one or a few sentences).
@@ -123,7 +126,7 @@ impl Document {
                         );
                     }
                 }
-                Block::Chart(_) => {}
+                Block::Chart(_) | Block::Pictures(..) => {}
                 Block::Heading(h) => {
                     let _ = writeln!(out, "\n== {h} ==");
                 }
@@ -181,7 +184,7 @@ impl Document {
                     }
                     out.push('\n');
                 }
-                Block::Chart(_) => {}
+                Block::Chart(_) | Block::Pictures(..) => {}
                 Block::Heading(h) => {
                     let _ = write!(out, "\n## {h}\n\n");
                 }
@@ -232,6 +235,25 @@ impl Document {
                     body.push_str("</div>\n");
                 }
                 Block::Chart(c) => body.push_str(&c.to_svg()),
+                Block::Pictures(caption, items) => {
+                    let _ = writeln!(
+                        body,
+                        "<div class=\"pictures\"><div class=\"name\">{}</div>",
+                        html_escape(caption)
+                    );
+                    for (id, uri) in items {
+                        // Only embedded pictures: nothing is fetched.
+                        if uri.starts_with("data:image/") {
+                            let _ = writeln!(
+                                body,
+                                "<figure><img alt=\"{0}\" src=\"{1}\"><figcaption>{0}</figcaption></figure>",
+                                html_escape(id),
+                                html_escape(uri)
+                            );
+                        }
+                    }
+                    body.push_str("</div>\n");
+                }
                 Block::Heading(h) => {
                     let _ = writeln!(body, "<h2>{}</h2>", html_escape(h));
                 }
@@ -259,7 +281,7 @@ impl Document {
 }
 
 /// The style of an HTML page: readable on screen and printed.
-const STYLE: &str = "body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;margin:24px;max-width:1200px}h1{font-size:22px;margin:0 0 12px 0}h2{font-size:17px;margin:22px 0 6px 0;border-bottom:1px solid #ccc}p{margin:3px 0}p.note{color:#555}table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{padding:3px 9px;border-bottom:1px solid #ddd}th{border-bottom:2px solid #444}figure.chart{margin:10px 0 14px 0}figcaption{font-size:13px;font-weight:600;margin-bottom:4px}div.headline{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 14px 0}div.figure{border:1px solid #ccc;border-radius:6px;padding:6px 12px;min-width:118px}div.figure .name{font-size:12px;color:#555}div.figure .value{font-size:24px;font-weight:600}div.figure .detail{font-size:12px;color:#555}@page{margin:14mm}@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr,figure,div.figure{break-inside:avoid}thead{display:table-header-group}svg{max-width:100%}}";
+const STYLE: &str = "body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;margin:24px;max-width:1200px}h1{font-size:22px;margin:0 0 12px 0}h2{font-size:17px;margin:22px 0 6px 0;border-bottom:1px solid #ccc}p{margin:3px 0}p.note{color:#555}table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{padding:3px 9px;border-bottom:1px solid #ddd}th{border-bottom:2px solid #444}figure.chart{margin:10px 0 14px 0}figcaption{font-size:13px;font-weight:600;margin-bottom:4px}div.headline{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 14px 0}div.figure{border:1px solid #ccc;border-radius:6px;padding:6px 12px;min-width:118px}div.figure .name{font-size:12px;color:#555}div.figure .value{font-size:24px;font-weight:600}div.figure .detail{font-size:12px;color:#555}div.pictures{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin:4px 0 10px 0;break-inside:avoid}div.pictures .name{width:100%;font-size:12px;font-weight:600}div.pictures figure{margin:0;text-align:center;font-size:10px;color:#555}div.pictures img{display:block;max-width:96px;max-height:96px}@page{margin:14mm}@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr,figure,div.figure{break-inside:avoid}thead{display:table-header-group}svg{max-width:100%}}";
 
 /// The formats a report can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,7 @@ fn tags_section_with(
     ctx: &ExportContext,
     chart: Option<Chart>,
     examples: &[(String, Vec<String>)],
+    pictures: &[(String, Vec<(String, String)>)],
 ) {
     doc.heading("Prioritise what to work on");
     doc.line(ctx.summary());
@@ -46,6 +47,10 @@ fn tags_section_with(
     if !listed.is_empty() {
         doc.line("A few examples of each tag (errors first), to look at in the meeting:");
         doc.bullets(listed);
+    }
+    for (tag, items) in pictures {
+        doc.blocks
+            .push(super::document::Block::Pictures(tag.clone(), items.clone()));
     }
     doc.bullets(tag_notes(rows));
 }
@@ -407,6 +412,7 @@ pub fn report_document_with(r: &Report, more: Vec<super::document::Block>) -> Do
         &r.context,
         lift_chart(&r.tags),
         &r.tag_examples,
+        &r.tag_pictures,
     );
     doc.heading("Overall");
     for l in overall_lines(r) {

@@ -149,6 +149,10 @@ pub struct Report {
     /// Per tag of the session, the ids of a few of its examples (errors
     /// first, in file order): what a meeting looks at beside the numbers.
     pub tag_examples: Vec<(String, Vec<String>)>,
+    /// With an image column: per tag, its examples' pictures as small
+    /// embedded JPEGs (id, `data:` URI), at most
+    /// [`super::thumbnails::MAX_IN_REPORT`] in all; the HTML report only.
+    pub tag_pictures: Vec<(String, Vec<(String, String)>)>,
     /// Rows.
     pub rows: Count,
     /// Misclassified rows.
@@ -468,6 +472,7 @@ pub fn build(
             ds.classes.len()
         ));
     }
+    let examples = tag_examples(ds, state);
     Ok(Report {
         file: ds.source.path.display().to_string(),
         rows: ds.total(),
@@ -508,7 +513,18 @@ pub fn build(
         all_classes: opts.all_classes,
         all_groups: opts.all_groups,
         slice_columns: ds.slice_columns().map(|c| c.name.clone()).collect(),
-        tag_examples: tag_examples(ds, state),
+        tag_pictures: tag_pictures(ds, &examples),
+        tag_examples: examples
+            .into_iter()
+            .map(|(tag, rows)| {
+                (
+                    tag,
+                    rows.into_iter()
+                        .map(|r| ds.ids.key(r).into_owned())
+                        .collect(),
+                )
+            })
+            .collect(),
         provenance: Provenance {
             fingerprint: ds.source.fingerprint.clone(),
             session: None,
@@ -521,9 +537,40 @@ pub fn build(
 /// Examples listed per tag in a report.
 pub const TAG_EXAMPLES: usize = 5;
 
-/// Per tag, the ids of its first [`TAG_EXAMPLES`] errors (then correct
+/// Per tag, the pictures of its listed examples (see
+/// [`Report::tag_pictures`]); a picture that cannot be read is left out.
+fn tag_pictures(
+    ds: &Dataset,
+    examples: &[(String, Vec<usize>)],
+) -> Vec<(String, Vec<(String, String)>)> {
+    use super::thumbnails::{MAX_IN_REPORT, data_uri, image_path};
+    let Some(column) = ds.roles.image.as_deref().and_then(|c| ds.column(c)) else {
+        return Vec::new();
+    };
+    let mut left = MAX_IN_REPORT;
+    let mut out = Vec::new();
+    for (tag, rows) in examples {
+        let take = rows.len().min(left);
+        left -= take;
+        let pictures: Vec<(String, String)> = rows[..take]
+            .iter()
+            .filter_map(|&r| {
+                let path = image_path(&ds.source.path, &column.display(r));
+                data_uri(&path)
+                    .ok()
+                    .map(|uri| (ds.ids.key(r).into_owned(), uri))
+            })
+            .collect();
+        if !pictures.is_empty() {
+            out.push((tag.clone(), pictures));
+        }
+    }
+    out
+}
+
+/// Per tag, the rows of its first [`TAG_EXAMPLES`] errors (then correct
 /// examples when it has fewer errors), in file order.
-fn tag_examples(ds: &Dataset, state: &Annotations) -> Vec<(String, Vec<String>)> {
+fn tag_examples(ds: &Dataset, state: &Annotations) -> Vec<(String, Vec<usize>)> {
     state
         .tags()
         .iter()
@@ -534,11 +581,7 @@ fn tag_examples(ds: &Dataset, state: &Annotations) -> Vec<(String, Vec<String>)>
                     .take(TAG_EXAMPLES)
             };
             let rows: Vec<usize> = pick(true).chain(pick(false)).take(TAG_EXAMPLES).collect();
-            let ids = rows
-                .into_iter()
-                .map(|r| ds.ids.key(r).into_owned())
-                .collect();
-            (t.def.name.clone(), ids)
+            (t.def.name.clone(), rows)
         })
         .collect()
 }
