@@ -114,6 +114,19 @@ impl AppView for LabelsView {
             computing_ui(ui, ds.rows());
             return;
         };
+        // Label errors, annotators and human labels can be taller than a
+        // small window: the view scrolls.
+        egui::ScrollArea::vertical()
+            .id_salt("labels-view")
+            .auto_shrink([false, false])
+            .show(ui, |ui| self.sections(ctx, ui, &view));
+    }
+}
+
+impl LabelsView {
+    /// Everything the view shows, in a scrolling area.
+    fn sections(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui, view: &HumanView) {
+        let ds = &ctx.doc.ds;
         if let Some(issues) = &view.issues {
             label_issues_ui(ctx, ui, issues);
             ui.separator();
@@ -229,8 +242,7 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
         }));
         ctx.commands.send(crate::gui::actions::Action::Show(super::View::Review));
     }
-    ui.columns(2, |cols| {
-        let ui = &mut cols[0];
+    let matrix = |ui: &mut Ui| {
         if r.classes.len() > label_report::JOINT_CLASSES {
             // K × K cells laid out every frame: not for hundreds of classes.
             ui.label(
@@ -243,14 +255,28 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
         } else {
             noise_heatmap(ctx, ui, r);
         }
-        let ui = &mut cols[1];
+    };
+    let shares = |ui: &mut Ui| {
         ui.strong("Per class of the given label");
         share_grid(ui, "label-issues-class", &r.per_class);
         for (name, groups) in &r.slices {
             ui.strong(format!("Per {name}"));
             share_grid(ui, &format!("label-issues-{name}"), groups);
         }
-    });
+    };
+    // Side by side where the matrix fits half the width, else one under
+    // the other (a narrow window keeps every cell in sight).
+    #[allow(clippy::cast_precision_loss)]
+    let needed = 130.0 + r.classes.len().min(label_report::JOINT_CLASSES) as f32 * 40.0;
+    if ui.available_width() / 2.0 >= needed {
+        ui.columns(2, |cols| {
+            matrix(&mut cols[0]);
+            shares(&mut cols[1]);
+        });
+    } else {
+        matrix(ui);
+        shares(ui);
+    }
 }
 
 /// The noise matrix as a heatmap: given label (rows) × likely true label
@@ -282,9 +308,8 @@ fn noise_heatmap(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
     #[allow(clippy::cast_precision_loss)]
     let width = ((ui.available_width() - name_width) / k as f32 - 2.0).clamp(36.0, 64.0);
     let cell = egui::vec2(width, 26.0);
-    egui::ScrollArea::both()
+    egui::ScrollArea::horizontal()
         .id_salt("label-joint")
-        .max_height((ui.available_height() * 0.6).max(220.0))
         .show(ui, |ui| {
             ui.spacing_mut().item_spacing = egui::vec2(2.0, 2.0);
             ui.horizontal(|ui| {
