@@ -133,3 +133,17 @@ impl Bitmap {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ones_lists_the_set_positions_in_order_across_words() {
+        let set = [0usize, 1, 63, 64, 130, 199];
+        let b = Bitmap::from_fn(200, |i| set.contains(&i));
+        assert_eq!(b.ones().collect::<Vec<_>>(), set);
+        assert_eq!(Bitmap::new(500).ones().count(), 0);
+        assert_eq!(b.ones().count(), b.count_ones());
+    }
+}
