@@ -168,24 +168,12 @@ fn the_report_prints_and_writes_the_agreement() {
 fn without_a_human_column_the_annotators_give_each_tag_its_hlp() {
     use slicewise::core::priority::{HlpSource, prioritise};
     use slicewise::core::session::TagDef;
-    use slicewise::core::tags::{Annotations, Edit};
     let ds = common::load(&common::root().join("tests/data/annotators_votes.csv"));
     assert!(
         ds.human.is_none() && ds.has_human(),
         "the votes are the human labels"
     );
-    let mut state = Annotations::new(&ds);
-    state
-        .apply(
-            &ds,
-            Edit::AddTag {
-                index: 0,
-                id: None,
-                def: TagDef::rule("batch one", "", "batch == \"b1\""),
-                members: Vec::new(),
-            },
-        )
-        .unwrap();
+    let state = common::with_tags(&ds, vec![TagDef::rule("batch one", "", "batch == \"b1\"")]);
     let row = prioritise(&ds, &state).into_iter().next().unwrap();
     assert_eq!(row.hlp_source, Some(HlpSource::Annotators));
     // As from a human column: the share of votes equal to the given label

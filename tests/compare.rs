@@ -315,30 +315,23 @@ fn another_model_seed_is_another_run_of_the_same_examples() {
 fn tags_show_the_expected_beside_the_realised_lift() {
     use slicewise::core::compare::tag_changes;
     use slicewise::core::session::TagDef;
-    use slicewise::core::tags::{Annotations, Edit};
+
     let dir = tempfile::tempdir().unwrap();
     let before = common::load(&common::write(dir.path(), "before.csv", BEFORE));
     let after = common::load(&common::write(dir.path(), "after.csv", AFTER));
-    let mut state = Annotations::new(&before);
-    for (name, rule) in [
-        ("laptops", r#"device == "laptop""#),
-        ("phones", r#"device == "phone""#),
-    ] {
-        state
-            .apply(
-                &before,
-                Edit::AddTag {
-                    index: 0,
-                    id: None,
-                    def: TagDef {
-                        hlp: Some(1.0),
-                        ..TagDef::rule(name, "", rule)
-                    },
-                    members: Vec::new(),
-                },
-            )
-            .unwrap();
-    }
+    let state = common::with_tags(
+        &before,
+        [
+            ("laptops", r#"device == "laptop""#),
+            ("phones", r#"device == "phone""#),
+        ]
+        .into_iter()
+        .map(|(name, rule)| TagDef {
+            hlp: Some(1.0),
+            ..TagDef::rule(name, "", rule)
+        })
+        .collect(),
+    );
     let j = join(&before, &after, LabelsFrom::After).unwrap();
     let tags = tag_changes(&before, &state, &j, 0.05);
     let phones = tags.iter().find(|t| t.tag == "phones").unwrap();

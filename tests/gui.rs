@@ -1800,12 +1800,7 @@ fn file_open_folder_opens_a_folder_of_parts_as_one_dataset() {
 fn the_slices_view_marks_compas_harms_whichever_the_reference() {
     use slicewise::core::slices::DisparityMetric::{Fnr, Fpr};
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("compas.csv");
-    std::fs::copy(
-        common::root().join("tests/data/compas_race_counts.csv"),
-        &data,
-    )
-    .unwrap();
+    let data = common::copy_test_data(dir.path(), "compas_race_counts.csv");
     let mut harness = open(&data);
     harness.set_size(Vec2::new(1280.0, 800.0));
     harness.key_press(Key::F7);
@@ -2153,8 +2148,7 @@ fn the_labels_view_shows_the_likely_label_errors_and_review_lists_them_worst_fir
     use slicewise::core::label_issues::{Options, for_dataset};
     use slicewise::gui::views::View;
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("three_classes.csv");
-    std::fs::copy(common::root().join("tests/data/three_classes.csv"), &data).unwrap();
+    let data = common::copy_test_data(dir.path(), "three_classes.csv");
     let mut harness = open(&data);
     send(&mut harness, Action::Show(View::Labels));
     settle(&mut harness);
@@ -2187,12 +2181,7 @@ fn the_labels_view_shows_the_likely_label_errors_and_review_lists_them_worst_fir
 fn the_labels_view_shows_how_much_the_annotators_agree() {
     use slicewise::gui::views::View;
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("annotators.csv");
-    std::fs::copy(
-        common::root().join("tests/data/annotators_columns.csv"),
-        &data,
-    )
-    .unwrap();
+    let data = common::copy_test_data(dir.path(), "annotators_columns.csv");
     let mut harness = open(&data);
     send(&mut harness, Action::Show(View::Labels));
     settle(&mut harness);
@@ -2208,8 +2197,7 @@ fn a_cell_of_the_confident_joint_reviews_exactly_its_likely_label_errors() {
     use slicewise::core::label_issues::{Options, for_dataset};
     use slicewise::gui::views::View;
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("three_classes.csv");
-    std::fs::copy(common::root().join("tests/data/three_classes.csv"), &data).unwrap();
+    let data = common::copy_test_data(dir.path(), "three_classes.csv");
     let mut harness = open(&data);
     send(&mut harness, Action::Show(View::Labels));
     settle(&mut harness);
@@ -2245,8 +2233,7 @@ fn a_cell_of_the_confident_joint_reviews_exactly_its_likely_label_errors() {
 #[test]
 fn l_tags_the_selected_example_as_a_label_error_with_a_normal_tag() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("three_classes.csv");
-    std::fs::copy(common::root().join("tests/data/three_classes.csv"), &data).unwrap();
+    let data = common::copy_test_data(dir.path(), "three_classes.csv");
     let mut harness = open(&data);
     send(
         &mut harness,

@@ -12,7 +12,6 @@ use slicewise::core::load::{self, LoadOptions};
 use slicewise::core::render;
 use slicewise::core::report::{self, ReportOptions};
 use slicewise::core::session::TagDef;
-use slicewise::core::tags::{Annotations, Edit};
 
 const TOLERANCE: f64 = 1e-9;
 
@@ -39,20 +38,13 @@ fn report(file: &str, by: &[&str], positive: Option<&str>, rule_tag: Option<&str
         "a detected weight column is announced: {:?}",
         ds.warnings
     );
-    let mut state = Annotations::new(&ds);
-    if let Some(rule) = rule_tag {
-        state
-            .apply(
-                &ds,
-                Edit::AddTag {
-                    index: 0,
-                    id: None,
-                    def: TagDef::rule("tag", "", rule),
-                    members: Vec::new(),
-                },
-            )
-            .unwrap();
-    }
+    let state = common::with_tags(
+        &ds,
+        rule_tag
+            .map(|rule| TagDef::rule("tag", "", rule))
+            .into_iter()
+            .collect(),
+    );
     let opts = ReportOptions {
         by: by.iter().map(|c| vec![(*c).to_string()]).collect(),
         positive: positive.map(ToString::to_string),

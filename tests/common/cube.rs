@@ -8,7 +8,6 @@ use slicewise::core::generate;
 use slicewise::core::render;
 use slicewise::core::report::{self, ReportOptions};
 use slicewise::core::session::TagDef;
-use slicewise::core::tags::{Annotations, Edit};
 
 /// Keys that depend on the score itself, which a cube only has in bins.
 pub const SCORE_KEYS: [&str; 6] = [
@@ -53,20 +52,7 @@ pub fn report_json(ds: &Dataset) -> Value {
 
 /// The whole JSON report of `ds` with these rule tags.
 pub fn report_with(ds: &Dataset, tags: Vec<TagDef>, opts: &ReportOptions) -> Value {
-    let mut state = Annotations::new(ds);
-    for def in tags {
-        state
-            .apply(
-                ds,
-                Edit::AddTag {
-                    index: 0,
-                    id: None,
-                    def,
-                    members: Vec::new(),
-                },
-            )
-            .unwrap();
-    }
+    let state = super::with_tags(ds, tags);
     render::report_json(&report::build(ds, &state, opts).unwrap())
 }
 

@@ -37,6 +37,35 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// Copies `tests/data/<name>` into `dir`; its path there.
+pub fn copy_test_data(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::copy(root().join("tests/data").join(name), &path).unwrap();
+    path
+}
+
+/// A session of `ds` holding these tags (rule tags find their rows).
+pub fn with_tags(
+    ds: &Dataset,
+    tags: Vec<slicewise::core::session::TagDef>,
+) -> slicewise::core::tags::Annotations {
+    let mut state = slicewise::core::tags::Annotations::new(ds);
+    for def in tags {
+        state
+            .apply(
+                ds,
+                slicewise::core::tags::Edit::AddTag {
+                    index: 0,
+                    id: None,
+                    def,
+                    members: Vec::new(),
+                },
+            )
+            .unwrap();
+    }
+    state
+}
+
 /// Copies the sample (data only) into `dir`.
 pub fn copy_sample(dir: &Path) -> PathBuf {
     let path = dir.join("speech_commands.csv");
