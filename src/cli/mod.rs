@@ -723,6 +723,10 @@ fn run_report(args: &ReportArgs) -> Result<(), Failure> {
         report.provenance.session = Some(format!("{} ({fingerprint})", session.display()));
     }
     report.provenance.command = Some(command_line());
+    // Pictures are read for the HTML page only.
+    if args.output.format() == render::Format::Html {
+        report.add_pictures(&ds, &state);
+    }
     let comparison = match &args.compare {
         Some(after) => Some(compare::comparison_for_report(
             &ds,

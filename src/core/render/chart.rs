@@ -278,11 +278,15 @@ fn bars_svg(unit: Unit, bars: &[Bar], reference: Option<&(String, f64)>) -> Stri
             .value
             .map_or_else(|| "n/a".to_string(), |v| unit_text(unit, v));
         if let Some((a, z)) = b.ci {
+            // The tables' interval formats.
+            let ci = Some(crate::core::stats::Interval { lo: a, hi: z });
             let _ = write!(
                 text,
-                " [{}, {}]",
-                unit_number(unit, a),
-                unit_number(unit, z)
+                " {}",
+                match unit {
+                    Unit::Percent => super::pct_ci(ci, 1),
+                    Unit::Points => super::points_ci(ci),
+                }
             );
         }
         if let Some(n) = &b.note {
@@ -325,14 +329,6 @@ fn unit_text(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Percent => super::pct(Some(v), 1),
         Unit::Points => super::points(Some(v)),
-    }
-}
-
-/// An interval end in its unit, without the unit sign.
-fn unit_number(unit: Unit, v: f64) -> String {
-    match unit {
-        Unit::Percent => format!("{:.1}", v * 100.0),
-        Unit::Points => format!("{:+.2}", v * 100.0),
     }
 }
 

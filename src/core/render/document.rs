@@ -28,6 +28,18 @@ pub struct Figure {
     pub exact: Option<(String, f64)>,
 }
 
+impl Figure {
+    /// The figure as one line of text ("accuracy: 90.26% (95% [89.66, 90.83])").
+    #[must_use]
+    pub fn line(&self) -> String {
+        if self.detail.is_empty() {
+            format!("{}: {}", self.name, self.value)
+        } else {
+            format!("{}: {} ({})", self.name, self.value, self.detail)
+        }
+    }
+}
+
 /// What a report says, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -119,11 +131,7 @@ impl Document {
             match block {
                 Block::Headline(figures) => {
                     for f in figures {
-                        let _ = writeln!(
-                            out,
-                            "{}",
-                            wrap(&format!("{}: {} {}", f.name, f.value, f.detail), width, 2)
-                        );
+                        let _ = writeln!(out, "{}", wrap(&f.line(), width, 2));
                     }
                 }
                 Block::Chart(_) | Block::Pictures(..) => {}
@@ -180,7 +188,7 @@ impl Document {
             match block {
                 Block::Headline(figures) => {
                     for f in figures {
-                        let _ = writeln!(out, "- **{}: {}** {}", f.name, f.value, f.detail);
+                        let _ = writeln!(out, "- **{}: {}** ({})", f.name, f.value, f.detail);
                     }
                     out.push('\n');
                 }

@@ -151,7 +151,9 @@ pub struct Report {
     pub tag_examples: Vec<(String, Vec<String>)>,
     /// With an image column: per tag, its examples' pictures as small
     /// embedded JPEGs (id, `data:` URI), at most
-    /// [`super::thumbnails::MAX_IN_REPORT`] in all; the HTML report only.
+    /// [`super::thumbnails::MAX_IN_REPORT`] in all; empty until
+    /// [`Report::add_pictures`] (the HTML report only: the other formats
+    /// do not read the files).
     pub tag_pictures: Vec<(String, Vec<(String, String)>)>,
     /// Rows.
     pub rows: Count,
@@ -513,7 +515,7 @@ pub fn build(
         all_classes: opts.all_classes,
         all_groups: opts.all_groups,
         slice_columns: ds.slice_columns().map(|c| c.name.clone()).collect(),
-        tag_pictures: tag_pictures(ds, &examples),
+        tag_pictures: Vec::new(),
         tag_examples: examples
             .into_iter()
             .map(|(tag, rows)| {
@@ -537,8 +539,17 @@ pub fn build(
 /// Examples listed per tag in a report.
 pub const TAG_EXAMPLES: usize = 5;
 
+impl Report {
+    /// Reads and shrinks the pictures of each tag's listed examples (see
+    /// [`Report::tag_pictures`]), for the HTML report.
+    pub fn add_pictures(&mut self, ds: &Dataset, state: &Annotations) {
+        self.tag_pictures = tag_pictures(ds, &tag_examples(ds, state));
+    }
+}
+
 /// Per tag, the pictures of its listed examples (see
-/// [`Report::tag_pictures`]); a picture that cannot be read is left out.
+/// [`Report::tag_pictures`]), decoded side by side; a picture that cannot
+/// be read is left out.
 fn tag_pictures(
     ds: &Dataset,
     examples: &[(String, Vec<usize>)],
@@ -553,7 +564,7 @@ fn tag_pictures(
         let take = rows.len().min(left);
         left -= take;
         let pictures: Vec<(String, String)> = rows[..take]
-            .iter()
+            .par_iter()
             .filter_map(|&r| {
                 let path = image_path(&ds.source.path, &column.display(r));
                 data_uri(&path)

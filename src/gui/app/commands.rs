@@ -641,6 +641,9 @@ impl App {
                     path: target.clone(),
                     source: std::io::Error::other(e.to_string()),
                 })?;
+            if format == Format::Html {
+                report.add_pictures(&ds, &state);
+            }
             if session.exists() {
                 let fingerprint = crate::core::load::fingerprint(&session).unwrap_or_default();
                 report.provenance.session = Some(format!("{} ({fingerprint})", session.display()));
