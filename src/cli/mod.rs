@@ -36,6 +36,7 @@ mod discover;
 mod export_cmd;
 mod generate_cmd;
 mod label_issues_cmd;
+mod map_cmd;
 mod progress;
 pub use compare::{CompareArgs, EXIT_REGRESSION, LabelsArg};
 use compare::{run_compare, slice_specs};
@@ -110,6 +111,14 @@ pub enum Command {
     /// cleanlab computes it), from per-class probabilities: per class, per
     /// slice group and per tag, the examples worst first.
     LabelIssues(LabelIssuesArgs),
+    /// Each row's place on a map of the dataset: coordinate columns as they
+    /// are, or an embedding (emb_0 … emb_k, or a list column) by PCA, exact,
+    /// on every row; written as id, x, y (Parquet or CSV) for other tools.
+    Map(map_cmd::MapArgs),
+    /// The slices that describe a set of rows (ids in a file): SliceLine
+    /// with "selected" as the error, each slice with its precision and
+    /// coverage of the selection.
+    Explain(map_cmd::ExplainArgs),
     /// Write deterministic synthetic predictions for trying Slicewise at scale.
     Generate(GenerateArgs),
     /// A count cube for tables too large for one machine: print the GROUP BY
@@ -782,6 +791,8 @@ pub fn run(command: &Command) -> Result<(), Failure> {
         Command::LabelIssues(args) => run_label_issues(args),
         Command::Generate(args) => run_generate(args),
         Command::Cube(args) => run_cube(args),
+        Command::Map(args) => map_cmd::run_map(args),
+        Command::Explain(args) => map_cmd::run_explain(args),
         Command::Open { .. } => Err(Failure {
             code: EXIT_USAGE,
             error: anyhow::anyhow!("'open' starts the desktop app; call it from main"),

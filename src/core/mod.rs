@@ -19,6 +19,7 @@ pub mod label_issues;
 pub mod label_report;
 pub mod load;
 pub mod lock;
+pub mod map;
 pub mod merge;
 pub mod metrics;
 pub mod open;

@@ -69,6 +69,19 @@ impl Bitmap {
             .sum()
     }
 
+    /// The bitmap of these 64-bit words (bit `i % 64` of word `i / 64` is
+    /// row `i`); bits at or past `len` are cleared.
+    #[must_use]
+    pub fn from_words(mut words: Vec<u64>, len: usize) -> Self {
+        words.resize(len.div_ceil(64), 0);
+        if !len.is_multiple_of(64)
+            && let Some(last) = words.last_mut()
+        {
+            *last &= (1u64 << (len % 64)) - 1;
+        }
+        Self { words, len }
+    }
+
     /// The bits of `f(i)` for every `i` below `len`.
     #[must_use]
     pub fn from_fn(len: usize, f: impl Fn(usize) -> bool) -> Self {

@@ -19,9 +19,11 @@
 //! candidates are pruned against the lowest score of the current top K even
 //! while it holds fewer than K slices.
 
+mod explain;
 mod lattice;
 mod report;
 
+pub use explain::{Explaining, Explanation, explain};
 pub use lattice::discover;
 
 pub use report::{DiscoveryReport, ErrorKind, FoundSlice, MAX_VALUES, features};

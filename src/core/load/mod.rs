@@ -14,6 +14,7 @@ mod csv;
 mod csv_scan;
 mod encode;
 mod fingerprint;
+pub mod map_columns;
 mod ndjson;
 mod options;
 mod parquet;
@@ -58,6 +59,7 @@ pub use classes::{canonical_number, class_key, normalize, unicode_warning, visib
 pub use csv::{sniff_decimal_comma, sniff_delimiter};
 pub use encode::sort_classes;
 pub use fingerprint::fingerprint;
+pub use map_columns::MapColumns;
 pub use options::{ColumnSelection, InputFormat, LoadControls, LoadOptions, RoleChoice};
 pub use roles::{detect_roles, names};
 
@@ -647,4 +649,67 @@ pub fn default_session_path(data: &Path) -> PathBuf {
     };
     let stem = name.map_or_else(|| "data".into(), |s| s.to_string_lossy().into_owned());
     data.with_file_name(format!("{stem}.slicewise.ron"))
+}
+
+/// Reads `columns` of a file or folder of parts, batch by batch in the
+/// order a load reads its rows, handing each frame (it may hold the role
+/// columns too) to `each` with the share read so far and whether reading
+/// started again from the first row (a CSV column retyped part way:
+/// whatever was gathered from earlier frames must be dropped).
+///
+/// # Errors
+/// A file that cannot be read, or what `each` returns.
+pub fn read_columns(
+    path: &Path,
+    opts: &LoadOptions,
+    columns: &[String],
+    each: &mut dyn FnMut(DataFrame, f64, bool) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    let opts = LoadOptions {
+        columns: ColumnSelection::Named(columns.to_vec()),
+        ..opts.clone()
+    };
+    if parts::is_glob(path) || path.is_dir() {
+        let size = data_size(path).max(1);
+        let read_part: &parts::ReadPart<'_> =
+            &|p, format, each| parts::read_for_load(&opts, p, format, each);
+        #[allow(clippy::cast_precision_loss)]
+        parts::for_each_batch(path, &opts, read_part, &mut |df, _, bytes| {
+            each(df, bytes as f64 / size as f64, false)
+        })?;
+        return Ok(());
+    }
+    match resolve_format(path, opts.format)? {
+        InputFormat::Parquet => {
+            let (names, _) = parquet::columns_and_rows(path)?;
+            let wanted: Vec<String> = names
+                .iter()
+                .filter(|n| columns.contains(n))
+                .cloned()
+                .collect();
+            parquet::read_batches(path, Some(&wanted), opts.batch_rows, &mut |df, done| {
+                each(df, done, false)
+            })?;
+            Ok(())
+        }
+        InputFormat::Csv => {
+            csv::read_batches(path, &opts, &mut |df, done, first| {
+                each(df, done, first.is_some())
+            })?;
+            Ok(())
+        }
+        InputFormat::Ndjson => each(ndjson::read(path)?, 1.0, true),
+    }
+}
+
+/// The names of a file's (or a folder's first part's) columns.
+///
+/// # Errors
+/// When the file cannot be read at all.
+pub fn file_columns(path: &Path, format: Option<InputFormat>) -> Result<Vec<String>, LoadError> {
+    Ok(preview(path, format)?
+        .columns
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect())
 }

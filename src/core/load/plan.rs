@@ -21,7 +21,16 @@ pub(super) fn projection(
     let roles_of = roles;
     let roles = role_columns(roles);
     let wanted: Vec<&str> = match &opts.columns {
-        ColumnSelection::All => return None,
+        ColumnSelection::All => {
+            // Every column but the map's (read by the map, never sliced by).
+            let map = super::map_columns::detect(file)?;
+            let keep: Vec<String> = file
+                .iter()
+                .filter(|c| roles.contains(c) || !super::map_columns::is_map_column(Some(&map), c))
+                .cloned()
+                .collect();
+            return (keep.len() < file.len()).then_some(keep);
+        }
         ColumnSelection::Roles => Vec::new(),
         ColumnSelection::Named(names) => {
             let mut found = Vec::with_capacity(names.len());

@@ -201,9 +201,16 @@ impl Builder {
                     .iter()
                     .any(|r| r.as_deref() == Some(name))
         };
+        let names: Vec<String> = first
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        let map = super::map_columns::detect(&names);
         for c in first.columns() {
             let column = c.name().as_str();
-            if is_role(column) {
+            // Map columns are read by the map, not sliced by.
+            if is_role(column) || super::map_columns::is_map_column(map.as_ref(), column) {
                 continue;
             }
             let clean = column.trim_start_matches('\u{feff}');

@@ -1,0 +1,291 @@
+//! The map drawn as density, as datashader draws it: every row that falls
+//! in the view adds its colour to its pixel, and each pixel shows the mean
+//! colour of its rows, more opaque where more rows fall (log scale). The
+//! cost is one pass over the coordinates, whatever the zoom; when few rows
+//! are in view (zoomed in far enough) each is drawn as a dot and listed,
+//! so that the one under the pointer can be found.
+
+use rayon::prelude::*;
+
+use super::Coords;
+
+/// Rows per task of the raster pass.
+const BLOCK: usize = 1 << 20;
+
+/// At most this many rows in view are drawn as dots (and listed).
+pub const POINT_ROWS: usize = 20_000;
+
+/// The rectangle of the map in view, in map coordinates (`y` up).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    /// Left.
+    pub x0: f64,
+    /// Right.
+    pub x1: f64,
+    /// Bottom.
+    pub y0: f64,
+    /// Top.
+    pub y1: f64,
+}
+
+impl Viewport {
+    /// `bounds` (x0, x1, y0, y1) with a margin of 3% on each side; a
+    /// rectangle of no width or height is widened to 1.
+    #[must_use]
+    pub fn around(bounds: [f32; 4]) -> Self {
+        let [x0, x1, y0, y1] = bounds.map(f64::from);
+        let (w, h) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
+        let (mx, my) = (w * 0.03, h * 0.03);
+        Self {
+            x0: x0 - mx,
+            x1: x1 + mx,
+            y0: y0 - my,
+            y1: y1 + my,
+        }
+    }
+
+    /// Width in map units.
+    #[must_use]
+    pub fn width(&self) -> f64 {
+        self.x1 - self.x0
+    }
+
+    /// Height in map units.
+    #[must_use]
+    pub fn height(&self) -> f64 {
+        self.y1 - self.y0
+    }
+}
+
+/// A drawn view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raster {
+    /// Pixels across.
+    pub width: usize,
+    /// Pixels down.
+    pub height: usize,
+    /// What it shows.
+    pub view: Viewport,
+    /// RGBA, row by row from the top, unmultiplied alpha.
+    pub rgba: Vec<u8>,
+    /// Rows in view.
+    pub in_view: u64,
+    /// The rows in view, when there are at most [`POINT_ROWS`] (drawn as
+    /// dots).
+    pub points: Option<Vec<u32>>,
+}
+
+/// Per pixel: rows, and the sums of their colours' channels.
+#[derive(Clone)]
+struct Sums {
+    count: Vec<u32>,
+    rgb: Vec<[f32; 3]>,
+    in_view: u64,
+}
+
+impl Sums {
+    fn new(pixels: usize) -> Self {
+        Self {
+            count: vec![0; pixels],
+            rgb: vec![[0.0; 3]; pixels],
+            in_view: 0,
+        }
+    }
+
+    fn add(mut self, other: &Self) -> Self {
+        self.count
+            .iter_mut()
+            .zip(&other.count)
+            .for_each(|(a, b)| *a += b);
+        self.rgb.iter_mut().zip(&other.rgb).for_each(|(a, b)| {
+            a[0] += b[0];
+            a[1] += b[1];
+            a[2] += b[2];
+        });
+        self.in_view += other.in_view;
+        self
+    }
+}
+
+/// The pixel of (x, y) in a `width × height` raster of `view`.
+#[inline]
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn pixel(
+    view: &Viewport,
+    sx: f64,
+    sy: f64,
+    width: usize,
+    height: usize,
+    x: f32,
+    y: f32,
+) -> Option<usize> {
+    let px = (f64::from(x) - view.x0) * sx;
+    let py = (view.y1 - f64::from(y)) * sy;
+    if px >= 0.0 && py >= 0.0 && px < width as f64 && py < height as f64 {
+        Some(py as usize * width + px as usize)
+    } else {
+        None
+    }
+}
+
+/// Draws `coords` in `view` at `width × height` pixels, each row in
+/// `colour(row)`, on every core (in blocks of a million rows; at most as
+/// many partial rasters as threads). `cancelled` is asked between blocks.
+#[must_use]
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+pub fn draw(
+    coords: &Coords,
+    view: Viewport,
+    width: usize,
+    height: usize,
+    colour: &(dyn Fn(usize) -> [u8; 3] + Sync),
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Raster> {
+    let (width, height) = (width.clamp(1, 8192), height.clamp(1, 8192));
+    let pixels = width * height;
+    let sx = width as f64 / view.width().max(f64::MIN_POSITIVE);
+    let sy = height as f64 / view.height().max(f64::MIN_POSITIVE);
+    let n = coords.len();
+    let sums = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .try_fold(
+            || Sums::new(pixels),
+            |mut s, b| {
+                if cancelled() {
+                    return None;
+                }
+                let (lo, hi) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
+                for r in lo..hi {
+                    if let Some(p) = pixel(&view, sx, sy, width, height, coords.x[r], coords.y[r]) {
+                        let c = colour(r);
+                        s.count[p] += 1;
+                        let t = &mut s.rgb[p];
+                        t[0] += f32::from(c[0]);
+                        t[1] += f32::from(c[1]);
+                        t[2] += f32::from(c[2]);
+                        s.in_view += 1;
+                    }
+                }
+                Some(s)
+            },
+        )
+        .try_reduce(|| Sums::new(pixels), |a, b| Some(a.add(&b)))?;
+    let max = sums.count.iter().copied().max().unwrap_or(0);
+    let scale = f64::from(max).ln_1p().max(f64::MIN_POSITIVE);
+    let mut rgba = vec![0u8; pixels * 4];
+    rgba.par_chunks_mut(4)
+        .zip(sums.count.par_iter().zip(sums.rgb.par_iter()))
+        .for_each(|(px, (&count, sum))| {
+            if count == 0 {
+                return;
+            }
+            let k = count as f32;
+            px[0] = (sum[0] / k).round() as u8;
+            px[1] = (sum[1] / k).round() as u8;
+            px[2] = (sum[2] / k).round() as u8;
+            let a = 0.25 + 0.75 * f64::from(count).ln_1p() / scale;
+            px[3] = (a.min(1.0) * 255.0).round() as u8;
+        });
+    let points = if sums.in_view as usize <= POINT_ROWS {
+        let rows: Vec<u32> = (0..n)
+            .into_par_iter()
+            .filter(|&r| pixel(&view, sx, sy, width, height, coords.x[r], coords.y[r]).is_some())
+            .map(|r| r as u32)
+            .collect();
+        // Each a dot of 3 × 3 pixels in its own colour, fully opaque.
+        for &r in &rows {
+            let r = r as usize;
+            let px = ((f64::from(coords.x[r]) - view.x0) * sx) as i64;
+            let py = ((view.y1 - f64::from(coords.y[r])) * sy) as i64;
+            let c = colour(r);
+            for dy in -1..=1 {
+                for dx in -1..=1 {
+                    let (qx, qy) = (px + dx, py + dy);
+                    if qx >= 0 && qy >= 0 && (qx as usize) < width && (qy as usize) < height {
+                        let i = (qy as usize * width + qx as usize) * 4;
+                        rgba[i..i + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
+                    }
+                }
+            }
+        }
+        Some(rows)
+    } else {
+        None
+    };
+    Some(Raster {
+        width,
+        height,
+        view,
+        rgba,
+        in_view: sums.in_view,
+        points,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::map::{MapColumns, Method};
+
+    fn coords(points: &[(f32, f32)]) -> Coords {
+        Coords {
+            x: points.iter().map(|p| p.0).collect(),
+            y: points.iter().map(|p| p.1).collect(),
+            source: MapColumns::Coordinates {
+                x: "x".into(),
+                y: "y".into(),
+            },
+            method: Method::Columns,
+            unplaced: 0,
+            seconds: 0.0,
+        }
+    }
+
+    #[test]
+    fn each_row_lands_in_its_pixel_and_colours_mix() {
+        // Two rows in the top-left pixel (red and blue), one bottom-right.
+        let c = coords(&[(0.1, 3.9), (0.2, 3.8), (3.9, 0.1), (9.0, 9.0)]);
+        let view = Viewport {
+            x0: 0.0,
+            x1: 4.0,
+            y0: 0.0,
+            y1: 4.0,
+        };
+        let colours = [[255, 0, 0], [0, 0, 255], [0, 255, 0], [9, 9, 9]];
+        let r = draw(&c, view, 4, 4, &|row| colours[row], &|| false).unwrap();
+        assert_eq!(r.in_view, 3);
+        assert_eq!(r.points.as_deref(), Some(&[0u32, 1, 2][..]));
+        // The dots (3 × 3) overwrite the density; check the density itself
+        // with many rows instead.
+        let many: Vec<(f32, f32)> = (0..30_000)
+            .map(|i| if i % 2 == 0 { (0.5, 3.5) } else { (3.5, 0.5) })
+            .collect();
+        let c = coords(&many);
+        let r = draw(
+            &c,
+            view,
+            4,
+            4,
+            &|row| {
+                if row % 4 < 2 {
+                    [255, 0, 0]
+                } else {
+                    [0, 0, 255]
+                }
+            },
+            &|| false,
+        )
+        .unwrap();
+        assert!(r.points.is_none());
+        let top_left = &r.rgba[0..4];
+        // Rows 0, 2, 4, ... : half red (0 mod 4), half blue (2 mod 4).
+        assert_eq!(&top_left[..3], &[128, 0, 128]);
+        assert_eq!(top_left[3], 255);
+        let empty = &r.rgba[4..8];
+        assert_eq!(empty[3], 0);
+    }
+}
