@@ -1997,7 +1997,8 @@ fn at_1024_by_768_every_tab_and_every_shortcut_can_be_seen() {
             tab.rect()
         );
         tab.click();
-        harness.run();
+        // The Map view looks for map columns in the file on a worker.
+        settle(&mut harness);
         assert_eq!(harness.state().prefs.view, view);
     }
     // Every view also has Ctrl+digit, which desktops leave alone.
@@ -2257,4 +2258,147 @@ fn l_tags_the_selected_example_as_a_label_error_with_a_normal_tag() {
     harness.key_press(Key::L);
     harness.run();
     assert_eq!(tagged(harness.state(), "label error"), 0);
+}
+
+/// A map with a planted cluster: 2,000 rows spread over [-5, 5]², and the
+/// rows of `device = car_kit & snr = low` (where the model errs most) in a
+/// tight cluster around (10, 10).
+fn planted_map(dir: &Path) -> (PathBuf, Vec<usize>) {
+    use std::fmt::Write as _;
+    let mut text = String::from("id,label,pred,device,snr,x,y\n");
+    let mut planted = Vec::new();
+    let mut rng = 12_345u64;
+    let mut next = || {
+        rng = rng
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (rng >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for i in 0..2000 {
+        let device = ["phone", "laptop", "car_kit"][i % 3];
+        let snr = ["low", "mid", "high", "mid"][(i / 3) % 4];
+        let cluster = device == "car_kit" && snr == "low";
+        let (x, y) = if cluster {
+            planted.push(i);
+            (10.0 + next() - 0.5, 10.0 + next() - 0.5)
+        } else {
+            (next() * 10.0 - 5.0, next() * 10.0 - 5.0)
+        };
+        let wrong = next() < if cluster { 0.6 } else { 0.1 };
+        let label = if i % 2 == 0 { "yes" } else { "no" };
+        let pred = if wrong {
+            if label == "yes" { "no" } else { "yes" }
+        } else {
+            label
+        };
+        writeln!(text, "{i},{label},{pred},{device},{snr},{x},{y}").unwrap();
+    }
+    (common::write(dir, "planted_map.csv", &text), planted)
+}
+
+#[test]
+fn a_lasso_round_a_planted_cluster_selects_it_explains_it_and_tags_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, planted) = planted_map(dir.path());
+    let mut harness = start(Some(&data), None, Vec2::new(1400.0, 900.0));
+    harness
+        .state()
+        .send(Action::Show(slicewise::gui::views::View::Map));
+    assert!(step_until(&mut harness, |h| h
+        .state()
+        .views()
+        .unwrap()
+        .map
+        .coords
+        .is_some()));
+    settle(&mut harness);
+    // Map columns are not slice columns.
+    assert!(harness.state().doc().unwrap().ds.column("x").is_none());
+    harness.get_by_label("➰ Lasso").click();
+    harness.run();
+    // An octagon round (10, 10), drawn as a user would.
+    let points: Vec<egui::Pos2> = {
+        let map = &harness.state().views().unwrap().map;
+        (0..=8)
+            .map(|k| {
+                let a = f64::from(k) * std::f64::consts::TAU / 8.0;
+                map.to_screen(10.0 + 0.9 * a.cos(), 10.0 + 0.9 * a.sin())
+            })
+            .collect()
+    };
+    harness.event(egui::Event::PointerMoved(points[0]));
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: points[0],
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    harness.step();
+    for p in &points[1..] {
+        harness.event(egui::Event::PointerMoved(*p));
+        harness.step();
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: points[8],
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run();
+    let selected: Vec<usize> = {
+        let map = &harness.state().views().unwrap().map;
+        map.selection.as_ref().unwrap().rows.ones().collect()
+    };
+    assert_eq!(
+        selected, planted,
+        "the lasso holds exactly the planted rows"
+    );
+    // Explain names the planted slice first.
+    harness.get_by_label("Explain").click();
+    assert!(step_until(&mut harness, |h| h
+        .state()
+        .views()
+        .unwrap()
+        .map
+        .explanation
+        .is_some()));
+    harness.run();
+    {
+        let map = &harness.state().views().unwrap().map;
+        let found = map.explanation.as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(found.slices[0].description, "device = car_kit & snr = low");
+        assert!((found.slices[0].coverage - 1.0).abs() < 1e-12);
+    }
+    // Saved as a hand tag, and tagged with another through "Tag all".
+    harness.state_mut().views_mut().unwrap().map.new_tag = "far cluster".into();
+    harness.get_by_label("Save as tag").click();
+    harness.run();
+    assert_eq!(tagged(harness.state(), "far cluster"), planted.len() as u64);
+    send(
+        &mut harness,
+        Command::CreateTagWithRows {
+            name: "noisy".into(),
+            rows: Vec::new().into(),
+        },
+    );
+    harness.get_by_label("Tag all").click();
+    harness.run();
+    // The tag in the menu (the Tags panel lists it too).
+    harness.get_all_by_label("noisy").last().unwrap().click();
+    harness.run();
+    assert_eq!(tagged(harness.state(), "noisy"), planted.len() as u64);
+    // One undo takes "Tag all" back.
+    send(&mut harness, Action::Undo);
+    assert_eq!(tagged(harness.state(), "noisy"), 0);
+    // Review shows exactly the selection.
+    harness.get_by_label("Review selection").click();
+    harness.run();
+    let doc = harness.state().doc().unwrap();
+    let rows: Vec<usize> = doc.rows.iter().map(|&r| r as usize).collect();
+    assert_eq!(rows, planted);
+    assert_eq!(
+        harness.state().prefs.view,
+        slicewise::gui::views::View::Review
+    );
 }

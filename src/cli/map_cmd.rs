@@ -10,8 +10,8 @@ use clap::Args;
 
 use super::discover::{SearchArgs, search_failure};
 use super::{ColumnArgs, EXIT_DATA, EXIT_USAGE, Failure, check_output, data_err, session_inputs};
-use crate::core::dataset::{Bitmap, Dataset, Ids};
-use crate::core::load::{self, ColumnSelection, MapColumns};
+use crate::core::dataset::{Bitmap, Dataset};
+use crate::core::load::{self, MapColumns};
 use crate::core::map::{self, Coords, Method};
 
 /// Where the map's coordinates come from, as flags.
@@ -94,13 +94,12 @@ pub struct MapArgs {
     pub columns: ColumnArgs,
 }
 
-/// Computes the map of `data` for the loaded `ds`, with a progress bar.
+/// Computes the map of `data` with a progress bar.
 fn compute(
     data: &Path,
     columns: &ColumnArgs,
     source: &MapSourceArgs,
     method: &str,
-    ds: &Dataset,
 ) -> Result<Coords, Failure> {
     let opts = columns.load_options();
     let given = source.given(data, &opts)?;
@@ -112,31 +111,56 @@ fn compute(
         done.store((share * 100.0) as u64, std::sync::atomic::Ordering::Relaxed);
     });
     drop(bar);
-    let coords = coords.map_err(|e| match e {
+    coords.map_err(|e| match e {
         map::MapError::Method(_) => Failure {
             code: EXIT_USAGE,
             error: e.into(),
         },
         other => data_err(other),
-    })?;
-    if coords.len() != ds.rows() {
-        return Err(data_err(map::MapError::Rows {
-            path: data.to_path_buf(),
-            read: coords.len(),
-            expected: ds.rows(),
-        }));
-    }
-    Ok(coords)
+    })
 }
 
-/// Loads the role columns only (the ids key the rows).
-fn load_ids(data: &Path, columns: &ColumnArgs) -> Result<Dataset, Failure> {
-    let mut opts = columns.load_options();
-    opts.columns = ColumnSelection::Roles;
-    let bar = super::Progress::load(data, &mut opts);
-    let ds = load::load(data, &opts).map_err(data_err);
-    drop(bar);
-    ds
+/// The id column of `data` as the file holds it (its name and values), or
+/// `None` without one: only that column is read.
+fn read_id_column(
+    data: &Path,
+    columns: &ColumnArgs,
+) -> Result<Option<polars::prelude::Series>, Failure> {
+    let opts = columns.load_options();
+    let names = load::file_columns(data, opts.format).map_err(data_err)?;
+    let roles = load::detect_roles(data, &names, &opts).map_err(data_err)?;
+    let Some(id) = roles.id else {
+        return Ok(None);
+    };
+    let parse = |e: polars::prelude::PolarsError| crate::core::error::LoadError::Parse {
+        path: data.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut out: Option<polars::prelude::Series> = None;
+    load::read_columns(
+        data,
+        &opts,
+        std::slice::from_ref(&id),
+        &mut |df, _, restart| {
+            if restart {
+                out = None;
+            }
+            let part = df
+                .column(&id)
+                .map_err(parse)?
+                .as_materialized_series()
+                .clone();
+            match &mut out {
+                None => out = Some(part),
+                Some(s) => {
+                    s.append(&part).map_err(parse)?;
+                }
+            }
+            Ok(())
+        },
+    )
+    .map_err(data_err)?;
+    Ok(out.map(|s| s.with_name(id.trim_start_matches('\u{feff}').into())))
 }
 
 pub(super) fn run_map(args: &MapArgs) -> Result<(), Failure> {
@@ -155,9 +179,18 @@ pub(super) fn run_map(args: &MapArgs) -> Result<(), Failure> {
         });
     }
     check_output(Some(&args.out), &[&args.data])?;
-    let ds = load_ids(&args.data, &args.columns)?;
-    let coords = compute(&args.data, &args.columns, &args.source, &args.method, &ds)?;
-    let frame = frame(&ds.ids, ds.roles.id.as_deref(), &coords).map_err(|e| Failure {
+    let coords = compute(&args.data, &args.columns, &args.source, &args.method)?;
+    let ids = read_id_column(&args.data, &args.columns)?;
+    if let Some(ids) = &ids
+        && ids.len() != coords.len()
+    {
+        return Err(data_err(map::MapError::Rows {
+            path: args.data.clone(),
+            read: coords.len(),
+            expected: ids.len(),
+        }));
+    }
+    let frame = frame(ids, &coords).map_err(|e| Failure {
         code: super::EXIT_OUTPUT,
         error: anyhow::anyhow!("cannot encode the coordinates: {e}"),
     })?;
@@ -191,25 +224,15 @@ pub(super) fn run_map(args: &MapArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `id, x, y` as a frame (ids as whole numbers where they are, else text).
+/// `id, x, y` as a frame: the file's id column as it is, else row numbers
+/// from 1 as `id`.
 fn frame(
-    ids: &Ids,
-    id_column: Option<&str>,
+    ids: Option<polars::prelude::Series>,
     coords: &Coords,
 ) -> Result<polars::prelude::DataFrame, polars::prelude::PolarsError> {
     use polars::prelude::{Column, DataFrame, NamedFrom, Series};
     let n = coords.len();
-    let name = id_column.unwrap_or("id").trim_start_matches('\u{feff}');
-    let id = match ids {
-        Ids::RowNumber => Series::new(name.into(), (1..=n as u64).collect::<Vec<u64>>()),
-        Ids::Int(v) => Series::new(name.into(), v.iter().collect::<Vec<i64>>()),
-        _ => Series::new(
-            name.into(),
-            (0..n)
-                .map(|r| ids.key(r).into_owned())
-                .collect::<Vec<String>>(),
-        ),
-    };
+    let id = ids.unwrap_or_else(|| Series::new("id".into(), (1..=n as u64).collect::<Vec<u64>>()));
     let coordinate = |name: &str, v: &[f32]| {
         Column::from(Series::new(
             name.into(),

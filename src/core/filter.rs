@@ -72,10 +72,14 @@ impl ReviewFilter {
             Some(Some(found)) => found.suggested[r],
             _ => u32::MAX,
         };
-        let order: Box<dyn Iterator<Item = usize>> = match &issues {
-            Some(Some(found)) => Box::new(found.ranked.iter().copied()),
-            Some(None) => Box::new(std::iter::empty()),
-            None => Box::new(0..ds.rows()),
+        let map_rows = self.map_rows.as_deref();
+        let order: Box<dyn Iterator<Item = usize>> = match (&issues, map_rows) {
+            (Some(Some(found)), _) => Box::new(found.ranked.iter().copied().filter(move |&r| {
+                map_rows.is_none_or(|m| u32::try_from(r).is_ok_and(|r| m.binary_search(&r).is_ok()))
+            })),
+            (Some(None), _) => Box::new(std::iter::empty()),
+            (None, Some(m)) => Box::new(m.iter().map(|&r| r as usize).filter(|&r| r < ds.rows())),
+            (None, None) => Box::new(0..ds.rows()),
         };
         let mut out: Vec<u32> = order
             .filter(|&r| {

@@ -78,6 +78,10 @@ pub struct ReviewFilter {
     /// this one (a cell of the confident joint; not kept in the session).
     #[serde(skip)]
     pub suggested: Option<String>,
+    /// Only these rows, in this order (ascending): a selection on the map
+    /// (not kept in the session).
+    #[serde(skip)]
+    pub map_rows: Option<std::sync::Arc<[u32]>>,
 }
 
 /// How an example of the first run fared in the second.

@@ -73,6 +73,21 @@ pub enum Command {
     CreateRuleTag(TagDef),
     /// Apply a tag to every example the filter shows, as one undo step.
     BulkTag(TagId),
+    /// Put a manual tag on these rows (a selection on the map), as one
+    /// undo step.
+    TagRows {
+        /// The tag.
+        tag: TagId,
+        /// The rows, ascending.
+        rows: std::sync::Arc<[u32]>,
+    },
+    /// Create a manual tag holding these rows, as one undo step.
+    CreateTagWithRows {
+        /// Its name.
+        name: String,
+        /// The rows, ascending.
+        rows: std::sync::Arc<[u32]>,
+    },
     /// Set the note of an example (row).
     SetNote(u32, String),
     /// Change a tag's definition.

@@ -15,6 +15,43 @@ pub const BLUE: Color32 = Color32::from_rgb(78, 121, 167);
 /// A reference line or fair band.
 pub const GREEN: Color32 = Color32::from_rgb(120, 200, 120);
 
+/// Categories on the map (Tableau 10, without its grey): the most common
+/// values first; the rest share [`OTHER`].
+pub const CATEGORIES: [Color32; 9] = [
+    Color32::from_rgb(78, 121, 167),
+    Color32::from_rgb(242, 142, 43),
+    Color32::from_rgb(225, 87, 89),
+    Color32::from_rgb(118, 183, 178),
+    Color32::from_rgb(89, 161, 79),
+    Color32::from_rgb(237, 201, 72),
+    Color32::from_rgb(176, 122, 161),
+    Color32::from_rgb(255, 157, 167),
+    Color32::from_rgb(156, 117, 95),
+];
+
+/// Values beyond the named categories, and rows without a tag.
+pub const OTHER: Color32 = Color32::from_rgb(150, 150, 150);
+
+/// A continuous value from 0 to 1 on the map: dark blue, teal, yellow
+/// (viridis's ends and middle, blended).
+#[must_use]
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // within 0..=255
+pub fn ramp(t: f32) -> Color32 {
+    const STOPS: [[f32; 3]; 3] = [
+        [68.0, 1.0, 84.0],
+        [33.0, 145.0, 140.0],
+        [253.0, 231.0, 37.0],
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    } * 2.0;
+    let (i, f) = if t >= 1.0 { (1, t - 1.0) } else { (0, t) };
+    let c = |k: usize| (STOPS[i][k] + (STOPS[i + 1][k] - STOPS[i][k]) * f).round() as u8;
+    Color32::from_rgb(c(0), c(1), c(2))
+}
+
 /// The colour of a prediction: right or wrong.
 #[must_use]
 pub fn prediction(is_error: bool) -> Color32 {

@@ -22,6 +22,10 @@ pub use crate::core::load::MapColumns;
 use crate::core::load::{LoadOptions, map_columns};
 use pca::{Moments, Pca};
 
+/// Embedding values kept in memory between the two passes, at most (the
+/// file is read again past it): 1M rows of 32 dimensions fit.
+const KEEP_BYTES: usize = 256 << 20;
+
 /// Why there is no map.
 #[derive(Debug, thiserror::Error)]
 pub enum MapError {
@@ -273,7 +277,10 @@ fn block(
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        let values: Vec<f64> = ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+        let values: Vec<f64> = match ca.cont_slice() {
+            Ok(whole) if ca.null_count() == 0 => whole.to_vec(),
+            _ => ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        };
         if strict && let Some(i) = values.iter().position(|v| !v.is_finite()) {
             return Err(MapError::BadValue {
                 path: path.to_path_buf(),
@@ -290,7 +297,10 @@ fn block(
     };
     match source {
         MapColumns::Coordinates { x, y } => Ok(vec![numbers(x)?, numbers(y)?]),
-        MapColumns::Embedding(columns) => columns.iter().map(|c| numbers(c)).collect(),
+        MapColumns::Embedding(columns) => {
+            use rayon::prelude::*;
+            columns.par_iter().map(|c| numbers(c)).collect()
+        }
         MapColumns::List(name) => list_block(path, df, name, first, dims),
     }
 }
@@ -437,14 +447,20 @@ pub fn compute(
         });
     }
     // First pass: the moments.
+    // The blocks are kept for the second pass while they fit in
+    // `KEEP_BYTES`; past it they are dropped and the file read again.
     let mut moments: Option<Moments> = None;
     let mut rows = 0u64;
     let mut dims = None;
     let mut failed = None;
+    let mut kept: Option<Vec<Vec<Vec<f64>>>> = Some(Vec::new());
+    let mut kept_bytes = 0usize;
     crate::core::load::read_columns(path, opts, &columns, &mut |df, done, restart| {
         if restart {
             moments = None;
             rows = 0;
+            kept = Some(Vec::new());
+            kept_bytes = 0;
         }
         if cancelled() {
             return Err(LoadError::Cancelled {
@@ -459,6 +475,13 @@ pub fn compute(
                 moments
                     .get_or_insert_with(|| Moments::new(m.dims()))
                     .merge(&m);
+                kept_bytes += b.iter().map(|c| c.len() * 8).sum::<usize>();
+                if kept_bytes > KEEP_BYTES {
+                    kept = None;
+                }
+                if let Some(k) = &mut kept {
+                    k.push(b);
+                }
             }
             Err(e) => {
                 failed = Some(e);
@@ -480,6 +503,23 @@ pub fn compute(
     let n = usize::try_from(moments.n).unwrap_or(usize::MAX);
     let (mut x, mut y) = (vec![0.0f32; n], vec![0.0f32; n]);
     let mut at = 0usize;
+    if let Some(blocks) = kept {
+        for b in &blocks {
+            let len = b.first().map_or(0, Vec::len);
+            let views: Vec<&[f64]> = b.iter().map(Vec::as_slice).collect();
+            fitted.project(&views, &mut x[at..at + len], &mut y[at..at + len]);
+            at += len;
+        }
+        progress(1.0);
+        return Ok(Coords {
+            x,
+            y,
+            source: source.clone(),
+            method: Method::Pca(fitted),
+            unplaced: 0,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
     crate::core::load::read_columns(path, opts, &columns, &mut |df, done, restart| {
         if restart {
             at = 0;

@@ -29,13 +29,13 @@ pub struct Viewport {
 }
 
 impl Viewport {
-    /// `bounds` (x0, x1, y0, y1) with a margin of 3% on each side; a
+    /// `bounds` (x0, x1, y0, y1) with a margin of 5% on each side; a
     /// rectangle of no width or height is widened to 1.
     #[must_use]
     pub fn around(bounds: [f32; 4]) -> Self {
         let [x0, x1, y0, y1] = bounds.map(f64::from);
         let (w, h) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
-        let (mx, my) = (w * 0.03, h * 0.03);
+        let (mx, my) = (w * 0.05, h * 0.05);
         Self {
             x0: x0 - mx,
             x1: x1 + mx,
@@ -73,6 +73,26 @@ pub struct Raster {
     /// The rows in view, when there are at most [`POINT_ROWS`] (drawn as
     /// dots).
     pub points: Option<Vec<u32>>,
+}
+
+impl Raster {
+    /// Nothing drawn (a raster cancelled before it was done).
+    #[must_use]
+    pub fn empty() -> Self {
+        Self {
+            width: 1,
+            height: 1,
+            view: Viewport {
+                x0: 0.0,
+                x1: 1.0,
+                y0: 0.0,
+                y1: 1.0,
+            },
+            rgba: vec![0; 4],
+            in_view: 0,
+            points: None,
+        }
+    }
 }
 
 /// Per pixel: rows, and the sums of their colours' channels.
@@ -129,8 +149,8 @@ fn pixel(
 }
 
 /// Draws `coords` in `view` at `width × height` pixels, each row in
-/// `colour(row)`, on every core (in blocks of a million rows; at most as
-/// many partial rasters as threads). `cancelled` is asked between blocks.
+/// `colour(row)`, on every core (a partial raster per thread).
+/// `cancelled` is asked every million rows.
 #[must_use]
 #[allow(
     clippy::cast_precision_loss,
@@ -150,16 +170,20 @@ pub fn draw(
     let sx = width as f64 / view.width().max(f64::MIN_POSITIVE);
     let sy = height as f64 / view.height().max(f64::MIN_POSITIVE);
     let n = coords.len();
-    let sums = (0..n.div_ceil(BLOCK))
+    // One partial raster per thread (each a contiguous share of the rows),
+    // summed at the end; cancellation is asked every block.
+    let parts = rayon::current_num_threads().clamp(1, n.div_ceil(BLOCK).max(1));
+    let share = n.div_ceil(parts).max(1);
+    let sums = (0..parts)
         .into_par_iter()
-        .try_fold(
-            || Sums::new(pixels),
-            |mut s, b| {
+        .map(|part| {
+            let mut s = Sums::new(pixels);
+            let (lo, hi) = (part * share, ((part + 1) * share).min(n));
+            for start in (lo..hi).step_by(BLOCK) {
                 if cancelled() {
                     return None;
                 }
-                let (lo, hi) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
-                for r in lo..hi {
+                for r in start..(start + BLOCK).min(hi) {
                     if let Some(p) = pixel(&view, sx, sy, width, height, coords.x[r], coords.y[r]) {
                         let c = colour(r);
                         s.count[p] += 1;
@@ -170,9 +194,9 @@ pub fn draw(
                         s.in_view += 1;
                     }
                 }
-                Some(s)
-            },
-        )
+            }
+            Some(s)
+        })
         .try_reduce(|| Sums::new(pixels), |a, b| Some(a.add(&b)))?;
     let max = sums.count.iter().copied().max().unwrap_or(0);
     let scale = f64::from(max).ln_1p().max(f64::MIN_POSITIVE);

@@ -6,7 +6,8 @@
 use rayon::prelude::*;
 
 use super::Coords;
-use crate::core::dataset::Bitmap;
+use crate::core::dataset::{Bitmap, Dataset};
+use crate::core::stats::{Interval, Proportion, newcombe_difference};
 
 /// A shape drawn on the map, in map coordinates.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +114,57 @@ pub fn rows_inside(coords: &Coords, shape: &Shape) -> Bitmap {
         })
         .collect();
     Bitmap::from_words(words, n)
+}
+
+/// What a selection holds: its error rate against the rest's, and its
+/// true classes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Rows selected.
+    pub rows: u64,
+    /// Their error rate (weighted where rows carry weights).
+    pub error_rate: Proportion,
+    /// The other rows' error rate.
+    pub rest: Proportion,
+    /// Selection minus rest, with Newcombe's 95% interval.
+    pub difference: Option<f64>,
+    /// Its interval.
+    pub difference_ci: Option<Interval>,
+    /// True classes in the selection, most rows first: (class code, rows).
+    pub classes: Vec<(u32, u64)>,
+}
+
+/// Summarises the rows of `selected`.
+#[must_use]
+pub fn summarise(ds: &Dataset, selected: &Bitmap) -> Summary {
+    let rows = selected.count_ones() as u64;
+    let chosen = ds.weigh(selected.ones());
+    let chosen_errors = ds.weigh(selected.ones().filter(|&r| ds.is_error(r)));
+    let total = ds.total();
+    let total_errors = ds.error_total();
+    let (error_rate, rest) = (
+        Proportion::new(chosen_errors, chosen),
+        Proportion::new(total_errors - chosen_errors, total - chosen),
+    );
+    let mut classes = vec![0u64; ds.classes.len()];
+    for r in selected.ones() {
+        classes[ds.label[r] as usize] += 1;
+    }
+    let mut classes: Vec<(u32, u64)> = classes
+        .into_iter()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .map(|(c, n)| (u32::try_from(c).unwrap_or(u32::MAX), n))
+        .collect();
+    classes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Summary {
+        rows,
+        error_rate,
+        rest,
+        difference: error_rate.value().zip(rest.value()).map(|(a, b)| a - b),
+        difference_ci: newcombe_difference(error_rate, rest),
+        classes,
+    }
 }
 
 #[cfg(test)]

@@ -219,6 +219,27 @@ impl App {
                     render::count(n as u64)
                 )))
             }
+            Command::TagRows { tag, rows } => {
+                let n = rows.len();
+                doc.edit(Edit::SetTag {
+                    tag,
+                    on: true,
+                    rows: rows.to_vec(),
+                })?;
+                Ok(Some(format!(
+                    "Tagged {} examples (one undo step)",
+                    render::count(n as u64)
+                )))
+            }
+            Command::CreateTagWithRows { name, rows } => {
+                let (edit, _) = doc.annotations.create_tag(&name, &rows);
+                doc.edit(edit)?;
+                Ok(Some(format!(
+                    "Created '{}' with {} examples (one undo step)",
+                    name.trim(),
+                    render::count(rows.len() as u64)
+                )))
+            }
             Command::SetNote(row, note) => {
                 if doc.annotations.note(row as usize) != note {
                     doc.edit(Edit::SetNote { row, note })?;

@@ -13,6 +13,7 @@ mod compare;
 mod confusion;
 mod discover;
 mod labels;
+mod map;
 mod overview;
 mod prioritise;
 mod review;
@@ -27,6 +28,7 @@ pub use compare::{CompareView, Metric as CompareMetric};
 pub use confusion::ConfusionView;
 pub use discover::{DiscoverView, SortBy as DiscoverSort};
 pub use labels::LabelsView;
+pub use map::{ColourBy as MapColour, MapView, Tool as MapTool};
 pub use overview::OverviewView;
 pub use prioritise::PrioritiseView;
 pub use review::ReviewView;
@@ -124,6 +126,7 @@ views! {
     Labels => labels: LabelsView;
     Compare => compare: CompareView;
     Discover => discover: DiscoverView;
+    Map => map: MapView;
 }
 
 /// The options a view kept in the session, if they still parse.

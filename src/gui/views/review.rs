@@ -148,6 +148,14 @@ fn filter_bar_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, range: Option<ScoreRange>) {
         );
     });
     ui.horizontal_wrapped(|ui| {
+        if let Some(rows) = &f.map_rows
+            && ui
+                .button(format!("selected on the map: {} rows ✖", count(rows.len() as u64)))
+                .on_hover_text("Only the rows selected on the map; remove the condition")
+                .clicked()
+        {
+            f.map_rows = None;
+        }
         if let Some(s) = f.suggested.clone()
             && f.scope == Scope::LabelIssues
             && ui
