@@ -2312,8 +2312,9 @@ fn a_lasso_round_a_planted_cluster_selects_it_explains_it_and_tags_it() {
         .coords
         .is_some()));
     settle(&mut harness);
-    // Map columns are not slice columns.
+    // Map columns are not slice columns; the map is kept beside the session.
     assert!(harness.state().doc().unwrap().ds.column("x").is_none());
+    assert!(dir.path().join("planted_map.slicewise-map.bin").exists());
     harness.get_by_label("➰ Lasso").click();
     harness.run();
     // An octagon round (10, 10), drawn as a user would.

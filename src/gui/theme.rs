@@ -15,9 +15,9 @@ pub const BLUE: Color32 = Color32::from_rgb(78, 121, 167);
 /// A reference line or fair band.
 pub const GREEN: Color32 = Color32::from_rgb(120, 200, 120);
 
-/// Categories on the map (Tableau 10, without its grey): the most common
-/// values first; the rest share [`OTHER`].
-pub const CATEGORIES: [Color32; 9] = [
+/// Categories on the map (Tableau 10 with olive for its grey): the most
+/// common values first; the rest share [`OTHER`].
+pub const CATEGORIES: [Color32; 10] = [
     Color32::from_rgb(78, 121, 167),
     Color32::from_rgb(242, 142, 43),
     Color32::from_rgb(225, 87, 89),
@@ -27,6 +27,7 @@ pub const CATEGORIES: [Color32; 9] = [
     Color32::from_rgb(176, 122, 161),
     Color32::from_rgb(255, 157, 167),
     Color32::from_rgb(156, 117, 95),
+    Color32::from_rgb(188, 189, 34),
 ];
 
 /// Values beyond the named categories, and rows without a tag.

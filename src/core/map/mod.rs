@@ -8,6 +8,7 @@
 //! once to project, and only the two coordinates (`f32`, 8 bytes a row)
 //! are kept.
 
+pub mod cache;
 pub mod pca;
 pub mod raster;
 pub mod select;

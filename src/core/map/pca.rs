@@ -207,7 +207,7 @@ pub fn symmetric_eigen(matrix: &[f64], dims: usize) -> (Vec<f64>, Vec<Vec<f64>>)
 }
 
 /// A fitted projection on the first two principal components.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pca {
     /// The mean row.
     pub mean: Vec<f64>,

@@ -25,8 +25,12 @@ use crate::gui::actions::Action;
 use crate::gui::commands::Command;
 use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
+use crate::gui::images::{self, ImageCache, ImageSlot};
 use crate::gui::jobs::{INLINE_ROWS, Job, Polled};
 use crate::gui::{theme, widgets};
+
+/// What the view says for a file without map columns.
+const NO_MAP: &str = "This file has no map columns. Give it two coordinate columns from a projection (x and y, umap_x and umap_y, tsne_1 and tsne_2, or pca_1 and pca_2), or the model's embedding as numeric columns emb_0 … emb_k (or one list column named embedding): Slicewise then places every row by PCA, exactly, and keeps the map beside the session. On the command line, --x/--y, --embedding-prefix and --embedding-column name other columns.";
 
 /// What colours the rows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -73,7 +77,7 @@ fn rgb(c: Color32) -> [u8; 3] {
     [c.r(), c.g(), c.b()]
 }
 
-/// Categories by code: the nine most common named, the rest as "other".
+/// Categories by code: the ten most common named, the rest as "other".
 fn categories(codes: &dyn Fn(usize) -> u32, names: &[String], rows: usize) -> Paint {
     let mut counts = vec![0u64; names.len() + 1];
     for r in 0..rows {
@@ -260,6 +264,8 @@ pub struct MapView {
     pub explanation: Option<Result<Explanation, String>>,
     /// The name typed for a new tag of the selection.
     pub new_tag: String,
+    /// Pictures of hovered examples.
+    images: ImageCache,
 }
 
 /// The rows of `coords` inside `shape`, and what they hold.
@@ -318,12 +324,26 @@ impl MapView {
 
     /// The view shown.
     fn current(&self) -> Viewport {
-        self.viewport.or(self.home).unwrap_or(Viewport {
+        let v = self.viewport.or(self.home).unwrap_or(Viewport {
             x0: -1.0,
             x1: 1.0,
             y0: -1.0,
             y1: 1.0,
-        })
+        });
+        // One unit is as long across as up: distances on the map mean the
+        // same in every direction (the view widens to the screen's shape).
+        let (w, h) = (
+            f64::from(self.screen.width().max(1.0)),
+            f64::from(self.screen.height().max(1.0)),
+        );
+        let scale = (v.width() / w).max(v.height() / h);
+        let (cx, cy) = (f64::midpoint(v.x0, v.x1), f64::midpoint(v.y0, v.y1));
+        Viewport {
+            x0: cx - scale * w / 2.0,
+            x1: cx + scale * w / 2.0,
+            y0: cy - scale * h / 2.0,
+            y1: cy + scale * h / 2.0,
+        }
     }
 
     /// Starts computing the map of the open file.
@@ -345,7 +365,20 @@ impl MapView {
                 progress.set_done((share * 100.0) as u64);
                 wake.request_repaint();
             };
-            compute_for(&ds, &opts, None, &done).map_err(|e| e.to_string())
+            // Kept beside the session: reopening shows the map at once.
+            let kept = crate::core::map::cache::path_for(&ds.source.path);
+            if let Some(coords) =
+                crate::core::map::cache::read(&kept, &ds.source.fingerprint, ds.rows())
+            {
+                return Ok(coords);
+            }
+            let coords = compute_for(&ds, &opts, None, &done).map_err(|e| match e {
+                crate::core::map::MapError::NoColumns { .. } => NO_MAP.to_string(),
+                other => other.to_string(),
+            })?;
+            // A folder that cannot be written keeps no map; nothing is lost.
+            let _ = crate::core::map::cache::write(&kept, &ds.source.fingerprint, &coords);
+            Ok(coords)
         });
         match job {
             Ok(job) => self.job = Some(job),
@@ -574,6 +607,7 @@ impl AppView for MapView {
             explain_job: None,
             explanation: None,
             new_tag: String::new(),
+            images: ImageCache::new(),
         }
     }
 
@@ -588,6 +622,7 @@ impl AppView for MapView {
             self.start(ctx);
         }
         self.collect(ctx);
+        self.images.poll(ctx.egui);
     }
 
     fn busy(&self) -> Option<&'static str> {
@@ -604,7 +639,11 @@ impl AppView for MapView {
 
     fn ui(&mut self, ctx: &ViewCtx<'_>, ui: &mut Ui) {
         if let Some(p) = &self.problem {
-            ui.colored_label(theme::RED, p);
+            if p == NO_MAP {
+                ui.label(p);
+            } else {
+                ui.colored_label(theme::RED, p);
+            }
             return;
         }
         if let Some(job) = &self.job {
@@ -894,6 +933,7 @@ impl MapView {
             ));
         }
         // What is drawn, and the row under the pointer.
+        let mut hovered: Option<(Vec<String>, Option<std::path::PathBuf>)> = None;
         if let Some(s) = &self.shown {
             let note = format!(
                 "{} of {} rows in view{} · drawn in {:.0} ms{}",
@@ -966,9 +1006,12 @@ impl MapView {
                             short
                         });
                     }
-                    if let Some(image) = ds.roles.image.as_deref().and_then(|c| ds.column(c)) {
-                        lines.push(format!("image {}", image.display(row)));
-                    }
+                    let picture = ds
+                        .roles
+                        .image
+                        .as_deref()
+                        .and_then(|c| ds.column(c))
+                        .map(|c| images::resolve(&ds.source.path, &c.display(row)));
                     lines.push("click: review it".into());
                     let at = self.to_screen(f64::from(coords.x[row]), f64::from(coords.y[row]));
                     painter.circle_stroke(
@@ -976,7 +1019,7 @@ impl MapView {
                         5.0,
                         Stroke::new(2.0, ui.visuals().strong_text_color()),
                     );
-                    response.clone().on_hover_text_at_pointer(lines.join("\n"));
+                    hovered = Some((lines, picture));
                     if response.clicked() && self.tool == Tool::Pan {
                         ctx.commands.send(Command::SetFilter(ReviewFilter {
                             scope: Scope::All,
@@ -987,6 +1030,27 @@ impl MapView {
                     }
                 }
             }
+        }
+        // The example under the pointer: its picture too, as Review shows it.
+        if let Some((lines, picture)) = hovered {
+            let slot = picture.map(|p| self.images.get(&p, ctx.egui));
+            response.on_hover_ui_at_pointer(|ui| {
+                ui.label(lines.join("\n"));
+                match slot {
+                    Some(ImageSlot::Ready(texture)) => {
+                        let size = texture.size_vec2();
+                        let scale = (160.0 / size.x).min(160.0 / size.y);
+                        ui.add(egui::Image::new(texture).fit_to_exact_size(size * scale));
+                    }
+                    Some(ImageSlot::Loading) => {
+                        ui.spinner();
+                    }
+                    Some(ImageSlot::Failed(e)) => {
+                        ui.colored_label(theme::RED, e.as_str());
+                    }
+                    None => {}
+                }
+            });
         }
     }
 
