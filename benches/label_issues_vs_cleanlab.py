@@ -24,13 +24,10 @@ Needs pandas, pyarrow and cleanlab in the Python that runs it
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_common import release_binary, timed
 
 CLEANLAB = r"""
 import sys, time, json
@@ -70,17 +67,6 @@ def write_data(path, rows, classes, seed=3):
     df.to_parquet(path, index=False)
 
 
-def timed(cmd):
-    """(seconds, peak MB, stdout) of a whole process under /usr/bin/time."""
-    start = time.time()
-    p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
-    seconds = time.time() - start
-    if p.returncode != 0:
-        sys.exit(f"{cmd[0]} failed: {p.stderr[-2000:]}")
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
-    return seconds, int(peak.group(1)) / 1000 if peak else float("nan"), p.stdout
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=2_000_000)
@@ -89,15 +75,7 @@ def main():
     ap.add_argument("--dir", default="/tmp/slicewise-bench")
     ap.add_argument("--binary", help="default: $CARGO_TARGET_DIR, else ./target, else ~/.cache/slicewise/target")
     args = ap.parse_args()
-    candidates = [
-        Path(os.environ["CARGO_TARGET_DIR"]) if "CARGO_TARGET_DIR" in os.environ else None,
-        ROOT / "target",
-        Path.home() / ".cache" / "slicewise" / "target",
-    ]
-    found = [c / "release" / "slicewise" for c in candidates if c and (c / "release" / "slicewise").exists()]
-    binary = Path(args.binary) if args.binary else (found[0] if found else None)
-    if binary is None or not binary.exists():
-        sys.exit("no release binary: run cargo build --release (or pass --binary)")
+    binary = release_binary(args.binary)
     os.makedirs(args.dir, exist_ok=True)
     data = Path(args.dir) / f"label_issues_{args.rows}x{args.classes}.parquet"
     if not data.exists():

@@ -29,13 +29,10 @@ at 10M rows.
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_common import release_binary, timed
 
 SKLEARN = r"""
 import sys, time, json
@@ -108,17 +105,6 @@ def write_map(path, rows, seed=9):
     writer.close()
 
 
-def timed(cmd):
-    """(seconds, peak MB, stdout, stderr) of a whole process under /usr/bin/time."""
-    start = time.time()
-    p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
-    seconds = time.time() - start
-    if p.returncode != 0:
-        sys.exit(f"{cmd[0]} failed: {p.stderr[-2000:]}")
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
-    return seconds, int(peak.group(1)) / 1000 if peak else float("nan"), p.stdout, p.stderr
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -134,15 +120,7 @@ def main():
         if not m.exists():
             write_map(m, args.map_rows)
         print("map data:", m)
-    candidates = [
-        Path(os.environ["CARGO_TARGET_DIR"]) if "CARGO_TARGET_DIR" in os.environ else None,
-        ROOT / "target",
-        Path.home() / ".cache" / "slicewise" / "target",
-    ]
-    found = [c / "release" / "slicewise" for c in candidates if c and (c / "release" / "slicewise").exists()]
-    binary = Path(args.binary) if args.binary else (found[0] if found else None)
-    if binary is None or not binary.exists():
-        sys.exit("no release binary: run cargo build --release (or pass --binary)")
+    binary = release_binary(args.binary)
     data = Path(args.dir) / f"embedding_{args.rows}x{args.dims}.parquet"
     if not data.exists():
         write_embedding(data, args.rows, args.dims)

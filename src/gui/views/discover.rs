@@ -17,7 +17,6 @@ use crate::core::filter::{ReviewFilter, Scope};
 use crate::core::render::{count, p_value, pct, pct_ci, points, points_with_ci};
 use crate::core::session::TagDef;
 use crate::core::tags::Annotations;
-use crate::gui::actions::Action;
 use crate::gui::commands::Command;
 use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
@@ -429,12 +428,11 @@ fn results_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, report: &DiscoveryReport, sort: &m
                                 .on_hover_text("Review this slice's rows")
                                 .clicked()
                             {
-                                ctx.commands.send(Command::SetFilter(ReviewFilter {
+                                super::review(ctx, ReviewFilter {
                                     scope: Scope::All,
                                     slices: s.predicates.clone(),
                                     ..ReviewFilter::default()
-                                }));
-                                ctx.commands.send(Action::Show(View::Review));
+                                });
                             }
                             for j in report.same_rows(i) {
                                 ui.label(RichText::new(format!("= {}", report.slices[j].name)).small().weak())

@@ -236,11 +236,10 @@ fn label_issues_ui(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
         .on_hover_text("Review lists the likely label errors, the least likely label first; tag the wrong ones (a tag such as \"wrong label\") so they enter the prioritisation table")
         .clicked()
     {
-        ctx.commands.send(Command::SetFilter(ReviewFilter {
+        super::review(ctx, ReviewFilter {
             scope: Scope::LabelIssues,
             ..ReviewFilter::default()
-        }));
-        ctx.commands.send(crate::gui::actions::Action::Show(super::View::Review));
+        });
     }
     let matrix = |ui: &mut Ui| {
         if r.classes.len() > label_report::JOINT_CLASSES {
@@ -371,14 +370,12 @@ fn noise_heatmap(ctx: &ViewCtx<'_>, ui: &mut Ui, r: &LabelIssuesReport) {
                         );
                         let resp = resp.on_hover_text(tip);
                         if resp.clicked() {
-                            ctx.commands.send(Command::SetFilter(ReviewFilter {
+                            super::review(ctx, ReviewFilter {
                                 scope: Scope::LabelIssues,
                                 truth: Some(name.clone()),
                                 suggested: Some(r.classes[j].clone()),
                                 ..ReviewFilter::default()
-                            }));
-                            ctx.commands
-                                .send(crate::gui::actions::Action::Show(super::View::Review));
+                            });
                         }
                         if resp.hovered() && sense == egui::Sense::click() {
                             ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);

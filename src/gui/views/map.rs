@@ -21,7 +21,6 @@ use crate::core::map::{Coords, compute_for};
 use crate::core::render::{count, pct, pct_ci, points_with_ci};
 use crate::core::session::TagDef;
 use crate::core::tags::Annotations;
-use crate::gui::actions::Action;
 use crate::gui::commands::Command;
 use crate::gui::context::ViewCtx;
 use crate::gui::document::Document;
@@ -1021,12 +1020,14 @@ impl MapView {
                     );
                     hovered = Some((lines, picture));
                     if response.clicked() && self.tool == Tool::Pan {
-                        ctx.commands.send(Command::SetFilter(ReviewFilter {
-                            scope: Scope::All,
-                            map_rows: Some(vec![u32::try_from(row).unwrap_or(u32::MAX)].into()),
-                            ..ReviewFilter::default()
-                        }));
-                        ctx.commands.send(Action::Show(View::Review));
+                        super::review(
+                            ctx,
+                            ReviewFilter {
+                                scope: Scope::All,
+                                map_rows: Some(vec![u32::try_from(row).unwrap_or(u32::MAX)].into()),
+                                ..ReviewFilter::default()
+                            },
+                        );
                     }
                 }
             }
@@ -1102,12 +1103,14 @@ impl MapView {
                 .on_hover_text("Review exactly these rows")
                 .clicked()
             {
-                ctx.commands.send(Command::SetFilter(ReviewFilter {
-                    scope: Scope::All,
-                    map_rows: Some(Arc::clone(&list)),
-                    ..ReviewFilter::default()
-                }));
-                ctx.commands.send(Action::Show(View::Review));
+                super::review(
+                    ctx,
+                    ReviewFilter {
+                        scope: Scope::All,
+                        map_rows: Some(Arc::clone(&list)),
+                        ..ReviewFilter::default()
+                    },
+                );
             }
             ui.add_enabled_ui(!empty, |ui| {
                 ui.menu_button("Tag all", |ui| {
@@ -1202,12 +1205,14 @@ impl MapView {
                             .on_hover_text("Review this slice's rows")
                             .clicked()
                         {
-                            ctx.commands.send(Command::SetFilter(ReviewFilter {
-                                scope: Scope::All,
-                                slices: s.predicates.clone(),
-                                ..ReviewFilter::default()
-                            }));
-                            ctx.commands.send(Action::Show(View::Review));
+                            super::review(
+                                ctx,
+                                ReviewFilter {
+                                    scope: Scope::All,
+                                    slices: s.predicates.clone(),
+                                    ..ReviewFilter::default()
+                                },
+                            );
                         }
                         if let Some(rule) = &s.rule
                             && ui

@@ -129,6 +129,14 @@ views! {
     Map => map: MapView;
 }
 
+/// Shows Review listing the rows `filter` passes.
+pub fn review(ctx: &ViewCtx<'_>, filter: crate::core::filter::ReviewFilter) {
+    ctx.commands
+        .send(super::commands::Command::SetFilter(filter));
+    ctx.commands
+        .send(super::actions::Action::Show(View::Review));
+}
+
 /// The options a view kept in the session, if they still parse.
 #[must_use]
 pub fn saved<T: serde::de::DeserializeOwned>(doc: &Document, view: View) -> Option<T> {
