@@ -95,32 +95,36 @@ impl Raster {
     }
 }
 
-/// Per pixel: rows, and the sums of their colours' channels.
+/// A pixel's rows and the sums of their colours' channels, side by side
+/// (16 bytes: one cache line touched a row, where the rows scatter).
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(16))]
+struct Cell {
+    count: u32,
+    rgb: [f32; 3],
+}
+
+/// Per pixel: its cell; and the rows in view.
 #[derive(Clone)]
 struct Sums {
-    count: Vec<u32>,
-    rgb: Vec<[f32; 3]>,
+    cells: Vec<Cell>,
     in_view: u64,
 }
 
 impl Sums {
     fn new(pixels: usize) -> Self {
         Self {
-            count: vec![0; pixels],
-            rgb: vec![[0.0; 3]; pixels],
+            cells: vec![Cell::default(); pixels],
             in_view: 0,
         }
     }
 
     fn add(mut self, other: &Self) -> Self {
-        self.count
-            .iter_mut()
-            .zip(&other.count)
-            .for_each(|(a, b)| *a += b);
-        self.rgb.iter_mut().zip(&other.rgb).for_each(|(a, b)| {
-            a[0] += b[0];
-            a[1] += b[1];
-            a[2] += b[2];
+        self.cells.iter_mut().zip(&other.cells).for_each(|(a, b)| {
+            a.count += b.count;
+            a.rgb[0] += b.rgb[0];
+            a.rgb[1] += b.rgb[1];
+            a.rgb[2] += b.rgb[2];
         });
         self.in_view += other.in_view;
         self
@@ -186,8 +190,9 @@ pub fn draw(
                 for r in start..(start + BLOCK).min(hi) {
                     if let Some(p) = pixel(&view, sx, sy, width, height, coords.x[r], coords.y[r]) {
                         let c = colour(r);
-                        s.count[p] += 1;
-                        let t = &mut s.rgb[p];
+                        let cell = &mut s.cells[p];
+                        cell.count += 1;
+                        let t = &mut cell.rgb;
                         t[0] += f32::from(c[0]);
                         t[1] += f32::from(c[1]);
                         t[2] += f32::from(c[2]);
@@ -198,12 +203,13 @@ pub fn draw(
             Some(s)
         })
         .try_reduce(|| Sums::new(pixels), |a, b| Some(a.add(&b)))?;
-    let max = sums.count.iter().copied().max().unwrap_or(0);
+    let max = sums.cells.iter().map(|c| c.count).max().unwrap_or(0);
     let scale = f64::from(max).ln_1p().max(f64::MIN_POSITIVE);
     let mut rgba = vec![0u8; pixels * 4];
     rgba.par_chunks_mut(4)
-        .zip(sums.count.par_iter().zip(sums.rgb.par_iter()))
-        .for_each(|(px, (&count, sum))| {
+        .zip(sums.cells.par_iter())
+        .for_each(|(px, cell)| {
+            let (count, sum) = (cell.count, cell.rgb);
             if count == 0 {
                 return;
             }

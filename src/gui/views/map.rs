@@ -236,7 +236,7 @@ pub struct MapView {
     /// Every row's place, once computed.
     pub coords: Option<Arc<Coords>>,
     /// The map being computed.
-    job: Option<Job<Result<Coords, String>>>,
+    job: Option<Job<Result<(Coords, Viewport), String>>>,
     /// Why there is no map.
     pub problem: Option<String>,
     /// What colours the rows.
@@ -369,7 +369,8 @@ impl MapView {
             if let Some(coords) =
                 crate::core::map::cache::read(&kept, &ds.source.fingerprint, ds.rows())
             {
-                return Ok(coords);
+                let home = fit(&coords);
+                return Ok((coords, home));
             }
             let coords = compute_for(&ds, &opts, None, &done).map_err(|e| match e {
                 crate::core::map::MapError::NoColumns { .. } => NO_MAP.to_string(),
@@ -377,7 +378,9 @@ impl MapView {
             })?;
             // A folder that cannot be written keeps no map; nothing is lost.
             let _ = crate::core::map::cache::write(&kept, &ds.source.fingerprint, &coords);
-            Ok(coords)
+            // The whole map's extent: a pass over every row, here, not in a frame.
+            let home = fit(&coords);
+            Ok((coords, home))
         });
         match job {
             Ok(job) => self.job = Some(job),
@@ -444,8 +447,8 @@ impl MapView {
     fn collect(&mut self, ctx: &ViewCtx<'_>) {
         if let Some(job) = &self.job {
             match job.poll() {
-                Polled::Ready(Ok(coords)) => {
-                    self.home = Some(fit(&coords));
+                Polled::Ready(Ok((coords, home))) => {
+                    self.home = Some(home);
                     self.coords = Some(Arc::new(coords));
                     self.job = None;
                 }
