@@ -304,6 +304,40 @@ fn bad_map_input_is_named_and_nothing_is_replaced() {
     ]);
     assert_eq!(o.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&o.stderr).contains("'99'"));
+    // An embedding too wide to diagonalise is refused before it is read.
+    let mut wide = String::from("label,pred");
+    for d in 0..=map::MAX_DIMS {
+        write!(wide, ",emb_{d}").unwrap();
+    }
+    wide.push_str("\na,a");
+    wide.push_str(&",1".repeat(map::MAX_DIMS + 1));
+    wide.push('\n');
+    let wide = common::write(dir.path(), "wide.csv", &wide);
+    let o = slicewise(&[
+        "map",
+        wide.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("8193 dimensions"));
+    // List embeddings of different lengths: the row is named.
+    let ragged = common::write(
+        dir.path(),
+        "ragged.ndjson",
+        "{\"label\":\"a\",\"pred\":\"a\",\"embedding\":[1,2]}\n{\"label\":\"a\",\"pred\":\"b\",\"embedding\":[1,2,3]}\n",
+    );
+    let o = slicewise(&[
+        "map",
+        ragged.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        said.contains("row 2") && said.contains("3 numbers"),
+        "{said}"
+    );
     // Map columns are not sliced by.
     let ds = common::load(&data("planted.csv"));
     assert!(ds.slice_columns().all(|c| !c.name.starts_with("emb_")));

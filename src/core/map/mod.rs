@@ -27,6 +27,10 @@ use pca::{Moments, Pca};
 /// file is read again past it): 1M rows of 32 dimensions fit.
 const KEEP_BYTES: usize = 256 << 20;
 
+/// The most embedding dimensions: the covariance holds dims² numbers
+/// (512 MiB at this many), and its eigenvectors cost dims³.
+pub const MAX_DIMS: usize = 8192;
+
 /// Why there is no map.
 #[derive(Debug, thiserror::Error)]
 pub enum MapError {
@@ -99,6 +103,19 @@ pub enum MapError {
         read: usize,
         /// Rows of the dataset.
         expected: usize,
+    },
+    /// An embedding too wide to diagonalise on a laptop.
+    #[error(
+        "the embedding in {} has {dims} dimensions, more than the {max} the map can take: reduce it first (a random projection or the model's own smaller layer)",
+        path.display()
+    )]
+    TooWide {
+        /// The file.
+        path: PathBuf,
+        /// Its dimensions.
+        dims: usize,
+        /// The most.
+        max: usize,
     },
     /// An unknown method.
     #[error("unknown map method '{0}': use pca (exact, on every row)")]
@@ -348,6 +365,13 @@ fn list_block(
         let series = row.ok_or_else(|| bad("no value"))?;
         let values = series.as_ref().f64().map_err(parse)?;
         let expected = *dims.get_or_insert(values.len());
+        if expected > MAX_DIMS {
+            return Err(MapError::TooWide {
+                path: path.to_path_buf(),
+                dims: expected,
+                max: MAX_DIMS,
+            });
+        }
         if out.is_empty() {
             out = vec![Vec::with_capacity(ca.len()); expected];
         }
@@ -391,6 +415,13 @@ pub fn compute(
     }
     let started = Instant::now();
     let columns = source.columns();
+    if columns.len() > MAX_DIMS {
+        return Err(MapError::TooWide {
+            path: path.to_path_buf(),
+            dims: columns.len(),
+            max: MAX_DIMS,
+        });
+    }
     let cancelled = || {
         opts.controls
             .cancel

@@ -1,8 +1,8 @@
 //! Principal components of all rows in bounded memory: the mean and the
 //! centred cross-products are gathered block by block (each block centred
 //! on its own mean, blocks merged with Chan's formula, so no precision is
-//! lost to a large mean), then the covariance is diagonalised (cyclic
-//! Jacobi) and each row projected on the first two components. Equal to
+//! lost to a large mean), then the covariance is diagonalised (Householder
+//! reduction and implicit QL) and each row projected on the first two components. Equal to
 //! scikit-learn's `PCA(2, svd_solver="full")`, whose components are the
 //! same eigenvectors, with its sign rule: each component's largest
 //! coordinate (in absolute value) is positive.
@@ -147,61 +147,187 @@ impl Moments {
 }
 
 /// Eigenvalues (descending) and unit eigenvectors of a symmetric matrix
-/// (row-major `dims × dims`), by cyclic Jacobi rotations: slow for
-/// thousands of dimensions, but accurate to the last digits.
+/// (row-major `dims × dims`): Householder reduction to tridiagonal form,
+/// then the implicit QL method (EISPACK's `tred2` and `tql2`, as JAMA and
+/// LAPACK's reference `dsteqr` do it): about 3·dims³ operations, accurate
+/// to the last digits (768 dimensions take under a second).
 #[must_use]
+#[allow(
+    clippy::many_single_char_names,
+    clippy::too_many_lines,
+    clippy::float_cmp
+)]
 pub fn symmetric_eigen(matrix: &[f64], dims: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
-    let mut a = matrix.to_vec();
-    let mut v = vec![0.0; dims * dims];
-    for i in 0..dims {
-        v[i * dims + i] = 1.0;
+    let n = dims;
+    if n == 0 {
+        return (Vec::new(), Vec::new());
     }
-    let scale: f64 = a.iter().map(|x| x * x).sum::<f64>().sqrt();
-    for _sweep in 0..100 {
-        let mut off = 0.0;
-        for i in 0..dims {
-            for j in (i + 1)..dims {
-                off += a[i * dims + j] * a[i * dims + j];
+    // v[i * n + j]: starts as the matrix, ends as the eigenvectors (columns).
+    let mut v = matrix.to_vec();
+    let mut d = vec![0.0f64; n];
+    let mut e = vec![0.0f64; n];
+    let at = |i: usize, j: usize| i * n + j;
+    // tred2: Householder reduction to tridiagonal form.
+    for j in 0..n {
+        d[j] = v[at(n - 1, j)];
+    }
+    for i in (1..n).rev() {
+        let scale: f64 = d[..i].iter().map(|x| x.abs()).sum();
+        let mut h = 0.0;
+        if scale == 0.0 {
+            e[i] = d[i - 1];
+            for j in 0..i {
+                d[j] = v[at(i - 1, j)];
+                v[at(i, j)] = 0.0;
+                v[at(j, i)] = 0.0;
+            }
+        } else {
+            for x in &mut d[..i] {
+                *x /= scale;
+                h += *x * *x;
+            }
+            let mut f = d[i - 1];
+            let mut g = h.sqrt();
+            if f > 0.0 {
+                g = -g;
+            }
+            e[i] = scale * g;
+            h -= f * g;
+            d[i - 1] = f - g;
+            for x in &mut e[..i] {
+                *x = 0.0;
+            }
+            for j in 0..i {
+                f = d[j];
+                v[at(j, i)] = f;
+                g = e[j] + v[at(j, j)] * f;
+                for k in (j + 1)..i {
+                    g += v[at(k, j)] * d[k];
+                    e[k] += v[at(k, j)] * f;
+                }
+                e[j] = g;
+            }
+            f = 0.0;
+            for j in 0..i {
+                e[j] /= h;
+                f += e[j] * d[j];
+            }
+            let hh = f / (h + h);
+            for j in 0..i {
+                e[j] -= hh * d[j];
+            }
+            for j in 0..i {
+                f = d[j];
+                g = e[j];
+                for k in j..i {
+                    v[at(k, j)] -= f * e[k] + g * d[k];
+                }
+                d[j] = v[at(i - 1, j)];
+                v[at(i, j)] = 0.0;
             }
         }
-        if off.sqrt() <= 1e-15 * scale || scale == 0.0 {
-            break;
-        }
-        for p in 0..dims {
-            for q in (p + 1)..dims {
-                let apq = a[p * dims + q];
-                if apq.abs() <= f64::MIN_POSITIVE {
-                    continue;
+        d[i] = h;
+    }
+    // Accumulate the transformations.
+    for i in 0..(n - 1) {
+        v[at(n - 1, i)] = v[at(i, i)];
+        v[at(i, i)] = 1.0;
+        let h = d[i + 1];
+        if h != 0.0 {
+            for k in 0..=i {
+                d[k] = v[at(k, i + 1)] / h;
+            }
+            for j in 0..=i {
+                let mut g = 0.0;
+                for k in 0..=i {
+                    g += v[at(k, i + 1)] * v[at(k, j)];
                 }
-                let (app, aqq) = (a[p * dims + p], a[q * dims + q]);
-                let theta = (aqq - app) / (2.0 * apq);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let c = 1.0 / (t * t + 1.0).sqrt();
-                let s = t * c;
-                for k in 0..dims {
-                    let (akp, akq) = (a[k * dims + p], a[k * dims + q]);
-                    a[k * dims + p] = c * akp - s * akq;
-                    a[k * dims + q] = s * akp + c * akq;
-                }
-                for k in 0..dims {
-                    let (apk, aqk) = (a[p * dims + k], a[q * dims + k]);
-                    a[p * dims + k] = c * apk - s * aqk;
-                    a[q * dims + k] = s * apk + c * aqk;
-                }
-                for k in 0..dims {
-                    let (vkp, vkq) = (v[k * dims + p], v[k * dims + q]);
-                    v[k * dims + p] = c * vkp - s * vkq;
-                    v[k * dims + q] = s * vkp + c * vkq;
+                for k in 0..=i {
+                    v[at(k, j)] -= g * d[k];
                 }
             }
         }
+        for k in 0..=i {
+            v[at(k, i + 1)] = 0.0;
+        }
     }
-    let mut order: Vec<usize> = (0..dims).collect();
-    order.sort_by(|&i, &j| a[j * dims + j].total_cmp(&a[i * dims + i]));
-    let values = order.iter().map(|&i| a[i * dims + i]).collect();
+    for j in 0..n {
+        d[j] = v[at(n - 1, j)];
+        v[at(n - 1, j)] = 0.0;
+    }
+    v[at(n - 1, n - 1)] = 1.0;
+    e[0] = 0.0;
+    // tql2: the implicit QL method on the tridiagonal matrix.
+    for i in 1..n {
+        e[i - 1] = e[i];
+    }
+    e[n - 1] = 0.0;
+    let mut f = 0.0;
+    let mut tst1 = 0.0f64;
+    let eps = f64::EPSILON;
+    for l in 0..n {
+        tst1 = tst1.max(d[l].abs() + e[l].abs());
+        let mut m = l;
+        while m < n - 1 && e[m].abs() > eps * tst1 {
+            m += 1;
+        }
+        if m > l {
+            // At most 60 sweeps a value (LAPACK allows 30): a matrix of
+            // NaNs cannot loop for ever.
+            for _ in 0..60 {
+                let mut g = d[l];
+                let mut p = (d[l + 1] - g) / (2.0 * e[l]);
+                let mut r = p.hypot(1.0);
+                if p < 0.0 {
+                    r = -r;
+                }
+                d[l] = e[l] / (p + r);
+                d[l + 1] = e[l] * (p + r);
+                let dl1 = d[l + 1];
+                let mut h = g - d[l];
+                for x in &mut d[(l + 2)..n] {
+                    *x -= h;
+                }
+                f += h;
+                p = d[m];
+                let (mut c, mut c2, mut c3) = (1.0f64, 1.0f64, 1.0f64);
+                let el1 = e[l + 1];
+                let (mut s, mut s2) = (0.0f64, 0.0f64);
+                for i in (l..m).rev() {
+                    c3 = c2;
+                    c2 = c;
+                    s2 = s;
+                    g = c * e[i];
+                    h = c * p;
+                    r = p.hypot(e[i]);
+                    e[i + 1] = s * r;
+                    s = e[i] / r;
+                    c = p / r;
+                    p = c * d[i] - s * g;
+                    d[i + 1] = h + s * (c * g + s * d[i]);
+                    for k in 0..n {
+                        h = v[at(k, i + 1)];
+                        v[at(k, i + 1)] = s * v[at(k, i)] + c * h;
+                        v[at(k, i)] = c * v[at(k, i)] - s * h;
+                    }
+                }
+                p = -s * s2 * c3 * el1 * e[l] / dl1;
+                e[l] = s * p;
+                d[l] = c * p;
+                if e[l].abs() <= eps * tst1 || !e[l].is_finite() {
+                    break;
+                }
+            }
+        }
+        d[l] += f;
+        e[l] = 0.0;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| d[j].total_cmp(&d[i]));
+    let values = order.iter().map(|&i| d[i]).collect();
     let vectors = order
         .iter()
-        .map(|&i| (0..dims).map(|k| v[k * dims + i]).collect())
+        .map(|&i| (0..n).map(|k| v[at(k, i)]).collect())
         .collect();
     (values, vectors)
 }
@@ -312,6 +438,34 @@ mod tests {
                 assert!((av - value * vector[i]).abs() <= 1e-9 * value.abs());
             }
         }
+        // A 40 × 40 covariance: A·v = λ·v and orthonormal vectors.
+        let columns: Vec<Vec<f64>> = (0..40u32)
+            .map(|d| {
+                (0..300u32)
+                    .map(|r| (f64::from(r * 7 + d * d) * 0.37).sin() * f64::from(d + 1))
+                    .collect()
+            })
+            .collect();
+        let views: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+        let m = Moments::of_block(&views);
+        let (values, vectors) = symmetric_eigen(&m.m2, 40);
+        for (value, vector) in values.iter().zip(&vectors) {
+            for i in 0..40 {
+                let av: f64 = (0..40).map(|j| m.m2[i * 40 + j] * vector[j]).sum();
+                assert!(
+                    (av - value * vector[i]).abs() <= 1e-9 * values[0],
+                    "{av} {value}"
+                );
+            }
+        }
+        for a in 0..40 {
+            for b in 0..40 {
+                let dot: f64 = (0..40).map(|k| vectors[a][k] * vectors[b][k]).sum();
+                let want = if a == b { 1.0 } else { 0.0 };
+                assert!((dot - want).abs() < 1e-12);
+            }
+        }
+        assert!(values.windows(2).all(|w| w[0] >= w[1]));
         let pca = Pca::fit(&whole);
         let mut x = vec![0.0; 1000];
         let mut y = vec![0.0; 1000];
