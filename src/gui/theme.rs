@@ -33,15 +33,16 @@ pub const CATEGORIES: [Color32; 10] = [
 /// Values beyond the named categories, and rows without a tag.
 pub const OTHER: Color32 = Color32::from_rgb(150, 150, 150);
 
-/// A continuous value from 0 to 1 on the map: dark blue, teal, yellow
-/// (viridis's ends and middle, blended).
+/// A continuous value from 0 to 1 on the map: red, amber, light blue, each
+/// bright enough to see on the dark background and the light one (the low
+/// end, a likely label error, stands out most).
 #[must_use]
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // within 0..=255
 pub fn ramp(t: f32) -> Color32 {
     const STOPS: [[f32; 3]; 3] = [
-        [68.0, 1.0, 84.0],
-        [33.0, 145.0, 140.0],
-        [253.0, 231.0, 37.0],
+        [235.0, 70.0, 80.0],
+        [240.0, 190.0, 70.0],
+        [110.0, 180.0, 235.0],
     ];
     let t = if t.is_finite() {
         t.clamp(0.0, 1.0)
