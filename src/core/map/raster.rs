@@ -75,26 +75,6 @@ pub struct Raster {
     pub points: Option<Vec<u32>>,
 }
 
-impl Raster {
-    /// Nothing drawn (a raster cancelled before it was done).
-    #[must_use]
-    pub fn empty() -> Self {
-        Self {
-            width: 1,
-            height: 1,
-            view: Viewport {
-                x0: 0.0,
-                x1: 1.0,
-                y0: 0.0,
-                y1: 1.0,
-            },
-            rgba: vec![0; 4],
-            in_view: 0,
-            points: None,
-        }
-    }
-}
-
 /// A pixel's rows and the sums of their colours' channels, side by side
 /// (16 bytes: one cache line touched a row, where the rows scatter).
 #[derive(Clone, Copy, Default)]

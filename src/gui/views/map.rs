@@ -251,7 +251,7 @@ pub struct MapView {
     home: Option<Viewport>,
     paint: Option<(PaintKey, Arc<Paint>)>,
     shown: Option<Shown>,
-    raster_job: Option<(RasterKey, Job<Drawn>)>,
+    raster_job: Option<(RasterKey, Job<Option<Drawn>>)>,
     /// The outline being drawn (map coordinates).
     drawing: Vec<(f64, f64)>,
     /// The selection.
@@ -490,12 +490,12 @@ impl MapView {
             return;
         };
         match job.poll() {
-            Polled::Ready((raster, paint, seconds)) => {
+            Polled::Ready(Some((raster, paint, seconds))) => {
                 let key = key.clone();
                 self.raster_job = None;
                 self.show(ctx.egui, key, raster, paint, seconds);
             }
-            Polled::Lost => self.raster_job = None,
+            Polled::Ready(None) | Polled::Lost => self.raster_job = None,
             Polled::Running => {}
         }
     }
@@ -562,22 +562,11 @@ impl MapView {
         }
         let spawned = Job::try_spawn("slicewise-raster", Some(ctx.egui), move |p| {
             let flag = p.cancel_flag();
+            // `None`: cancelled, nothing to show.
             work(&move || flag.load(std::sync::atomic::Ordering::Relaxed))
-                .unwrap_or_else(|| (Raster::empty(), Arc::new(Paint::none()), 0.0))
         });
         if let Ok(job) = spawned {
             self.raster_job = Some((key, job));
-        }
-    }
-}
-
-impl Paint {
-    fn none() -> Self {
-        Self {
-            index: Vec::new(),
-            palette: Vec::new(),
-            legend: Vec::new(),
-            continuous: false,
         }
     }
 }
@@ -765,7 +754,6 @@ impl MapView {
                             theme::ramp(f32::from(i) / 59.0),
                         );
                     }
-                    let _ = b;
                     ui.label(RichText::new(&b.0).small());
                 } else {
                     for (name, colour) in &paint.legend {
