@@ -173,6 +173,22 @@ fn explain_equals_sliceline_with_the_selection_as_errors() {
         );
         assert!((first.precision - first.selected as f64 / first.size as f64).abs() < 1e-12);
         assert!((first.coverage - first.selected as f64 / found.selected as f64).abs() < 1e-12);
+        // No slice shown only narrows an earlier one at no higher precision.
+        for (i, s) in found.slices.iter().enumerate() {
+            for t in &found.slices[..i] {
+                let narrows = t.predicates.iter().all(|p| s.predicates.contains(p));
+                assert!(
+                    !(narrows && t.precision >= s.precision),
+                    "{} after {}",
+                    s.description,
+                    t.description
+                );
+            }
+        }
+        assert_eq!(
+            found.slices.len() + found.narrower,
+            found.discovery.shown().len()
+        );
     }
 }
 
@@ -224,6 +240,17 @@ fn the_map_command_writes_id_x_y_and_explain_names_the_planted_slice() {
     assert_eq!(
         json["slices"][0]["description"],
         "device = car_kit & snr = low"
+    );
+    // "device = car_kit & snr = low & gender = female" (precision 100% too,
+    // less coverage) is left out, and said to be.
+    assert!(json["narrower_left_out"].as_u64().unwrap() >= 1);
+    assert!(
+        json["slices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["predicates"].as_array().unwrap().len() < 3
+                || s["precision"].as_f64().unwrap() < 1.0)
     );
     let text = slicewise(&[
         "explain",

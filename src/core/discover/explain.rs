@@ -40,8 +40,11 @@ pub struct Explanation {
     pub selected: u64,
     /// Rows in all.
     pub rows: usize,
-    /// The slices (other descriptions of the same rows left out).
+    /// The slices (other descriptions of the same rows, and slices that only
+    /// narrow a listed one at no higher precision, left out).
     pub slices: Vec<Explaining>,
+    /// How many slices were left out as narrowing a listed one.
+    pub narrower: usize,
     /// The search behind it.
     pub discovery: DiscoveryReport,
 }
@@ -89,11 +92,27 @@ pub fn explain(
                 score: s.score,
             }
         })
-        .collect();
+        .collect::<Vec<Explaining>>();
+    // A slice that only narrows one listed before it (its predicates and
+    // more) at no higher precision says nothing new: it holds less of the
+    // selection for no gain.
+    let mut kept: Vec<Explaining> = Vec::with_capacity(slices.len());
+    let mut narrower = 0;
+    for s in slices {
+        let dominated = kept.iter().any(|t| {
+            t.predicates.iter().all(|p| s.predicates.contains(p)) && t.precision >= s.precision
+        });
+        if dominated {
+            narrower += 1;
+        } else {
+            kept.push(s);
+        }
+    }
     Ok(Explanation {
         selected,
         rows: n,
-        slices,
+        slices: kept,
+        narrower,
         discovery,
     })
 }
@@ -117,6 +136,7 @@ impl Explanation {
             "selected": self.selected,
             "rows": self.rows,
             "slices": self.slices,
+            "narrower_left_out": self.narrower,
             "columns": self.discovery.columns,
             "min_support": self.discovery.min_support,
             "parameters": self.discovery.parameters,
@@ -161,6 +181,12 @@ impl crate::core::render::Printable for Explanation {
             ]);
         }
         doc.table(t);
+        if self.narrower > 0 {
+            doc.note(format!(
+                "{} more slices only narrow one of these at no higher precision: left out.",
+                self.narrower
+            ));
+        }
         doc.note(
             "Precision: the share of the slice's rows that are selected. Coverage: the share of the selection the slice holds.",
         );

@@ -1181,6 +1181,16 @@ impl MapView {
             Some(Ok(found)) => {
                 ui.label(RichText::new("Slices that describe the selection").strong());
                 ui.label(RichText::new("precision: share of the slice selected · coverage: share of the selection in the slice").small().weak());
+                if found.narrower > 0 {
+                    ui.label(
+                        RichText::new(format!(
+                            "{} more only narrow one of these at no higher precision: left out",
+                            found.narrower
+                        ))
+                        .small()
+                        .weak(),
+                    );
+                }
                 for s in &found.slices {
                     ui.separator();
                     ui.label(RichText::new(&s.description).strong());
