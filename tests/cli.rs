@@ -1451,6 +1451,8 @@ fn every_help_and_every_text_report_fits_80_columns() {
         "label-issues",
         "generate",
         "cube",
+        "map",
+        "explain",
     ] {
         let args: Vec<&str> = [command, "--help"]
             .into_iter()
@@ -1465,6 +1467,21 @@ fn every_help_and_every_text_report_fits_80_columns() {
     let sample = common::sample_csv();
     let v2 = common::root().join("sample_data/speech_commands_v2.csv");
     let (s, v) = (path(&sample), path(&v2));
+    let planted = common::root().join("tests/data/map/planted.csv");
+    let selection = common::root().join("tests/data/map/selection.txt");
+    let (planted, selection) = (path(&planted), path(&selection));
+    // explain's table fits too (a short report: six slices).
+    let o = slicewise(&[
+        "explain",
+        planted,
+        "--selection",
+        selection,
+        "--width",
+        "80",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("device = car_kit & snr = low"));
+    assert!(widest(&stdout(&o)) <= 80, "{}", stdout(&o));
     for args in [
         vec![
             "report",
