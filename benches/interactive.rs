@@ -11,6 +11,9 @@
 
 use std::path::PathBuf;
 
+mod common;
+
+use common::sizes;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use slicewise::core::dataset::Dataset;
 use slicewise::core::filter::{ReviewFilter, Scope};
@@ -19,15 +22,6 @@ use slicewise::core::load::{InputFormat, LoadOptions, load};
 use slicewise::core::priority::prioritise;
 use slicewise::core::report::{self, ReportOptions};
 use slicewise::core::tags::{Annotations, Edit};
-
-/// The row counts to run at.
-fn sizes() -> Vec<usize> {
-    std::env::var("SLICEWISE_BENCH_ROWS")
-        .unwrap_or_else(|_| "10000000".into())
-        .split(',')
-        .filter_map(|r| r.trim().replace('_', "").parse().ok())
-        .collect()
-}
 
 /// The generated data of `rows` rows: 10 Parquet parts, made once.
 fn data(rows: usize) -> Option<PathBuf> {

@@ -8,18 +8,13 @@
 //! - a raster after zooming in 10× (the same pass over every row);
 //! - a lasso of 64 points round a tenth of the map (the selection).
 
+mod common;
+
+use common::sizes;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use slicewise::core::map::raster::{Viewport, draw};
 use slicewise::core::map::select::{Shape, rows_inside};
 use slicewise::core::map::{Coords, MapColumns, Method};
-
-fn sizes() -> Vec<usize> {
-    std::env::var("SLICEWISE_BENCH_ROWS")
-        .unwrap_or_else(|_| "10000000".into())
-        .split(',')
-        .filter_map(|r| r.trim().replace('_', "").parse().ok())
-        .collect()
-}
 
 /// `rows` points in 10 blobs (a cheap generator: no dependency).
 #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]

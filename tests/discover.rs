@@ -80,12 +80,7 @@ fn top_slices_equal_the_sliceline_package() {
                 .iter()
                 .map(|&(f, v)| (feats[f].name.clone(), feats[f].values[v as usize].clone()))
                 .collect();
-            let want_preds: std::collections::BTreeMap<String, String> = want["predicates"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                .collect();
+            let want_preds = common::reference_predicates(want);
             assert_eq!(preds, want_preds, "{what}");
             let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
             assert!(

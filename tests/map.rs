@@ -148,12 +148,7 @@ fn explain_equals_sliceline_with_the_selection_as_errors() {
         for (got, want) in all.iter().zip(want) {
             let got_preds: std::collections::BTreeMap<String, String> =
                 got.predicates.iter().cloned().collect();
-            let want_preds: std::collections::BTreeMap<String, String> = want["predicates"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                .collect();
+            let want_preds = common::reference_predicates(want);
             assert_eq!(got_preds, want_preds, "{opts:?}");
             let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
             assert!(

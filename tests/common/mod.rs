@@ -123,3 +123,15 @@ pub fn assert_json_close(
         (a, e) => assert_eq!(a, e, "{ctx}"),
     }
 }
+
+/// A reference slice's predicates (`{"column": "value", ...}`), in order.
+pub fn reference_predicates(
+    slice: &serde_json::Value,
+) -> std::collections::BTreeMap<String, String> {
+    slice["predicates"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
