@@ -2392,6 +2392,59 @@ fn a_lasso_round_a_planted_cluster_selects_it_explains_it_and_tags_it() {
     // One undo takes "Tag all" back.
     send(&mut harness, Action::Undo);
     assert_eq!(tagged(harness.state(), "noisy"), 0);
+    // Every colouring draws (tags follow their members; a slice column; a
+    // score and label quality the file lacks are grey, not a failure).
+    for colour in [
+        slicewise::gui::views::MapColour::Tag("far cluster".into()),
+        slicewise::gui::views::MapColour::Slice("device".into()),
+        slicewise::gui::views::MapColour::TrueClass,
+        slicewise::gui::views::MapColour::Predicted,
+        slicewise::gui::views::MapColour::Score,
+        slicewise::gui::views::MapColour::LabelQuality,
+    ] {
+        harness.state_mut().views_mut().unwrap().map.colour = colour;
+        harness.run();
+    }
+    assert!(harness.query_by_label("far cluster").is_some());
+    // A box round the cluster selects the same rows.
+    harness.get_by_label("▭ Box").click();
+    harness.run();
+    let (from, to) = {
+        let map = &harness.state().views().unwrap().map;
+        (map.to_screen(9.3, 10.7), map.to_screen(10.7, 9.3))
+    };
+    harness.event(egui::Event::PointerMoved(from));
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    harness.step();
+    for t in [0.3f32, 0.7, 1.0] {
+        harness.event(egui::Event::PointerMoved(from + (to - from) * t));
+        harness.step();
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run();
+    let boxed: Vec<usize> = harness
+        .state()
+        .views()
+        .unwrap()
+        .map
+        .selection
+        .as_ref()
+        .unwrap()
+        .rows
+        .ones()
+        .collect();
+    assert_eq!(boxed, planted, "the box holds exactly the planted rows");
     // Review shows exactly the selection.
     harness.get_by_label("Review selection").click();
     harness.run();

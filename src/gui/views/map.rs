@@ -813,8 +813,12 @@ impl MapView {
                 self.viewport = Some(view);
             }
             Tool::Box | Tool::Lasso => {
+                // The shape starts where the button went down, not where
+                // the drag was recognised a few pixels later.
                 if response.drag_started()
-                    && let Some(p) = response.interact_pointer_pos()
+                    && let Some(p) = ui
+                        .input(|i| i.pointer.press_origin())
+                        .or_else(|| response.interact_pointer_pos())
                 {
                     self.drawing = vec![self.to_map(p)];
                 }
