@@ -12,7 +12,7 @@ use egui::{Color32, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2};
 
 use super::{AppView, View};
 use crate::core::dataset::{Bitmap, Dataset};
-use crate::core::discover::{DiscoverOptions, Explanation, explain, features};
+use crate::core::discover::{DiscoverOptions, Explanation, Feature, explain, features};
 use crate::core::filter::{ReviewFilter, Scope};
 use crate::core::load::LoadOptions;
 use crate::core::map::raster::{Raster, Viewport, draw};
@@ -30,6 +30,9 @@ use crate::gui::{theme, widgets};
 
 /// What the view says for a file without map columns.
 const NO_MAP: &str = "This file has no map columns. Give it two coordinate columns from a projection (x and y, umap_x and umap_y, tsne_1 and tsne_2, or pca_1 and pca_2), or the model's embedding as numeric columns emb_0 … emb_k (or one list column named embedding): Slicewise then places every row by PCA, exactly, and keeps the map beside the session. On the command line, --x/--y, --embedding-prefix and --embedding-column name other columns.";
+
+/// Classes up to which Explain searches the true and predicted class too.
+const CLASS_FEATURES: usize = 50;
 
 /// What colours the rows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -284,6 +287,25 @@ fn selection(ds: &Dataset, coords: &Coords, shape: Shape) -> Selection {
     }
 }
 
+/// The Review filter of a slice's rows: a predicate on the true or the
+/// predicted class filters by that class, the others by slice column.
+fn slice_filter(ds: &Dataset, predicates: &[(String, String)]) -> ReviewFilter {
+    let mut filter = ReviewFilter {
+        scope: Scope::All,
+        ..ReviewFilter::default()
+    };
+    for (column, value) in predicates {
+        if *column == ds.roles.label {
+            filter.truth = Some(value.clone());
+        } else if *column == ds.roles.pred {
+            filter.pred = Some(value.clone());
+        } else {
+            filter.slices.push((column.clone(), value.clone()));
+        }
+    }
+    filter
+}
+
 /// The whole map, with a margin.
 fn fit(coords: &Coords) -> Viewport {
     coords.bounds().map_or(
@@ -421,7 +443,14 @@ impl MapView {
             Arc::clone(&selection.rows),
         );
         let run = move |cancel: Option<&std::sync::atomic::AtomicBool>| {
-            let (feats, _) = features(&ds, &[]).map_err(|e| e.to_string())?;
+            let (mut feats, _) = features(&ds, &[]).map_err(|e| e.to_string())?;
+            // The true and predicted class describe a region of the map
+            // too ("label = 0" covers a cluster of zeros); with very many
+            // classes they would crowd the search out.
+            if ds.classes.len() <= CLASS_FEATURES {
+                feats.push(Feature::new(&ds.roles.label, &ds.classes, &ds.label));
+                feats.push(Feature::new(&ds.roles.pred, &ds.classes, &ds.pred));
+            }
             explain(
                 &ds,
                 Some(&state),
@@ -1210,14 +1239,7 @@ impl MapView {
                             .on_hover_text("Review this slice's rows")
                             .clicked()
                         {
-                            super::review(
-                                ctx,
-                                ReviewFilter {
-                                    scope: Scope::All,
-                                    slices: s.predicates.clone(),
-                                    ..ReviewFilter::default()
-                                },
-                            );
+                            super::review(ctx, slice_filter(&ctx.doc.ds, &s.predicates));
                         }
                         if let Some(rule) = &s.rule
                             && ui
@@ -1235,5 +1257,40 @@ impl MapView {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slice_on_the_true_class_reviews_that_class() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/map/planted.csv");
+        let ds = crate::core::load::load(&path, &LoadOptions::default()).unwrap();
+        let filter = slice_filter(
+            &ds,
+            &[
+                ("label".into(), "yes".into()),
+                ("device".into(), "phone".into()),
+            ],
+        );
+        assert_eq!(filter.truth.as_deref(), Some("yes"));
+        assert_eq!(
+            filter.slices,
+            vec![("device".to_string(), "phone".to_string())]
+        );
+        let state = Annotations::new(&ds);
+        let rows = filter.apply(&ds, &state);
+        let device = ds.column("device").unwrap().groups();
+        let phone = device.code_of("phone").unwrap();
+        let yes = ds.class_code("yes").unwrap();
+        let want: Vec<u32> = (0..ds.rows())
+            .filter(|&r| ds.label[r] == yes && device.codes.get(r) == phone)
+            .map(|r| u32::try_from(r).unwrap())
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(rows, want);
     }
 }
