@@ -258,6 +258,24 @@ fn the_map_command_writes_id_x_y_and_explain_names_the_planted_slice() {
         said.contains("precision") && said.contains("coverage"),
         "{said}"
     );
+    // Without --columns the classes are searched too, as the Map view does.
+    let o = slicewise(&[
+        "explain",
+        planted.to_str().unwrap(),
+        "--selection",
+        selection.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        json["columns"],
+        serde_json::json!(["device", "snr", "gender", "label", "pred"])
+    );
+    assert_eq!(
+        json["slices"][0]["description"],
+        "device = car_kit & snr = low"
+    );
 
     // The map written as Parquet, read back as a selection (its id column).
     let parquet = dir.path().join("coords.parquet");

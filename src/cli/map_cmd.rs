@@ -265,7 +265,8 @@ fn write_frame(path: &Path, mut frame: polars::prelude::DataFrame) -> anyhow::Re
     Ok(())
 }
 
-/// Arguments of `explain`.
+/// Arguments of `explain`: the search over every slice column and, up to
+/// 50 classes, the true and predicted class (or only the --columns named).
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The predictions file.
@@ -414,7 +415,11 @@ pub(super) fn run_explain(args: &ExplainArgs) -> Result<(), Failure> {
         &[&args.data, &session, &args.selection],
     )?;
     let ids = read_ids(&args.selection)?;
-    let (ds, state, feats) = args.search.open(&args.data, &args.columns)?;
+    let (ds, state, mut feats) = args.search.open(&args.data, &args.columns)?;
+    // Without --columns, the classes too, as the app's Map view searches.
+    if args.search.search.is_empty() {
+        feats.extend(crate::core::discover::class_features(&ds));
+    }
     let rows = selection_rows(&ds, &ids, &args.selection)?;
     let mut explained =
         crate::core::discover::explain(&ds, Some(&state), &feats, &rows, &opts, None)

@@ -116,8 +116,9 @@ pub enum Command {
     /// on every row; written as id, x, y (Parquet or CSV) for other tools.
     Map(map_cmd::MapArgs),
     /// The slices that describe a set of rows (ids in a file): SliceLine
-    /// with "selected" as the error, each slice with its precision and
-    /// coverage of the selection.
+    /// with "selected" as the error over the slice columns and (up to 50
+    /// classes) the true and predicted class, each slice with its precision
+    /// and coverage of the selection.
     Explain(map_cmd::ExplainArgs),
     /// Write deterministic synthetic predictions for trying Slicewise at scale.
     Generate(GenerateArgs),

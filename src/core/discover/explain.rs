@@ -12,6 +12,24 @@ use super::{DiscoverError, DiscoverOptions, DiscoveryReport, Errors, Feature, di
 use crate::core::dataset::{Bitmap, Dataset};
 use crate::core::tags::Annotations;
 
+/// Classes up to which a selection is also described by its true and
+/// predicted class.
+pub const CLASS_FEATURES: usize = 50;
+
+/// The true and the predicted class as features to describe a selection
+/// by ("label = 0" covers a cluster of zeros on the map); none with more
+/// than [`CLASS_FEATURES`] classes, which would crowd the search out.
+#[must_use]
+pub fn class_features(ds: &Dataset) -> Vec<Feature> {
+    if ds.classes.len() > CLASS_FEATURES {
+        return Vec::new();
+    }
+    vec![
+        Feature::new(&ds.roles.label, &ds.classes, &ds.label),
+        Feature::new(&ds.roles.pred, &ds.classes, &ds.pred),
+    ]
+}
+
 /// A slice that describes the selection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explaining {

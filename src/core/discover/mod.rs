@@ -23,7 +23,7 @@ mod explain;
 mod lattice;
 mod report;
 
-pub use explain::{Explaining, Explanation, explain};
+pub use explain::{CLASS_FEATURES, Explaining, Explanation, class_features, explain};
 pub use lattice::discover;
 
 pub use report::{DiscoveryReport, ErrorKind, FoundSlice, MAX_VALUES, features};

@@ -12,7 +12,7 @@ use egui::{Color32, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2};
 
 use super::{AppView, View};
 use crate::core::dataset::{Bitmap, Dataset};
-use crate::core::discover::{DiscoverOptions, Explanation, Feature, explain, features};
+use crate::core::discover::{DiscoverOptions, Explanation, class_features, explain, features};
 use crate::core::filter::{ReviewFilter, Scope};
 use crate::core::load::LoadOptions;
 use crate::core::map::raster::{Raster, Viewport, draw};
@@ -30,9 +30,6 @@ use crate::gui::{theme, widgets};
 
 /// What the view says for a file without map columns.
 const NO_MAP: &str = "This file has no map columns. Give it two coordinate columns from a projection (x and y, umap_x and umap_y, tsne_1 and tsne_2, or pca_1 and pca_2), or the model's embedding as numeric columns emb_0 … emb_k (or one list column named embedding): Slicewise then places every row by PCA, exactly, and keeps the map beside the session. On the command line, --x/--y, --embedding-prefix and --embedding-column name other columns.";
-
-/// Classes up to which Explain searches the true and predicted class too.
-const CLASS_FEATURES: usize = 50;
 
 /// What colours the rows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -443,14 +440,9 @@ impl MapView {
             Arc::clone(&selection.rows),
         );
         let run = move |cancel: Option<&std::sync::atomic::AtomicBool>| {
+            // The slice columns and the classes, as `slicewise explain` searches.
             let (mut feats, _) = features(&ds, &[]).map_err(|e| e.to_string())?;
-            // The true and predicted class describe a region of the map
-            // too ("label = 0" covers a cluster of zeros); with very many
-            // classes they would crowd the search out.
-            if ds.classes.len() <= CLASS_FEATURES {
-                feats.push(Feature::new(&ds.roles.label, &ds.classes, &ds.label));
-                feats.push(Feature::new(&ds.roles.pred, &ds.classes, &ds.pred));
-            }
+            feats.extend(class_features(&ds));
             explain(
                 &ds,
                 Some(&state),
