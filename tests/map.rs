@@ -378,6 +378,30 @@ fn bad_map_input_is_named_and_nothing_is_replaced() {
         said.contains("row 2") && said.contains("3 numbers"),
         "{said}"
     );
+    // A Parquet list column is an embedding; a fixed-size list (which the
+    // reader cannot hold) is named, with what to do.
+    let list = data("list_embedding.parquet");
+    let o = slicewise(&[
+        "map",
+        list.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("3-number embeddings in 'embedding'"));
+    let fixed = data("fixed_size_list.parquet");
+    let o = slicewise(&[
+        "map",
+        fixed.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        said.contains("'embedding' cannot be read") && said.contains("plain list of numbers"),
+        "{said}"
+    );
     // Map columns are not sliced by.
     let ds = common::load(&data("planted.csv"));
     assert!(ds.slice_columns().all(|c| !c.name.starts_with("emb_")));

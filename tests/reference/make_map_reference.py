@@ -110,6 +110,19 @@ for alpha, k, max_l, min_sup in [(0.98, 10, 3, 30), (0.95, 5, 2, 10)]:
         }
     )
 
+# 4. Two small Parquet files with the embedding as one column: a list (read
+# as the embedding) and a fixed-size list (which polars cannot hold: the
+# map names it and says what to do).
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+small = np.array([[0.1, 0.2, 0.3], [1.0, 0.5, 0.2], [0.3, 0.9, 0.4], [0.7, 0.1, 0.8]], dtype=np.float32)
+base = {"id": [1, 2, 3, 4], "label": ["a", "b", "a", "b"], "pred": ["a", "a", "b", "b"]}
+pq.write_table(pa.table({**base, "embedding": pa.array(list(small), type=pa.list_(pa.float32()))}),
+               out_dir / "list_embedding.parquet")
+pq.write_table(pa.table({**base, "embedding": pa.FixedSizeListArray.from_arrays(pa.array(small.ravel()), 3)}),
+               out_dir / "fixed_size_list.parquet")
+
 out = {"pca": cases, "explain": {"data": "planted.csv", "features": features, "cases": explain}}
 (here / "map_reference.json").write_text(json.dumps(out) + "\n")
 print("wrote", here / "map_reference.json", int(selected.sum()), "selected of", n, int(cluster.sum()), "planted")

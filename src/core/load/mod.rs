@@ -687,6 +687,16 @@ pub fn read_columns(
                 .filter(|n| columns.contains(n))
                 .cloned()
                 .collect();
+            // A column the reader cannot hold is named before any row is
+            // handed on (a fixed-size list: polars reads lists only).
+            if let Some((column, why)) = parquet::unreadable(path, &wanted).into_iter().next() {
+                return Err(LoadError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "column '{column}' cannot be read ({why}); write it as a plain list of numbers, or as one column a number"
+                    ),
+                });
+            }
             parquet::read_batches(path, Some(&wanted), opts.batch_rows, &mut |df, done| {
                 each(df, done, false)
             })?;
@@ -707,6 +717,13 @@ pub fn read_columns(
 /// # Errors
 /// When the file cannot be read at all.
 pub fn file_columns(path: &Path, format: Option<InputFormat>) -> Result<Vec<String>, LoadError> {
+    // A Parquet file's names come from its schema: no row is read (and a
+    // column no reader can hold does not stop it).
+    if !(path.is_dir() || parts::is_glob(path))
+        && resolve_format(path, format)? == InputFormat::Parquet
+    {
+        return Ok(parquet::columns_and_rows(path)?.0);
+    }
     Ok(preview(path, format)?
         .columns
         .into_iter()
