@@ -228,8 +228,6 @@ impl crate::core::render::Printable for Explanation {
     }
 
     fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let text = serde_json::to_string_pretty(&self.to_json()).map_err(std::io::Error::other)?;
-        out.write_all(text.as_bytes())?;
-        out.write_all(b"\n")
+        crate::core::render::write_pretty_json(&self.to_json(), out)
     }
 }

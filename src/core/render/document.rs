@@ -324,6 +324,20 @@ impl Format {
     }
 }
 
+/// Writes `value` as pretty JSON ending in a newline (what
+/// [`Printable::write_json`] writes for a report held whole).
+///
+/// # Errors
+/// When writing fails.
+pub fn write_pretty_json(
+    value: &serde_json::Value,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\n")
+}
+
 /// A report every format can print: its document for people, its tidy
 /// rows for a spreadsheet, its JSON for programs.
 pub trait Printable {

@@ -22,7 +22,7 @@ pub use super::format::{
 pub use crate::core::priority::ExportContext;
 pub use csv::Tidy;
 pub use csv::{report_csv, tags_csv};
-pub use document::{Block, Document, Figure, Format, Printable, print};
+pub use document::{Block, Document, Figure, Format, Printable, print, write_pretty_json};
 pub use html::tags_html;
 pub use json::{report_json, tags_json, write_report_json};
 pub use reports::{

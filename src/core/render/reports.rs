@@ -657,8 +657,6 @@ impl super::document::Printable for ReportWith<'_> {
         for s in &self.sections {
             value[s.key] = s.json.clone();
         }
-        let text = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
-        out.write_all(text.as_bytes())?;
-        out.write_all(b"\n")
+        super::write_pretty_json(&value, out)
     }
 }
