@@ -264,6 +264,14 @@ pub fn source(
     })
 }
 
+/// What polars said of a map column, as a load error naming the file.
+fn parse_error(path: &Path, e: &polars::prelude::PolarsError) -> LoadError {
+    LoadError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
 /// Reads one frame's map columns as one `f64` vector per dimension.
 /// `first` is the 0-based row of the frame's first row in the file; `dims`
 /// the length of a list embedding (found on its first row).
@@ -276,10 +284,7 @@ fn block(
     strict: bool,
 ) -> Result<Vec<Vec<f64>>, MapError> {
     let numbers = |name: &str| -> Result<Vec<f64>, MapError> {
-        let c = df.column(name).map_err(|e| LoadError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let c = df.column(name).map_err(|e| parse_error(path, &e))?;
         if !(c.dtype().is_primitive_numeric() || c.dtype().is_bool() || c.dtype().is_decimal()) {
             return Err(MapError::NotNumeric {
                 path: path.to_path_buf(),
@@ -287,14 +292,10 @@ fn block(
                 dtype: c.dtype().to_string(),
             });
         }
-        let cast = c.cast(&DataType::Float64).map_err(|e| LoadError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        let ca = cast.f64().map_err(|e| LoadError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let cast = c
+            .cast(&DataType::Float64)
+            .map_err(|e| parse_error(path, &e))?;
+        let ca = cast.f64().map_err(|e| parse_error(path, &e))?;
         let values: Vec<f64> = match ca.cont_slice() {
             Ok(whole) if ca.null_count() == 0 => whole.to_vec(),
             _ => ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
@@ -331,10 +332,7 @@ fn list_block(
     first: u64,
     dims: &mut Option<usize>,
 ) -> Result<Vec<Vec<f64>>, MapError> {
-    let parse = |e: polars::prelude::PolarsError| LoadError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let parse = |e: polars::prelude::PolarsError| parse_error(path, &e);
     let c = df.column(name).map_err(parse)?;
     let not_numeric = || MapError::NotNumeric {
         path: path.to_path_buf(),
@@ -422,48 +420,21 @@ pub fn compute(
             max: MAX_DIMS,
         });
     }
-    let cancelled = || {
-        opts.controls
-            .cancel
-            .as_ref()
-            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
-    };
-    let cancel_error = || {
-        MapError::Load(LoadError::Cancelled {
-            path: path.to_path_buf(),
-        })
-    };
     if let MapColumns::Coordinates { .. } = source {
         let (mut x, mut y) = (Vec::new(), Vec::new());
-        let mut dims = None;
-        let mut failed = None;
-        crate::core::load::read_columns(path, opts, &columns, &mut |df, done, restart| {
+        read_blocks(path, opts, source, false, &mut |b, done, restart| {
             if restart {
                 x.clear();
                 y.clear();
             }
-            if cancelled() {
-                return Err(LoadError::Cancelled {
-                    path: path.to_path_buf(),
-                });
-            }
-            match block(path, &df, source, x.len() as u64, &mut dims, false) {
-                #[allow(clippy::cast_possible_truncation)]
-                Ok(b) => {
-                    x.extend(b[0].iter().map(|v| *v as f32));
-                    y.extend(b[1].iter().map(|v| *v as f32));
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    return Err(LoadError::Cancelled {
-                        path: path.to_path_buf(),
-                    });
-                }
+            #[allow(clippy::cast_possible_truncation)]
+            {
+                x.extend(b[0].iter().map(|v| *v as f32));
+                y.extend(b[1].iter().map(|v| *v as f32));
             }
             progress(done);
             Ok(())
-        })
-        .map_err(|e| failed.take().map_or(MapError::Load(e), |f| f))?;
+        })?;
         let unplaced = x
             .iter()
             .zip(&y)
@@ -478,116 +449,67 @@ pub fn compute(
             seconds: started.elapsed().as_secs_f64(),
         });
     }
-    // First pass: the moments.
-    // The blocks are kept for the second pass while they fit in
-    // `KEEP_BYTES`; past it they are dropped and the file read again.
+    // First pass: the moments. The blocks are kept for the second pass
+    // while they fit in `KEEP_BYTES`; past it the file is read again.
     let mut moments: Option<Moments> = None;
-    let mut rows = 0u64;
-    let mut dims = None;
-    let mut failed = None;
     let mut kept: Option<Vec<Vec<Vec<f64>>>> = Some(Vec::new());
     let mut kept_bytes = 0usize;
-    crate::core::load::read_columns(path, opts, &columns, &mut |df, done, restart| {
+    read_blocks(path, opts, source, true, &mut |b, done, restart| {
         if restart {
             moments = None;
-            rows = 0;
             kept = Some(Vec::new());
             kept_bytes = 0;
         }
-        if cancelled() {
-            return Err(LoadError::Cancelled {
-                path: path.to_path_buf(),
-            });
+        let views: Vec<&[f64]> = b.iter().map(Vec::as_slice).collect();
+        let m = Moments::of_columns(&views);
+        moments
+            .get_or_insert_with(|| Moments::new(m.dims()))
+            .merge(&m);
+        kept_bytes += b.iter().map(|c| c.len() * 8).sum::<usize>();
+        if kept_bytes > KEEP_BYTES {
+            kept = None;
         }
-        match block(path, &df, source, rows, &mut dims, true) {
-            Ok(b) => {
-                let views: Vec<&[f64]> = b.iter().map(Vec::as_slice).collect();
-                let m = Moments::of_columns(&views);
-                rows += m.n;
-                moments
-                    .get_or_insert_with(|| Moments::new(m.dims()))
-                    .merge(&m);
-                kept_bytes += b.iter().map(|c| c.len() * 8).sum::<usize>();
-                if kept_bytes > KEEP_BYTES {
-                    kept = None;
-                }
-                if let Some(k) = &mut kept {
-                    k.push(b);
-                }
-            }
-            Err(e) => {
-                failed = Some(e);
-                return Err(LoadError::Cancelled {
-                    path: path.to_path_buf(),
-                });
-            }
+        if let Some(k) = &mut kept {
+            k.push(b);
         }
         progress(done * 0.5);
         Ok(())
-    })
-    .map_err(|e| failed.take().map_or(MapError::Load(e), |f| f))?;
+    })?;
     let moments = moments.unwrap_or_else(|| Moments::new(0));
-    if cancelled() {
-        return Err(cancel_error());
-    }
     let fitted = Pca::fit(&moments);
     // Second pass: every row projected.
     let n = usize::try_from(moments.n).unwrap_or(usize::MAX);
     let (mut x, mut y) = (vec![0.0f32; n], vec![0.0f32; n]);
     let mut at = 0usize;
-    if let Some(blocks) = kept {
-        for b in &blocks {
-            let len = b.first().map_or(0, Vec::len);
-            let views: Vec<&[f64]> = b.iter().map(Vec::as_slice).collect();
-            fitted.project(&views, &mut x[at..at + len], &mut y[at..at + len]);
-            at += len;
-        }
-        progress(1.0);
-        return Ok(Coords {
-            x,
-            y,
-            source: source.clone(),
-            method: Method::Pca(fitted),
-            unplaced: 0,
-            seconds: started.elapsed().as_secs_f64(),
-        });
-    }
-    crate::core::load::read_columns(path, opts, &columns, &mut |df, done, restart| {
-        if restart {
-            at = 0;
-        }
-        if cancelled() {
-            return Err(LoadError::Cancelled {
-                path: path.to_path_buf(),
-            });
-        }
-        let b = match block(path, &df, source, at as u64, &mut dims, true) {
-            Ok(b) => b,
-            Err(e) => {
-                failed = Some(e);
-                return Err(LoadError::Cancelled {
-                    path: path.to_path_buf(),
-                });
-            }
-        };
+    let mut project = |b: &[Vec<f64>], at: &mut usize| -> Result<(), MapError> {
         let len = b.first().map_or(0, Vec::len);
-        if at + len > n {
-            failed = Some(MapError::Rows {
+        if *at + len > n {
+            return Err(MapError::Rows {
                 path: path.to_path_buf(),
-                read: at + len,
+                read: *at + len,
                 expected: n,
-            });
-            return Err(LoadError::Cancelled {
-                path: path.to_path_buf(),
             });
         }
         let views: Vec<&[f64]> = b.iter().map(Vec::as_slice).collect();
-        fitted.project(&views, &mut x[at..at + len], &mut y[at..at + len]);
-        at += len;
-        progress(0.5 + done * 0.5);
+        fitted.project(&views, &mut x[*at..*at + len], &mut y[*at..*at + len]);
+        *at += len;
         Ok(())
-    })
-    .map_err(|e| failed.take().map_or(MapError::Load(e), |f| f))?;
+    };
+    if let Some(blocks) = kept {
+        for b in &blocks {
+            project(b, &mut at)?;
+        }
+        progress(1.0);
+    } else {
+        read_blocks(path, opts, source, true, &mut |b, done, restart| {
+            if restart {
+                at = 0;
+            }
+            project(&b, &mut at)?;
+            progress(0.5 + done * 0.5);
+            Ok(())
+        })?;
+    }
     if at != n {
         return Err(MapError::Rows {
             path: path.to_path_buf(),
@@ -603,6 +525,55 @@ pub fn compute(
         unplaced: 0,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Reads the map columns of the file batch by batch, in the load's row
+/// order, handing each batch's values (one vector per dimension) to `each`
+/// with the share read and whether reading started again from the first
+/// row. `strict`: a missing or non-finite value is an error (embeddings),
+/// else it is NaN (coordinates). Stops when the load's cancel flag is set.
+fn read_blocks(
+    path: &Path,
+    opts: &LoadOptions,
+    source: &MapColumns,
+    strict: bool,
+    each: &mut dyn FnMut(Vec<Vec<f64>>, f64, bool) -> Result<(), MapError>,
+) -> Result<(), MapError> {
+    let cancelled = || {
+        opts.controls
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    };
+    let stop = || LoadError::Cancelled {
+        path: path.to_path_buf(),
+    };
+    let (mut rows, mut dims, mut failed) = (0u64, None, None);
+    // The reader's callback can only fail with a `LoadError`: a map error
+    // is kept aside and the read stopped.
+    let read =
+        crate::core::load::read_columns(path, opts, &source.columns(), &mut |df, done, restart| {
+            if restart {
+                rows = 0;
+            }
+            if cancelled() {
+                return Err(stop());
+            }
+            let outcome = block(path, &df, source, rows, &mut dims, strict).and_then(|b| {
+                rows += b.first().map_or(0, Vec::len) as u64;
+                each(b, done, restart)
+            });
+            outcome.map_err(|e| {
+                failed = Some(e);
+                stop()
+            })
+        });
+    match (read, failed) {
+        (_, Some(e)) => Err(e),
+        (Err(e), None) => Err(MapError::Load(e)),
+        (Ok(()), None) if cancelled() => Err(MapError::Load(stop())),
+        (Ok(()), None) => Ok(()),
+    }
 }
 
 /// [`compute`] for a loaded dataset, checked to hold its rows.
