@@ -131,6 +131,15 @@ fn explain_equals_sliceline_with_the_selection_as_errors() {
         .collect();
     let (feats, _) = features(&ds, &names).unwrap();
     let rows = selection(&ds);
+    // The selection's error rate against the rest's, and its classes.
+    let summary = map::select::summarise(&ds, &rows);
+    let errors = rows.ones().filter(|&r| ds.is_error(r)).count();
+    let all_errors = (0..ds.rows()).filter(|&r| ds.is_error(r)).count();
+    assert_eq!(summary.rows, 283);
+    assert!((summary.error_rate.value().unwrap() - errors as f64 / 283.0).abs() < 1e-12);
+    let rest = (all_errors - errors) as f64 / (ds.rows() - 283) as f64;
+    assert!((summary.rest.value().unwrap() - rest).abs() < 1e-12);
+    assert_eq!(summary.classes.iter().map(|c| c.1).sum::<u64>(), 283);
     for case in e["cases"].as_array().unwrap() {
         let opts = DiscoverOptions {
             alpha: case["alpha"].as_f64().unwrap(),

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::Coords;
 use crate::core::dataset::{Bitmap, Dataset};
-use crate::core::stats::{Interval, Proportion, newcombe_difference};
+use crate::core::stats::{Count, Interval, Proportion, newcombe_difference};
 
 /// A shape drawn on the map, in map coordinates.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,18 +138,38 @@ pub struct Summary {
 #[must_use]
 pub fn summarise(ds: &Dataset, selected: &Bitmap) -> Summary {
     let rows = selected.count_ones() as u64;
-    let chosen = ds.weigh(selected.ones());
-    let chosen_errors = ds.weigh(selected.ones().filter(|&r| ds.is_error(r)));
+    // One pass over the rows on every core (parts fixed by the rows, so the
+    // sums are the same at any number of threads): what the selected rows
+    // count for, their errors, their true classes.
+    let k = ds.classes.len();
+    let (chosen, chosen_errors, classes) = crate::core::stats::fold_rows(
+        ds.rows(),
+        k * 8 + 64,
+        || (Count::ZERO, Count::ZERO, vec![0u64; k]),
+        |acc, r| {
+            if selected.get(r) {
+                let unit = ds.unit(r);
+                acc.0 += unit;
+                if ds.is_error(r) {
+                    acc.1 += unit;
+                }
+                acc.2[ds.label[r] as usize] += 1;
+            }
+        },
+        |acc, more| {
+            acc.0 += more.0;
+            acc.1 += more.1;
+            for (a, b) in acc.2.iter_mut().zip(more.2) {
+                *a += b;
+            }
+        },
+    );
     let total = ds.total();
     let total_errors = ds.error_total();
     let (error_rate, rest) = (
         Proportion::new(chosen_errors, chosen),
         Proportion::new(total_errors - chosen_errors, total - chosen),
     );
-    let mut classes = vec![0u64; ds.classes.len()];
-    for r in selected.ones() {
-        classes[ds.label[r] as usize] += 1;
-    }
     let mut classes: Vec<(u32, u64)> = classes
         .into_iter()
         .enumerate()
