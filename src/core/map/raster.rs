@@ -29,8 +29,35 @@ pub struct Viewport {
 }
 
 impl Viewport {
-    /// `bounds` (x0, x1, y0, y1) with a margin of 5% on each side; a
-    /// rectangle of no width or height is widened to 1.
+    /// The square from −1 to 1: the view before there is a map.
+    pub const UNIT: Self = Self {
+        x0: -1.0,
+        x1: 1.0,
+        y0: -1.0,
+        y1: 1.0,
+    };
+
+    /// This view widened about its centre to the shape of a `width ×
+    /// height` screen, so that one unit is as long across as up (distances
+    /// mean the same in every direction).
+    #[must_use]
+    pub fn with_aspect(self, width: f64, height: f64) -> Self {
+        let (w, h) = (width.max(1.0), height.max(1.0));
+        let scale = (self.width() / w).max(self.height() / h);
+        let (cx, cy) = (
+            f64::midpoint(self.x0, self.x1),
+            f64::midpoint(self.y0, self.y1),
+        );
+        Self {
+            x0: cx - scale * w / 2.0,
+            x1: cx + scale * w / 2.0,
+            y0: cy - scale * h / 2.0,
+            y1: cy + scale * h / 2.0,
+        }
+    }
+
+    /// `bounds` (x0, x1, y0, y1) with a margin of 5% on each side (a
+    /// rectangle of no width or height gets a tiny one).
     #[must_use]
     pub fn around(bounds: [f32; 4]) -> Self {
         let [x0, x1, y0, y1] = bounds.map(f64::from);
@@ -253,6 +280,21 @@ mod tests {
             unplaced: 0,
             seconds: 0.0,
         }
+    }
+
+    #[test]
+    fn a_view_widens_to_the_screen_s_shape_about_its_centre() {
+        let v = Viewport {
+            x0: 0.0,
+            x1: 2.0,
+            y0: 0.0,
+            y1: 1.0,
+        }
+        .with_aspect(100.0, 100.0);
+        assert_eq!((v.x0, v.x1, v.y0, v.y1), (0.0, 2.0, -0.5, 1.5));
+        // Already the screen's shape: unchanged.
+        let same = v.with_aspect(50.0, 50.0);
+        assert_eq!(same, v);
     }
 
     #[test]

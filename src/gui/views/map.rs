@@ -305,15 +305,7 @@ fn slice_filter(ds: &Dataset, predicates: &[(String, String)]) -> ReviewFilter {
 
 /// The whole map, with a margin.
 fn fit(coords: &Coords) -> Viewport {
-    coords.bounds().map_or(
-        Viewport {
-            x0: -1.0,
-            x1: 1.0,
-            y0: -1.0,
-            y1: 1.0,
-        },
-        Viewport::around,
-    )
+    coords.bounds().map_or(Viewport::UNIT, Viewport::around)
 }
 
 impl MapView {
@@ -342,26 +334,13 @@ impl MapView {
 
     /// The view shown.
     fn current(&self) -> Viewport {
-        let v = self.viewport.or(self.home).unwrap_or(Viewport {
-            x0: -1.0,
-            x1: 1.0,
-            y0: -1.0,
-            y1: 1.0,
-        });
-        // One unit is as long across as up: distances on the map mean the
-        // same in every direction (the view widens to the screen's shape).
-        let (w, h) = (
-            f64::from(self.screen.width().max(1.0)),
-            f64::from(self.screen.height().max(1.0)),
-        );
-        let scale = (v.width() / w).max(v.height() / h);
-        let (cx, cy) = (f64::midpoint(v.x0, v.x1), f64::midpoint(v.y0, v.y1));
-        Viewport {
-            x0: cx - scale * w / 2.0,
-            x1: cx + scale * w / 2.0,
-            y0: cy - scale * h / 2.0,
-            y1: cy + scale * h / 2.0,
-        }
+        self.viewport
+            .or(self.home)
+            .unwrap_or(Viewport::UNIT)
+            .with_aspect(
+                f64::from(self.screen.width()),
+                f64::from(self.screen.height()),
+            )
     }
 
     /// Starts computing the map of the open file.
