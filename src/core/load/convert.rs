@@ -1,7 +1,7 @@
 //! Converting a batch's polars columns to Slicewise's: numbers (checked,
 //! naming the first value that is not one), ids, and where the nulls are.
 
-use polars::prelude::{DataType, PolarsError, Series};
+use polars::prelude::{DataType, Float64Chunked, Float64Type, PolarsError, Series};
 
 use super::SHOW_ROWS;
 use crate::core::dataset::{IdPattern, Ids, Numbers, StrColumn};
@@ -54,7 +54,35 @@ pub(super) fn to_f64(series: &Series) -> Result<Vec<f64>, PolarsError> {
 /// Appends a column's values as numbers (NaN for missing) to `out`.
 pub(super) fn append_f64(series: &Series, out: &mut Vec<f64>) -> Result<(), PolarsError> {
     let cast = series.cast(&DataType::Float64)?;
-    let ca = cast.f64()?;
+    extend_f64(cast.f64()?, out);
+    Ok(())
+}
+
+/// Appends a Float64 column to `out` (NaN for missing), taking over the
+/// reader's memory where it can: the first chunk of a column nothing else
+/// holds becomes `out` when `out` is empty (its reserved size kept), so a
+/// file read in one batch is neither copied nor paged in again.
+pub(super) fn append_owned_f64(column: Series, out: &mut Vec<f64>) {
+    let Ok(ca) = column.f64() else { return };
+    if ca.null_count() > 0 {
+        extend_f64(ca, out);
+        return;
+    }
+    for chunk in column.take_inner::<Float64Type>().downcast_into_iter() {
+        let (_, values, _) = chunk.into_inner();
+        match Result::from(values.into_mut()) {
+            Ok(mut owned) if out.is_empty() => {
+                owned.reserve_exact(out.capacity().saturating_sub(owned.len()));
+                *out = owned;
+            }
+            Ok(owned) => out.extend_from_slice(&owned),
+            Err(shared) => out.extend_from_slice(&shared),
+        }
+    }
+}
+
+/// Appends a float column's values (NaN for missing) to `out`.
+fn extend_f64(ca: &Float64Chunked, out: &mut Vec<f64>) {
     out.reserve(ca.len());
     let no_nulls = ca.null_count() == 0;
     for arr in ca.downcast_iter() {
@@ -64,7 +92,6 @@ pub(super) fn append_f64(series: &Series, out: &mut Vec<f64>) -> Result<(), Pola
             out.extend(arr.iter().map(|v| v.copied().unwrap_or(f64::NAN)));
         }
     }
-    Ok(())
 }
 
 /// A column of ids: whole numbers as numbers, text that is one number

@@ -9,7 +9,7 @@ use polars::prelude::{DataFrame, DataType, PolarsError, Series};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::convert::{append_f64, first_nulls, to_f64_checked, to_ids};
+use super::convert::{append_f64, append_owned_f64, first_nulls, to_f64_checked, to_ids};
 use super::encode::{Encoded, NULL_CODE, WeightProblems, encode, next_code, parallel_map, take};
 use super::{SHOW_ROWS, polars_error};
 use crate::core::dataset::{Codes, ColumnUse, Grouping, Ids, MISSING, Roles};
@@ -283,6 +283,23 @@ impl Builder {
             columns.push(take(&mut df, &slot.column).map_err(|e| polars_error(path, &e))?);
         }
         drop(df);
+        // Plain 64-bit floats without missing values (probabilities, most
+        // numbers) need no encoding: each column joins whole, taking over
+        // the reader's memory where it can.
+        let whole: Vec<Option<Series>> = self
+            .slots
+            .iter()
+            .zip(&mut columns)
+            .map(|(slot, column)| {
+                (matches!(slot.acc, Acc::Numeric(_, _, NumberKind::Plain))
+                    && column.dtype() == &DataType::Float64
+                    && column.null_count() == 0)
+                    .then(|| {
+                        let empty = column.clear();
+                        std::mem::replace(column, empty)
+                    })
+            })
+            .collect();
         // Until the ids' pattern is known (the first batch), the first piece
         // is encoded before the others, which then share its pattern.
         let ids_unknown = self
@@ -297,6 +314,7 @@ impl Builder {
         };
         for round in rounds {
             let work: Vec<(usize, usize, Series)> = (0..self.slots.len())
+                .filter(|&slot| whole[slot].is_none())
                 .flat_map(|slot| round.iter().map(move |&start| (slot, start)))
                 .map(|(slot, start)| {
                     let len = PIECE_ROWS.min(height - start);
@@ -329,6 +347,14 @@ impl Builder {
                     }
                 });
         }
+        self.slots
+            .par_iter_mut()
+            .zip(whole)
+            .for_each(|(slot, whole)| {
+                if let (Acc::Numeric(_, values, _), Some(column)) = (&mut slot.acc, whole) {
+                    append_owned_f64(column, values);
+                }
+            });
         self.rows += height;
         Ok(())
     }
