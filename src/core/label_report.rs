@@ -2,6 +2,7 @@
 //! ([`crate::core::label_issues`]) for people
 //! (text, Markdown, HTML), spreadsheets (tidy CSV) and programs (JSON).
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::core::dataset::Dataset;
@@ -53,10 +54,10 @@ pub struct Issue {
     pub row: usize,
     /// Its id.
     pub id: String,
-    /// The given label (shared with every example of the class).
-    pub given: std::sync::Arc<str>,
-    /// The most probable class.
-    pub suggested: std::sync::Arc<str>,
+    /// The given label (its class code: [`LabelIssuesReport::class`] names it).
+    pub given: u32,
+    /// The most probable class (its code).
+    pub suggested: u32,
     /// Its label quality score.
     pub score: f64,
 }
@@ -134,19 +135,15 @@ impl LabelIssuesReport {
                 .collect();
             by.push((key.name(), shares));
         }
-        let names: Vec<std::sync::Arc<str>> = ds
-            .classes
-            .iter()
-            .map(|c| std::sync::Arc::from(c.as_str()))
-            .collect();
+        // Side by side: writing the ids is most of it.
         let issues = found
             .ranked
-            .iter()
+            .par_iter()
             .map(|&r| Issue {
                 row: r,
                 id: ds.ids.key(r).into_owned(),
-                given: std::sync::Arc::clone(&names[ds.label[r] as usize]),
-                suggested: std::sync::Arc::clone(&names[found.suggested[r] as usize]),
+                given: ds.label[r],
+                suggested: found.suggested[r],
                 score: found.scores[r],
             })
             .collect();
@@ -161,6 +158,12 @@ impl LabelIssuesReport {
             issues,
             all,
         })
+    }
+
+    /// The name of class `code`.
+    #[must_use]
+    pub fn class(&self, code: u32) -> &str {
+        self.classes.get(code as usize).map_or("", String::as_str)
     }
 
     /// The flagged share of all rows, with its interval.
@@ -227,8 +230,8 @@ impl LabelIssuesReport {
             t.push(vec![
                 (i + 1).to_string(),
                 issue.id.clone(),
-                issue.given.to_string(),
-                issue.suggested.to_string(),
+                self.class(issue.given).to_string(),
+                self.class(issue.suggested).to_string(),
                 quality(issue.score),
             ]);
         }
@@ -306,8 +309,8 @@ impl LabelIssuesReport {
                 rank: i + 1,
                 id: &x.id,
                 row: x.row,
-                given: &x.given,
-                suggested: &x.suggested,
+                given: self.class(x.given),
+                suggested: self.class(x.suggested),
                 score: x.score,
             };
             serde_json::to_writer(&mut out, &line).map_err(std::io::Error::other)?;
@@ -349,7 +352,7 @@ impl LabelIssuesReport {
             add("tag", "", s);
         }
         for x in &self.issues {
-            let group = format!("{}→{}", x.given, x.suggested);
+            let group = format!("{}→{}", self.class(x.given), self.class(x.suggested));
             t.add(
                 ("issue", &x.id, &group),
                 self.found.options.rank_by.name(),
