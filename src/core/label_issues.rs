@@ -339,18 +339,15 @@ fn round_preserving_sum(floats: &[f64]) -> Vec<i64> {
     ints.iter().map(|&i| i as i64).collect()
 }
 
-/// Each class's confident threshold (cleanlab's `get_confident_thresholds`).
-fn thresholds(labels: &[u32], probs: &[&[f64]]) -> Vec<f64> {
-    probs
+/// Each class's confident threshold (cleanlab's `get_confident_thresholds`):
+/// the mean probability of the class over the rows labelled with it
+/// (`by_class`), summed in numpy's order.
+fn thresholds(by_class: &[Vec<usize>], probs: &[&[f64]]) -> Vec<f64> {
+    by_class
         .par_iter()
-        .enumerate()
-        .map(|(k, p)| {
-            let mine: Vec<f64> = labels
-                .iter()
-                .zip(p.iter())
-                .filter(|&(&l, _)| l as usize == k)
-                .map(|(_, &v)| v)
-                .collect();
+        .zip(probs)
+        .map(|(rows, p)| {
+            let mine: Vec<f64> = rows.iter().map(|&i| p[i]).collect();
             #[allow(clippy::cast_precision_loss)]
             let t = if mine.is_empty() {
                 UNLABELLED_THRESHOLD
@@ -385,82 +382,111 @@ struct RowFacts {
     suggested: Vec<u32>,
 }
 
-/// Rows per stretch of [`row_facts`].
-const STRETCH: usize = 1 << 15;
+/// Rows per stretch of [`row_facts`]: the state of a stretch's rows stays
+/// in the first-level cache while the columns stream past.
+const STRETCH: usize = 1 << 10;
 
 /// Every per-row fact in one pass over the columns, stretches of rows side
-/// by side: the probabilities are read once, not once per fact.
+/// by side, written in place: the probabilities are read once, not once
+/// per fact, and each column of a stretch is read in order.
 fn row_facts(labels: &[u32], probs: &[&[f64]], t: &[f64], rank_by: RankBy) -> RowFacts {
     let n = labels.len();
-    let k = probs.len();
-    let stretches: Vec<RowFacts> = (0..n.div_ceil(STRETCH))
-        .into_par_iter()
-        .map(|s| {
-            let rows = s * STRETCH..((s + 1) * STRETCH).min(n);
-            let len = rows.len();
-            let mut f = RowFacts {
-                guesses: Vec::with_capacity(len),
-                top: Vec::with_capacity(len),
-                scores: Vec::with_capacity(len),
-                suggested: Vec::with_capacity(len),
-            };
-            let mut row = vec![0.0; k];
-            for i in rows {
-                for (v, p) in row.iter_mut().zip(probs) {
-                    *v = p[i];
-                }
-                let l = labels[i] as usize;
-                let mut confident = 0;
-                let mut first = 0;
-                let mut best = 0;
-                let mut top = 0;
-                let mut top_value = f64::NEG_INFINITY;
-                for (c, &v) in row.iter().enumerate() {
-                    if v >= t[c] - FUZZ {
-                        if confident == 0 {
-                            first = c;
-                        }
-                        confident += 1;
-                    }
-                    if v > row[best] {
-                        best = c;
-                    }
-                    // cleanlab's `_reduce_issues`: the given label wins
-                    // within 10⁻⁶.
-                    let fuzzed = if c == l { v + FUZZ } else { v };
-                    if fuzzed > top_value {
-                        top_value = fuzzed;
-                        top = c;
-                    }
-                }
-                #[allow(clippy::cast_possible_truncation)]
-                {
-                    f.guesses.push(match confident {
-                        0 => None,
-                        1 => Some(first as u32),
-                        _ => Some(best as u32),
-                    });
-                    f.suggested.push(best as u32);
-                }
-                f.top.push(top == l);
-                f.scores.push(row_score(&row, l, rank_by));
-            }
-            f
-        })
-        .collect();
     let mut out = RowFacts {
-        guesses: Vec::with_capacity(n),
-        top: Vec::with_capacity(n),
-        scores: Vec::with_capacity(n),
-        suggested: Vec::with_capacity(n),
+        guesses: vec![None; n],
+        top: vec![false; n],
+        scores: vec![0.0; n],
+        suggested: vec![0; n],
     };
-    for f in stretches {
-        out.guesses.extend(f.guesses);
-        out.top.extend(f.top);
-        out.scores.extend(f.scores);
-        out.suggested.extend(f.suggested);
-    }
+    out.guesses
+        .par_chunks_mut(STRETCH)
+        .zip(out.top.par_chunks_mut(STRETCH))
+        .zip(out.scores.par_chunks_mut(STRETCH))
+        .zip(out.suggested.par_chunks_mut(STRETCH))
+        .enumerate()
+        .for_each(|(s, (((guesses, top), scores), suggested))| {
+            let start = s * STRETCH;
+            let labels = &labels[start..start + guesses.len()];
+            stretch_facts(
+                labels, probs, start, t, rank_by, guesses, top, scores, suggested,
+            );
+        });
     out
+}
+
+/// [`row_facts`] of the rows from `start` (labelled `labels`), class by
+/// class.
+#[allow(clippy::too_many_arguments)]
+fn stretch_facts(
+    labels: &[u32],
+    probs: &[&[f64]],
+    start: usize,
+    t: &[f64],
+    rank_by: RankBy,
+    guesses: &mut [Option<u32>],
+    top: &mut [bool],
+    scores: &mut [f64],
+    suggested: &mut [u32],
+) {
+    let len = labels.len();
+    // Per row: classes at or above their threshold, the first of them; the
+    // first most probable class and its value; the given label's rival
+    // within 10⁻⁶ (cleanlab's `_reduce_issues`: the given label wins ties
+    // that close) and its value; the given label's probability and the
+    // largest other.
+    let mut confident = vec![0_u32; len];
+    let mut first = vec![0_u32; len];
+    let mut best = vec![0_u32; len];
+    let mut best_value = vec![0.0_f64; len];
+    let mut winner = vec![0_u32; len];
+    let mut winner_value = vec![f64::NEG_INFINITY; len];
+    let mut own = vec![0.0_f64; len];
+    let mut other = vec![f64::NEG_INFINITY; len];
+    for (c, column) in probs.iter().enumerate() {
+        let column = &column[start..start + len];
+        let floor = t[c] - FUZZ;
+        #[allow(clippy::cast_possible_truncation)]
+        let code = c as u32;
+        for r in 0..len {
+            let v = column[r];
+            if v >= floor {
+                if confident[r] == 0 {
+                    first[r] = code;
+                }
+                confident[r] += 1;
+            }
+            // numpy's `argmax`: the first largest.
+            if c == 0 {
+                best_value[r] = v;
+            } else if v > best_value[r] {
+                best_value[r] = v;
+                best[r] = code;
+            }
+            let mine = labels[r] == code;
+            let fuzzed = if mine { v + FUZZ } else { v };
+            if fuzzed > winner_value[r] {
+                winner_value[r] = fuzzed;
+                winner[r] = code;
+            }
+            if mine {
+                own[r] = v;
+            } else {
+                other[r] = other[r].max(v);
+            }
+        }
+    }
+    for r in 0..len {
+        guesses[r] = match confident[r] {
+            0 => None,
+            1 => Some(first[r]),
+            _ => Some(best[r]),
+        };
+        suggested[r] = best[r];
+        top[r] = winner[r] == labels[r];
+        scores[r] = match rank_by {
+            RankBy::SelfConfidence => own[r],
+            RankBy::NormalizedMargin => normalized_margin(own[r], other[r]),
+        };
+    }
 }
 
 /// The confident joint (uncalibrated, diagonal at least 1) and the rows
@@ -563,12 +589,16 @@ fn row_score(row: &[f64], l: usize, rank_by: RankBy) -> f64 {
                 .filter(|&(c, _)| c != l)
                 .map(|(_, &v)| v)
                 .fold(f64::NEG_INFINITY, f64::max);
-            // cleanlab's arithmetic, in its order.
-            #[allow(clippy::manual_midpoint)]
-            let score = (own - other + 1.0) / 2.0;
-            score
+            normalized_margin(own, other)
         }
     }
+}
+
+/// cleanlab's normalized margin of a label whose probability is `own` when
+/// the largest other is `other`, in its arithmetic and order.
+#[allow(clippy::manual_midpoint)]
+fn normalized_margin(own: f64, other: f64) -> f64 {
+    (own - other + 1.0) / 2.0
 }
 
 /// What the probabilities say of one example's label: the probability of
@@ -648,6 +678,102 @@ fn smallest(n: usize, take: usize, key: impl Fn(usize) -> u64) -> Vec<usize> {
     out
 }
 
+/// Fewest rows in a stretch of [`largest_margins`]' sweep.
+const SWEEP_ROWS: usize = 1 << 16;
+
+/// The `take` smallest (key, row) pairs of rows offered in increasing row
+/// order: candidates are kept until there are twice `take`, then cut to
+/// the `take` smallest, whose largest key then bounds what may enter (an
+/// equal key comes from a later row, which loses). Appends and a rare
+/// selection, where a bounded heap would sift on every entry.
+struct Smallest {
+    take: usize,
+    kept: Vec<(u64, usize)>,
+    bound: Option<u64>,
+}
+
+impl Smallest {
+    fn new(take: usize) -> Self {
+        Self {
+            take,
+            kept: Vec::new(),
+            bound: None,
+        }
+    }
+
+    fn offer(&mut self, key: u64, row: usize) {
+        if self.bound.is_some_and(|b| key >= b) {
+            return;
+        }
+        self.kept.push((key, row));
+        if self.kept.len() >= 2 * self.take {
+            self.cut();
+        }
+    }
+
+    /// Keeps the `take` smallest.
+    fn cut(&mut self) {
+        if self.take > 0 && self.kept.len() > self.take {
+            self.kept.select_nth_unstable(self.take - 1);
+            self.kept.truncate(self.take);
+            self.bound = self.kept.iter().map(|&(key, _)| key).max();
+        }
+    }
+}
+
+/// cleanlab's pruning by noise rate: for each pair (given class `c`, other
+/// class `j`, `take`), the `take` rows labelled `c` with the largest margin
+/// `p_j − p_c` (equal margins: the earlier row first), in no particular
+/// order. One sweep over the rows reads each probability once, stretches of
+/// rows side by side; each stretch keeps its best rows of each pair, and
+/// the stretches' candidates are merged by (margin, row), so the rows
+/// chosen do not depend on the stretches or the threads.
+fn largest_margins(
+    labels: &[u32],
+    probs: &[&[f64]],
+    pairs: &[(usize, usize, usize)],
+) -> Vec<usize> {
+    let k = probs.len();
+    // The pairs of each given class: (other class, pair).
+    let mut of_class: Vec<Vec<(usize, usize)>> = vec![Vec::new(); k];
+    for (p, &(c, j, _)) in pairs.iter().enumerate() {
+        of_class[c].push((j, p));
+    }
+    let n = labels.len();
+    // A stretch a thread: more would keep more candidates, as many again
+    // for every stretch.
+    let size = n.div_ceil(rayon::current_num_threads()).max(SWEEP_ROWS);
+    let stretches: Vec<Vec<Smallest>> = (0..n.div_ceil(size))
+        .into_par_iter()
+        .map(|s| {
+            let mut best: Vec<Smallest> = pairs.iter().map(|p| Smallest::new(p.2)).collect();
+            for i in s * size..((s + 1) * size).min(n) {
+                let c = labels[i] as usize;
+                let own = probs[c][i];
+                for &(j, p) in &of_class[c] {
+                    // Largest margin first: the key's order reversed.
+                    best[p].offer(!order_key(probs[j][i] - own), i);
+                }
+            }
+            best
+        })
+        .collect();
+    (0..pairs.len())
+        .into_par_iter()
+        .map(|p| {
+            let mut all = Smallest::new(pairs[p].2);
+            all.kept = stretches
+                .iter()
+                .flat_map(|best| best[p].kept.iter().copied())
+                .collect();
+            all.cut();
+            all.kept
+        })
+        .flatten_iter()
+        .map(|(_, i)| i)
+        .collect()
+}
+
 /// The rows of each class, in order.
 fn rows_by_class(labels: &[u32], k: usize) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); k];
@@ -692,7 +818,7 @@ pub fn find(
     }
     let by_class = rows_by_class(labels, k);
     let label_counts: Vec<u64> = by_class.iter().map(|r| r.len() as u64).collect();
-    let t = thresholds(labels, probs);
+    let t = thresholds(&by_class, probs);
     let RowFacts {
         guesses,
         top,
@@ -708,44 +834,16 @@ pub fn find(
         .map(|r| (0..k).map(|c| calibrated[c][r]).collect())
         .collect();
     let pcm = keep_at_least(&pcm, options.min_examples_per_class);
-    // Each class's rows are pruned on their own, side by side.
     let by_noise_rate = || {
-        let picked: Vec<Vec<usize>> = by_class
-            .par_iter()
-            .enumerate()
-            .map(|(c, rows)| {
-                let mut picked = Vec::new();
-                if rows.len() <= options.min_examples_per_class {
-                    return picked;
-                }
-                let wanted: Vec<usize> = (0..k).filter(|&j| j != c && pcm[j][c] > 0).collect();
-                if wanted.is_empty() {
-                    return picked;
-                }
-                // The class's rows gathered once, row by row: each margin
-                // below then reads contiguous memory.
-                let mut block = Vec::with_capacity(rows.len() * k);
-                for &i in rows {
-                    block.extend(probs.iter().map(|p| p[i]));
-                }
-                for &j in &wanted {
-                    let prune = pcm[j][c];
-                    // The `prune` largest margins (equal margins: the
-                    // earlier row first); their order does not matter.
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    picked.extend(
-                        smallest(rows.len(), prune as usize, |o| {
-                            !order_key(block[o * k + j] - block[o * k + c])
-                        })
-                        .into_iter()
-                        .map(|o| rows[o]),
-                    );
-                }
-                picked
-            })
+        // (given class, other class, rows to prune) of each pair pruned.
+        let pairs: Vec<(usize, usize, usize)> = (0..k)
+            .filter(|&c| by_class[c].len() > options.min_examples_per_class)
+            .flat_map(|c| (0..k).map(move |j| (c, j)))
+            .filter(|&(c, j)| j != c && pcm[j][c] > 0)
+            .map(|(c, j)| (c, j, usize::try_from(pcm[j][c]).unwrap_or(0)))
             .collect();
         let mut mask = vec![false; n];
-        for r in picked.into_iter().flatten() {
+        for r in largest_margins(labels, probs, &pairs) {
             mask[r] = true;
         }
         mask
@@ -1017,6 +1115,45 @@ mod tests {
         v.sort_by(|a: &f64, b| a.total_cmp(b));
         let k: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
         assert!(k.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn the_sweep_prunes_the_largest_margins_as_a_sort_would() {
+        // Three classes, margins with many ties (values on a coarse grid),
+        // more rows than one stretch, takes from one to every row.
+        let n = 3 * SWEEP_ROWS + 123;
+        let labels: Vec<u32> = (0..n).map(|i| [0, 1, 2][(i * 7 + i / 5) % 3]).collect();
+        #[allow(clippy::cast_precision_loss)]
+        let cols: Vec<Vec<f64>> = (0..3)
+            .map(|c| {
+                (0..n)
+                    .map(|i| ((i * (c + 3) * 2_654_435_761) % 17) as f64 / 16.0)
+                    .collect()
+            })
+            .collect();
+        let probs: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+        let of = |c: u32| (0..n).filter(|&i| labels[i] == c).count();
+        let pairs = [
+            (0, 1, 1),
+            (0, 2, 4000),
+            (1, 0, 77),
+            (2, 1, of(2)),
+            (1, 2, of(1) + 5),
+        ];
+        let mut got = largest_margins(&labels, &probs, &pairs);
+        got.sort_unstable();
+        let mut want = Vec::new();
+        for &(c, j, take) in &pairs {
+            let mut rows: Vec<usize> = (0..n).filter(|&i| labels[i] as usize == c).collect();
+            // Largest margin first, equal margins the earlier row first.
+            rows.sort_by(|&a, &b| {
+                let m = |i: usize| cols[j][i] - cols[c][i];
+                m(b).total_cmp(&m(a)).then(a.cmp(&b))
+            });
+            want.extend(rows.into_iter().take(take));
+        }
+        want.sort_unstable();
+        assert_eq!(got, want);
     }
 
     #[test]
