@@ -9,7 +9,12 @@ Writes the test data (when missing) and annotators_reference.json:
   labelling an example with probability 0.7 (empty otherwise); the given
   label is wrong for 5% of the examples;
 - tests/data/annotators_votes.csv: the same examples with their votes
-  counted per class (votes_<class>), as crowd-labelling tools export.
+  counted per class (votes_<class>), as crowd-labelling tools export;
+- tests/data/annotators_fleiss.csv: real ratings, Fleiss (1971): 30
+  psychiatric patients, each diagnosed by six psychiatrists into five
+  categories (R's irr::diagnoses; statsmodels' tests carry the table), one
+  column per rater; the given label is the diagnosis most of them gave
+  (ties: the category listed first), and so is the prediction.
 
 For each file: alpha overall, per class of the given label and per batch;
 the share of votes equal to the given label; examples whose majority is the
@@ -65,13 +70,48 @@ def write(columns_path, votes_path):
     v.to_csv(votes_path, index=False)
 
 
-def counts_of(df):
+# Fleiss (1971), as R's irr::diagnoses: a row per patient, a column per
+# rater, categories 1 to 5.
+DIAGNOSES = [
+    [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5],
+    [2, 2, 2, 4, 4, 4], [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4],
+    [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5], [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4],
+    [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5], [3, 3, 3, 3, 3, 5],
+    [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
+    [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4],
+    [1, 4, 4, 4, 4, 5], [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4],
+    [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
+]
+DIAGNOSIS = ["depression", "personality disorder", "schizophrenia", "neurosis", "other"]
+
+
+def write_fleiss(path):
+    ratings = np.array(DIAGNOSES) - 1
+    counts = np.stack([(ratings == k).sum(axis=1) for k in range(5)], axis=1)
+    majority = np.array(DIAGNOSIS)[counts.argmax(axis=1)]
+    df = pd.DataFrame({"id": [f"patient{i + 1}" for i in range(len(ratings))], "label": majority, "pred": majority})
+    for r in range(6):
+        df[f"annotator_rater{r + 1}"] = np.array(DIAGNOSIS)[ratings[:, r]]
+    df.to_csv(path, index=False)
+
+
+def classes_of(df):
     if any(c.startswith("votes_") for c in df.columns):
-        return df[[f"votes_{c}" for c in CLASSES]].to_numpy()
-    counts = np.zeros((len(df), 4), dtype=int)
-    for name in NAMES:
+        return [c[len("votes_"):] for c in df.columns if c.startswith("votes_")]
+    return DIAGNOSIS if "annotator_rater1" in df.columns else CLASSES
+
+
+def names_of(df):
+    return [c[len("annotator_"):] for c in df.columns if c.startswith("annotator_")]
+
+
+def counts_of(df, classes):
+    if any(c.startswith("votes_") for c in df.columns):
+        return df[[f"votes_{c}" for c in classes]].to_numpy()
+    counts = np.zeros((len(df), len(classes)), dtype=int)
+    for name in names_of(df):
         col = df[f"annotator_{name}"].fillna("")
-        for k, c in enumerate(CLASSES):
+        for k, c in enumerate(classes):
             counts[:, k] += (col == c).to_numpy()
     return counts
 
@@ -96,23 +136,28 @@ def agreement(counts, given):
 
 def case(path):
     df = pd.read_csv(path, keep_default_na=False)
-    given = np.array([CLASSES.index(c) for c in df["label"]])
-    counts = counts_of(df)
+    classes = classes_of(df)
+    given = np.array([classes.index(c) for c in df["label"]])
+    counts = counts_of(df, classes)
     out = {
         "file": os.path.relpath(path, ROOT),
         "overall": agreement(counts, given),
-        "per_class": {c: agreement(counts[given == k], given[given == k]) for k, c in enumerate(CLASSES)},
-        "per_batch": {
-            b: agreement(counts[(df["batch"] == b).to_numpy()], given[(df["batch"] == b).to_numpy()])
-            for b in sorted(df["batch"].unique())
+        # Classes given to at least one example.
+        "per_class": {
+            c: agreement(counts[given == k], given[given == k]) for k, c in enumerate(classes) if (given == k).any()
         },
     }
-    if "annotator_ann" in df.columns:
+    if "batch" in df.columns:
+        out["per_batch"] = {
+            b: agreement(counts[(df["batch"] == b).to_numpy()], given[(df["batch"] == b).to_numpy()])
+            for b in sorted(df["batch"].unique())
+        }
+    if names_of(df):
         annotators = []
-        for name in NAMES:
+        for name in names_of(df):
             col = df[f"annotator_{name}"].to_numpy()
             mask = col != ""
-            codes = np.array([CLASSES.index(c) if c else -1 for c in col])
+            codes = np.array([classes.index(c) if c else -1 for c in col])
             m = counts.sum(axis=1)
             others = m - 1
             shared = mask & (others > 0)
@@ -132,9 +177,12 @@ def case(path):
 def main():
     cols = os.path.join(DATA, "annotators_columns.csv")
     votes = os.path.join(DATA, "annotators_votes.csv")
+    fleiss = os.path.join(DATA, "annotators_fleiss.csv")
     if not (os.path.exists(cols) and os.path.exists(votes)):
         write(cols, votes)
-    cases = [case(cols), case(votes)]
+    if not os.path.exists(fleiss):
+        write_fleiss(fleiss)
+    cases = [case(cols), case(votes), case(fleiss)]
     with open(os.path.join(HERE, "annotators_reference.json"), "w") as f:
         json.dump(cases, f, indent=1)
         f.write("\n")
