@@ -179,10 +179,13 @@ fn the_report_prints_and_writes_the_agreement() {
         let o = run(&[by, &["--width", "80"]].concat());
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(out.contains("== Agreement among annotators =="), "{out}");
-        // Votes are not offered as columns to slice by: the real ratings
-        // have no other column, so nothing is offered.
-        if by.is_empty() {
-            assert!(!out.contains("No slices"), "{out}");
+        // Without --by the report offers the columns to slice by: the
+        // batch, not the annotators' labels or the vote counts.
+        if !by.is_empty() {
+            let o = run(&["--width", "200"]);
+            let out = String::from_utf8_lossy(&o.stdout);
+            let offer = out.lines().find(|l| l.starts_with("No slices")).unwrap();
+            assert!(offer.ends_with("(slice columns: batch)."), "{offer}");
         }
         assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     }

@@ -61,36 +61,12 @@ pub enum VotesError {
     },
 }
 
-/// The default prefixes of annotator columns and of vote count columns.
-const PREFIXES: [&str; 2] = ["annotator_", "votes_"];
-
-/// The prefixes of annotator and vote columns `roles` ask for (`None`:
-/// none of that shape; `--annotator-prefix` and `--votes-prefix`).
-fn prefixes(roles: &super::dataset::Roles) -> [Option<&str>; 2] {
-    [
-        pick(roles.annotator_prefix.as_deref(), PREFIXES[0]),
-        pick(roles.votes_prefix.as_deref(), PREFIXES[1]),
-    ]
-}
-
-/// The chosen prefix (empty: none), else the default.
-fn pick<'a>(chosen: Option<&'a str>, default: &'static str) -> Option<&'a str> {
-    match chosen {
-        None => Some(default),
-        Some("") => None,
-        Some(p) => Some(p),
-    }
-}
-
 /// Whether column `name` could hold an annotator's labels or a class's
 /// votes under `roles` (a load that reads only some columns reads these
 /// too).
 #[must_use]
 pub fn is_vote_column(name: &str, roles: &super::dataset::Roles) -> bool {
-    prefixes(roles)
-        .into_iter()
-        .flatten()
-        .any(|p| after(name, p).is_some())
+    roles.is_vote_column(name)
 }
 
 impl Votes {
@@ -117,14 +93,6 @@ impl Votes {
     }
 }
 
-/// The rest of `name` after `prefix`, in any case.
-fn after<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = name.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &name[prefix.len()..])
-        .filter(|rest| !rest.is_empty())
-}
-
 /// The votes of `ds`, from `annotator_<name>` columns (preferred: they say
 /// who voted) or `votes_<class>` columns naming at least two classes;
 /// `None` when it has neither.
@@ -134,11 +102,11 @@ fn after<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
 pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
     let k = ds.classes.len();
     let n = ds.rows();
-    let [annotator_prefix, votes_prefix] = prefixes(&ds.roles);
+    let [annotator_prefix, _] = ds.roles.vote_prefixes();
     let annotator_columns: Vec<&super::dataset::Column> = ds
         .columns
         .iter()
-        .filter(|c| annotator_prefix.is_some_and(|p| after(&c.name, p).is_some()))
+        .filter(|c| ds.roles.after_vote_prefix(&c.name, 0).is_some())
         .collect();
     if !annotator_columns.is_empty() {
         let mut counts = vec![vec![0u32; n]; k];
@@ -173,8 +141,9 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
                     col.name
                 ));
             }
-            let name = annotator_prefix
-                .and_then(|p| after(&col.name, p))
+            let name = ds
+                .roles
+                .after_vote_prefix(&col.name, 0)
                 .unwrap_or(&col.name)
                 .to_string();
             annotators.push((name, labels));
@@ -194,8 +163,9 @@ pub fn detect(ds: &Dataset) -> Result<Option<Votes>, VotesError> {
     }
     let mut per_class: Vec<(u32, &super::dataset::Column)> = Vec::new();
     for col in &ds.columns {
-        if let Some(class) = votes_prefix
-            .and_then(|p| after(&col.name, p))
+        if let Some(class) = ds
+            .roles
+            .after_vote_prefix(&col.name, 1)
             .and_then(|c| ds.class_code(c))
             && matches!(col.data, ColumnData::Numeric { .. })
             && !per_class.iter().any(|(c, _)| *c == class)

@@ -200,6 +200,41 @@ impl Roles {
             .flatten()
             .collect()
     }
+
+    /// The prefixes of annotator and vote count columns these roles ask
+    /// for (`None`: none of that shape; `--annotator-prefix` and
+    /// `--votes-prefix`, else `annotator_` and `votes_`).
+    #[must_use]
+    pub fn vote_prefixes(&self) -> [Option<&str>; 2] {
+        [
+            (self.annotator_prefix.as_deref(), "annotator_"),
+            (self.votes_prefix.as_deref(), "votes_"),
+        ]
+        .map(|(chosen, default)| match chosen {
+            None => Some(default),
+            Some("") => None,
+            Some(p) => Some(p),
+        })
+    }
+
+    /// The rest of column `name` after one of [`Self::vote_prefixes`]
+    /// (`which`: 0 annotators, 1 vote counts; case aside), when there is a
+    /// rest.
+    #[must_use]
+    pub fn after_vote_prefix<'a>(&self, name: &'a str, which: usize) -> Option<&'a str> {
+        let prefix = self.vote_prefixes()[which]?;
+        let head = name.get(..prefix.len())?;
+        head.eq_ignore_ascii_case(prefix)
+            .then(|| &name[prefix.len()..])
+            .filter(|rest| !rest.is_empty())
+    }
+
+    /// Whether column `name` could hold an annotator's labels or a class's
+    /// votes.
+    #[must_use]
+    pub fn is_vote_column(&self, name: &str) -> bool {
+        (0..2).any(|which| self.after_vote_prefix(name, which).is_some())
+    }
 }
 
 /// Per-row weights from a weight column (scikit-learn's `sample_weight`).
@@ -448,9 +483,10 @@ impl Dataset {
 
     /// Whether the column `name` describes the human label rather than the
     /// examples: named after the human-label column (`human_agreement`,
-    /// `human_n`, `human_sampled` beside `human`), or for annotators and
-    /// their agreement. Such columns stay slice columns, but no view and no
-    /// search defaults to them.
+    /// `human_n`, `human_sampled` beside `human`), for annotators and
+    /// their agreement, or an annotator's labels or a class's votes. Such
+    /// columns stay slice columns, but no view and no search defaults to
+    /// them.
     #[must_use]
     pub fn describes_human_label(&self, name: &str) -> bool {
         let lower = name.to_lowercase();
@@ -461,6 +497,7 @@ impl Dataset {
                 && lower[h.len()..].starts_with(['_', '-', ' ', '.'])
         });
         after_human
+            || self.roles.is_vote_column(name)
             || ["human", "annotator", "rater", "agreement", "crowd"]
                 .iter()
                 .any(|w| lower.contains(w))

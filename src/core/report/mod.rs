@@ -216,8 +216,9 @@ pub struct Report {
     /// Print every group of a slice in text and Markdown (`--all-groups`).
     #[serde(skip)]
     pub all_groups: bool,
-    /// The columns `--by` can slice by, offered when no slice was asked
-    /// for (annotators' labels and vote counts are votes, not offered).
+    /// The columns offered to `--by` when no slice was asked for: those a
+    /// view starts with (not the ones describing the human label, such as
+    /// annotators' labels and vote counts, unless every one does).
     #[serde(skip)]
     pub slice_columns: Vec<String>,
 }
@@ -515,11 +516,7 @@ pub fn build(
         context: ExportContext::of(ds, state),
         all_classes: opts.all_classes,
         all_groups: opts.all_groups,
-        slice_columns: ds
-            .slice_columns()
-            .filter(|c| !crate::core::annotators::is_vote_column(&c.name, &ds.roles))
-            .map(|c| c.name.clone())
-            .collect(),
+        slice_columns: ds.default_slice_columns().map(|c| c.name.clone()).collect(),
         tag_pictures: Vec::new(),
         tag_examples: examples
             .into_iter()
