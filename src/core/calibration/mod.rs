@@ -187,6 +187,9 @@ fn uniform_edges(bins: usize) -> Vec<f64> {
 /// Reliability bins being filled, one score at a time.
 struct Bins {
     edges: Vec<f64>,
+    /// Whether the edges are [`uniform_edges`]: a score's bin is then
+    /// guessed from the score and only checked against its edges.
+    uniform: bool,
     count: Vec<Count>,
     sum: Vec<f64>,
     right: Vec<Count>,
@@ -197,6 +200,7 @@ impl Bins {
     fn new(edges: Vec<f64>) -> Self {
         let bins = edges.len().saturating_sub(1).max(1);
         Self {
+            uniform: edges == uniform_edges(bins),
             edges,
             count: vec![Count::ZERO; bins],
             sum: vec![0.0; bins],
@@ -229,10 +233,36 @@ impl Bins {
         self.squares += other.squares;
     }
 
+    /// The bin of score `s`: how many inner edges lie below it (numpy's
+    /// `searchsorted`, side left, on the inner edges).
+    #[inline]
+    fn bin(&self, s: f64) -> usize {
+        let bins = self.count.len();
+        let inner = &self.edges[1..bins];
+        if !self.uniform {
+            return inner.partition_point(|&e| e < s);
+        }
+        // Equal widths: the guess is the bin or next to it; stepping to
+        // the exact count costs a comparison or two, where a binary search
+        // branched unpredictably on every row.
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
+        let mut b = ((s * bins as f64) as usize).min(inner.len());
+        while b > 0 && inner[b - 1] >= s {
+            b -= 1;
+        }
+        while b < inner.len() && inner[b] < s {
+            b += 1;
+        }
+        b
+    }
+
     #[inline]
     fn add(&mut self, s: f64, y: bool, unit: Count) {
-        let bins = self.count.len();
-        let b = self.edges[1..bins].partition_point(|&e| e < s);
+        let b = self.bin(s);
         self.count[b] += unit;
         self.sum[b] += unit.w * s;
         if y {
@@ -245,6 +275,7 @@ impl Bins {
     fn finish(self, binning: Binning, basis: Basis, replicates: usize) -> Calibration {
         let Self {
             edges,
+            uniform: _,
             count,
             sum,
             right,
@@ -510,6 +541,28 @@ mod tests {
         let t = rc.snap(0.42);
         let in_group: f64 = groups.iter().map(|g| g.at(t).0.w).sum();
         assert!((in_group - brute(t).0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_guessed_bin_is_the_binary_searchs() {
+        // Every edge exactly, a hair either side, outside [0, 1], odd values.
+        for bins in 1..=40 {
+            let acc = Bins::uniform(bins);
+            assert!(acc.uniform);
+            let inner = &acc.edges[1..bins];
+            let mut scores = vec![-1.0, -0.0, 1.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+            for &e in &acc.edges {
+                scores.extend([e, e.next_down(), e.next_up()]);
+            }
+            #[allow(clippy::cast_precision_loss)]
+            scores.extend((0..1000).map(|i| f64::from(i) / 999.0));
+            for s in scores {
+                let want = inner.partition_point(|&e| e < s);
+                assert_eq!(acc.bin(s), want, "{bins} bins, score {s}");
+            }
+        }
+        // Quantile edges keep the binary search.
+        assert!(!Bins::new(vec![0.0, 0.1, 0.7, 1.0]).uniform);
     }
 
     #[test]
