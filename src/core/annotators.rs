@@ -61,14 +61,6 @@ pub enum VotesError {
     },
 }
 
-/// Whether column `name` could hold an annotator's labels or a class's
-/// votes under `roles` (a load that reads only some columns reads these
-/// too).
-#[must_use]
-pub fn is_vote_column(name: &str, roles: &super::dataset::Roles) -> bool {
-    roles.is_vote_column(name)
-}
-
 impl Votes {
     /// The votes as human labels counted per row: how many votes, and how
     /// many equal the given label.

@@ -230,7 +230,8 @@ impl Roles {
     }
 
     /// Whether column `name` could hold an annotator's labels or a class's
-    /// votes.
+    /// votes (a load that reads only some columns reads these too; no view
+    /// starts with them as slices).
     #[must_use]
     pub fn is_vote_column(&self, name: &str) -> bool {
         (0..2).any(|which| self.after_vote_prefix(name, which).is_some())

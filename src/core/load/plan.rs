@@ -57,7 +57,7 @@ pub(super) fn projection(
             roles.iter().any(|r| r == *c)
                 || wanted.contains(&c.as_str())
                 || (probabilities && super::probas::could_be(clean(c), opts))
-                || (probabilities && crate::core::annotators::is_vote_column(clean(c), roles_of))
+                || (probabilities && roles_of.is_vote_column(clean(c)))
         })
         .cloned()
         .collect();
