@@ -247,3 +247,31 @@ fn one_shared_search_serves_every_asker_with_the_same_answer() {
     // Another document's search is its own.
     assert!(Shared::default() != shared);
 }
+
+#[test]
+fn a_probability_column_of_text_is_named_with_its_value_and_class() {
+    // numpy and Python write a missing probability as `nan`, which the CSV
+    // reader takes for text: the column cannot be class a's probabilities.
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(
+        dir.path(),
+        "p.csv",
+        "id,label,pred,prob_a,prob_b\n1,a,a,0.9,0.1\n2,b,b,nan,0.8\n3,a,b,0.4,0.6\n",
+    );
+    let o = slicewise(&["label-issues", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("'prob_a'") && err.contains("'nan'") && err.contains("have none ('a'"),
+        "{err}"
+    );
+    // The report says the same of the column.
+    let o = slicewise(&["report", path.to_str().unwrap(), "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let warned = j["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("'prob_a' is named like"));
+    assert!(warned, "{}", j["warnings"]);
+}

@@ -88,7 +88,13 @@ pub(super) fn run_label_issues(args: &LabelIssuesArgs) -> Result<(), Failure> {
         rank_by: args.rank_by,
         min_examples_per_class: args.min_examples_per_class,
     };
-    let found = for_dataset(&ds, options).map_err(|e| Failure {
+    let found = for_dataset(&ds, options).inspect_err(|_| {
+        // What the load noticed may say why (a probability column of text).
+        for w in &ds.warnings {
+            say!("warning: {w}");
+        }
+    });
+    let found = found.map_err(|e| Failure {
         code: match e {
             DatasetError::Search(_) | DatasetError::Probabilities { .. } => EXIT_DATA,
             DatasetError::Weighted(_) => EXIT_USAGE,

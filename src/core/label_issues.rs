@@ -953,13 +953,15 @@ impl PartialEq for Shared {
 pub enum DatasetError {
     /// No probability column for some class.
     #[error(
-        "finding likely label errors needs a probability column for every class (prob_<class>, or --proba-prefix / --proba); {missing} of {classes} classes have none"
+        "finding likely label errors needs a probability column for every class (prob_<class>, or --proba-prefix / --proba); {missing} of {classes} classes have none ({without})"
     )]
     Probabilities {
         /// Classes without a column.
         missing: usize,
         /// All classes.
         classes: usize,
+        /// The first few of those without, quoted.
+        without: String,
     },
     /// Weighted rows: confident learning counts examples.
     #[error(
@@ -991,9 +993,18 @@ pub fn for_dataset(
         .collect();
     let missing = columns.iter().filter(|c| c.is_none()).count();
     if missing > 0 {
+        let mut without: Vec<String> = (0..k)
+            .filter(|&c| columns[c].is_none())
+            .take(5)
+            .map(|c| format!("'{}'", ds.classes[c]))
+            .collect();
+        if missing > without.len() {
+            without.push("…".to_string());
+        }
         return Err(DatasetError::Probabilities {
             missing,
             classes: k,
+            without: without.join(", "),
         });
     }
     // Only columns with a value outside [0, 1] are copied.

@@ -142,6 +142,19 @@ pub(super) fn finish(
         })
         .collect();
     let mut chosen = super::probas::choose(&path, &names, &classes, opts)?;
+    for i in super::probas::named_but_text(&names, &classes, opts) {
+        if let Acc::Categorical(_, dict) = &column_slots[i].acc
+            && let Some(text) = dict
+                .values
+                .iter()
+                .find(|v| !v.trim().parse::<f64>().is_ok_and(f64::is_finite))
+        {
+            warnings.push(format!(
+                "Column '{}' is named like a class's probabilities but holds text ('{text}'), so it was read as a slice column, not as probabilities. Write its values as numbers (missing ones empty) to use it.",
+                names[i].0
+            ));
+        }
+    }
     chosen.sort_by_key(|&(i, _)| std::cmp::Reverse(i));
     let mut proba_columns = Vec::with_capacity(chosen.len());
     for (i, class) in chosen {

@@ -44,6 +44,45 @@ enum Pattern<'a> {
     Suffix(&'a str),
 }
 
+/// The columns of `names` (each with whether it is numeric) named like a
+/// class's probability by a usual name (or `--proba-prefix`) that hold
+/// text, so cannot be one: their indices, for a warning. Nothing when the
+/// columns are named with `--proba` (a text one is refused there).
+pub(super) fn named_but_text(
+    names: &[(&str, bool)],
+    classes: &[String],
+    opts: &LoadOptions,
+) -> Vec<usize> {
+    if !opts.proba.is_empty() {
+        return Vec::new();
+    }
+    let patterns = patterns(opts);
+    names
+        .iter()
+        .enumerate()
+        .filter(|(_, (name, numeric))| {
+            !numeric
+                && patterns
+                    .iter()
+                    .any(|p| class_of(name, classes, p).is_some())
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The naming patterns of probability columns: `--proba-prefix`, else the
+/// usual prefixes and suffixes.
+fn patterns(opts: &LoadOptions) -> Vec<Pattern<'_>> {
+    match &opts.proba_prefix {
+        Some(p) => vec![Pattern::Prefix(p)],
+        None => PREFIXES
+            .iter()
+            .map(|p| Pattern::Prefix(p))
+            .chain(SUFFIXES.iter().map(|s| Pattern::Suffix(s)))
+            .collect(),
+    }
+}
+
 /// Which of the metadata columns `names` (each with whether it is a
 /// numeric slice column) hold the classes' probabilities: (index in
 /// `names`, class code), decided before any column is binned, so the
@@ -66,14 +105,7 @@ pub(super) fn choose(
             .and_then(|i| u32::try_from(i).ok())
     };
     if opts.proba.is_empty() {
-        let patterns: Vec<Pattern<'_>> = match &opts.proba_prefix {
-            Some(p) => vec![Pattern::Prefix(p)],
-            None => PREFIXES
-                .iter()
-                .map(|p| Pattern::Prefix(p))
-                .chain(SUFFIXES.iter().map(|s| Pattern::Suffix(s)))
-                .collect(),
-        };
+        let patterns = patterns(opts);
         // The pattern that names the most classes wins; detected by name,
         // it must name at least two, so a lone `p_value` stays a column.
         let need = if opts.proba_prefix.is_some() { 1 } else { 2 };
