@@ -2179,6 +2179,24 @@ fn the_labels_view_shows_the_likely_label_errors_and_review_lists_them_worst_fir
 }
 
 #[test]
+fn the_labels_view_says_why_it_cannot_look_for_label_errors() {
+    use slicewise::gui::views::View;
+    let dir = tempfile::tempdir().unwrap();
+    // Class a's probabilities were written with a `nan`: read as text.
+    let data = common::write(
+        dir.path(),
+        "p.csv",
+        "id,label,pred,prob_a,prob_b,prob_c\n1,a,a,0.9,0.1,0.0\n2,b,b,nan,0.8,0.1\n3,a,c,0.4,0.1,0.5\n",
+    );
+    let mut harness = open(&data);
+    send(&mut harness, Action::Show(View::Labels));
+    settle(&mut harness);
+    harness.get_by_label("Likely label errors");
+    harness.get_by_label_contains("1 of 3 classes have none ('a')");
+    harness.get_by_label_contains("Column 'prob_a' is named like a class's probabilities");
+}
+
+#[test]
 fn the_labels_view_shows_how_much_the_annotators_agree() {
     use slicewise::gui::views::View;
     let dir = tempfile::tempdir().unwrap();

@@ -973,6 +973,41 @@ pub enum DatasetError {
     Search(#[from] LabelIssuesError),
 }
 
+/// Why the likely label errors of `ds` cannot be looked for (weighted
+/// rows, a class without a probability column), found without searching;
+/// `None` when they can.
+#[must_use]
+pub fn unavailable(ds: &crate::core::dataset::Dataset) -> Option<DatasetError> {
+    if let Some(w) = &ds.weights {
+        return Some(DatasetError::Weighted(w.column.clone()));
+    }
+    let k = ds.classes.len();
+    let without: Vec<usize> = (0..k)
+        .filter(|&c| {
+            ds.probas
+                .as_ref()
+                .and_then(|p| p.of(u32::try_from(c).unwrap_or(u32::MAX)))
+                .is_none()
+        })
+        .collect();
+    if without.is_empty() {
+        return None;
+    }
+    let mut named: Vec<String> = without
+        .iter()
+        .take(5)
+        .map(|&c| format!("'{}'", ds.classes[c]))
+        .collect();
+    if without.len() > named.len() {
+        named.push("…".to_string());
+    }
+    Some(DatasetError::Probabilities {
+        missing: without.len(),
+        classes: k,
+        without: named.join(", "),
+    })
+}
+
 /// [`find`] on a dataset: its labels and per-class probability columns,
 /// probabilities clipped to [0, 1] (cleanlab refuses values beyond them by
 /// more than 10⁻⁶; softmax outputs in float32 reach 1.00001).
@@ -983,34 +1018,17 @@ pub fn for_dataset(
     ds: &crate::core::dataset::Dataset,
     options: Options,
 ) -> Result<LabelIssues, DatasetError> {
-    if let Some(w) = &ds.weights {
-        return Err(DatasetError::Weighted(w.column.clone()));
+    if let Some(e) = unavailable(ds) {
+        return Err(e);
     }
     let k = ds.classes.len();
     let probas = ds.probas.as_ref();
-    let columns: Vec<Option<&[f64]>> = (0..k)
-        .map(|c| probas.and_then(|p| p.of(u32::try_from(c).unwrap_or(u32::MAX))))
+    let columns: Vec<&[f64]> = (0..k)
+        .filter_map(|c| probas.and_then(|p| p.of(u32::try_from(c).unwrap_or(u32::MAX))))
         .collect();
-    let missing = columns.iter().filter(|c| c.is_none()).count();
-    if missing > 0 {
-        let mut without: Vec<String> = (0..k)
-            .filter(|&c| columns[c].is_none())
-            .take(5)
-            .map(|c| format!("'{}'", ds.classes[c]))
-            .collect();
-        if missing > without.len() {
-            without.push("…".to_string());
-        }
-        return Err(DatasetError::Probabilities {
-            missing,
-            classes: k,
-            without: without.join(", "),
-        });
-    }
     // Only columns with a value outside [0, 1] are copied.
     let clipped: Vec<Option<Vec<f64>>> = columns
         .par_iter()
-        .flatten()
         .map(|c| {
             c.iter()
                 .any(|v| !(0.0..=1.0).contains(v))
@@ -1019,7 +1037,6 @@ pub fn for_dataset(
         .collect();
     let probs: Vec<&[f64]> = columns
         .iter()
-        .flatten()
         .zip(&clipped)
         .map(|(c, own)| own.as_deref().unwrap_or(c))
         .collect();

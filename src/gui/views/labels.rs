@@ -28,6 +28,9 @@ pub struct HumanView {
     slices: Option<SliceAnalysis>,
     /// `None` without a probability column per class (or with weights).
     issues: Option<Arc<LabelIssuesReport>>,
+    /// Why there are none, when the file has some probability columns or
+    /// weights (a user who gave probabilities expects the search).
+    issues_unavailable: Option<String>,
     /// Agreement among annotators, with vote or annotator columns.
     annotators: Option<Arc<annotators::Summary>>,
 }
@@ -59,7 +62,12 @@ fn compute(ds: &Dataset, key: &Key) -> HumanView {
         .ok()
         .flatten()
         .map(Arc::new);
+    let issues_unavailable = (ds.probas.is_some() || ds.weights.is_some())
+        .then(|| label_issues::unavailable(ds))
+        .flatten()
+        .map(|e| e.to_string());
     HumanView {
+        issues_unavailable,
         annotators,
         summary: human_summary(ds),
         slices: column
@@ -129,6 +137,14 @@ impl LabelsView {
         let ds = &ctx.doc.ds;
         if let Some(issues) = &view.issues {
             label_issues_ui(ctx, ui, issues);
+            ui.separator();
+        } else if let Some(why) = &view.issues_unavailable {
+            ui.label(egui::RichText::new("Likely label errors").heading());
+            ui.label(format!("Not looked for: {why}."));
+            // The load's own word on a probability column it could not use.
+            for w in ds.warnings.iter().filter(|w| w.contains("probabilities")) {
+                ui.weak(w);
+            }
             ui.separator();
         }
         if let Some(a) = &view.annotators {
