@@ -1,7 +1,8 @@
 //! Reading and encoding side by side: the next batch is read (decoded by
 //! polars on its own pool) on a thread of its own while this thread encodes
 //! the last one. At most one read batch waits, so the load holds at most two
-//! batches beside the compact columns.
+//! batches beside the compact columns. On one thread (`--threads 1`) the
+//! reading and the encoding take turns on the calling thread.
 
 use std::path::Path;
 
@@ -20,6 +21,9 @@ pub(super) fn pipelined<T: Send, R: Send>(
     read: impl FnOnce(&mut dyn FnMut(T) -> Result<(), LoadError>) -> Result<R, LoadError> + Send,
     mut consume: impl FnMut(T) -> Result<(), LoadError>,
 ) -> Result<R, LoadError> {
+    if rayon::current_num_threads() <= 1 {
+        return read(&mut consume);
+    }
     let (tx, rx) = std::sync::mpsc::sync_channel::<T>(0);
     let stopped = || LoadError::Cancelled {
         path: path.to_path_buf(),
