@@ -130,20 +130,45 @@ pub(super) fn encode(series: &Series) -> Result<Encoded, PolarsError> {
 /// hashed or compared. Labels and slice values are nearly always that short;
 /// from Parquet this halves the cost of encoding them.
 pub(super) fn encode_string_views(ca: &polars::prelude::StringChunked, out: &mut Encoded) {
+    // A few slots in front of the map of inline views: a column of a handful
+    // of values finds each row's code with one comparison, not a hash
+    // lookup. An empty slot holds a view no string has (length 2^32 − 1).
+    const SLOTS: usize = 64;
+    let mut cache = [(u128::MAX, 0_u32); SLOTS];
     let mut inline: FxHashMap<u128, u32> = FxHashMap::default();
     let mut long: FxHashMap<&str, u32> = FxHashMap::default();
+    let nulls = ca.null_count() > 0;
     for arr in ca.downcast_iter() {
-        for (value, view) in arr.iter().zip(arr.views().iter()) {
-            let Some(value) = value else {
+        // With missing values, whether each row has one (the views alone
+        // do not say).
+        let present: Vec<bool> = if nulls {
+            arr.iter().map(|v| v.is_some()).collect()
+        } else {
+            Vec::new()
+        };
+        for (i, view) in arr.views().iter().enumerate() {
+            if nulls && !present[i] {
                 out.push_null();
                 continue;
-            };
+            }
             let code = if view.is_inline() {
-                *inline.entry(view.as_u128()).or_insert_with(|| {
-                    out.values.push(value.to_string());
-                    next_code(out.values.len() - 1)
-                })
+                let key = view.as_u128();
+                #[allow(clippy::cast_possible_truncation)]
+                let slot = ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    >> 58) as usize
+                    % SLOTS;
+                if cache[slot].0 == key {
+                    cache[slot].1
+                } else {
+                    let code = *inline.entry(key).or_insert_with(|| {
+                        out.values.push(arr.value(i).to_string());
+                        next_code(out.values.len() - 1)
+                    });
+                    cache[slot] = (key, code);
+                    code
+                }
             } else {
+                let value = arr.value(i);
                 *long.entry(value).or_insert_with(|| {
                     out.values.push(value.to_string());
                     next_code(out.values.len() - 1)
@@ -271,6 +296,36 @@ mod tests {
         let v = |xs: &[&str]| xs.iter().map(ToString::to_string).collect::<Vec<_>>();
         assert_eq!(sort_classes(v(&["10", "9", "1"])), v(&["1", "9", "10"]));
         assert_eq!(sort_classes(v(&["b", "B", "a"])), v(&["B", "a", "b"]));
+    }
+
+    #[test]
+    fn many_short_values_share_the_cache_and_keep_their_codes() {
+        use polars::prelude::NamedFrom;
+        // 500 distinct short values in a scrambled order, each several
+        // times: far more than the cache's slots, so slots are overwritten.
+        let values: Vec<String> = (0..5000)
+            .map(|i| format!("v{}", (i * 7919) % 500))
+            .collect();
+        let series = Series::new("s".into(), &values);
+        let enc = encode(&series).unwrap();
+        let decoded: Vec<&str> = enc
+            .codes
+            .iter()
+            .map(|&c| enc.values[c as usize].as_str())
+            .collect();
+        assert_eq!(
+            decoded,
+            values.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+        assert_eq!(enc.values.len(), 500);
+        // Codes in order of first appearance.
+        let mut firsts: Vec<&str> = Vec::new();
+        for v in &values {
+            if !firsts.contains(&v.as_str()) {
+                firsts.push(v);
+            }
+        }
+        assert_eq!(enc.values, firsts);
     }
 
     #[test]
