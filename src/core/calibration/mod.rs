@@ -193,6 +193,12 @@ struct Bins {
     count: Vec<Count>,
     sum: Vec<f64>,
     right: Vec<Count>,
+    /// Rows of unit weight (every row without weights), and the right ones
+    /// among them, counted in integers: added to `count` and `right` at the
+    /// end, exactly as adding ones would (floating-point counts made each
+    /// row wait on the last one's sum).
+    ones: Vec<u64>,
+    ones_right: Vec<u64>,
     squares: f64,
 }
 
@@ -205,6 +211,8 @@ impl Bins {
             count: vec![Count::ZERO; bins],
             sum: vec![0.0; bins],
             right: vec![Count::ZERO; bins],
+            ones: vec![0; bins],
+            ones_right: vec![0; bins],
             squares: 0.0,
         }
     }
@@ -216,7 +224,7 @@ impl Bins {
 
     /// About the bytes of `bins` equal-width bins.
     fn bytes(bins: usize) -> usize {
-        std::mem::size_of::<Self>() + (bins + 1) * 8 + bins * 40
+        std::mem::size_of::<Self>() + (bins + 1) * 8 + bins * 56
     }
 
     /// Adds the rows another accumulator of the same edges holds.
@@ -228,6 +236,12 @@ impl Bins {
             *a += b;
         }
         for (a, b) in self.right.iter_mut().zip(other.right) {
+            *a += b;
+        }
+        for (a, b) in self.ones.iter_mut().zip(other.ones) {
+            *a += b;
+        }
+        for (a, b) in self.ones_right.iter_mut().zip(other.ones_right) {
             *a += b;
         }
         self.squares += other.squares;
@@ -263,6 +277,14 @@ impl Bins {
     #[inline]
     fn add(&mut self, s: f64, y: bool, unit: Count) {
         let b = self.bin(s);
+        if unit == Count::ONE {
+            self.ones[b] += 1;
+            self.ones_right[b] += u64::from(y);
+            self.sum[b] += s;
+            let d = s - f64::from(u8::from(y));
+            self.squares += d * d;
+            return;
+        }
         self.count[b] += unit;
         self.sum[b] += unit.w * s;
         if y {
@@ -276,11 +298,19 @@ impl Bins {
         let Self {
             edges,
             uniform: _,
-            count,
+            mut count,
             sum,
-            right,
+            mut right,
+            ones,
+            ones_right,
             squares,
         } = self;
+        for (c, n) in count.iter_mut().zip(ones) {
+            *c += Count::unweighted(n);
+        }
+        for (r, n) in right.iter_mut().zip(ones_right) {
+            *r += Count::unweighted(n);
+        }
         let bins = count.len();
         let n: Count = count.iter().sum();
         let reliability: Vec<ReliabilityBin> = (0..bins)
