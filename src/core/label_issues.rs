@@ -406,27 +406,40 @@ fn row_facts(labels: &[u32], probs: &[&[f64]], t: &[f64], rank_by: RankBy) -> Ro
         .for_each(|(s, (((guesses, top), scores), suggested))| {
             let start = s * STRETCH;
             let labels = &labels[start..start + guesses.len()];
-            stretch_facts(
-                labels, probs, start, t, rank_by, guesses, top, scores, suggested,
-            );
+            let out = FactsOf {
+                guesses,
+                top,
+                scores,
+                suggested,
+            };
+            stretch_facts(labels, probs, start, (t, rank_by), out);
         });
     out
 }
 
+/// A stretch's part of each [`RowFacts`] column, to be written.
+struct FactsOf<'a> {
+    guesses: &'a mut [Option<u32>],
+    top: &'a mut [bool],
+    scores: &'a mut [f64],
+    suggested: &'a mut [u32],
+}
+
 /// [`row_facts`] of the rows from `start` (labelled `labels`), class by
-/// class.
-#[allow(clippy::too_many_arguments)]
+/// class, with the classes' thresholds and the score to rank by.
 fn stretch_facts(
     labels: &[u32],
     probs: &[&[f64]],
     start: usize,
-    t: &[f64],
-    rank_by: RankBy,
-    guesses: &mut [Option<u32>],
-    top: &mut [bool],
-    scores: &mut [f64],
-    suggested: &mut [u32],
+    (t, rank_by): (&[f64], RankBy),
+    out: FactsOf<'_>,
 ) {
+    let FactsOf {
+        guesses,
+        top,
+        scores,
+        suggested,
+    } = out;
     let len = labels.len();
     // Per row: classes at or above their threshold, the first of them; the
     // first most probable class and its value; the given label's rival
