@@ -14,7 +14,7 @@ use common::sizes;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use slicewise::core::map::raster::{Viewport, draw};
 use slicewise::core::map::select::{Shape, rows_inside};
-use slicewise::core::map::{Coords, MapColumns, Method};
+use slicewise::core::map::{Coords, MapColumns};
 
 /// `rows` points in 10 blobs (a cheap generator: no dependency).
 #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
@@ -36,17 +36,11 @@ fn coords(rows: usize) -> Coords {
         x.push((cx + dx * 2.0) as f32);
         y.push((cy + dy * 2.0) as f32);
     }
-    Coords {
-        x,
-        y,
-        source: MapColumns::Coordinates {
-            x: "x".into(),
-            y: "y".into(),
-        },
-        method: Method::Columns,
-        unplaced: 0,
-        seconds: 0.0,
-    }
+    let source = MapColumns::Coordinates {
+        x: "x".into(),
+        y: "y".into(),
+    };
+    Coords::from_columns(x, y, source, 0.0)
 }
 
 fn map(c: &mut Criterion) {

@@ -133,17 +133,13 @@ mod tests {
         let data = dir.path().join("preds.csv");
         let path = path_for(&data);
         assert_eq!(path, dir.path().join("preds.slicewise-map.bin"));
-        let coords = Coords {
-            x: vec![1.0, f32::NAN, 3.5],
-            y: vec![-1.0, 2.0, 0.25],
-            source: MapColumns::Coordinates {
-                x: "x".into(),
-                y: "y".into(),
-            },
-            method: Method::Columns,
-            unplaced: 1,
-            seconds: 0.0,
+        let source = MapColumns::Coordinates {
+            x: "x".into(),
+            y: "y".into(),
         };
+        let coords =
+            Coords::from_columns(vec![1.0, f32::NAN, 3.5], vec![-1.0, 2.0, 0.25], source, 0.0);
+        assert_eq!(coords.unplaced, 1);
         write(&path, "abc", &coords).unwrap();
         let back = read(&path, "abc", 3).unwrap();
         assert_eq!(back.x[0].to_bits(), 1.0f32.to_bits());

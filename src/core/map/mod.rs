@@ -149,6 +149,25 @@ pub struct Coords {
 }
 
 impl Coords {
+    /// Coordinates read as they are from the columns `source` names, the
+    /// rows without a place (a coordinate missing or not finite) counted.
+    #[must_use]
+    pub fn from_columns(x: Vec<f32>, y: Vec<f32>, source: MapColumns, seconds: f64) -> Self {
+        let unplaced = x
+            .iter()
+            .zip(&y)
+            .filter(|(a, b)| !(a.is_finite() && b.is_finite()))
+            .count();
+        Self {
+            x,
+            y,
+            source,
+            method: Method::Columns,
+            unplaced,
+            seconds,
+        }
+    }
+
     /// Rows.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -435,19 +454,12 @@ pub fn compute(
             progress(done);
             Ok(())
         })?;
-        let unplaced = x
-            .iter()
-            .zip(&y)
-            .filter(|(a, b)| !(a.is_finite() && b.is_finite()))
-            .count();
-        return Ok(Coords {
+        return Ok(Coords::from_columns(
             x,
             y,
-            source: source.clone(),
-            method: Method::Columns,
-            unplaced,
-            seconds: started.elapsed().as_secs_f64(),
-        });
+            source.clone(),
+            started.elapsed().as_secs_f64(),
+        ));
     }
     // First pass: the moments. The blocks are kept for the second pass
     // while they fit in `KEEP_BYTES`; past it the file is read again.

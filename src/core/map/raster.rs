@@ -266,20 +266,19 @@ pub fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::map::{MapColumns, Method};
+    use crate::core::map::MapColumns;
 
     fn coords(points: &[(f32, f32)]) -> Coords {
-        Coords {
-            x: points.iter().map(|p| p.0).collect(),
-            y: points.iter().map(|p| p.1).collect(),
-            source: MapColumns::Coordinates {
-                x: "x".into(),
-                y: "y".into(),
-            },
-            method: Method::Columns,
-            unplaced: 0,
-            seconds: 0.0,
-        }
+        let source = MapColumns::Coordinates {
+            x: "x".into(),
+            y: "y".into(),
+        };
+        Coords::from_columns(
+            points.iter().map(|p| p.0).collect(),
+            points.iter().map(|p| p.1).collect(),
+            source,
+            0.0,
+        )
     }
 
     #[test]

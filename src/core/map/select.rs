@@ -190,7 +190,7 @@ pub fn summarise(ds: &Dataset, selected: &Bitmap) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::map::{MapColumns, Method};
+    use crate::core::map::MapColumns;
 
     #[test]
     fn a_lasso_holds_exactly_the_rows_inside_it() {
@@ -203,14 +203,7 @@ mod tests {
                 y.push(j as f32 * 0.5);
             }
         }
-        let coords = Coords {
-            x,
-            y,
-            source: MapColumns::Embedding(vec![]),
-            method: Method::Columns,
-            unplaced: 0,
-            seconds: 0.0,
-        };
+        let coords = Coords::from_columns(x, y, MapColumns::Embedding(vec![]), 0.0);
         let l = Shape::Lasso(vec![
             (0.25, 0.25),
             (6.25, 0.25),
