@@ -208,3 +208,84 @@ fn negative_missing_and_nan_weights_are_refused_by_row() {
     .unwrap();
     assert!(ds.weights.is_none());
 }
+
+/// Rows of unit weight are tallied by kind of row, weighted rows summed
+/// weight by weight: a weight column of ones must give every slice number
+/// the unweighted report gives, at the model's decisions and at a threshold
+/// (rows without a score left out), with human labels missing, agreeing
+/// and disagreeing, and for an intersection of columns.
+#[test]
+fn a_weight_column_of_ones_changes_no_slice_number() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11
+    };
+    let mut csv = String::from("label,pred,score,human,device,region,weight\n");
+    for _ in 0..5000 {
+        let r = next();
+        let label = if r % 3 == 0 { "pos" } else { "neg" };
+        let pred = if (r >> 8) % 5 == 0 { "pos" } else { label };
+        let score = if (r >> 12) % 50 == 0 {
+            String::new()
+        } else {
+            format!("{}", ((r >> 16) % 1000) as f64 / 1000.0)
+        };
+        let human = match (r >> 26) % 4 {
+            0 => "",
+            1 => {
+                if label == "pos" {
+                    "neg"
+                } else {
+                    "pos"
+                }
+            }
+            _ => label,
+        };
+        let device = ["phone", "laptop", "car"][usize::try_from((r >> 30) % 3).unwrap()];
+        let region = ["north", "south"][usize::try_from((r >> 34) % 2).unwrap()];
+        writeln!(csv, "{label},{pred},{score},{human},{device},{region},1").unwrap();
+    }
+    let path = common::write(dir.path(), "ones.csv", &csv);
+    let weighted = load::load(&path, &LoadOptions::default()).unwrap();
+    assert!(weighted.weights.is_some(), "the weight column is read");
+    let plain = load::load(
+        &path,
+        &LoadOptions {
+            weight: load::RoleChoice::None,
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(plain.weights.is_none(), "--weight \"\" reads no weights");
+    for threshold in [None, Some(0.4)] {
+        let opts = ReportOptions {
+            by: vec![
+                vec!["device".to_string()],
+                vec!["device".to_string(), "region".to_string()],
+            ],
+            positive: Some("pos".to_string()),
+            score_meaning: Some(slicewise::core::thresholds::ScoreMeaning::Positive),
+            threshold,
+            ..ReportOptions::default()
+        };
+        let slices = |ds| {
+            let r = report::build(ds, &common::with_tags(ds, Vec::new()), &opts).unwrap();
+            render::report_json(&r)["slices"].clone()
+        };
+        let (w, p) = (slices(&weighted), slices(&plain));
+        assert!(
+            w.as_array().is_some_and(|s| s.len() == 2),
+            "two slices: {w}"
+        );
+        assert!(
+            w.to_string().contains("human_accuracy"),
+            "human labels are counted"
+        );
+        assert!(w == p, "threshold {threshold:?}: the slices differ");
+    }
+}

@@ -315,6 +315,127 @@ pub fn count_groups_with(
     positive: Option<u32>,
     decision: Decision<'_>,
 ) -> Vec<Group> {
+    let cells = if ds.weights.is_none() && ds.human_counts.is_none() {
+        tally_unweighted(ds, key, positive, decision)
+    } else {
+        sum_weighted(ds, key, positive, decision)
+    };
+    cells
+        .into_iter()
+        .enumerate()
+        .filter(|(_, c)| c.n.w > 0.0)
+        .map(|(cell, counts)| Group {
+            values: key.values(cell),
+            counts,
+            cell,
+        })
+        .collect()
+}
+
+/// The counts of each cell of `key` over rows of unit weight: each row is
+/// one increment of its cell's tally of its kind (right or wrong, human
+/// label missing, disagreeing or agreeing, and with a positive class its
+/// actual and predicted side), turned into counts at the end. The same
+/// numbers as [`sum_weighted`] (sums of ones are exact), where adding each
+/// row to eight floating-point sums made each wait on the last.
+fn tally_unweighted(
+    ds: &Dataset,
+    key: &SliceKey<'_>,
+    positive: Option<u32>,
+    decision: Decision<'_>,
+) -> Vec<GroupCounts> {
+    // Kinds: bit 0 right, then the human state (0 none, 1 disagrees,
+    // 2 agrees) times 2, then with a positive class (actual, predicted)
+    // times 6.
+    let kinds = if positive.is_some() { 24 } else { 6 };
+    let kind = |row: usize| -> Option<usize> {
+        let human = match ds.human_correct(row) {
+            None => 0,
+            Some(false) => 2,
+            Some(true) => 4,
+        };
+        let (right, sides) = match (positive, decision) {
+            (
+                Some(pos),
+                Decision::Threshold {
+                    scores,
+                    threshold,
+                    per_cell,
+                },
+            ) => {
+                // Decided at a threshold, a row without a score has no
+                // decision: it is left out.
+                let score = scores[row];
+                if score.is_nan() {
+                    return None;
+                }
+                let actual = ds.label[row] == pos;
+                let t = per_cell.map_or(threshold, |ts| ts[key.cell(row)]);
+                let predicted = score >= t;
+                (
+                    actual == predicted,
+                    6 * (2 * usize::from(actual) + usize::from(predicted)),
+                )
+            }
+            (Some(pos), Decision::Model) => (
+                ds.correct.get(row),
+                6 * (2 * usize::from(ds.label[row] == pos) + usize::from(ds.pred[row] == pos)),
+            ),
+            (None, _) => (ds.correct.get(row), 0),
+        };
+        Some(usize::from(right) + human + sides)
+    };
+    let tallies = crate::core::stats::fold_rows(
+        ds.rows(),
+        key.cells()
+            .saturating_mul(kinds * std::mem::size_of::<u64>()),
+        || vec![0_u64; key.cells() * kinds],
+        |tallies, row| {
+            if let Some(k) = kind(row) {
+                tallies[key.cell(row) * kinds + k] += 1;
+            }
+        },
+        |tallies, more| {
+            for (t, m) in tallies.iter_mut().zip(more) {
+                *t += m;
+            }
+        },
+    );
+    tallies
+        .chunks_exact(kinds)
+        .map(|cell| {
+            let mut c = GroupCounts::default();
+            for (k, &n) in cell.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let unit = Count::unweighted(n);
+                c.n += unit;
+                if k % 2 == 1 {
+                    c.correct += unit;
+                }
+                match (k % 6) / 2 {
+                    1 => c.human_n += unit,
+                    2 => {
+                        c.human_n += unit;
+                        c.human_correct += unit;
+                    }
+                    _ => {}
+                }
+                if positive.is_some() {
+                    let sides = k / 6;
+                    c.binary.add(sides >= 2, sides % 2 == 1, unit);
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// The counts of each cell of `key`, every row adding its weight.
+fn sum_weighted(
+    ds: &Dataset,
+    key: &SliceKey<'_>,
+    positive: Option<u32>,
+    decision: Decision<'_>,
+) -> Vec<GroupCounts> {
     let add = |cells: &mut Vec<GroupCounts>, row: usize| {
         // Decided at a threshold, a row without a score has no decision: it
         // is left out (the loader warns about missing scores).
@@ -362,7 +483,7 @@ pub fn count_groups_with(
             c.human_correct += agree;
         }
     };
-    let cells = crate::core::stats::fold_rows(
+    crate::core::stats::fold_rows(
         ds.rows(),
         key.cells() * std::mem::size_of::<GroupCounts>(),
         || vec![GroupCounts::default(); key.cells()],
@@ -372,17 +493,7 @@ pub fn count_groups_with(
                 c.add(m);
             }
         },
-    );
-    cells
-        .into_iter()
-        .enumerate()
-        .filter(|(_, c)| c.n.w > 0.0)
-        .map(|(cell, counts)| Group {
-            values: key.values(cell),
-            counts,
-            cell,
-        })
-        .collect()
+    )
 }
 
 /// A slice with its groups and disparities: what the report and the Slices
