@@ -21,7 +21,6 @@ use slicewise::core::calibration::{self, Binning};
 use slicewise::core::dataset::Dataset;
 use slicewise::core::generate::{Generated, write_file};
 use slicewise::core::load::{ColumnSelection, LoadOptions, load};
-use slicewise::core::metrics::Confusion;
 use slicewise::core::report::{self, ReportOptions, human_summary};
 use slicewise::core::slices::{Decision, SliceAnalysis};
 use slicewise::core::tags::Annotations;
@@ -95,11 +94,7 @@ fn stages(c: &mut Criterion) {
             b.iter(|| pool.install(|| report::build(&ds, &state, &opts)));
         });
         group.bench_function(id("compute: confusion matrix"), |b| {
-            b.iter(|| {
-                pool.install(|| {
-                    Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r))
-                })
-            });
+            b.iter(|| pool.install(|| ds.confusion()));
         });
         group.bench_function(id("compute: human agreement"), |b| {
             b.iter(|| pool.install(|| human_summary(&ds)));

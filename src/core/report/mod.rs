@@ -283,7 +283,62 @@ pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
     }
     let k = ds.classes.len();
     // Per true class: (labelled, agreeing).
-    let (n, ok) = crate::core::stats::fold_rows(
+    let (n, ok) = if ds.weights.is_none() && ds.human_counts.is_none() {
+        human_tallies(ds)
+    } else {
+        human_sums(ds)
+    };
+    let total: Count = n.iter().sum();
+    let agree: Count = ok.iter().sum();
+    Some(HumanSummary {
+        accuracy: Proportion::new(agree, total).into(),
+        labelled: total,
+        disagreements: total - agree,
+        per_class: (0..k)
+            .map(|c| {
+                (
+                    ds.classes[c].clone(),
+                    Proportion::new(ok[c], n[c]).into(),
+                    n[c],
+                )
+            })
+            .collect(),
+    })
+}
+
+/// Per true class, the rows of unit weight with a human label and those
+/// agreeing with the label, tallied in integers: the sums [`human_sums`]
+/// gives (sums of ones are exact), where floating-point sums made each row
+/// wait on the last.
+fn human_tallies(ds: &Dataset) -> (Vec<Count>, Vec<Count>) {
+    let k = ds.classes.len();
+    // Per true class: [labelled and disagreeing, agreeing].
+    let tallies = crate::core::stats::fold_rows(
+        ds.rows(),
+        2 * k * std::mem::size_of::<u64>(),
+        || vec![0_u64; 2 * k],
+        |t, row| {
+            if let Some(agree) = ds.human_correct(row) {
+                t[2 * ds.label[row] as usize + usize::from(agree)] += 1;
+            }
+        },
+        |t, more| {
+            for (a, b) in t.iter_mut().zip(more) {
+                *a += b;
+            }
+        },
+    );
+    tallies
+        .chunks_exact(2)
+        .map(|c| (Count::unweighted(c[0] + c[1]), Count::unweighted(c[1])))
+        .unzip()
+}
+
+/// Per true class, the weight of the rows with a human label and of those
+/// agreeing with the label.
+fn human_sums(ds: &Dataset) -> (Vec<Count>, Vec<Count>) {
+    let k = ds.classes.len();
+    crate::core::stats::fold_rows(
         ds.rows(),
         2 * k * std::mem::size_of::<Count>(),
         || (vec![Count::ZERO; k], vec![Count::ZERO; k]),
@@ -302,23 +357,7 @@ pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
                 *a += b;
             }
         },
-    );
-    let total: Count = n.iter().sum();
-    let agree: Count = ok.iter().sum();
-    Some(HumanSummary {
-        accuracy: Proportion::new(agree, total).into(),
-        labelled: total,
-        disagreements: total - agree,
-        per_class: (0..k)
-            .map(|c| {
-                (
-                    ds.classes[c].clone(),
-                    Proportion::new(ok[c], n[c]).into(),
-                    n[c],
-                )
-            })
-            .collect(),
-    })
+    )
 }
 
 /// Builds the report.
@@ -354,16 +393,7 @@ pub fn build(
     let (((confusion, human), analysis), label_issues) = rayon::join(
         || {
             rayon::join(
-                || {
-                    rayon::join(
-                        || {
-                            Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| {
-                                ds.unit(r)
-                            })
-                        },
-                        || human_summary(ds),
-                    )
-                },
+                || rayon::join(|| ds.confusion(), || human_summary(ds)),
                 || pos_code.and_then(|p| ScoreAnalysis::compute(ds, p, opts.score_meaning)),
             )
         },
