@@ -22,7 +22,7 @@ use slicewise::core::dataset::Dataset;
 use slicewise::core::generate::{Generated, write_file};
 use slicewise::core::load::{ColumnSelection, LoadOptions, load};
 use slicewise::core::report::{self, ReportOptions, human_summary};
-use slicewise::core::slices::{Decision, SliceAnalysis};
+use slicewise::core::slices::{Decision, SliceAnalysis, SliceKey};
 use slicewise::core::tags::Annotations;
 use slicewise::core::thresholds::ScoreMeaning;
 
@@ -116,6 +116,27 @@ fn stages(c: &mut Criterion) {
                             |i| ds.unit(i),
                             10,
                             Binning::Uniform,
+                            calibration::Basis::TopLabel,
+                        )
+                    })
+                });
+            });
+            // Each device group's reliability bins, as the report's slices
+            // have them.
+            let right: Vec<bool> = (0..ds.rows()).map(|i| !ds.is_error(i)).collect();
+            let Ok(key) = SliceKey::new(&ds, &by_device) else {
+                return;
+            };
+            group.bench_function(id("compute: calibration per device group"), |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        calibration::by_group(
+                            conf,
+                            &right,
+                            |i| ds.unit(i),
+                            |i| key.cell(i),
+                            key.cells(),
+                            10,
                             calibration::Basis::TopLabel,
                         )
                     })

@@ -346,6 +346,29 @@ pub fn fold_rows<A: Send>(
     add: impl Fn(&mut A, usize) + Sync,
     merge: impl Fn(&mut A, A),
 ) -> A {
+    fold_ranges(
+        rows,
+        acc_bytes,
+        init,
+        |acc, range| {
+            for row in range {
+                add(acc, row);
+            }
+        },
+        merge,
+    )
+}
+
+/// [`fold_rows`] handing each part its rows as one range, for a loop that
+/// keeps its accumulator's arrays at hand instead of finding them a row at
+/// a time. The same parts as [`fold_rows`].
+pub fn fold_ranges<A: Send>(
+    rows: usize,
+    acc_bytes: usize,
+    init: impl Fn() -> A + Sync,
+    add: impl Fn(&mut A, std::ops::Range<usize>) + Sync,
+    merge: impl Fn(&mut A, A),
+) -> A {
     use rayon::prelude::*;
     let parts = rows
         .div_ceil(PART_ROWS)
@@ -356,9 +379,7 @@ pub fn fold_rows<A: Send>(
         .into_par_iter()
         .map(|part| {
             let mut acc = init();
-            for row in part * per..((part + 1) * per).min(rows) {
-                add(&mut acc, row);
-            }
+            add(&mut acc, part * per..((part + 1) * per).min(rows));
             acc
         })
         .collect();

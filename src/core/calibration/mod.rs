@@ -122,19 +122,14 @@ pub fn calibrate(
     if binning == Binning::Uniform {
         // Fixed edges: one pass over the rows (on all cores), no copy of
         // the scores.
-        let acc = crate::core::stats::fold_rows(
-            scores.len(),
-            Bins::bytes(bins),
-            || Bins::uniform(bins),
-            |acc, i| {
-                let s = scores[i];
-                if !s.is_nan() {
-                    acc.add(s, outcome(i), unit(i));
-                }
-            },
-            Bins::merge,
-        );
-        return acc.finish(binning, basis, REPLICATES);
+        let outcome = |i| outcome(i);
+        let acc = GroupedBins::fill(scores, &outcome, &unit, &|_| 0, 1, bins);
+        return acc
+            .into_groups()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Bins::uniform(bins))
+            .finish(binning, basis, REPLICATES);
     }
     let pairs: Vec<(f64, bool, Count)> =
         present().map(|(i, &s)| (s, outcome(i), unit(i))).collect();
@@ -227,26 +222,6 @@ impl Bins {
         std::mem::size_of::<Self>() + (bins + 1) * 8 + bins * 56
     }
 
-    /// Adds the rows another accumulator of the same edges holds.
-    fn merge(&mut self, other: Self) {
-        for (a, b) in self.count.iter_mut().zip(other.count) {
-            *a += b;
-        }
-        for (a, b) in self.sum.iter_mut().zip(other.sum) {
-            *a += b;
-        }
-        for (a, b) in self.right.iter_mut().zip(other.right) {
-            *a += b;
-        }
-        for (a, b) in self.ones.iter_mut().zip(other.ones) {
-            *a += b;
-        }
-        for (a, b) in self.ones_right.iter_mut().zip(other.ones_right) {
-            *a += b;
-        }
-        self.squares += other.squares;
-    }
-
     /// The bin of score `s`: how many inner edges lie below it (numpy's
     /// `searchsorted`, side left, on the inner edges).
     #[inline]
@@ -256,22 +231,7 @@ impl Bins {
         if !self.uniform {
             return inner.partition_point(|&e| e < s);
         }
-        // Equal widths: the guess is the bin or next to it; stepping to
-        // the exact count costs a comparison or two, where a binary search
-        // branched unpredictably on every row.
-        #[allow(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            clippy::cast_precision_loss
-        )]
-        let mut b = ((s * bins as f64) as usize).min(inner.len());
-        while b > 0 && inner[b - 1] >= s {
-            b -= 1;
-        }
-        while b < inner.len() && inner[b] < s {
-            b += 1;
-        }
-        b
+        uniform_bin(inner, s)
     }
 
     #[inline]
@@ -437,29 +397,169 @@ pub fn by_group(
 ) -> Vec<Calibration> {
     // Equal-width bins need no data: every group fills its own in one pass
     // over the rows (on all cores).
-    let acc = crate::core::stats::fold_rows(
-        scores.len(),
-        groups.saturating_mul(Bins::bytes(bins)),
-        || {
-            (0..groups)
-                .map(|_| Bins::uniform(bins))
-                .collect::<Vec<Bins>>()
-        },
-        |acc, i| {
-            let s = scores[i];
-            if !s.is_nan() {
-                acc[cell(i)].add(s, outcome[i], unit(i));
-            }
-        },
-        |acc, more| {
-            for (a, m) in acc.iter_mut().zip(more) {
-                a.merge(m);
-            }
-        },
-    );
-    acc.into_iter()
+    let outcome = |i: usize| outcome[i];
+    GroupedBins::fill(scores, &outcome, &unit, &cell, groups, bins)
+        .into_groups()
+        .into_iter()
         .map(|b| b.finish(Binning::Uniform, basis, GROUP_REPLICATES))
         .collect()
+}
+
+/// The bin of score `s` among equal-width bins with inner edges `inner`:
+/// how many inner edges lie below it. The guess from the score is the bin
+/// or next to it; stepping to the exact count costs a comparison or two,
+/// where a binary search branched unpredictably on every row.
+#[inline]
+fn uniform_bin(inner: &[f64], s: f64) -> usize {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let mut b = ((s * (inner.len() + 1) as f64) as usize).min(inner.len());
+    while b > 0 && inner[b - 1] >= s {
+        b -= 1;
+    }
+    while b < inner.len() && inner[b] < s {
+        b += 1;
+    }
+    b
+}
+
+/// Equal-width reliability bins of several groups being filled, each
+/// group's bins side by side in flat arrays, which a part's loop keeps at
+/// hand: what [`Bins`] holds for one group, summed in the same order, so
+/// the same numbers.
+struct GroupedBins {
+    bins: usize,
+    /// Rows of unit weight and the right ones among them, per (group, bin).
+    ones: Vec<u64>,
+    ones_right: Vec<u64>,
+    /// Weighted rows and the right ones among them, per (group, bin).
+    count: Vec<Count>,
+    right: Vec<Count>,
+    /// Sum of (weighted) scores per (group, bin).
+    sum: Vec<f64>,
+    /// Sum of (weighted) squared differences of score and outcome, per group.
+    squares: Vec<f64>,
+}
+
+impl GroupedBins {
+    fn new(groups: usize, bins: usize) -> Self {
+        let cells = groups * bins;
+        Self {
+            bins,
+            ones: vec![0; cells],
+            ones_right: vec![0; cells],
+            count: vec![Count::ZERO; cells],
+            right: vec![Count::ZERO; cells],
+            sum: vec![0.0; cells],
+            squares: vec![0.0; groups],
+        }
+    }
+
+    /// Fills the bins of `groups` groups (`cell` gives a row's) from the
+    /// rows with a score, on all cores.
+    fn fill(
+        scores: &[f64],
+        outcome: &(impl Fn(usize) -> bool + Sync),
+        unit: &(impl Fn(usize) -> Count + Sync),
+        cell: &(impl Fn(usize) -> usize + Sync),
+        groups: usize,
+        bins: usize,
+    ) -> Self {
+        let bins = bins.clamp(1, MAX_BINS);
+        let edges = uniform_edges(bins);
+        let inner = &edges[1..bins];
+        crate::core::stats::fold_ranges(
+            scores.len(),
+            // The parts of the one-group-at-a-time accumulator this replaced,
+            // so its sums come out as before.
+            groups.saturating_mul(Bins::bytes(bins)),
+            || Self::new(groups, bins),
+            |acc, rows| {
+                let Self {
+                    bins,
+                    ones,
+                    ones_right,
+                    count,
+                    right,
+                    sum,
+                    squares,
+                } = acc;
+                let bins = *bins;
+                for i in rows {
+                    let s = scores[i];
+                    if s.is_nan() {
+                        continue;
+                    }
+                    let g = cell(i);
+                    let at = g * bins + uniform_bin(inner, s);
+                    let y = outcome(i);
+                    let unit = unit(i);
+                    let d = s - f64::from(u8::from(y));
+                    if unit == Count::ONE {
+                        ones[at] += 1;
+                        ones_right[at] += u64::from(y);
+                        sum[at] += s;
+                        squares[g] += d * d;
+                    } else {
+                        count[at] += unit;
+                        sum[at] += unit.w * s;
+                        if y {
+                            right[at] += unit;
+                        }
+                        squares[g] += unit.w * d * d;
+                    }
+                }
+            },
+            Self::merge,
+        )
+    }
+
+    fn merge(&mut self, other: Self) {
+        for (a, b) in self.ones.iter_mut().zip(other.ones) {
+            *a += b;
+        }
+        for (a, b) in self.ones_right.iter_mut().zip(other.ones_right) {
+            *a += b;
+        }
+        for (a, b) in self.count.iter_mut().zip(other.count) {
+            *a += b;
+        }
+        for (a, b) in self.right.iter_mut().zip(other.right) {
+            *a += b;
+        }
+        for (a, b) in self.sum.iter_mut().zip(other.sum) {
+            *a += b;
+        }
+        for (a, b) in self.squares.iter_mut().zip(other.squares) {
+            *a += b;
+        }
+    }
+
+    /// Each group's bins.
+    fn into_groups(self) -> Vec<Bins> {
+        let bins = self.bins;
+        let edges = uniform_edges(bins);
+        self.squares
+            .iter()
+            .enumerate()
+            .map(|(g, &squares)| {
+                let cells = g * bins..(g + 1) * bins;
+                Bins {
+                    edges: edges.clone(),
+                    uniform: true,
+                    count: self.count[cells.clone()].to_vec(),
+                    sum: self.sum[cells.clone()].to_vec(),
+                    right: self.right[cells.clone()].to_vec(),
+                    ones: self.ones[cells.clone()].to_vec(),
+                    ones_right: self.ones_right[cells].to_vec(),
+                    squares,
+                }
+            })
+            .collect()
+    }
 }
 
 /// ECE and MCE of non-empty bins.
@@ -652,5 +752,53 @@ mod tests {
         assert_eq!(rc.errors_at(0.0), 2);
         // AURC: risks 0, 0, 1/3, 1/2 averaged.
         assert!((rc.aurc.unwrap() - (1.0 / 3.0 + 0.5) / 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn each_group_is_calibrated_as_its_rows_alone() {
+        // Rows over several parts, with missing scores, scores on edges,
+        // and a few weighted rows among unit ones.
+        let rows = 2_500_000;
+        let score = |i: usize| match i % 97 {
+            0 => f64::NAN,
+            1 => 0.2,
+            _ => ((i * 7919) % 10_007) as f64 / 10_007.0,
+        };
+        let scores: Vec<f64> = (0..rows).map(score).collect();
+        let outcome: Vec<bool> = (0..rows).map(|i| (i * 31) % 7 < 5).collect();
+        let unit = |i: usize| {
+            if i % 1000 == 3 {
+                Count::of_weight(2.5, true)
+            } else {
+                Count::ONE
+            }
+        };
+        let group = |i: usize| (i / 3) % 4;
+        let grouped = by_group(&scores, &outcome, unit, group, 4, 10, Basis::TopLabel);
+        assert_eq!(grouped.len(), 4);
+        for (g, c) in grouped.iter().enumerate() {
+            let rows_of: Vec<usize> = (0..rows).filter(|&i| group(i) == g).collect();
+            let alone = calibrate(
+                &rows_of.iter().map(|&i| scores[i]).collect::<Vec<_>>(),
+                |k| outcome[rows_of[k]],
+                |k| unit(rows_of[k]),
+                10,
+                Binning::Uniform,
+                Basis::TopLabel,
+            );
+            for (a, b) in c.reliability.iter().zip(&alone.reliability) {
+                assert_eq!(a.count, b.count, "group {g}");
+                assert!((a.confidence.unwrap_or(0.0) - b.confidence.unwrap_or(0.0)).abs() < 1e-12);
+                assert_eq!(a.accuracy, b.accuracy, "group {g}");
+            }
+            assert!(
+                (c.brier.unwrap() - alone.brier.unwrap()).abs() < 1e-12,
+                "group {g}"
+            );
+            assert!(
+                (c.ece.unwrap() - alone.ece.unwrap()).abs() < 1e-12,
+                "group {g}"
+            );
+        }
     }
 }
