@@ -148,8 +148,8 @@ impl RiskCoverage {
     #[must_use]
     pub fn new(
         confidence: &[f64],
-        correct: impl Fn(usize) -> bool,
-        unit: impl Fn(usize) -> Count,
+        correct: impl Fn(usize) -> bool + Sync,
+        unit: impl Fn(usize) -> Count + Sync,
     ) -> Self {
         Self::with_class(confidence, correct, unit, |_| (false, false))
     }
@@ -205,9 +205,9 @@ impl RiskCoverage {
     #[must_use]
     pub fn with_class(
         confidence: &[f64],
-        correct: impl Fn(usize) -> bool,
-        unit: impl Fn(usize) -> Count,
-        class: impl Fn(usize) -> (bool, bool),
+        correct: impl Fn(usize) -> bool + Sync,
+        unit: impl Fn(usize) -> Count + Sync,
+        class: impl Fn(usize) -> (bool, bool) + Sync,
     ) -> Self {
         Self::with_class_at(confidence, correct, unit, class, &[])
     }
@@ -221,19 +221,26 @@ impl RiskCoverage {
     #[must_use]
     pub fn with_class_at(
         confidence: &[f64],
-        correct: impl Fn(usize) -> bool,
-        unit: impl Fn(usize) -> Count,
-        class: impl Fn(usize) -> (bool, bool),
+        correct: impl Fn(usize) -> bool + Sync,
+        unit: impl Fn(usize) -> Count + Sync,
+        class: impl Fn(usize) -> (bool, bool) + Sync,
         exact_at: &[f64],
     ) -> Self {
-        Self::curve(
-            confidence,
-            &correct,
-            &unit,
-            &class,
-            0..confidence.len(),
-            exact_at,
-        )
+        // Every row: the ties are gathered on all cores.
+        let n = confidence.iter().filter(|c| !c.is_nan()).count();
+        let mut points = Points::new(n, exact_at);
+        match Tie::by_hashing_all(confidence, &correct, &unit, &class) {
+            Some(ties) => ties.into_iter().for_each(|t| points.add(t)),
+            None => Tie::by_sorting(
+                confidence,
+                &correct,
+                &unit,
+                &class,
+                0..confidence.len(),
+                &mut |t| points.add(t),
+            ),
+        }
+        points.finish()
     }
 
     fn curve(
@@ -362,29 +369,106 @@ impl Tie {
         class: &impl Fn(usize) -> (bool, bool),
         rows: impl Iterator<Item = usize>,
     ) -> Option<Vec<Self>> {
-        let mut index: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
-        let mut ties: Vec<Self> = Vec::new();
+        let (_, mut ties) = Self::gather(
+            confidence,
+            correct,
+            unit,
+            class,
+            rows,
+            rustc_hash::FxHashMap::default(),
+            Vec::new(),
+        )?;
+        ties.sort_unstable_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        Some(ties)
+    }
+
+    /// [`Tie::by_hashing`] over every row, on all cores: each part of the
+    /// rows gathers its own ties, merged in order (the parts depend on the
+    /// rows, never on the threads).
+    fn by_hashing_all(
+        confidence: &[f64],
+        correct: &(impl Fn(usize) -> bool + Sync),
+        unit: &(impl Fn(usize) -> Count + Sync),
+        class: &(impl Fn(usize) -> (bool, bool) + Sync),
+    ) -> Option<Vec<Self>> {
+        type Gathered = Option<(rustc_hash::FxHashMap<u64, usize>, Vec<Tie>)>;
+        let mut gathered: Gathered = crate::core::stats::fold_ranges(
+            confidence.len(),
+            Self::MAX_HASHED * (std::mem::size_of::<Self>() + 16),
+            || Some(Default::default()),
+            |acc: &mut Gathered, rows| {
+                *acc = acc.take().and_then(|(index, ties)| {
+                    Self::gather(confidence, correct, unit, class, rows, index, ties)
+                });
+            },
+            |acc: &mut Gathered, more: Gathered| {
+                *acc = match (acc.take(), more) {
+                    (Some((mut index, mut ties)), Some((_, more))) => {
+                        let mut fits = true;
+                        for t in more {
+                            let Some(k) = Self::slot(&mut index, &mut ties, t.confidence) else {
+                                fits = false;
+                                break;
+                            };
+                            let tie = &mut ties[k];
+                            tie.n += t.n;
+                            tie.rows += t.rows;
+                            tie.right += t.right;
+                            for (a, b) in tie.counts.iter_mut().zip(t.counts) {
+                                *a += b;
+                            }
+                        }
+                        fits.then_some((index, ties))
+                    }
+                    _ => None,
+                };
+            },
+        );
+        let (_, mut ties) = gathered.take()?;
+        ties.sort_unstable_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        Some(ties)
+    }
+
+    /// Adds `rows` to the ties; `None` past [`Tie::MAX_HASHED`] distinct
+    /// confidences.
+    fn gather(
+        confidence: &[f64],
+        correct: &impl Fn(usize) -> bool,
+        unit: &impl Fn(usize) -> Count,
+        class: &impl Fn(usize) -> (bool, bool),
+        rows: impl Iterator<Item = usize>,
+        mut index: rustc_hash::FxHashMap<u64, usize>,
+        mut ties: Vec<Self>,
+    ) -> Option<(rustc_hash::FxHashMap<u64, usize>, Vec<Self>)> {
         for i in rows {
             let c = confidence[i];
             if c.is_nan() {
                 continue;
             }
             // -0.0 and 0.0 are one confidence.
-            let c = c + 0.0;
-            let k = match index.entry(c.to_bits()) {
-                std::collections::hash_map::Entry::Occupied(e) => *e.get(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    if ties.len() == Self::MAX_HASHED {
-                        return None;
-                    }
-                    ties.push(Self::new(c));
-                    *e.insert(ties.len() - 1)
-                }
-            };
+            let k = Self::slot(&mut index, &mut ties, c + 0.0)?;
             ties[k].add(unit(i), correct(i), class(i));
         }
-        ties.sort_unstable_by(|a, b| b.confidence.total_cmp(&a.confidence));
-        Some(ties)
+        Some((index, ties))
+    }
+
+    /// The tie of confidence `c`, made if new; `None` past
+    /// [`Tie::MAX_HASHED`] distinct confidences.
+    fn slot(
+        index: &mut rustc_hash::FxHashMap<u64, usize>,
+        ties: &mut Vec<Self>,
+        c: f64,
+    ) -> Option<usize> {
+        match index.entry(c.to_bits()) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                if ties.len() == Self::MAX_HASHED {
+                    return None;
+                }
+                ties.push(Self::new(c));
+                Some(*e.insert(ties.len() - 1))
+            }
+        }
     }
 
     /// The ties from the highest confidence down, handed to `each` one by
@@ -466,5 +550,40 @@ mod tests {
         // Past the limit, hashing gives way to sorting.
         let distinct: Vec<f64> = (0..=Tie::MAX_HASHED).map(|i| i as f64).collect();
         assert!(Tie::by_hashing(&distinct, &correct, &unit, &class, 0..distinct.len()).is_none());
+    }
+
+    #[test]
+    fn ties_gathered_on_all_cores_equal_ties_gathered_in_one_pass() {
+        // Three parts of rows, confidences each part has and some only
+        // one part has.
+        let rows = 2_600_000_u32;
+        let conf: Vec<f64> = (0..rows)
+            .map(|i| match i % 89 {
+                0 => f64::NAN,
+                1 => -0.0,
+                _ => {
+                    f64::from(((i % 1_009) * 7_919) % 1_009) / 1_009.0
+                        + f64::from(i / 1_000_000) * 0.0001
+                }
+            })
+            .collect();
+        let correct = |i: usize| !i.is_multiple_of(3);
+        let class = |i: usize| (i.is_multiple_of(5), i.is_multiple_of(7));
+        let all = 0..conf.len();
+        let one = Tie::by_hashing(&conf, &correct, &|_| Count::ONE, &class, all.clone()).unwrap();
+        let parts = Tie::by_hashing_all(&conf, &correct, &|_| Count::ONE, &class).unwrap();
+        assert!(one.len() > 2_000);
+        assert_eq!(one.len(), parts.len());
+        for (a, b) in one.iter().zip(&parts) {
+            assert_eq!(a.confidence.to_bits(), b.confidence.to_bits());
+            assert_eq!(
+                (a.n, a.rows, a.right, a.counts),
+                (b.n, b.rows, b.right, b.counts)
+            );
+        }
+        // Distinct confidences past the limit over all parts (43,334 in
+        // each): sorting takes over.
+        let distinct: Vec<f64> = (0..rows).map(|i| f64::from(i / 20)).collect();
+        assert!(Tie::by_hashing_all(&distinct, &correct, &|_| Count::ONE, &class).is_none());
     }
 }
