@@ -258,10 +258,22 @@ impl<'a> SliceKey<'a> {
     /// 100M rows was 800 MB a slice).
     #[must_use]
     pub fn row_groups(&self, ds: &Dataset) -> (Vec<String>, Vec<usize>) {
-        let mut used = vec![false; self.cells];
-        for row in 0..ds.rows() {
-            used[self.cell(row)] = true;
-        }
+        // Which cells have rows, on all cores.
+        let used = crate::core::stats::fold_ranges(
+            ds.rows(),
+            self.cells,
+            || vec![false; self.cells],
+            |used, rows| {
+                for row in rows {
+                    used[self.cell(row)] = true;
+                }
+            },
+            |used, more| {
+                for (u, m) in used.iter_mut().zip(more) {
+                    *u |= m;
+                }
+            },
+        );
         let mut remap = vec![0; self.cells];
         let mut names = Vec::new();
         for (c, _) in used.iter().enumerate().filter(|(_, u)| **u) {
