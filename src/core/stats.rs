@@ -359,6 +359,27 @@ pub fn fold_rows<A: Send>(
     )
 }
 
+/// How many of the rows `0..rows` have each code below `codes`, on all
+/// cores; a code at or past `codes` is counted in a last slot (the rest).
+#[must_use]
+pub fn count_codes(rows: usize, codes: usize, code: impl Fn(usize) -> u32 + Sync) -> Vec<u64> {
+    fold_ranges(
+        rows,
+        (codes + 1) * std::mem::size_of::<u64>(),
+        || vec![0_u64; codes + 1],
+        |counts, range| {
+            for row in range {
+                counts[(code(row) as usize).min(codes)] += 1;
+            }
+        },
+        |counts, more| {
+            for (c, m) in counts.iter_mut().zip(more) {
+                *c += m;
+            }
+        },
+    )
+}
+
 /// [`fold_rows`] handing each part its rows as one range, for a loop that
 /// keeps its accumulator's arrays at hand instead of finding them a row at
 /// a time. The same parts as [`fold_rows`].
@@ -419,6 +440,20 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_counted_over_every_part_with_the_rest_last() {
+        // Three parts of rows; codes 0..5 where 5 and 9 are past the names.
+        let code = |r: usize| [0_u32, 1, 1, 2, 9, 5][r % 6];
+        let counts = count_codes(2_500_000, 5, code);
+        let mut expected = vec![0_u64; 6];
+        for r in 0..2_500_000 {
+            expected[(code(r) as usize).min(5)] += 1;
+        }
+        assert_eq!(counts, expected);
+        assert_eq!(counts.iter().sum::<u64>(), 2_500_000);
+        assert_eq!(count_codes(0, 2, code), vec![0, 0, 0]);
+    }
 
     #[test]
     fn wilson_matches_known_values() {

@@ -77,12 +77,8 @@ fn rgb(c: Color32) -> [u8; 3] {
 }
 
 /// Categories by code: the ten most common named, the rest as "other".
-fn categories(codes: &dyn Fn(usize) -> u32, names: &[String], rows: usize) -> Paint {
-    let mut counts = vec![0u64; names.len() + 1];
-    for r in 0..rows {
-        let c = codes(r) as usize;
-        counts[c.min(names.len())] += 1;
-    }
+fn categories(codes: &(dyn Fn(usize) -> u32 + Sync), names: &[String], rows: usize) -> Paint {
+    let counts = crate::core::stats::count_codes(rows, names.len(), codes);
     let mut order: Vec<usize> = (0..names.len()).filter(|&c| counts[c] > 0).collect();
     order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
     let mut slot = vec![theme::CATEGORIES.len(); names.len() + 1];
