@@ -94,7 +94,7 @@ fn stages(c: &mut Criterion) {
             b.iter(|| pool.install(|| report::build(&ds, &state, &opts)));
         });
         group.bench_function(id("compute: confusion matrix"), |b| {
-            b.iter(|| pool.install(|| ds.confusion()));
+            b.iter(|| pool.install(|| slicewise::core::sample::confusion(&ds)));
         });
         group.bench_function(id("compute: human agreement"), |b| {
             b.iter(|| pool.install(|| human_summary(&ds)));

@@ -153,7 +153,7 @@ impl Summary {
     /// rows), so the load worker computes them, not the window.
     #[must_use]
     pub fn of(ds: &Dataset) -> Self {
-        let confusion = ds.confusion();
+        let confusion = super::sample::confusion(ds);
         let accuracy = super::sample::overall_accuracy(ds, &confusion);
         Self {
             confusion,

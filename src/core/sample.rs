@@ -18,6 +18,7 @@
 //! effective size `R (1 − R) / Var`, so it stays within [0, 1].
 
 use super::dataset::{Bitmap, Dataset};
+use super::metrics::Confusion;
 use super::stats::{Interval, wilson_p};
 
 /// Pseudo-rows at the overall ratio added to each stratum's variance.
@@ -140,14 +141,23 @@ impl Strata {
     }
 }
 
+/// The confusion matrix of every row, each weighing its unit: tallied in
+/// integers without weights ([`Confusion::from_codes`]), summed weight by
+/// weight with them.
+#[must_use]
+pub fn confusion(ds: &Dataset) -> Confusion {
+    if ds.weights.is_none() {
+        Confusion::from_codes(&ds.label, &ds.pred, ds.classes.len())
+    } else {
+        Confusion::weighted(&ds.label, &ds.pred, ds.classes.len(), |r| ds.unit(r))
+    }
+}
+
 /// Overall accuracy with its interval: the stratified one on a stratified
 /// sample (exact when the strata separate errors from correct rows, as the
 /// sample query's do), else the confusion matrix's.
 #[must_use]
-pub fn overall_accuracy(
-    ds: &Dataset,
-    confusion: &super::metrics::Confusion,
-) -> super::metrics::Rate {
+pub fn overall_accuracy(ds: &Dataset, confusion: &Confusion) -> super::metrics::Rate {
     match Strata::of(ds).and_then(|s| s.ratio(|r| !ds.is_error(r), |_| true, false)) {
         Some((value, ci)) => super::metrics::Rate {
             value: Some(value),

@@ -411,19 +411,6 @@ impl Dataset {
         }
     }
 
-    /// The confusion matrix of every row (each weighing its unit).
-    #[must_use]
-    pub fn confusion(&self) -> super::metrics::Confusion {
-        use super::metrics::Confusion;
-        if self.weights.is_none() {
-            Confusion::from_codes(&self.label, &self.pred, self.classes.len())
-        } else {
-            Confusion::weighted(&self.label, &self.pred, self.classes.len(), |r| {
-                self.unit(r)
-            })
-        }
-    }
-
     /// What the rows count for together.
     #[must_use]
     pub fn weigh(&self, rows: impl Iterator<Item = usize>) -> Count {

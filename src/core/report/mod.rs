@@ -393,7 +393,7 @@ pub fn build(
     let (((confusion, human), analysis), label_issues) = rayon::join(
         || {
             rayon::join(
-                || rayon::join(|| ds.confusion(), || human_summary(ds)),
+                || rayon::join(|| super::sample::confusion(ds), || human_summary(ds)),
                 || pos_code.and_then(|p| ScoreAnalysis::compute(ds, p, opts.score_meaning)),
             )
         },

@@ -344,6 +344,44 @@ pub fn count_groups_with(
         .collect()
 }
 
+/// How `row` is decided: whether it is right and, with a positive class,
+/// its (actual, predicted) side. `None` for a row a threshold cannot decide
+/// (it has no score; the loader warns about missing scores). With a
+/// threshold, "right" means the one-vs-rest decision matches the label.
+#[inline]
+fn decided(
+    ds: &Dataset,
+    key: &SliceKey<'_>,
+    positive: Option<u32>,
+    decision: Decision<'_>,
+    row: usize,
+) -> Option<(bool, Option<(bool, bool)>)> {
+    match (positive, decision) {
+        (
+            Some(pos),
+            Decision::Threshold {
+                scores,
+                threshold,
+                per_cell,
+            },
+        ) => {
+            let score = scores[row];
+            if score.is_nan() {
+                return None;
+            }
+            let actual = ds.label[row] == pos;
+            let t = per_cell.map_or(threshold, |ts| ts[key.cell(row)]);
+            let predicted = score >= t;
+            Some((actual == predicted, Some((actual, predicted))))
+        }
+        (Some(pos), Decision::Model) => Some((
+            ds.correct.get(row),
+            Some((ds.label[row] == pos, ds.pred[row] == pos)),
+        )),
+        (None, _) => Some((ds.correct.get(row), None)),
+    }
+}
+
 /// The counts of each cell of `key` over rows of unit weight: each row is
 /// one increment of its cell's tally of its kind (right or wrong, human
 /// label missing, disagreeing or agreeing, and with a positive class its
@@ -366,35 +404,10 @@ fn tally_unweighted(
             Some(false) => 2,
             Some(true) => 4,
         };
-        let (right, sides) = match (positive, decision) {
-            (
-                Some(pos),
-                Decision::Threshold {
-                    scores,
-                    threshold,
-                    per_cell,
-                },
-            ) => {
-                // Decided at a threshold, a row without a score has no
-                // decision: it is left out.
-                let score = scores[row];
-                if score.is_nan() {
-                    return None;
-                }
-                let actual = ds.label[row] == pos;
-                let t = per_cell.map_or(threshold, |ts| ts[key.cell(row)]);
-                let predicted = score >= t;
-                (
-                    actual == predicted,
-                    6 * (2 * usize::from(actual) + usize::from(predicted)),
-                )
-            }
-            (Some(pos), Decision::Model) => (
-                ds.correct.get(row),
-                6 * (2 * usize::from(ds.label[row] == pos) + usize::from(ds.pred[row] == pos)),
-            ),
-            (None, _) => (ds.correct.get(row), 0),
-        };
+        let (right, sides) = decided(ds, key, positive, decision, row)?;
+        let sides = sides.map_or(0, |(actual, predicted)| {
+            6 * (2 * usize::from(actual) + usize::from(predicted))
+        });
         Some(usize::from(right) + human + sides)
     };
     let tallies = crate::core::stats::fold_rows(
@@ -449,46 +462,17 @@ fn sum_weighted(
     decision: Decision<'_>,
 ) -> Vec<GroupCounts> {
     let add = |cells: &mut Vec<GroupCounts>, row: usize| {
-        // Decided at a threshold, a row without a score has no decision: it
-        // is left out (the loader warns about missing scores).
-        if let (Some(_), Decision::Threshold { scores, .. }) = (positive, decision)
-            && scores[row].is_nan()
-        {
+        let Some((right, sides)) = decided(ds, key, positive, decision, row) else {
             return;
-        }
-        let cell = key.cell(row);
-        let c = &mut cells[cell];
+        };
+        let c = &mut cells[key.cell(row)];
         let unit = ds.unit(row);
         c.n += unit;
-        match (positive, decision) {
-            (
-                Some(pos),
-                Decision::Threshold {
-                    scores,
-                    threshold,
-                    per_cell,
-                },
-            ) => {
-                let actual = ds.label[row] == pos;
-                let t = per_cell.map_or(threshold, |ts| ts[cell]);
-                let predicted = scores[row] >= t;
-                c.binary.add(actual, predicted, unit);
-                if actual == predicted {
-                    c.correct += unit;
-                }
-            }
-            (Some(pos), Decision::Model) => {
-                c.binary
-                    .add(ds.label[row] == pos, ds.pred[row] == pos, unit);
-                if ds.correct.get(row) {
-                    c.correct += unit;
-                }
-            }
-            (None, _) => {
-                if ds.correct.get(row) {
-                    c.correct += unit;
-                }
-            }
+        if let Some((actual, predicted)) = sides {
+            c.binary.add(actual, predicted, unit);
+        }
+        if right {
+            c.correct += unit;
         }
         if let Some((labelled, agree)) = ds.human_units(row) {
             c.human_n += labelled;
