@@ -122,7 +122,6 @@ pub fn calibrate(
     if binning == Binning::Uniform {
         // Fixed edges: one pass over the rows (on all cores), no copy of
         // the scores.
-        let outcome = |i| outcome(i);
         let acc = GroupedBins::fill(scores, &outcome, &unit, &|_| 0, 1, bins);
         return acc
             .into_groups()
