@@ -7,7 +7,8 @@
 //! - load: the whole load (reading, decoding, encoding) of the columns the
 //!   report needs, and of every column;
 //! - compute: the whole report on loaded data, and each of its passes over
-//!   the rows (confusion matrix, human agreement, one slice, calibration).
+//!   the rows (confusion matrix, human agreement, one slice, calibration
+//!   overall and per device group, risk–coverage).
 //!
 //! The engine's parallel work runs on a rayon pool of 1 or 2 threads
 //! (`ThreadPool::install`); polars decodes on its own pool, whose size is
@@ -117,6 +118,19 @@ fn stages(c: &mut Criterion) {
                             10,
                             Binning::Uniform,
                             calibration::Basis::TopLabel,
+                        )
+                    })
+                });
+            });
+            group.bench_function(id("compute: risk-coverage"), |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        calibration::RiskCoverage::with_class_at(
+                            conf,
+                            |i| !ds.is_error(i),
+                            |i| ds.unit(i),
+                            |_| (false, false),
+                            &[],
                         )
                     })
                 });

@@ -328,6 +328,10 @@ struct Tie {
     rows: Count,
     right: Count,
     counts: [Count; 3],
+    /// Rows of unit weight (every row without weights), tallied in
+    /// integers until [`Tie::settle`] adds them to the counts: rows, right,
+    /// and the three class counts.
+    ones: [u64; 5],
 }
 
 impl Tie {
@@ -342,11 +346,23 @@ impl Tie {
             rows: Count::ZERO,
             right: Count::ZERO,
             counts: [Count::ZERO; 3],
+            ones: [0; 5],
         }
     }
 
     fn add(&mut self, unit: Count, right: bool, (actual, predicted): (bool, bool)) {
         self.n += 1;
+        if unit == Count::ONE {
+            self.ones[0] += 1;
+            self.ones[1] += u64::from(right);
+            match (actual, predicted) {
+                (true, true) => self.ones[2] += 1,
+                (false, true) => self.ones[3] += 1,
+                (true, false) => self.ones[4] += 1,
+                (false, false) => {}
+            }
+            return;
+        }
         self.rows += unit;
         if right {
             self.right += unit;
@@ -357,6 +373,18 @@ impl Tie {
             (true, false) => self.counts[2] += unit,
             (false, false) => {}
         }
+    }
+
+    /// Adds the rows of unit weight tallied so far to the counts: the
+    /// same counts as adding ones (sums of ones are exact).
+    fn settle(mut self) -> Self {
+        let [rows, right, tp, fp, fn_] = std::mem::take(&mut self.ones);
+        self.rows += Count::unweighted(rows);
+        self.right += Count::unweighted(right);
+        for (c, n) in self.counts.iter_mut().zip([tp, fp, fn_]) {
+            *c += Count::unweighted(n);
+        }
+        self
     }
 
     /// The ties from the highest confidence down, gathered in one pass over
@@ -449,7 +477,7 @@ impl Tie {
             let k = Self::slot(&mut index, &mut ties, c + 0.0)?;
             ties[k].add(unit(i), correct(i), class(i));
         }
-        Some((index, ties))
+        Some((index, ties.into_iter().map(Self::settle).collect()))
     }
 
     /// The tie of confidence `c`, made if new; `None` past
@@ -500,7 +528,7 @@ impl Tie {
             if tie.as_ref().is_some_and(|t| t.confidence != c)
                 && let Some(done) = tie.take()
             {
-                each(done);
+                each(done.settle());
             }
             tie.get_or_insert_with(|| Self::new(c)).add(
                 unit(row as usize),
@@ -509,7 +537,7 @@ impl Tie {
             );
         }
         if let Some(done) = tie {
-            each(done);
+            each(done.settle());
         }
     }
 }
