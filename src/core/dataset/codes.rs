@@ -152,6 +152,17 @@ impl Codes {
         (0..self.len()).map(|r| self.get(r))
     }
 
+    /// `f` of every code, in row order, worked out on all cores.
+    #[must_use]
+    pub fn map_to_u32(&self, f: impl Fn(u32) -> u32 + Sync) -> Vec<u32> {
+        use rayon::prelude::*;
+        match self {
+            Self::U8(v) => v.par_iter().map(|&c| f(u32::from(c))).collect(),
+            Self::U16(v) => v.par_iter().map(|&c| f(u32::from(c))).collect(),
+            Self::U32(v) => v.par_iter().map(|&c| f(c)).collect(),
+        }
+    }
+
     /// The codes as 32-bit numbers.
     #[must_use]
     pub fn to_vec(&self) -> Vec<u32> {

@@ -83,16 +83,13 @@ impl Dict {
     /// The rows' codes with `table` giving the code of each value (the
     /// missing value's code first), as 32-bit numbers.
     pub(super) fn codes_through(&self, missing: u32, table: &[u32]) -> Vec<u32> {
-        self.codes
-            .iter()
-            .map(|c| {
-                if c == 0 {
-                    missing
-                } else {
-                    table[c as usize - 1]
-                }
-            })
-            .collect()
+        self.codes.map_to_u32(|c| {
+            if c == 0 {
+                missing
+            } else {
+                table[c as usize - 1]
+            }
+        })
     }
 
     /// The grouping of a slice column: groups sorted by label (numerically
