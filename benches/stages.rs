@@ -152,6 +152,7 @@ fn stages(c: &mut Criterion) {
                             key.cells(),
                             10,
                             calibration::Basis::TopLabel,
+                            |c| c,
                         )
                     })
                 });

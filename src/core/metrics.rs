@@ -80,18 +80,10 @@ impl Confusion {
         if n_classes > DENSE_CLASSES {
             return Self::weighted(label, pred, n_classes, |_| Count::ONE);
         }
-        let cells = n_classes * n_classes;
-        let tallies = super::stats::fold_rows(
-            label.len().min(pred.len()),
-            cells * std::mem::size_of::<u64>(),
-            || vec![0_u64; cells],
-            |t, row| t[label[row] as usize * n_classes + pred[row] as usize] += 1,
-            |t, more| {
-                for (a, b) in t.iter_mut().zip(more) {
-                    *a += b;
-                }
-            },
-        );
+        let tallies =
+            super::stats::tally(label.len().min(pred.len()), n_classes * n_classes, |row| {
+                Some(label[row] as usize * n_classes + pred[row] as usize)
+            });
         let mut m = Self::new(n_classes);
         for (key, &n) in tallies.iter().enumerate().filter(|(_, n)| **n > 0) {
             m.bump(key / n_classes, key % n_classes, Count::unweighted(n), true);

@@ -359,17 +359,22 @@ pub fn fold_rows<A: Send>(
     )
 }
 
-/// How many of the rows `0..rows` have each code below `codes`, on all
-/// cores; a code at or past `codes` is counted in a last slot (the rest).
+/// How many of the rows `0..rows` fall in each of `slots` slots, on all
+/// cores: `slot` gives a row's (`None`: counted nowhere). Counting rows of
+/// unit weight this way, in integers turned into counts at the end, gives
+/// the sums adding ones would (they are exact) without each row waiting on
+/// the last one's floating-point sum.
 #[must_use]
-pub fn count_codes(rows: usize, codes: usize, code: impl Fn(usize) -> u32 + Sync) -> Vec<u64> {
+pub fn tally(rows: usize, slots: usize, slot: impl Fn(usize) -> Option<usize> + Sync) -> Vec<u64> {
     fold_ranges(
         rows,
-        (codes + 1) * std::mem::size_of::<u64>(),
-        || vec![0_u64; codes + 1],
+        slots.saturating_mul(std::mem::size_of::<u64>()),
+        || vec![0_u64; slots],
         |counts, range| {
             for row in range {
-                counts[(code(row) as usize).min(codes)] += 1;
+                if let Some(s) = slot(row) {
+                    counts[s] += 1;
+                }
             }
         },
         |counts, more| {
@@ -442,17 +447,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_counted_over_every_part_with_the_rest_last() {
-        // Three parts of rows; codes 0..5 where 5 and 9 are past the names.
-        let code = |r: usize| [0_u32, 1, 1, 2, 9, 5][r % 6];
-        let counts = count_codes(2_500_000, 5, code);
-        let mut expected = vec![0_u64; 6];
+    fn rows_are_tallied_over_every_part() {
+        // Three parts of rows; slots 0..5, and rows counted nowhere.
+        let slot = |r: usize| [Some(0), Some(1), Some(1), Some(2), None, Some(4)][r % 6];
+        let counts = tally(2_500_000, 5, slot);
+        let mut expected = vec![0_u64; 5];
         for r in 0..2_500_000 {
-            expected[(code(r) as usize).min(5)] += 1;
+            if let Some(s) = slot(r) {
+                expected[s] += 1;
+            }
         }
         assert_eq!(counts, expected);
-        assert_eq!(counts.iter().sum::<u64>(), 2_500_000);
-        assert_eq!(count_codes(0, 2, code), vec![0, 0, 0]);
+        assert_eq!(counts.iter().sum::<u64>(), 2_500_000 / 6 * 5 + 2);
+        assert_eq!(tally(0, 2, slot), vec![0, 0]);
     }
 
     #[test]

@@ -313,21 +313,10 @@ pub fn human_summary(ds: &Dataset) -> Option<HumanSummary> {
 fn human_tallies(ds: &Dataset) -> (Vec<Count>, Vec<Count>) {
     let k = ds.classes.len();
     // Per true class: [labelled and disagreeing, agreeing].
-    let tallies = crate::core::stats::fold_rows(
-        ds.rows(),
-        2 * k * std::mem::size_of::<u64>(),
-        || vec![0_u64; 2 * k],
-        |t, row| {
-            if let Some(agree) = ds.human_correct(row) {
-                t[2 * ds.label[row] as usize + usize::from(agree)] += 1;
-            }
-        },
-        |t, more| {
-            for (a, b) in t.iter_mut().zip(more) {
-                *a += b;
-            }
-        },
-    );
+    let tallies = crate::core::stats::tally(ds.rows(), 2 * k, |row| {
+        ds.human_correct(row)
+            .map(|agree| 2 * ds.label[row] as usize + usize::from(agree))
+    });
     tallies
         .chunks_exact(2)
         .map(|c| (Count::unweighted(c[0] + c[1]), Count::unweighted(c[1])))

@@ -283,18 +283,28 @@ fn group_scores(
     let group = |row: usize| of_cell[key.cell(row)];
     let n = names.len();
     let calibrations = inputs.map(|(scores, outcome, basis)| {
-        calibration::by_group(scores, outcome, |i| ds.unit(i), group, n, bins, *basis)
+        // Only the errors of each group are kept, not its diagram.
+        calibration::by_group(
+            scores,
+            outcome,
+            |i| ds.unit(i),
+            group,
+            n,
+            bins,
+            *basis,
+            |c| (c.ece, c.ece_ci, c.mce, c.brier),
+        )
     });
     let losses = probas::group_losses(ds, group, n);
     (0..n)
         .map(|gi| {
-            let c = calibrations.as_ref().map(|c| &c[gi]);
+            let c = calibrations.as_ref().map(|c| c[gi]);
             let (log_loss, proba_brier) = losses[gi];
             GroupScores {
-                ece: c.and_then(|c| c.ece),
-                ece_ci: c.and_then(|c| c.ece_ci),
-                mce: c.and_then(|c| c.mce),
-                brier: c.and_then(|c| c.brier),
+                ece: c.and_then(|c| c.0),
+                ece_ci: c.and_then(|c| c.1),
+                mce: c.and_then(|c| c.2),
+                brier: c.and_then(|c| c.3),
                 log_loss,
                 proba_brier,
             }
@@ -381,7 +391,7 @@ impl ScorePanels {
                     basis,
                 );
                 let per_group = per_named(groups.as_ref(), |group, n| {
-                    calibration::by_group(&scores, &outcome, unit, group, n, key.bins, basis)
+                    calibration::by_group(&scores, &outcome, unit, group, n, key.bins, basis, |c| c)
                 });
                 (overall, per_group)
             });

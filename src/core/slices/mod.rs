@@ -394,38 +394,26 @@ fn tally_unweighted(
     positive: Option<u32>,
     decision: Decision<'_>,
 ) -> Vec<GroupCounts> {
-    // Kinds: bit 0 right, then the human state (0 none, 1 disagrees,
-    // 2 agrees) times 2, then with a positive class (actual, predicted)
-    // times 6.
-    let kinds = if positive.is_some() { 24 } else { 6 };
+    // Kinds: bit 0 right; then the human state (0 none, 1 disagrees,
+    // 2 agrees; only with human labels) times 2; then with a positive class
+    // the side (2 actual + predicted) times 2 × the human states.
+    let humans = if ds.human.is_some() { 3 } else { 1 };
+    let kinds = 2 * humans * if positive.is_some() { 4 } else { 1 };
     let kind = |row: usize| -> Option<usize> {
         let human = match ds.human_correct(row) {
             None => 0,
-            Some(false) => 2,
-            Some(true) => 4,
+            Some(false) => 1,
+            Some(true) => 2,
         };
         let (right, sides) = decided(ds, key, positive, decision, row)?;
-        let sides = sides.map_or(0, |(actual, predicted)| {
-            6 * (2 * usize::from(actual) + usize::from(predicted))
+        let side = sides.map_or(0, |(actual, predicted)| {
+            2 * usize::from(actual) + usize::from(predicted)
         });
-        Some(usize::from(right) + human + sides)
+        Some(usize::from(right) + 2 * human + 2 * humans * side)
     };
-    let tallies = crate::core::stats::fold_rows(
-        ds.rows(),
-        key.cells()
-            .saturating_mul(kinds * std::mem::size_of::<u64>()),
-        || vec![0_u64; key.cells() * kinds],
-        |tallies, row| {
-            if let Some(k) = kind(row) {
-                tallies[key.cell(row) * kinds + k] += 1;
-            }
-        },
-        |tallies, more| {
-            for (t, m) in tallies.iter_mut().zip(more) {
-                *t += m;
-            }
-        },
-    );
+    let tallies = crate::core::stats::tally(ds.rows(), key.cells() * kinds, |row| {
+        kind(row).map(|k| key.cell(row) * kinds + k)
+    });
     tallies
         .chunks_exact(kinds)
         .map(|cell| {
@@ -436,7 +424,7 @@ fn tally_unweighted(
                 if k % 2 == 1 {
                     c.correct += unit;
                 }
-                match (k % 6) / 2 {
+                match (k / 2) % humans {
                     1 => c.human_n += unit,
                     2 => {
                         c.human_n += unit;
@@ -445,8 +433,8 @@ fn tally_unweighted(
                     _ => {}
                 }
                 if positive.is_some() {
-                    let sides = k / 6;
-                    c.binary.add(sides >= 2, sides % 2 == 1, unit);
+                    let side = k / (2 * humans);
+                    c.binary.add(side >= 2, side % 2 == 1, unit);
                 }
             }
             c

@@ -78,7 +78,10 @@ fn rgb(c: Color32) -> [u8; 3] {
 
 /// Categories by code: the ten most common named, the rest as "other".
 fn categories(codes: &(dyn Fn(usize) -> u32 + Sync), names: &[String], rows: usize) -> Paint {
-    let counts = crate::core::stats::count_codes(rows, names.len(), codes);
+    // Each category's rows, the codes past the names (missing) last.
+    let counts = crate::core::stats::tally(rows, names.len() + 1, |r| {
+        Some((codes(r) as usize).min(names.len()))
+    });
     let mut order: Vec<usize> = (0..names.len()).filter(|&c| counts[c] > 0).collect();
     order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
     let mut slot = vec![theme::CATEGORIES.len(); names.len() + 1];
