@@ -348,7 +348,10 @@ pub fn count_groups_with(
 /// its (actual, predicted) side. `None` for a row a threshold cannot decide
 /// (it has no score; the loader warns about missing scores). With a
 /// threshold, "right" means the one-vs-rest decision matches the label.
-#[inline]
+// Not inlined by itself, it cost a fifth of a slice's pass (one slice at
+// 10M rows: 78 ms against 64-72 ms inlined, one thread).
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn decided(
     ds: &Dataset,
     key: &SliceKey<'_>,
