@@ -97,11 +97,29 @@ pub(super) fn csv_options(delimiter: u8, decimal_comma: bool) -> CsvReadOptions 
         )
 }
 
-pub(super) fn categorical(name: &str) -> DataType {
-    DataType::from_categories(Categories::random(
-        PlSmallStr::from(name),
-        CategoricalPhysical::U32,
-    ))
+/// How a read keeps the text columns the load turns into codes (labels,
+/// predictions, slice values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Text {
+    /// Polars' string views, for a read encoded block by block: 16 bytes a
+    /// value while its block lives, and a sixth faster to parse than
+    /// categories, whose shared dictionary is a locked hash map.
+    Views,
+    /// Categorical codes, 4 bytes a value, for a file held whole (a part of
+    /// a folder).
+    Categories,
+}
+
+impl Text {
+    fn dtype(self, name: &str) -> DataType {
+        match self {
+            Self::Views => DataType::String,
+            Self::Categories => DataType::from_categories(Categories::random(
+                PlSmallStr::from(name),
+                CategoricalPhysical::U32,
+            )),
+        }
+    }
 }
 
 /// How a CSV file is parsed, found from its first rows: delimiter, decimal
@@ -122,6 +140,7 @@ fn plan(
     path: &Path,
     opts: &LoadOptions,
     retyped: &[(PlSmallStr, DataType)],
+    text: Text,
 ) -> Result<CsvPlan, LoadError> {
     let head = read_head(path)?;
     let delimiter = sniff_delimiter(&head);
@@ -198,14 +217,15 @@ fn plan(
     }
     let roles = detect_roles(path, &columns, opts)?;
 
-    // The full read parses discrete columns straight into categorical codes
-    // (4 bytes a row instead of a string), numbers as f64.
+    // The full read parses discrete columns as `text` says (views for a
+    // read block by block, categorical codes for a file held whole),
+    // numbers as f64.
     let mut schema = Schema::with_capacity(columns.len());
     for ((name, dtype), clean) in sample.schema().iter().zip(&columns) {
         let chosen =
             if *clean == roles.label || *clean == roles.pred || roles.human.as_ref() == Some(clean)
             {
-                categorical(clean)
+                text.dtype(clean)
             } else if roles.id.as_ref() == Some(clean) {
                 if dtype.is_integer() {
                     DataType::Int64
@@ -217,7 +237,7 @@ fn plan(
             } else if dtype.is_primitive_numeric() || roles.score.as_ref() == Some(clean) {
                 DataType::Float64
             } else {
-                categorical(clean)
+                text.dtype(clean)
             };
         schema.with_column(name.clone(), chosen);
     }
@@ -246,7 +266,7 @@ pub(super) type Blocks<'a> =
 /// header put in front of each), handing each parsed block to `each` with
 /// the share of the file read and, for the first block of an attempt, the
 /// roles: a column typed from the first rows that holds text further down
-/// is read as text (or categories) and, when blocks were handed on already,
+/// is read as `text` and, when blocks were handed on already,
 /// the file is read again from the start (once per such column at most).
 ///
 /// # Errors
@@ -254,6 +274,7 @@ pub(super) type Blocks<'a> =
 pub(super) fn read_batches(
     path: &Path,
     opts: &LoadOptions,
+    text: Text,
     each: &mut Blocks<'_>,
 ) -> Result<Roles, LoadError> {
     let size = std::fs::metadata(path)
@@ -267,7 +288,7 @@ pub(super) fn read_batches(
             mut schema,
             roles,
             projection,
-        } = plan(path, opts, &retyped)?;
+        } = plan(path, opts, &retyped, text)?;
         let fail = |e: &PolarsError| {
             diagnose_csv(path, delimiter).unwrap_or_else(|| polars_error(path, e))
         };
@@ -294,9 +315,9 @@ pub(super) fn read_batches(
                 match result {
                     Ok(df) => break df,
                     Err(e) => {
-                        let text = [records.header.as_slice(), &block].concat();
+                        let lines = [records.header.as_slice(), &block].concat();
                         let Some((name, dtype)) =
-                            retype(&schema, &roles, &text, delimiter, decimal_comma)
+                            retype(&schema, &roles, &lines, delimiter, decimal_comma, text)
                         else {
                             return Err(fail(&e));
                         };
@@ -325,10 +346,11 @@ pub(super) fn read_batches(
 }
 
 /// A whole CSV file as one frame, with its roles (a part of a folder,
-/// whose blocks are stacked).
+/// whose blocks are stacked): text columns as categorical codes, 4 bytes a
+/// value where views would take 16.
 pub(super) fn read_whole(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, Roles), LoadError> {
     let mut all: Option<DataFrame> = None;
-    let roles = read_batches(path, opts, &mut |df, _, first| {
+    let roles = read_batches(path, opts, Text::Categories, &mut |df, _, first| {
         match (&mut all, first) {
             (Some(stack), None) => {
                 stack
@@ -347,18 +369,18 @@ pub(super) fn read_whole(path: &Path, opts: &LoadOptions) -> Result<(DataFrame, 
     Ok((df, roles))
 }
 
-/// The column of a block (`text`, header included) whose values do not fit
-/// the type the schema gives it, and the type to read it as instead (text
-/// for ids, categories otherwise); `None` when every typed column fits or
-/// the one that does not is read as categories already. Decided from the
-/// values: the block's typed columns are read as text and each is converted
-/// to its type, strictly, as polars would.
+/// The column of a block (`lines`, header included) whose values do not
+/// fit the type the schema gives it, and the type to read it as instead
+/// (text for ids, `text`'s type otherwise); `None` when every typed column
+/// fits. Decided from the values: the block's typed columns are read as
+/// text and each is converted to its type, strictly, as polars would.
 fn retype(
     schema: &Schema,
     roles: &Roles,
-    text: &[u8],
+    lines: &[u8],
     delimiter: u8,
     decimal_comma: bool,
+    text: Text,
 ) -> Option<(PlSmallStr, DataType)> {
     let typed: Vec<(&PlSmallStr, &DataType)> = schema
         .iter()
@@ -372,7 +394,7 @@ fn retype(
     let frame = csv_options(delimiter, decimal_comma)
         .with_schema(Some(Arc::new(as_text)))
         .with_columns(Some(columns))
-        .into_reader_with_file_handle(std::io::Cursor::new(text.to_vec()))
+        .into_reader_with_file_handle(std::io::Cursor::new(lines.to_vec()))
         .finish()
         .ok()?;
     let (name, _) = typed.into_iter().find(|(name, dtype)| {
@@ -384,7 +406,7 @@ fn retype(
     let fallback = if roles.id.as_deref() == Some(name.as_str()) {
         DataType::String
     } else {
-        categorical(name)
+        text.dtype(name)
     };
     Some((name.clone(), fallback))
 }

@@ -248,7 +248,7 @@ fn load_csv(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, LoadE
     pipeline::pipelined(
         path,
         |hand_on| {
-            csv::read_batches(path, opts, &mut |df, done, first| {
+            csv::read_batches(path, opts, csv::Text::Views, &mut |df, done, first| {
                 hand_on((df, done, first.cloned()))
             })
         },
@@ -703,7 +703,7 @@ pub fn read_columns(
             Ok(())
         }
         InputFormat::Csv => {
-            csv::read_batches(path, &opts, &mut |df, done, first| {
+            csv::read_batches(path, &opts, csv::Text::Views, &mut |df, done, first| {
                 each(df, done, first.is_some())
             })?;
             Ok(())
