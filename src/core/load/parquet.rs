@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use polars::prelude::{DataFrame, ParquetReader, SerReader};
+use polars::prelude::{DataFrame, ParallelStrategy, ParquetReader, SerReader};
 
 use super::{io_error, polars_error};
 use crate::core::error::LoadError;
@@ -118,18 +118,21 @@ pub(super) fn read_batches(
         .get_metadata()
         .map_err(|e| parquet_error(path, &e))?
         .clone();
+    // Each batch's first row, rows and row groups.
     let mut ranges = Vec::new();
-    let (mut start, mut len) = (0, 0);
+    let (mut start, mut len, mut groups) = (0, 0, 0);
     for group in &metadata.row_groups {
         len += group.num_rows();
+        groups += 1;
         if len >= batch_rows.unwrap_or(BATCH_ROWS).max(1) {
-            ranges.push((start, len));
+            ranges.push((start, len, groups));
             start += len;
             len = 0;
+            groups = 0;
         }
     }
     if len > 0 || ranges.is_empty() {
-        ranges.push((start, len));
+        ranges.push((start, len, groups));
     }
     let (names, _) = columns_and_rows(path)?;
     let left_out = unreadable(path, columns.map_or(&names, |c| c));
@@ -147,12 +150,23 @@ pub(super) fn read_batches(
     };
     #[allow(clippy::cast_precision_loss)]
     let total = metadata.num_rows.max(1) as f64;
-    for (start, len) in ranges {
+    let columns = projection.as_ref().map_or(names.len(), Vec::len);
+    for (start, len, groups) in ranges {
         let mut reader = open()?;
         reader.set_metadata(metadata.clone());
+        // Polars decodes row groups side by side when the file has more
+        // than columns or threads, and a batch's one or two row groups then
+        // took one thread: a batch of few row groups decodes its columns
+        // side by side instead.
+        let parallel = if groups > columns || groups > rayon::current_num_threads() {
+            ParallelStrategy::RowGroups
+        } else {
+            ParallelStrategy::Columns
+        };
         let df = reader
             .with_columns(projection.clone())
             .with_slice(Some((start, len)))
+            .read_parallel(parallel)
             .finish()
             .map_err(|e| parquet_error(path, &e))?;
         #[allow(clippy::cast_precision_loss)]
