@@ -239,6 +239,10 @@ impl<'a> SliceKey<'a> {
     #[must_use]
     #[inline]
     pub fn cell(&self, row: usize) -> usize {
+        // One column (its stride is 1): its code, without the loop.
+        if let [only] = self.groupings.as_slice() {
+            return only.codes.get(row) as usize;
+        }
         self.groupings
             .iter()
             .zip(&self.strides)
