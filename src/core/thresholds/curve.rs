@@ -234,7 +234,7 @@ impl ScoreCurve {
 }
 
 /// Maps a non-NaN score to an integer with the same order (0.0 and -0.0 equal).
-fn sort_key(s: f64) -> u64 {
+pub(super) fn sort_key(s: f64) -> u64 {
     let bits = (s + 0.0).to_bits();
     if bits >> 63 == 1 {
         !bits
@@ -244,7 +244,7 @@ fn sort_key(s: f64) -> u64 {
 }
 
 /// The inverse of [`sort_key`].
-fn from_sort_key(k: u64) -> f64 {
+pub(super) fn from_sort_key(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 

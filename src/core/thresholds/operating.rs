@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::Op;
+use super::curve::{from_sort_key, sort_key};
 
 /// The threshold that reproduces the model's predictions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -49,34 +50,15 @@ fn roundest_in(lo: f64, hi: f64) -> Option<(f64, u32)> {
 #[allow(clippy::float_cmp)] // runs of exactly equal scores; the cut is a data value
 pub fn model_threshold(
     scores: &[f64],
-    predicted: impl Fn(usize) -> bool,
+    predicted: impl Fn(usize) -> bool + Sync,
 ) -> Option<ModelThreshold> {
-    let mut rows: Vec<(f64, bool)> = Vec::with_capacity(scores.len());
-    let mut missing = 0u64;
-    for (i, &s) in scores.iter().enumerate() {
-        if s.is_nan() {
-            missing += 1;
-        } else {
-            rows.push((s, predicted(i)));
-        }
-    }
-    if rows.is_empty() {
+    let missing = scores.iter().filter(|s| s.is_nan()).count() as u64;
+    let values: Vec<(f64, u64, u64)> = match hashed_counts(scores, &predicted) {
+        Some(values) => values,
+        None => sorted_counts(scores, &predicted),
+    };
+    if values.is_empty() {
         return None;
-    }
-    rows.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    // Distinct values ascending with (predicted positive, predicted negative).
-    let mut values: Vec<(f64, u64, u64)> = Vec::new();
-    for (s, p) in rows {
-        match values.last_mut() {
-            Some(last) if last.0 == s => {
-                if p {
-                    last.1 += 1;
-                } else {
-                    last.2 += 1;
-                }
-            }
-            _ => values.push((s, u64::from(p), u64::from(!p))),
-        }
     }
     // Split j: positive from values[j] up (j = len: nothing positive).
     // Disagreements = positives below the split + negatives at or above it.
@@ -117,11 +99,99 @@ pub fn model_threshold(
     })
 }
 
+/// Most distinct scores [`hashed_counts`] counts before it gives way to
+/// sorting.
+const MAX_HASHED: usize = 1 << 16;
+
+/// The distinct scores ascending, each with its rows predicted positive and
+/// negative, counted by hashing on all cores (a score column of a few
+/// decimals has a few thousand values); `None` past [`MAX_HASHED`]
+/// distinct scores.
+fn hashed_counts(
+    scores: &[f64],
+    predicted: &(impl Fn(usize) -> bool + Sync),
+) -> Option<Vec<(f64, u64, u64)>> {
+    type Counts = Option<rustc_hash::FxHashMap<u64, [u64; 2]>>;
+    let counts: Counts = crate::core::stats::fold_ranges(
+        scores.len(),
+        MAX_HASHED * 32,
+        || Some(rustc_hash::FxHashMap::default()),
+        |acc: &mut Counts, rows| {
+            let Some(map) = acc else { return };
+            for i in rows {
+                let s = scores[i];
+                if s.is_nan() {
+                    continue;
+                }
+                map.entry(sort_key(s)).or_default()[usize::from(!predicted(i))] += 1;
+                if map.len() > MAX_HASHED {
+                    *acc = None;
+                    return;
+                }
+            }
+        },
+        |acc, more| match (acc.as_mut(), more) {
+            (Some(map), Some(more)) => {
+                for (key, [p, n]) in more {
+                    let c = map.entry(key).or_default();
+                    c[0] += p;
+                    c[1] += n;
+                }
+            }
+            _ => *acc = None,
+        },
+    );
+    let mut values: Vec<(u64, [u64; 2])> = counts?.into_iter().collect();
+    values.sort_unstable_by_key(|v| v.0);
+    Some(
+        values
+            .into_iter()
+            .map(|(key, [p, n])| (from_sort_key(key), p, n))
+            .collect(),
+    )
+}
+
+/// [`hashed_counts`] by sorting each side's scores (as order-preserving
+/// integers, on all cores) and merging them: any number of distinct scores.
+fn sorted_counts(
+    scores: &[f64],
+    predicted: &(impl Fn(usize) -> bool + Sync),
+) -> Vec<(f64, u64, u64)> {
+    use rayon::prelude::*;
+    let keys = |positive: bool| -> Vec<u64> {
+        let mut keys: Vec<u64> = (0..scores.len())
+            .into_par_iter()
+            .filter(|&i| !scores[i].is_nan() && predicted(i) == positive)
+            .map(|i| sort_key(scores[i]))
+            .collect();
+        keys.par_sort_unstable();
+        keys
+    };
+    let (pos, neg) = rayon::join(|| keys(true), || keys(false));
+    let mut values = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while let Some(key) = match (pos.get(i), neg.get(j)) {
+        (Some(&a), Some(&b)) => Some(a.min(b)),
+        (Some(&k), None) | (None, Some(&k)) => Some(k),
+        (None, None) => None,
+    } {
+        let (from_i, from_j) = (i, j);
+        while pos.get(i) == Some(&key) {
+            i += 1;
+        }
+        while neg.get(j) == Some(&key) {
+            j += 1;
+        }
+        values.push((from_sort_key(key), (i - from_i) as u64, (j - from_j) as u64));
+    }
+    values
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn fit(scores: &[f64], cut: impl Fn(f64) -> bool) -> ModelThreshold {
+    fn fit(scores: &[f64], cut: impl Fn(f64) -> bool + Sync) -> ModelThreshold {
         model_threshold(scores, |i| cut(scores[i])).unwrap()
     }
 
@@ -169,5 +239,31 @@ mod tests {
         let m = fit(&[0.1, 0.2], |_| false);
         assert_eq!((m.value, m.op, m.disagreements), (0.2, Op::Above, 0));
         assert!(model_threshold(&[f64::NAN], |_| true).is_none());
+    }
+
+    #[test]
+    #[allow(clippy::cast_precision_loss)]
+    fn hashing_and_sorting_count_the_same_distinct_scores() {
+        // A few thousand distinct scores (with -0.0 beside 0.0, and missing
+        // ones) over 2.5M rows: several parts, hashed.
+        let n = 2_500_000_usize;
+        let scores: Vec<f64> = (0..n)
+            .map(|i| match i % 1000 {
+                0 => f64::NAN,
+                1 => -0.0,
+                2 => 0.0,
+                _ => ((i * 7919) % 4001) as f64 / 4000.0,
+            })
+            .collect();
+        let predicted = |i: usize| (i * 31) % 7 < 3;
+        let hashed = hashed_counts(&scores, &predicted).unwrap();
+        assert_eq!(hashed, sorted_counts(&scores, &predicted));
+        assert_eq!(hashed.len(), 4001);
+        let total: u64 = hashed.iter().map(|v| v.1 + v.2).sum();
+        assert_eq!(total, (n - n / 1000) as u64);
+        // Past the limit, hashing gives way to sorting.
+        let distinct: Vec<f64> = (0..=MAX_HASHED).map(|i| i as f64).collect();
+        assert!(hashed_counts(&distinct, &predicted).is_none());
+        assert_eq!(sorted_counts(&distinct, &predicted).len(), MAX_HASHED + 1);
     }
 }
