@@ -63,16 +63,35 @@ impl ScoreCurve {
                 (keys, Some(rows))
             }
         };
+        let mut curve = Self {
+            units: weights
+                .is_some_and(|w| w.fractional)
+                .then(|| (Vec::new(), Vec::new())),
+            ..Self::default()
+        };
+        // Without weights, the distinct scores with their positives and
+        // negatives are counted by hashing, on all cores, where there are
+        // few enough (sorting 10M keys per class took one core).
+        if weights.is_none()
+            && let Some(distinct) = distinct_counts(scores, &|_| true, &|r| actual[r])
+        {
+            let (mut tp, mut fp) = (Count::ZERO, Count::ZERO);
+            for &(key, [p, n]) in distinct.iter().rev() {
+                tp += Count::unweighted(p);
+                fp += Count::unweighted(n);
+                curve.tps.push(tp.w);
+                curve.fps.push(fp.w);
+                curve.thresholds.push(from_sort_key(key));
+            }
+            curve.positives = tp;
+            curve.negatives = fp;
+            return curve;
+        }
         let (pos, pos_rows) = sorted(true);
         let (neg, neg_rows) = sorted(false);
-        let fractional = weights.is_some_and(|w| w.fractional);
         let unit = |rows: &Option<Vec<u32>>, i: usize| match (weights, rows) {
             (Some(w), Some(rows)) => Count::of_weight(w.values[rows[i] as usize], w.fractional),
             _ => Count::ONE,
-        };
-        let mut curve = Self {
-            units: fractional.then(|| (Vec::new(), Vec::new())),
-            ..Self::default()
         };
         let (mut i, mut j) = (pos.len(), neg.len());
         let (mut tp, mut fp) = (Count::ZERO, Count::ZERO);
@@ -233,6 +252,55 @@ impl ScoreCurve {
     }
 }
 
+/// Most distinct scores [`distinct_counts`] counts before it gives way to
+/// sorting.
+pub(super) const MAX_HASHED: usize = 1 << 16;
+
+/// The distinct scores of the kept rows with a score, as ascending
+/// [`sort_key`]s, each with its rows on the `side` and off it, counted by
+/// hashing on all cores (a score of a few decimals has a few thousand
+/// values); `None` past [`MAX_HASHED`] distinct scores, where sorting is
+/// the way.
+pub(super) fn distinct_counts(
+    scores: &[f64],
+    keep: &(impl Fn(usize) -> bool + Sync),
+    side: &(impl Fn(usize) -> bool + Sync),
+) -> Option<Vec<(u64, [u64; 2])>> {
+    type Counts = Option<rustc_hash::FxHashMap<u64, [u64; 2]>>;
+    let counts: Counts = crate::core::stats::fold_ranges(
+        scores.len(),
+        MAX_HASHED * 32,
+        || Some(rustc_hash::FxHashMap::default()),
+        |acc: &mut Counts, rows| {
+            let Some(map) = acc else { return };
+            for i in rows {
+                let s = scores[i];
+                if s.is_nan() || !keep(i) {
+                    continue;
+                }
+                map.entry(sort_key(s)).or_default()[usize::from(!side(i))] += 1;
+                if map.len() > MAX_HASHED {
+                    *acc = None;
+                    return;
+                }
+            }
+        },
+        |acc, more| match (acc.as_mut(), more) {
+            (Some(map), Some(more)) => {
+                for (key, [on, off]) in more {
+                    let c = map.entry(key).or_default();
+                    c[0] += on;
+                    c[1] += off;
+                }
+            }
+            _ => *acc = None,
+        },
+    );
+    let mut distinct: Vec<(u64, [u64; 2])> = counts?.into_iter().collect();
+    distinct.sort_unstable_by_key(|d| d.0);
+    Some(distinct)
+}
+
 /// Maps a non-NaN score to an integer with the same order (0.0 and -0.0 equal).
 pub(super) fn sort_key(s: f64) -> u64 {
     let bits = (s + 0.0).to_bits();
@@ -382,5 +450,31 @@ mod tests {
                 p.threshold
             );
         }
+    }
+
+    #[test]
+    #[allow(clippy::cast_precision_loss)]
+    fn hashed_distinct_scores_give_the_sorted_curve() {
+        // 2.5M rows of a few thousand distinct scores (some missing, -0.0
+        // beside 0.0): hashed. Weights of one take the sorting path.
+        let n = 2_500_000_usize;
+        let scores: Vec<f64> = (0..n)
+            .map(|i| match i % 1000 {
+                0 => f64::NAN,
+                1 => -0.0,
+                2 => 0.0,
+                _ => ((i * 7919) % 4001) as f64 / 4000.0,
+            })
+            .collect();
+        let actual: Vec<bool> = (0..n).map(|i| (i * 31) % 7 < 3).collect();
+        let ones = Weights {
+            column: "w".to_string(),
+            values: vec![1.0; n],
+            fractional: false,
+        };
+        let hashed = ScoreCurve::new(&actual, &scores);
+        assert_eq!(hashed, ScoreCurve::weighted(&actual, &scores, Some(&ones)));
+        assert_eq!(hashed.thresholds.len(), 4001);
+        assert!((hashed.positives.w + hashed.negatives.w - (n - n / 1000) as f64).abs() < 0.5);
     }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::Op;
-use super::curve::{from_sort_key, sort_key};
+use super::curve::{distinct_counts, from_sort_key, sort_key};
 
 /// The threshold that reproduces the model's predictions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -53,8 +53,11 @@ pub fn model_threshold(
     predicted: impl Fn(usize) -> bool + Sync,
 ) -> Option<ModelThreshold> {
     let missing = scores.iter().filter(|s| s.is_nan()).count() as u64;
-    let values: Vec<(f64, u64, u64)> = match hashed_counts(scores, &predicted) {
-        Some(values) => values,
+    let values: Vec<(f64, u64, u64)> = match distinct_counts(scores, &|_| true, &predicted) {
+        Some(distinct) => distinct
+            .into_iter()
+            .map(|(key, [p, n])| (from_sort_key(key), p, n))
+            .collect(),
         None => sorted_counts(scores, &predicted),
     };
     if values.is_empty() {
@@ -99,60 +102,9 @@ pub fn model_threshold(
     })
 }
 
-/// Most distinct scores [`hashed_counts`] counts before it gives way to
-/// sorting.
-const MAX_HASHED: usize = 1 << 16;
-
-/// The distinct scores ascending, each with its rows predicted positive and
-/// negative, counted by hashing on all cores (a score column of a few
-/// decimals has a few thousand values); `None` past [`MAX_HASHED`]
-/// distinct scores.
-fn hashed_counts(
-    scores: &[f64],
-    predicted: &(impl Fn(usize) -> bool + Sync),
-) -> Option<Vec<(f64, u64, u64)>> {
-    type Counts = Option<rustc_hash::FxHashMap<u64, [u64; 2]>>;
-    let counts: Counts = crate::core::stats::fold_ranges(
-        scores.len(),
-        MAX_HASHED * 32,
-        || Some(rustc_hash::FxHashMap::default()),
-        |acc: &mut Counts, rows| {
-            let Some(map) = acc else { return };
-            for i in rows {
-                let s = scores[i];
-                if s.is_nan() {
-                    continue;
-                }
-                map.entry(sort_key(s)).or_default()[usize::from(!predicted(i))] += 1;
-                if map.len() > MAX_HASHED {
-                    *acc = None;
-                    return;
-                }
-            }
-        },
-        |acc, more| match (acc.as_mut(), more) {
-            (Some(map), Some(more)) => {
-                for (key, [p, n]) in more {
-                    let c = map.entry(key).or_default();
-                    c[0] += p;
-                    c[1] += n;
-                }
-            }
-            _ => *acc = None,
-        },
-    );
-    let mut values: Vec<(u64, [u64; 2])> = counts?.into_iter().collect();
-    values.sort_unstable_by_key(|v| v.0);
-    Some(
-        values
-            .into_iter()
-            .map(|(key, [p, n])| (from_sort_key(key), p, n))
-            .collect(),
-    )
-}
-
-/// [`hashed_counts`] by sorting each side's scores (as order-preserving
-/// integers, on all cores) and merging them: any number of distinct scores.
+/// The distinct scores ascending with their rows predicted positive and
+/// negative, by sorting each side's scores (as order-preserving integers, on
+/// all cores) and merging them: any number of distinct scores.
 fn sorted_counts(
     scores: &[f64],
     predicted: &(impl Fn(usize) -> bool + Sync),
@@ -189,6 +141,7 @@ fn sorted_counts(
 
 #[cfg(test)]
 mod tests {
+    use super::super::curve::MAX_HASHED;
     use super::*;
 
     fn fit(scores: &[f64], cut: impl Fn(f64) -> bool + Sync) -> ModelThreshold {
@@ -256,14 +209,18 @@ mod tests {
             })
             .collect();
         let predicted = |i: usize| (i * 31) % 7 < 3;
-        let hashed = hashed_counts(&scores, &predicted).unwrap();
+        let hashed: Vec<(f64, u64, u64)> = distinct_counts(&scores, &|_| true, &predicted)
+            .unwrap()
+            .into_iter()
+            .map(|(key, [p, n])| (from_sort_key(key), p, n))
+            .collect();
         assert_eq!(hashed, sorted_counts(&scores, &predicted));
         assert_eq!(hashed.len(), 4001);
         let total: u64 = hashed.iter().map(|v| v.1 + v.2).sum();
         assert_eq!(total, (n - n / 1000) as u64);
         // Past the limit, hashing gives way to sorting.
         let distinct: Vec<f64> = (0..=MAX_HASHED).map(|i| i as f64).collect();
-        assert!(hashed_counts(&distinct, &predicted).is_none());
+        assert!(distinct_counts(&distinct, &|_| true, &predicted).is_none());
         assert_eq!(sorted_counts(&distinct, &predicted).len(), MAX_HASHED + 1);
     }
 }
