@@ -458,14 +458,7 @@ mod tests {
         // 2.5M rows of a few thousand distinct scores (some missing, -0.0
         // beside 0.0): hashed. Weights of one take the sorting path.
         let n = 2_500_000_usize;
-        let scores: Vec<f64> = (0..n)
-            .map(|i| match i % 1000 {
-                0 => f64::NAN,
-                1 => -0.0,
-                2 => 0.0,
-                _ => ((i * 7919) % 4001) as f64 / 4000.0,
-            })
-            .collect();
+        let scores = super::super::tests::few_distinct_scores(n);
         let actual: Vec<bool> = (0..n).map(|i| (i * 31) % 7 < 3).collect();
         let ones = Weights {
             column: "w".to_string(),

@@ -400,3 +400,20 @@ impl GroupCurves {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// `n` scores of 4,001 distinct values (0, 1/4000, … 1), every
+    /// thousandth missing, with -0.0 beside 0.0: hashed, not sorted.
+    #[allow(clippy::cast_precision_loss)]
+    pub(super) fn few_distinct_scores(n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| match i % 1000 {
+                0 => f64::NAN,
+                1 => -0.0,
+                2 => 0.0,
+                _ => ((i * 7919) % 4001) as f64 / 4000.0,
+            })
+            .collect()
+    }
+}

@@ -200,14 +200,7 @@ mod tests {
         // A few thousand distinct scores (with -0.0 beside 0.0, and missing
         // ones) over 2.5M rows: several parts, hashed.
         let n = 2_500_000_usize;
-        let scores: Vec<f64> = (0..n)
-            .map(|i| match i % 1000 {
-                0 => f64::NAN,
-                1 => -0.0,
-                2 => 0.0,
-                _ => ((i * 7919) % 4001) as f64 / 4000.0,
-            })
-            .collect();
+        let scores = super::super::tests::few_distinct_scores(n);
         let predicted = |i: usize| (i * 31) % 7 < 3;
         let hashed: Vec<(f64, u64, u64)> = distinct_counts(&scores, &|_| true, &predicted)
             .unwrap()
