@@ -132,7 +132,7 @@ pub fn ui(
                             ui.strong("MCE");
                             ui.strong("Brier");
                             ui.end_row();
-                            for (name, c) in groups {
+                            for (name, c) in groups.iter().take(super::SHOWN_GROUPS) {
                                 ui.label(name);
                                 ui.label(count(c.rows));
                                 ui.label(pct(c.ece, 1))
@@ -142,6 +142,7 @@ pub fn ui(
                                 ui.end_row();
                             }
                         });
+                    super::more_groups(ui, groups.len());
                 }
             });
     });

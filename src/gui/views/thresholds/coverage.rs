@@ -138,7 +138,7 @@ pub fn ui(
                             ui.strong("coverage");
                             ui.strong("accuracy");
                             ui.end_row();
-                            for (name, rc) in groups {
+                            for (name, rc) in groups.iter().take(super::SHOWN_GROUPS) {
                                 let (k, c, a) = rc.at(*t);
                                 ui.label(name);
                                 ui.label(count(k));
@@ -147,6 +147,7 @@ pub fn ui(
                                 ui.end_row();
                             }
                         });
+                    super::more_groups(ui, groups.len());
                 }
             });
     });

@@ -174,7 +174,13 @@ fn groups_ui(ui: &mut Ui, m: &mut Moving, g: &GroupCurves, range: (f64, f64), in
             ui.strong("false neg. rate");
             ui.strong("selection rate");
             ui.end_row();
-            for (i, (values, c)) in g.groups.iter().zip(&counts).enumerate() {
+            for (i, (values, c)) in g
+                .groups
+                .iter()
+                .zip(&counts)
+                .enumerate()
+                .take(super::SHOWN_GROUPS)
+            {
                 ui.label(values.join(" & "));
                 if m.per_group {
                     let (lo, hi) = range;
@@ -195,4 +201,5 @@ fn groups_ui(ui: &mut Ui, m: &mut Moving, g: &GroupCurves, range: (f64, f64), in
                 ui.end_row();
             }
         });
+    super::more_groups(ui, g.groups.len());
 }
