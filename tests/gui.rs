@@ -1232,6 +1232,46 @@ fn the_thresholds_view_opens_at_the_model_threshold_with_the_confusion_counts() 
 }
 
 #[test]
+fn the_thresholds_view_is_not_per_slice_of_a_column_of_user_ids() {
+    // A first slice column of 1,500 user ids, then one of two devices.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("label,pred,score,user,device\n");
+    for i in 0..3000 {
+        let (label, pred) = if i % 7 == 0 { ("a", "b") } else { ("a", "a") };
+        let device = if i % 2 == 0 { "phone" } else { "laptop" };
+        let score = f64::from(i % 100) / 100.0;
+        csv += &[
+            label,
+            pred,
+            &score.to_string(),
+            &format!("u{}", i % 1500),
+            device,
+        ]
+        .join(",");
+        csv.push('\n');
+    }
+    let data = common::write(dir.path(), "users.csv", &csv);
+    let mut harness = open(&data);
+    harness.key_press(Key::F8);
+    settle(&mut harness);
+    let view = &harness.state().views().unwrap().thresholds;
+    assert_eq!(view.column.as_deref(), Some("device"));
+    // Chosen anyway, its tables list the first 1,000 groups and say so.
+    harness.state_mut().views_mut().unwrap().thresholds.column = Some("user".to_string());
+    assert!(step_until(&mut harness, |h| h
+        .query_by_label("group")
+        .is_some()));
+    // Groups in the column's order: u0, u1, u10, u100, … u999 last.
+    harness.get_by_label("u0");
+    assert!(harness.query_by_label("u999").is_none());
+    assert!(
+        harness
+            .query_by_label_contains("The first 1000 of 1500 groups")
+            .is_some()
+    );
+}
+
+#[test]
 fn risk_coverage_keeps_every_row_at_the_lowest_confidence() {
     let dir = tempfile::tempdir().unwrap();
     // Three classes and a confidence with six decimals: the slider shows
