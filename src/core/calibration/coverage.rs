@@ -189,14 +189,15 @@ impl RiskCoverage {
     ) -> Vec<Self> {
         use rayon::prelude::*;
         let exact = exact_order(exact_at);
-        let curve = |rows: &[u32]| {
-            let rows = rows.iter().map(|&r| r as usize);
+        // A group's curve has no class counts.
+        let curve = |rows: &mut dyn Iterator<Item = usize>| {
+            let rows: Vec<usize> = rows.collect();
             Self::curve(
                 confidence,
                 &correct,
                 &unit,
                 &|_| (false, false),
-                rows,
+                rows.into_iter(),
                 &exact,
             )
         };
@@ -207,7 +208,7 @@ impl RiskCoverage {
         {
             return (0..groups)
                 .into_par_iter()
-                .map(|g| curve(members.of_group(g)))
+                .map(|g| curve(&mut members.of_group(g).iter().map(|&r| r as usize)))
                 .collect();
         }
         // Past 2^32 − 1 rows: lists of 64-bit row numbers.
@@ -217,17 +218,7 @@ impl RiskCoverage {
         }
         members
             .par_iter()
-            .map(|m| {
-                let rows = m.iter().copied();
-                Self::curve(
-                    confidence,
-                    &correct,
-                    &unit,
-                    &|_| (false, false),
-                    rows,
-                    &exact,
-                )
-            })
+            .map(|m| curve(&mut m.iter().copied()))
             .collect()
     }
 
