@@ -1266,7 +1266,7 @@ fn the_thresholds_view_is_not_per_slice_of_a_column_of_user_ids() {
     assert!(harness.query_by_label("u999").is_none());
     assert!(
         harness
-            .query_by_label_contains("The first 1000 of 1500 groups")
+            .query_by_label_contains("The first 1,000 of 1,500 groups")
             .is_some()
     );
 }

@@ -73,7 +73,7 @@ impl ScoreCurve {
         // negatives are counted by hashing, on all cores, where there are
         // few enough (sorting 10M keys per class took one core).
         if weights.is_none()
-            && let Some(distinct) = distinct_counts(scores, &|_| true, &|r| actual[r])
+            && let Some(distinct) = distinct_counts(scores, &|r| actual[r])
         {
             let (mut tp, mut fp) = (Count::ZERO, Count::ZERO);
             for &(key, [p, n]) in distinct.iter().rev() {
@@ -256,14 +256,13 @@ impl ScoreCurve {
 /// sorting.
 pub(super) const MAX_HASHED: usize = 1 << 16;
 
-/// The distinct scores of the kept rows with a score, as ascending
+/// The distinct scores of the rows with a score, as ascending
 /// [`sort_key`]s, each with its rows on the `side` and off it, counted by
 /// hashing on all cores (a score of a few decimals has a few thousand
 /// values); `None` past [`MAX_HASHED`] distinct scores, where sorting is
 /// the way.
 pub(super) fn distinct_counts(
     scores: &[f64],
-    keep: &(impl Fn(usize) -> bool + Sync),
     side: &(impl Fn(usize) -> bool + Sync),
 ) -> Option<Vec<(u64, [u64; 2])>> {
     type Counts = Option<rustc_hash::FxHashMap<u64, [u64; 2]>>;
@@ -275,7 +274,7 @@ pub(super) fn distinct_counts(
             let Some(map) = acc else { return };
             for i in rows {
                 let s = scores[i];
-                if s.is_nan() || !keep(i) {
+                if s.is_nan() {
                     continue;
                 }
                 map.entry(sort_key(s)).or_default()[usize::from(!side(i))] += 1;

@@ -52,8 +52,11 @@ pub fn model_threshold(
     scores: &[f64],
     predicted: impl Fn(usize) -> bool + Sync,
 ) -> Option<ModelThreshold> {
-    let missing = scores.iter().filter(|s| s.is_nan()).count() as u64;
-    let values: Vec<(f64, u64, u64)> = match distinct_counts(scores, &|_| true, &predicted) {
+    let missing = {
+        use rayon::prelude::*;
+        scores.par_iter().filter(|s| s.is_nan()).count() as u64
+    };
+    let values: Vec<(f64, u64, u64)> = match distinct_counts(scores, &predicted) {
         Some(distinct) => distinct
             .into_iter()
             .map(|(key, [p, n])| (from_sort_key(key), p, n))
@@ -202,7 +205,7 @@ mod tests {
         let n = 2_500_000_usize;
         let scores = super::super::tests::few_distinct_scores(n);
         let predicted = |i: usize| (i * 31) % 7 < 3;
-        let hashed: Vec<(f64, u64, u64)> = distinct_counts(&scores, &|_| true, &predicted)
+        let hashed: Vec<(f64, u64, u64)> = distinct_counts(&scores, &predicted)
             .unwrap()
             .into_iter()
             .map(|(key, [p, n])| (from_sort_key(key), p, n))
@@ -213,7 +216,7 @@ mod tests {
         assert_eq!(total, (n - n / 1000) as u64);
         // Past the limit, hashing gives way to sorting.
         let distinct: Vec<f64> = (0..=MAX_HASHED).map(|i| i as f64).collect();
-        assert!(distinct_counts(&distinct, &|_| true, &predicted).is_none());
+        assert!(distinct_counts(&distinct, &predicted).is_none());
         assert_eq!(sorted_counts(&distinct, &predicted).len(), MAX_HASHED + 1);
     }
 }

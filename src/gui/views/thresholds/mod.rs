@@ -17,6 +17,7 @@ use egui::{RichText, Ui};
 use super::{AppView, computing_ui};
 use crate::core::calibration::{Binning, DEFAULT_BINS};
 use crate::core::dataset::Dataset;
+use crate::core::render::count;
 use crate::core::report::resolve_positive;
 use crate::core::report::{ScorePanels, ScorePanelsKey};
 use crate::core::thresholds::{Op, ScoreMeaning};
@@ -36,7 +37,9 @@ pub(super) const SHOWN_GROUPS: usize = 1000;
 fn more_groups(ui: &mut Ui, groups: usize) {
     if groups > SHOWN_GROUPS {
         ui.weak(format!(
-            "The first {SHOWN_GROUPS} of {groups} groups: choose a column of fewer groups to see them all, or run `slicewise report FILE --by COLUMN --format json`."
+            "The first {} of {} groups: choose a column of fewer groups to see them all, or run: slicewise report FILE --by COLUMN --format json",
+            count(SHOWN_GROUPS),
+            count(groups)
         ));
     }
 }
