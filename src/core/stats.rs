@@ -462,6 +462,122 @@ pub fn fold_ranges<A: Send>(
     acc
 }
 
+/// Most distinct keys [`Distinct::gather`] and [`distinct`] hash before
+/// they give way (sorting the rows is then the way): 65,536, the values of
+/// a score of four decimals and more.
+pub const MAX_DISTINCT: usize = 1 << 16;
+
+/// Maps a non-NaN score to an integer with the same order (0.0 and -0.0
+/// are one key), so that scores can be hashed and sorted as integers.
+#[must_use]
+pub fn sort_key(s: f64) -> u64 {
+    let bits = (s + 0.0).to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// The inverse of [`sort_key`].
+#[must_use]
+pub fn from_sort_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// The rows of each distinct key (a score's [`sort_key`]), folded into one
+/// value per key in one pass over the rows, without moving them: a score
+/// of a few decimals has a few thousand values, and hashing them beats
+/// sorting millions of rows.
+pub struct Distinct<V>(rustc_hash::FxHashMap<u64, V>);
+
+impl<V> Default for Distinct<V> {
+    fn default() -> Self {
+        Self(rustc_hash::FxHashMap::default())
+    }
+}
+
+impl<V> Distinct<V> {
+    /// Folds `rows` in: `key` gives a row's key (`None`: skipped), `new` a
+    /// new key's value, `add` adds a row to its key's value. `false` past
+    /// [`MAX_DISTINCT`] keys (the table is then incomplete).
+    #[must_use]
+    pub fn gather(
+        &mut self,
+        rows: impl Iterator<Item = usize>,
+        key: impl Fn(usize) -> Option<u64>,
+        new: impl Fn(u64) -> V,
+        mut add: impl FnMut(&mut V, usize),
+    ) -> bool {
+        for i in rows {
+            let Some(k) = key(i) else { continue };
+            let v = self.0.entry(k).or_insert_with(|| new(k));
+            add(v, i);
+            if self.0.len() > MAX_DISTINCT {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The keys with their values, keys ascending.
+    #[must_use]
+    pub fn sorted(self) -> Vec<(u64, V)> {
+        let mut all: Vec<(u64, V)> = self.0.into_iter().collect();
+        all.sort_unstable_by_key(|e| e.0);
+        all
+    }
+}
+
+/// [`Distinct::gather`] over the rows `0..rows` on all cores: each part of
+/// the rows (the parts of [`fold_ranges`]) hashes its own keys, `settle`
+/// finishes each of its values, and the parts are merged in order with
+/// `merge` (the parts depend on the rows, never on the threads). Keys
+/// ascending; `None` past [`MAX_DISTINCT`] keys.
+#[must_use]
+pub fn distinct<V: Send>(
+    rows: usize,
+    key: impl Fn(usize) -> Option<u64> + Sync,
+    new: impl Fn(u64) -> V + Sync,
+    add: impl Fn(&mut V, usize) + Sync,
+    settle: impl Fn(&mut V) + Sync,
+    merge: impl Fn(&mut V, V),
+) -> Option<Vec<(u64, V)>> {
+    type Part<V> = Option<Distinct<V>>;
+    let part: Part<V> = fold_ranges(
+        rows,
+        // A table entry: the key, its value and the table's own byte.
+        MAX_DISTINCT * (std::mem::size_of::<(u64, V)>() + 8),
+        || Some(Distinct::default()),
+        |acc: &mut Part<V>, range| {
+            if let Some(table) = acc {
+                if table.gather(range, &key, &new, &add) {
+                    table.0.values_mut().for_each(&settle);
+                } else {
+                    *acc = None;
+                }
+            }
+        },
+        |acc: &mut Part<V>, more: Part<V>| match (acc.as_mut(), more) {
+            (Some(table), Some(more)) => {
+                for (k, v) in more.0 {
+                    match table.0.entry(k) {
+                        std::collections::hash_map::Entry::Occupied(mut e) => merge(e.get_mut(), v),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(v);
+                        }
+                    }
+                }
+                if table.0.len() > MAX_DISTINCT {
+                    *acc = None;
+                }
+            }
+            _ => *acc = None,
+        },
+    );
+    part.map(Distinct::sorted)
+}
+
 /// A generator seeded with `seed`.
 #[must_use]
 pub fn rng(seed: u64) -> Rng {
@@ -490,6 +606,55 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_keys_keep_the_order_of_scores() {
+        let xs = [-3.5, -1e-300, -0.0, 0.0, 1e-300, 0.25, 7.0, f64::INFINITY];
+        for w in xs.windows(2) {
+            assert!(sort_key(w[0]) <= sort_key(w[1]), "{} vs {}", w[0], w[1]);
+        }
+        assert_eq!(sort_key(-0.0), sort_key(0.0));
+        for x in xs {
+            assert_eq!(from_sort_key(sort_key(x)).to_bits(), (x + 0.0).to_bits());
+        }
+    }
+
+    #[test]
+    fn distinct_keys_are_counted_over_every_part() {
+        // 2.5M rows over three parts, 1,000 keys and rows with none.
+        let key = |r: usize| (r % 7 != 3).then_some((r * 7919 % 1000) as u64);
+        let counts = distinct(
+            2_500_000,
+            key,
+            |_| 0_u64,
+            |c, _| *c += 1,
+            |_| {},
+            |c, m| *c += m,
+        )
+        .expect("1,000 keys");
+        let mut expected = std::collections::BTreeMap::new();
+        for r in 0..2_500_000 {
+            if let Some(k) = key(r) {
+                *expected.entry(k).or_insert(0_u64) += 1;
+            }
+        }
+        assert_eq!(counts, expected.into_iter().collect::<Vec<_>>());
+        // One table over the same rows gives the same.
+        let mut one = Distinct::default();
+        assert!(one.gather(0..2_500_000, key, |_| 0_u64, |c, _| *c += 1));
+        assert_eq!(one.sorted(), counts);
+        // Exactly MAX_DISTINCT keys fit, in one part or in three; one more does not.
+        let count = |rows, key: &(dyn Fn(usize) -> Option<u64> + Sync)| {
+            distinct(rows, key, |_| 0_u64, |c, _| *c += 1, |_| {}, |c, m| *c += m)
+        };
+        for rows in [MAX_DISTINCT, 2_500_000] {
+            let fits = count(rows, &|r| Some((r % MAX_DISTINCT) as u64));
+            assert_eq!(fits.map(|d| d.len()), Some(MAX_DISTINCT));
+        }
+        let past = |r: usize| Some((r % (MAX_DISTINCT + 1)) as u64);
+        assert!(count(2_500_000, &past).is_none());
+        assert!(!Distinct::default().gather(0..=MAX_DISTINCT, past, |_| 0_u64, |c, _| *c += 1));
+    }
 
     #[test]
     fn rows_are_tallied_over_every_part() {

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::core::stats::Count;
+use crate::core::stats::{Count, Distinct, from_sort_key, sort_key};
 
 /// The risk–coverage curve: at each distinct confidence from the top, the
 /// share of rows kept (confidence at or above it) and their accuracy; with
@@ -359,10 +359,6 @@ struct Tie {
 }
 
 impl Tie {
-    /// Most distinct confidences gathered by hashing before sorting the rows
-    /// instead.
-    const MAX_HASHED: usize = 1 << 16;
-
     fn new(confidence: f64) -> Self {
         Self {
             confidence,
@@ -411,9 +407,30 @@ impl Tie {
         self
     }
 
+    /// A confidence's key in a [`Distinct`] table (`None`: no confidence).
+    fn key(c: f64) -> Option<u64> {
+        (!c.is_nan()).then(|| sort_key(c))
+    }
+
+    /// The ties of a [`Distinct`] table, from the highest confidence down.
+    fn descending(ties: Vec<(u64, Self)>) -> Vec<Self> {
+        ties.into_iter().rev().map(|(_, t)| t).collect()
+    }
+
+    /// Adds another part's tie of the same confidence.
+    fn merge(&mut self, more: Self) {
+        self.n += more.n;
+        self.rows += more.rows;
+        self.right += more.right;
+        for (a, b) in self.counts.iter_mut().zip(more.counts) {
+            *a += b;
+        }
+    }
+
     /// The ties from the highest confidence down, gathered in one pass over
     /// the rows without moving them (scores rounded to a few decimals, a
-    /// cube's binned scores); `None` past [`Tie::MAX_HASHED`] distinct values.
+    /// cube's binned scores); `None` past [`crate::core::stats::MAX_DISTINCT`]
+    /// distinct values.
     fn by_hashing(
         confidence: &[f64],
         correct: &impl Fn(usize) -> bool,
@@ -421,106 +438,38 @@ impl Tie {
         class: &impl Fn(usize) -> (bool, bool),
         rows: impl Iterator<Item = usize>,
     ) -> Option<Vec<Self>> {
-        let (_, mut ties) = Self::gather(
-            confidence,
-            correct,
-            unit,
-            class,
+        let mut table = Distinct::default();
+        let fits = table.gather(
             rows,
-            rustc_hash::FxHashMap::default(),
-            Vec::new(),
-        )?;
-        ties.sort_unstable_by(|a, b| b.confidence.total_cmp(&a.confidence));
-        Some(ties)
+            |i| Self::key(confidence[i]),
+            |k| Self::new(from_sort_key(k)),
+            |t: &mut Self, i| t.add(unit(i), correct(i), class(i)),
+        );
+        fits.then(|| {
+            Self::descending(table.sorted())
+                .into_iter()
+                .map(Self::settle)
+                .collect()
+        })
     }
 
-    /// [`Tie::by_hashing`] over every row, on all cores: each part of the
-    /// rows gathers its own ties, merged in order (the parts depend on the
-    /// rows, never on the threads).
+    /// [`Tie::by_hashing`] over every row, on all cores (see
+    /// [`crate::core::stats::distinct`]).
     fn by_hashing_all(
         confidence: &[f64],
         correct: &(impl Fn(usize) -> bool + Sync),
         unit: &(impl Fn(usize) -> Count + Sync),
         class: &(impl Fn(usize) -> (bool, bool) + Sync),
     ) -> Option<Vec<Self>> {
-        type Gathered = Option<(rustc_hash::FxHashMap<u64, usize>, Vec<Tie>)>;
-        let mut gathered: Gathered = crate::core::stats::fold_ranges(
+        let ties = crate::core::stats::distinct(
             confidence.len(),
-            Self::MAX_HASHED * (std::mem::size_of::<Self>() + 16),
-            || Some(Default::default()),
-            |acc: &mut Gathered, rows| {
-                *acc = acc.take().and_then(|(index, ties)| {
-                    Self::gather(confidence, correct, unit, class, rows, index, ties)
-                });
-            },
-            |acc: &mut Gathered, more: Gathered| {
-                *acc = match (acc.take(), more) {
-                    (Some((mut index, mut ties)), Some((_, more))) => {
-                        let mut fits = true;
-                        for t in more {
-                            let Some(k) = Self::slot(&mut index, &mut ties, t.confidence) else {
-                                fits = false;
-                                break;
-                            };
-                            let tie = &mut ties[k];
-                            tie.n += t.n;
-                            tie.rows += t.rows;
-                            tie.right += t.right;
-                            for (a, b) in tie.counts.iter_mut().zip(t.counts) {
-                                *a += b;
-                            }
-                        }
-                        fits.then_some((index, ties))
-                    }
-                    _ => None,
-                };
-            },
-        );
-        let (_, mut ties) = gathered.take()?;
-        ties.sort_unstable_by(|a, b| b.confidence.total_cmp(&a.confidence));
-        Some(ties)
-    }
-
-    /// Adds `rows` to the ties; `None` past [`Tie::MAX_HASHED`] distinct
-    /// confidences.
-    fn gather(
-        confidence: &[f64],
-        correct: &impl Fn(usize) -> bool,
-        unit: &impl Fn(usize) -> Count,
-        class: &impl Fn(usize) -> (bool, bool),
-        rows: impl Iterator<Item = usize>,
-        mut index: rustc_hash::FxHashMap<u64, usize>,
-        mut ties: Vec<Self>,
-    ) -> Option<(rustc_hash::FxHashMap<u64, usize>, Vec<Self>)> {
-        for i in rows {
-            let c = confidence[i];
-            if c.is_nan() {
-                continue;
-            }
-            // -0.0 and 0.0 are one confidence.
-            let k = Self::slot(&mut index, &mut ties, c + 0.0)?;
-            ties[k].add(unit(i), correct(i), class(i));
-        }
-        Some((index, ties.into_iter().map(Self::settle).collect()))
-    }
-
-    /// The tie of confidence `c`, made if new; `None` past
-    /// [`Tie::MAX_HASHED`] distinct confidences.
-    fn slot(
-        index: &mut rustc_hash::FxHashMap<u64, usize>,
-        ties: &mut Vec<Self>,
-        c: f64,
-    ) -> Option<usize> {
-        match index.entry(c.to_bits()) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                if ties.len() == Self::MAX_HASHED {
-                    return None;
-                }
-                ties.push(Self::new(c));
-                Some(*e.insert(ties.len() - 1))
-            }
-        }
+            |i| Self::key(confidence[i]),
+            |k| Self::new(from_sort_key(k)),
+            |t: &mut Self, i| t.add(unit(i), correct(i), class(i)),
+            |t| *t = t.settle(),
+            Self::merge,
+        )?;
+        Some(Self::descending(ties))
     }
 
     /// The ties from the highest confidence down, handed to `each` one by
@@ -569,6 +518,7 @@ impl Tie {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::stats::MAX_DISTINCT;
 
     #[test]
     #[allow(clippy::cast_precision_loss)]
@@ -600,7 +550,7 @@ mod tests {
             }
         }
         // Past the limit, hashing gives way to sorting.
-        let distinct: Vec<f64> = (0..=Tie::MAX_HASHED).map(|i| i as f64).collect();
+        let distinct: Vec<f64> = (0..=MAX_DISTINCT).map(|i| i as f64).collect();
         assert!(Tie::by_hashing(&distinct, &correct, &unit, &class, 0..distinct.len()).is_none());
     }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::Op;
 use crate::core::dataset::Weights;
 use crate::core::metrics::BinaryCounts;
-use crate::core::stats::Count;
+use crate::core::stats::{Count, from_sort_key, sort_key};
 
 /// Cumulative false and true positives at each distinct score, descending
 /// (scikit-learn's `_binary_clf_curve`), computed with one sort; every
@@ -252,67 +252,26 @@ impl ScoreCurve {
     }
 }
 
-/// Most distinct scores [`distinct_counts`] counts before it gives way to
-/// sorting.
-pub(super) const MAX_HASHED: usize = 1 << 16;
-
 /// The distinct scores of the rows with a score, as ascending
 /// [`sort_key`]s, each with its rows on the `side` and off it, counted by
-/// hashing on all cores (a score of a few decimals has a few thousand
-/// values); `None` past [`MAX_HASHED`] distinct scores, where sorting is
-/// the way.
+/// hashing on all cores (see [`crate::core::stats::distinct`]); `None`
+/// past [`crate::core::stats::MAX_DISTINCT`] distinct scores, where
+/// sorting is the way.
 pub(super) fn distinct_counts(
     scores: &[f64],
     side: &(impl Fn(usize) -> bool + Sync),
 ) -> Option<Vec<(u64, [u64; 2])>> {
-    type Counts = Option<rustc_hash::FxHashMap<u64, [u64; 2]>>;
-    let counts: Counts = crate::core::stats::fold_ranges(
+    crate::core::stats::distinct(
         scores.len(),
-        MAX_HASHED * 32,
-        || Some(rustc_hash::FxHashMap::default()),
-        |acc: &mut Counts, rows| {
-            let Some(map) = acc else { return };
-            for i in rows {
-                let s = scores[i];
-                if s.is_nan() {
-                    continue;
-                }
-                map.entry(sort_key(s)).or_default()[usize::from(!side(i))] += 1;
-                if map.len() > MAX_HASHED {
-                    *acc = None;
-                    return;
-                }
-            }
+        |i| (!scores[i].is_nan()).then(|| sort_key(scores[i])),
+        |_| [0; 2],
+        |c: &mut [u64; 2], i| c[usize::from(!side(i))] += 1,
+        |_| {},
+        |c, [on, off]| {
+            c[0] += on;
+            c[1] += off;
         },
-        |acc, more| match (acc.as_mut(), more) {
-            (Some(map), Some(more)) => {
-                for (key, [on, off]) in more {
-                    let c = map.entry(key).or_default();
-                    c[0] += on;
-                    c[1] += off;
-                }
-            }
-            _ => *acc = None,
-        },
-    );
-    let mut distinct: Vec<(u64, [u64; 2])> = counts?.into_iter().collect();
-    distinct.sort_unstable_by_key(|d| d.0);
-    Some(distinct)
-}
-
-/// Maps a non-NaN score to an integer with the same order (0.0 and -0.0 equal).
-pub(super) fn sort_key(s: f64) -> u64 {
-    let bits = (s + 0.0).to_bits();
-    if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | (1 << 63)
-    }
-}
-
-/// The inverse of [`sort_key`].
-pub(super) fn from_sort_key(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+    )
 }
 
 /// A ROC curve: false and true positive rates at decreasing thresholds; the
@@ -422,18 +381,6 @@ mod tests {
         let pr = pr_curve(&actual, &scores).unwrap();
         assert_eq!(pr.recall, vec![1.0, 1.0, 0.5, 0.5, 0.0]);
         assert_eq!(pr.thresholds, vec![0.1, 0.35, 0.4, 0.8]);
-    }
-
-    #[test]
-    fn sort_keys_keep_the_order_of_scores() {
-        let xs = [-3.5, -1e-300, -0.0, 0.0, 1e-300, 0.25, 7.0, f64::INFINITY];
-        for w in xs.windows(2) {
-            assert!(sort_key(w[0]) <= sort_key(w[1]), "{} vs {}", w[0], w[1]);
-        }
-        assert_eq!(sort_key(-0.0), sort_key(0.0));
-        for x in xs {
-            assert_eq!(from_sort_key(sort_key(x)).to_bits(), (x + 0.0).to_bits());
-        }
     }
 
     #[test]

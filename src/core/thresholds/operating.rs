@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use super::Op;
-use super::curve::{distinct_counts, from_sort_key, sort_key};
+use super::curve::distinct_counts;
+use crate::core::stats::{from_sort_key, sort_key};
 
 /// The threshold that reproduces the model's predictions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -144,8 +145,8 @@ fn sorted_counts(
 
 #[cfg(test)]
 mod tests {
-    use super::super::curve::MAX_HASHED;
     use super::*;
+    use crate::core::stats::MAX_DISTINCT;
 
     fn fit(scores: &[f64], cut: impl Fn(f64) -> bool + Sync) -> ModelThreshold {
         model_threshold(scores, |i| cut(scores[i])).unwrap()
@@ -215,8 +216,8 @@ mod tests {
         let total: u64 = hashed.iter().map(|v| v.1 + v.2).sum();
         assert_eq!(total, (n - n / 1000) as u64);
         // Past the limit, hashing gives way to sorting.
-        let distinct: Vec<f64> = (0..=MAX_HASHED).map(|i| i as f64).collect();
+        let distinct: Vec<f64> = (0..=MAX_DISTINCT).map(|i| i as f64).collect();
         assert!(distinct_counts(&distinct, &predicted).is_none());
-        assert_eq!(sorted_counts(&distinct, &predicted).len(), MAX_HASHED + 1);
+        assert_eq!(sorted_counts(&distinct, &predicted).len(), MAX_DISTINCT + 1);
     }
 }
