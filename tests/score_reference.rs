@@ -193,7 +193,9 @@ fn at_the_model_threshold_every_count_equals_the_confusion_matrix_and_the_slices
     // Per group: the Slices view.
     let slices =
         SliceAnalysis::compute(&ds, &["race".to_string()], Some(positive), 0, None).unwrap();
-    let curves = a.group_curves(&ds, &["race".to_string()]).unwrap();
+    let curves = a
+        .group_curves(&ds, &["race".to_string()], usize::MAX)
+        .unwrap();
     let counts = curves.counts(m.value, m.op, None);
     for (g, c) in slices.groups.iter().zip(&counts) {
         assert_eq!(&g.counts.binary, c, "group {}", g.name());
@@ -289,4 +291,73 @@ fn the_thresholds_view_calibrates_each_group_as_the_report_does() {
         assert_eq!(name, &g.name());
         assert_eq!(c.ece, scores.ece, "{name}");
     }
+}
+
+#[test]
+fn the_thresholds_view_computes_the_first_thousand_groups_as_the_report_does() {
+    use slicewise::core::calibration::Binning;
+    use slicewise::core::report::{ScorePanels, ScorePanelsKey};
+    use std::fmt::Write;
+    // 4,500 rows of 1,500 users: the view computes the first 1,000 groups
+    // of the column (a column of 865,000 took 100 s and 2.2 GB).
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("label,pred,score,user\n");
+    for i in 0..4500_u32 {
+        let label = if i % 3 == 0 { "yes" } else { "no" };
+        let score = f64::from(i * 37 % 101) / 100.0;
+        let pred = if score >= 0.5 { "yes" } else { "no" };
+        writeln!(csv, "{label},{pred},{score},u{:04}", i % 1500).unwrap();
+    }
+    let ds = common::load(&common::write(dir.path(), "users.csv", &csv));
+    let opts = ReportOptions {
+        by: vec![vec!["user".to_string()]],
+        ..ReportOptions::default()
+    };
+    let r = report::build(&ds, &Annotations::new(&ds), &opts).unwrap();
+    let panels = |meaning| {
+        ScorePanels::compute(
+            &ds,
+            &ScorePanelsKey {
+                class: ds.class_code("yes").unwrap(),
+                meaning: Some(meaning),
+                column: Some("user".to_string()),
+                bins: calibration::DEFAULT_BINS,
+                binning: Binning::Uniform,
+            },
+        )
+    };
+    // Read as the positive class's score: curves and calibration; as the
+    // confidence in the prediction: risk-coverage.
+    let (panels, confidence) = (
+        panels(ScoreMeaning::Positive),
+        panels(ScoreMeaning::Confidence),
+    );
+    assert_eq!((panels.groups, confidence.groups), (1500, 1500));
+    let slice = &r.slices[0];
+    assert_eq!(slice.groups.len(), 1500);
+    let first = &slice.groups[..ScorePanels::MAX_GROUPS];
+    let (_, calibrated) = panels.calibration.as_ref().expect("scores in [0, 1]");
+    let (_, covered) = confidence.coverage.as_ref().expect("a confidence");
+    let (_, curves) = panels.curves.as_ref().expect("a positive-class score");
+    let curves = curves.as_ref().expect("curves per user");
+    assert_eq!(calibrated.len(), 1000);
+    assert_eq!(covered.len(), 1000);
+    assert_eq!(curves.groups.len(), 1000);
+    for (i, g) in first.iter().enumerate() {
+        let name = g.name();
+        assert_eq!(calibrated[i].0, name);
+        assert_eq!(calibrated[i].1.ece, r.slice_scores[0][i].ece, "{name}");
+        assert_eq!(covered[i].0, name);
+        assert_eq!(covered[i].1.rows, g.counts.n, "{name}");
+        assert_eq!(curves.groups[i].join(" & "), name);
+        assert_eq!(curves.sizes[i], g.counts.n, "{name}");
+        // The model's decisions at its own threshold, as the report counts them.
+        let at = panels.curves.as_ref().unwrap().0.model.unwrap();
+        assert_eq!(
+            curves.counts(at.value, at.op, None)[i],
+            g.counts.binary,
+            "{name}"
+        );
+    }
+    assert_eq!(first.last().unwrap().name(), "u0999");
 }

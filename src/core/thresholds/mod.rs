@@ -316,7 +316,8 @@ impl ScoreAnalysis {
         self.curve.sweep(&default_thresholds(&self.scores))
     }
 
-    /// A curve per group of the slice `columns`, for per-group rates at any threshold.
+    /// A curve per group of the slice `columns` (the first `limit` groups),
+    /// for per-group rates at any threshold.
     ///
     /// # Errors
     /// When a column is not a slice column.
@@ -324,9 +325,16 @@ impl ScoreAnalysis {
         &self,
         ds: &Dataset,
         columns: &[String],
+        limit: usize,
     ) -> Result<GroupCurves, super::slices::SliceError> {
         let key = SliceKey::new(ds, columns)?;
-        Ok(GroupCurves::new(ds, &key, self.positive, &self.scores))
+        Ok(GroupCurves::new(
+            ds,
+            &key,
+            self.positive,
+            &self.scores,
+            limit,
+        ))
     }
 }
 
@@ -343,14 +351,44 @@ pub struct GroupCurves {
 }
 
 impl GroupCurves {
-    /// Builds a curve for every non-empty group of `key`.
+    /// Builds a curve for each of the first `limit` non-empty groups of
+    /// `key`, in the key's order (a column of user ids has hundreds of
+    /// thousands, which no table lists).
     #[must_use]
-    pub fn new(ds: &Dataset, key: &SliceKey<'_>, positive: u32, positive_scores: &[f64]) -> Self {
+    pub fn new(
+        ds: &Dataset,
+        key: &SliceKey<'_>,
+        positive: u32,
+        positive_scores: &[f64],
+        limit: usize,
+    ) -> Self {
         type Cell = (Vec<f64>, Vec<bool>, Vec<f64>, Count);
-        let mut cells: Vec<Cell> =
-            vec![(Vec::new(), Vec::new(), Vec::new(), Count::ZERO); key.cells()];
+        let rows = crate::core::stats::tally(ds.rows(), key.cells(), |r| Some(key.cell(r)));
+        let kept: Vec<usize> = (0..key.cells())
+            .filter(|&c| rows[c] > 0)
+            .take(limit)
+            .collect();
+        let mut slot = vec![usize::MAX; key.cells()];
+        for (k, &c) in kept.iter().enumerate() {
+            slot[c] = k;
+        }
+        let mut cells: Vec<Cell> = kept
+            .iter()
+            .map(|&c| {
+                let n = usize::try_from(rows[c]).unwrap_or(0);
+                let weights = ds.weights.as_ref().map_or(0, |_| n);
+                (
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(weights),
+                    Count::ZERO,
+                )
+            })
+            .collect();
         for row in 0..ds.rows() {
-            let (scores, actual, weights, size) = &mut cells[key.cell(row)];
+            let Some((scores, actual, weights, size)) = cells.get_mut(slot[key.cell(row)]) else {
+                continue;
+            };
             scores.push(positive_scores[row]);
             actual.push(ds.label[row] == positive);
             if let Some(w) = &ds.weights {
@@ -359,10 +397,7 @@ impl GroupCurves {
             *size += ds.unit(row);
         }
         let mut out = Self::default();
-        for (cell, (scores, actual, weights, size)) in cells.into_iter().enumerate() {
-            if scores.is_empty() {
-                continue;
-            }
+        for (&cell, (scores, actual, weights, size)) in kept.iter().zip(cells) {
             let weights = ds.weights.as_ref().map(|w| Weights {
                 column: String::new(),
                 values: weights,

@@ -16,6 +16,7 @@ pub fn ui(
     binning: &mut Binning,
     overall: &Calibration,
     groups: &[(String, Calibration)],
+    all_groups: usize,
 ) {
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Bins");
@@ -132,7 +133,7 @@ pub fn ui(
                             ui.strong("MCE");
                             ui.strong("Brier");
                             ui.end_row();
-                            for (name, c) in groups.iter().take(super::SHOWN_GROUPS) {
+                            for (name, c) in groups {
                                 ui.label(name);
                                 ui.label(count(c.rows));
                                 ui.label(pct(c.ece, 1))
@@ -142,7 +143,7 @@ pub fn ui(
                                 ui.end_row();
                             }
                         });
-                    super::more_groups(ui, groups.len());
+                    super::more_groups(ui, all_groups);
                 }
             });
     });

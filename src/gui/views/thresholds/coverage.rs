@@ -16,6 +16,7 @@ pub fn ui(
     t: &mut f64,
     overall: &RiskCoverage,
     groups: &[(String, RiskCoverage)],
+    all_groups: usize,
     class: &str,
     from_zero: &mut bool,
 ) {
@@ -138,7 +139,7 @@ pub fn ui(
                             ui.strong("coverage");
                             ui.strong("accuracy");
                             ui.end_row();
-                            for (name, rc) in groups.iter().take(super::SHOWN_GROUPS) {
+                            for (name, rc) in groups {
                                 let (k, c, a) = rc.at(*t);
                                 ui.label(name);
                                 ui.label(count(k));
@@ -147,7 +148,7 @@ pub fn ui(
                                 ui.end_row();
                             }
                         });
-                    super::more_groups(ui, groups.len());
+                    super::more_groups(ui, all_groups);
                 }
             });
     });

@@ -18,6 +18,7 @@ pub fn ui(
     m: &mut Moving,
     d: &ScoreAnalysis,
     groups: Option<&GroupCurves>,
+    all_groups: usize,
     integral: bool,
 ) {
     let (lo, hi) = d.range;
@@ -112,50 +113,62 @@ pub fn ui(
                 .flat_map(|p| p.recall.iter().zip(&p.precision).map(|(&x, &y)| [x, y]))
                 .collect();
         widgets::unit_curve(ui, "PR", half, ("recall", "precision"), pr, false, point_pr);
-        let ui = &mut cols[1];
-        ui.label(
-            RichText::new(format!(
-                "At score {} {} ({})",
-                op.symbol(),
-                show(t, integral),
-                d.column
-            ))
-            .strong(),
-        );
-        egui::Grid::new("th-confusion")
-            .num_columns(3)
-            .striped(true)
-            .show(ui, |ui| {
-                ui.label("");
-                ui.strong("predicted positive");
-                ui.strong("predicted negative");
-                ui.end_row();
-                ui.strong("positive");
-                ui.label(format!("TP {}", count(c.tp)));
-                ui.label(format!("FN {}", count(c.fn_)));
-                ui.end_row();
-                ui.strong("negative");
-                ui.label(format!("FP {}", count(c.fp)));
-                ui.label(format!("TN {}", count(c.tn)));
-                ui.end_row();
+        // The counts and the per-group table scroll beside the curves (a
+        // column of 20 groups ran off the window).
+        egui::ScrollArea::vertical()
+            .id_salt("right")
+            .show(&mut cols[1], |ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "At score {} {} ({})",
+                        op.symbol(),
+                        show(t, integral),
+                        d.column
+                    ))
+                    .strong(),
+                );
+                egui::Grid::new("th-confusion")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label("");
+                        ui.strong("predicted positive");
+                        ui.strong("predicted negative");
+                        ui.end_row();
+                        ui.strong("positive");
+                        ui.label(format!("TP {}", count(c.tp)));
+                        ui.label(format!("FN {}", count(c.fn_)));
+                        ui.end_row();
+                        ui.strong("negative");
+                        ui.label(format!("FP {}", count(c.fp)));
+                        ui.label(format!("TN {}", count(c.tn)));
+                        ui.end_row();
+                    });
+                ui.label(format!(
+                    "true positive rate {} · false positive rate {} · precision {} · accuracy {} · F1 {} · selection rate {}",
+                    pct(c.tpr().value(), 1),
+                    pct(c.fpr().value(), 1),
+                    pct(c.precision().value(), 1),
+                    pct(c.accuracy().value(), 1),
+                    pct(c.f1(), 1),
+                    pct(c.selection_rate().value(), 1)
+                ));
+                ui.separator();
+                if let Some(g) = groups {
+                    groups_ui(ui, m, g, all_groups, (lo, hi), integral);
+                }
             });
-        ui.label(format!(
-            "true positive rate {} · false positive rate {} · precision {} · accuracy {} · F1 {} · selection rate {}",
-            pct(c.tpr().value(), 1),
-            pct(c.fpr().value(), 1),
-            pct(c.precision().value(), 1),
-            pct(c.accuracy().value(), 1),
-            pct(c.f1(), 1),
-            pct(c.selection_rate().value(), 1)
-        ));
-        ui.separator();
-        if let Some(g) = groups {
-            groups_ui(ui, m, g, (lo, hi), integral);
-        }
     });
 }
 
-fn groups_ui(ui: &mut Ui, m: &mut Moving, g: &GroupCurves, range: (f64, f64), integral: bool) {
+fn groups_ui(
+    ui: &mut Ui,
+    m: &mut Moving,
+    g: &GroupCurves,
+    all_groups: usize,
+    range: (f64, f64),
+    integral: bool,
+) {
     let (t, op) = (m.threshold, m.op);
     if m.group_thresholds.len() != g.curves.len() {
         m.group_thresholds = vec![t; g.curves.len()];
@@ -174,13 +187,7 @@ fn groups_ui(ui: &mut Ui, m: &mut Moving, g: &GroupCurves, range: (f64, f64), in
             ui.strong("false neg. rate");
             ui.strong("selection rate");
             ui.end_row();
-            for (i, (values, c)) in g
-                .groups
-                .iter()
-                .zip(&counts)
-                .enumerate()
-                .take(super::SHOWN_GROUPS)
-            {
+            for (i, (values, c)) in g.groups.iter().zip(&counts).enumerate() {
                 ui.label(values.join(" & "));
                 if m.per_group {
                     let (lo, hi) = range;
@@ -201,5 +208,5 @@ fn groups_ui(ui: &mut Ui, m: &mut Moving, g: &GroupCurves, range: (f64, f64), in
                 ui.end_row();
             }
         });
-    super::more_groups(ui, g.groups.len());
+    super::more_groups(ui, all_groups);
 }

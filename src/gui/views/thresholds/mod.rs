@@ -29,16 +29,13 @@ use crate::gui::widgets;
 /// Most groups of the column a new Thresholds view is per slice of.
 const DEFAULT_MAX_GROUPS: usize = 100;
 
-/// Most groups a per-group table lists (in the column's order).
-pub(super) const SHOWN_GROUPS: usize = 1000;
-
-/// The line under a per-group table that lists only [`SHOWN_GROUPS`] of
-/// `groups`.
+/// The line under a per-group table that lists only the first
+/// [`ScorePanels::MAX_GROUPS`] of `groups`.
 fn more_groups(ui: &mut Ui, groups: usize) {
-    if groups > SHOWN_GROUPS {
+    if groups > ScorePanels::MAX_GROUPS {
         ui.weak(format!(
             "The first {} of {} groups: choose a column of fewer groups to see them all, or run: slicewise report FILE --by COLUMN --format json",
-            count(SHOWN_GROUPS),
+            count(ScorePanels::MAX_GROUPS),
             count(groups)
         ));
     }
@@ -301,7 +298,14 @@ impl AppView for ThresholdsView {
         match self.panel {
             Panel::Curves => {
                 if let Some((a, groups)) = &analysis.curves {
-                    curves::ui(ui, &mut self.moving, a, groups.as_ref(), analysis.integral);
+                    curves::ui(
+                        ui,
+                        &mut self.moving,
+                        a,
+                        groups.as_ref(),
+                        analysis.groups,
+                        analysis.integral,
+                    );
                 }
             }
             Panel::Coverage => {
@@ -312,6 +316,7 @@ impl AppView for ThresholdsView {
                         &mut self.moving.confidence,
                         overall,
                         groups,
+                        analysis.groups,
                         class,
                         &mut self.from_zero,
                     );
@@ -319,7 +324,14 @@ impl AppView for ThresholdsView {
             }
             Panel::Calibration => {
                 if let Some((overall, groups)) = &analysis.calibration {
-                    calibration::ui(ui, &mut self.bins, &mut self.binning, overall, groups);
+                    calibration::ui(
+                        ui,
+                        &mut self.bins,
+                        &mut self.binning,
+                        overall,
+                        groups,
+                        analysis.groups,
+                    );
                 }
             }
         }
