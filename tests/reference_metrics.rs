@@ -569,3 +569,56 @@ fn compas_marks_the_harm_propublica_found_whichever_the_reference() {
         }
     }
 }
+
+#[test]
+fn the_written_json_is_the_json_tree_for_many_groups_and_odd_names() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    // 10,000 users (groups written in batches on all cores) beside two
+    // devices; the second file names the user column, and a user, with the
+    // text that stands for a slice's groups while the report is written
+    // (a slice's one-column list of names looks like its marked groups).
+    let marker = r"\u0000slicewise groups of slice 0\u0000";
+    for odd in [false, true] {
+        let column = if odd { marker } else { "user" };
+        let mut text = String::new();
+        for i in 0..10_000_u32 {
+            let label = if i % 3 == 0 { "yes" } else { "no" };
+            let pred = if i % 4 == 0 { "yes" } else { "no" };
+            let user = if odd && i == 5 {
+                marker.to_string()
+            } else {
+                format!("u{}", i % 9000)
+            };
+            let device = if i % 2 == 0 { "phone" } else { "laptop" };
+            let score = f64::from(i % 100) / 100.0;
+            writeln!(
+                text,
+                r#"{{"label":"{label}","pred":"{pred}","score":{score},"{column}":"{user}","device":"{device}"}}"#
+            )
+            .unwrap();
+        }
+        let path = common::write(dir.path(), &format!("users{odd}.ndjson"), &text);
+        let ds = load::load(&path, &LoadOptions::default()).unwrap();
+        let user = ds.columns.iter().find(|c| c.name != "device").unwrap();
+        assert_eq!(user.name.contains('\u{0}'), odd);
+        let opts = ReportOptions {
+            by: vec![
+                vec![user.name.clone()],
+                vec!["device".to_string()],
+                vec!["device".to_string(), user.name.clone()],
+            ],
+            positive: Some("yes".to_string()),
+            ..ReportOptions::default()
+        };
+        let r = report::build(&ds, &Annotations::new(&ds), &opts).unwrap();
+        assert_eq!(r.slices[0].groups.len(), 9000 + usize::from(odd));
+        let mut written = Vec::new();
+        render::write_report_json(&r, &mut written).unwrap();
+        let tree = serde_json::to_string_pretty(&render::report_json(&r)).unwrap() + "\n";
+        assert!(
+            String::from_utf8(written).unwrap() == tree,
+            "odd names: {odd}"
+        );
+    }
+}

@@ -303,24 +303,199 @@ pub fn report_json(r: &Report) -> Value {
 }
 
 /// Writes the report's JSON (pretty, as [`report_json`] gives it, and a
-/// final newline) to `out`, one slice group at a time: a slice of 200,000
-/// groups is never held as a JSON tree.
+/// final newline) to `out`, a few thousand slice groups at a time: a slice
+/// of 200,000 groups is never held as a JSON tree. The groups are written
+/// as text on all cores and set into the rest of the report where each
+/// slice's marker stands.
 ///
 /// # Errors
 /// When writing fails.
 pub fn write_report_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let head = report_json_with(r, false);
+    use std::io::Write as _;
+    let mut head = report_json_with(r, false);
     let mut w = std::io::BufWriter::new(out);
-    serde_json::to_writer_pretty(
-        &mut w,
-        &Streamed {
-            value: &head,
-            at: Place::Top,
-            report: r,
-        },
-    )?;
-    std::io::Write::write_all(&mut w, b"\n")?;
-    std::io::Write::flush(&mut w)
+    if let Some(slices) = head.get_mut("slices").and_then(Value::as_array_mut) {
+        for (i, slice) in slices.iter_mut().enumerate() {
+            slice["groups"] = json!([marker(i)]);
+        }
+    }
+    let text = serde_json::to_string_pretty(&head)?;
+    match marked_places(&text, r.slices.len()) {
+        Some(places) => {
+            let mut from = 0;
+            for (i, (start, end)) in places.into_iter().enumerate() {
+                w.write_all(&text.as_bytes()[from..start])?;
+                write_groups(r, i, &mut w)?;
+                from = end;
+            }
+            w.write_all(&text.as_bytes()[from..])?;
+        }
+        // A marker's text in the data itself: the groups one at a time.
+        None => serde_json::to_writer_pretty(
+            &mut w,
+            &Streamed {
+                value: &head,
+                at: Place::Top,
+                report: r,
+            },
+        )?,
+    }
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+/// What stands for slice `i`'s groups until they are written.
+fn marker(i: usize) -> String {
+    format!("\u{0}slicewise groups of slice {i}\u{0}")
+}
+
+/// Where each slice's groups array (holding only its marker) lies in the
+/// pretty `text`, in order; `None` unless each marker is found exactly
+/// once, where a slice's groups go, and no other text looks like one.
+fn marked_places(text: &str, slices: usize) -> Option<Vec<(usize, usize)>> {
+    let any = serde_json::to_string(&marker(0)).ok()?;
+    let stem = &any[..any.find(" 0")?];
+    if text.matches(stem).count() != slices {
+        return None;
+    }
+    let mut places = Vec::with_capacity(slices);
+    let mut from = 0;
+    for i in 0..slices {
+        let quoted = serde_json::to_string(&marker(i)).ok()?;
+        let array = format!("[\n        {quoted}\n      ]");
+        let start = from + text[from..].find(&array)?;
+        from = start + array.len();
+        places.push((start, from));
+    }
+    Some(places)
+}
+
+/// Groups rendered as text at a time (on all cores).
+const GROUPS_AT_ONCE: usize = 4096;
+
+/// Slice `i`'s groups as the pretty JSON array [`serde_json`] writes at
+/// their depth (eight spaces in).
+fn write_groups(r: &Report, i: usize, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let s = &r.slices[i];
+    let scores = slice_scores(r, i);
+    if s.groups.is_empty() {
+        return w.write_all(b"[]");
+    }
+    w.write_all(b"[")?;
+    for start in (0..s.groups.len()).step_by(GROUPS_AT_ONCE) {
+        let end = (start + GROUPS_AT_ONCE).min(s.groups.len());
+        let texts: Vec<Vec<u8>> = (start..end)
+            .into_par_iter()
+            .map(|g| {
+                let mut text = Vec::new();
+                let mut ser = serde_json::Serializer::with_formatter(&mut text, Nested::new(4));
+                serde::Serialize::serialize(&group_json(s, g, scores), &mut ser)?;
+                Ok(text)
+            })
+            .collect::<serde_json::Result<_>>()?;
+        for (k, text) in texts.iter().enumerate() {
+            w.write_all(if start + k > 0 { b",\n" } else { b"\n" })?;
+            w.write_all(&INDENT[..8])?;
+            w.write_all(text)?;
+        }
+    }
+    w.write_all(b"\n      ]")
+}
+
+/// Spaces of indentation, sliced to length.
+const INDENT: [u8; 64] = [b' '; 64];
+
+/// [`serde_json::ser::PrettyFormatter`]'s layout (two spaces a level) for a
+/// value that sits `base` levels deep in a larger document, so that it can
+/// be written on its own and set in place.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn new(base: usize) -> Self {
+        Self {
+            level: base,
+            has_value: false,
+        }
+    }
+
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level * 2 / INDENT.len() {
+            w.write_all(&INDENT)?;
+        }
+        w.write_all(&INDENT[..self.level * 2 % INDENT.len()])
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b)
+    }
+
+    fn next<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Where in the report's JSON a value sits, to tell where groups go.
