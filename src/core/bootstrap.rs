@@ -55,36 +55,92 @@ pub fn check_budget(groups: usize, replicates: usize, slice: &str) -> Result<(),
 
 /// A Binomial(`n`, `p`) variate (`rand_distr`'s BTPE / inversion sampler).
 pub fn binomial(rng: &mut Rng, n: u64, p: f64) -> u64 {
+    draw(rng, n, p, |n, p| rand_distr::Binomial::new(n, p).ok())
+}
+
+/// A Binomial(`n`, `p`) variate from the sampler `made` gives (`None`:
+/// zero), where `n` and `p` ask for a draw at all.
+fn draw(
+    rng: &mut Rng,
+    n: u64,
+    p: f64,
+    made: impl FnOnce(u64, f64) -> Option<rand_distr::Binomial>,
+) -> u64 {
     if n == 0 || p.is_nan() || p <= 0.0 {
         return 0;
     }
     if p >= 1.0 {
         return n;
     }
-    rand_distr::Binomial::new(n, p).map_or(0, |b| rand::RngExt::sample(rng, b))
+    made(n, p).map_or(0, |b| rand::RngExt::sample(rng, b))
 }
 
 /// A multinomial draw of `n` items over cells with the given counts (or
 /// sums of weights) as weights.
 pub fn multinomial(rng: &mut Rng, n: u64, weights: &[f64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(weights.len());
+    multinomial_with(n, weights, &mut out, |n, p| binomial(rng, n, p));
+    out
+}
+
+/// [`multinomial`] into `out`, each conditional binomial drawn by `binomial`.
+fn multinomial_with(
+    n: u64,
+    weights: &[f64],
+    out: &mut Vec<u64>,
+    mut binomial: impl FnMut(u64, f64) -> u64,
+) {
     let mut left_weight: f64 = weights.iter().sum();
     let mut left_n = n;
-    weights
-        .iter()
-        .map(|&w| {
-            if left_n == 0 || left_weight <= 0.0 {
-                return 0;
+    out.clear();
+    out.extend(weights.iter().map(|&w| {
+        if left_n == 0 || left_weight <= 0.0 {
+            return 0;
+        }
+        let x = if w >= left_weight {
+            left_n
+        } else {
+            binomial(left_n, w / left_weight)
+        };
+        left_n -= x;
+        left_weight -= w;
+        x
+    }));
+}
+
+/// Binomial samplers kept for drawing again: the replicates of one small
+/// group's bootstrap ask for the same few (`n`, `p`) over and over, and
+/// making a sampler costs a power, most of the time of a bootstrap over
+/// hundreds of thousands of groups. The draws are those of [`binomial`]
+/// and [`multinomial`]: a sampler is fixed by `n` and `p`.
+#[derive(Default)]
+pub struct Binomials {
+    made: Vec<(u64, u64, Option<rand_distr::Binomial>)>,
+}
+
+impl Binomials {
+    /// Samplers kept at most (looked up one by one; past these, made anew).
+    const KEPT: usize = 32;
+
+    /// [`binomial`], with the sampler kept.
+    pub fn draw(&mut self, rng: &mut Rng, n: u64, p: f64) -> u64 {
+        draw(rng, n, p, |n, p| {
+            let key = p.to_bits();
+            if let Some(&(_, _, made)) = self.made.iter().find(|m| m.0 == n && m.1 == key) {
+                return made;
             }
-            let x = if w >= left_weight {
-                left_n
-            } else {
-                binomial(rng, left_n, w / left_weight)
-            };
-            left_n -= x;
-            left_weight -= w;
-            x
+            let made = rand_distr::Binomial::new(n, p).ok();
+            if self.made.len() < Self::KEPT {
+                self.made.push((n, key, made));
+            }
+            made
         })
-        .collect()
+    }
+
+    /// [`multinomial`] into `out`, with the samplers kept.
+    pub fn multinomial(&mut self, rng: &mut Rng, n: u64, weights: &[f64], out: &mut Vec<u64>) {
+        multinomial_with(n, weights, out, |n, p| self.draw(rng, n, p));
+    }
 }
 
 #[cfg(test)]
@@ -102,6 +158,41 @@ mod tests {
             .sum::<f64>()
             / (n - 1.0);
         (mean, var)
+    }
+
+    #[test]
+    #[allow(clippy::cast_precision_loss)]
+    fn kept_samplers_draw_what_new_ones_draw() {
+        // Repeated and new (n, p), more of them than are kept, both
+        // samplers, and the cases that draw nothing.
+        let asks: Vec<(u64, f64)> = (0..2_000_u64)
+            .map(|i| match i % 9 {
+                0 => (0, 0.3),
+                1 => (5, 0.0),
+                2 => (5, 1.0),
+                3 => (7, f64::NAN),
+                4 => (3, 0.25),
+                5 => (1 + i % 50, 0.5),
+                6 => (100_000, 0.4),
+                _ => (2 + i % 5, (i % 13) as f64 / 13.0),
+            })
+            .collect();
+        let (mut a, mut b) = (rng(11), rng(11));
+        let mut kept = Binomials::default();
+        for &(n, p) in &asks {
+            assert_eq!(
+                kept.draw(&mut a, n, p),
+                binomial(&mut b, n, p),
+                "({n}, {p})"
+            );
+        }
+        let mut out = Vec::new();
+        for weights in [&[3.0, 1.0, 0.0, 2.0][..], &[1.0], &[], &[0.5, 0.5, 2.5]] {
+            for n in [0, 1, 2, 6, 5_000] {
+                kept.multinomial(&mut a, n, weights, &mut out);
+                assert_eq!(out, multinomial(&mut b, n, weights), "{n} over {weights:?}");
+            }
+        }
     }
 
     #[test]

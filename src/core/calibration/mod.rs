@@ -624,8 +624,10 @@ fn ece_interval(
     let weights: Vec<f64> = bins.iter().map(|b| b.count.w).collect();
     let mut r = rng(0);
     let mut draws = Vec::with_capacity(replicates);
+    let mut binomials = super::bootstrap::Binomials::default();
+    let mut counts = Vec::with_capacity(weights.len());
     for _ in 0..replicates {
-        let counts = super::bootstrap::multinomial(&mut r, n, &weights);
+        binomials.multinomial(&mut r, n, &weights, &mut counts);
         let mut ece = 0.0;
         for (b, &k) in bins.iter().zip(&counts) {
             let (Some(conf), Some(acc)) = (b.confidence, b.accuracy) else {
@@ -634,7 +636,7 @@ fn ece_interval(
             if k == 0 {
                 continue;
             }
-            let right = super::bootstrap::binomial(&mut r, k, acc);
+            let right = binomials.draw(&mut r, k, acc);
             ece += k as f64 / n as f64 * (right as f64 / k as f64 - conf).abs();
         }
         draws.push(ece);
