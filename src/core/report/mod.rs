@@ -523,7 +523,7 @@ pub fn build(
             reviewed_correct: state.reviewed_correct(),
             coverage: super::stats::ratio_u(state.reviewed_errors(), ds.errors() as u64),
         },
-        scores: analysis.as_ref().map(|a| ScoreSummary::of(ds, a)),
+        scores: analysis.map(|a| ScoreSummary::of(ds, a)),
         probabilities,
         annotators,
         label_issues,

@@ -44,20 +44,21 @@ pub struct ScoreSummary {
 }
 
 impl ScoreSummary {
-    /// The report's view of a score analysis.
+    /// The report's view of a score analysis, which keeps its curves
+    /// (copying them cost a quarter of a second at 10M distinct scores).
     #[must_use]
-    pub fn of(ds: &Dataset, a: &ScoreAnalysis) -> Self {
+    pub fn of(ds: &Dataset, a: ScoreAnalysis) -> Self {
         Self {
             positive: ds.classes[a.positive as usize].clone(),
-            column: a.column.clone(),
+            sweep: a.sweep(),
             meaning: a.meaning,
             detected: a.detected,
             model_threshold: a.model,
             roc_auc: a.roc_auc,
             average_precision: a.average_precision,
-            roc: a.roc.clone(),
-            pr: a.pr.clone(),
-            sweep: a.sweep(),
+            column: a.column,
+            roc: a.roc,
+            pr: a.pr,
         }
     }
 }

@@ -48,17 +48,22 @@ impl ScoreCurve {
         let keep =
             |row: usize| !scores[row].is_nan() && weights.is_none_or(|w| w.values[row] != 0.0);
         // Without weights only the keys are sorted; with weights each key's
-        // row rides along (row numbers fit u32, as every code does).
+        // row rides along (row numbers fit u32, as every code does). Both
+        // on all cores: scores of full precision have as many distinct
+        // values as rows.
         let sorted = |want: bool| -> (Vec<u64>, Option<Vec<u32>>) {
-            let rows = (0..actual.len()).filter(|&r| actual[r] == want && keep(r));
+            use rayon::prelude::*;
+            let rows = (0..actual.len())
+                .into_par_iter()
+                .filter(|&r| actual[r] == want && keep(r));
             if weights.is_none() {
                 let mut keys: Vec<u64> = rows.map(|r| sort_key(scores[r])).collect();
-                keys.sort_unstable();
+                keys.par_sort_unstable();
                 (keys, None)
             } else {
                 let mut items: Vec<(u64, u32)> =
                     rows.map(|r| (sort_key(scores[r]), r as u32)).collect();
-                items.sort_unstable();
+                items.par_sort_unstable();
                 let (keys, rows) = items.into_iter().unzip();
                 (keys, Some(rows))
             }
@@ -87,8 +92,7 @@ impl ScoreCurve {
             curve.negatives = fp;
             return curve;
         }
-        let (pos, pos_rows) = sorted(true);
-        let (neg, neg_rows) = sorted(false);
+        let ((pos, pos_rows), (neg, neg_rows)) = rayon::join(|| sorted(true), || sorted(false));
         let unit = |rows: &Option<Vec<u32>>, i: usize| match (weights, rows) {
             (Some(w), Some(rows)) => Count::of_weight(w.values[rows[i] as usize], w.fractional),
             _ => Count::ONE,
@@ -163,17 +167,16 @@ impl ScoreCurve {
         if total_tp == 0.0 {
             return None;
         }
+        // Written lowest threshold first, as scikit-learn orders them.
         let mut precision: Vec<f64> = self
             .tps
             .iter()
             .zip(&self.fps)
+            .rev()
             .map(|(&tp, &fp)| if tp + fp == 0.0 { 0.0 } else { tp / (tp + fp) })
             .collect();
-        let mut recall: Vec<f64> = self.tps.iter().map(|&tp| tp / total_tp).collect();
-        let mut thresholds = self.thresholds.clone();
-        precision.reverse();
-        recall.reverse();
-        thresholds.reverse();
+        let mut recall: Vec<f64> = self.tps.iter().rev().map(|&tp| tp / total_tp).collect();
+        let thresholds = self.thresholds.iter().rev().copied().collect();
         precision.push(1.0);
         recall.push(0.0);
         Some(PrCurve {
@@ -186,14 +189,7 @@ impl ScoreCurve {
     /// Average precision: the sum over thresholds of the recall step times the precision.
     #[must_use]
     pub fn average_precision(&self) -> Option<f64> {
-        let pr = self.pr()?;
-        Some(
-            -pr.recall
-                .windows(2)
-                .zip(&pr.precision)
-                .map(|(r, p)| (r[1] - r[0]) * p)
-                .sum::<f64>(),
-        )
+        self.pr().map(|pr| pr.average_precision())
     }
 
     /// Counts when predicting positive at `score >= threshold` (binary search).
@@ -317,6 +313,20 @@ pub struct PrCurve {
     pub recall: Vec<f64>,
     /// Thresholds, increasing (one fewer than points).
     pub thresholds: Vec<f64>,
+}
+
+impl PrCurve {
+    /// Average precision: the sum over thresholds of the recall step times
+    /// the precision.
+    #[must_use]
+    pub fn average_precision(&self) -> f64 {
+        -self
+            .recall
+            .windows(2)
+            .zip(&self.precision)
+            .map(|(r, p)| (r[1] - r[0]) * p)
+            .sum::<f64>()
+    }
 }
 
 /// `precision_recall_curve(y_true, y_score)`; `None` without positives.

@@ -280,10 +280,17 @@ impl ScoreAnalysis {
             ScoreMeaning::resolve(ds, Some(positive), meaning)
         };
         let scores = positive_scores(ds, positive, meaning)?;
-        let model = model_threshold(&scores, |i| ds.pred[i] == positive);
-        let actual: Vec<bool> = ds.label.iter().map(|&l| l == positive).collect();
-        let curve = ScoreCurve::weighted(&actual, &scores, ds.weights.as_ref());
-        let roc = curve.roc();
+        // The model's threshold and the curve each sort or hash the scores:
+        // side by side, as are the curve's ROC and precision–recall points
+        // (as many as distinct scores: 10M for scores of full precision).
+        let (model, curve) = rayon::join(
+            || model_threshold(&scores, |i| ds.pred[i] == positive),
+            || {
+                let actual: Vec<bool> = ds.label.iter().map(|&l| l == positive).collect();
+                ScoreCurve::weighted(&actual, &scores, ds.weights.as_ref())
+            },
+        );
+        let (roc, pr) = rayon::join(|| curve.roc(), || curve.pr());
         let range = scores
             .iter()
             .filter(|s| s.is_finite())
@@ -297,8 +304,8 @@ impl ScoreAnalysis {
             column: score_column(ds, positive).unwrap_or_default(),
             model,
             roc_auc: roc.as_ref().map(|r| trapezoid(&r.fpr, &r.tpr)),
-            average_precision: curve.average_precision(),
-            pr: curve.pr(),
+            average_precision: pr.as_ref().map(curve::PrCurve::average_precision),
+            pr,
             roc,
             curve,
             range: if range.0.is_finite() {
