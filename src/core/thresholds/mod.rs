@@ -109,19 +109,33 @@ impl ScoreMeaning {
         let Some(score) = &ds.score else {
             return Self::Positive;
         };
-        // Welford-free two-group moments: n, sum, sum of squares.
-        let mut acc = [[0.0f64; 3]; 2];
-        let mut in_unit = true;
-        for (row, &s) in score.iter().enumerate() {
-            if s.is_nan() {
-                continue;
-            }
-            in_unit &= (0.0..=1.0).contains(&s);
-            let g = &mut acc[usize::from(ds.pred[row] == positive)];
-            g[0] += 1.0;
-            g[1] += s;
-            g[2] += s * s;
-        }
+        // Welford-free two-group moments: n, sum, sum of squares, and
+        // whether every score is in [0, 1]; on all cores, in parts fixed by
+        // the rows (the same sums whatever the threads).
+        let (acc, in_unit) = crate::core::stats::fold_rows(
+            score.len(),
+            64,
+            || ([[0.0f64; 3]; 2], true),
+            |(acc, in_unit), row| {
+                let s = score[row];
+                if s.is_nan() {
+                    return;
+                }
+                *in_unit &= (0.0..=1.0).contains(&s);
+                let g = &mut acc[usize::from(ds.pred[row] == positive)];
+                g[0] += 1.0;
+                g[1] += s;
+                g[2] += s * s;
+            },
+            |(acc, in_unit), (more, more_in_unit)| {
+                *in_unit &= more_in_unit;
+                for (g, m) in acc.iter_mut().zip(more) {
+                    for (a, b) in g.iter_mut().zip(m) {
+                        *a += b;
+                    }
+                }
+            },
+        );
         let [neg, pos] = acc;
         if !in_unit || neg[0] < 2.0 || pos[0] < 2.0 {
             return Self::Positive;
@@ -148,15 +162,18 @@ impl ScoreMeaning {
 /// score, and for a confidence with more than two classes.
 #[must_use]
 pub fn positive_scores(ds: &Dataset, positive: u32, meaning: ScoreMeaning) -> Option<Vec<f64>> {
+    use rayon::prelude::*;
+    // Copied on all cores: a fresh copy's pages are zeroed as they are
+    // first written, a tenth of a second for 10M scores on one core.
     if let Some(p) = ds.probas.as_ref().and_then(|p| p.of(positive)) {
-        return Some(p.to_vec());
+        return Some(p.par_iter().copied().collect());
     }
     let score = ds.score.as_ref()?;
     match meaning {
-        ScoreMeaning::Positive => Some(score.clone()),
+        ScoreMeaning::Positive => Some(score.par_iter().copied().collect()),
         ScoreMeaning::Confidence if ds.classes.len() <= 2 => Some(
             score
-                .iter()
+                .par_iter()
                 .zip(&ds.pred)
                 .map(|(&s, &p)| if p == positive { s } else { 1.0 - s })
                 .collect(),
