@@ -575,10 +575,10 @@ fn the_written_json_is_the_json_tree_for_many_groups_and_odd_names() {
     use std::fmt::Write as _;
     let dir = tempfile::tempdir().unwrap();
     // 10,000 users (groups written in batches on all cores) beside two
-    // devices; the second file names the user column, and a user, with the
-    // text that stands for a slice's groups while the report is written
-    // (a slice's one-column list of names looks like its marked groups).
-    let marker = r"\u0000slicewise groups of slice 0\u0000";
+    // devices, and score curves; the second file names the user column,
+    // and a user, with the text that stands for a part of the report while
+    // it is written.
+    let marker = r"\u0000slicewise part 0\u0000";
     for odd in [false, true] {
         let column = if odd { marker } else { "user" };
         let mut text = String::new();
@@ -613,6 +613,9 @@ fn the_written_json_is_the_json_tree_for_many_groups_and_odd_names() {
         };
         let r = report::build(&ds, &Annotations::new(&ds), &opts).unwrap();
         assert_eq!(r.slices[0].groups.len(), 9000 + usize::from(odd));
+        // The score curves are written on their own too.
+        let scores = r.scores.as_ref().expect("a positive-class score");
+        assert!(scores.roc.is_some() && scores.pr.is_some());
         let mut written = Vec::new();
         render::write_report_json(&r, &mut written).unwrap();
         let tree = serde_json::to_string_pretty(&render::report_json(&r)).unwrap() + "\n";

@@ -146,7 +146,7 @@ fn group_json(s: &SliceAnalysis, i: usize, scores: &[GroupScores]) -> Value {
 }
 
 /// A slice as JSON, with its groups (`with_groups`) or an empty list in
-/// their place, which [`write_report_json`] fills one group at a time.
+/// their place, which [`write_report_json`] fills on its own.
 fn slice_json_with(
     s: &SliceAnalysis,
     classes: &[String],
@@ -204,7 +204,10 @@ fn finite(v: &[f64]) -> Vec<Option<f64>> {
     v.iter().map(|x| x.is_finite().then_some(*x)).collect()
 }
 
-fn scores_json(s: &ScoreSummary) -> Value {
+/// The score analysis as JSON; without `curves`, the ROC and
+/// precision–recall curves are empty objects, whose numbers
+/// [`write_report_json`] writes on its own.
+fn scores_json(s: &ScoreSummary, curves: bool) -> Value {
     json!({
         "positive": s.positive,
         "column": s.column,
@@ -215,12 +218,12 @@ fn scores_json(s: &ScoreSummary) -> Value {
         })),
         "roc_auc": s.roc_auc,
         "average_precision": s.average_precision,
-        "roc": s.roc.as_ref().map(|r| json!({
+        "roc": s.roc.as_ref().map(|r| if curves { json!({
             "fpr": r.fpr, "tpr": r.tpr, "thresholds": finite(&r.thresholds),
-        })),
-        "pr": s.pr.as_ref().map(|p| json!({
+        }) } else { json!({}) }),
+        "pr": s.pr.as_ref().map(|p| if curves { json!({
             "precision": p.precision, "recall": p.recall, "thresholds": finite(&p.thresholds),
-        })),
+        }) } else { json!({}) }),
         "sweep": s.sweep.iter().map(|p| {
             let c = &p.counts;
             json!({
@@ -303,10 +306,11 @@ pub fn report_json(r: &Report) -> Value {
 }
 
 /// Writes the report's JSON (pretty, as [`report_json`] gives it, and a
-/// final newline) to `out`, a few thousand slice groups at a time: a slice
-/// of 200,000 groups is never held as a JSON tree. The groups are written
-/// as text on all cores and set into the rest of the report where each
-/// slice's marker stands.
+/// final newline) to `out`, never holding its largest parts as a JSON tree:
+/// each slice's groups (a slice of 200,000 groups) and the numbers of the
+/// score curves (10M of each for scores of full precision, where the tree
+/// took 3 GB) are written as text on all cores, a block at a time, and set
+/// into the rest of the report where their markers stand.
 ///
 /// # Errors
 /// When writing fails.
@@ -314,93 +318,165 @@ pub fn write_report_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::R
     use std::io::Write as _;
     let mut head = report_json_with(r, false);
     let mut w = std::io::BufWriter::new(out);
+    let mut parts = Vec::new();
     if let Some(slices) = head.get_mut("slices").and_then(Value::as_array_mut) {
         for (i, slice) in slices.iter_mut().enumerate() {
-            slice["groups"] = json!([marker(i)]);
+            mark(&mut slice["groups"], Spliced::Groups(i), &mut parts);
+        }
+    }
+    if let Some(s) = &r.scores {
+        let scores = &mut head["scores"];
+        if let Some(roc) = &s.roc {
+            mark(
+                &mut scores["roc"]["fpr"],
+                Spliced::Numbers(&roc.fpr),
+                &mut parts,
+            );
+            mark(
+                &mut scores["roc"]["tpr"],
+                Spliced::Numbers(&roc.tpr),
+                &mut parts,
+            );
+            let t = Spliced::Numbers(&roc.thresholds);
+            mark(&mut scores["roc"]["thresholds"], t, &mut parts);
+        }
+        if let Some(pr) = &s.pr {
+            let p = Spliced::Numbers(&pr.precision);
+            mark(&mut scores["pr"]["precision"], p, &mut parts);
+            mark(
+                &mut scores["pr"]["recall"],
+                Spliced::Numbers(&pr.recall),
+                &mut parts,
+            );
+            let t = Spliced::Numbers(&pr.thresholds);
+            mark(&mut scores["pr"]["thresholds"], t, &mut parts);
         }
     }
     let text = serde_json::to_string_pretty(&head)?;
-    match marked_places(&text, r.slices.len()) {
-        Some(places) => {
-            let mut from = 0;
-            for (i, (start, end)) in places.into_iter().enumerate() {
-                w.write_all(&text.as_bytes()[from..start])?;
-                write_groups(r, i, &mut w)?;
-                from = end;
-            }
-            w.write_all(&text.as_bytes()[from..])?;
+    let Some(places) = marked_places(&text, parts.len()) else {
+        // A marker's text in the data itself: the curves as a tree and the
+        // groups one at a time.
+        let mut head = report_json_with(r, false);
+        if let Some(s) = &r.scores {
+            head["scores"] = scores_json(s, true);
         }
-        // A marker's text in the data itself: the groups one at a time.
-        None => serde_json::to_writer_pretty(
+        serde_json::to_writer_pretty(
             &mut w,
             &Streamed {
                 value: &head,
                 at: Place::Top,
                 report: r,
             },
-        )?,
+        )?;
+        w.write_all(b"\n")?;
+        return w.flush();
+    };
+    let mut from = 0;
+    for (start, end, k) in places {
+        w.write_all(&text.as_bytes()[from..start])?;
+        match parts[k] {
+            Spliced::Groups(i) => write_groups(r, i, &mut w)?,
+            Spliced::Numbers(values) => write_numbers(values, &mut w)?,
+        }
+        from = end;
     }
+    w.write_all(&text.as_bytes()[from..])?;
     w.write_all(b"\n")?;
     w.flush()
 }
 
-/// What stands for slice `i`'s groups until they are written.
-fn marker(i: usize) -> String {
-    format!("\u{0}slicewise groups of slice {i}\u{0}")
+/// A part of the report written on its own where its marker stands.
+enum Spliced<'a> {
+    /// Slice `i`'s groups.
+    Groups(usize),
+    /// A curve's numbers (`null` where not finite).
+    Numbers(&'a [f64]),
 }
 
-/// Where each slice's groups array (holding only its marker) lies in the
-/// pretty `text`, in order; `None` unless each marker is found exactly
-/// once, where a slice's groups go, and no other text looks like one.
-fn marked_places(text: &str, slices: usize) -> Option<Vec<(usize, usize)>> {
+/// Puts part `parts.len()`'s marker in `value`'s place.
+fn mark<'a>(value: &mut Value, part: Spliced<'a>, parts: &mut Vec<Spliced<'a>>) {
+    *value = Value::String(marker(parts.len()));
+    parts.push(part);
+}
+
+/// What stands for part `k` until it is written.
+fn marker(k: usize) -> String {
+    format!("\u{0}slicewise part {k}\u{0}")
+}
+
+/// Where each of `parts` markers lies in the pretty `text`, as (start, end,
+/// part) in the text's order; `None` unless each is found exactly once and
+/// no other text looks like one.
+fn marked_places(text: &str, parts: usize) -> Option<Vec<(usize, usize, usize)>> {
     let any = serde_json::to_string(&marker(0)).ok()?;
     let stem = &any[..any.find(" 0")?];
-    if text.matches(stem).count() != slices {
+    if text.matches(stem).count() != parts {
         return None;
     }
-    let mut places = Vec::with_capacity(slices);
-    let mut from = 0;
-    for i in 0..slices {
-        let quoted = serde_json::to_string(&marker(i)).ok()?;
-        let array = format!("[\n        {quoted}\n      ]");
-        let start = from + text[from..].find(&array)?;
-        from = start + array.len();
-        places.push((start, from));
+    let mut places = Vec::with_capacity(parts);
+    for k in 0..parts {
+        let quoted = serde_json::to_string(&marker(k)).ok()?;
+        let start = text.find(&quoted)?;
+        places.push((start, start + quoted.len(), k));
     }
+    places.sort_unstable();
     Some(places)
 }
 
-/// Groups rendered as text at a time (on all cores).
-const GROUPS_AT_ONCE: usize = 4096;
-
-/// Slice `i`'s groups as the pretty JSON array [`serde_json`] writes at
-/// their depth (eight spaces in).
-fn write_groups(r: &Report, i: usize, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// A JSON array of `n` elements three levels deep in the report, laid out
+/// as [`serde_json`]'s pretty printer lays it out (elements eight spaces
+/// in), its elements rendered by `render` on all cores, `per_task` to a
+/// task and 64 tasks at a time.
+fn write_array(
+    w: &mut dyn std::io::Write,
+    n: usize,
+    per_task: usize,
+    render: impl Fn(usize, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let s = &r.slices[i];
-    let scores = slice_scores(r, i);
-    if s.groups.is_empty() {
+    if n == 0 {
         return w.write_all(b"[]");
     }
     w.write_all(b"[")?;
-    for start in (0..s.groups.len()).step_by(GROUPS_AT_ONCE) {
-        let end = (start + GROUPS_AT_ONCE).min(s.groups.len());
-        let texts: Vec<Vec<u8>> = (start..end)
+    let per_task = per_task.max(1);
+    for round in (0..n).step_by(per_task * 64) {
+        let texts: Vec<Vec<u8>> = (round..n.min(round + per_task * 64))
+            .step_by(per_task)
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|g| {
+            .map(|start| {
                 let mut text = Vec::new();
-                let mut ser = serde_json::Serializer::with_formatter(&mut text, Nested::new(4));
-                serde::Serialize::serialize(&group_json(s, g, scores), &mut ser)?;
+                for i in start..n.min(start + per_task) {
+                    text.extend_from_slice(if i > 0 { b",\n" } else { b"\n" });
+                    text.extend_from_slice(&INDENT[..8]);
+                    render(i, &mut text)?;
+                }
                 Ok(text)
             })
             .collect::<serde_json::Result<_>>()?;
-        for (k, text) in texts.iter().enumerate() {
-            w.write_all(if start + k > 0 { b",\n" } else { b"\n" })?;
-            w.write_all(&INDENT[..8])?;
+        for text in &texts {
             w.write_all(text)?;
         }
     }
     w.write_all(b"\n      ]")
+}
+
+/// Slice `i`'s groups.
+fn write_groups(r: &Report, i: usize, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let s = &r.slices[i];
+    let scores = slice_scores(r, i);
+    write_array(w, s.groups.len(), 64, |g, text| {
+        let mut ser = serde_json::Serializer::with_formatter(text, Nested::new(4));
+        serde::Serialize::serialize(&group_json(s, g, scores), &mut ser)
+    })
+}
+
+/// A curve's numbers, `null` where not finite (as the JSON tree has them).
+fn write_numbers(values: &[f64], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_array(w, values.len(), 1 << 14, |i, text| {
+        let v = values[i];
+        serde_json::to_writer(text, &v.is_finite().then_some(v))
+    })
 }
 
 /// Spaces of indentation, sliced to length.
@@ -568,7 +644,10 @@ impl serde::Serialize for Streamed<'_> {
     }
 }
 
-fn report_json_with(r: &Report, with_groups: bool) -> Value {
+/// The report as JSON; without `whole`, each slice's groups are an empty
+/// list and the score curves empty objects ([`write_report_json`] writes
+/// them on their own).
+fn report_json_with(r: &Report, whole: bool) -> Value {
     let norm = |how| {
         let m: Vec<Vec<Option<f64>>> = r.confusion.normalized(how);
         json!(m)
@@ -622,7 +701,7 @@ fn report_json_with(r: &Report, with_groups: bool) -> Value {
             .slices
             .iter()
             .enumerate()
-            .map(|(i, s)| slice_json_with(s, &r.classes, slice_scores(r, i), with_groups))
+            .map(|(i, s)| slice_json_with(s, &r.classes, slice_scores(r, i), whole))
             .collect::<Vec<_>>(),
         "tags": tags_json(&r.tags),
         "review": r.review,
@@ -649,7 +728,10 @@ fn report_json_with(r: &Report, with_groups: bool) -> Value {
         out["roc_auc"] = json!(s.roc_auc);
         out["average_precision"] = json!(s.average_precision);
     }
-    out["scores"] = r.scores.as_ref().map_or(Value::Null, scores_json);
+    out["scores"] = r
+        .scores
+        .as_ref()
+        .map_or(Value::Null, |s| scores_json(s, whole));
     out["probabilities"] = r
         .probabilities
         .as_ref()
