@@ -335,6 +335,9 @@ pub struct ScorePanels {
     pub meaning: (ScoreMeaning, bool),
     /// Curves of the class's positive-class score, with per-group curves.
     pub curves: Option<(ScoreAnalysis, Option<GroupCurves>)>,
+    /// The ROC and precision–recall curves' points to draw, made once
+    /// ([`ScoreAnalysis::drawn`]); empty without curves.
+    pub drawn: [Vec<[f64; 2]>; 2],
     /// Whether every score is a whole number (decile scores).
     pub integral: bool,
     /// Risk–coverage of the top-label confidence (with the class's counts),
@@ -406,6 +409,9 @@ impl ScorePanels {
             });
         Self {
             meaning,
+            drawn: curves
+                .as_ref()
+                .map_or_else(Default::default, |(a, _)| a.drawn()),
             curves,
             integral,
             coverage,

@@ -303,6 +303,31 @@ pub fn roc_auc(actual: &[bool], scores: &[f64]) -> Option<f64> {
     ScoreCurve::new(actual, scores).roc_auc()
 }
 
+/// The points of a curve in the unit square to draw: the first, each point
+/// at least 1/4096 from the last one kept along either axis, and the last.
+/// A curve of 10M distinct scores draws as a few thousand points (drawing
+/// every one took half a second a frame), and no point drawn on a plot
+/// under 4,096 pixels wide moves by a pixel.
+#[must_use]
+pub fn drawn(points: impl Iterator<Item = [f64; 2]>) -> Vec<[f64; 2]> {
+    const STEP: f64 = 1.0 / 4096.0;
+    let mut out: Vec<[f64; 2]> = Vec::new();
+    let mut last_skipped = None;
+    for p in points {
+        let far = out
+            .last()
+            .is_none_or(|q| (p[0] - q[0]).abs() >= STEP || (p[1] - q[1]).abs() >= STEP);
+        if far {
+            out.push(p);
+            last_skipped = None;
+        } else {
+            last_skipped = Some(p);
+        }
+    }
+    out.extend(last_skipped);
+    out
+}
+
 /// A precision–recall curve in scikit-learn's order: recall decreasing,
 /// ending at (recall 0, precision 1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -370,6 +395,38 @@ pub fn sweep(actual: &[bool], scores: &[f64], thresholds: &[f64]) -> Vec<SweepPo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::cast_precision_loss)]
+    fn a_drawn_curve_keeps_few_points_and_strays_from_none() {
+        // A million points along a concave curve, as a ROC curve of a
+        // million distinct scores.
+        let n = 1_000_000;
+        let points: Vec<[f64; 2]> = (0..=n)
+            .map(|i| {
+                let x = i as f64 / n as f64;
+                [x, x.sqrt()]
+            })
+            .collect();
+        let kept = drawn(points.iter().copied());
+        assert!(kept.len() <= 2 * 4096 + 2, "{}", kept.len());
+        assert_eq!((kept[0], *kept.last().unwrap()), (points[0], points[n]));
+        // Every point lies within 1/4096 of the last point kept at or
+        // before it, along both axes.
+        let mut k = 0;
+        for p in &points {
+            while k + 1 < kept.len() && kept[k + 1][0] <= p[0] {
+                k += 1;
+            }
+            let q = kept[k];
+            assert!((p[0] - q[0]).abs() < 1.0 / 4096.0 && (p[1] - q[1]).abs() < 1.0 / 4096.0);
+        }
+        // Points far apart are all kept; a run of one point is its ends.
+        let few = [[0.0, 0.0], [0.5, 0.1], [1.0, 1.0]];
+        assert_eq!(drawn(few.into_iter()), few.to_vec());
+        assert_eq!(drawn([[0.3, 0.3]; 5].into_iter()), vec![[0.3, 0.3]; 2]);
+        assert!(drawn(std::iter::empty()).is_empty());
+    }
 
     #[test]
     fn roc_auc_of_a_perfect_and_a_useless_ranking() {

@@ -13,7 +13,7 @@ mod operating;
 use serde::Serialize;
 
 pub use curve::{
-    PrCurve, Roc, ScoreCurve, SweepPoint, average_precision, counts_at, pr_curve, roc_auc,
+    PrCurve, Roc, ScoreCurve, SweepPoint, average_precision, counts_at, drawn, pr_curve, roc_auc,
     roc_curve, sweep, trapezoid,
 };
 pub use operating::{ModelThreshold, model_threshold};
@@ -332,6 +332,20 @@ impl ScoreAnalysis {
             },
             scores,
         })
+    }
+
+    /// The ROC and precision–recall curves' points to draw ([`drawn`]).
+    #[must_use]
+    pub fn drawn(&self) -> [Vec<[f64; 2]>; 2] {
+        let line = |x: &[f64], y: &[f64]| drawn(x.iter().zip(y).map(|(&x, &y)| [x, y]));
+        [
+            self.roc
+                .as_ref()
+                .map_or_else(Vec::new, |r| line(&r.fpr, &r.tpr)),
+            self.pr
+                .as_ref()
+                .map_or_else(Vec::new, |p| line(&p.recall, &p.precision)),
+        ]
     }
 
     /// Counts at the default thresholds ([`default_thresholds`]).

@@ -17,6 +17,7 @@ pub fn ui(
     ui: &mut Ui,
     m: &mut Moving,
     d: &ScoreAnalysis,
+    drawn: &[Vec<[f64; 2]>; 2],
     groups: Option<&GroupCurves>,
     all_groups: usize,
     integral: bool,
@@ -87,17 +88,12 @@ pub fn ui(
         let half = (ui.available_height() / 2.0 - 40.0).max(120.0);
         let value = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |v| format!("{v:.4}"));
         ui.label(RichText::new(format!("ROC curve, AUC {}", value(d.roc_auc))).strong());
-        let roc: Vec<[f64; 2]> = d
-            .roc
-            .iter()
-            .flat_map(|r| r.fpr.iter().zip(&r.tpr).map(|(&x, &y)| [x, y]))
-            .collect();
         widgets::unit_curve(
             ui,
             "ROC",
             half,
             ("false positive rate", "true positive rate"),
-            roc,
+            drawn[0].clone(),
             true,
             point_roc,
         );
@@ -108,10 +104,7 @@ pub fn ui(
             ))
             .strong(),
         );
-        let pr: Vec<[f64; 2]> =
-            d.pr.iter()
-                .flat_map(|p| p.recall.iter().zip(&p.precision).map(|(&x, &y)| [x, y]))
-                .collect();
+        let pr = drawn[1].clone();
         widgets::unit_curve(ui, "PR", half, ("recall", "precision"), pr, false, point_pr);
         // The counts and the per-group table scroll beside the curves (a
         // column of 20 groups ran off the window).

@@ -302,6 +302,7 @@ impl AppView for ThresholdsView {
                         ui,
                         &mut self.moving,
                         a,
+                        &analysis.drawn,
                         groups.as_ref(),
                         analysis.groups,
                         analysis.integral,
