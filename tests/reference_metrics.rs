@@ -578,7 +578,7 @@ fn the_written_json_is_the_json_tree_for_many_groups_and_odd_names() {
     // devices, and score curves; the second file names the user column,
     // and a user, with the text that stands for a part of the report while
     // it is written.
-    let marker = r"\u0000slicewise part 0\u0000";
+    let marker = r"\u0000slicewise part 0.1";
     for odd in [false, true] {
         let column = if odd { marker } else { "user" };
         let mut text = String::new();

@@ -317,64 +317,58 @@ pub fn report_json(r: &Report) -> Value {
 pub fn write_report_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut head = report_json_with(r, false);
-    let mut w = std::io::BufWriter::new(out);
-    let mut parts = Vec::new();
+    // Markers whose text the report holds nowhere else (a column of the
+    // data could be named like one): the first salt that no text of the
+    // report without them contains (the text holds fewer salts than bytes).
+    let plain = serde_json::to_string_pretty(&head)?;
+    let salt = (0..=plain.len())
+        .find(|&salt| !plain.contains(&escaped(&marker(salt, ""))))
+        .unwrap_or_default();
+    let mut parts: Vec<Spliced> = Vec::new();
     if let Some(slices) = head.get_mut("slices").and_then(Value::as_array_mut) {
         for (i, slice) in slices.iter_mut().enumerate() {
-            mark(&mut slice["groups"], Spliced::Groups(i), &mut parts);
+            parts.push(Spliced::Groups(i));
+            slice["groups"] = Value::String(marker(salt, &parts.len().to_string()));
         }
     }
     if let Some(s) = &r.scores {
-        let scores = &mut head["scores"];
-        if let Some(roc) = &s.roc {
-            mark(
-                &mut scores["roc"]["fpr"],
-                Spliced::Numbers(&roc.fpr),
-                &mut parts,
-            );
-            mark(
-                &mut scores["roc"]["tpr"],
-                Spliced::Numbers(&roc.tpr),
-                &mut parts,
-            );
-            let t = Spliced::Numbers(&roc.thresholds);
-            mark(&mut scores["roc"]["thresholds"], t, &mut parts);
-        }
-        if let Some(pr) = &s.pr {
-            let p = Spliced::Numbers(&pr.precision);
-            mark(&mut scores["pr"]["precision"], p, &mut parts);
-            mark(
-                &mut scores["pr"]["recall"],
-                Spliced::Numbers(&pr.recall),
-                &mut parts,
-            );
-            let t = Spliced::Numbers(&pr.thresholds);
-            mark(&mut scores["pr"]["thresholds"], t, &mut parts);
+        let roc = s.roc.iter().flat_map(|c| {
+            [
+                ("fpr", &c.fpr),
+                ("tpr", &c.tpr),
+                ("thresholds", &c.thresholds),
+            ]
+            .map(|(k, v)| ("roc", k, v))
+        });
+        let pr = s.pr.iter().flat_map(|c| {
+            [
+                ("precision", &c.precision),
+                ("recall", &c.recall),
+                ("thresholds", &c.thresholds),
+            ]
+            .map(|(k, v)| ("pr", k, v))
+        });
+        for (curve, key, values) in roc.chain(pr) {
+            parts.push(Spliced::Numbers(values));
+            head["scores"][curve][key] = Value::String(marker(salt, &parts.len().to_string()));
         }
     }
     let text = serde_json::to_string_pretty(&head)?;
-    let Some(places) = marked_places(&text, parts.len()) else {
-        // A marker's text in the data itself: the curves as a tree and the
-        // groups one at a time.
-        let mut head = report_json_with(r, false);
-        if let Some(s) = &r.scores {
-            head["scores"] = scores_json(s, true);
-        }
-        serde_json::to_writer_pretty(
-            &mut w,
-            &Streamed {
-                value: &head,
-                at: Place::Top,
-                report: r,
-            },
-        )?;
-        w.write_all(b"\n")?;
-        return w.flush();
-    };
+    // Each marker once, by the salt: where it stands, in the text's order.
+    let mut places = Vec::with_capacity(parts.len());
+    for (k, part) in parts.iter().enumerate() {
+        let quoted = serde_json::to_string(&marker(salt, &(k + 1).to_string()))?;
+        let start = text
+            .find(&quoted)
+            .ok_or_else(|| std::io::Error::other("a part of the report's JSON was lost"))?;
+        places.push((start, start + quoted.len(), part));
+    }
+    places.sort_unstable_by_key(|p| p.0);
+    let mut w = std::io::BufWriter::new(out);
     let mut from = 0;
-    for (start, end, k) in places {
+    for (start, end, part) in places {
         w.write_all(&text.as_bytes()[from..start])?;
-        match parts[k] {
+        match *part {
             Spliced::Groups(i) => write_groups(r, i, &mut w)?,
             Spliced::Numbers(values) => write_numbers(values, &mut w)?,
         }
@@ -393,34 +387,20 @@ enum Spliced<'a> {
     Numbers(&'a [f64]),
 }
 
-/// Puts part `parts.len()`'s marker in `value`'s place.
-fn mark<'a>(value: &mut Value, part: Spliced<'a>, parts: &mut Vec<Spliced<'a>>) {
-    *value = Value::String(marker(parts.len()));
-    parts.push(part);
+/// What stands for part `k` (counted from 1) until it is written, or with
+/// `k` empty, what every marker of `salt` begins with.
+fn marker(salt: usize, k: &str) -> String {
+    format!("\u{0}slicewise part {salt}.{k}")
 }
 
-/// What stands for part `k` until it is written.
-fn marker(k: usize) -> String {
-    format!("\u{0}slicewise part {k}\u{0}")
-}
-
-/// Where each of `parts` markers lies in the pretty `text`, as (start, end,
-/// part) in the text's order; `None` unless each is found exactly once and
-/// no other text looks like one.
-fn marked_places(text: &str, parts: usize) -> Option<Vec<(usize, usize, usize)>> {
-    let any = serde_json::to_string(&marker(0)).ok()?;
-    let stem = &any[..any.find(" 0")?];
-    if text.matches(stem).count() != parts {
-        return None;
-    }
-    let mut places = Vec::with_capacity(parts);
-    for k in 0..parts {
-        let quoted = serde_json::to_string(&marker(k)).ok()?;
-        let start = text.find(&quoted)?;
-        places.push((start, start + quoted.len(), k));
-    }
-    places.sort_unstable();
-    Some(places)
+/// `text` as it stands inside a JSON string.
+fn escaped(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_default();
+    quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A JSON array of `n` elements three levels deep in the report, laid out
@@ -571,76 +551,6 @@ impl serde_json::ser::Formatter for Nested {
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
         self.has_value = true;
         Ok(())
-    }
-}
-
-/// Where in the report's JSON a value sits, to tell where groups go.
-#[derive(Clone, Copy)]
-enum Place {
-    Top,
-    Slices,
-    Slice(usize),
-    Other,
-}
-
-/// The report's JSON with every slice's groups written as they are made.
-struct Streamed<'a> {
-    value: &'a Value,
-    at: Place,
-    report: &'a Report,
-}
-
-/// The groups of slice `0`, made one at a time while written.
-struct Groups<'a>(usize, &'a Report);
-
-impl serde::Serialize for Groups<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq as _;
-        let s = &self.1.slices[self.0];
-        let scores = slice_scores(self.1, self.0);
-        let mut seq = serializer.serialize_seq(Some(s.groups.len()))?;
-        for i in 0..s.groups.len() {
-            seq.serialize_element(&group_json(s, i, scores))?;
-        }
-        seq.end()
-    }
-}
-
-impl serde::Serialize for Streamed<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap as _, SerializeSeq as _};
-        let child = |value, at| Streamed {
-            value,
-            at,
-            report: self.report,
-        };
-        match self.value {
-            Value::Object(map) => {
-                let mut m = serializer.serialize_map(Some(map.len()))?;
-                for (k, v) in map {
-                    match (self.at, k.as_str()) {
-                        (Place::Top, "slices") => m.serialize_entry(k, &child(v, Place::Slices))?,
-                        (Place::Slice(i), "groups") => {
-                            m.serialize_entry(k, &Groups(i, self.report))?;
-                        }
-                        _ => m.serialize_entry(k, &child(v, Place::Other))?,
-                    }
-                }
-                m.end()
-            }
-            Value::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for (i, v) in items.iter().enumerate() {
-                    let at = match self.at {
-                        Place::Slices => Place::Slice(i),
-                        _ => Place::Other,
-                    };
-                    seq.serialize_element(&child(v, at))?;
-                }
-                seq.end()
-            }
-            other => other.serialize(serializer),
-        }
     }
 }
 
