@@ -41,33 +41,6 @@ impl ScoreCurve {
         clippy::cast_sign_loss
     )]
     pub fn weighted(actual: &[bool], scores: &[f64], weights: Option<&Weights>) -> Self {
-        // Scores as order-preserving integers, sorted per class, then merged
-        // from the top: integer sorts are much faster than float comparisons,
-        // and ties need no order since only the end of each run of equal
-        // scores becomes a point of the curve.
-        let keep =
-            |row: usize| !scores[row].is_nan() && weights.is_none_or(|w| w.values[row] != 0.0);
-        // Without weights only the keys are sorted; with weights each key's
-        // row rides along (row numbers fit u32, as every code does). Both
-        // on all cores: scores of full precision have as many distinct
-        // values as rows.
-        let sorted = |want: bool| -> (Vec<u64>, Option<Vec<u32>>) {
-            use rayon::prelude::*;
-            let rows = (0..actual.len())
-                .into_par_iter()
-                .filter(|&r| actual[r] == want && keep(r));
-            if weights.is_none() {
-                let mut keys: Vec<u64> = rows.map(|r| sort_key(scores[r])).collect();
-                keys.par_sort_unstable();
-                (keys, None)
-            } else {
-                let mut items: Vec<(u64, u32)> =
-                    rows.map(|r| (sort_key(scores[r]), r as u32)).collect();
-                items.par_sort_unstable();
-                let (keys, rows) = items.into_iter().unzip();
-                (keys, Some(rows))
-            }
-        };
         let mut curve = Self {
             units: weights
                 .is_some_and(|w| w.fractional)
@@ -75,13 +48,10 @@ impl ScoreCurve {
             ..Self::default()
         };
         // Without weights, the distinct scores with their positives and
-        // negatives are counted by hashing, on all cores, where there are
-        // few enough (sorting 10M keys per class took one core).
-        if weights.is_none()
-            && let Some(distinct) = distinct_counts(scores, &|r| actual[r])
-        {
+        // negatives, counted in integers (hashed or sorted on all cores).
+        let Some(weights) = weights else {
             let (mut tp, mut fp) = (Count::ZERO, Count::ZERO);
-            for &(key, [p, n]) in distinct.iter().rev() {
+            for &(key, [p, n]) in counts_by_score(scores, &|r| actual[r]).iter().rev() {
                 tp += Count::unweighted(p);
                 fp += Count::unweighted(n);
                 curve.tps.push(tp.w);
@@ -91,11 +61,25 @@ impl ScoreCurve {
             curve.positives = tp;
             curve.negatives = fp;
             return curve;
-        }
+        };
+        // With weights, each class's scores as order-preserving integers
+        // with their rows (row numbers fit u32, as every code does), sorted
+        // on all cores, then merged from the top: integer sorts are much
+        // faster than float comparisons, and ties need no order since only
+        // the end of each run of equal scores becomes a point of the curve.
+        let sorted = |want: bool| -> (Vec<u64>, Vec<u32>) {
+            use rayon::prelude::*;
+            let mut items: Vec<(u64, u32)> = (0..actual.len())
+                .into_par_iter()
+                .filter(|&r| actual[r] == want && !scores[r].is_nan() && weights.values[r] != 0.0)
+                .map(|r| (sort_key(scores[r]), r as u32))
+                .collect();
+            items.par_sort_unstable();
+            items.into_iter().unzip()
+        };
         let ((pos, pos_rows), (neg, neg_rows)) = rayon::join(|| sorted(true), || sorted(false));
-        let unit = |rows: &Option<Vec<u32>>, i: usize| match (weights, rows) {
-            (Some(w), Some(rows)) => Count::of_weight(w.values[rows[i] as usize], w.fractional),
-            _ => Count::ONE,
+        let unit = |rows: &[u32], i: usize| {
+            Count::of_weight(weights.values[rows[i] as usize], weights.fractional)
         };
         let (mut i, mut j) = (pos.len(), neg.len());
         let (mut tp, mut fp) = (Count::ZERO, Count::ZERO);
@@ -301,6 +285,53 @@ pub fn trapezoid(x: &[f64], y: &[f64]) -> f64 {
 #[must_use]
 pub fn roc_auc(actual: &[bool], scores: &[f64]) -> Option<f64> {
     ScoreCurve::new(actual, scores).roc_auc()
+}
+
+/// The distinct scores of the rows with a score, as ascending
+/// [`sort_key`]s, each with its rows on the `side` and off it: hashed
+/// ([`distinct_counts`]) up to [`crate::core::stats::MAX_DISTINCT`] of
+/// them, else [`sorted_counts`].
+pub(super) fn counts_by_score(
+    scores: &[f64],
+    side: &(impl Fn(usize) -> bool + Sync),
+) -> Vec<(u64, [u64; 2])> {
+    distinct_counts(scores, side).unwrap_or_else(|| sorted_counts(scores, side))
+}
+
+/// [`distinct_counts`] for any number of distinct scores: each side's
+/// scores as order-preserving integers, sorted on all cores, and merged.
+pub(super) fn sorted_counts(
+    scores: &[f64],
+    side: &(impl Fn(usize) -> bool + Sync),
+) -> Vec<(u64, [u64; 2])> {
+    use rayon::prelude::*;
+    let keys = |on: bool| -> Vec<u64> {
+        let mut keys: Vec<u64> = (0..scores.len())
+            .into_par_iter()
+            .filter(|&i| !scores[i].is_nan() && side(i) == on)
+            .map(|i| sort_key(scores[i]))
+            .collect();
+        keys.par_sort_unstable();
+        keys
+    };
+    let (on, off) = rayon::join(|| keys(true), || keys(false));
+    let mut counts = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while let Some(key) = match (on.get(i), off.get(j)) {
+        (Some(&a), Some(&b)) => Some(a.min(b)),
+        (Some(&k), None) | (None, Some(&k)) => Some(k),
+        (None, None) => None,
+    } {
+        let (from_i, from_j) = (i, j);
+        while on.get(i) == Some(&key) {
+            i += 1;
+        }
+        while off.get(j) == Some(&key) {
+            j += 1;
+        }
+        counts.push((key, [(i - from_i) as u64, (j - from_j) as u64]));
+    }
+    counts
 }
 
 /// The points of a curve in the unit square to draw: the first, each point

@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::Op;
-use super::curve::distinct_counts;
-use crate::core::stats::{from_sort_key, sort_key};
+use super::curve::counts_by_score;
+use crate::core::stats::from_sort_key;
 
 /// The threshold that reproduces the model's predictions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -57,13 +57,10 @@ pub fn model_threshold(
         use rayon::prelude::*;
         scores.par_iter().filter(|s| s.is_nan()).count() as u64
     };
-    let values: Vec<(f64, u64, u64)> = match distinct_counts(scores, &predicted) {
-        Some(distinct) => distinct
-            .into_iter()
-            .map(|(key, [p, n])| (from_sort_key(key), p, n))
-            .collect(),
-        None => sorted_counts(scores, &predicted),
-    };
+    let values: Vec<(f64, u64, u64)> = counts_by_score(scores, &predicted)
+        .into_iter()
+        .map(|(key, [p, n])| (from_sort_key(key), p, n))
+        .collect();
     if values.is_empty() {
         return None;
     }
@@ -106,45 +103,9 @@ pub fn model_threshold(
     })
 }
 
-/// The distinct scores ascending with their rows predicted positive and
-/// negative, by sorting each side's scores (as order-preserving integers, on
-/// all cores) and merging them: any number of distinct scores.
-fn sorted_counts(
-    scores: &[f64],
-    predicted: &(impl Fn(usize) -> bool + Sync),
-) -> Vec<(f64, u64, u64)> {
-    use rayon::prelude::*;
-    let keys = |positive: bool| -> Vec<u64> {
-        let mut keys: Vec<u64> = (0..scores.len())
-            .into_par_iter()
-            .filter(|&i| !scores[i].is_nan() && predicted(i) == positive)
-            .map(|i| sort_key(scores[i]))
-            .collect();
-        keys.par_sort_unstable();
-        keys
-    };
-    let (pos, neg) = rayon::join(|| keys(true), || keys(false));
-    let mut values = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while let Some(key) = match (pos.get(i), neg.get(j)) {
-        (Some(&a), Some(&b)) => Some(a.min(b)),
-        (Some(&k), None) | (None, Some(&k)) => Some(k),
-        (None, None) => None,
-    } {
-        let (from_i, from_j) = (i, j);
-        while pos.get(i) == Some(&key) {
-            i += 1;
-        }
-        while neg.get(j) == Some(&key) {
-            j += 1;
-        }
-        values.push((from_sort_key(key), (i - from_i) as u64, (j - from_j) as u64));
-    }
-    values
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::curve::{distinct_counts, sorted_counts};
     use super::*;
     use crate::core::stats::MAX_DISTINCT;
 
@@ -206,14 +167,10 @@ mod tests {
         let n = 2_500_000_usize;
         let scores = super::super::tests::few_distinct_scores(n);
         let predicted = |i: usize| (i * 31) % 7 < 3;
-        let hashed: Vec<(f64, u64, u64)> = distinct_counts(&scores, &predicted)
-            .unwrap()
-            .into_iter()
-            .map(|(key, [p, n])| (from_sort_key(key), p, n))
-            .collect();
+        let hashed = distinct_counts(&scores, &predicted).unwrap();
         assert_eq!(hashed, sorted_counts(&scores, &predicted));
         assert_eq!(hashed.len(), 4001);
-        let total: u64 = hashed.iter().map(|v| v.1 + v.2).sum();
+        let total: u64 = hashed.iter().map(|v| v.1[0] + v.1[1]).sum();
         assert_eq!(total, (n - n / 1000) as u64);
         // Past the limit, hashing gives way to sorting.
         let distinct: Vec<f64> = (0..=MAX_DISTINCT).map(|i| i as f64).collect();
