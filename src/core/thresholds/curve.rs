@@ -51,12 +51,18 @@ impl ScoreCurve {
         // negatives, counted in integers (hashed or sorted on all cores).
         let Some(weights) = weights else {
             let (mut tp, mut fp) = (Count::ZERO, Count::ZERO);
-            for &(key, [p, n]) in counts_by_score(scores, &|r| actual[r]).iter().rev() {
+            let mut add = |key: u64, [p, n]: [u64; 2]| {
                 tp += Count::unweighted(p);
                 fp += Count::unweighted(n);
                 curve.tps.push(tp.w);
                 curve.fps.push(fp.w);
                 curve.thresholds.push(from_sort_key(key));
+            };
+            let side = |r: usize| actual[r];
+            match distinct_counts(scores, &side) {
+                Some(distinct) => distinct.into_iter().rev().for_each(|(k, c)| add(k, c)),
+                // From the highest score down, as they are merged.
+                None => each_sorted_count(scores, &side, true, &mut add),
             }
             curve.positives = tp;
             curve.negatives = fp;
@@ -290,20 +296,28 @@ pub fn roc_auc(actual: &[bool], scores: &[f64]) -> Option<f64> {
 /// The distinct scores of the rows with a score, as ascending
 /// [`sort_key`]s, each with its rows on the `side` and off it: hashed
 /// ([`distinct_counts`]) up to [`crate::core::stats::MAX_DISTINCT`] of
-/// them, else [`sorted_counts`].
+/// them, else [`each_sorted_count`].
 pub(super) fn counts_by_score(
     scores: &[f64],
     side: &(impl Fn(usize) -> bool + Sync),
 ) -> Vec<(u64, [u64; 2])> {
-    distinct_counts(scores, side).unwrap_or_else(|| sorted_counts(scores, side))
+    distinct_counts(scores, side).unwrap_or_else(|| {
+        let mut counts = Vec::new();
+        each_sorted_count(scores, side, false, &mut |k, c| counts.push((k, c)));
+        counts
+    })
 }
 
-/// [`distinct_counts`] for any number of distinct scores: each side's
-/// scores as order-preserving integers, sorted on all cores, and merged.
-pub(super) fn sorted_counts(
+/// [`distinct_counts`] for any number of distinct scores, handed to `each`
+/// one by one (ascending, or from the highest down with `descending`): each
+/// side's scores as order-preserving integers, sorted on all cores, and
+/// merged (10M distinct scores are not held twice).
+pub(super) fn each_sorted_count(
     scores: &[f64],
     side: &(impl Fn(usize) -> bool + Sync),
-) -> Vec<(u64, [u64; 2])> {
+    descending: bool,
+    each: &mut dyn FnMut(u64, [u64; 2]),
+) {
     use rayon::prelude::*;
     let keys = |on: bool| -> Vec<u64> {
         let mut keys: Vec<u64> = (0..scores.len())
@@ -315,23 +329,25 @@ pub(super) fn sorted_counts(
         keys
     };
     let (on, off) = rayon::join(|| keys(true), || keys(false));
-    let mut counts = Vec::new();
+    // The k-th key of a side in the order walked.
+    let at = |keys: &[u64], k: usize| keys[if descending { keys.len() - 1 - k } else { k }];
     let (mut i, mut j) = (0, 0);
-    while let Some(key) = match (on.get(i), off.get(j)) {
-        (Some(&a), Some(&b)) => Some(a.min(b)),
-        (Some(&k), None) | (None, Some(&k)) => Some(k),
-        (None, None) => None,
+    while let Some(key) = match (i < on.len(), j < off.len()) {
+        (true, true) if descending => Some(at(&on, i).max(at(&off, j))),
+        (true, true) => Some(at(&on, i).min(at(&off, j))),
+        (true, false) => Some(at(&on, i)),
+        (false, true) => Some(at(&off, j)),
+        (false, false) => None,
     } {
         let (from_i, from_j) = (i, j);
-        while on.get(i) == Some(&key) {
+        while i < on.len() && at(&on, i) == key {
             i += 1;
         }
-        while off.get(j) == Some(&key) {
+        while j < off.len() && at(&off, j) == key {
             j += 1;
         }
-        counts.push((key, [(i - from_i) as u64, (j - from_j) as u64]));
+        each(key, [(i - from_i) as u64, (j - from_j) as u64]);
     }
-    counts
 }
 
 /// The points of a curve in the unit square to draw: the first, each point

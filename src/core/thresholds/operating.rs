@@ -105,7 +105,17 @@ pub fn model_threshold(
 
 #[cfg(test)]
 mod tests {
-    use super::super::curve::{distinct_counts, sorted_counts};
+    use super::super::curve::{distinct_counts, each_sorted_count};
+
+    /// The distinct scores ascending by sorting, whatever their number.
+    fn sorted_counts(
+        scores: &[f64],
+        side: &(impl Fn(usize) -> bool + Sync),
+    ) -> Vec<(u64, [u64; 2])> {
+        let mut counts = Vec::new();
+        each_sorted_count(scores, side, false, &mut |k, c| counts.push((k, c)));
+        counts
+    }
     use super::*;
     use crate::core::stats::MAX_DISTINCT;
 
@@ -169,6 +179,11 @@ mod tests {
         let predicted = |i: usize| (i * 31) % 7 < 3;
         let hashed = distinct_counts(&scores, &predicted).unwrap();
         assert_eq!(hashed, sorted_counts(&scores, &predicted));
+        // From the highest down, as the curve walks them: the same, reversed.
+        let mut down = Vec::new();
+        each_sorted_count(&scores, &predicted, true, &mut |k, c| down.push((k, c)));
+        down.reverse();
+        assert_eq!(down, hashed);
         assert_eq!(hashed.len(), 4001);
         let total: u64 = hashed.iter().map(|v| v.1[0] + v.1[1]).sum();
         assert_eq!(total, (n - n / 1000) as u64);
