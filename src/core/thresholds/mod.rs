@@ -290,6 +290,7 @@ impl ScoreAnalysis {
     /// without a positive-class score.
     #[must_use]
     pub fn compute(ds: &Dataset, positive: u32, meaning: Option<ScoreMeaning>) -> Option<Self> {
+        use rayon::prelude::*;
         let from_probas = ds.probas.as_ref().is_some_and(|p| p.of(positive).is_some());
         let (meaning, detected) = if from_probas {
             (ScoreMeaning::Positive, false)
@@ -303,17 +304,25 @@ impl ScoreAnalysis {
         let (model, curve) = rayon::join(
             || model_threshold(&scores, |i| ds.pred[i] == positive),
             || {
-                let actual: Vec<bool> = ds.label.iter().map(|&l| l == positive).collect();
+                let actual: Vec<bool> = ds.label.par_iter().map(|&l| l == positive).collect();
                 ScoreCurve::weighted(&actual, &scores, ds.weights.as_ref())
             },
         );
         let (roc, pr) = rayon::join(|| curve.roc(), || curve.pr());
+        // The smallest and largest finite score (in any order, 0.0 for a
+        // zero of either sign).
         let range = scores
-            .iter()
+            .par_iter()
             .filter(|s| s.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &s| {
-                (a.min(s), b.max(s))
-            });
+            .map(|&s| s + 0.0)
+            .fold(
+                || (f64::INFINITY, f64::NEG_INFINITY),
+                |(a, b), s| (a.min(s), b.max(s)),
+            )
+            .reduce(
+                || (f64::INFINITY, f64::NEG_INFINITY),
+                |(a, b), (c, d)| (a.min(c), b.max(d)),
+            );
         Some(Self {
             positive,
             meaning,
