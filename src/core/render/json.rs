@@ -79,70 +79,170 @@ fn prf_json(p: &Prf) -> Value {
     json!({ "precision": p.precision, "recall": p.recall, "f1": p.f1 })
 }
 
-/// One group of a slice as JSON (the `groups` entries).
+/// One group of a slice as JSON (the `groups` entries), as a tree.
 fn group_json(s: &SliceAnalysis, i: usize, scores: &[GroupScores]) -> Value {
-    let with_positive = s.positive.is_some();
-    let g = &s.groups[i];
-    let c = &g.counts;
-    let share = s.share(i);
-    let acc = c.accuracy();
-    let err = c.error_rate();
-    let b = &c.binary;
-    let opt = |p: Proportion| if with_positive { p.value() } else { None };
-    let mut cis = vec![
-        ("share", share.ci()),
-        ("accuracy", acc.ci()),
-        ("error_rate", err.ci()),
-    ];
-    if with_positive {
-        cis.extend([
-            ("fpr", b.fpr().ci()),
-            ("fnr", b.fnr().ci()),
-            ("tpr", b.tpr().ci()),
-            ("precision", b.precision().ci()),
-            ("selection_rate", b.selection_rate().ci()),
-        ]);
+    serde_json::to_value(GroupJson::of(s, i, scores)).unwrap_or(Value::Null)
+}
+
+/// A map written with its keys in order, as `serde_json`'s `Map` (a
+/// `BTreeMap`) writes them; of two equal keys the later wins, as in a map.
+struct Sorted<V>(Vec<(&'static str, V)>);
+
+impl<V> Sorted<V> {
+    fn new(mut pairs: Vec<(&'static str, V)>) -> Self {
+        pairs.sort_by_key(|p| p.0);
+        let mut kept: Vec<(&'static str, V)> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            if kept.last().is_some_and(|last| last.0 == pair.0) {
+                kept.pop();
+            }
+            kept.push(pair);
+        }
+        Self(kept)
     }
-    let aequitas = s.aequitas.get(i).map_or(Value::Null, |d| {
-        let mut m: serde_json::Map<String, Value> = d
-            .iter()
-            .map(|x| (x.metric.key().to_string(), json!(x.ratio)))
-            .collect();
-        m.insert(
-            "differs".into(),
-            json!(
-                s.differs(i)
-                    .into_iter()
-                    .map(crate::core::slices::DisparityMetric::key)
-                    .collect::<Vec<_>>()
-            ),
-        );
-        Value::Object(m)
-    });
-    json!({
-        "value": g.name(),
-        "values": g.values,
-        "count": c.n,
-        "share": share.value(),
-        "accuracy": acc.value(),
-        "error_rate": err.value(),
-        "fpr": opt(b.fpr()),
-        "fnr": opt(b.fnr()),
-        "tpr": opt(b.tpr()),
-        "precision": opt(b.precision()),
-        "selection_rate": opt(b.selection_rate()),
-        "human_accuracy": c.human_accuracy().value(),
-        "ci": rate_ci(&cis),
-        "low_support": s.low_support(i),
-        "disadvantaged": s.flagged(i).iter().map(|m| m.key()).collect::<Vec<_>>(),
-        "disparity_vs_reference": aequitas,
-        "calibration": scores.get(i).map(|g| json!({
-            "ece": g.ece, "ece_ci": ci_json(g.ece_ci), "mce": g.mce, "brier": g.brier,
-        })),
-        "probabilities": scores.get(i).filter(|g| g.log_loss.is_some()).map(|g| json!({
-            "log_loss": g.log_loss, "brier": g.proba_brier,
-        })),
-    })
+}
+
+impl<V: serde::Serialize> serde::Serialize for Sorted<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// An entry of a group's disparity against the reference group: a ratio,
+/// or the metrics that differ.
+enum Versus {
+    Ratio(Option<f64>),
+    Differs(Vec<&'static str>),
+}
+
+impl serde::Serialize for Versus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Ratio(r) => r.serialize(s),
+            Self::Differs(d) => d.serialize(s),
+        }
+    }
+}
+
+/// A 95% interval as `[lo, hi]`, `null` without one.
+fn pair(ci: Option<Interval>) -> Option<[f64; 2]> {
+    ci.map(|c| [c.lo, c.hi])
+}
+
+/// A group's calibration (the `calibration` entry).
+#[derive(serde::Serialize)]
+struct GroupCalibration {
+    brier: Option<f64>,
+    ece: Option<f64>,
+    ece_ci: Option<[f64; 2]>,
+    mce: Option<f64>,
+}
+
+/// A group's probabilities (the `probabilities` entry).
+#[derive(serde::Serialize)]
+struct GroupProbabilities {
+    brier: Option<f64>,
+    log_loss: Option<f64>,
+}
+
+/// One group of a slice, its fields in the order of their keys (what the
+/// JSON tree of [`serde_json::json!`] writes), so that a report of
+/// hundreds of thousands of groups is written without building a tree of
+/// each.
+#[derive(serde::Serialize)]
+struct GroupJson<'a> {
+    accuracy: Option<f64>,
+    calibration: Option<GroupCalibration>,
+    ci: Sorted<Option<[f64; 2]>>,
+    count: crate::core::stats::Count,
+    disadvantaged: Vec<&'static str>,
+    disparity_vs_reference: Option<Sorted<Versus>>,
+    error_rate: Option<f64>,
+    fnr: Option<f64>,
+    fpr: Option<f64>,
+    human_accuracy: Option<f64>,
+    low_support: bool,
+    precision: Option<f64>,
+    probabilities: Option<GroupProbabilities>,
+    selection_rate: Option<f64>,
+    share: Option<f64>,
+    tpr: Option<f64>,
+    value: String,
+    values: &'a [String],
+}
+
+impl<'a> GroupJson<'a> {
+    fn of(s: &'a SliceAnalysis, i: usize, scores: &[GroupScores]) -> Self {
+        let with_positive = s.positive.is_some();
+        let g = &s.groups[i];
+        let c = &g.counts;
+        let share = s.share(i);
+        let acc = c.accuracy();
+        let err = c.error_rate();
+        let b = &c.binary;
+        let opt = |p: Proportion| if with_positive { p.value() } else { None };
+        let mut cis = vec![
+            ("share", pair(share.ci())),
+            ("accuracy", pair(acc.ci())),
+            ("error_rate", pair(err.ci())),
+        ];
+        if with_positive {
+            cis.extend([
+                ("fpr", pair(b.fpr().ci())),
+                ("fnr", pair(b.fnr().ci())),
+                ("tpr", pair(b.tpr().ci())),
+                ("precision", pair(b.precision().ci())),
+                ("selection_rate", pair(b.selection_rate().ci())),
+            ]);
+        }
+        let versus = s.aequitas.get(i).map(|d| {
+            let mut m: Vec<(&'static str, Versus)> = d
+                .iter()
+                .map(|x| (x.metric.key(), Versus::Ratio(x.ratio)))
+                .collect();
+            m.push((
+                "differs",
+                Versus::Differs(
+                    s.differs(i)
+                        .into_iter()
+                        .map(crate::core::slices::DisparityMetric::key)
+                        .collect(),
+                ),
+            ));
+            Sorted::new(m)
+        });
+        let group_scores = scores.get(i);
+        Self {
+            accuracy: acc.value(),
+            calibration: group_scores.map(|g| GroupCalibration {
+                brier: g.brier,
+                ece: g.ece,
+                ece_ci: pair(g.ece_ci),
+                mce: g.mce,
+            }),
+            ci: Sorted::new(cis),
+            count: c.n,
+            disadvantaged: s.flagged(i).iter().map(|m| m.key()).collect(),
+            disparity_vs_reference: versus,
+            error_rate: err.value(),
+            fnr: opt(b.fnr()),
+            fpr: opt(b.fpr()),
+            human_accuracy: c.human_accuracy().value(),
+            low_support: s.low_support(i),
+            precision: opt(b.precision()),
+            probabilities: group_scores.filter(|g| g.log_loss.is_some()).map(|g| {
+                GroupProbabilities {
+                    brier: g.proba_brier,
+                    log_loss: g.log_loss,
+                }
+            }),
+            selection_rate: opt(b.selection_rate()),
+            share: share.value(),
+            tpr: opt(b.tpr()),
+            value: g.name(),
+            values: &g.values,
+        }
+    }
 }
 
 /// A slice as JSON, with its groups (`with_groups`) or an empty list in
@@ -447,7 +547,7 @@ fn write_groups(r: &Report, i: usize, w: &mut dyn std::io::Write) -> std::io::Re
     let scores = slice_scores(r, i);
     write_array(w, s.groups.len(), 64, |g, text| {
         let mut ser = serde_json::Serializer::with_formatter(text, Nested::new(4));
-        serde::Serialize::serialize(&group_json(s, g, scores), &mut ser)
+        serde::Serialize::serialize(&GroupJson::of(s, g, scores), &mut ser)
     })
 }
 
