@@ -6,6 +6,8 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use rayon::prelude::*;
+
 use super::dataset::{Dataset, Ids};
 use super::load::{ColumnSelection, LoadOptions, RoleChoice, class_key, visible};
 use super::paired::PairedTable;
@@ -155,20 +157,17 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
     } else if let (Some((pb, ib)), Some((pa, ia))) = (before.ids.numbers(), after.ids.numbers())
         && pb == pa
     {
-        // Ids that are numbers (or one number in the same text): hash the
-        // numbers, not their text.
-        let mut index: FxHashMap<i64, u32> = FxHashMap::default();
-        index.reserve(na);
-        for (r, id) in ia.iter().enumerate() {
-            if let Ok(r32) = u32::try_from(r) {
-                index.insert(id, r32);
-            }
-        }
-        for (r, id) in ib.iter().enumerate() {
-            if let (Some(&a), Ok(b)) = (index.get(&id), u32::try_from(r)) {
-                pairs.push((b, a));
-            }
-        }
+        // Ids that are numbers (or one number in the same text): found by
+        // their numbers, not their text (runs of consecutive ids without
+        // a table of every id); the first run's rows looked up on all cores.
+        let index = ia.index();
+        pairs = (0..nb)
+            .into_par_iter()
+            .filter_map(|r| {
+                let a = index.row(ib.get(r))?;
+                Some((u32::try_from(r).ok()?, u32::try_from(a).ok()?))
+            })
+            .collect();
     } else {
         let mut index: FxHashMap<std::borrow::Cow<'_, str>, u32> = FxHashMap::default();
         index.reserve(na);
@@ -177,11 +176,13 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
                 index.insert(after.ids.key(r), r32);
             }
         }
-        for r in 0..nb {
-            if let (Some(&a), Ok(b)) = (index.get(before.ids.key(r).as_ref()), u32::try_from(r)) {
-                pairs.push((b, a));
-            }
-        }
+        pairs = (0..nb)
+            .into_par_iter()
+            .filter_map(|r| {
+                let a = *index.get(before.ids.key(r).as_ref())?;
+                Some((u32::try_from(r).ok()?, a))
+            })
+            .collect();
     }
     if pairs.is_empty() {
         return Err(CompareError::NoOverlap {

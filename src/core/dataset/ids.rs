@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::FxHashMap;
+
 /// Identifiers of the rows, which key tag assignments in a session.
 #[derive(Debug, Clone)]
 pub enum Ids {
@@ -198,6 +200,31 @@ impl FromIterator<i64> for Numbers {
     }
 }
 
+/// Rows found by their number ([`Numbers::index`]).
+#[derive(Debug, Clone)]
+pub enum NumberIndex {
+    /// (first number, first row, rows) of each run, by first number.
+    Runs(Vec<(i64, usize, usize)>),
+    /// Each number's row.
+    Hash(FxHashMap<i64, usize>),
+}
+
+impl NumberIndex {
+    /// The row whose number is `n`, if any.
+    #[must_use]
+    pub fn row(&self, n: i64) -> Option<usize> {
+        match self {
+            Self::Runs(runs) => {
+                let k = runs.partition_point(|r| r.0 <= n).checked_sub(1)?;
+                let (first, row, len) = runs[k];
+                let offset = usize::try_from(n.checked_sub(first)?).ok()?;
+                (offset < len).then_some(row + offset)
+            }
+            Self::Hash(index) => index.get(&n).copied(),
+        }
+    }
+}
+
 impl Numbers {
     /// Appends numbers; runs give way to one number a row once they would
     /// take more room.
@@ -264,6 +291,35 @@ impl Numbers {
                 },
             )),
             Self::Plain(v) => Box::new(v.iter().copied()),
+        }
+    }
+
+    /// An index from a number to its row, for numbers that are all
+    /// different (ids): runs sorted by their first number and searched
+    /// (no table of every number), else every number hashed.
+    #[must_use]
+    pub fn index(&self) -> NumberIndex {
+        match self {
+            Self::Runs { starts, len } => {
+                let mut runs: Vec<(i64, usize, usize)> = starts
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &(row, first))| {
+                        let end = starts.get(k + 1).map_or(*len, |s| s.0);
+                        (first, row, end - row)
+                    })
+                    .collect();
+                runs.sort_unstable();
+                NumberIndex::Runs(runs)
+            }
+            Self::Plain(v) => {
+                let mut index: FxHashMap<i64, usize> = FxHashMap::default();
+                index.reserve(v.len());
+                for (row, &n) in v.iter().enumerate() {
+                    index.insert(n, row);
+                }
+                NumberIndex::Hash(index)
+            }
         }
     }
 
@@ -410,5 +466,36 @@ impl StrColumn {
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.end(i - 1) };
         &self.bytes[start..self.end(i)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every number finds its row and no other number finds one, whether
+    /// the numbers are kept as runs or one a row.
+    #[test]
+    fn the_index_finds_each_number_and_nothing_else() {
+        let runs: Numbers = [5, 6, 7, 100, 101, 3, 4, 50].into_iter().collect();
+        assert!(matches!(runs, Numbers::Runs { .. }));
+        let plain = Numbers::Plain(vec![5, 6, 7, 100, 101, 3, 4, 50]);
+        for numbers in [runs, plain] {
+            let index = numbers.index();
+            for (row, n) in numbers.iter().enumerate() {
+                assert_eq!(index.row(n), Some(row), "{n}");
+            }
+            for n in [i64::MIN, -1, 0, 2, 8, 49, 51, 99, 102, i64::MAX] {
+                assert_eq!(index.row(n), None, "{n}");
+            }
+        }
+        assert_eq!(Numbers::default().index().row(0), None);
+        // Negative numbers, and numbers whose distance overflows.
+        let wide: Numbers = [-5, -4, i64::MAX - 1].into_iter().collect();
+        let index = wide.index();
+        assert_eq!(index.row(-4), Some(1));
+        assert_eq!(index.row(i64::MAX - 1), Some(2));
+        assert_eq!(index.row(i64::MAX), None);
+        assert_eq!(index.row(-3), None);
     }
 }
