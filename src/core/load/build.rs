@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use polars::prelude::DataFrame;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::encode::{next_code, parallel_map, sort_classes};
@@ -362,8 +363,11 @@ pub(super) fn check_unique(path: &Path, column: &str, ids: &Ids) -> Result<(), L
     if strictly_increasing {
         return Ok(());
     }
-    // Sort (hash, row) pairs; equal neighbours are duplicates (or, rarely, collisions).
+    // Sort (hash, row) pairs; equal neighbours are duplicates (or, rarely,
+    // collisions). The pairs are all different, so the order sorted on all
+    // cores is the one order.
     let mut keyed: Vec<(u64, u32)> = (0..n)
+        .into_par_iter()
         .map(|i| {
             let h = match ids {
                 Ids::Int(v) | Ids::Numbered(_, v) => {
@@ -377,7 +381,7 @@ pub(super) fn check_unique(path: &Path, column: &str, ids: &Ids) -> Result<(), L
             (h, next_code(i))
         })
         .collect();
-    keyed.sort_unstable();
+    keyed.par_sort_unstable();
     let mut dups: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     let mut order: Vec<String> = Vec::new();
     for w in keyed.windows(2) {
@@ -428,7 +432,6 @@ enum ScoreNotes {
 /// Counts the missing (NaN), infinite and, for a column that is otherwise a
 /// probability, out-of-[0, 1] scores, naming the first rows of each.
 fn score_notes(name: &str, values: &[f64]) -> ScoreNotes {
-    use rayon::prelude::*;
     // Each score's kind: missing, infinite, finite outside [0, 1], or in it.
     let kind = |v: f64| -> usize {
         if v.is_nan() {
