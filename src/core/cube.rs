@@ -493,6 +493,24 @@ pub struct Cube {
 /// label and agreeing with the true label.
 type Cell = (Count, f64, f64);
 
+/// A cube's cells by key, as they are counted.
+type Cells = FxHashMap<Box<[u64]>, Cell>;
+
+/// Adds `cell` to the cell of `key`, new or not.
+fn add_to(cells: &mut Cells, key: &[u64], (unit, labelled, agree): Cell) {
+    if let Some(c) = cells.get_mut(key) {
+        c.0 += unit;
+        c.1 += labelled;
+        c.2 += agree;
+    } else {
+        cells.insert(key.into(), (unit, labelled, agree));
+    }
+}
+
+/// What one part's cells may take, for [`crate::core::stats::fold_ranges`]:
+/// at most four parts, as a part holds up to every cell of the cube.
+const CELLS_BYTES: usize = 64 << 20;
+
 /// Builds the cube of a loaded dataset: its slice columns `by` (their
 /// groups: numeric columns with many values as their quantile bins), the
 /// score in `bins` when given, and the human agreement counts when it has
@@ -508,30 +526,38 @@ pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cub
         .collect::<Result<Vec<_>, _>>()?;
     let score = bins.and_then(|b| ds.score.as_ref().map(|s| (s, b)));
     let width = 2 + columns.len() + usize::from(score.is_some());
-    // Per cell: its count, and its examples with a human label and agreeing.
-    let mut cells: FxHashMap<Box<[u64]>, Cell> = FxHashMap::default();
-    let mut key = vec![0u64; width];
-    for row in 0..ds.rows() {
-        key[0] = u64::from(ds.label[row]);
-        key[1] = u64::from(ds.pred[row]);
-        let mut k = 2;
-        for c in &columns {
-            key[k] = u64::from(c.groups().codes.get(row));
-            k += 1;
-        }
-        if let Some((s, b)) = &score {
-            key[k] = b.midpoint(s[row]).to_bits();
-        }
-        let unit = ds.unit(row);
-        let (labelled, agree) = ds.human_units(row).map_or((0.0, 0.0), |(n, a)| (n.w, a.w));
-        if let Some(c) = cells.get_mut(key.as_slice()) {
-            c.0 += unit;
-            c.1 += labelled;
-            c.2 += agree;
-        } else {
-            cells.insert(key.clone().into_boxed_slice(), (unit, labelled, agree));
-        }
-    }
+    // Per cell: its count, and its examples with a human label and
+    // agreeing; the rows counted in parts on all cores and the parts'
+    // cells added in order (the parts depend on the rows only, so weights
+    // add up the same at any number of threads).
+    let cells = crate::core::stats::fold_ranges(
+        ds.rows(),
+        CELLS_BYTES,
+        Cells::default,
+        |cells, range| {
+            let mut key = vec![0u64; width];
+            for row in range {
+                key[0] = u64::from(ds.label[row]);
+                key[1] = u64::from(ds.pred[row]);
+                let mut k = 2;
+                for c in &columns {
+                    key[k] = u64::from(c.groups().codes.get(row));
+                    k += 1;
+                }
+                if let Some((s, b)) = &score {
+                    key[k] = b.midpoint(s[row]).to_bits();
+                }
+                let unit = ds.unit(row);
+                let (labelled, agree) = ds.human_units(row).map_or((0.0, 0.0), |(n, a)| (n.w, a.w));
+                add_to(cells, &key, (unit, labelled, agree));
+            }
+        },
+        |all, more| {
+            for (key, cell) in more {
+                add_to(all, &key, cell);
+            }
+        },
+    );
     let mut rows: Vec<(Box<[u64]>, Cell)> = cells.into_iter().collect();
     rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut names = vec![ds.roles.label.clone(), ds.roles.pred.clone()];
