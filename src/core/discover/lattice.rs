@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{DiscoverError, DiscoverOptions, Discovery, Errors, Feature, Found, LevelStats};
@@ -151,28 +152,34 @@ struct Bitmaps {
 impl Bitmaps {
     fn build(lattice: &Lattice<'_>, cols: &[u32]) -> Self {
         let words = lattice.n.div_ceil(64);
-        let mut maps: FxHashMap<u32, Vec<u64>> = FxHashMap::default();
-        for &c in cols {
-            maps.entry(c).or_insert_with(|| vec![0u64; words]);
-        }
-        for (f, feature) in lattice.features.iter().enumerate() {
-            let wanted: Vec<Option<u32>> = (0..feature.values.len())
-                .map(|v| {
-                    let col = lattice.offset[f] + u32::try_from(v).unwrap_or(u32::MAX);
-                    maps.contains_key(&col).then_some(col)
-                })
-                .collect();
-            if wanted.iter().all(Option::is_none) {
-                continue;
-            }
-            for (r, &code) in feature.codes.iter().enumerate() {
-                if let Some(Some(col)) = wanted.get(code as usize)
-                    && let Some(map) = maps.get_mut(col)
-                {
-                    map[r / 64] |= 1 << (r % 64);
+        let wanted: rustc_hash::FxHashSet<u32> = cols.iter().copied().collect();
+        // Each column's values' bitmaps made side by side.
+        let per_feature: Vec<Vec<(u32, Vec<u64>)>> = lattice
+            .features
+            .par_iter()
+            .enumerate()
+            .map(|(f, feature)| {
+                // The bitmap of each value still wanted, by value.
+                let mut own: Vec<Option<Vec<u64>>> = (0..feature.values.len())
+                    .map(|v| {
+                        let col = lattice.offset[f] + u32::try_from(v).unwrap_or(u32::MAX);
+                        wanted.contains(&col).then(|| vec![0u64; words])
+                    })
+                    .collect();
+                if own.iter().any(Option::is_some) {
+                    for (r, &code) in feature.codes.iter().enumerate() {
+                        if let Some(Some(map)) = own.get_mut(code as usize) {
+                            map[r / 64] |= 1 << (r % 64);
+                        }
+                    }
                 }
-            }
-        }
+                own.into_iter()
+                    .enumerate()
+                    .filter_map(|(v, map)| Some((lattice.offset[f] + u32::try_from(v).ok()?, map?)))
+                    .collect()
+            })
+            .collect();
+        let maps: FxHashMap<u32, Vec<u64>> = per_feature.into_iter().flatten().collect();
         Self { words, maps }
     }
 
@@ -225,27 +232,44 @@ const BITMAP_BUDGET: u64 = 2 << 30;
 /// Size, error sum and maximum error of every single value.
 #[allow(clippy::cast_precision_loss)]
 fn singles(lattice: &Lattice<'_>, errors: &Errors) -> Vec<Slice> {
-    let mut size = vec![0u64; lattice.n_cols];
-    let mut err = vec![0.0f64; lattice.n_cols];
-    let mut max = vec![0.0f64; lattice.n_cols];
-    for (f, feature) in lattice.features.iter().enumerate() {
-        let base = lattice.offset[f] as usize;
-        for (r, &code) in feature.codes.iter().enumerate() {
-            let c = base + code as usize;
-            size[c] += 1;
-            let e = match errors {
-                Errors::Binary(bits) => {
-                    if bits[r / 64] >> (r % 64) & 1 == 1 {
-                        1.0
-                    } else {
-                        0.0
+    // Each column counted on its own, side by side (its sums in row order,
+    // as one pass over all columns adds them).
+    let per_feature: Vec<(Vec<u64>, Vec<f64>, Vec<f64>)> = lattice
+        .features
+        .par_iter()
+        .map(|feature| {
+            let values = feature.values.len();
+            let (mut size, mut err, mut max) = (
+                vec![0u64; values],
+                vec![0.0f64; values],
+                vec![0.0f64; values],
+            );
+            for (r, &code) in feature.codes.iter().enumerate() {
+                let c = code as usize;
+                size[c] += 1;
+                let e = match errors {
+                    Errors::Binary(bits) => {
+                        if bits[r / 64] >> (r % 64) & 1 == 1 {
+                            1.0
+                        } else {
+                            0.0
+                        }
                     }
-                }
-                Errors::Continuous(v) => v[r],
-            };
-            err[c] += e;
-            max[c] = max[c].max(e);
-        }
+                    Errors::Continuous(v) => v[r],
+                };
+                err[c] += e;
+                max[c] = max[c].max(e);
+            }
+            (size, err, max)
+        })
+        .collect();
+    let mut size = Vec::with_capacity(lattice.n_cols);
+    let mut err = Vec::with_capacity(lattice.n_cols);
+    let mut max = Vec::with_capacity(lattice.n_cols);
+    for (s, e, m) in per_feature {
+        size.extend(s);
+        err.extend(e);
+        max.extend(m);
     }
     (0..lattice.n_cols)
         .map(|c| {

@@ -128,20 +128,38 @@ impl Feature {
     /// codes remapped.
     #[must_use]
     pub fn new(name: &str, labels: &[String], codes: &[u32]) -> Self {
+        let (values, remap) = Self::sorted(labels);
+        Self {
+            name: name.to_string(),
+            values,
+            codes: codes
+                .iter()
+                .map(|&c| remap.get(c as usize).copied().unwrap_or(0))
+                .collect(),
+        }
+    }
+
+    /// [`Feature::new`] from a column's group codes as they are kept (no
+    /// copy of them first).
+    #[must_use]
+    pub fn of_codes(name: &str, labels: &[String], codes: &crate::core::dataset::Codes) -> Self {
+        let (values, remap) = Self::sorted(labels);
+        Self {
+            name: name.to_string(),
+            values,
+            codes: codes.map_to_u32(|c| remap.get(c as usize).copied().unwrap_or(0)),
+        }
+    }
+
+    /// The labels sorted, and each label's place among them.
+    fn sorted(labels: &[String]) -> (Vec<String>, Vec<u32>) {
         let mut order: Vec<usize> = (0..labels.len()).collect();
         order.sort_by(|&a, &b| labels[a].cmp(&labels[b]));
         let mut remap = vec![0u32; labels.len()];
         for (new, &old) in order.iter().enumerate() {
             remap[old] = u32::try_from(new).unwrap_or(u32::MAX);
         }
-        Self {
-            name: name.to_string(),
-            values: order.iter().map(|&i| labels[i].clone()).collect(),
-            codes: codes
-                .iter()
-                .map(|&c| remap.get(c as usize).copied().unwrap_or(0))
-                .collect(),
-        }
+        (order.iter().map(|&i| labels[i].clone()).collect(), remap)
     }
 }
 
@@ -157,11 +175,17 @@ pub enum Errors {
 impl Errors {
     /// 0/1 errors from a per-row test.
     #[must_use]
-    pub fn binary(n: usize, is_error: impl Fn(usize) -> bool) -> Self {
-        let mut bits = vec![0u64; n.div_ceil(64)];
-        for r in (0..n).filter(|&r| is_error(r)) {
-            bits[r / 64] |= 1 << (r % 64);
-        }
+    pub fn binary(n: usize, is_error: impl Fn(usize) -> bool + Sync) -> Self {
+        use rayon::prelude::*;
+        // A word of 64 rows at a time, on all cores.
+        let bits = (0..n.div_ceil(64))
+            .into_par_iter()
+            .map(|w| {
+                (w * 64..n.min(w * 64 + 64))
+                    .filter(|&r| is_error(r))
+                    .fold(0u64, |word, r| word | 1 << (r % 64))
+            })
+            .collect();
         Self::Binary(bits)
     }
 

@@ -167,7 +167,7 @@ pub fn features(
             .map(|name| ds.column_for(name, "to slice on"))
             .collect::<Result<_, _>>()?
     };
-    let mut out = Vec::new();
+    let mut kept = Vec::new();
     for c in columns {
         let g = c.groups();
         if g.n_groups() > MAX_VALUES {
@@ -178,8 +178,16 @@ pub fn features(
             ));
             continue;
         }
-        out.push(Feature::new(&c.name, &g.labels, &g.codes.to_vec()));
+        kept.push(c);
     }
+    // Each column's codes copied and renumbered side by side.
+    let out = kept
+        .par_iter()
+        .map(|c| {
+            let g = c.groups();
+            Feature::of_codes(&c.name, &g.labels, &g.codes)
+        })
+        .collect();
     Ok((out, warnings))
 }
 
