@@ -198,22 +198,38 @@ pub(super) fn encode_strings<'a>(values: impl Iterator<Item = Option<&'a str>>, 
 /// Sorts class names the way scikit-learn's `np.unique` would: numerically
 /// when every value is a number, otherwise by bytes.
 #[must_use]
-pub fn sort_classes(mut values: Vec<String>) -> Vec<String> {
+pub fn sort_classes(values: Vec<String>) -> Vec<String> {
+    let order = class_order(&values);
+    let mut slots: Vec<Option<String>> = values.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots[i as usize].take())
+        .collect()
+}
+
+/// The positions of `values` in the order of [`sort_classes`] (the first
+/// value's position, then the second's, …), on all cores: a column of
+/// hundreds of thousands of distinct values (user ids) sorted on one core
+/// was much of its load.
+#[must_use]
+pub(super) fn class_order(values: &[String]) -> Vec<u32> {
+    use rayon::prelude::*;
     let numeric: Option<Vec<f64>> = values
-        .iter()
+        .par_iter()
         .map(|v| v.trim().parse::<f64>().ok())
         .collect();
+    let mut order: Vec<u32> = (0..next_code(values.len())).collect();
+    let text = |i: u32| values[i as usize].as_str();
     match numeric {
-        Some(nums) => {
-            let mut pairs: Vec<(f64, String)> = nums.into_iter().zip(values).collect();
-            pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-            pairs.into_iter().map(|(_, s)| s).collect()
-        }
-        None => {
-            values.sort();
-            values
-        }
+        Some(nums) => order.par_sort_unstable_by(|&a, &b| {
+            nums[a as usize]
+                .total_cmp(&nums[b as usize])
+                .then_with(|| text(a).cmp(text(b)))
+                .then(a.cmp(&b))
+        }),
+        None => order.par_sort_unstable_by(|&a, &b| text(a).cmp(text(b)).then(a.cmp(&b))),
     }
+    order
 }
 
 pub(super) fn take(df: &mut DataFrame, name: &str) -> Result<Series, PolarsError> {
@@ -296,6 +312,41 @@ mod tests {
         let v = |xs: &[&str]| xs.iter().map(ToString::to_string).collect::<Vec<_>>();
         assert_eq!(sort_classes(v(&["10", "9", "1"])), v(&["1", "9", "10"]));
         assert_eq!(sort_classes(v(&["b", "B", "a"])), v(&["B", "a", "b"]));
+        // Equal numbers written differently: then by their text.
+        assert_eq!(
+            sort_classes(v(&["1.0", " 1", "1", "-2", "nan", "0.5"])),
+            v(&["-2", "0.5", " 1", "1", "1.0", "nan"])
+        );
+    }
+
+    /// Many values (sorted on all cores) take the places a plain sort
+    /// gives them, numbers and text alike.
+    #[test]
+    fn class_order_places_each_value_where_a_plain_sort_does() {
+        for numbers in [true, false] {
+            let values: Vec<String> = (0..50_000_u64)
+                .map(|i| {
+                    let k = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 45;
+                    if numbers {
+                        format!("{k}")
+                    } else {
+                        format!("u{k}x")
+                    }
+                })
+                .collect::<rustc_hash::FxHashSet<_>>()
+                .into_iter()
+                .collect();
+            let order = class_order(&values);
+            let sorted: Vec<String> = order.iter().map(|&i| values[i as usize].clone()).collect();
+            let mut expected = values.clone();
+            if numbers {
+                expected.sort_by_key(|v| v.parse::<u64>().unwrap());
+            } else {
+                expected.sort();
+            }
+            assert_eq!(sorted, expected);
+            assert_eq!(sort_classes(values), expected);
+        }
     }
 
     #[test]

@@ -95,20 +95,24 @@ impl Dict {
     /// The grouping of a slice column: groups sorted by label (numerically
     /// when all are numbers), missing last. The codes are renumbered in place.
     fn into_grouping(mut self) -> Grouping {
-        let sorted = super::encode::sort_classes(self.values.clone());
-        let position: FxHashMap<&str, u32> = sorted
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.as_str(), next_code(i)))
-            .collect();
-        let missing = next_code(sorted.len());
-        let table: Vec<u32> = std::iter::once(missing)
-            .chain(self.values.iter().map(|v| position[v.as_str()]))
-            .collect();
-        drop(position);
+        // Each value's place in sorted order, and the values in that order.
+        let order = super::encode::class_order(&self.values);
+        let mut position = vec![0_u32; order.len()];
+        for (place, &i) in order.iter().enumerate() {
+            position[i as usize] = next_code(place);
+        }
+        let missing = next_code(order.len());
+        let table: Vec<u32> = std::iter::once(missing).chain(position).collect();
         self.codes.remap(&table);
         self.codes.shrink_to_fit();
-        let mut labels = sorted;
+        let mut slots: Vec<Option<String>> = std::mem::take(&mut self.values)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut labels: Vec<String> = order
+            .iter()
+            .filter_map(|&i| slots[i as usize].take())
+            .collect();
         if self.null_count > 0 {
             labels.push(MISSING.to_string());
         }
