@@ -3,10 +3,9 @@
 //! `changes` holds the paired statistics of each part, `report` the
 //! comparison as `slicewise compare` prints it.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-
-use rayon::prelude::*;
 
 use super::dataset::{Dataset, Ids};
 use super::load::{ColumnSelection, LoadOptions, RoleChoice, class_key, visible};
