@@ -965,6 +965,29 @@ fn export_examples_hands_on_the_selected_rows_with_every_column_tags_and_note() 
     let df = read_raw(&out, None).unwrap();
     assert_eq!(df.height(), expected);
     assert!(stderr(&o).contains(&format!("wrote {expected} example(s)")));
+    // --show all alone: every row, in order, each cell as the file has it
+    // (the frame as read, not a copy of its rows), with tags and note.
+    let out = dir.path().join("all.parquet");
+    let o = slicewise(&[
+        "export",
+        path(&data),
+        "--examples",
+        "--show",
+        "all",
+        "--out",
+        path(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = read_raw(&out, None).unwrap();
+    let raw = read_raw(&data, None).unwrap();
+    assert_eq!(all.height(), ds.rows());
+    assert!(
+        all.drop_many(["tags", "note"]).equals_missing(&raw),
+        "the data's cells, in order"
+    );
+    // The first row's condition, as the sample's rule tags name it.
+    let tags = all.column("tags").unwrap().str().unwrap().clone();
+    assert_eq!(tags.get(0), Some("people noise"));
     // Mistakes are clear errors.
     let o = slicewise(&[
         "export",

@@ -105,10 +105,16 @@ pub fn examples_frame(
         path: data.to_path_buf(),
         message: e.to_string(),
     };
-    let indices: Vec<IdxSize> = rows.iter().map(|&r| r as IdxSize).collect();
-    let mut out = df
-        .take(&IdxCa::from_vec("row".into(), indices))
-        .map_err(write_err)?;
+    // Every row in order (`--show all`): the frame as it was read, not a
+    // copy of it (which doubled the peak of a large export).
+    let every_row = rows.len() == df.height() && rows.iter().zip(0_u32..).all(|(&r, i)| r == i);
+    let mut out = if every_row {
+        df
+    } else {
+        let indices: Vec<IdxSize> = rows.iter().map(|&r| r as IdxSize).collect();
+        df.take(&IdxCa::from_vec("row".into(), indices))
+            .map_err(write_err)?
+    };
     let tags: Vec<String> = rows
         .iter()
         .map(|&r| {
