@@ -908,9 +908,16 @@ fn export_examples_hands_on_the_selected_rows_with_every_column_tags_and_note() 
     let dir = tempfile::tempdir().unwrap();
     let data = common::sample_csv();
     let ds = common::load(&data);
+    // Examples of the sample with these options, to `out`.
+    let export = |out: &std::path::Path, options: &[&str]| {
+        let mut args = vec!["export", path(&data), "--examples"];
+        args.extend(options);
+        args.extend(["--out", path(out)]);
+        slicewise(&args)
+    };
     // Default: every misclassified row, all columns plus tags and note.
     let out = dir.path().join("errors.csv");
-    let o = slicewise(&["export", path(&data), "--examples", "--out", path(&out)]);
+    let o = export(&out, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let df = read_raw(&out, None).unwrap();
     assert_eq!(df.height(), ds.errors());
@@ -945,19 +952,17 @@ fn export_examples_hands_on_the_selected_rows_with_every_column_tags_and_note() 
     assert!(first.contains(",clean speech,"), "{first}");
     // --show, --filter and --tag together, as Parquet.
     let out = dir.path().join("car.parquet");
-    let o = slicewise(&[
-        "export",
-        path(&data),
-        "--examples",
-        "--show",
-        "all",
-        "--filter",
-        "snr < 10",
-        "--tag",
-        "car noise",
-        "--out",
-        path(&out),
-    ]);
+    let o = export(
+        &out,
+        &[
+            "--show",
+            "all",
+            "--filter",
+            "snr < 10",
+            "--tag",
+            "car noise",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let expected = slicewise::core::rules::evaluate(&ds, r#"snr < 10 and noise == "car""#)
         .unwrap()
@@ -968,15 +973,7 @@ fn export_examples_hands_on_the_selected_rows_with_every_column_tags_and_note() 
     // --show all alone: every row, in order, each cell as the file has it
     // (the frame as read, not a copy of its rows), with tags and note.
     let out = dir.path().join("all.parquet");
-    let o = slicewise(&[
-        "export",
-        path(&data),
-        "--examples",
-        "--show",
-        "all",
-        "--out",
-        path(&out),
-    ]);
+    let o = export(&out, &["--show", "all"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let all = read_raw(&out, None).unwrap();
     let raw = read_raw(&data, None).unwrap();
