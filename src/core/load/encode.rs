@@ -200,17 +200,22 @@ pub(super) fn encode_strings<'a>(values: impl Iterator<Item = Option<&'a str>>, 
 #[must_use]
 pub fn sort_classes(values: Vec<String>) -> Vec<String> {
     let order = class_order(&values);
+    in_order(values, &order)
+}
+
+/// `values` rearranged: the one at `order[0]` first, then `order[1]`, ….
+pub(super) fn in_order(values: Vec<String>, order: &[u32]) -> Vec<String> {
     let mut slots: Vec<Option<String>> = values.into_iter().map(Some).collect();
     order
-        .into_iter()
-        .filter_map(|i| slots[i as usize].take())
+        .iter()
+        .filter_map(|&i| slots.get_mut(i as usize)?.take())
         .collect()
 }
 
-/// The positions of `values` in the order of [`sort_classes`] (the first
-/// value's position, then the second's, …), on all cores: a column of
-/// hundreds of thousands of distinct values (user ids) sorted on one core
-/// was much of its load.
+/// The indices of `values` in the order of [`sort_classes`] (the index of
+/// the value that comes first, then of the second, …), sorted on all
+/// cores: a column of hundreds of thousands of distinct values (user ids)
+/// sorted on one core was much of its load.
 #[must_use]
 pub(super) fn class_order(values: &[String]) -> Vec<u32> {
     use rayon::prelude::*;

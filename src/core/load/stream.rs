@@ -105,14 +105,7 @@ impl Dict {
         let table: Vec<u32> = std::iter::once(missing).chain(position).collect();
         self.codes.remap(&table);
         self.codes.shrink_to_fit();
-        let mut slots: Vec<Option<String>> = std::mem::take(&mut self.values)
-            .into_iter()
-            .map(Some)
-            .collect();
-        let mut labels: Vec<String> = order
-            .iter()
-            .filter_map(|&i| slots[i as usize].take())
-            .collect();
+        let mut labels = super::encode::in_order(std::mem::take(&mut self.values), &order);
         if self.null_count > 0 {
             labels.push(MISSING.to_string());
         }
