@@ -11,8 +11,13 @@ use crate::core::slices::SliceAnalysis;
 use crate::core::stats::{Interval, Proportion};
 use crate::core::watch::WatchStat;
 
+/// A 95% interval as `[lo, hi]`, `null` without one.
+fn pair(ci: Option<Interval>) -> Option<[f64; 2]> {
+    ci.map(|c| [c.lo, c.hi])
+}
+
 fn ci_json(ci: Option<Interval>) -> Value {
-    ci.map_or(Value::Null, |c| json!([c.lo, c.hi]))
+    json!(pair(ci))
 }
 
 fn rate_ci(pairs: &[(&str, Option<Interval>)]) -> Value {
@@ -122,11 +127,6 @@ impl serde::Serialize for Versus {
             Self::Differs(d) => d.serialize(s),
         }
     }
-}
-
-/// A 95% interval as `[lo, hi]`, `null` without one.
-fn pair(ci: Option<Interval>) -> Option<[f64; 2]> {
-    ci.map(|c| [c.lo, c.hi])
 }
 
 /// A group's calibration (the `calibration` entry).

@@ -301,11 +301,17 @@ pub(super) fn counts_by_score(
     scores: &[f64],
     side: &(impl Fn(usize) -> bool + Sync),
 ) -> Vec<(u64, [u64; 2])> {
-    distinct_counts(scores, side).unwrap_or_else(|| {
-        let mut counts = Vec::new();
-        each_sorted_count(scores, side, false, &mut |k, c| counts.push((k, c)));
-        counts
-    })
+    distinct_counts(scores, side).unwrap_or_else(|| sorted_counts(scores, side))
+}
+
+/// [`each_sorted_count`] ascending, as a list.
+pub(super) fn sorted_counts(
+    scores: &[f64],
+    side: &(impl Fn(usize) -> bool + Sync),
+) -> Vec<(u64, [u64; 2])> {
+    let mut counts = Vec::new();
+    each_sorted_count(scores, side, false, &mut |k, c| counts.push((k, c)));
+    counts
 }
 
 /// [`distinct_counts`] for any number of distinct scores, handed to `each`

@@ -105,17 +105,7 @@ pub fn model_threshold(
 
 #[cfg(test)]
 mod tests {
-    use super::super::curve::{distinct_counts, each_sorted_count};
-
-    /// The distinct scores ascending by sorting, whatever their number.
-    fn sorted_counts(
-        scores: &[f64],
-        side: &(impl Fn(usize) -> bool + Sync),
-    ) -> Vec<(u64, [u64; 2])> {
-        let mut counts = Vec::new();
-        each_sorted_count(scores, side, false, &mut |k, c| counts.push((k, c)));
-        counts
-    }
+    use super::super::curve::{distinct_counts, each_sorted_count, sorted_counts};
     use super::*;
     use crate::core::stats::MAX_DISTINCT;
 
