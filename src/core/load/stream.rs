@@ -24,7 +24,13 @@ pub(super) struct Dict {
     pub(super) codes: Codes,
     /// Distinct values in order of first appearance.
     pub(super) values: Vec<String>,
-    index: FxHashMap<String, u32>,
+    /// Each value's code, found by the value: the table holds codes only
+    /// and compares with `values`, so a column of 865,000 user ids keeps
+    /// each id once (a map of its own copies took 865,000 allocations to
+    /// make and as many to free).
+    index: hashbrown::HashTable<u32>,
+    /// Codes of spellings other than their value's (Unicode forms), a few.
+    spellings: FxHashMap<String, u32>,
     pub(super) null_count: usize,
     pub(super) first_null_rows: Vec<usize>,
     /// Spellings merged with a value because they are the same text in
@@ -35,36 +41,7 @@ pub(super) struct Dict {
 impl Dict {
     /// Appends a piece encoded on its own whose first row is data row `offset`.
     fn absorb(&mut self, local: &Encoded, offset: usize) {
-        let table: Vec<u32> = local
-            .values
-            .iter()
-            .map(|v| {
-                if let Some(&code) = self.index.get(v) {
-                    return code;
-                }
-                // Text equal up to Unicode normalisation is one value.
-                let norm = super::classes::normalize(v);
-                if let Some(&code) = self.index.get(norm.as_ref()) {
-                    if self.unicode_merges.len() < 3 {
-                        let value = self.values[code as usize - 1].clone();
-                        self.unicode_merges.push((value, v.clone()));
-                    }
-                    self.index.insert(v.clone(), code);
-                    return code;
-                }
-                let norm = norm.into_owned();
-                self.values.push(norm.clone());
-                let code = next_code(self.values.len());
-                if norm != *v {
-                    if self.unicode_merges.len() < 3 {
-                        self.unicode_merges.push((norm.clone(), v.clone()));
-                    }
-                    self.index.insert(v.clone(), code);
-                }
-                self.index.insert(norm, code);
-                code
-            })
-            .collect();
+        let table: Vec<u32> = local.values.iter().map(|v| self.code_of(v)).collect();
         for &row in &local.first_null_rows {
             if self.first_null_rows.len() < SHOW_ROWS {
                 self.first_null_rows.push(offset + row);
@@ -78,6 +55,52 @@ impl Dict {
                 .iter()
                 .map(|&c| if c == NULL_CODE { 0 } else { table[c as usize] }),
         );
+    }
+
+    /// The code of `v`, a new one when it is new. Text equal up to Unicode
+    /// normalisation is one value, kept in its normal form.
+    fn code_of(&mut self, v: &str) -> u32 {
+        if let Some(code) = self.find(v).or_else(|| self.spellings.get(v).copied()) {
+            return code;
+        }
+        let norm = super::classes::normalize(v);
+        if norm != v
+            && let Some(code) = self.find(&norm)
+        {
+            if self.unicode_merges.len() < 3 {
+                let value = self.values[code as usize - 1].clone();
+                self.unicode_merges.push((value, v.to_string()));
+            }
+            self.spellings.insert(v.to_string(), code);
+            return code;
+        }
+        let norm = norm.into_owned();
+        let hash = Self::hash(&norm);
+        let respelt = norm != v;
+        self.values.push(norm);
+        let code = next_code(self.values.len());
+        if respelt {
+            if self.unicode_merges.len() < 3 {
+                let value = self.values[code as usize - 1].clone();
+                self.unicode_merges.push((value, v.to_string()));
+            }
+            self.spellings.insert(v.to_string(), code);
+        }
+        let values = &self.values;
+        self.index
+            .insert_unique(hash, code, |&c| Self::hash(&values[c as usize - 1]));
+        code
+    }
+
+    /// The code of the value `v`, if it has one.
+    fn find(&self, v: &str) -> Option<u32> {
+        self.index
+            .find(Self::hash(v), |&c| self.values[c as usize - 1] == v)
+            .copied()
+    }
+
+    fn hash(v: &str) -> u64 {
+        std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, v)
     }
 
     /// The rows' codes with `table` giving the code of each value (the
@@ -548,5 +571,43 @@ fn append_ids(have: Ids, more: Ids) -> Ids {
             }
             Ids::Str(all)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn piece(values: &[&str], codes: &[u32]) -> Encoded {
+        Encoded {
+            codes: codes.to_vec(),
+            values: values.iter().map(ToString::to_string).collect(),
+            null_count: codes.iter().filter(|&&c| c == NULL_CODE).count(),
+            first_null_rows: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn pieces_merge_by_value_in_order_of_first_appearance_one_unicode_form_each() {
+        let (nfd, nfc) = ("cafe\u{301}", "caf\u{e9}");
+        let mut d = Dict::default();
+        // A value's other spelling first: it is kept in its normal form.
+        d.absorb(&piece(&["b", nfd, "a"], &[0, 1, NULL_CODE, 2, 0]), 0);
+        d.absorb(&piece(&["a", nfc, "c", nfd], &[0, 1, 2, 3]), 5);
+        d.absorb(&piece(&["c", "b"], &[1, 0]), 9);
+        assert_eq!(d.values, ["b", nfc, "a", "c"]);
+        let codes: Vec<u32> = (0..d.codes.len()).map(|r| d.codes.get(r)).collect();
+        assert_eq!(codes, [1, 2, 0, 3, 1, 3, 2, 4, 2, 1, 4]);
+        assert_eq!(d.null_count, 1);
+        assert_eq!(d.unicode_merges, [(nfc.to_string(), nfd.to_string())]);
+        // Many values: each found again by its value.
+        let many: Vec<String> = (0..50_000).map(|i| format!("u{i}")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let all: Vec<u32> = (0..50_000).collect();
+        d.absorb(&piece(&refs, &all), 11);
+        d.absorb(&piece(&refs[..10], &[9, 0]), 50_011);
+        assert_eq!(d.values.len(), 50_004);
+        assert_eq!(d.codes.get(50_011), 14);
+        assert_eq!(d.codes.get(50_012), 5);
     }
 }
