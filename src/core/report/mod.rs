@@ -637,6 +637,19 @@ pub struct Provenance {
 /// Groups of a slice a text or Markdown report prints unless asked for all.
 pub const GROUP_CAP: usize = 1000;
 
+/// The places of the `k` largest `sizes`, the first of equals first, in
+/// increasing order: chosen, not sorted (a column of user ids has hundreds
+/// of thousands of groups, of which text shows 1,000).
+fn largest(sizes: &[f64], k: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..sizes.len()).collect();
+    if k < idx.len() {
+        idx.select_nth_unstable_by(k, |&a, &b| sizes[b].total_cmp(&sizes[a]).then(a.cmp(&b)));
+        idx.truncate(k);
+    }
+    idx.sort_unstable();
+    idx
+}
+
 impl Report {
     /// The groups of slice `i` to print: all with `--all-groups` or up to
     /// [`GROUP_CAP`] groups, else the [`GROUP_CAP`] largest (and the
@@ -649,16 +662,10 @@ impl Report {
         if self.all_groups || n <= GROUP_CAP {
             return ((0..n).collect(), 0);
         }
-        let mut idx: Vec<usize> = (0..n).collect();
-        idx.sort_by(|&a, &b| {
-            s.groups[b]
-                .counts
-                .n
-                .w
-                .total_cmp(&s.groups[a].counts.n.w)
-                .then(a.cmp(&b))
-        });
-        idx.truncate(GROUP_CAP);
+        let mut idx = largest(
+            &s.groups.iter().map(|g| g.counts.n.w).collect::<Vec<_>>(),
+            GROUP_CAP,
+        );
         if let Some(r) = s.reference
             && !idx.contains(&r)
         {
@@ -710,5 +717,27 @@ impl Report {
         }
         let omitted = total - cells.len();
         (cells, omitted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_groups_are_those_a_stable_sort_puts_first() {
+        use rand::RngExt as _;
+        let mut r = crate::core::stats::rng(5);
+        for (n, k) in [(5000, 1000), (1001, 1000), (300, 1000), (50, 7)] {
+            // Few sizes: ties at the cut.
+            let sizes: Vec<f64> = (0..n)
+                .map(|_| f64::from(r.random_range(1..6_u32)))
+                .collect();
+            let mut want: Vec<usize> = (0..n).collect();
+            want.sort_by(|&a, &b| sizes[b].total_cmp(&sizes[a]));
+            want.truncate(k);
+            want.sort_unstable();
+            assert_eq!(largest(&sizes, k), want, "{n} groups");
+        }
     }
 }

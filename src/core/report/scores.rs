@@ -297,7 +297,9 @@ fn group_scores(
         )
     });
     let losses = probas::group_losses(ds, group, n);
+    // On all cores, in order: hundreds of thousands of groups fill 100 MB.
     (0..n)
+        .into_par_iter()
         .map(|gi| {
             let c = calibrations.as_ref().map(|c| c[gi]);
             let (log_loss, proba_brier) = losses[gi];

@@ -280,11 +280,17 @@ impl<'a> SliceKey<'a> {
             },
         );
         let mut remap = vec![0; self.cells];
-        let mut names = Vec::new();
+        let mut kept = Vec::new();
         for (c, _) in used.iter().enumerate().filter(|(_, u)| **u) {
-            remap[c] = names.len();
-            names.push(self.values(c).join(" & "));
+            remap[c] = kept.len();
+            kept.push(c);
         }
+        // Named on all cores (a column of user ids has hundreds of
+        // thousands of groups), in order.
+        let names = kept
+            .par_iter()
+            .map(|&c| self.values(c).join(" & "))
+            .collect();
         (names, remap)
     }
 
