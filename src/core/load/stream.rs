@@ -41,7 +41,23 @@ pub(super) struct Dict {
 impl Dict {
     /// Appends a piece encoded on its own whose first row is data row `offset`.
     fn absorb(&mut self, local: &Encoded, offset: usize) {
-        let table: Vec<u32> = local.values.iter().map(|v| self.code_of(v)).collect();
+        // The values seen before are looked up on all cores (a column of
+        // user ids brings a hundred thousand a piece); the new ones are
+        // numbered here, in order.
+        let seen: Vec<Option<u32>> = if local.values.len() >= 4096 {
+            local.values.par_iter().map(|v| self.known(v)).collect()
+        } else {
+            Vec::new()
+        };
+        let table: Vec<u32> = local
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match seen.get(i) {
+                Some(&Some(code)) => code,
+                _ => self.code_of(v),
+            })
+            .collect();
         for &row in &local.first_null_rows {
             if self.first_null_rows.len() < SHOW_ROWS {
                 self.first_null_rows.push(offset + row);
@@ -60,7 +76,7 @@ impl Dict {
     /// The code of `v`, a new one when it is new. Text equal up to Unicode
     /// normalisation is one value, kept in its normal form.
     fn code_of(&mut self, v: &str) -> u32 {
-        if let Some(code) = self.find(v).or_else(|| self.spellings.get(v).copied()) {
+        if let Some(code) = self.known(v) {
             return code;
         }
         let norm = super::classes::normalize(v);
@@ -90,6 +106,11 @@ impl Dict {
         self.index
             .insert_unique(hash, code, |&c| Self::hash(&values[c as usize - 1]));
         code
+    }
+
+    /// The code of `v` when it is a value or a spelling of one seen before.
+    fn known(&self, v: &str) -> Option<u32> {
+        self.find(v).or_else(|| self.spellings.get(v).copied())
     }
 
     /// The code of the value `v`, if it has one.
