@@ -630,5 +630,13 @@ mod tests {
         assert_eq!(d.values.len(), 50_004);
         assert_eq!(d.codes.get(50_011), 14);
         assert_eq!(d.codes.get(50_012), 5);
+        // A large piece of values seen before and new ones, looked up on
+        // all cores: the seen keep their codes, the new follow in order.
+        let more: Vec<String> = (49_990..60_000).map(|i| format!("u{i}")).collect();
+        let refs: Vec<&str> = more.iter().map(String::as_str).collect();
+        d.absorb(&piece(&refs, &[0, 10, 10_009]), 50_013);
+        assert_eq!(d.values.len(), 60_004);
+        let codes: Vec<u32> = (50_013..50_016).map(|r| d.codes.get(r)).collect();
+        assert_eq!(codes, [49_995, 50_005, 60_004]);
     }
 }
