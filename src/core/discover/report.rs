@@ -328,22 +328,51 @@ pub struct DiscoveryReport {
 }
 
 /// The rows where every predicate holds.
-fn rows_of(features: &[Feature], predicates: &[(usize, u32)], rows: usize) -> Bitmap {
-    Bitmap::from_fn(rows, |r| {
-        predicates.iter().all(|&(f, v)| features[f].codes[r] == v)
-    })
+/// The rows of each predicate the found slices use, so that a slice's rows
+/// (and those of its shorter descriptions) are the intersection of a few
+/// bitmaps, not a scan of every row per description. There are at most as
+/// many as the values the search held bitmaps of.
+struct PredicateRows {
+    of: rustc_hash::FxHashMap<(usize, u32), Bitmap>,
+    rows: usize,
+}
+
+impl PredicateRows {
+    /// The bitmaps of every predicate of `slices`, made side by side.
+    fn new(features: &[Feature], slices: &[&[(usize, u32)]], rows: usize) -> Self {
+        let mut wanted: Vec<(usize, u32)> = slices.iter().flat_map(|p| p.iter().copied()).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let of = wanted
+            .into_par_iter()
+            .map(|(f, v)| {
+                let codes = &features[f].codes;
+                ((f, v), Bitmap::from_fn(rows, |r| codes[r] == v))
+            })
+            .collect();
+        Self { of, rows }
+    }
+
+    /// The rows where every predicate holds (every row without one).
+    fn rows_of(&self, predicates: &[(usize, u32)]) -> Bitmap {
+        let mut bits = Bitmap::new(self.rows);
+        bits.invert();
+        for p in predicates {
+            bits.and_with(&self.of[p]);
+        }
+        bits
+    }
 }
 
 /// The predicates of a slice of `size` rows that narrow nothing, and its
 /// shortest description (predicates removed one at a time, first listed
 /// first, while the rows stay the same).
 fn redundancy(
-    features: &[Feature],
+    rows: &PredicateRows,
     predicates: &[(usize, u32)],
     size: u64,
-    rows: usize,
 ) -> (Vec<usize>, Vec<(usize, u32)>) {
-    let count = |preds: &[(usize, u32)]| rows_of(features, preds, rows).count_ones() as u64;
+    let count = |preds: &[(usize, u32)]| rows.rows_of(preds).count_ones() as u64;
     let without = |preds: &[(usize, u32)], j: usize| -> Vec<(usize, u32)> {
         preds
             .iter()
@@ -410,8 +439,18 @@ impl DiscoveryReport {
         found: &Discovery,
     ) -> Self {
         let n = found.rows.max(1) as f64;
-        // Each slice is described on its own (its rows scanned again for
-        // redundant predicates): side by side, in order.
+        let predicate_rows = PredicateRows::new(
+            features,
+            &found
+                .slices
+                .iter()
+                .map(|s| s.predicates.as_slice())
+                .collect::<Vec<_>>(),
+            found.rows,
+        );
+        // Each slice is described on its own (its rows, and those of its
+        // descriptions without a predicate, for redundant ones): side by
+        // side, in order.
         let slices = found
             .slices
             .par_iter()
@@ -426,8 +465,8 @@ impl DiscoveryReport {
                         )
                     })
                     .collect();
-                let rows = rows_of(features, &s.predicates, found.rows);
-                let (redundant, shortest) = redundancy(features, &s.predicates, s.size, found.rows);
+                let rows = predicate_rows.rows_of(&s.predicates);
+                let (redundant, shortest) = redundancy(&predicate_rows, &s.predicates, s.size);
                 let (columns, values): (Vec<String>, Vec<String>) = shortest
                     .iter()
                     .map(|&(f, v)| {
