@@ -16,6 +16,7 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::dataset::{Dataset, HUMAN_COUNT_COLUMNS, MISSING};
@@ -478,8 +479,9 @@ fn seed_fraction(seed: u64) -> String {
 pub struct Cube {
     /// Column names: label, prediction, slice columns, score, `n`.
     pub names: Vec<String>,
-    /// Text cells per row (label, prediction, slices; `None` = NULL).
-    pub text: Vec<Vec<Option<String>>>,
+    /// The text columns (label, prediction, slices): each column's values,
+    /// and per row its value's place among them (a place past them is NULL).
+    pub text: Vec<(Vec<String>, Vec<u32>)>,
     /// The binned score per row (NaN = NULL), when scores are binned.
     pub score: Option<Vec<f64>>,
     /// Per row, the examples with a human label and those that agree with
@@ -496,14 +498,19 @@ type Cell = (Count, f64, f64);
 /// A cube's cells by key, as they are counted.
 type Cells = FxHashMap<Box<[u64]>, Cell>;
 
+/// Adds `more` to the cell `c`.
+fn add_cell(c: &mut Cell, (unit, labelled, agree): Cell) {
+    c.0 += unit;
+    c.1 += labelled;
+    c.2 += agree;
+}
+
 /// Adds `cell` to the cell of `key`, new or not.
-fn add_to(cells: &mut Cells, key: &[u64], (unit, labelled, agree): Cell) {
+fn add_to(cells: &mut Cells, key: &[u64], cell: Cell) {
     if let Some(c) = cells.get_mut(key) {
-        c.0 += unit;
-        c.1 += labelled;
-        c.2 += agree;
+        add_cell(c, cell);
     } else {
-        cells.insert(key.into(), (unit, labelled, agree));
+        cells.insert(key.into(), cell);
     }
 }
 
@@ -527,14 +534,14 @@ pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cub
     let score = bins.and_then(|b| ds.score.as_ref().map(|s| (s, b)));
     let width = 2 + columns.len() + usize::from(score.is_some());
     // Per cell: its count, and its examples with a human label and
-    // agreeing; the rows counted in parts on all cores and the parts'
-    // cells added in order (the parts depend on the rows only, so weights
-    // add up the same at any number of threads).
-    let cells = crate::core::stats::fold_ranges(
+    // agreeing; the rows counted in parts on all cores (the parts depend on
+    // the rows only), each part's cells kept apart.
+    let parts: Vec<Cells> = crate::core::stats::fold_ranges(
         ds.rows(),
         CELLS_BYTES,
-        Cells::default,
-        |cells, range| {
+        || vec![Cells::default()],
+        |parts, range| {
+            let cells = &mut parts[0];
             let mut key = vec![0u64; width];
             for row in range {
                 key[0] = u64::from(ds.label[row]);
@@ -552,14 +559,24 @@ pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cub
                 add_to(cells, &key, (unit, labelled, agree));
             }
         },
-        |all, more| {
-            for (key, cell) in more {
-                add_to(all, &key, cell);
-            }
-        },
+        Extend::extend,
     );
-    let mut rows: Vec<(Box<[u64]>, Cell)> = cells.into_iter().collect();
-    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // The parts' cells sorted by key, then part, on all cores: a cell's
+    // parts are added in their order, so weights add up the same at any
+    // number of threads (and as when the parts were merged one by one).
+    let mut entries: Vec<(Box<[u64]>, usize, Cell)> = parts
+        .into_iter()
+        .enumerate()
+        .flat_map(|(part, cells)| cells.into_iter().map(move |(key, c)| (key, part, c)))
+        .collect();
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut rows: Vec<(Box<[u64]>, Cell)> = Vec::with_capacity(entries.len());
+    for (key, _, cell) in entries {
+        match rows.last_mut() {
+            Some((k, c)) if *k == key => add_cell(c, cell),
+            _ => rows.push((key, cell)),
+        }
+    }
     let mut names = vec![ds.roles.label.clone(), ds.roles.pred.clone()];
     names.extend(columns.iter().map(|c| c.name.clone()));
     if let (Some(s), Some(_)) = (&ds.roles.score, &score) {
@@ -567,27 +584,36 @@ pub fn build(ds: &Dataset, by: &[String], bins: Option<ScoreBins>) -> Result<Cub
     }
     names.push(COUNT_COLUMN.to_string());
     let has_human = ds.has_human();
-    let class = |code: u64| ds.classes.get(code as usize).cloned();
+    // Each text column as its values and a place per row, side by side.
+    let values: Vec<&[String]> = [ds.classes.as_slice(), ds.classes.as_slice()]
+        .into_iter()
+        .chain(columns.iter().map(|c| c.groups().labels.as_slice()))
+        .collect();
+    let text = values
+        .par_iter()
+        .enumerate()
+        .map(|(i, values)| {
+            let places = rows
+                .iter()
+                .map(|(key, _)| u32::try_from(key[i]).unwrap_or(u32::MAX))
+                .collect();
+            (values.to_vec(), places)
+        })
+        .collect();
     let mut cube = Cube {
         names,
-        text: Vec::with_capacity(rows.len()),
+        text,
         score: score.map(|_| Vec::with_capacity(rows.len())),
         human: has_human.then(|| Vec::with_capacity(rows.len())),
         count: Vec::with_capacity(rows.len()),
     };
     for (key, (count, labelled, agree)) in rows {
-        let mut text = vec![class(key[0]), class(key[1])];
-        for (i, c) in columns.iter().enumerate() {
-            let g = c.groups();
-            text.push(g.labels.get(key[2 + i] as usize).cloned());
-        }
         if let Some(s) = &mut cube.score {
             s.push(f64::from_bits(key[2 + columns.len()]));
         }
         if let Some(h) = &mut cube.human {
             h.push((labelled, agree));
         }
-        cube.text.push(text);
         cube.count.push(count);
     }
     Ok(cube)
@@ -639,11 +665,17 @@ impl Cube {
     /// When polars cannot build the frame.
     pub fn frame(&self) -> Result<polars::prelude::DataFrame, polars::prelude::PolarsError> {
         use polars::prelude::{Column, DataFrame, NamedFrom, Series};
-        let n_text = self.text.first().map_or(0, Vec::len);
-        let mut cols: Vec<Column> = (0..n_text)
-            .map(|i| {
-                let values: Vec<Option<&str>> = self.text.iter().map(|r| r[i].as_deref()).collect();
-                Column::from(Series::new(self.names[i].as_str().into(), values))
+        let n_text = self.text.len();
+        let mut cols: Vec<Column> = self
+            .text
+            .par_iter()
+            .zip(&self.names)
+            .map(|((values, places), name)| {
+                let cells: Vec<Option<&str>> = places
+                    .iter()
+                    .map(|&p| values.get(p as usize).map(String::as_str))
+                    .collect();
+                Column::from(Series::new(name.as_str().into(), cells))
             })
             .collect();
         if let Some(s) = &self.score {
