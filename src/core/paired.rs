@@ -30,6 +30,14 @@ impl PairedTable {
         }
     }
 
+    /// Adds the examples of `other`.
+    pub fn absorb(&mut self, other: Self) {
+        self.both += other.both;
+        self.broken += other.broken;
+        self.fixed += other.fixed;
+        self.neither += other.neither;
+    }
+
     /// Examples in the table.
     #[must_use]
     pub fn n(&self) -> u64 {

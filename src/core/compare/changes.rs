@@ -124,22 +124,42 @@ pub fn slice_changes(
     positive: Option<u32>,
 ) -> Vec<GroupChange> {
     let cells = key.cells();
-    let mut tables = vec![PairedTable::default(); cells];
-    let mut tpr = vec![PairedTable::default(); if positive.is_some() { cells } else { 0 }];
-    let mut fpr = tpr.clone();
-    for (i, &(b, _)) in joined.pairs.iter().enumerate() {
-        let cell = key.cell(b as usize);
-        tables[cell].add(joined.right_before[i], joined.right_after[i]);
-        if let Some(pos) = positive {
-            let said = (joined.pred_before[i] == pos, joined.pred_after[i] == pos);
-            let rates = if joined.truth[i] == pos {
-                &mut tpr
-            } else {
-                &mut fpr
-            };
-            rates[cell].add(said.0, said.1);
-        }
-    }
+    let rated = if positive.is_some() { cells } else { 0 };
+    // Per cell: accuracy, and TPR and FPR with a positive class; counted
+    // in parts on all cores (whole numbers: the same at any thread count).
+    let (tables, tpr, fpr) = crate::core::stats::fold_ranges(
+        joined.pairs.len(),
+        (cells + 2 * rated).saturating_mul(std::mem::size_of::<PairedTable>()),
+        || {
+            (
+                vec![PairedTable::default(); cells],
+                vec![PairedTable::default(); rated],
+                vec![PairedTable::default(); rated],
+            )
+        },
+        |(tables, tpr, fpr), range| {
+            for i in range {
+                let cell = key.cell(joined.pairs[i].0 as usize);
+                tables[cell].add(joined.right_before[i], joined.right_after[i]);
+                if let Some(pos) = positive {
+                    let said = (joined.pred_before[i] == pos, joined.pred_after[i] == pos);
+                    let rates = if joined.truth[i] == pos {
+                        &mut *tpr
+                    } else {
+                        &mut *fpr
+                    };
+                    rates[cell].add(said.0, said.1);
+                }
+            }
+        },
+        |(tables, tpr, fpr), (t, p, f)| {
+            for (all, more) in [(tables, t), (tpr, p), (fpr, f)] {
+                for (a, m) in all.iter_mut().zip(more) {
+                    a.absorb(m);
+                }
+            }
+        },
+    );
     let rate = |tables: Vec<PairedTable>, worse: fn(f64) -> bool| {
         let mut by_cell: Vec<Option<RateChange>> = vec![None; cells];
         for (cell, change, p_adjusted) in adjusted(tables) {
@@ -223,23 +243,41 @@ pub struct Overall {
 /// The overall change of a join.
 #[must_use]
 pub fn overall(joined: &Joined) -> Overall {
-    let mut table = PairedTable::default();
-    let mut by_class: std::collections::BTreeMap<&str, (u64, u64)> =
-        std::collections::BTreeMap::new();
-    for i in 0..joined.pairs.len() {
-        let (b, a) = (joined.right_before[i], joined.right_after[i]);
-        table.add(b, a);
-        if b != a {
-            let e = by_class
-                .entry(joined.classes[joined.truth[i] as usize].as_str())
-                .or_default();
-            if a {
-                e.0 += 1;
-            } else {
-                e.1 += 1;
+    // The paired table, and per true class its fixed and broken examples,
+    // counted in parts on all cores.
+    let k = joined.classes.len();
+    let (table, flips) = crate::core::stats::fold_ranges(
+        joined.pairs.len(),
+        k.saturating_mul(16),
+        || (PairedTable::default(), vec![(0u64, 0u64); k]),
+        |(table, flips), range| {
+            for i in range {
+                let (b, a) = (joined.right_before[i], joined.right_after[i]);
+                table.add(b, a);
+                if b != a {
+                    let e = &mut flips[joined.truth[i] as usize];
+                    if a {
+                        e.0 += 1;
+                    } else {
+                        e.1 += 1;
+                    }
+                }
             }
-        }
-    }
+        },
+        |(table, flips), (t, f)| {
+            table.absorb(t);
+            for (a, m) in flips.iter_mut().zip(f) {
+                a.0 += m.0;
+                a.1 += m.1;
+            }
+        },
+    );
+    let by_class: std::collections::BTreeMap<&str, (u64, u64)> = flips
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (f, b))| f + b > 0)
+        .map(|(c, fb)| (joined.classes[c].as_str(), fb))
+        .collect();
     Overall {
         rows: joined.rows.clone(),
         accuracy: Change::of(table),
@@ -290,25 +328,41 @@ pub struct ClassChange {
 #[must_use]
 pub fn class_changes(joined: &Joined) -> Vec<ClassChange> {
     let k = joined.classes.len();
-    // [tp, fp, fn] per class, per run.
-    let mut counts = vec![[0u64; 6]; k];
-    let mut support = vec![0u64; k];
-    for i in 0..joined.truth.len() {
-        let t = joined.truth[i] as usize;
-        support[t] += 1;
-        for (run, p) in [joined.pred_before[i], joined.pred_after[i]]
-            .into_iter()
-            .enumerate()
-        {
-            let p = p as usize;
-            if p == t {
-                counts[t][run * 3] += 1;
-            } else {
-                counts[p][run * 3 + 1] += 1;
-                counts[t][run * 3 + 2] += 1;
+    // [tp, fp, fn] per class, per run, and the support; counted in parts on
+    // all cores.
+    let (counts, support) = crate::core::stats::fold_ranges(
+        joined.truth.len(),
+        k.saturating_mul(56),
+        || (vec![[0u64; 6]; k], vec![0u64; k]),
+        |(counts, support), range| {
+            for i in range {
+                let t = joined.truth[i] as usize;
+                support[t] += 1;
+                for (run, p) in [joined.pred_before[i], joined.pred_after[i]]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let p = p as usize;
+                    if p == t {
+                        counts[t][run * 3] += 1;
+                    } else {
+                        counts[p][run * 3 + 1] += 1;
+                        counts[t][run * 3 + 2] += 1;
+                    }
+                }
             }
-        }
-    }
+        },
+        |(counts, support), (c, s)| {
+            for (a, m) in counts.iter_mut().zip(c) {
+                for (x, y) in a.iter_mut().zip(m) {
+                    *x += y;
+                }
+            }
+            for (a, m) in support.iter_mut().zip(s) {
+                *a += m;
+            }
+        },
+    );
     let mut out: Vec<ClassChange> = (0..k)
         .filter(|&c| support[c] > 0 || counts[c].iter().any(|&n| n > 0))
         .map(|c| {

@@ -229,30 +229,33 @@ pub fn join(before: &Dataset, after: &Dataset, labels: LabelsFrom) -> Result<Joi
             respelled.join(", ")
         ));
     }
-    let n = pairs.len();
-    let mut label_changed = 0;
-    let mut right_before = Vec::with_capacity(n);
-    let mut right_after = Vec::with_capacity(n);
-    let mut truth = Vec::with_capacity(n);
-    let mut pred_before = Vec::with_capacity(n);
-    let mut pred_after = Vec::with_capacity(n);
-    for &(b, a) in &pairs {
-        let (b, a) = (b as usize, a as usize);
-        let (lb, la) = (before.label[b], after_code[after.label[a] as usize]);
-        if lb != la {
-            label_changed += 1;
-        }
-        let label = match labels {
-            LabelsFrom::Before => lb,
-            LabelsFrom::After => la,
-        };
-        let (pb, pa) = (before.pred[b], after_code[after.pred[a] as usize]);
-        right_before.push(pb == label);
-        right_after.push(pa == label);
-        truth.push(label);
-        pred_before.push(pb);
-        pred_after.push(pa);
-    }
+    // Each row's classes and rightness, on all cores, in order.
+    let (label_before, label_after) = (
+        |b: u32| before.label[b as usize],
+        |a: u32| after_code[after.label[a as usize] as usize],
+    );
+    let label_changed = pairs
+        .par_iter()
+        .filter(|&&(b, a)| label_before(b) != label_after(a))
+        .count();
+    let truth: Vec<u32> = pairs
+        .par_iter()
+        .map(|&(b, a)| match labels {
+            LabelsFrom::Before => label_before(b),
+            LabelsFrom::After => label_after(a),
+        })
+        .collect();
+    let pred_before: Vec<u32> = pairs
+        .par_iter()
+        .map(|&(b, _)| before.pred[b as usize])
+        .collect();
+    let pred_after: Vec<u32> = pairs
+        .par_iter()
+        .map(|&(_, a)| after_code[after.pred[a as usize] as usize])
+        .collect();
+    let right =
+        |pred: &[u32]| -> Vec<bool> { pred.par_iter().zip(&truth).map(|(p, t)| p == t).collect() };
+    let (right_before, right_after) = (right(&pred_before), right(&pred_after));
     let matched = pairs.len();
     Ok(Joined {
         rows: RowCounts {

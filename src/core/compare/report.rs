@@ -1,6 +1,7 @@
 //! A comparison of two runs as `slicewise compare` prints it: text,
 //! Markdown, JSON.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
@@ -84,18 +85,27 @@ impl CompareReport {
         alpha: f64,
         positive: Option<u32>,
     ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        let mut slices = Vec::new();
-        for columns in by {
-            let key = SliceKey::new(before, columns)?;
-            slices.push((key.name(), slice_changes(joined, &key, alpha, positive)));
-        }
+        // The slices, the overall change and the classes side by side.
+        let (slices, (overall, per_class)) = rayon::join(
+            || {
+                by.par_iter()
+                    .map(|columns| {
+                        let key = SliceKey::new(before, columns)?;
+                        Ok((key.name(), slice_changes(joined, &key, alpha, positive)))
+                    })
+                    .collect::<Vec<Result<_, crate::core::slices::SliceError>>>()
+            },
+            || rayon::join(|| overall(joined), || class_changes(joined)),
+        );
+        // The first unknown column, in order, is the error.
+        let slices = slices.into_iter().collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             before: before.source.path.display().to_string(),
             after: after.to_string(),
             labels: joined.labels,
             by_position: joined.by_position,
-            overall: overall(joined),
-            per_class: class_changes(joined),
+            overall,
+            per_class,
             tags: state.map_or_else(Vec::new, |s| tag_changes(before, s, joined, alpha)),
             slices,
             alpha,
