@@ -327,7 +327,6 @@ pub struct DiscoveryReport {
     pub seconds: f64,
 }
 
-/// The rows where every predicate holds.
 /// The rows of each predicate the found slices use, so that a slice's rows
 /// (and those of its shorter descriptions) are the intersection of a few
 /// bitmaps, not a scan of every row per description. There are at most as

@@ -83,11 +83,7 @@ impl Dict {
         if norm != v
             && let Some(code) = self.find(&norm)
         {
-            if self.unicode_merges.len() < 3 {
-                let value = self.values[code as usize - 1].clone();
-                self.unicode_merges.push((value, v.to_string()));
-            }
-            self.spellings.insert(v.to_string(), code);
+            self.respelt(code, v);
             return code;
         }
         let norm = norm.into_owned();
@@ -96,16 +92,22 @@ impl Dict {
         self.values.push(norm);
         let code = next_code(self.values.len());
         if respelt {
-            if self.unicode_merges.len() < 3 {
-                let value = self.values[code as usize - 1].clone();
-                self.unicode_merges.push((value, v.to_string()));
-            }
-            self.spellings.insert(v.to_string(), code);
+            self.respelt(code, v);
         }
         let values = &self.values;
         self.index
             .insert_unique(hash, code, |&c| Self::hash(&values[c as usize - 1]));
         code
+    }
+
+    /// Notes `v` as another spelling of the value of `code` (the first few
+    /// are reported).
+    fn respelt(&mut self, code: u32, v: &str) {
+        if self.unicode_merges.len() < 3 {
+            let value = self.values[code as usize - 1].clone();
+            self.unicode_merges.push((value, v.to_string()));
+        }
+        self.spellings.insert(v.to_string(), code);
     }
 
     /// The code of `v` when it is a value or a spelling of one seen before.
