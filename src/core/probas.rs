@@ -5,6 +5,7 @@
 //! clipped to `[eps, 1 - eps]`) and the Brier score (`brier_score_loss`:
 //! the sum over classes of squared differences, halved for two classes).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::dataset::{Dataset, Probas, Weights};
@@ -89,9 +90,10 @@ pub fn summarize(ds: &Dataset) -> Option<ProbaSummary> {
         values: rows.iter().map(|&i| w.values[i]).collect(),
         fractional: w.fractional,
     });
+    // The classes side by side, in order.
     let per_class: Vec<ClassScores> = p
         .columns
-        .iter()
+        .par_iter()
         .map(|c| {
             let actual: Vec<bool> = rows.iter().map(|&i| ds.label[i] == c.class).collect();
             let scores: Vec<f64> = rows.iter().map(|&i| c.values[i]).collect();
@@ -114,25 +116,37 @@ pub fn summarize(ds: &Dataset) -> Option<ProbaSummary> {
     let weight: f64 = defined.iter().map(|d| d.1).sum();
     let roc_auc_weighted =
         (weight > 0.0).then(|| defined.iter().map(|&(a, w)| a * w).sum::<f64>() / weight);
-    let mut row_sum_off = 0u64;
-    for &i in &rows {
-        let sum: f64 = p.columns.iter().map(|c| c.values[i]).sum();
-        row_sum_off += u64::from((sum - 1.0).abs() > ROW_SUM_TOLERANCE);
-    }
-    let (log_loss, brier, top_k) = if complete {
-        let (ll, br) = losses(ds, p, rows.iter().copied());
-        let top_k = [2, 3, 5]
-            .into_iter()
-            .filter(|&t| t < k)
-            .map(|t| TopK {
-                k: t,
-                accuracy: top_k_accuracy(ds, p, &rows, t),
-            })
-            .collect();
-        (ll, br, top_k)
-    } else {
-        (None, None, Vec::new())
-    };
+    // The rows whose probabilities do not sum to one (a count), the losses
+    // (each a sum in row order) and each top-k accuracy, side by side.
+    let (row_sum_off, (log_loss, brier, top_k)) = rayon::join(
+        || {
+            rows.par_iter()
+                .filter(|&&i| {
+                    let sum: f64 = p.columns.iter().map(|c| c.values[i]).sum();
+                    (sum - 1.0).abs() > ROW_SUM_TOLERANCE
+                })
+                .count() as u64
+        },
+        || {
+            if !complete {
+                return (None, None, Vec::new());
+            }
+            let ((ll, br), top_k) = rayon::join(
+                || losses(ds, p, rows.iter().copied()),
+                || {
+                    [2, 3, 5]
+                        .into_par_iter()
+                        .filter(|&t| t < k)
+                        .map(|t| TopK {
+                            k: t,
+                            accuracy: top_k_accuracy(ds, p, &rows, t),
+                        })
+                        .collect()
+                },
+            );
+            (ll, br, top_k)
+        },
+    );
     Some(ProbaSummary {
         per_class,
         roc_auc_macro,
