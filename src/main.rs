@@ -16,7 +16,6 @@ fn main() -> ExitCode {
         all
     };
     slicewise::core::threads::configure(slicewise::core::threads::choose(args.threads, default));
-    slicewise::core::threads::keep_freed_memory();
     match args.command {
         Some(Command::Open {
             file,

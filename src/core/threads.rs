@@ -47,27 +47,6 @@ pub fn configure(n: usize) {
         .build_global();
 }
 
-/// The C allocator's thresholds (glibc on Linux), set once at the start of
-/// the process. By default glibc hands large freed blocks back to the
-/// system at once (a block over a threshold that grows to at most 32 MiB is
-/// mapped alone, and a heap's free top is trimmed past twice that), so each
-/// batch of a streaming load, whose decoded columns take 8 to 16 MB each,
-/// was faulted in and zeroed afresh. Blocks up to 32 MiB now come from the
-/// heaps, and a heap keeps up to 128 MiB of freed memory for the next batch:
-/// on 10M rows of Parquet, 272,000 → 192,000 page faults, kernel time
-/// 0.50 → 0.38 s. Elsewhere (another C library, another system) nothing is
-/// changed.
-pub fn keep_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    #[allow(unsafe_code)] // A call into the C library; see SAFETY.
-    // SAFETY: `mallopt` only sets two of the allocator's numbers (under its
-    // own lock); both values are in the range glibc accepts for them.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 20);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
