@@ -385,6 +385,16 @@ pub fn tally(rows: usize, slots: usize, slot: impl Fn(usize) -> Option<usize> + 
     )
 }
 
+/// Adds `more`'s counts to `counts`, place by place: the merge of two
+/// parts of a [`fold_ranges`] that counts several things per slot.
+pub fn add_counts<const N: usize>(counts: &mut [[u64; N]], more: &[[u64; N]]) {
+    for (c, m) in counts.iter_mut().zip(more) {
+        for (x, y) in c.iter_mut().zip(m) {
+            *x += y;
+        }
+    }
+}
+
 /// The rows of each of `groups` groups, in row order, in one flat list (a
 /// counting sort: 4 bytes a row and 8 a group, where a list per group cost
 /// an allocation each). `group` gives a row's group (`None`: in none);

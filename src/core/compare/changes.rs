@@ -179,7 +179,7 @@ pub fn slice_changes(
     adjusted(tables)
         .into_iter()
         .map(|(cell, change, p_adjusted)| GroupChange {
-            value: key.values(cell).join(" & "),
+            value: key.cell_name(cell),
             values: key
                 .columns
                 .iter()
@@ -249,34 +249,27 @@ pub fn overall(joined: &Joined) -> Overall {
     let (table, flips) = crate::core::stats::fold_ranges(
         joined.pairs.len(),
         k.saturating_mul(16),
-        || (PairedTable::default(), vec![(0u64, 0u64); k]),
+        || (PairedTable::default(), vec![[0u64; 2]; k]),
         |(table, flips), range| {
             for i in range {
                 let (b, a) = (joined.right_before[i], joined.right_after[i]);
                 table.add(b, a);
                 if b != a {
-                    let e = &mut flips[joined.truth[i] as usize];
-                    if a {
-                        e.0 += 1;
-                    } else {
-                        e.1 += 1;
-                    }
+                    // [fixed, broken]
+                    flips[joined.truth[i] as usize][usize::from(!a)] += 1;
                 }
             }
         },
         |(table, flips), (t, f)| {
             table.absorb(t);
-            for (a, m) in flips.iter_mut().zip(f) {
-                a.0 += m.0;
-                a.1 += m.1;
-            }
+            crate::core::stats::add_counts(flips, &f);
         },
     );
     let by_class: std::collections::BTreeMap<&str, (u64, u64)> = flips
         .into_iter()
         .enumerate()
-        .filter(|(_, (f, b))| f + b > 0)
-        .map(|(c, fb)| (joined.classes[c].as_str(), fb))
+        .filter(|(_, [f, b])| f + b > 0)
+        .map(|(c, [f, b])| (joined.classes[c].as_str(), (f, b)))
         .collect();
     Overall {
         rows: joined.rows.clone(),
@@ -328,16 +321,16 @@ pub struct ClassChange {
 #[must_use]
 pub fn class_changes(joined: &Joined) -> Vec<ClassChange> {
     let k = joined.classes.len();
-    // [tp, fp, fn] per class, per run, and the support; counted in parts on
-    // all cores.
-    let (counts, support) = crate::core::stats::fold_ranges(
+    // [tp, fp, fn] per class, per run, then the support; counted in parts
+    // on all cores.
+    let counts = crate::core::stats::fold_ranges(
         joined.truth.len(),
         k.saturating_mul(56),
-        || (vec![[0u64; 6]; k], vec![0u64; k]),
-        |(counts, support), range| {
+        || vec![[0u64; 7]; k],
+        |counts, range| {
             for i in range {
                 let t = joined.truth[i] as usize;
-                support[t] += 1;
+                counts[t][6] += 1;
                 for (run, p) in [joined.pred_before[i], joined.pred_after[i]]
                     .into_iter()
                     .enumerate()
@@ -352,24 +345,15 @@ pub fn class_changes(joined: &Joined) -> Vec<ClassChange> {
                 }
             }
         },
-        |(counts, support), (c, s)| {
-            for (a, m) in counts.iter_mut().zip(c) {
-                for (x, y) in a.iter_mut().zip(m) {
-                    *x += y;
-                }
-            }
-            for (a, m) in support.iter_mut().zip(s) {
-                *a += m;
-            }
-        },
+        |counts, more| crate::core::stats::add_counts(counts, &more),
     );
     let mut out: Vec<ClassChange> = (0..k)
-        .filter(|&c| support[c] > 0 || counts[c].iter().any(|&n| n > 0))
+        .filter(|&c| counts[c].iter().any(|&n| n > 0))
         .map(|c| {
             let n = counts[c];
             ClassChange {
                 class: joined.classes[c].clone(),
-                support: support[c],
+                support: n[6],
                 before: Prf::of(n[0], n[1], n[2]),
                 after: Prf::of(n[3], n[4], n[5]),
             }

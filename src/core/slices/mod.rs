@@ -287,10 +287,7 @@ impl<'a> SliceKey<'a> {
         }
         // Named on all cores (a column of user ids has hundreds of
         // thousands of groups), in order.
-        let names = kept
-            .par_iter()
-            .map(|&c| self.values(c).join(" & "))
-            .collect();
+        let names = kept.par_iter().map(|&c| self.cell_name(c)).collect();
         (names, remap)
     }
 
@@ -302,6 +299,12 @@ impl<'a> SliceKey<'a> {
             .zip(&self.strides)
             .map(|(g, s)| g.labels[(cell / s) % g.n_groups().max(1)].clone())
             .collect()
+    }
+
+    /// A cell's name: its values joined by " & ", as [`Group::name`].
+    #[must_use]
+    pub fn cell_name(&self, cell: usize) -> String {
+        self.values(cell).join(" & ")
     }
 }
 
