@@ -7,7 +7,9 @@
 //! - one tag toggle on one example, then the whole prioritisation table
 //!   computed again (what the Tags panel and the Prioritise view show);
 //! - a Review filter change (errors of one device, then another);
-//! - the full report computation on loaded data (`report --by device --by gender`).
+//! - the full report computation on loaded data (`report --by device --by gender`);
+//! - the Thresholds view's analyses of one class with per-device numbers
+//!   (curves overall and per group, risk–coverage, calibration).
 
 use std::path::PathBuf;
 
@@ -21,6 +23,7 @@ use slicewise::core::generate::{Generated, course_session, write_parts};
 use slicewise::core::load::{InputFormat, LoadOptions, load};
 use slicewise::core::priority::prioritise;
 use slicewise::core::report::{self, ReportOptions};
+use slicewise::core::report::{ScorePanels, ScorePanelsKey};
 use slicewise::core::tags::{Annotations, Edit};
 
 /// The generated data of `rows` rows: 10 Parquet parts, made once.
@@ -109,6 +112,17 @@ fn interactive(c: &mut Criterion) {
         group.bench_function(
             BenchmarkId::new("full report (--by device --by gender)", rows),
             |b| b.iter(|| report::build(&ds, &state, &opts)),
+        );
+        let key = ScorePanelsKey {
+            class: 0,
+            meaning: None,
+            column: Some("device".into()),
+            bins: 10,
+            binning: slicewise::core::calibration::Binning::Uniform,
+        };
+        group.bench_function(
+            BenchmarkId::new("Thresholds view (one class, per device)", rows),
+            |b| b.iter(|| ScorePanels::compute(&ds, &key)),
         );
         group.finish();
     }
