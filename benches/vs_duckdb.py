@@ -13,19 +13,24 @@ get the same cores: the process is pinned with `taskset` to the first N
 cores, and told N (`--threads N`, DuckDB's `SET threads`). Both are timed
 as whole processes (for DuckDB: Python's start, `import duckdb` and the
 query, about 0.1 s before the query), and DuckDB's query alone is printed
-beside it. Best of `--repeat` runs, after one untimed warm-up run that
-brings the file into the page cache.
+beside it. Each runs `--repeat` times, after one untimed warm-up run that
+brings the file into the page cache, the two by turns (Slicewise, DuckDB,
+Slicewise, ...) so that a slow spell of a shared machine falls on both.
 
 DuckDB comes from its Python package (`.ci/sql-engines` installs it into
 ~/.cache/slicewise/venv). The data is written once with `slicewise
-generate` into --dir. Prints one table: file, threads, Slicewise seconds,
-DuckDB seconds and the ratio DuckDB / Slicewise (above 1: Slicewise is
-faster), then DuckDB's query alone and its ratio.
+generate` into --dir. Prints one table: file, threads, Slicewise's best
+seconds, DuckDB's best seconds and their ratio DuckDB / Slicewise (above 1:
+Slicewise is faster), the median of the turns' ratios (each turn's DuckDB
+time over the Slicewise time just before it: the steadier figure where the
+machine's speed moves between runs), then DuckDB's query alone and its
+ratio.
 """
 
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -64,31 +69,45 @@ def pinned(cores):
     return ["taskset", "-c", f"0-{cores - 1}"]
 
 
-def time_slicewise(binary, data, threads, repeat):
-    cmd = pinned(threads) + [
+def slicewise_command(binary, data, threads):
+    return pinned(threads) + [
         str(binary), "report", str(data), "--by", "device", "--by", "gender",
         "--threads", str(threads), "--format", "json", "--out", os.devnull,
     ]
-    subprocess.run(cmd, check=True)  # warm-up: the page cache
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True)
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
-def time_duckdb(python, data, threads, repeat):
-    """DuckDB's best whole process (start, import, query) and best query."""
-    cmd = pinned(threads) + [python, "-c", DUCKDB_SCRIPT, str(data), str(threads), str(repeat)]
-    subprocess.run(cmd, check=True, capture_output=True)  # warm-up: the page cache
-    process, query = float("inf"), float("inf")
+def duckdb_command(python, data, threads):
+    return pinned(threads) + [python, "-c", DUCKDB_SCRIPT, str(data), str(threads), "1"]
+
+
+def timed(cmd):
+    """Seconds the whole process took, and what it printed; a failed run
+    ends the script with its error."""
+    t = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    took = time.perf_counter() - t
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr}")
+    return took, out.stdout
+
+
+def by_turns(binary, python, data, threads, repeat):
+    """Slicewise and DuckDB run by turns, `repeat` times each after one
+    untimed warm-up each (the page cache): a slow spell of the machine
+    falls on both. Returns Slicewise's best, DuckDB's best whole process,
+    DuckDB's best query, and the median of the turns' ratios."""
+    ours = slicewise_command(binary, data, threads)
+    theirs = duckdb_command(python, data, threads)
+    timed(ours)
+    timed(theirs)
+    best_s, best_d, best_q, ratios = float("inf"), float("inf"), float("inf"), []
     for _ in range(repeat):
-        t = time.perf_counter()
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        process = min(process, time.perf_counter() - t)
-        query = min(query, float(out.stdout.split()[-1]))
-    return process, query
+        s, _ = timed(ours)
+        d, out = timed(theirs)
+        best_s, best_d = min(best_s, s), min(best_d, d)
+        best_q = min(best_q, float(out.split()[-1]))
+        ratios.append(d / s)
+    return best_s, best_d, best_q, statistics.median(ratios)
 
 
 def main():
@@ -126,16 +145,16 @@ def main():
                             "--out", str(f)], check=True)
         files.append(f)
 
-    print(f"{cores} cores; best of {args.repeat}; whole processes; ratio = DuckDB / Slicewise "
-          "(above 1: Slicewise faster); DuckDB's query alone beside it")
+    print(f"{cores} cores; {args.repeat} turns of each, best of them; whole processes; "
+          "ratio = DuckDB / Slicewise (above 1: Slicewise faster) of the bests, and the median "
+          "of the turns' ratios; DuckDB's query alone beside it")
     print(f"{'data':<24} {'threads':>7} {'slicewise s':>12} {'duckdb s':>9} {'ratio':>6} "
-          f"{'duckdb query s':>15} {'ratio':>6}")
+          f"{'by turn':>8} {'duckdb query s':>15} {'ratio':>6}")
     for f in files:
         for n in counts:
-            s = time_slicewise(binary, f, n, args.repeat)
-            d, q = time_duckdb(args.python, f, n, args.repeat)
-            print(f"{f.name:<24} {n:>7} {s:>12.2f} {d:>9.2f} {d / s:>6.2f} {q:>15.2f} {q / s:>6.2f}",
-                  flush=True)
+            s, d, q, turn = by_turns(binary, args.python, f, n, args.repeat)
+            print(f"{f.name:<24} {n:>7} {s:>12.2f} {d:>9.2f} {d / s:>6.2f} {turn:>8.2f} "
+                  f"{q:>15.2f} {q / s:>6.2f}", flush=True)
 
 
 if __name__ == "__main__":
