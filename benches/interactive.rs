@@ -9,7 +9,8 @@
 //! - a Review filter change (errors of one device, then another);
 //! - the full report computation on loaded data (`report --by device --by gender`);
 //! - the Thresholds view's analyses of one class with per-device numbers
-//!   (curves overall and per group, risk–coverage, calibration).
+//!   (on this data, whose score is the prediction's confidence: the
+//!   risk–coverage curves and the calibration, overall and per group).
 
 use std::path::PathBuf;
 
