@@ -405,15 +405,85 @@ pub struct Members {
 }
 
 impl Members {
-    /// Lists the rows `0..rows` by group, counting them on all cores.
+    /// Lists the rows `0..rows` by group on all cores: each part of the
+    /// rows counts its rows per group, then writes them into its own
+    /// stretch of each group's list (after the earlier parts' stretches),
+    /// so every group's rows stay in row order. With more groups than a
+    /// part's stretches pay for (a column of user ids), the counts are made
+    /// on all cores and the rows placed on one.
     #[must_use]
     pub fn of(
         rows: usize,
         groups: usize,
         group: impl Fn(usize) -> Option<usize> + Sync,
     ) -> Option<Self> {
+        use rayon::prelude::*;
         u32::try_from(rows).ok()?;
-        let counts = tally(rows, groups, &group);
+        let parts = rayon::current_num_threads()
+            .saturating_mul(4)
+            .min(rows / PART_ROWS)
+            .max(1);
+        // A part's counts and stretches: 24 bytes a group.
+        if parts == 1 || groups.saturating_mul(parts) > rows / 16 {
+            return Some(Self::of_on_one_core(rows, groups, &group));
+        }
+        let per = rows.div_ceil(parts);
+        let range = |part: usize| part * per..((part + 1) * per).min(rows);
+        let counts: Vec<Vec<usize>> = (0..parts)
+            .into_par_iter()
+            .map(|part| {
+                let mut counts = vec![0_usize; groups];
+                for i in range(part) {
+                    if let Some(g) = group(i) {
+                        counts[g] += 1;
+                    }
+                }
+                counts
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(groups + 1);
+        starts.push(0);
+        for g in 0..groups {
+            let n: usize = counts.iter().map(|c| c[g]).sum();
+            starts.push(starts[g] + n);
+        }
+        let mut list = vec![0_u32; starts[groups]];
+        // Each part's stretch of each group's list, group by group.
+        let mut stretches: Vec<Vec<&mut [u32]>> =
+            (0..parts).map(|_| Vec::with_capacity(groups)).collect();
+        let mut rest: &mut [u32] = &mut list;
+        for g in 0..groups {
+            for (mine, counted) in stretches.iter_mut().zip(&counts) {
+                let (stretch, tail) = std::mem::take(&mut rest).split_at_mut(counted[g]);
+                mine.push(stretch);
+                rest = tail;
+            }
+        }
+        stretches
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(part, mut mine)| {
+                let mut next = vec![0_usize; groups];
+                let rows = range(part);
+                // Row numbers fit u32: checked above.
+                let first = u32::try_from(rows.start).unwrap_or(u32::MAX);
+                for (i, r) in rows.zip(first..) {
+                    if let Some(g) = group(i) {
+                        mine[g][next[g]] = r;
+                        next[g] += 1;
+                    }
+                }
+            });
+        Some(Self { starts, rows: list })
+    }
+
+    /// [`Members::of`] placing the rows on one core (counted on all).
+    fn of_on_one_core(
+        rows: usize,
+        groups: usize,
+        group: &(impl Fn(usize) -> Option<usize> + Sync),
+    ) -> Self {
+        let counts = tally(rows, groups, group);
         let mut starts = Vec::with_capacity(groups + 1);
         let mut at = 0;
         starts.push(0);
@@ -430,7 +500,7 @@ impl Members {
                 next[g] += 1;
             }
         }
-        Some(Self { starts, rows: list })
+        Self { starts, rows: list }
     }
 
     /// The rows of group `g`, in order.
@@ -616,6 +686,44 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_list_each_groups_rows_in_row_order_whichever_way_they_are_placed() {
+        // Rows in no group, empty groups, groups of one row and large ones,
+        // on a pool of 3 threads (parts cut across groups' runs) and of 1.
+        let rows = 5 * PART_ROWS + 12_345;
+        let group = |i: usize| match i % 11 {
+            0 => None,
+            1 if i.is_multiple_of(7) => Some(5),
+            _ => Some((i / 3 + i % 5) % 5),
+        };
+        let expected = |g: usize| -> Vec<u32> {
+            (0..rows)
+                .filter(|&i| group(i) == Some(g))
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect()
+        };
+        for threads in [3, 1] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap_or_else(|e| panic!("pool: {e}"));
+            let members = pool
+                .install(|| Members::of(rows, 7, group))
+                .unwrap_or_else(|| panic!("rows fit u32"));
+            for g in 0..7 {
+                assert_eq!(
+                    members.of_group(g),
+                    expected(g).as_slice(),
+                    "group {g}, {threads} threads"
+                );
+            }
+        }
+        // More groups than the parts' stretches pay for: placed on one core.
+        let many = Members::of(rows, rows.div_ceil(2), |i| Some(i / 2))
+            .unwrap_or_else(|| panic!("rows fit u32"));
+        assert_eq!(many.of_group(12_000), &[24_000, 24_001]);
+    }
 
     #[test]
     fn sort_keys_keep_the_order_of_scores() {
