@@ -423,7 +423,8 @@ impl Members {
             .saturating_mul(4)
             .min(rows / PART_ROWS)
             .max(1);
-        // A part's counts and stretches: 24 bytes a group.
+        // A part's counts, stretches and next places take 32 bytes a
+        // group: at most 2 bytes a row in all, beside the list's 4.
         if parts == 1 || groups.saturating_mul(parts) > rows / 16 {
             return Some(Self::of_on_one_core(rows, groups, &group));
         }
