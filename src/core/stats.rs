@@ -419,17 +419,14 @@ impl Members {
     ) -> Option<Self> {
         use rayon::prelude::*;
         u32::try_from(rows).ok()?;
-        let parts = rayon::current_num_threads()
-            .saturating_mul(4)
-            .min(rows / PART_ROWS)
-            .max(1);
         // A part's counts, stretches and next places take 32 bytes a
-        // group: at most 2 bytes a row in all, beside the list's 4.
+        // group; the parts are [`fold_ranges`]'s, and they take at most 2
+        // bytes a row in all, beside the list's 4.
+        let parts = parts_of(rows, groups.saturating_mul(32));
         if parts == 1 || groups.saturating_mul(parts) > rows / 16 {
             return Some(Self::of_on_one_core(rows, groups, &group));
         }
-        let per = rows.div_ceil(parts);
-        let range = |part: usize| part * per..((part + 1) * per).min(rows);
+        let range = |part: usize| part_of(rows, parts, part);
         let counts: Vec<Vec<usize>> = (0..parts)
             .into_par_iter()
             .map(|part| {
@@ -522,16 +519,12 @@ pub fn fold_ranges<A: Send>(
     merge: impl Fn(&mut A, A),
 ) -> A {
     use rayon::prelude::*;
-    let parts = rows
-        .div_ceil(PART_ROWS)
-        .min(PARTS_BUDGET / acc_bytes.max(1))
-        .clamp(1, MAX_PARTS);
-    let per = rows.div_ceil(parts).max(1);
+    let parts = parts_of(rows, acc_bytes);
     let folded: Vec<A> = (0..parts)
         .into_par_iter()
         .map(|part| {
             let mut acc = init();
-            add(&mut acc, part * per..((part + 1) * per).min(rows));
+            add(&mut acc, part_of(rows, parts, part));
             acc
         })
         .collect();
@@ -541,6 +534,21 @@ pub fn fold_ranges<A: Send>(
         merge(&mut acc, more);
     }
     acc
+}
+
+/// How many parts [`fold_ranges`] cuts the rows `0..rows` into, given one
+/// accumulator's size: a million rows or more each, their accumulators
+/// within 256 MB, at most 64; never dependent on the number of threads.
+fn parts_of(rows: usize, acc_bytes: usize) -> usize {
+    rows.div_ceil(PART_ROWS)
+        .min(PARTS_BUDGET / acc_bytes.max(1))
+        .clamp(1, MAX_PARTS)
+}
+
+/// Part `part` of the rows `0..rows` cut into `parts` contiguous parts.
+fn part_of(rows: usize, parts: usize, part: usize) -> std::ops::Range<usize> {
+    let per = rows.div_ceil(parts).max(1);
+    (part * per).min(rows)..((part + 1) * per).min(rows)
 }
 
 /// Most distinct keys [`Distinct::gather`] and [`distinct`] hash before
@@ -691,7 +699,7 @@ mod tests {
     #[test]
     fn members_list_each_groups_rows_in_row_order_whichever_way_they_are_placed() {
         // Rows in no group, empty groups, groups of one row and large ones,
-        // on a pool of 3 threads (parts cut across groups' runs) and of 1.
+        // in 6 parts cut across groups' runs, on pools of 3 threads and 1.
         let rows = 5 * PART_ROWS + 12_345;
         let group = |i: usize| match i % 11 {
             0 => None,
