@@ -23,8 +23,7 @@ use slicewise::core::filter::{ReviewFilter, Scope};
 use slicewise::core::generate::{Generated, course_session, write_parts};
 use slicewise::core::load::{InputFormat, LoadOptions, load};
 use slicewise::core::priority::prioritise;
-use slicewise::core::report::{self, ReportOptions};
-use slicewise::core::report::{ScorePanels, ScorePanelsKey};
+use slicewise::core::report::{self, ReportOptions, ScorePanels, ScorePanelsKey};
 use slicewise::core::tags::{Annotations, Edit};
 
 /// The generated data of `rows` rows: 10 Parquet parts, made once.

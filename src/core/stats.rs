@@ -370,19 +370,39 @@ pub fn tally(rows: usize, slots: usize, slot: impl Fn(usize) -> Option<usize> + 
         rows,
         slots.saturating_mul(std::mem::size_of::<u64>()),
         || vec![0_u64; slots],
-        |counts, range| {
-            for row in range {
-                if let Some(s) = slot(row) {
-                    counts[s] += 1;
-                }
-            }
-        },
+        |counts, range| count_range(counts, range, &slot),
         |counts, more| {
             for (c, m) in counts.iter_mut().zip(more) {
                 *c += m;
             }
         },
     )
+}
+
+/// Adds one to `counts[slot(row)]` for each row of `range` in a slot.
+fn count_range(
+    counts: &mut [u64],
+    range: std::ops::Range<usize>,
+    slot: &impl Fn(usize) -> Option<usize>,
+) {
+    for row in range {
+        if let Some(s) = slot(row) {
+            counts[s] += 1;
+        }
+    }
+}
+
+/// Where each group's stretch of a flat list begins, from the groups'
+/// sizes: 0, then the running sums, the list's length last.
+fn starts_of(sizes: impl Iterator<Item = u64>) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut at = 0;
+    for n in sizes {
+        // At most the rows in all.
+        at += usize::try_from(n).unwrap_or(usize::MAX);
+        starts.push(at);
+    }
+    starts
 }
 
 /// Adds `more`'s counts to `counts`, place by place: the merge of two
@@ -427,24 +447,15 @@ impl Members {
             return Some(Self::of_on_one_core(rows, groups, &group));
         }
         let range = |part: usize| part_of(rows, parts, part);
-        let counts: Vec<Vec<usize>> = (0..parts)
+        let counts: Vec<Vec<u64>> = (0..parts)
             .into_par_iter()
             .map(|part| {
-                let mut counts = vec![0_usize; groups];
-                for i in range(part) {
-                    if let Some(g) = group(i) {
-                        counts[g] += 1;
-                    }
-                }
+                let mut counts = vec![0_u64; groups];
+                count_range(&mut counts, range(part), &group);
                 counts
             })
             .collect();
-        let mut starts = Vec::with_capacity(groups + 1);
-        starts.push(0);
-        for g in 0..groups {
-            let n: usize = counts.iter().map(|c| c[g]).sum();
-            starts.push(starts[g] + n);
-        }
+        let starts = starts_of((0..groups).map(|g| counts.iter().map(|c| c[g]).sum()));
         let mut list = vec![0_u32; starts[groups]];
         // Each part's stretch of each group's list, group by group.
         let mut stretches: Vec<Vec<&mut [u32]>> =
@@ -452,7 +463,9 @@ impl Members {
         let mut rest: &mut [u32] = &mut list;
         for g in 0..groups {
             for (mine, counted) in stretches.iter_mut().zip(&counts) {
-                let (stretch, tail) = std::mem::take(&mut rest).split_at_mut(counted[g]);
+                // At most the rows in all.
+                let n = usize::try_from(counted[g]).unwrap_or(usize::MAX);
+                let (stretch, tail) = std::mem::take(&mut rest).split_at_mut(n);
                 mine.push(stretch);
                 rest = tail;
             }
@@ -481,17 +494,9 @@ impl Members {
         groups: usize,
         group: &(impl Fn(usize) -> Option<usize> + Sync),
     ) -> Self {
-        let counts = tally(rows, groups, group);
-        let mut starts = Vec::with_capacity(groups + 1);
-        let mut at = 0;
-        starts.push(0);
-        for c in counts {
-            // At most `rows` in all.
-            at += usize::try_from(c).unwrap_or(usize::MAX);
-            starts.push(at);
-        }
+        let starts = starts_of(tally(rows, groups, group).into_iter());
         let mut next = starts[..groups].to_vec();
-        let mut list = vec![0_u32; at];
+        let mut list = vec![0_u32; starts[groups]];
         for (i, r) in (0..rows).zip(0_u32..) {
             if let Some(g) = group(i) {
                 list[next[g]] = r;
