@@ -56,6 +56,7 @@ fn pool(threads: usize) -> Option<rayon::ThreadPool> {
 }
 
 fn stages(c: &mut Criterion) {
+    slicewise::core::memory::tune();
     slicewise::core::threads::configure(slicewise::core::threads::choose(
         None,
         slicewise::core::threads::available(),

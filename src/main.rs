@@ -6,6 +6,8 @@ use clap::Parser;
 use slicewise::cli::{self, Cli, Command};
 
 fn main() -> ExitCode {
+    // Before any thread starts: one arena that keeps a batch's freed memory.
+    slicewise::core::memory::tune();
     let args = Cli::parse();
     // Before any work: both thread pools read their size once.
     let all = slicewise::core::threads::available();

@@ -20,6 +20,7 @@ pub mod label_report;
 pub mod load;
 pub mod lock;
 pub mod map;
+pub mod memory;
 pub mod merge;
 pub mod metrics;
 pub mod open;
