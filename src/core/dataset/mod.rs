@@ -437,10 +437,22 @@ impl Dataset {
     /// Counts `weighed` from the rows and the correctness bitmap; call after
     /// changing either.
     pub fn weigh_totals(&mut self) {
-        self.weighed = (
-            self.weigh(0..self.rows()),
-            self.weigh((0..self.rows()).filter(|&r| !self.correct.get(r))),
-        );
+        let rows = self.rows();
+        self.weighed = if self.weights.is_none() {
+            // Rows count one each: the errors are the bitmap's clear bits,
+            // counted a word at a time (a bit at a time took 7 ms of one
+            // core at 10M rows while the other waited).
+            let errors = rows.saturating_sub(self.correct.count_ones());
+            (
+                Count::unweighted(rows as u64),
+                Count::unweighted(errors as u64),
+            )
+        } else {
+            (
+                self.weigh(0..rows),
+                self.weigh((0..rows).filter(|&r| !self.correct.get(r))),
+            )
+        };
     }
 
     /// Whether `row` is misclassified.
