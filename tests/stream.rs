@@ -362,3 +362,92 @@ fn csv_columns_that_do_not_fit_their_type_are_found_from_their_values() {
         assert_eq!(gain.display(1), "1,5");
     }
 }
+
+/// The fixtures of `tests/data/pages` (see `make_pages.py`): one table of
+/// text columns with missing values, empty text, Unicode forms and a
+/// column of 600 values, written as writers write it.
+fn pages(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/pages")
+        .join(name)
+}
+
+/// What a user sees of a load: classes, rows, slice columns, warnings and
+/// the report by the text columns.
+fn seen(
+    ds: &Dataset,
+) -> (
+    Vec<String>,
+    Vec<u32>,
+    Vec<u32>,
+    Vec<String>,
+    serde_json::Value,
+) {
+    let opts = ReportOptions {
+        by: vec![vec!["device".into()], vec!["gender".into(), "user".into()]],
+        ..ReportOptions::default()
+    };
+    let mut report = common::cube::report_with(ds, vec![], &opts);
+    for volatile in ["file", "provenance", "load"] {
+        report.as_object_mut().unwrap().remove(volatile);
+    }
+    (
+        ds.classes.clone(),
+        ds.label.clone(),
+        ds.pred.clone(),
+        ds.warnings.clone(),
+        report,
+    )
+}
+
+#[test]
+fn text_columns_load_alike_however_their_pages_are_written() {
+    // DELTA_LENGTH_BYTE_ARRAY pages are read by polars into strings: the
+    // reference. The others are read from their pages as codes.
+    let reference = load::load(&pages("delta.parquet"), &LoadOptions::default()).unwrap();
+    assert_eq!(reference.rows(), 1200);
+    let device = reference
+        .columns
+        .iter()
+        .find(|c| c.name == "device")
+        .unwrap();
+    assert_eq!(
+        device.groups().labels,
+        ["", "phone", "tablet", "ünïcode", "(missing)"]
+    );
+    let want = seen(&reference);
+    for name in ["v1", "v2", "plain", "fallback", "required"] {
+        for batch_rows in [None, Some(500)] {
+            let ds = load_in_batches(&pages(&format!("{name}.parquet")), batch_rows).unwrap();
+            let got = seen(&ds);
+            assert_eq!(got.0, want.0, "{name}: classes");
+            assert_eq!(got.1, want.1, "{name}: labels");
+            assert_eq!(got.2, want.2, "{name}: predictions");
+            assert_eq!(got.3, want.3, "{name}: warnings");
+            for (a, b) in reference.columns.iter().zip(&ds.columns) {
+                assert_eq!(a.name, b.name, "{name}");
+                assert_eq!(a.groups().labels, b.groups().labels, "{name}: {}", a.name);
+                assert_eq!(a.groups().codes, b.groups().codes, "{name}: {}", a.name);
+            }
+            assert_eq!(got.4, want.4, "{name}: report");
+        }
+    }
+    // A folder whose parts are written differently (codes and strings)
+    // loads as a folder of parts written alike.
+    let mixed = tempfile::tempdir().unwrap();
+    let alike = tempfile::tempdir().unwrap();
+    for (i, name) in ["v1", "delta", "fallback"].iter().enumerate() {
+        let part = format!("part-{i}.parquet");
+        std::fs::copy(pages(&format!("{name}.parquet")), mixed.path().join(&part)).unwrap();
+        std::fs::copy(pages("delta.parquet"), alike.path().join(&part)).unwrap();
+    }
+    // The copies repeat the ids: the folders are read without them.
+    let opts = LoadOptions {
+        id: load::RoleChoice::None,
+        ..LoadOptions::default()
+    };
+    let mixed = load::load(mixed.path(), &opts).unwrap();
+    let alike = load::load(alike.path(), &opts).unwrap();
+    assert_eq!(mixed.rows(), 3600);
+    assert_eq!(seen(&mixed), seen(&alike));
+}

@@ -18,6 +18,7 @@ pub mod map_columns;
 mod ndjson;
 mod options;
 mod parquet;
+mod parquet_codes;
 pub mod parts;
 mod pipeline;
 mod plan;
@@ -203,6 +204,7 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
     }
     let roles = detect_roles(path, &columns, opts)?;
     let projection = plan::projection(opts, &roles, &columns);
+    let as_codes = plan::as_codes(&roles, &columns);
     let named = role_columns(&roles);
     stream.roles = Some(roles);
     stream.rows_hint = Some(rows);
@@ -212,6 +214,7 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
             parquet::read_batches(
                 path,
                 projection.as_deref(),
+                &as_codes,
                 opts.batch_rows,
                 &mut |df, done| hand_on((df, done)),
             )
@@ -273,7 +276,7 @@ fn load_folder(dir: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         dir,
         |hand_on| {
             let read_part: &parts::ReadPart<'_> =
-                &|path, format, each| parts::read_for_load(opts, path, format, each);
+                &|path, format, each| parts::read_for_load(opts, true, path, format, each);
             parts::for_each_batch(dir, opts, read_part, &mut |df, format, bytes| {
                 hand_on((df, format, bytes))
             })
@@ -672,7 +675,7 @@ pub fn read_columns(
     if parts::is_glob(path) || path.is_dir() {
         let size = data_size(path).max(1);
         let read_part: &parts::ReadPart<'_> =
-            &|p, format, each| parts::read_for_load(&opts, p, format, each);
+            &|p, format, each| parts::read_for_load(&opts, false, p, format, each);
         #[allow(clippy::cast_precision_loss)]
         parts::for_each_batch(path, &opts, read_part, &mut |df, _, bytes| {
             each(df, bytes as f64 / size as f64, false)
@@ -697,9 +700,13 @@ pub fn read_columns(
                     ),
                 });
             }
-            parquet::read_batches(path, Some(&wanted), opts.batch_rows, &mut |df, done| {
-                each(df, done, false)
-            })?;
+            parquet::read_batches(
+                path,
+                Some(&wanted),
+                &[],
+                opts.batch_rows,
+                &mut |df, done| each(df, done, false),
+            )?;
             Ok(())
         }
         InputFormat::Csv => {

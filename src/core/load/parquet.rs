@@ -3,9 +3,12 @@
 use std::fs::File;
 use std::path::Path;
 
-use polars::prelude::{DataFrame, ParallelStrategy, ParquetReader, SerReader};
+use polars::prelude::{
+    ArrowDataType, DataFrame, IntoColumn, ParallelStrategy, ParquetReader, SerReader, Series,
+};
+use polars_parquet::parquet::metadata::FileMetadata;
 
-use super::{io_error, polars_error};
+use super::{io_error, parquet_codes, polars_error};
 use crate::core::error::LoadError;
 
 fn parquet_error(path: &Path, e: &polars::prelude::PolarsError) -> LoadError {
@@ -103,9 +106,15 @@ const BATCH_ROWS: usize = 1 << 20;
 /// Columns that cannot be read at all ([`unreadable`]) are left out; each
 /// is returned with the reader's reason, for a warning (the caller refuses
 /// the file when it needs one of them).
+///
+/// Text columns named in `as_codes` are read from their pages as codes
+/// ([`parquet_codes`](super::parquet_codes)) and handed on as polars enums
+/// rather than strings, where their pages allow: for a load, which encodes
+/// them anyway.
 pub(super) fn read_batches(
     path: &Path,
     columns: Option<&[String]>,
+    as_codes: &[String],
     batch_rows: Option<usize>,
     each: &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
 ) -> Result<Vec<(String, String)>, LoadError> {
@@ -134,6 +143,7 @@ pub(super) fn read_batches(
     if len > 0 || ranges.is_empty() {
         ranges.push((start, len, groups));
     }
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
     let (names, _) = columns_and_rows(path)?;
     let left_out = unreadable(path, columns.map_or(&names, |c| c));
     let projection: Option<Vec<String>> = if left_out.is_empty() {
@@ -151,7 +161,28 @@ pub(super) fn read_batches(
     #[allow(clippy::cast_precision_loss)]
     let total = metadata.num_rows.max(1) as f64;
     let columns = projection.as_ref().map_or(names.len(), Vec::len);
+    // The columns to read as codes: text in the file's schema, wanted, and
+    // readable.
+    let schema = open()?.schema().map_err(|e| parquet_error(path, &e))?;
+    let wanted: Vec<String> = projection.clone().unwrap_or_else(|| names.clone());
+    let coded: Vec<String> = wanted
+        .iter()
+        .filter(|c| {
+            as_codes.contains(c)
+                && schema.get(c.as_str()).is_some_and(|f| {
+                    matches!(
+                        f.dtype(),
+                        ArrowDataType::Utf8 | ArrowDataType::LargeUtf8 | ArrowDataType::Utf8View
+                    )
+                })
+        })
+        .cloned()
+        .collect();
+    let mut first_group = 0;
     for (start, len, groups) in ranges {
+        let group_range = first_group..first_group + groups;
+        first_group += groups;
+        let codes = read_coded(&file, &metadata, group_range, &coded);
         let mut reader = open()?;
         reader.set_metadata(metadata.clone());
         // Polars decodes row groups side by side when the file has more
@@ -163,16 +194,88 @@ pub(super) fn read_batches(
         } else {
             ParallelStrategy::Columns
         };
-        let df = reader
-            .with_columns(projection.clone())
-            .with_slice(Some((start, len)))
-            .read_parallel(parallel)
-            .finish()
-            .map_err(|e| parquet_error(path, &e))?;
+        let df = if codes.is_empty() {
+            reader
+                .with_columns(projection.clone())
+                .with_slice(Some((start, len)))
+                .read_parallel(parallel)
+                .finish()
+                .map_err(|e| parquet_error(path, &e))?
+        } else {
+            // Polars reads the rest, and the columns join in the file's order.
+            let rest: Vec<String> = wanted
+                .iter()
+                .filter(|c| !codes.iter().any(|(n, _)| n == *c))
+                .cloned()
+                .collect();
+            let read = if rest.is_empty() {
+                DataFrame::empty()
+            } else {
+                reader
+                    .with_columns(Some(rest))
+                    .with_slice(Some((start, len)))
+                    .read_parallel(parallel)
+                    .finish()
+                    .map_err(|e| parquet_error(path, &e))?
+            };
+            let mut codes = codes;
+            let mut joined = Vec::with_capacity(wanted.len());
+            for name in &wanted {
+                if let Some(i) = codes.iter().position(|(n, _)| n == name) {
+                    joined.push(codes.swap_remove(i).1.into_column());
+                } else if let Some(c) = read.column(name).ok().cloned() {
+                    joined.push(c);
+                }
+            }
+            drop(read);
+            DataFrame::new(len, joined).map_err(|e| parquet_error(path, &e))?
+        };
         #[allow(clippy::cast_precision_loss)]
         each(df, (start + len) as f64 / total)?;
     }
     Ok(left_out)
+}
+
+/// The `columns` of the row groups `groups` that read as codes, each as a
+/// polars enum; a column any of whose chunks does not is left to polars.
+fn read_coded(
+    file: &File,
+    metadata: &FileMetadata,
+    groups: std::ops::Range<usize>,
+    columns: &[String],
+) -> Vec<(String, Series)> {
+    use rayon::prelude::*;
+    if columns.is_empty() {
+        return Vec::new();
+    }
+    // Every chunk of every column on all cores, in order.
+    let work: Vec<(usize, usize)> = (0..columns.len())
+        .flat_map(|c| groups.clone().map(move |g| (c, g)))
+        .collect();
+    let chunks: Vec<Option<parquet_codes::Coded>> = work
+        .par_iter()
+        .map(|&(c, g)| {
+            let group = &metadata.row_groups[g];
+            let mut chunks = group.columns_under_root_iter(&columns[c])?;
+            let chunk = chunks.next()?;
+            if chunks.next().is_some() {
+                return None;
+            }
+            parquet_codes::read_chunk(file, chunk)
+        })
+        .collect();
+    let mut chunks = chunks.into_iter();
+    let mut out = Vec::new();
+    for name in columns {
+        let mine: Option<Vec<parquet_codes::Coded>> = chunks.by_ref().take(groups.len()).collect();
+        if let Some(series) = mine
+            .map(parquet_codes::join)
+            .and_then(|coded| parquet_codes::into_series(name, coded))
+        {
+            out.push((name.clone(), series));
+        }
+    }
+    out
 }
 
 /// The warning for columns left out as unreadable.

@@ -155,9 +155,12 @@ pub(super) type ReadPart<'a> = dyn Fn(
     + 'a;
 
 /// Reads a part of a dataset folder for loading: a Parquet part in batches
-/// of row groups, a CSV or NDJSON part whole.
+/// of row groups, a CSV or NDJSON part whole. A load (`as_codes`) takes a
+/// Parquet part's text columns as codes where it can
+/// ([`parquet::read_batches`](super::parquet::read_batches)).
 pub(super) fn read_for_load(
     opts: &LoadOptions,
+    as_codes: bool,
     path: &Path,
     format: InputFormat,
     each: &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
@@ -166,17 +169,29 @@ pub(super) fn read_for_load(
         InputFormat::Parquet => {
             // Only the columns the options select, decided from the part's
             // own columns (a role that is a partition column reads all).
-            let projection = match &opts.columns {
-                super::ColumnSelection::All => None,
-                _ => {
-                    let (names, _) = super::parquet::columns_and_rows(path)?;
-                    super::detect_roles(path, &names, opts)
-                        .ok()
-                        .and_then(|roles| super::plan::projection(opts, &roles, &names))
-                }
+            let roles = if as_codes || !matches!(opts.columns, super::ColumnSelection::All) {
+                let (names, _) = super::parquet::columns_and_rows(path)?;
+                super::detect_roles(path, &names, opts)
+                    .ok()
+                    .map(|roles| (roles, names))
+            } else {
+                None
             };
-            let left_out =
-                super::parquet::read_batches(path, projection.as_deref(), opts.batch_rows, each)?;
+            let projection = match (&opts.columns, &roles) {
+                (super::ColumnSelection::All, _) | (_, None) => None,
+                (_, Some((roles, names))) => super::plan::projection(opts, roles, names),
+            };
+            let codes = match (as_codes, &roles) {
+                (true, Some((roles, names))) => super::plan::as_codes(roles, names),
+                _ => Vec::new(),
+            };
+            let left_out = super::parquet::read_batches(
+                path,
+                projection.as_deref(),
+                &codes,
+                opts.batch_rows,
+                each,
+            )?;
             Ok(super::parquet::left_out_warning(&left_out)
                 .map(|w| format!("{w} ({})", path.display()))
                 .into_iter()
@@ -385,6 +400,24 @@ fn align(
     let mut columns = Vec::with_capacity(want.len());
     for (name, target) in schema {
         let col = part.column(name).map_err(|e| polars_error(path, &e))?;
+        // Text read as codes is an enum of the part's own values: any text
+        // joins any text as it is (the load encodes them alike), and other
+        // types join text as strings.
+        let is_text = |t: &DataType| {
+            matches!(
+                t,
+                DataType::String | DataType::Enum(..) | DataType::Categorical(..)
+            )
+        };
+        if is_text(target) && is_text(col.dtype()) {
+            columns.push(col.clone());
+            continue;
+        }
+        let target = if is_text(target) {
+            &DataType::String
+        } else {
+            target
+        };
         let col = if col.dtype() == target || matches!(col.dtype(), DataType::Null) {
             col.cast(target)
         } else {

@@ -11,6 +11,17 @@ fn clean(name: &str) -> &str {
     name.trim_start_matches('\u{feff}')
 }
 
+/// The columns of `file` a load may take as codes rather than text (from
+/// Parquet pages): every column but the score, id and weight, which are
+/// numbers or keys rather than values to count.
+pub(super) fn as_codes(roles: &Roles, file: &[String]) -> Vec<String> {
+    let numbers = [&roles.score, &roles.id, &roles.weight];
+    file.iter()
+        .filter(|c| !numbers.iter().any(|r| r.as_deref() == Some(c.as_str())))
+        .cloned()
+        .collect()
+}
+
 /// The columns of `file` to read (in the file's order, as the file names
 /// them), or `None` to read every column.
 pub(super) fn projection(

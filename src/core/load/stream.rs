@@ -73,6 +73,69 @@ impl Dict {
         );
     }
 
+    /// Appends a whole enum column (text read from Parquet pages as codes,
+    /// `parquet_codes`) whose first row is data row `offset`: its values
+    /// are numbered in order of first appearance, as pieces of its text
+    /// would be, and the rows mapped through one small table.
+    fn absorb_enum(&mut self, series: &Series, offset: usize) -> Result<(), PolarsError> {
+        let (DataType::Enum(_, mapping) | DataType::Categorical(_, mapping)) = series.dtype()
+        else {
+            return Ok(());
+        };
+        let ids = series.to_physical_repr();
+        let ids = ids.cast(&DataType::UInt32)?;
+        let ids = ids.u32()?;
+        // The enum's values in order of first appearance: the scan stops
+        // once every value has appeared (a few rows, for labels).
+        let size = mapping.num_cats_upper_bound();
+        let mut table = vec![u32::MAX; size];
+        let mut seen = 0;
+        'scan: for arr in ids.downcast_iter() {
+            for id in arr.non_null_values_iter() {
+                if id as usize >= table.len() {
+                    table.resize(id as usize + 1, u32::MAX);
+                }
+                let slot = &mut table[id as usize];
+                if *slot == u32::MAX {
+                    *slot = self.code_of(mapping.cat_to_str(id).unwrap_or_default());
+                    seen += 1;
+                    if seen == table.len() {
+                        break 'scan;
+                    }
+                }
+            }
+        }
+        let nulls = ids.null_count();
+        if nulls > 0 {
+            let mut row = 0;
+            for arr in ids.downcast_iter() {
+                for (i, v) in arr.iter().enumerate() {
+                    if v.is_none() && self.first_null_rows.len() < SHOW_ROWS {
+                        self.first_null_rows.push(offset + row + i);
+                    }
+                }
+                row += arr.len();
+            }
+        }
+        self.null_count += nulls;
+        self.codes.widen_for(next_code(self.values.len()));
+        for arr in ids.downcast_iter() {
+            // Every id is in the table (an enum's ids are below its
+            // categories' count); one that is not would read as missing.
+            let code = |id: u32| table.get(id as usize).copied().filter(|&c| c != u32::MAX);
+            if nulls == 0 {
+                self.codes
+                    .extend(arr.values().iter().map(|&id| code(id).unwrap_or(0)));
+            } else {
+                self.codes.extend(
+                    arr.iter()
+                        .map(|id| id.and_then(|&id| code(id)).unwrap_or(0)),
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// The code of `v`, a new one when it is new. Text equal up to Unicode
     /// normalisation is one value, kept in its normal form.
     fn code_of(&mut self, v: &str) -> u32 {
@@ -340,6 +403,23 @@ impl Builder {
                     })
             })
             .collect();
+        // Text read from Parquet pages as codes (an enum) joins whole too:
+        // its codes map through one table of its values.
+        let coded: Vec<Option<Series>> = self
+            .slots
+            .iter()
+            .zip(&mut columns)
+            .map(|(slot, column)| {
+                (matches!(
+                    slot.acc,
+                    Acc::Label(_) | Acc::Pred(_) | Acc::Human(_) | Acc::Categorical(..)
+                ) && matches!(column.dtype(), DataType::Enum(..)))
+                .then(|| {
+                    let empty = column.clear();
+                    std::mem::replace(column, empty)
+                })
+            })
+            .collect();
         // Until the ids' pattern is known (the first batch), the first piece
         // is encoded before the others, which then share its pattern.
         let ids_unknown = self
@@ -354,7 +434,7 @@ impl Builder {
         };
         for round in rounds {
             let work: Vec<(usize, usize, Series)> = (0..self.slots.len())
-                .filter(|&slot| whole[slot].is_none())
+                .filter(|&slot| whole[slot].is_none() && coded[slot].is_none())
                 .flat_map(|slot| round.iter().map(move |&start| (slot, start)))
                 .map(|(slot, start)| {
                     let len = PIECE_ROWS.min(height - start);
@@ -395,6 +475,17 @@ impl Builder {
                     append_owned_f64(column, values);
                 }
             });
+        self.slots
+            .par_iter_mut()
+            .zip(coded)
+            .filter_map(|(slot, column)| column.map(|c| (slot, c)))
+            .map(|(slot, column)| match &mut slot.acc {
+                Acc::Label(d) | Acc::Pred(d) | Acc::Human(d) | Acc::Categorical(_, d) => d
+                    .absorb_enum(&column, offset)
+                    .map_err(|e| polars_error(path, &e)),
+                _ => Ok(()),
+            })
+            .collect::<Result<Vec<()>, LoadError>>()?;
         self.rows += height;
         Ok(())
     }

@@ -1,0 +1,442 @@
+//! Text columns of a Parquet file read from their pages straight into
+//! codes. A dictionary-encoded column (what Spark, pyarrow, pandas, DuckDB
+//! and polars write for labels and slice values) is codes already: decoding
+//! each row into a string only for the load to find its code again took a
+//! quarter of a load. Here each row group's dictionary is read once and the
+//! rows stay numbers; pages that fell back to plain encoding join through
+//! the same table.
+//!
+//! Only flat columns (no lists) of UTF-8 text in dictionary or plain pages
+//! are read this way; anything else (another encoding, text that is not
+//! UTF-8, a page that does not parse) makes [`read_column`] give `None`
+//! and polars reads that column as before, with its own errors.
+
+use std::fs::File;
+use std::io::Cursor;
+
+use polars::prelude::{DataType, IntoSeries, NewChunkedArray, PlSmallStr, Series};
+use polars_parquet::parquet::encoding::Encoding;
+use polars_parquet::parquet::encoding::hybrid_rle::HybridRleDecoder;
+use polars_parquet::parquet::metadata::ColumnChunkMetadata;
+use polars_parquet::parquet::page::{DataPage, DataPageHeader, split_buffer};
+use polars_parquet::parquet::read::{BasicDecompressor, PageReader};
+use polars_parquet::parquet::schema::types::PhysicalType;
+use rustc_hash::FxHashMap;
+
+use super::encode::NULL_CODE;
+
+/// A column's rows as codes over its own distinct values (`NULL_CODE`
+/// where a row has none).
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Coded {
+    pub(super) codes: Vec<u32>,
+    pub(super) values: Vec<String>,
+}
+
+/// Reads one column chunk (a column of one row group) into codes, or
+/// `None` when it is not a flat UTF-8 column in dictionary or plain pages
+/// (or does not parse: polars then reads it and names the problem).
+pub(super) fn read_chunk(file: &File, chunk: &ColumnChunkMetadata) -> Option<Coded> {
+    let descriptor = &chunk.descriptor().descriptor;
+    if descriptor.primitive_type.physical_type != PhysicalType::ByteArray
+        || descriptor.max_rep_level != 0
+        || !(0..=1).contains(&descriptor.max_def_level)
+    {
+        return None;
+    }
+    let range = chunk.byte_range();
+    // The metadata's sizes are checked against the file before anything
+    // is allocated for them.
+    let size = file.metadata().ok()?.len();
+    if range.end > size || range.start > range.end {
+        return None;
+    }
+    let mut bytes = vec![0; usize::try_from(range.end - range.start).ok()?];
+    read_at(file, &mut bytes, range.start)?;
+    let rows = usize::try_from(chunk.num_values()).ok()?;
+    let reader = PageReader::new(
+        Cursor::new(polars_buffer::Buffer::from_vec(bytes)),
+        chunk,
+        Vec::new(),
+        usize::MAX,
+    );
+    let mut pages = BasicDecompressor::new(reader, Vec::new());
+    let mut out = Coded {
+        codes: Vec::with_capacity(rows),
+        values: Vec::new(),
+    };
+    // Dictionary entries are codes 0..n; values of plain pages that are
+    // no entry are numbered after them.
+    if let Some(page) = pages.read_dict_page().ok()? {
+        out.values = plain_values(&page.buffer, page.num_values)?
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+    }
+    let entries = u32::try_from(out.values.len()).ok()?;
+    let mut plain: FxHashMap<String, u32> = FxHashMap::default();
+    while let Some(page) = pages.next() {
+        let page = page.ok()?.decompress(&mut pages).ok()?;
+        decode_page(&page, entries, &mut plain, &mut out)?;
+        pages.reuse_page_buffer(page);
+    }
+    (out.codes.len() == rows).then_some(out)
+}
+
+/// Reads `buffer.len()` bytes of `file` at `offset` (from any thread: no
+/// shared file position).
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> Option<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset).ok()
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < buffer.len() {
+            let n = std::os::windows::fs::FileExt::seek_read(
+                file,
+                &mut buffer[done..],
+                offset + done as u64,
+            )
+            .ok()?;
+            if n == 0 {
+                return None;
+            }
+            done += n;
+        }
+        Some(())
+    }
+}
+
+/// `count` plain-encoded byte arrays (a 4-byte little-endian length, then
+/// the bytes), each UTF-8 text.
+fn plain_values(buffer: &[u8], count: usize) -> Option<Vec<&str>> {
+    let mut values = Vec::with_capacity(count.min(buffer.len() / 4));
+    let mut at = 0;
+    for _ in 0..count {
+        let (value, next) = plain_value(buffer, at)?;
+        values.push(value);
+        at = next;
+    }
+    Some(values)
+}
+
+/// The plain-encoded text at `at` and where the next one starts.
+fn plain_value(buffer: &[u8], at: usize) -> Option<(&str, usize)> {
+    let len = buffer.get(at..at.checked_add(4)?)?;
+    let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+    let start = at + 4;
+    let end = start.checked_add(len)?;
+    Some((std::str::from_utf8(buffer.get(start..end)?).ok()?, end))
+}
+
+/// Appends one data page's rows to `out`.
+fn decode_page(
+    page: &DataPage,
+    entries: u32,
+    plain: &mut FxHashMap<String, u32>,
+    out: &mut Coded,
+) -> Option<()> {
+    let rows = page.num_values();
+    if let DataPageHeader::V2(header) = page.header() {
+        let levels = usize::try_from(header.definition_levels_byte_length).ok()?
+            + usize::try_from(header.repetition_levels_byte_length).ok()?;
+        if levels > page.buffer().len() {
+            return None;
+        }
+    }
+    if page.definition_level_encoding() != Encoding::Rle {
+        return None;
+    }
+    let split = split_buffer(page).ok()?;
+    // Which rows have a value (all, for a required column).
+    // A v2 page says how many of its rows are missing: none, and its
+    // levels need no reading.
+    let defined: Option<Vec<u32>> =
+        if page.descriptor.max_def_level > 0 && page.null_count() != Some(0) {
+            let levels = HybridRleDecoder::new(split.def, 1, rows).collect().ok()?;
+            if levels.len() != rows {
+                return None;
+            }
+            Some(levels)
+        } else {
+            None
+        };
+    let present = defined
+        .as_ref()
+        .map_or(rows, |d| d.iter().filter(|&&l| l == 1).count());
+    let values = split.values;
+    let codes: Vec<u32> = match page.encoding() {
+        Encoding::PlainDictionary | Encoding::RleDictionary => {
+            if present == 0 {
+                Vec::new()
+            } else {
+                let bits = u32::from(*values.first()?);
+                if bits > 32 {
+                    return None;
+                }
+                let codes = HybridRleDecoder::new(&values[1..], bits, present)
+                    .collect()
+                    .ok()?;
+                if codes.len() != present || codes.iter().any(|&c| c >= entries) {
+                    return None;
+                }
+                codes
+            }
+        }
+        Encoding::Plain => {
+            let mut codes = Vec::with_capacity(present);
+            let mut at = 0;
+            for _ in 0..present {
+                let (value, next) = plain_value(values, at)?;
+                at = next;
+                let code = match plain.get(value) {
+                    Some(&code) => code,
+                    None => {
+                        let code = u32::try_from(out.values.len()).ok()?;
+                        out.values.push(value.to_string());
+                        plain.insert(value.to_string(), code);
+                        code
+                    }
+                };
+                codes.push(code);
+            }
+            codes
+        }
+        _ => return None,
+    };
+    match defined {
+        None => out.codes.extend_from_slice(&codes),
+        Some(_) if present == rows => out.codes.extend_from_slice(&codes),
+        Some(levels) => {
+            let mut next = codes.into_iter();
+            for level in levels {
+                out.codes
+                    .push(if level == 1 { next.next()? } else { NULL_CODE });
+            }
+        }
+    }
+    Some(())
+}
+
+/// Joins the chunks of one column (row groups in order) into one column of
+/// codes over the distinct values of all of them.
+pub(super) fn join(chunks: Vec<Coded>) -> Coded {
+    let mut chunks = chunks.into_iter();
+    let Some(mut out) = chunks.next() else {
+        return Coded::default();
+    };
+    if chunks.len() == 0 && !has_duplicates(&out.values) {
+        return out;
+    }
+    // The first chunk's values may repeat (a dictionary need not be
+    // unique): every chunk goes through the map.
+    let mut index: FxHashMap<String, u32> = FxHashMap::default();
+    let mut values: Vec<String> = Vec::new();
+    let mut codes: Vec<u32> = Vec::with_capacity(out.codes.len());
+    let first = std::mem::take(&mut out);
+    for chunk in std::iter::once(first).chain(chunks) {
+        let table: Vec<u32> = chunk
+            .values
+            .into_iter()
+            .map(|v| match index.get(&v) {
+                Some(&code) => code,
+                None => {
+                    let code = super::encode::next_code(values.len());
+                    values.push(v.clone());
+                    index.insert(v, code);
+                    code
+                }
+            })
+            .collect();
+        codes.extend(chunk.codes.iter().map(|&c| {
+            if c == NULL_CODE {
+                NULL_CODE
+            } else {
+                table[c as usize]
+            }
+        }));
+    }
+    Coded { codes, values }
+}
+
+fn has_duplicates(values: &[String]) -> bool {
+    let mut seen = rustc_hash::FxHashSet::default();
+    !values.iter().all(|v| seen.insert(v.as_str()))
+}
+
+/// The column as a polars enum of its values (unique, as [`join`] makes
+/// them), which the load encodes as it does any categorical column.
+#[allow(unsafe_code)] // An enum built from codes known to be in range; see SAFETY.
+pub(super) fn into_series(name: &str, coded: Coded) -> Option<Series> {
+    use polars::prelude::{
+        Categorical8Type, Categorical16Type, Categorical32Type, CategoricalChunked,
+        CategoricalPhysical, ChunkedArray, FrozenCategories, UInt8Type, UInt16Type, UInt32Type,
+    };
+    let Coded { codes, values } = coded;
+    let name = PlSmallStr::from_str(name);
+    let categories = FrozenCategories::new(values.iter().map(String::as_str)).ok()?;
+    let dtype = DataType::from_frozen_categories(categories);
+    let (mut nulls, mut past) = (false, false);
+    for &c in &codes {
+        nulls |= c == NULL_CODE;
+        past |= c != NULL_CODE && c as usize >= values.len();
+    }
+    if past {
+        return None;
+    }
+    // The enum's codes in its own width (the narrowest that holds them).
+    macro_rules! build {
+        ($physical:ty, $categorical:ty, $int:ty) => {{
+            let ids: ChunkedArray<$physical> = if nulls {
+                ChunkedArray::from_iter_options(
+                    name,
+                    codes
+                        .iter()
+                        .map(|&c| (c != NULL_CODE).then(|| <$int>::try_from(c).unwrap_or(0))),
+                )
+            } else {
+                ChunkedArray::from_vec(
+                    name,
+                    codes
+                        .iter()
+                        .map(|&c| <$int>::try_from(c).unwrap_or(0))
+                        .collect(),
+                )
+            };
+            // SAFETY: every code is below the number of values, which are
+            // the enum's categories in order: `decode_page` refuses a
+            // dictionary index past the dictionary and numbers plain values
+            // after it, and `join` numbers the values it keeps; the
+            // categories' width is the narrowest that holds their count, so
+            // the conversion above loses nothing.
+            unsafe { CategoricalChunked::<$categorical>::from_cats_and_dtype_unchecked(ids, dtype) }
+                .into_series()
+        }};
+    }
+    Some(match dtype.cat_physical().ok()? {
+        CategoricalPhysical::U8 => build!(UInt8Type, Categorical8Type, u8),
+        CategoricalPhysical::U16 => build!(UInt16Type, Categorical16Type, u16),
+        CategoricalPhysical::U32 => build!(UInt32Type, Categorical32Type, u32),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{ParquetReader, SerReader};
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/pages")
+            .join(name)
+    }
+
+    /// Every chunk of `column`, read as codes, spelt out as text.
+    fn spelt(name: &str, column: &str) -> Option<Vec<Option<String>>> {
+        let path = fixture(name);
+        let file = File::open(&path).unwrap();
+        let metadata = ParquetReader::new(File::open(&path).unwrap())
+            .get_metadata()
+            .unwrap()
+            .clone();
+        let mut rows = Vec::new();
+        for group in &metadata.row_groups {
+            let chunk = group
+                .columns_under_root_iter(column)
+                .unwrap()
+                .next()
+                .unwrap();
+            let coded = read_chunk(&file, chunk)?;
+            rows.extend(
+                coded
+                    .codes
+                    .iter()
+                    .map(|&c| (c != NULL_CODE).then(|| coded.values[c as usize].clone())),
+            );
+        }
+        Some(rows)
+    }
+
+    fn polars_reads(name: &str, column: &str) -> Vec<Option<String>> {
+        let df = ParquetReader::new(File::open(fixture(name)).unwrap())
+            .finish()
+            .unwrap();
+        df.column(column)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn pages_read_as_codes_spell_what_polars_reads() {
+        for name in [
+            "v1.parquet",
+            "v2.parquet",
+            "plain.parquet",
+            "fallback.parquet",
+            "required.parquet",
+        ] {
+            for column in ["label", "device", "gender", "user"] {
+                let codes = spelt(name, column)
+                    .unwrap_or_else(|| panic!("{name} {column} is read as codes"));
+                assert_eq!(codes, polars_reads(name, column), "{name} {column}");
+            }
+        }
+        // Every row of gender's first row group is missing.
+        assert!(
+            spelt("v1.parquet", "gender").unwrap()[..400]
+                .iter()
+                .all(Option::is_none)
+        );
+        // DELTA pages are left to polars.
+        assert_eq!(spelt("delta.parquet", "label"), None);
+        // Numbers are not text.
+        assert_eq!(spelt("v1.parquet", "score"), None);
+    }
+
+    #[test]
+    fn chunks_join_over_their_values_and_become_an_enum() {
+        let a = Coded {
+            codes: vec![1, 0, NULL_CODE, 1],
+            values: vec!["x".into(), "y".into()],
+        };
+        // A dictionary that repeats a value, and one the first did not have.
+        let b = Coded {
+            codes: vec![0, 1, 2],
+            values: vec!["y".into(), "y".into(), "z".into()],
+        };
+        let joined = join(vec![a, b]);
+        assert_eq!(joined.values, ["x", "y", "z"]);
+        assert_eq!(joined.codes, [1, 0, NULL_CODE, 1, 1, 1, 2]);
+        let series = into_series("c", joined).unwrap();
+        let text: Vec<Option<String>> = series
+            .cast(&DataType::String)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect();
+        let want = [
+            Some("y"),
+            Some("x"),
+            None,
+            Some("y"),
+            Some("y"),
+            Some("y"),
+            Some("z"),
+        ];
+        assert_eq!(text, want.map(|v| v.map(str::to_string)));
+        // A code past the values is refused, not made an enum.
+        let bad = Coded {
+            codes: vec![0, 5],
+            values: vec!["x".into()],
+        };
+        assert!(into_series("c", bad).is_none());
+    }
+}
