@@ -248,22 +248,28 @@ fn read_coded(
     if columns.is_empty() {
         return Vec::new();
     }
-    // Every chunk of every column on all cores, in order.
+    // Every chunk of every column on all cores, in order, on the reading
+    // pool (not behind the encoding of the batch before).
     let work: Vec<(usize, usize)> = (0..columns.len())
         .flat_map(|c| groups.clone().map(move |g| (c, g)))
         .collect();
-    let chunks: Vec<Option<parquet_codes::Coded>> = work
-        .par_iter()
-        .map(|&(c, g)| {
-            let group = &metadata.row_groups[g];
-            let mut chunks = group.columns_under_root_iter(&columns[c])?;
-            let chunk = chunks.next()?;
-            if chunks.next().is_some() {
-                return None;
-            }
-            parquet_codes::read_chunk(file, chunk)
-        })
-        .collect();
+    let read = || -> Vec<Option<parquet_codes::Coded>> {
+        work.par_iter()
+            .map(|&(c, g)| {
+                let group = &metadata.row_groups[g];
+                let mut chunks = group.columns_under_root_iter(&columns[c])?;
+                let chunk = chunks.next()?;
+                if chunks.next().is_some() {
+                    return None;
+                }
+                parquet_codes::read_chunk(file, chunk)
+            })
+            .collect()
+    };
+    let chunks = match crate::core::threads::reading_pool() {
+        Some(pool) => pool.install(read),
+        None => read(),
+    };
     let mut chunks = chunks.into_iter();
     let mut out = Vec::new();
     for name in columns {
