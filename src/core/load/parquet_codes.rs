@@ -1,14 +1,15 @@
 //! Text columns of a Parquet file read from their pages straight into
 //! codes. A dictionary-encoded column (what Spark, pyarrow, pandas, DuckDB
 //! and polars write for labels and slice values) is codes already: decoding
-//! each row into a string only for the load to find its code again took a
-//! quarter of a load. Here each row group's dictionary is read once and the
-//! rows stay numbers; pages that fell back to plain encoding join through
-//! the same table.
+//! each row into a string only for the load to find its code again cost a
+//! tenth of a report's processor time (10M rows: 2.27 against 2.07 s).
+//! Here each row group's dictionary is read once and the rows stay
+//! numbers; pages that fell back to plain encoding join through the same
+//! table.
 //!
 //! Only flat columns (no lists) of UTF-8 text in dictionary or plain pages
 //! are read this way; anything else (another encoding, text that is not
-//! UTF-8, a page that does not parse) makes [`read_column`] give `None`
+//! UTF-8, a page that does not parse) makes [`read_chunk`] give `None`
 //! and polars reads that column as before, with its own errors.
 
 use std::fs::File;
