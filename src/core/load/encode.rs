@@ -54,41 +54,10 @@ pub(super) fn next_code(len: usize) -> u32 {
 
 /// Encodes any column as codes over its distinct values (as text). Integral
 /// floats are written without a fraction, so `1.0` and `1` are one value.
+/// (Categorical and enum text joins whole, in `stream`, without pieces.)
 pub(super) fn encode(series: &Series) -> Result<Encoded, PolarsError> {
     let mut out = Encoded::new(series.len());
     match series.dtype() {
-        // Categorical columns of any width, and the enums of text columns
-        // read from Parquet pages as codes (`parquet_codes`).
-        DataType::Categorical(_, mapping) | DataType::Enum(_, mapping) => {
-            let ids = series.to_physical_repr().cast(&DataType::UInt32)?;
-            let mut lookup: Vec<u32> = vec![NULL_CODE; mapping.num_cats_upper_bound()];
-            let mut code = |phys: u32, out: &mut Encoded| {
-                let idx = phys as usize;
-                if idx >= lookup.len() {
-                    lookup.resize(idx + 1, NULL_CODE);
-                }
-                if lookup[idx] == NULL_CODE {
-                    lookup[idx] = next_code(out.values.len());
-                    out.values
-                        .push(mapping.cat_to_str(phys).unwrap_or_default().to_string());
-                }
-                out.codes.push(lookup[idx]);
-            };
-            for arr in ids.u32()?.downcast_iter() {
-                if arr.validity().is_none_or(|v| v.unset_bits() == 0) {
-                    for &phys in arr.values().iter() {
-                        code(phys, &mut out);
-                    }
-                } else {
-                    for value in arr {
-                        match value {
-                            Some(&phys) => code(phys, &mut out),
-                            None => out.push_null(),
-                        }
-                    }
-                }
-            }
-        }
         DataType::String => encode_string_views(series.str()?, &mut out),
         dt if fits_i64(dt) => {
             let cast = series.cast(&DataType::Int64)?;

@@ -163,7 +163,11 @@ pub(super) fn read_batches(
     let columns = projection.as_ref().map_or(names.len(), Vec::len);
     // The columns to read as codes: text in the file's schema, wanted, and
     // readable.
-    let schema = open()?.schema().map_err(|e| parquet_error(path, &e))?;
+    let schema = {
+        let mut reader = open()?;
+        reader.set_metadata(metadata.clone());
+        reader.schema().map_err(|e| parquet_error(path, &e))?
+    };
     let wanted: Vec<String> = projection.clone().unwrap_or_else(|| names.clone());
     let coded: Vec<String> = wanted
         .iter()
@@ -262,7 +266,7 @@ fn read_coded(
                 if chunks.next().is_some() {
                     return None;
                 }
-                parquet_codes::read_chunk(file, chunk)
+                parquet_codes::read_chunk(file, chunk, group.num_rows())
             })
             .collect()
     };

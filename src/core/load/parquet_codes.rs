@@ -34,10 +34,11 @@ pub(super) struct Coded {
     pub(super) values: Vec<String>,
 }
 
-/// Reads one column chunk (a column of one row group) into codes, or
-/// `None` when it is not a flat UTF-8 column in dictionary or plain pages
-/// (or does not parse: polars then reads it and names the problem).
-pub(super) fn read_chunk(file: &File, chunk: &ColumnChunkMetadata) -> Option<Coded> {
+/// Reads one column chunk (a column of a row group of `rows` rows) into
+/// codes, or `None` when it is not a flat UTF-8 column in dictionary or
+/// plain pages (or does not parse: polars then reads it and names the
+/// problem).
+pub(super) fn read_chunk(file: &File, chunk: &ColumnChunkMetadata, rows: usize) -> Option<Coded> {
     let descriptor = &chunk.descriptor().descriptor;
     if descriptor.primitive_type.physical_type != PhysicalType::ByteArray
         || descriptor.max_rep_level != 0
@@ -54,7 +55,12 @@ pub(super) fn read_chunk(file: &File, chunk: &ColumnChunkMetadata) -> Option<Cod
     }
     let mut bytes = vec![0; usize::try_from(range.end - range.start).ok()?];
     read_at(file, &mut bytes, range.start)?;
-    let rows = usize::try_from(chunk.num_values()).ok()?;
+    // A flat column has a value (or a missing one) for each of the row
+    // group's rows; pages are held to that count, so nothing is allocated
+    // for more rows than the batch has.
+    if usize::try_from(chunk.num_values()).ok()? != rows {
+        return None;
+    }
     let reader = PageReader::new(
         Cursor::new(polars_buffer::Buffer::from_vec(bytes)),
         chunk,
@@ -78,6 +84,9 @@ pub(super) fn read_chunk(file: &File, chunk: &ColumnChunkMetadata) -> Option<Cod
     let mut plain: FxHashMap<String, u32> = FxHashMap::default();
     while let Some(page) = pages.next() {
         let page = page.ok()?.decompress(&mut pages).ok()?;
+        if page.num_values() > rows - out.codes.len() {
+            return None;
+        }
         decode_page(&page, entries, &mut plain, &mut out)?;
         pages.reuse_page_buffer(page);
     }
@@ -349,7 +358,7 @@ mod tests {
                 .unwrap()
                 .next()
                 .unwrap();
-            let coded = read_chunk(&file, chunk)?;
+            let coded = read_chunk(&file, chunk, group.num_rows())?;
             rows.extend(
                 coded
                     .codes
@@ -398,6 +407,22 @@ mod tests {
         assert_eq!(spelt("delta.parquet", "label"), None);
         // Numbers are not text.
         assert_eq!(spelt("v1.parquet", "score"), None);
+        // A chunk whose row count is not its row group's is refused before
+        // anything is allocated for it.
+        let path = fixture("v1.parquet");
+        let metadata = ParquetReader::new(File::open(&path).unwrap())
+            .get_metadata()
+            .unwrap()
+            .clone();
+        let group = &metadata.row_groups[0];
+        let chunk = group
+            .columns_under_root_iter("label")
+            .unwrap()
+            .next()
+            .unwrap();
+        let file = File::open(&path).unwrap();
+        assert!(read_chunk(&file, chunk, group.num_rows()).is_some());
+        assert!(read_chunk(&file, chunk, group.num_rows() + 1).is_none());
     }
 
     #[test]

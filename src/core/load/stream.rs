@@ -73,11 +73,12 @@ impl Dict {
         );
     }
 
-    /// Appends a whole enum column (text read from Parquet pages as codes,
-    /// `parquet_codes`) whose first row is data row `offset`: its values
-    /// are numbered in order of first appearance, as pieces of its text
-    /// would be, and the rows mapped through one small table.
-    fn absorb_enum(&mut self, series: &Series, offset: usize) -> Result<(), PolarsError> {
+    /// Appends a whole categorical or enum column (text read from Parquet
+    /// pages as codes, `parquet_codes`; a pandas category) whose first row
+    /// is data row `offset`: its values are numbered in order of first
+    /// appearance, as pieces of its text would be, and the rows mapped
+    /// through one small table.
+    fn absorb_categorical(&mut self, series: &Series, offset: usize) -> Result<(), PolarsError> {
         let (DataType::Enum(_, mapping) | DataType::Categorical(_, mapping)) = series.dtype()
         else {
             return Ok(());
@@ -85,8 +86,8 @@ impl Dict {
         let ids = series.to_physical_repr();
         let ids = ids.cast(&DataType::UInt32)?;
         let ids = ids.u32()?;
-        // The enum's values in order of first appearance: the scan stops
-        // once every value has appeared (a few rows, for labels).
+        // The values in order of first appearance: the scan stops once
+        // every value has appeared (a few rows, for labels).
         let size = mapping.num_cats_upper_bound();
         let mut table = vec![u32::MAX; size];
         let mut seen = 0;
@@ -120,7 +121,7 @@ impl Dict {
         self.null_count += nulls;
         self.codes.widen_for(next_code(self.values.len()));
         for arr in ids.downcast_iter() {
-            // Every id is in the table (an enum's ids are below its
+            // Every id is in the table (a categorical's ids are below its
             // categories' count); one that is not would read as missing.
             let code = |id: u32| table.get(id as usize).copied().filter(|&c| c != u32::MAX);
             if nulls == 0 {
@@ -403,8 +404,9 @@ impl Builder {
                     })
             })
             .collect();
-        // Text read from Parquet pages as codes (an enum) joins whole too:
-        // its codes map through one table of its values.
+        // Categorical text (an enum read from Parquet pages as codes, a
+        // pandas category) joins whole too: its codes map through one table
+        // of its values.
         let coded: Vec<Option<Series>> = self
             .slots
             .iter()
@@ -413,7 +415,10 @@ impl Builder {
                 (matches!(
                     slot.acc,
                     Acc::Label(_) | Acc::Pred(_) | Acc::Human(_) | Acc::Categorical(..)
-                ) && matches!(column.dtype(), DataType::Enum(..)))
+                ) && matches!(
+                    column.dtype(),
+                    DataType::Enum(..) | DataType::Categorical(..)
+                ))
                 .then(|| {
                     let empty = column.clear();
                     std::mem::replace(column, empty)
@@ -481,7 +486,7 @@ impl Builder {
             .filter_map(|(slot, column)| column.map(|c| (slot, c)))
             .map(|(slot, column)| match &mut slot.acc {
                 Acc::Label(d) | Acc::Pred(d) | Acc::Human(d) | Acc::Categorical(_, d) => d
-                    .absorb_enum(&column, offset)
+                    .absorb_categorical(&column, offset)
                     .map_err(|e| polars_error(path, &e)),
                 _ => Ok(()),
             })
