@@ -451,3 +451,100 @@ fn text_columns_load_alike_however_their_pages_are_written() {
     assert_eq!(mixed.rows(), 3600);
     assert_eq!(seen(&mixed), seen(&alike));
 }
+
+#[test]
+fn plain_csv_blocks_read_as_codes_load_as_polars_reads_them() {
+    // Plain blocks (no quote, no carriage return) are parsed straight into
+    // codes; a quoted field leaves its block to polars, which reads a
+    // quoted value as the same text. The file written with every label
+    // quoted is the reference; written plain, and quoted in its first rows
+    // only, it must load alike, block by block and at once. `size` is a
+    // number until a word past the 10,000 rows types are inferred from
+    // (the file is read again with it as text).
+    let dir = tempfile::tempdir().unwrap();
+    let devices = [
+        "phone",
+        "",
+        "fifteen bytes!!",
+        "sixteen bytes!!!",
+        "ünïcode 😀 with a long tail of words",
+    ];
+    let write = |name: &str, quoted: &dyn Fn(usize) -> bool| {
+        let mut text = String::from("id,label,pred,score,device,gender,user,size\n");
+        for i in 0..12_000 {
+            let label = ["cat", "dog", "bird"][i % 3];
+            let pred = if i % 7 == 0 { "dog" } else { label };
+            let label = if quoted(i) {
+                format!("\"{label}\"")
+            } else {
+                label.to_string()
+            };
+            let score = format!("{}", (i as f64 * 0.618_033_988_749_895).fract());
+            let device = devices[(i / 5) % devices.len()];
+            let gender = ["f", "m", ""][i % 3];
+            let size = if i == 11_500 {
+                "huge".to_string()
+            } else {
+                (i % 9).to_string()
+            };
+            writeln!(
+                text,
+                "u{i},{label},{pred},{score},{device},{gender},user{},{size}",
+                (i * 7) % 600
+            )
+            .unwrap();
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let quoted = write("quoted.csv", &|_| true);
+    let plain = write("plain.csv", &|_| false);
+    let first_rows = write("first.csv", &|i| i < 100);
+    let load_with = |path: &Path, block_bytes| {
+        load::load(
+            path,
+            &LoadOptions {
+                block_bytes,
+                ..LoadOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    let reference = load_with(&quoted, Some(20_000));
+    assert_eq!(reference.rows(), 12_000);
+    let want = seen(&reference);
+    for path in [&plain, &first_rows] {
+        for block_bytes in [None, Some(20_000)] {
+            let ds = load_with(path, block_bytes);
+            let name = format!("{} {block_bytes:?}", path.display());
+            assert_eq!(seen(&ds), want, "{name}");
+            for (a, b) in reference.columns.iter().zip(&ds.columns) {
+                assert_eq!(a.name, b.name, "{name}");
+                assert_eq!(a.groups().labels, b.groups().labels, "{name}: {}", a.name);
+                assert_eq!(a.groups().codes, b.groups().codes, "{name}: {}", a.name);
+            }
+            assert_eq!(
+                (0..12_000).map(|r| ds.ids.key(r)).collect::<Vec<_>>(),
+                (0..12_000)
+                    .map(|r| reference.ids.key(r))
+                    .collect::<Vec<_>>(),
+                "{name}"
+            );
+            assert_eq!(ds.score, reference.score, "{name}");
+        }
+    }
+    let size = reference.columns.iter().find(|c| c.name == "size").unwrap();
+    assert!(size.groups().labels.contains(&"huge".to_string()));
+    let device = reference
+        .columns
+        .iter()
+        .find(|c| c.name == "device")
+        .unwrap();
+    assert!(
+        device
+            .groups()
+            .labels
+            .contains(&"sixteen bytes!!!".to_string())
+    );
+}

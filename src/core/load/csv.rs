@@ -11,6 +11,7 @@ use polars::prelude::{
     DataType, PlSmallStr, PolarsError, Schema, SerReader,
 };
 
+use super::csv_codes;
 use super::csv_scan::{Scan, first_record_fields};
 use super::roles::detect_roles;
 use super::{INFER_ROWS, LoadOptions, column_names, diagnose_utf8, io_error, polars_error};
@@ -108,12 +109,16 @@ pub(super) enum Text {
     /// Categorical codes, 4 bytes a value, for a file held whole (a part of
     /// a folder).
     Categories,
+    /// Codes over each column's values, parsed straight from the block
+    /// where it is plain ([`super::csv_codes`]), else views: for a load,
+    /// which keeps codes.
+    Codes,
 }
 
 impl Text {
     fn dtype(self, name: &str) -> DataType {
         match self {
-            Self::Views => DataType::String,
+            Self::Views | Self::Codes => DataType::String,
             Self::Categories => DataType::from_categories(Categories::random(
                 PlSmallStr::from(name),
                 CategoricalPhysical::U32,
@@ -298,18 +303,39 @@ pub(super) fn read_batches(
                 .map(PlSmallStr::from)
                 .collect::<Arc<[PlSmallStr]>>()
         });
+        // The text columns a load keeps as codes, parsed straight into
+        // codes where a block allows.
+        let coded = (text == Text::Codes && !decimal_comma).then(|| {
+            let names: Vec<String> = schema.iter_names().map(ToString::to_string).collect();
+            super::plan::as_codes(&roles, &names)
+        });
         let block = opts.block_bytes.unwrap_or(BLOCK_BYTES).max(1);
         let mut records = Records::open(path, delimiter, block)?;
         let mut handed = false;
         let mut short_lines_checked = false;
-        // One buffer, reused block after block (a fresh one each block cost
-        // its pages' faults and zeroing, and a copy behind the header).
+        // Two buffers, reused block after block (a fresh one each block
+        // cost its pages' faults and zeroing, and a copy behind the
+        // header): the next block is read while this one is parsed.
         let mut bytes = Vec::new();
-        while records
+        let mut next = Vec::new();
+        let mut more = records
             .next_block(&mut bytes)
-            .map_err(|e| io_error(path, e))?
-        {
+            .map_err(|e| io_error(path, e))?;
+        while more {
+            let read = records.read;
+            let parse_direct = || {
+                let fields = csv_codes::layout(&schema, projection.as_deref(), coded.as_ref()?)?;
+                csv_codes::parse_block(&bytes, delimiter, &fields)
+            };
+            let mut read_next = || records.next_block(&mut next);
+            let (mut direct, upcoming) = match crate::core::threads::reading_pool() {
+                Some(pool) => pool.install(|| rayon::join(parse_direct, read_next)),
+                None => (parse_direct(), read_next()),
+            };
             let parsed = loop {
+                if let Some(df) = direct.take() {
+                    break df;
+                }
                 let result = csv_options(delimiter, decimal_comma)
                     .with_schema(Some(Arc::new(schema.clone())))
                     .with_columns(projection.clone())
@@ -339,9 +365,11 @@ pub(super) fn read_batches(
                 short_lines_checked = true;
             }
             #[allow(clippy::cast_precision_loss)]
-            let done = records.read as f64 / size.max(1) as f64;
+            let done = read as f64 / size.max(1) as f64;
             each(parsed, done, (!handed).then_some(&roles))?;
             handed = true;
+            more = upcoming.map_err(|e| io_error(path, e))?;
+            std::mem::swap(&mut bytes, &mut next);
         }
         return Ok(roles);
     }

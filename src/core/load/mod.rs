@@ -11,6 +11,7 @@ mod build;
 mod classes;
 mod convert;
 mod csv;
+mod csv_codes;
 mod csv_scan;
 mod encode;
 mod fingerprint;
@@ -251,7 +252,7 @@ fn load_csv(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, LoadE
     pipeline::pipelined(
         path,
         |hand_on| {
-            csv::read_batches(path, opts, csv::Text::Views, &mut |df, done, first| {
+            csv::read_batches(path, opts, csv::Text::Codes, &mut |df, done, first| {
                 hand_on((df, done, first.cloned()))
             })
         },
