@@ -85,6 +85,21 @@ fn write(dir: &Path, name: &str, mut df: DataFrame) -> PathBuf {
     path
 }
 
+/// Asserts that two loads have the same slice columns: names, values and
+/// each row's code (`what` names the load in a failure).
+fn assert_same_columns(a: &Dataset, b: &Dataset, what: &str) {
+    for (a, b) in a.columns.iter().zip(&b.columns) {
+        assert_eq!(a.name, b.name, "{what}");
+        assert_eq!(a.groups().labels, b.groups().labels, "{what}: {}", a.name);
+        assert_eq!(a.groups().codes, b.groups().codes, "{what}: {}", a.name);
+    }
+}
+
+/// The slice column called `name`.
+fn column<'a>(ds: &'a Dataset, name: &str) -> &'a slicewise::core::dataset::Column {
+    ds.columns.iter().find(|c| c.name == name).unwrap()
+}
+
 fn load_in_batches(path: &Path, batch_rows: Option<usize>) -> Result<Dataset, LoadError> {
     load::load(
         path,
@@ -109,11 +124,7 @@ fn a_table_read_in_small_batches_is_the_table_read_at_once() {
     assert_eq!(batched.pred, whole.pred);
     assert_eq!(batched.human, whole.human);
     assert_eq!(batched.warnings, whole.warnings);
-    for (a, b) in whole.columns.iter().zip(&batched.columns) {
-        assert_eq!(a.name, b.name);
-        assert_eq!(a.groups().labels, b.groups().labels, "{}", a.name);
-        assert_eq!(a.groups().codes, b.groups().codes, "{}", a.name);
-    }
+    assert_same_columns(&whole, &batched, "batches");
     let city = batched.columns.iter().find(|c| c.name == "city").unwrap();
     assert_eq!(city.groups().n_groups(), 400);
     assert!(matches!(
@@ -290,10 +301,7 @@ fn a_csv_read_in_small_blocks_is_the_csv_read_at_once() {
         (blocks.label.clone(), blocks.pred.clone()),
         (whole.label.clone(), whole.pred.clone())
     );
-    for (a, b) in whole.columns.iter().zip(&blocks.columns) {
-        assert_eq!((&a.name, &a.groups().labels), (&b.name, &b.groups().labels));
-        assert_eq!(a.groups().codes, b.groups().codes, "{}", a.name);
-    }
+    assert_same_columns(&whole, &blocks, "blocks");
     let note = blocks.columns.iter().find(|c| c.name == "note").unwrap();
     assert_eq!(note.display(0), "a, \"quoted\"\nnote");
     let size = blocks.columns.iter().find(|c| c.name == "size").unwrap();
@@ -406,11 +414,7 @@ fn text_columns_load_alike_however_their_pages_are_written() {
     // reference. The others are read from their pages as codes.
     let reference = load::load(&pages("delta.parquet"), &LoadOptions::default()).unwrap();
     assert_eq!(reference.rows(), 1200);
-    let device = reference
-        .columns
-        .iter()
-        .find(|c| c.name == "device")
-        .unwrap();
+    let device = column(&reference, "device");
     assert_eq!(
         device.groups().labels,
         ["", "phone", "tablet", "ünïcode", "(missing)"]
@@ -424,11 +428,7 @@ fn text_columns_load_alike_however_their_pages_are_written() {
             assert_eq!(got.1, want.1, "{name}: labels");
             assert_eq!(got.2, want.2, "{name}: predictions");
             assert_eq!(got.3, want.3, "{name}: warnings");
-            for (a, b) in reference.columns.iter().zip(&ds.columns) {
-                assert_eq!(a.name, b.name, "{name}");
-                assert_eq!(a.groups().labels, b.groups().labels, "{name}: {}", a.name);
-                assert_eq!(a.groups().codes, b.groups().codes, "{name}: {}", a.name);
-            }
+            assert_same_columns(&reference, &ds, name);
             assert_eq!(got.4, want.4, "{name}: report");
         }
     }
@@ -519,11 +519,7 @@ fn plain_csv_blocks_read_as_codes_load_as_polars_reads_them() {
             let ds = load_with(path, block_bytes);
             let name = format!("{} {block_bytes:?}", path.display());
             assert_eq!(seen(&ds), want, "{name}");
-            for (a, b) in reference.columns.iter().zip(&ds.columns) {
-                assert_eq!(a.name, b.name, "{name}");
-                assert_eq!(a.groups().labels, b.groups().labels, "{name}: {}", a.name);
-                assert_eq!(a.groups().codes, b.groups().codes, "{name}: {}", a.name);
-            }
+            assert_same_columns(&reference, &ds, &name);
             assert_eq!(
                 (0..12_000).map(|r| ds.ids.key(r)).collect::<Vec<_>>(),
                 (0..12_000)
@@ -534,13 +530,9 @@ fn plain_csv_blocks_read_as_codes_load_as_polars_reads_them() {
             assert_eq!(ds.score, reference.score, "{name}");
         }
     }
-    let size = reference.columns.iter().find(|c| c.name == "size").unwrap();
+    let size = column(&reference, "size");
     assert!(size.groups().labels.contains(&"huge".to_string()));
-    let device = reference
-        .columns
-        .iter()
-        .find(|c| c.name == "device")
-        .unwrap();
+    let device = column(&reference, "device");
     assert!(
         device
             .groups()

@@ -277,8 +277,6 @@ fn parse_piece<'a>(piece: &'a [u8], delimiter: u8, fields: &[Field]) -> Option<V
         }
         Some(())
     };
-    // Every delimiter and newline of the piece, 64 bytes at a time as a
-    // bit mask (compared all at once), ends a field; a newline its record.
     // Every delimiter and newline of the piece ends a field (a newline its
     // record too), found 8 bytes at a time: a bit set in the mask marks
     // each byte that is one.
