@@ -453,6 +453,57 @@ fn text_columns_load_alike_however_their_pages_are_written() {
 }
 
 #[test]
+fn text_ids_load_alike_however_their_pages_are_written() {
+    // Ids that are one number in a fixed text are read from dictionary and
+    // plain pages as numbers; polars reads the DELTA file's as text, which
+    // the load then parses: the reference. Every id reads as the same text
+    // (or the same error), in one batch and in batches of 500 rows.
+    let ids_of = |path: &Path, column: &str, batch_rows: Option<usize>| {
+        let opts = LoadOptions {
+            id: load::RoleChoice::Column(column.into()),
+            batch_rows,
+            ..LoadOptions::default()
+        };
+        load::load(path, &opts)
+            .map(|ds| {
+                let ids = &ds.ids;
+                (0..ds.rows())
+                    .map(|r| ids.key(r).into_owned())
+                    .collect::<Vec<_>>()
+            })
+            .map_err(|e| e.to_string().replace(&path.display().to_string(), "FILE"))
+    };
+    for column in ["padded", "grown", "wider", "mixed", "missing", "unicode"] {
+        let want = ids_of(&pages("ids_delta.parquet"), column, None);
+        match &want {
+            Ok(ids) => assert_eq!(ids.len(), 1200, "{column}"),
+            Err(e) => assert_eq!(column, "missing", "{e}"),
+        }
+        for name in ["dict", "v2", "plain", "fallback"] {
+            for batch_rows in [None, Some(500)] {
+                let got = ids_of(&pages(&format!("ids_{name}.parquet")), column, batch_rows);
+                assert_eq!(got, want, "{name} {column} {batch_rows:?}");
+            }
+        }
+    }
+    // A folder of parts read as numbers and as text: the same ids (here
+    // the same error, as the parts repeat them).
+    let dir = tempfile::tempdir().unwrap();
+    for (i, name) in ["dict", "delta", "plain"].iter().enumerate() {
+        std::fs::copy(
+            pages(&format!("ids_{name}.parquet")),
+            dir.path().join(format!("part-{i}.parquet")),
+        )
+        .unwrap();
+    }
+    let folder = ids_of(dir.path(), "padded", None).unwrap_err();
+    assert!(
+        folder.contains("'utt000000' on data rows 1, 1201, 2401"),
+        "{folder}"
+    );
+}
+
+#[test]
 fn plain_csv_blocks_read_as_codes_load_as_polars_reads_them() {
     // Plain blocks (no quote, no carriage return) are parsed straight into
     // codes; a quoted field leaves its block to polars, which reads a

@@ -125,13 +125,16 @@ impl IdPattern {
     /// The number of `id` when it has this pattern.
     #[must_use]
     pub fn number(&self, id: &str) -> Option<i64> {
+        self.number_of_bytes(id.as_bytes())
+    }
+
+    /// The number of the id spelt by `bytes` when it has this pattern (bytes
+    /// that match it are UTF-8: the prefix and suffix are, the digits ASCII).
+    #[must_use]
+    pub fn number_of_bytes(&self, bytes: &[u8]) -> Option<i64> {
         // Byte by byte: called once a row on millions of ids, where the
         // library calls of `strip_prefix` and `parse` were most of a load.
-        let (bytes, prefix, suffix) = (
-            id.as_bytes(),
-            self.prefix.as_bytes(),
-            self.suffix.as_bytes(),
-        );
+        let (prefix, suffix) = (self.prefix.as_bytes(), self.suffix.as_bytes());
         let end = bytes.len().checked_sub(suffix.len())?;
         if end < prefix.len()
             || !same(&bytes[..prefix.len()], prefix)

@@ -23,7 +23,7 @@ pub(super) fn build_dataset(
     opts: &LoadOptions,
 ) -> Result<Dataset, LoadError> {
     let mut builder = Builder::new(&source.path, roles, df);
-    builder.push(std::mem::take(df))?;
+    builder.push(std::mem::take(df), None)?;
     finish(builder, source, opts)
 }
 

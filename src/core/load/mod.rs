@@ -207,6 +207,7 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
     let projection = plan::projection(opts, &roles, &columns);
     let as_codes = plan::as_codes(&roles, &columns);
     let named = role_columns(&roles);
+    let ids = roles.id.clone();
     stream.roles = Some(roles);
     stream.rows_hint = Some(rows);
     let left_out = pipeline::pipelined(
@@ -216,13 +217,14 @@ fn load_parquet(path: &Path, opts: &LoadOptions, size: u64) -> Result<Dataset, L
                 path,
                 projection.as_deref(),
                 &as_codes,
+                ids.as_deref(),
                 opts.batch_rows,
-                &mut |df, done| hand_on((df, done)),
+                &mut |df, done, numbered| hand_on((df, done, numbered)),
             )
         },
-        |(df, done)| {
+        |(df, done, numbered)| {
             stream.progress_share(size, done);
-            stream.push(df)
+            stream.push_numbered(df, numbered.as_ref())
         },
     );
     // A role column that cannot be read fails the load, naming it.
@@ -278,14 +280,14 @@ fn load_folder(dir: &Path, opts: &LoadOptions) -> Result<Dataset, LoadError> {
         |hand_on| {
             let read_part: &parts::ReadPart<'_> =
                 &|path, format, each| parts::read_for_load(opts, true, path, format, each);
-            parts::for_each_batch(dir, opts, read_part, &mut |df, format, bytes| {
-                hand_on((df, format, bytes))
+            parts::for_each_batch(dir, opts, read_part, &mut |df, format, bytes, numbered| {
+                hand_on((df, format, bytes, numbered))
             })
         },
-        |(df, format, bytes)| {
+        |(df, format, bytes, numbered)| {
             stream.format = format;
             stream.progress(bytes);
-            stream.push(df)
+            stream.push_numbered(df, numbered.as_ref())
         },
     )?;
     stream.format = format;
@@ -359,6 +361,16 @@ impl<'a> Stream<'a> {
     }
 
     fn push(&mut self, df: DataFrame) -> Result<(), LoadError> {
+        self.push_numbered(df, None)
+    }
+
+    /// [`push`](Self::push) for a batch whose id column, where `numbered`
+    /// names it, holds the numbers of ids of a pattern.
+    fn push_numbered(
+        &mut self,
+        df: DataFrame,
+        numbered: Option<&parquet::NumberedIds>,
+    ) -> Result<(), LoadError> {
         if self.opts.cancelled() {
             return Err(LoadError::Cancelled {
                 path: self.path.to_path_buf(),
@@ -380,7 +392,7 @@ impl<'a> Stream<'a> {
                 self.builder.insert(b)
             }
         };
-        builder.push(df)?;
+        builder.push(df, numbered)?;
         if let Some(r) = &self.opts.controls.rows_read {
             r.store(builder.rows as u64, Ordering::Relaxed);
         }
@@ -678,7 +690,7 @@ pub fn read_columns(
         let read_part: &parts::ReadPart<'_> =
             &|p, format, each| parts::read_for_load(&opts, false, p, format, each);
         #[allow(clippy::cast_precision_loss)]
-        parts::for_each_batch(path, &opts, read_part, &mut |df, _, bytes| {
+        parts::for_each_batch(path, &opts, read_part, &mut |df, _, bytes, _| {
             each(df, bytes as f64 / size as f64, false)
         })?;
         return Ok(());
@@ -705,8 +717,9 @@ pub fn read_columns(
                 path,
                 Some(&wanted),
                 &[],
+                None,
                 opts.batch_rows,
-                &mut |df, done| each(df, done, false),
+                &mut |df, done, _| each(df, done, false),
             )?;
             Ok(())
         }

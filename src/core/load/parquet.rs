@@ -4,11 +4,14 @@ use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::{
-    ArrowDataType, DataFrame, IntoColumn, ParallelStrategy, ParquetReader, SerReader, Series,
+    ArrowDataType, DataFrame, Int64Chunked, IntoColumn, IntoSeries, NamedFrom, ParallelStrategy,
+    ParquetReader, PlSmallStr, SerReader, Series,
 };
 use polars_parquet::parquet::metadata::FileMetadata;
 
+use super::parquet_codes::Numbered;
 use super::{io_error, parquet_codes, polars_error};
+use crate::core::dataset::IdPattern;
 use crate::core::error::LoadError;
 
 fn parquet_error(path: &Path, e: &polars::prelude::PolarsError) -> LoadError {
@@ -110,13 +113,17 @@ const BATCH_ROWS: usize = 1 << 20;
 /// Text columns named in `as_codes` are read from their pages as codes
 /// ([`parquet_codes`](super::parquet_codes)) and handed on as polars enums
 /// rather than strings, where their pages allow: for a load, which encodes
-/// them anyway.
+/// them anyway. A text column `ids` whose ids are one number in a fixed
+/// text is handed on as those numbers (64-bit integers), the batch's last
+/// argument naming the column and the pattern (`None`: the column, if
+/// read, is as polars reads it).
 pub(super) fn read_batches(
     path: &Path,
     columns: Option<&[String]>,
     as_codes: &[String],
+    ids: Option<&str>,
     batch_rows: Option<usize>,
-    each: &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
+    each: &mut dyn FnMut(DataFrame, f64, Option<NumberedIds>) -> Result<(), LoadError>,
 ) -> Result<Vec<(String, String)>, LoadError> {
     let open = || -> Result<ParquetReader<File>, LoadError> {
         Ok(ParquetReader::new(
@@ -169,24 +176,49 @@ pub(super) fn read_batches(
         reader.schema().map_err(|e| parquet_error(path, &e))?
     };
     let wanted: Vec<String> = projection.clone().unwrap_or_else(|| names.clone());
+    let is_text = |c: &str| {
+        schema.get(c).is_some_and(|f| {
+            matches!(
+                f.dtype(),
+                ArrowDataType::Utf8 | ArrowDataType::LargeUtf8 | ArrowDataType::Utf8View
+            )
+        })
+    };
     let coded: Vec<String> = wanted
         .iter()
-        .filter(|c| {
-            as_codes.contains(c)
-                && schema.get(c.as_str()).is_some_and(|f| {
-                    matches!(
-                        f.dtype(),
-                        ArrowDataType::Utf8 | ArrowDataType::LargeUtf8 | ArrowDataType::Utf8View
-                    )
-                })
-        })
+        .filter(|c| as_codes.contains(c) && is_text(c))
         .cloned()
         .collect();
+    // Text ids read as numbers, until a batch's ids are not all numbers of
+    // one pattern (from then on polars reads them: the same ids).
+    let mut paged_ids: Option<&str> = ids
+        .filter(|c| wanted.iter().any(|w| w == c) && !coded.iter().any(|w| w == c) && is_text(c));
+    let mut pattern: Option<IdPattern> = None;
     let mut first_group = 0;
     for (start, len, groups) in ranges {
         let group_range = first_group..first_group + groups;
         first_group += groups;
-        let codes = read_coded(&file, &metadata, group_range, &coded);
+        let (mut codes, numbered) = read_pages(
+            &file,
+            &metadata,
+            group_range,
+            &coded,
+            paged_ids.map(|c| (c, pattern.as_ref())),
+        );
+        match numbered {
+            Some((p, numbers)) => {
+                let name = paged_ids.unwrap_or_default();
+                codes.push((
+                    name.to_string(),
+                    Int64Chunked::from_vec(PlSmallStr::from_str(name), numbers).into_series(),
+                ));
+                pattern = Some(p);
+            }
+            None => {
+                paged_ids = None;
+                pattern = None;
+            }
+        }
         let mut reader = open()?;
         reader.set_metadata(metadata.clone());
         // Polars decodes row groups side by side when the file has more
@@ -234,10 +266,101 @@ pub(super) fn read_batches(
             drop(read);
             DataFrame::new(len, joined).map_err(|e| parquet_error(path, &e))?
         };
+        let numbered = paged_ids.zip(pattern.clone()).map(|(c, p)| NumberedIds {
+            column: c.to_string(),
+            pattern: p,
+        });
         #[allow(clippy::cast_precision_loss)]
-        each(df, (start + len) as f64 / total)?;
+        each(df, (start + len) as f64 / total, numbered)?;
     }
     Ok(left_out)
+}
+
+/// A batch's text ids read as numbers: the column, and the pattern whose
+/// numbers it holds (as 64-bit integers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct NumberedIds {
+    pub(super) column: String,
+    pub(super) pattern: IdPattern,
+}
+
+impl NumberedIds {
+    /// The column's ids as text again (a hive partition replaces it).
+    pub(super) fn spelt(&self, numbers: &Series) -> Result<Series, polars::prelude::PolarsError> {
+        let ids: Vec<String> = numbers
+            .i64()?
+            .into_no_null_iter()
+            .map(|n| self.pattern.format(n))
+            .collect();
+        Ok(Series::new(numbers.name().clone(), ids))
+    }
+}
+
+/// What the row groups `groups` give from their pages: the `columns` read
+/// as codes ([`read_coded`]) and, beside them, the ids of `ids` (a column
+/// and the pattern of the ids before) as numbers ([`read_ids`]); on the
+/// reading pool, not behind the encoding of the batch before.
+fn read_pages(
+    file: &File,
+    metadata: &FileMetadata,
+    groups: std::ops::Range<usize>,
+    columns: &[String],
+    ids: Option<(&str, Option<&IdPattern>)>,
+) -> (Vec<(String, Series)>, Numbered) {
+    let read = || {
+        rayon::join(
+            || read_coded(file, metadata, groups.clone(), columns),
+            || ids.and_then(|(c, before)| read_ids(file, metadata, groups.clone(), c, before)),
+        )
+    };
+    match crate::core::threads::reading_pool() {
+        Some(pool) => pool.install(read),
+        None => read(),
+    }
+}
+
+/// The ids of `column` in the row groups `groups` as numbers of one
+/// pattern: the pattern of the ids `before` when all have it, else that of
+/// the first id, fixed-width or not (as the load finds the pattern of ids
+/// read as text); `None` when the ids are not all numbers of one of them.
+fn read_ids(
+    file: &File,
+    metadata: &FileMetadata,
+    groups: std::ops::Range<usize>,
+    column: &str,
+    before: Option<&IdPattern>,
+) -> Numbered {
+    let attempts = before
+        .map(|b| (Some(b), true))
+        .into_iter()
+        .chain([(None, true), (None, false)]);
+    'attempt: for (given, padded) in attempts {
+        let mut pattern = given.cloned();
+        let mut numbers = Vec::new();
+        for g in groups.clone() {
+            let group = &metadata.row_groups[g];
+            let mut chunks = group.columns_under_root_iter(column)?;
+            let chunk = chunks.next()?;
+            if chunks.next().is_some() {
+                return None;
+            }
+            match parquet_codes::read_id_chunk(
+                file,
+                chunk,
+                group.num_rows(),
+                pattern.as_ref(),
+                padded,
+            ) {
+                Some((p, more)) => {
+                    numbers.extend_from_slice(&more);
+                    pattern = Some(p);
+                }
+                None => continue 'attempt,
+            }
+        }
+        return pattern.map(|p| (p, numbers));
+    }
+    None
 }
 
 /// The `columns` of the row groups `groups` that read as codes, each as a
@@ -270,11 +393,7 @@ fn read_coded(
             })
             .collect()
     };
-    let chunks = match crate::core::threads::reading_pool() {
-        Some(pool) => pool.install(read),
-        None => read(),
-    };
-    let mut chunks = chunks.into_iter();
+    let mut chunks = read().into_iter();
     let mut out = Vec::new();
     for name in columns {
         let mine: Option<Vec<parquet_codes::Coded>> = chunks.by_ref().take(groups.len()).collect();

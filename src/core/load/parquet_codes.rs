@@ -7,6 +7,10 @@
 //! numbers; pages that fell back to plain encoding join through the same
 //! table.
 //!
+//! Text ids that are one number in a fixed text (`utt000000001`, …) are
+//! read from their pages straight into those numbers ([`read_id_chunk`]),
+//! where polars would spread each into a string for the load to parse.
+//!
 //! Only flat columns (no lists) of UTF-8 text in dictionary or plain pages
 //! are read this way; anything else (another encoding, text that is not
 //! UTF-8, a page that does not parse) makes [`read_chunk`] give `None`
@@ -25,6 +29,7 @@ use polars_parquet::parquet::schema::types::PhysicalType;
 use rustc_hash::FxHashMap;
 
 use super::encode::NULL_CODE;
+use crate::core::dataset::IdPattern;
 
 /// A column's rows as codes over its own distinct values (`NULL_CODE`
 /// where a row has none).
@@ -39,35 +44,7 @@ pub(super) struct Coded {
 /// plain pages (or does not parse: polars then reads it and names the
 /// problem).
 pub(super) fn read_chunk(file: &File, chunk: &ColumnChunkMetadata, rows: usize) -> Option<Coded> {
-    let descriptor = &chunk.descriptor().descriptor;
-    if descriptor.primitive_type.physical_type != PhysicalType::ByteArray
-        || descriptor.max_rep_level != 0
-        || !(0..=1).contains(&descriptor.max_def_level)
-    {
-        return None;
-    }
-    let range = chunk.byte_range();
-    // The metadata's sizes are checked against the file before anything
-    // is allocated for them.
-    let size = file.metadata().ok()?.len();
-    if range.end > size || range.start > range.end {
-        return None;
-    }
-    let mut bytes = vec![0; usize::try_from(range.end - range.start).ok()?];
-    read_at(file, &mut bytes, range.start)?;
-    // A flat column has a value (or a missing one) for each of the row
-    // group's rows; pages are held to that count, so nothing is allocated
-    // for more rows than the batch has.
-    if usize::try_from(chunk.num_values()).ok()? != rows {
-        return None;
-    }
-    let reader = PageReader::new(
-        Cursor::new(polars_buffer::Buffer::from_vec(bytes)),
-        chunk,
-        Vec::new(),
-        usize::MAX,
-    );
-    let mut pages = BasicDecompressor::new(reader, Vec::new());
+    let mut pages = open_pages(file, chunk, rows)?;
     let mut out = Coded {
         codes: Vec::with_capacity(rows),
         values: Vec::new(),
@@ -91,6 +68,158 @@ pub(super) fn read_chunk(file: &File, chunk: &ColumnChunkMetadata, rows: usize) 
         pages.reuse_page_buffer(page);
     }
     (out.codes.len() == rows).then_some(out)
+}
+
+/// The pages of one column chunk (a column of a row group of `rows`
+/// rows), or `None` when it is not a flat byte-array column whose bytes lie
+/// in the file.
+fn open_pages(file: &File, chunk: &ColumnChunkMetadata, rows: usize) -> Option<BasicDecompressor> {
+    let descriptor = &chunk.descriptor().descriptor;
+    if descriptor.primitive_type.physical_type != PhysicalType::ByteArray
+        || descriptor.max_rep_level != 0
+        || !(0..=1).contains(&descriptor.max_def_level)
+    {
+        return None;
+    }
+    // A flat column has a value (or a missing one) for each of the row
+    // group's rows; pages are held to that count, so nothing is allocated
+    // for more rows than the batch has.
+    if usize::try_from(chunk.num_values()).ok()? != rows {
+        return None;
+    }
+    let range = chunk.byte_range();
+    // The metadata's sizes are checked against the file before anything
+    // is allocated for them.
+    let size = file.metadata().ok()?.len();
+    if range.end > size || range.start > range.end {
+        return None;
+    }
+    let mut bytes = vec![0; usize::try_from(range.end - range.start).ok()?];
+    read_at(file, &mut bytes, range.start)?;
+    let reader = PageReader::new(
+        Cursor::new(polars_buffer::Buffer::from_vec(bytes)),
+        chunk,
+        Vec::new(),
+        usize::MAX,
+    );
+    Some(BasicDecompressor::new(reader, Vec::new()))
+}
+
+/// Ids read as numbers: the pattern they are numbers of, and the numbers
+/// (`None`: not read so).
+pub(super) type Numbered = Option<(IdPattern, Vec<i64>)>;
+
+/// Reads one column chunk of text ids (a column of a row group of `rows`
+/// rows) straight into the numbers they spell under `pattern`; with no
+/// pattern, under the pattern of the chunk's first id (fixed-width when
+/// `padded`), which is returned with the numbers. `None` when an id is
+/// missing or does not have the pattern, or the chunk is not one of flat
+/// text in dictionary or plain pages (polars then reads it as text): the
+/// ids are what polars reads, as numbers without their text.
+pub(super) fn read_id_chunk(
+    file: &File,
+    chunk: &ColumnChunkMetadata,
+    rows: usize,
+    pattern: Option<&IdPattern>,
+    padded: bool,
+) -> Numbered {
+    let mut pages = open_pages(file, chunk, rows)?;
+    let mut pattern = pattern.cloned();
+    // The pattern of the first id, when none was given.
+    let learn = |pattern: &mut Option<IdPattern>, first: &[u8]| -> Option<()> {
+        if pattern.is_none() {
+            *pattern = Some(IdPattern::of(std::str::from_utf8(first).ok()?, padded)?);
+        }
+        Some(())
+    };
+    // Each dictionary entry's number; an entry without one fails the chunk
+    // (were it never used, polars reads the chunk instead: the same ids).
+    let mut entries: Vec<i64> = Vec::new();
+    if let Some(page) = pages.read_dict_page().ok()? {
+        let mut at = 0;
+        for _ in 0..page.num_values {
+            let (value, next) = plain_bytes(&page.buffer, at)?;
+            at = next;
+            learn(&mut pattern, value)?;
+            entries.push(pattern.as_ref()?.number_of_bytes(value)?);
+        }
+    }
+    let mut numbers: Vec<i64> = Vec::with_capacity(rows);
+    while let Some(page) = pages.next() {
+        let page = page.ok()?.decompress(&mut pages).ok()?;
+        let count = page.num_values();
+        if count > rows - numbers.len() {
+            return None;
+        }
+        let values = page_values(&page)?;
+        match page.encoding() {
+            Encoding::PlainDictionary | Encoding::RleDictionary => {
+                if count > 0 {
+                    let bits = u32::from(*values.first()?);
+                    if bits > 32 {
+                        return None;
+                    }
+                    let codes: Vec<u32> = HybridRleDecoder::new(&values[1..], bits, count)
+                        .collect()
+                        .ok()?;
+                    if codes.len() != count {
+                        return None;
+                    }
+                    for code in codes {
+                        numbers.push(*entries.get(code as usize)?);
+                    }
+                }
+            }
+            Encoding::Plain => {
+                let mut at = 0;
+                if count > 0 {
+                    learn(&mut pattern, plain_bytes(values, 0)?.0)?;
+                }
+                let Some(p) = &pattern else {
+                    continue;
+                };
+                for _ in 0..count {
+                    let (value, next) = plain_bytes(values, at)?;
+                    at = next;
+                    numbers.push(p.number_of_bytes(value)?);
+                }
+            }
+            _ => return None,
+        }
+        pages.reuse_page_buffer(page);
+    }
+    let pattern = pattern?;
+    (numbers.len() == rows).then_some((pattern, numbers))
+}
+
+/// A data page's values, when every row of the page has one (a missing
+/// id leaves the chunk to polars, which counts and names it).
+fn page_values(page: &DataPage) -> Option<&[u8]> {
+    if let DataPageHeader::V2(header) = page.header() {
+        let levels = usize::try_from(header.definition_levels_byte_length).ok()?
+            + usize::try_from(header.repetition_levels_byte_length).ok()?;
+        if levels > page.buffer().len() {
+            return None;
+        }
+    }
+    if page.definition_level_encoding() != Encoding::Rle {
+        return None;
+    }
+    let split = split_buffer(page).ok()?;
+    if page.descriptor.max_def_level > 0 && page.null_count() != Some(0) {
+        let rows = page.num_values();
+        let mut defined = 0;
+        for level in HybridRleDecoder::new(split.def, 1, rows).collect().ok()? {
+            if level != 1 {
+                return None;
+            }
+            defined += 1;
+        }
+        if defined != rows {
+            return None;
+        }
+    }
+    Some(split.values)
 }
 
 /// Reads `buffer.len()` bytes of `file` at `offset` (from any thread: no
@@ -134,11 +263,17 @@ fn plain_values(buffer: &[u8], count: usize) -> Option<Vec<&str>> {
 
 /// The plain-encoded text at `at` and where the next one starts.
 fn plain_value(buffer: &[u8], at: usize) -> Option<(&str, usize)> {
+    let (bytes, end) = plain_bytes(buffer, at)?;
+    Some((std::str::from_utf8(bytes).ok()?, end))
+}
+
+/// The plain-encoded byte array at `at` and where the next one starts.
+fn plain_bytes(buffer: &[u8], at: usize) -> Option<(&[u8], usize)> {
     let len = buffer.get(at..at.checked_add(4)?)?;
     let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
     let start = at + 4;
     let end = start.checked_add(len)?;
-    Some((std::str::from_utf8(buffer.get(start..end)?).ok()?, end))
+    Some((buffer.get(start..end)?, end))
 }
 
 /// Appends one data page's rows to `out`.
@@ -464,5 +599,97 @@ mod tests {
             values: vec!["x".into()],
         };
         assert!(into_series("c", bad).is_none());
+    }
+
+    /// Row group `group` (of 400 rows) of `column` read as ids under
+    /// `pattern` (or the first id's, fixed-width when `padded`), beside
+    /// what polars reads there.
+    fn ids_of(
+        name: &str,
+        column: &str,
+        group: usize,
+        pattern: Option<&IdPattern>,
+        padded: bool,
+    ) -> (Numbered, Vec<Option<String>>) {
+        let path = fixture(name);
+        let file = File::open(&path).unwrap();
+        let metadata = ParquetReader::new(File::open(&path).unwrap())
+            .get_metadata()
+            .unwrap()
+            .clone();
+        let g = &metadata.row_groups[group];
+        let chunk = g.columns_under_root_iter(column).unwrap().next().unwrap();
+        let read = read_id_chunk(&file, chunk, g.num_rows(), pattern, padded);
+        let all = polars_reads(name, column);
+        (read, all[group * 400..(group + 1) * 400].to_vec())
+    }
+
+    #[test]
+    fn text_ids_read_from_pages_as_numbers_spell_what_polars_reads() {
+        let spells = |read: &(IdPattern, Vec<i64>), text: &[Option<String>]| {
+            let spelt: Vec<Option<String>> =
+                read.1.iter().map(|&n| Some(read.0.format(n))).collect();
+            assert_eq!(spelt, text);
+        };
+        for name in [
+            "ids_dict.parquet",
+            "ids_v2.parquet",
+            "ids_plain.parquet",
+            "ids_fallback.parquet",
+        ] {
+            for group in 0..3 {
+                // Fixed-width ids, and ids with Unicode around the number.
+                for column in ["padded", "unicode"] {
+                    let (read, text) = ids_of(name, column, group, None, true);
+                    let read = read.unwrap_or_else(|| panic!("{name} {column} {group}"));
+                    assert!(read.0.width > 0);
+                    spells(&read, &text);
+                }
+                // Widths that grow are no fixed width, but numbers as written.
+                let (fixed, _) = ids_of(name, "grown", group, None, true);
+                assert_eq!(
+                    fixed.is_some(),
+                    group == 1,
+                    "{name}: 'img_400.jpg' … 'img_799.jpg' are three digits wide, the others grow"
+                );
+                let (read, text) = ids_of(name, "grown", group, None, false);
+                spells(&read.unwrap(), &text);
+                // A missing id leaves the chunk to polars.
+                let (read, _) = ids_of(name, "missing", group, None, true);
+                assert_eq!(read.is_some(), group != 1, "{name}: row 700 is missing");
+                // So does an id of another pattern.
+                let (read, text) = ids_of(name, "mixed", group, None, true);
+                match read {
+                    Some(read) => spells(&read, &text),
+                    None => assert_eq!(group, 2, "{name}: ids of two patterns from row 900"),
+                }
+            }
+            // The pattern of the ids before is kept while the ids have it.
+            let (first, _) = ids_of(name, "wider", 0, None, true);
+            let three = first.unwrap().0;
+            assert_eq!(three.width, 3);
+            let (read, text) = ids_of(name, "wider", 1, Some(&three), false);
+            spells(&read.unwrap(), &text);
+            let (read, _) = ids_of(name, "wider", 2, Some(&three), true);
+            assert!(read.is_none(), "{name}: 'u1000' is four digits wide");
+            // 'u800' … 'u999', then 'u1000' …: numbers without zeros in front.
+            assert!(ids_of(name, "wider", 2, None, true).0.is_none());
+            let (read, text) = ids_of(name, "wider", 2, None, false);
+            let read = read.unwrap();
+            assert_eq!(read.0.width, 0);
+            spells(&read, &text);
+        }
+        // DELTA pages are polars' to read.
+        assert!(
+            ids_of("ids_delta.parquet", "padded", 0, None, true)
+                .0
+                .is_none()
+        );
+        // Labels of no number at all are no ids of a pattern.
+        assert!(
+            ids_of("ids_dict.parquet", "label", 0, None, true)
+                .0
+                .is_none()
+        );
     }
 }

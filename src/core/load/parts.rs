@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::{Column, DataFrame, DataType, IntoColumn, NamedFrom, Series};
 
+use super::parquet::NumberedIds;
 use super::{InputFormat, LoadOptions, io_error, polars_error, read_frame, resolve_format};
 use crate::core::error::LoadError;
 
@@ -150,7 +151,7 @@ pub fn list(dir: &Path) -> Result<Vec<Part>, LoadError> {
 pub(super) type ReadPart<'a> = dyn Fn(
         &Path,
         InputFormat,
-        &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
+        &mut dyn FnMut(DataFrame, f64, Option<NumberedIds>) -> Result<(), LoadError>,
     ) -> Result<Vec<String>, LoadError>
     + 'a;
 
@@ -163,7 +164,7 @@ pub(super) fn read_for_load(
     as_codes: bool,
     path: &Path,
     format: InputFormat,
-    each: &mut dyn FnMut(DataFrame, f64) -> Result<(), LoadError>,
+    each: &mut dyn FnMut(DataFrame, f64, Option<NumberedIds>) -> Result<(), LoadError>,
 ) -> Result<Vec<String>, LoadError> {
     match format {
         InputFormat::Parquet => {
@@ -189,6 +190,11 @@ pub(super) fn read_for_load(
                 path,
                 projection.as_deref(),
                 &codes,
+                // A load reads a part's text ids as numbers where it can.
+                roles
+                    .as_ref()
+                    .filter(|_| as_codes)
+                    .and_then(|(roles, _)| roles.id.as_deref()),
                 opts.batch_rows,
                 each,
             )?;
@@ -197,8 +203,10 @@ pub(super) fn read_for_load(
                 .into_iter()
                 .collect())
         }
-        InputFormat::Csv => each(super::csv::read_whole(path, opts)?.0, 1.0).map(|()| Vec::new()),
-        InputFormat::Ndjson => each(read_frame(path, format)?, 1.0).map(|()| Vec::new()),
+        InputFormat::Csv => {
+            each(super::csv::read_whole(path, opts)?.0, 1.0, None).map(|()| Vec::new())
+        }
+        InputFormat::Ndjson => each(read_frame(path, format)?, 1.0, None).map(|()| Vec::new()),
     }
 }
 
@@ -219,7 +227,7 @@ pub(super) fn for_each_batch(
     dir: &Path,
     opts: &LoadOptions,
     read_part: &ReadPart<'_>,
-    each: &mut dyn FnMut(DataFrame, InputFormat, u64) -> Result<(), LoadError>,
+    each: &mut dyn FnMut(DataFrame, InputFormat, u64, Option<NumberedIds>) -> Result<(), LoadError>,
 ) -> Result<(u64, InputFormat, Vec<String>), LoadError> {
     let parts = list(dir)?;
     let mut warnings: Vec<String> = Vec::new();
@@ -247,8 +255,23 @@ pub(super) fn for_each_batch(
         let size = std::fs::metadata(path)
             .map_err(|e| io_error(path, e))?
             .len();
-        let notes = read_part(path, format, &mut |mut df, done| {
+        let notes = read_part(path, format, &mut |mut df, done, mut numbered| {
             let height = df.height();
+            // Ids that a partition replaces are text again first (what the
+            // column inside held is compared with the folder's value).
+            if let Some(n) =
+                numbered.take_if(|n| part.partitions.iter().any(|(k, _)| *k == n.column))
+            {
+                let text = n
+                    .spelt(
+                        df.column(&n.column)
+                            .map_err(|e| polars_error(path, &e))?
+                            .as_materialized_series(),
+                    )
+                    .map_err(|e| polars_error(path, &e))?;
+                df.with_column(Column::from(text))
+                    .map_err(|e| polars_error(path, &e))?;
+            }
             for (key, value) in &part.partitions {
                 if !replaced.contains(key)
                     && let Some(other) = differing_value(&df, key, value)
@@ -266,15 +289,26 @@ pub(super) fn for_each_batch(
             }
             let df = match &first {
                 None => {
+                    // Ids read as numbers are text, as the file has them.
                     let schema = df
                         .columns()
                         .iter()
-                        .map(|c| (c.name().to_string(), c.dtype().clone()))
+                        .map(|c| {
+                            let numbers = numbered
+                                .as_ref()
+                                .is_some_and(|n| n.column == c.name().as_str());
+                            let dtype = if numbers {
+                                DataType::String
+                            } else {
+                                c.dtype().clone()
+                            };
+                            (c.name().to_string(), dtype)
+                        })
                         .collect();
                     first = Some((schema, path.clone()));
                     df
                 }
-                Some((schema, first)) => align(schema, &df, first, path)?,
+                Some((schema, first)) => align(schema, &df, first, path, numbered.as_ref())?,
             };
             #[allow(
                 clippy::cast_precision_loss,
@@ -282,7 +316,7 @@ pub(super) fn for_each_batch(
                 clippy::cast_sign_loss
             )]
             let read = bytes + (size as f64 * done) as u64;
-            each(df, format, read)
+            each(df, format, read, numbered)
         })?;
         for note in notes {
             if !warnings.contains(&note) {
@@ -326,8 +360,8 @@ pub(super) fn stack(
 ) -> Result<(DataFrame, u64, InputFormat), LoadError> {
     let mut stacked: Option<DataFrame> = None;
     let read_part: &ReadPart<'_> =
-        &|path, format, each| each(read_one(path, format)?, 1.0).map(|()| Vec::new());
-    let (bytes, format, _) = for_each_batch(dir, opts, read_part, &mut |df, _, _| {
+        &|path, format, each| each(read_one(path, format)?, 1.0, None).map(|()| Vec::new());
+    let (bytes, format, _) = for_each_batch(dir, opts, read_part, &mut |df, _, _, _| {
         match &mut stacked {
             None => stacked = Some(df),
             Some(all) => {
@@ -365,6 +399,7 @@ fn align(
     part: &DataFrame,
     first: &Path,
     path: &Path,
+    numbered: Option<&NumberedIds>,
 ) -> Result<DataFrame, LoadError> {
     let want: Vec<String> = schema.iter().map(|(n, _)| n.clone()).collect();
     let have: Vec<String> = part
@@ -409,7 +444,10 @@ fn align(
                 DataType::String | DataType::Enum(..) | DataType::Categorical(..)
             )
         };
-        if is_text(target) && is_text(col.dtype()) {
+        // Text ids read as numbers join as they are too (the load keeps
+        // ids as numbers of a pattern where it can).
+        let numbers = numbered.is_some_and(|n| n.column == *name);
+        if is_text(target) && (is_text(col.dtype()) || numbers) {
             columns.push(col.clone());
             continue;
         }
@@ -417,6 +455,19 @@ fn align(
             &DataType::String
         } else {
             target
+        };
+        // Ids read as numbers that the first part had as something else
+        // than text: their text is what is cast (and refused) as before.
+        let spelt;
+        let col = match numbered.filter(|_| numbers) {
+            Some(n) => {
+                spelt = n
+                    .spelt(col.as_materialized_series())
+                    .map_err(|e| polars_error(path, &e))?
+                    .into_column();
+                &spelt
+            }
+            None => col,
         };
         let col = if col.dtype() == target || matches!(col.dtype(), DataType::Null) {
             col.cast(target)

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use super::convert::{append_f64, append_owned_f64, first_nulls, to_f64_checked, to_ids};
 use super::encode::{Encoded, NULL_CODE, WeightProblems, encode, next_code, parallel_map, take};
 use super::{SHOW_ROWS, polars_error};
-use crate::core::dataset::{Codes, ColumnUse, Grouping, Ids, MISSING, Roles};
+use crate::core::dataset::{Codes, ColumnUse, Grouping, IdPattern, Ids, MISSING, Numbers, Roles};
 use crate::core::error::LoadError;
 use crate::core::temporal::NumberKind;
 
@@ -377,8 +377,14 @@ impl Builder {
     /// Encodes a batch of rows (with the first batch's columns) and drops it.
     /// Every column is cut into pieces of [`PIECE_ROWS`] rows, encoded on
     /// all cores and joined in order: the pieces do not depend on the number
-    /// of threads, so neither do the codes.
-    pub(super) fn push(&mut self, mut df: DataFrame) -> Result<(), LoadError> {
+    /// of threads, so neither do the codes. Where `numbered` gives a
+    /// pattern, the id column holds the numbers of ids of that pattern (read
+    /// from Parquet pages) and joins whole.
+    pub(super) fn push(
+        &mut self,
+        mut df: DataFrame,
+        numbered: Option<&super::parquet::NumberedIds>,
+    ) -> Result<(), LoadError> {
         let offset = self.rows;
         let height = df.height();
         let path = &self.path;
@@ -425,12 +431,29 @@ impl Builder {
                 })
             })
             .collect();
+        // Ids read as numbers join whole.
+        let numbered: Vec<Option<(IdPattern, Series)>> = self
+            .slots
+            .iter()
+            .zip(&mut columns)
+            .map(|(slot, column)| {
+                let numbered = numbered.filter(|n| {
+                    matches!(slot.acc, Acc::Ids(..))
+                        && n.column == slot.column
+                        && column.dtype() == &DataType::Int64
+                        && column.null_count() == 0
+                })?;
+                let empty = column.clear();
+                Some((numbered.pattern.clone(), std::mem::replace(column, empty)))
+            })
+            .collect();
         // Until the ids' pattern is known (the first batch), the first piece
         // is encoded before the others, which then share its pattern.
         let ids_unknown = self
             .slots
             .iter()
-            .any(|s| matches!(s.acc, Acc::Ids(None, _)));
+            .zip(&numbered)
+            .any(|(s, n)| matches!(s.acc, Acc::Ids(None, _)) && n.is_none());
         let starts: Vec<usize> = (0..height).step_by(PIECE_ROWS).collect();
         let rounds: Vec<&[usize]> = if ids_unknown && starts.len() > 1 {
             vec![&starts[..1], &starts[1..]]
@@ -439,7 +462,9 @@ impl Builder {
         };
         for round in rounds {
             let work: Vec<(usize, usize, Series)> = (0..self.slots.len())
-                .filter(|&slot| whole[slot].is_none() && coded[slot].is_none())
+                .filter(|&slot| {
+                    whole[slot].is_none() && coded[slot].is_none() && numbered[slot].is_none()
+                })
                 .flat_map(|slot| round.iter().map(move |&start| (slot, start)))
                 .map(|(slot, start)| {
                     let len = PIECE_ROWS.min(height - start);
@@ -480,6 +505,19 @@ impl Builder {
                     append_owned_f64(column, values);
                 }
             });
+        for (slot, numbered) in self.slots.iter_mut().zip(numbered) {
+            if let Some((pattern, column)) = numbered {
+                let numbers: Numbers = column
+                    .i64()
+                    .map_err(|e| polars_error(path, &e))?
+                    .into_no_null_iter()
+                    .collect();
+                slot.absorb(
+                    Piece::Ids(Ids::Numbered(pattern, numbers), 0, Vec::new()),
+                    offset,
+                );
+            }
+        }
         self.slots
             .par_iter_mut()
             .zip(coded)
