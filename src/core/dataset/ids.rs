@@ -151,10 +151,7 @@ impl IdPattern {
         if !fits || digits.is_empty() || digits.len() > Self::MAX_DIGITS {
             return None;
         }
-        // At most 18 digits: no overflow.
-        digits.iter().try_fold(0i64, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
-        })
+        digits_number(digits)
     }
 
     /// The id of number `n`.
@@ -163,6 +160,36 @@ impl IdPattern {
         let (prefix, suffix, width) = (&self.prefix, &self.suffix, self.width);
         format!("{prefix}{n:0width$}{suffix}")
     }
+}
+
+/// The number of at most [`IdPattern::MAX_DIGITS`] ASCII digits (no
+/// overflow), `None` if a byte is no digit: eight digits at a time, where a
+/// digit at a time was two thirds of reading a Parquet file's ids.
+fn digits_number(digits: &[u8]) -> Option<i64> {
+    let mut n = 0i64;
+    let mut eights = digits.chunks_exact(8);
+    for eight in &mut eights {
+        let word = u64::from_le_bytes(eight.try_into().ok()?);
+        n = n * 100_000_000 + i64::from(eight_digits(word)?);
+    }
+    eights.remainder().iter().try_fold(n, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+    })
+}
+
+/// Eight ASCII digits read as a little-endian word (the first digit in the
+/// lowest byte) as their number, or `None` if a byte is no digit.
+fn eight_digits(word: u64) -> Option<u32> {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    // Every byte 0x30..=0x3F, and still 0x3_ with 6 added: 0x30..=0x39.
+    if word & HIGH != ZEROS || word.wrapping_add(0x0606_0606_0606_0606) & HIGH != ZEROS {
+        return None;
+    }
+    // Pairs, then fours, then all eight, each step a multiply and a shift.
+    let v = (word & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561) >> 8;
+    let v = (v & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601) >> 16;
+    u32::try_from((v & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001) >> 32).ok()
 }
 
 /// Whether two short byte strings are equal (a loop, not a library call).
@@ -475,6 +502,28 @@ impl StrColumn {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Digits read eight at a time give the number Rust's parser
+        /// gives, at every length and with zeros in front; a byte that is
+        /// no digit, anywhere, gives none.
+        #[test]
+        fn digits_read_eight_at_a_time_are_the_number_they_spell(
+            n in 0..1_000_000_000_000_000_000i64,
+            zeros in 0..18usize,
+            at in 0..18usize,
+            bad in prop::sample::select(vec![b'/', b':', b'a', b' ', b'-', 0x80, 0xB0, 0xFF, 0x06, 0]),
+        ) {
+            let text = format!("{}{n}", "0".repeat(zeros));
+            let text = &text[text.len().saturating_sub(18)..];
+            prop_assert_eq!(digits_number(text.as_bytes()), text.parse::<i64>().ok());
+            let mut spoilt = text.as_bytes().to_vec();
+            let at = at % spoilt.len();
+            spoilt[at] = bad;
+            prop_assert_eq!(digits_number(&spoilt), None);
+        }
+    }
 
     /// Every number finds its row and no other number finds one, whether
     /// the numbers are kept as runs or one a row.
