@@ -195,6 +195,18 @@ pub(super) fn read_id_chunk(
 /// A data page's values, when every row of the page has one (a missing
 /// id leaves the chunk to polars, which counts and names it).
 fn page_values(page: &DataPage) -> Option<&[u8]> {
+    let (defined, values) = page_parts(page)?;
+    match defined {
+        Some(levels) if levels.iter().any(|&l| l != 1) => None,
+        _ => Some(values),
+    }
+}
+
+/// A data page's definition levels, which say the rows that have a value
+/// (`None`: all, for a required column), and its values; `None` when the
+/// levels are not in RLE or do not parse.
+fn page_parts(page: &DataPage) -> Option<(Option<Vec<u32>>, &[u8])> {
+    let rows = page.num_values();
     if let DataPageHeader::V2(header) = page.header() {
         let levels = usize::try_from(header.definition_levels_byte_length).ok()?
             + usize::try_from(header.repetition_levels_byte_length).ok()?;
@@ -206,20 +218,19 @@ fn page_values(page: &DataPage) -> Option<&[u8]> {
         return None;
     }
     let split = split_buffer(page).ok()?;
-    if page.descriptor.max_def_level > 0 && page.null_count() != Some(0) {
-        let rows = page.num_values();
-        let mut defined = 0;
-        for level in HybridRleDecoder::new(split.def, 1, rows).collect().ok()? {
-            if level != 1 {
+    // A v2 page says how many of its rows are missing: none, and its
+    // levels need no reading.
+    let defined: Option<Vec<u32>> =
+        if page.descriptor.max_def_level > 0 && page.null_count() != Some(0) {
+            let levels = HybridRleDecoder::new(split.def, 1, rows).collect().ok()?;
+            if levels.len() != rows {
                 return None;
             }
-            defined += 1;
-        }
-        if defined != rows {
-            return None;
-        }
-    }
-    Some(split.values)
+            Some(levels)
+        } else {
+            None
+        };
+    Some((defined, split.values))
 }
 
 /// Reads `buffer.len()` bytes of `file` at `offset` (from any thread: no
@@ -284,34 +295,11 @@ fn decode_page(
     out: &mut Coded,
 ) -> Option<()> {
     let rows = page.num_values();
-    if let DataPageHeader::V2(header) = page.header() {
-        let levels = usize::try_from(header.definition_levels_byte_length).ok()?
-            + usize::try_from(header.repetition_levels_byte_length).ok()?;
-        if levels > page.buffer().len() {
-            return None;
-        }
-    }
-    if page.definition_level_encoding() != Encoding::Rle {
-        return None;
-    }
-    let split = split_buffer(page).ok()?;
     // Which rows have a value (all, for a required column).
-    // A v2 page says how many of its rows are missing: none, and its
-    // levels need no reading.
-    let defined: Option<Vec<u32>> =
-        if page.descriptor.max_def_level > 0 && page.null_count() != Some(0) {
-            let levels = HybridRleDecoder::new(split.def, 1, rows).collect().ok()?;
-            if levels.len() != rows {
-                return None;
-            }
-            Some(levels)
-        } else {
-            None
-        };
+    let (defined, values) = page_parts(page)?;
     let present = defined
         .as_ref()
         .map_or(rows, |d| d.iter().filter(|&&l| l == 1).count());
-    let values = split.values;
     let codes: Vec<u32> = match page.encoding() {
         Encoding::PlainDictionary | Encoding::RleDictionary => {
             if present == 0 {
@@ -478,14 +466,19 @@ mod tests {
             .join(name)
     }
 
-    /// Every chunk of `column`, read as codes, spelt out as text.
-    fn spelt(name: &str, column: &str) -> Option<Vec<Option<String>>> {
+    /// A fixture open, with its metadata.
+    fn opened(name: &str) -> (File, std::sync::Arc<polars::prelude::FileMetadata>) {
         let path = fixture(name);
-        let file = File::open(&path).unwrap();
         let metadata = ParquetReader::new(File::open(&path).unwrap())
             .get_metadata()
             .unwrap()
             .clone();
+        (File::open(&path).unwrap(), metadata)
+    }
+
+    /// Every chunk of `column`, read as codes, spelt out as text.
+    fn spelt(name: &str, column: &str) -> Option<Vec<Option<String>>> {
+        let (file, metadata) = opened(name);
         let mut rows = Vec::new();
         for group in &metadata.row_groups {
             let chunk = group
@@ -611,12 +604,7 @@ mod tests {
         pattern: Option<&IdPattern>,
         padded: bool,
     ) -> (Numbered, Vec<Option<String>>) {
-        let path = fixture(name);
-        let file = File::open(&path).unwrap();
-        let metadata = ParquetReader::new(File::open(&path).unwrap())
-            .get_metadata()
-            .unwrap()
-            .clone();
+        let (file, metadata) = opened(name);
         let g = &metadata.row_groups[group];
         let chunk = g.columns_under_root_iter(column).unwrap().next().unwrap();
         let read = read_id_chunk(&file, chunk, g.num_rows(), pattern, padded);
