@@ -7,7 +7,7 @@ use polars::prelude::{
     ArrowDataType, DataFrame, Int64Chunked, IntoColumn, IntoSeries, NamedFrom, ParallelStrategy,
     ParquetReader, PlSmallStr, SerReader, Series,
 };
-use polars_parquet::parquet::metadata::FileMetadata;
+use polars_parquet::parquet::metadata::{ColumnChunkMetadata, FileMetadata, RowGroupMetadata};
 
 use super::parquet_codes::Numbered;
 use super::{io_error, parquet_codes, polars_error};
@@ -339,11 +339,7 @@ fn read_ids(
         let mut numbers = Vec::new();
         for g in groups.clone() {
             let group = &metadata.row_groups[g];
-            let mut chunks = group.columns_under_root_iter(column)?;
-            let chunk = chunks.next()?;
-            if chunks.next().is_some() {
-                return None;
-            }
+            let chunk = only_chunk(group, column)?;
             match parquet_codes::read_id_chunk(
                 file,
                 chunk,
@@ -352,7 +348,12 @@ fn read_ids(
                 padded,
             ) {
                 Some((p, more)) => {
-                    numbers.extend_from_slice(&more);
+                    // A batch of one row group (the usual): no copy.
+                    if numbers.is_empty() {
+                        numbers = more;
+                    } else {
+                        numbers.extend_from_slice(&more);
+                    }
                     pattern = Some(p);
                 }
                 None => continue 'attempt,
@@ -361,6 +362,14 @@ fn read_ids(
         return pattern.map(|p| (p, numbers));
     }
     None
+}
+
+/// The one chunk of a flat `column` in a row group (`None` for a nested
+/// column, whose leaves are several chunks, or a column not there).
+fn only_chunk<'a>(group: &'a RowGroupMetadata, column: &str) -> Option<&'a ColumnChunkMetadata> {
+    let mut chunks = group.columns_under_root_iter(column)?;
+    let chunk = chunks.next()?;
+    chunks.next().is_none().then_some(chunk)
 }
 
 /// The `columns` of the row groups `groups` that read as codes, each as a
@@ -384,12 +393,7 @@ fn read_coded(
         work.par_iter()
             .map(|&(c, g)| {
                 let group = &metadata.row_groups[g];
-                let mut chunks = group.columns_under_root_iter(&columns[c])?;
-                let chunk = chunks.next()?;
-                if chunks.next().is_some() {
-                    return None;
-                }
-                parquet_codes::read_chunk(file, chunk, group.num_rows())
+                parquet_codes::read_chunk(file, only_chunk(group, &columns[c])?, group.num_rows())
             })
             .collect()
     };

@@ -154,20 +154,8 @@ pub(super) fn read_id_chunk(
         let values = page_values(&page)?;
         match page.encoding() {
             Encoding::PlainDictionary | Encoding::RleDictionary => {
-                if count > 0 {
-                    let bits = u32::from(*values.first()?);
-                    if bits > 32 {
-                        return None;
-                    }
-                    let codes: Vec<u32> = HybridRleDecoder::new(&values[1..], bits, count)
-                        .collect()
-                        .ok()?;
-                    if codes.len() != count {
-                        return None;
-                    }
-                    for code in codes {
-                        numbers.push(*entries.get(code as usize)?);
-                    }
+                for code in dictionary_indices(values, count)? {
+                    numbers.push(*entries.get(code as usize)?);
                 }
             }
             Encoding::Plain => {
@@ -190,6 +178,23 @@ pub(super) fn read_id_chunk(
     }
     let pattern = pattern?;
     (numbers.len() == rows).then_some((pattern, numbers))
+}
+
+/// The `count` dictionary indices of a dictionary-encoded page's values
+/// (a byte of bit width, then RLE and bit-packed runs); `None` when they
+/// do not parse.
+fn dictionary_indices(values: &[u8], count: usize) -> Option<Vec<u32>> {
+    if count == 0 {
+        return Some(Vec::new());
+    }
+    let bits = u32::from(*values.first()?);
+    if bits > 32 {
+        return None;
+    }
+    let codes: Vec<u32> = HybridRleDecoder::new(&values[1..], bits, count)
+        .collect()
+        .ok()?;
+    (codes.len() == count).then_some(codes)
 }
 
 /// A data page's values, when every row of the page has one (a missing
@@ -302,21 +307,11 @@ fn decode_page(
         .map_or(rows, |d| d.iter().filter(|&&l| l == 1).count());
     let codes: Vec<u32> = match page.encoding() {
         Encoding::PlainDictionary | Encoding::RleDictionary => {
-            if present == 0 {
-                Vec::new()
-            } else {
-                let bits = u32::from(*values.first()?);
-                if bits > 32 {
-                    return None;
-                }
-                let codes = HybridRleDecoder::new(&values[1..], bits, present)
-                    .collect()
-                    .ok()?;
-                if codes.len() != present || codes.iter().any(|&c| c >= entries) {
-                    return None;
-                }
-                codes
+            let codes = dictionary_indices(values, present)?;
+            if codes.iter().any(|&c| c >= entries) {
+                return None;
             }
+            codes
         }
         Encoding::Plain => {
             let mut codes = Vec::with_capacity(present);
